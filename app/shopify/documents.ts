@@ -1,0 +1,452 @@
+// Every Admin GraphQL document the app sends, checked against the 2026-10
+// schema by tests/shopify/documents.test.ts and typed by codegen
+// (`npm run codegen` -> app/types/admin.generated.d.ts). Keep each a plain
+// `#graphql` template literal with no interpolation: codegen keys the types
+// on the exact string, and the fake Shopify routes faults by operation name.
+//
+// 2026-10 shapes worth knowing (they differ from older examples):
+// - who may use a discount is `context: { all: ALL } | { customers: { add } }`
+//   (`customerSelection` is deprecated); DiscountContextInput is @oneOf.
+// - `Customer.email` is deprecated: read `defaultEmailAddress { emailAddress }`.
+// - `Order.discountCodes` is `[String!]!`; the `discount_code:` search filter
+//   only matches the FIRST code used on an order.
+// - store credit mutations take `id`: a customer gid or a StoreCreditAccount gid.
+
+export const SHOP_INFO = `#graphql
+  query ShopInfo {
+    shop {
+      id
+      name
+      currencyCode
+      myshopifyDomain
+      ianaTimezone
+    }
+  }
+`;
+
+// The friend offer: ONE discount holding every referrer's code
+// (codes are added with discountRedeemCodeBulkAdd). Percentage or fixed amount.
+export const FRIEND_OFFER_CREATE = `#graphql
+  mutation FriendOfferCreate($discount: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $discount) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeBasic {
+            title
+            status
+            startsAt
+            endsAt
+          }
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const FRIEND_OFFER_UPDATE = `#graphql
+  mutation FriendOfferUpdate($id: ID!, $discount: DiscountCodeBasicInput!) {
+    discountCodeBasicUpdate(id: $id, basicCodeDiscount: $discount) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeBasic {
+            title
+            status
+            startsAt
+            endsAt
+          }
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const FREE_SHIPPING_OFFER_CREATE = `#graphql
+  mutation FreeShippingOfferCreate($discount: DiscountCodeFreeShippingInput!) {
+    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $discount) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeFreeShipping {
+            title
+            status
+            startsAt
+            endsAt
+          }
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const FREE_SHIPPING_OFFER_UPDATE = `#graphql
+  mutation FreeShippingOfferUpdate($id: ID!, $discount: DiscountCodeFreeShippingInput!) {
+    discountCodeFreeShippingUpdate(id: $id, freeShippingCodeDiscount: $discount) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeFreeShipping {
+            title
+            status
+            startsAt
+            endsAt
+          }
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+// At most 100 codes a call; asynchronous: poll REDEEM_CODE_BULK_CREATION.
+export const REDEEM_CODES_ADD = `#graphql
+  mutation RedeemCodesAdd($discountId: ID!, $codes: [DiscountRedeemCodeInput!]!) {
+    discountRedeemCodeBulkAdd(discountId: $discountId, codes: $codes) {
+      bulkCreation {
+        id
+        done
+        codesCount
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const REDEEM_CODE_BULK_CREATION = `#graphql
+  query RedeemCodeBulkCreation($id: ID!, $first: Int!, $after: String) {
+    discountRedeemCodeBulkCreation(id: $id) {
+      id
+      done
+      codesCount
+      importedCount
+      failedCount
+      codes(first: $first, after: $after) {
+        nodes {
+          code
+          discountRedeemCode {
+            id
+          }
+          errors {
+            field
+            code
+            message
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`;
+
+// Which discount a code belongs to (e.g. to check a referrer's code is ours).
+export const DISCOUNT_BY_CODE = `#graphql
+  query DiscountByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) {
+      id
+      codeDiscount {
+        __typename
+        ... on DiscountCodeBasic {
+          title
+          status
+          usageLimit
+          asyncUsageCount
+        }
+        ... on DiscountCodeFreeShipping {
+          title
+          status
+          usageLimit
+          asyncUsageCount
+        }
+      }
+    }
+  }
+`;
+
+export const DISCOUNT_BY_ID = `#graphql
+  query DiscountById($id: ID!) {
+    codeDiscountNode(id: $id) {
+      id
+      codeDiscount {
+        __typename
+        ... on DiscountCodeBasic {
+          title
+          status
+          startsAt
+          endsAt
+          usageLimit
+          asyncUsageCount
+          codesCount {
+            count
+          }
+        }
+        ... on DiscountCodeFreeShipping {
+          title
+          status
+          startsAt
+          endsAt
+          usageLimit
+          asyncUsageCount
+          codesCount {
+            count
+          }
+        }
+      }
+    }
+  }
+`;
+
+// Revoking a reward code (clawback before it is used).
+export const DISCOUNT_DEACTIVATE = `#graphql
+  mutation DiscountDeactivate($id: ID!) {
+    discountCodeDeactivate(id: $id) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeBasic {
+            status
+            endsAt
+          }
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+// A referrer's reward as a discount: single use, only for that customer
+// (variables: context { customers { add: [customerGid] } }, usageLimit 1,
+// appliesOncePerCustomer true). Own operation name so its verify lookup
+// (DISCOUNT_BY_CODE on the unique code) and faults are separate.
+export const REWARD_CODE_CREATE = `#graphql
+  mutation RewardCodeCreate($discount: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $discount) {
+      codeDiscountNode {
+        id
+        codeDiscount {
+          ... on DiscountCodeBasic {
+            title
+            status
+            usageLimit
+            appliesOncePerCustomer
+            context {
+              __typename
+              ... on DiscountCustomers {
+                customers {
+                  id
+                }
+              }
+            }
+          }
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+// `id`: a customer gid (account in that currency is created on first credit)
+// or a StoreCreditAccount gid.
+export const STORE_CREDIT_CREDIT = `#graphql
+  mutation StoreCreditCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
+    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
+      storeCreditAccountTransaction {
+        id
+        createdAt
+        amount {
+          amount
+          currencyCode
+        }
+        balanceAfterTransaction {
+          amount
+          currencyCode
+        }
+        account {
+          id
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const STORE_CREDIT_DEBIT = `#graphql
+  mutation StoreCreditDebit($id: ID!, $debitInput: StoreCreditAccountDebitInput!) {
+    storeCreditAccountDebit(id: $id, debitInput: $debitInput) {
+      storeCreditAccountTransaction {
+        id
+        createdAt
+        amount {
+          amount
+          currencyCode
+        }
+        balanceAfterTransaction {
+          amount
+          currencyCode
+        }
+        account {
+          id
+        }
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const CUSTOMER_BY_ID = `#graphql
+  query CustomerById($id: ID!, $accounts: Int = 5) {
+    customer(id: $id) {
+      id
+      firstName
+      lastName
+      numberOfOrders
+      defaultEmailAddress {
+        emailAddress
+      }
+      storeCreditAccounts(first: $accounts) {
+        nodes {
+          id
+          balance {
+            amount
+            currencyCode
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const CUSTOMER_BY_IDENTIFIER = `#graphql
+  query CustomerByIdentifier($identifier: CustomerIdentifierInput!) {
+    customerByIdentifier(identifier: $identifier) {
+      id
+      firstName
+      lastName
+      numberOfOrders
+      defaultEmailAddress {
+        emailAddress
+      }
+    }
+  }
+`;
+
+// E.g. the referrer's share link on the customer, for the storefront to read.
+export const METAFIELDS_SET = `#graphql
+  mutation MetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        id
+        namespace
+        key
+        type
+        value
+        compareDigest
+      }
+      userErrors {
+        field
+        code
+        message
+        elementIndex
+      }
+    }
+  }
+`;
+
+// Reconciliation: orders updated since the last run, e.g.
+// query: "updated_at:>'2026-11-01T00:00:00Z' discount_code:FRIEND-ANNA".
+export const ORDERS_FOR_RECONCILIATION = `#graphql
+  query OrdersForReconciliation($first: Int!, $after: String, $query: String) {
+    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      nodes {
+        id
+        name
+        createdAt
+        updatedAt
+        cancelledAt
+        test
+        displayFinancialStatus
+        discountCodes
+        customAttributes {
+          key
+          value
+        }
+        customer {
+          id
+        }
+        email
+        currencyCode
+        presentmentCurrencyCode
+        subtotalPriceSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        totalPriceSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        currentSubtotalPriceSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        totalRefundedSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;

@@ -1,0 +1,48 @@
+// Cost-aware pacing. Shopify's leaky bucket is the truth: every response
+// reports `throttleStatus`, and from it we predict how full the bucket is
+// now (it refills at restoreRate points per second). Before sending, we wait
+// until the bucket should cover the operation's cost, so a burst of calls
+// slows down instead of hitting THROTTLED. State is per process and shop;
+// with several processes Shopify may still throttle, and the client retries.
+import type { Cost } from "./classify-failure.server";
+
+interface Seen {
+  available: number;
+  maximumAvailable: number;
+  restoreRate: number;
+  at: number;
+}
+
+/** Cost guess before we have seen an operation: one mutation, or a small query. */
+const DEFAULT_COST = { query: 50, mutation: 10 };
+
+export class ThrottleTracker {
+  private shops = new Map<string, Seen>();
+  private costs = new Map<string, number>();
+
+  /** Remembers Shopify's view of the bucket and what the operation cost. */
+  record(shop: string, operation: string, cost: Cost | undefined, now: number) {
+    if (!cost) return;
+    const spent = cost.requestedQueryCost ?? cost.actualQueryCost;
+    // The bucket is checked against the *requested* cost before running.
+    if (spent != null) this.costs.set(`${shop}|${operation}`, spent);
+    const t = cost.throttleStatus;
+    if (t) this.shops.set(shop, { available: t.currentlyAvailable, maximumAvailable: t.maximumAvailable, restoreRate: t.restoreRate, at: now });
+  }
+
+  /** Milliseconds to wait before sending `operation`; reserves its cost. */
+  reserve(shop: string, operation: string, type: "query" | "mutation", now: number): number {
+    const seen = this.shops.get(shop);
+    if (!seen || seen.restoreRate <= 0) return 0;
+    const estimate = Math.min(this.costs.get(`${shop}|${operation}`) ?? DEFAULT_COST[type], seen.maximumAvailable);
+    const available = Math.min(seen.maximumAvailable, seen.available + ((now - seen.at) / 1000) * seen.restoreRate);
+    const waitMs = available >= estimate ? 0 : Math.ceil(((estimate - available) / seen.restoreRate) * 1000);
+    // Count the points as spent at send time, so concurrent callers queue
+    // behind each other; the response's throttleStatus then corrects this.
+    this.shops.set(shop, { ...seen, available: available - estimate + (waitMs / 1000) * seen.restoreRate, at: now + waitMs });
+    return waitMs;
+  }
+}
+
+/** Shared by every client in this process (Shopify's bucket is per app and shop). */
+export const processThrottle = new ThrottleTracker();

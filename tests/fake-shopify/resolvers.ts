@@ -1,0 +1,207 @@
+// Maps the fake's state to Admin GraphQL 2026-10 object shapes. graphql-js's
+// default resolver reads properties (and calls function properties with the
+// field's args), so these plain objects are the resolvers; unions resolve
+// through `__typename`. Root fields not listed here fail the request loudly
+// (see IMPLEMENTED in fake-shopify.ts): add them when the app needs them.
+import { money } from "./money";
+import { matchesOrder, parseOrderQuery } from "./order-search";
+import type { FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, ShopState } from "./store";
+
+type Args = Record<string, any>;
+
+export function rootValue(s: ShopState, searchWarnings: string[]) {
+  const customerView = (id: string) => {
+    const c = s.customers.get(id);
+    if (!c) return null;
+    return {
+      id: c.id,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      displayName: [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || "",
+      numberOfOrders: String(c.numberOfOrders),
+      email: c.email,
+      defaultEmailAddress: c.email ? { emailAddress: c.email, marketingState: "NOT_SUBSCRIBED", validFormat: true } : null,
+      storeCreditAccounts: (a: Args) => connection(s.accountsOf(c.id).map(accountView), a),
+      metafield: ({ namespace, key }: Args) => metafieldView(c.id, namespace ?? "$app", key),
+    };
+  };
+
+  const metafieldView = (ownerId: string, namespace: string, key: string) => {
+    const m = s.metafields.get(`${ownerId}|${namespace}|${key}`);
+    return m ? { ...m, jsonValue: m.type === "json" ? JSON.parse(m.value) : m.value } : null;
+  };
+
+  const accountView = (a: FakeStoreCreditAccount) => ({
+    id: a.id,
+    balance: money(a.balanceCents, a.currencyCode),
+    owner: { __typename: "Customer", ...customerView(a.ownerId) },
+  });
+
+  const transactionView = (t: FakeStoreCreditTransaction) => ({
+    __typename: t.typename,
+    id: t.id,
+    account: accountView(s.accounts.get(t.accountId)!),
+    amount: money(t.amountCents, t.currencyCode),
+    balanceAfterTransaction: money(t.balanceAfterCents, t.currencyCode),
+    remainingAmount: money(Math.max(0, t.amountCents), t.currencyCode),
+    createdAt: t.createdAt,
+    expiresAt: t.expiresAt,
+    event: "ADJUSTMENT",
+    origin: null,
+  });
+
+  const discountView = (d: FakeDiscount) => ({
+    __typename: d.typename,
+    title: d.title,
+    status: s.status(d),
+    startsAt: d.startsAt,
+    endsAt: d.endsAt,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    usageLimit: d.usageLimit,
+    asyncUsageCount: 0,
+    appliesOncePerCustomer: d.appliesOncePerCustomer,
+    appliesOnOneTimePurchase: true,
+    appliesOnSubscription: false,
+    codesCount: { count: d.codes.length, precision: "EXACT" },
+    codes: (a: Args) => connection(d.codes.map((c) => ({ ...c, asyncUsageCount: 0 })), a),
+    combinesWith: d.combinesWith,
+    context: d.customers
+      ? { __typename: "DiscountCustomers", customers: d.customers.map(customerView).filter(Boolean) }
+      : { __typename: "DiscountBuyerSelectionAll", all: "ALL" },
+    shareableUrls: [],
+    summary: d.title,
+    shortSummary: d.title,
+    tags: [],
+    discountClasses: [d.typename === "DiscountCodeFreeShipping" ? "SHIPPING" : "ORDER"],
+  });
+
+  const codeNodeView = (d: FakeDiscount | undefined) => (d ? { id: d.id, codeDiscount: discountView(d) } : null);
+
+  const orderView = (o: FakeOrder) => {
+    const bag = (amount: string) => ({
+      shopMoney: { amount, currencyCode: o.currencyCode },
+      presentmentMoney: { amount, currencyCode: o.presentmentCurrencyCode },
+    });
+    return {
+      ...o,
+      customer: o.customerId ? (customerView(o.customerId) ?? { id: o.customerId }) : null,
+      subtotalPriceSet: bag(o.subtotal),
+      totalPriceSet: bag(o.total),
+      currentSubtotalPriceSet: bag(o.currentSubtotal),
+      totalRefundedSet: bag(o.totalRefunded),
+    };
+  };
+
+  const discountPayload = (r: { discount?: FakeDiscount; userErrors: unknown[] }) => ({
+    codeDiscountNode: codeNodeView(r.discount),
+    userErrors: r.userErrors,
+  });
+
+  return {
+    // ---- QueryRoot
+    shop: () => s.shop,
+    codeDiscountNode: ({ id }: Args) => codeNodeView(s.findDiscount(id)),
+    codeDiscountNodeByCode: ({ code }: Args) => codeNodeView(s.findByCode(code)?.discount),
+    discountNode: ({ id }: Args) => {
+      const d = s.findDiscount(id);
+      return d ? { id: d.id.replace("DiscountCodeNode", "DiscountNode"), discount: discountView(d) } : null;
+    },
+    discountRedeemCodeBulkCreation: ({ id }: Args) => {
+      const b = s.pollBulk(id);
+      if (!b) return null;
+      return {
+        id: b.id,
+        done: b.done,
+        createdAt: b.createdAt,
+        codesCount: b.codes.length,
+        importedCount: b.done ? b.codes.filter((c) => c.codeId).length : 0,
+        failedCount: b.done ? b.codes.filter((c) => c.errors.length).length : 0,
+        discountCode: codeNodeView(s.findDiscount(b.discountId)),
+        codes: (a: Args) =>
+          connection(
+            b.codes.map((c) => ({
+              code: c.code,
+              errors: c.errors,
+              discountRedeemCode: c.codeId ? { id: c.codeId, code: c.code, asyncUsageCount: 0 } : null,
+            })),
+            a,
+          ),
+      };
+    },
+    customer: ({ id }: Args) => customerView(id),
+    customerByIdentifier: ({ identifier }: Args) => {
+      if (identifier.id) return customerView(identifier.id);
+      if (identifier.emailAddress) {
+        const c = s.customerByEmail(identifier.emailAddress);
+        return c ? customerView(c.id) : null;
+      }
+      return null;
+    },
+    orders: ({ query, sortKey, reverse, ...page }: Args) => {
+      const { terms, warnings } = parseOrderQuery(query);
+      searchWarnings.push(...warnings);
+      const key = sortKey === "UPDATED_AT" ? "updatedAt" : sortKey === "CREATED_AT" ? "createdAt" : null;
+      const rows = s.orders
+        .filter((o) => matchesOrder(o, terms))
+        .sort((a, b) => (key ? Date.parse(a[key]) - Date.parse(b[key]) : idNum(a.id) - idNum(b.id)));
+      if (reverse) rows.reverse();
+      return connection(rows.map(orderView), page);
+    },
+
+    // ---- Mutation
+    discountCodeBasicCreate: ({ basicCodeDiscount }: Args) =>
+      discountPayload(s.upsertDiscount("DiscountCodeBasic", "basicCodeDiscount", basicCodeDiscount)),
+    discountCodeBasicUpdate: ({ id, basicCodeDiscount }: Args) =>
+      discountPayload(s.upsertDiscount("DiscountCodeBasic", "basicCodeDiscount", basicCodeDiscount, id)),
+    discountCodeFreeShippingCreate: ({ freeShippingCodeDiscount }: Args) =>
+      discountPayload(s.upsertDiscount("DiscountCodeFreeShipping", "freeShippingCodeDiscount", freeShippingCodeDiscount)),
+    discountCodeFreeShippingUpdate: ({ id, freeShippingCodeDiscount }: Args) =>
+      discountPayload(s.upsertDiscount("DiscountCodeFreeShipping", "freeShippingCodeDiscount", freeShippingCodeDiscount, id)),
+    discountCodeDeactivate: ({ id }: Args) => discountPayload(s.deactivate(id)),
+    discountRedeemCodeBulkAdd: ({ discountId, codes }: Args) => {
+      const r = s.bulkAdd(discountId, codes);
+      return {
+        bulkCreation: r.bulk ? { id: r.bulk.id, done: false, codesCount: r.bulk.codes.length, importedCount: 0, failedCount: 0 } : null,
+        userErrors: r.userErrors,
+      };
+    },
+    storeCreditAccountCredit: ({ id, creditInput }: Args) => {
+      const r = s.storeCredit("credit", id, creditInput.creditAmount, creditInput.expiresAt ?? null);
+      return { storeCreditAccountTransaction: r.transaction ? transactionView(r.transaction) : null, userErrors: r.userErrors };
+    },
+    storeCreditAccountDebit: ({ id, debitInput }: Args) => {
+      const r = s.storeCredit("debit", id, debitInput.debitAmount, null);
+      return { storeCreditAccountTransaction: r.transaction ? transactionView(r.transaction) : null, userErrors: r.userErrors };
+    },
+    metafieldsSet: ({ metafields }: Args) => {
+      const r = s.metafieldsSet(metafields);
+      return { metafields: r.metafields?.map((m) => metafieldView(m.ownerId, m.namespace, m.key)) ?? null, userErrors: r.userErrors };
+    },
+  };
+}
+
+const idNum = (id: string) => Number(id.split("/").pop());
+
+/** Relay connection over an in-memory list; cursors are opaque offsets. */
+export function connection<T>(items: T[], { first, after, last, before }: Args) {
+  let start = after ? decode(after) + 1 : 0;
+  let end = before ? decode(before) : items.length;
+  if (first != null) end = Math.min(end, start + first);
+  if (last != null) start = Math.max(start, end - last);
+  const slice = items.slice(start, end);
+  const edges = slice.map((node, i) => ({ node, cursor: encode(start + i) }));
+  return {
+    edges,
+    nodes: slice,
+    pageInfo: {
+      hasNextPage: end < items.length,
+      hasPreviousPage: start > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+const encode = (i: number) => Buffer.from(`cursor:${i}`).toString("base64");
+const decode = (c: string) => Number(Buffer.from(c, "base64").toString().split(":")[1]);

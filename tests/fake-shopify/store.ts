@@ -1,0 +1,437 @@
+// One shop's data in the fake, and the business rules Shopify applies to it
+// (unique codes, balances that cannot go negative, ...). Rule violations
+// come back as `userErrors` shaped like Shopify's; the GraphQL mapping lives
+// in resolvers.ts.
+import { toCents } from "./money";
+
+export interface UserError {
+  field: string[] | null;
+  code: string | null;
+  message: string;
+}
+
+export interface FakeDiscount {
+  id: string; // gid://shopify/DiscountCodeNode/N
+  typename: "DiscountCodeBasic" | "DiscountCodeFreeShipping";
+  title: string;
+  startsAt: string;
+  endsAt: string | null;
+  usageLimit: number | null;
+  appliesOncePerCustomer: boolean;
+  /** null = all buyers, else the customer gids allowed to use it. */
+  customers: string[] | null;
+  customerGets: Record<string, unknown> | null;
+  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  minimumSubtotalCents: number | null;
+  codes: { id: string; code: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeBulkCreation {
+  id: string;
+  discountId: string;
+  createdAt: string;
+  pollsLeft: number;
+  done: boolean;
+  codes: { code: string; codeId: string | null; errors: UserError[] }[];
+}
+
+export interface FakeCustomer {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  numberOfOrders: number;
+}
+
+export interface FakeStoreCreditAccount {
+  id: string;
+  ownerId: string;
+  currencyCode: string;
+  balanceCents: number;
+}
+
+export interface FakeStoreCreditTransaction {
+  id: string;
+  typename: "StoreCreditAccountCreditTransaction" | "StoreCreditAccountDebitTransaction";
+  accountId: string;
+  amountCents: number; // negative for debits, as Shopify reports them
+  balanceAfterCents: number;
+  currencyCode: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export interface FakeMetafield {
+  id: string;
+  ownerId: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  compareDigest: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeOrder {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  test: boolean;
+  displayFinancialStatus: string | null;
+  discountCodes: string[];
+  customAttributes: { key: string; value: string | null }[];
+  customerId: string | null;
+  email: string | null;
+  currencyCode: string;
+  presentmentCurrencyCode: string;
+  subtotal: string;
+  total: string;
+  currentSubtotal: string;
+  totalRefunded: string;
+}
+
+export type SeedOrder = Partial<FakeOrder> & { subtotal: string };
+
+let counter = 1000;
+export const gid = (type: string) => `gid://shopify/${type}/${++counter}`;
+const numericId = (id: string) => id.split("/").pop() ?? "";
+
+export class ShopState {
+  readonly shop: { id: string; name: string; currencyCode: string; myshopifyDomain: string; ianaTimezone: string };
+  readonly discounts = new Map<string, FakeDiscount>();
+  readonly bulkCreations = new Map<string, FakeBulkCreation>();
+  readonly customers = new Map<string, FakeCustomer>();
+  readonly accounts = new Map<string, FakeStoreCreditAccount>();
+  readonly transactions: FakeStoreCreditTransaction[] = [];
+  readonly metafields = new Map<string, FakeMetafield>(); // ownerId|namespace|key
+  readonly orders: FakeOrder[] = [];
+
+  constructor(
+    domain: string,
+    private readonly now: () => Date,
+    private readonly bulkAddPolls: number,
+  ) {
+    this.shop = {
+      id: gid("Shop"),
+      name: domain.replace(/\.myshopify\.com$/, ""),
+      currencyCode: "USD",
+      myshopifyDomain: domain,
+      ianaTimezone: "America/New_York",
+    };
+  }
+
+  private iso = () => this.now().toISOString();
+
+  // ---- discounts -------------------------------------------------------
+
+  findDiscount(id: string): FakeDiscount | undefined {
+    // DiscountNode and DiscountCodeNode gids share the number.
+    const n = numericId(id);
+    return [...this.discounts.values()].find((d) => numericId(d.id) === n);
+  }
+
+  findByCode(code: string): { discount: FakeDiscount; codeId: string } | undefined {
+    const wanted = code.trim().toUpperCase();
+    for (const d of this.discounts.values()) {
+      const c = d.codes.find((x) => x.code.toUpperCase() === wanted);
+      if (c) return { discount: d, codeId: c.id };
+    }
+    return undefined;
+  }
+
+  status(d: FakeDiscount): "ACTIVE" | "EXPIRED" | "SCHEDULED" {
+    const now = this.now().getTime();
+    if (Date.parse(d.startsAt) > now) return "SCHEDULED";
+    if (d.endsAt && Date.parse(d.endsAt) <= now) return "EXPIRED";
+    return "ACTIVE";
+  }
+
+  upsertDiscount(
+    typename: FakeDiscount["typename"],
+    inputName: string,
+    input: Record<string, any>,
+    id?: string,
+  ): { discount?: FakeDiscount; userErrors: UserError[] } {
+    const existing = id ? this.findDiscount(id) : undefined;
+    if (id && (!existing || existing.typename !== typename)) {
+      return { userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }] };
+    }
+    const errors: UserError[] = [];
+    const err = (f: string, code: string, message: string) => errors.push({ field: [inputName, f], code, message });
+    const title = input.title ?? existing?.title;
+    if (!title || !String(title).trim()) err("title", "BLANK", "Title can't be blank");
+    const code: string | undefined = input.code ?? undefined;
+    if (!existing && (!code || !code.trim())) err("code", "BLANK", "Code can't be blank");
+    if (code) {
+      const owner = this.findByCode(code);
+      if (owner && owner.discount !== existing) err("code", "TAKEN", "Code must be unique. Please try a different code.");
+      if (code.length > 255) err("code", "TOO_LONG", "Code is too long (maximum is 255 characters)");
+    }
+    const pct = input.customerGets?.value?.percentage;
+    if (pct !== undefined && pct !== null && (pct <= 0 || pct > 1)) {
+      err("customerGets", "VALUE_OUTSIDE_RANGE", "Value must be between 0.0 and 1.0");
+    }
+    const amount = input.customerGets?.value?.discountAmount?.amount;
+    if (amount !== undefined && amount !== null && toCents(amount) <= 0) {
+      err("customerGets", "GREATER_THAN", "Value must be greater than 0");
+    }
+    if (typename === "DiscountCodeBasic" && !existing && !input.customerGets) {
+      err("customerGets", "BLANK", "Customer gets can't be blank");
+    }
+    const add: string[] = input.context?.customers?.add ?? [];
+    for (const c of add) if (!this.customers.has(c)) err("context", "INVALID", `Customer ${c} does not exist`);
+    const startsAt = input.startsAt ?? existing?.startsAt ?? this.iso();
+    const endsAt = input.endsAt !== undefined ? input.endsAt : (existing?.endsAt ?? null);
+    if (endsAt && Date.parse(endsAt) <= Date.parse(startsAt)) {
+      err("endsAt", "END_DATE_BEFORE_START_DATE", "Ends at needs to be after starts_at");
+    }
+    if (errors.length) return { userErrors: errors };
+
+    let customers = existing?.customers ?? null;
+    if (input.context?.all) customers = null;
+    if (input.context?.customers) {
+      const remove = new Set<string>(input.context.customers.remove ?? []);
+      customers = [...new Set([...(customers ?? []), ...add])].filter((c) => !remove.has(c));
+    }
+    const d: FakeDiscount = {
+      id: existing?.id ?? gid("DiscountCodeNode"),
+      typename,
+      title,
+      startsAt,
+      endsAt,
+      usageLimit: input.usageLimit !== undefined ? input.usageLimit : (existing?.usageLimit ?? null),
+      appliesOncePerCustomer: input.appliesOncePerCustomer ?? existing?.appliesOncePerCustomer ?? false,
+      customers,
+      customerGets: input.customerGets ?? existing?.customerGets ?? null,
+      combinesWith: {
+        orderDiscounts: false,
+        productDiscounts: false,
+        shippingDiscounts: false,
+        ...existing?.combinesWith,
+        ...input.combinesWith,
+      },
+      minimumSubtotalCents:
+        input.minimumRequirement?.subtotal?.greaterThanOrEqualToSubtotal != null
+          ? toCents(input.minimumRequirement.subtotal.greaterThanOrEqualToSubtotal)
+          : (existing?.minimumSubtotalCents ?? null),
+      codes: existing?.codes ?? [],
+      createdAt: existing?.createdAt ?? this.iso(),
+      updatedAt: this.iso(),
+    };
+    // Updating `code` renames the discount's first code, as the admin does.
+    if (code) {
+      if (d.codes[0]) d.codes[0] = { ...d.codes[0], code };
+      else d.codes.push({ id: gid("DiscountRedeemCode"), code });
+    }
+    this.discounts.set(d.id, d);
+    return { discount: d, userErrors: [] };
+  }
+
+  deactivate(id: string): { discount?: FakeDiscount; userErrors: UserError[] } {
+    const d = this.findDiscount(id);
+    if (!d) return { userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }] };
+    if (this.status(d) !== "EXPIRED") d.endsAt = this.iso();
+    d.updatedAt = this.iso();
+    return { discount: d, userErrors: [] };
+  }
+
+  bulkAdd(discountId: string, codes: { code: string }[]): { bulk?: FakeBulkCreation; userErrors: UserError[] } {
+    if (!this.findDiscount(discountId)) {
+      return { userErrors: [{ field: ["discountId"], code: "INVALID", message: "Discount does not exist" }] };
+    }
+    if (codes.length === 0) return { userErrors: [{ field: ["codes"], code: "BLANK", message: "Codes can't be blank" }] };
+    if (codes.length > 100) {
+      return { userErrors: [{ field: ["codes"], code: "TOO_MANY_ARGUMENTS", message: "Codes can't exceed 100 per request" }] };
+    }
+    const bulk: FakeBulkCreation = {
+      id: gid("DiscountRedeemCodeBulkCreation"),
+      discountId: this.findDiscount(discountId)!.id,
+      createdAt: this.iso(),
+      pollsLeft: this.bulkAddPolls,
+      done: false,
+      codes: codes.map((c) => ({ code: c.code, codeId: null, errors: [] })),
+    };
+    this.bulkCreations.set(bulk.id, bulk);
+    return { bulk, userErrors: [] };
+  }
+
+  /** Shopify imports bulk codes in the background; the fake does it on the Nth poll. */
+  pollBulk(id: string): FakeBulkCreation | undefined {
+    const bulk = this.bulkCreations.get(id);
+    if (bulk && !bulk.done && --bulk.pollsLeft <= 0) this.completeBulk(bulk);
+    return bulk;
+  }
+
+  completeBulk(bulk: FakeBulkCreation) {
+    const d = this.findDiscount(bulk.discountId)!;
+    for (const c of bulk.codes) {
+      const e = (code: string, message: string) => c.errors.push({ field: ["code"], code, message });
+      if (!c.code.trim()) e("BLANK", "Code can't be blank");
+      else if (c.code.length > 255) e("TOO_LONG", "Code is too long (maximum is 255 characters)");
+      else if (this.findByCode(c.code)) e("TAKEN", "Code must be unique. Please try a different code.");
+      else {
+        c.codeId = gid("DiscountRedeemCode");
+        d.codes.push({ id: c.codeId, code: c.code });
+      }
+    }
+    bulk.done = true;
+  }
+
+  // ---- customers and store credit ---------------------------------------
+
+  addCustomer(c: Partial<FakeCustomer>): FakeCustomer {
+    const customer: FakeCustomer = {
+      id: c.id ?? gid("Customer"),
+      firstName: c.firstName ?? null,
+      lastName: c.lastName ?? null,
+      email: c.email ?? null,
+      numberOfOrders: c.numberOfOrders ?? 0,
+    };
+    this.customers.set(customer.id, customer);
+    return customer;
+  }
+
+  customerByEmail(email: string) {
+    return [...this.customers.values()].find((c) => c.email?.toLowerCase() === email.toLowerCase());
+  }
+
+  accountsOf(ownerId: string) {
+    return [...this.accounts.values()].filter((a) => a.ownerId === ownerId);
+  }
+
+  storeCredit(
+    kind: "credit" | "debit",
+    id: string,
+    amount: { amount: string; currencyCode: string },
+    expiresAt: string | null,
+  ): { transaction?: FakeStoreCreditTransaction; userErrors: UserError[] } {
+    const input = kind === "credit" ? ["creditInput", "creditAmount"] : ["debitInput", "debitAmount"];
+    const fail = (field: string[], code: string, message: string) => ({ userErrors: [{ field, code, message }] });
+    const cents = toCents(amount.amount);
+    if (cents <= 0) return fail([...input, "amount"], "NEGATIVE_OR_ZERO_AMOUNT", "A positive amount must be used.");
+    if (expiresAt && Date.parse(expiresAt) <= this.now().getTime()) {
+      return fail(["creditInput", "expiresAt"], "EXPIRES_AT_IN_PAST", "The expiry date must be in the future.");
+    }
+    let account: FakeStoreCreditAccount | undefined;
+    if (id.includes("/StoreCreditAccount/")) {
+      account = this.accounts.get(id);
+      if (!account) return fail(["id"], "ACCOUNT_NOT_FOUND", "Store credit account does not exist.");
+      if (account.currencyCode !== amount.currencyCode) {
+        return fail([...input, "currencyCode"], "MISMATCHING_CURRENCY", "The currency provided does not match the currency of the store credit account.");
+      }
+    } else {
+      if (!this.customers.has(id)) {
+        return kind === "credit"
+          ? fail(["id"], "OWNER_NOT_FOUND", "Owner does not exist.")
+          : fail(["id"], "ACCOUNT_NOT_FOUND", "Store credit account does not exist.");
+      }
+      account = this.accountsOf(id).find((a) => a.currencyCode === amount.currencyCode);
+      if (!account && kind === "debit") return fail(["id"], "ACCOUNT_NOT_FOUND", "Store credit account does not exist.");
+      if (!account) {
+        // Shopify opens one account per owner and currency on first credit.
+        account = { id: gid("StoreCreditAccount"), ownerId: id, currencyCode: amount.currencyCode, balanceCents: 0 };
+        this.accounts.set(account.id, account);
+      }
+    }
+    if (kind === "debit" && account.balanceCents < cents) {
+      return fail([...input, "amount"], "INSUFFICIENT_FUNDS", "The store credit account does not have sufficient funds to satisfy the request.");
+    }
+    account.balanceCents += kind === "credit" ? cents : -cents;
+    const transaction: FakeStoreCreditTransaction = {
+      id: gid(kind === "credit" ? "StoreCreditAccountCreditTransaction" : "StoreCreditAccountDebitTransaction"),
+      typename: kind === "credit" ? "StoreCreditAccountCreditTransaction" : "StoreCreditAccountDebitTransaction",
+      accountId: account.id,
+      amountCents: kind === "credit" ? cents : -cents,
+      balanceAfterCents: account.balanceCents,
+      currencyCode: account.currencyCode,
+      createdAt: this.iso(),
+      expiresAt,
+    };
+    this.transactions.push(transaction);
+    return { transaction, userErrors: [] };
+  }
+
+  // ---- metafields -------------------------------------------------------
+
+  ownerExists(ownerId: string) {
+    return this.customers.has(ownerId) || ownerId === this.shop.id || !!this.findDiscount(ownerId);
+  }
+
+  metafieldsSet(inputs: Record<string, any>[]): { metafields?: FakeMetafield[]; userErrors: (UserError & { elementIndex: number | null })[] } {
+    if (inputs.length > 25) {
+      return { userErrors: [{ field: ["metafields"], code: "LESS_THAN_OR_EQUAL_TO", message: "Exceeded the maximum metafields input limit of 25.", elementIndex: null }] };
+    }
+    const errors: (UserError & { elementIndex: number })[] = [];
+    inputs.forEach((m, i) => {
+      const e = (f: string, code: string, message: string) => errors.push({ field: ["metafields", String(i), f], code, message, elementIndex: i });
+      const existing = this.metafields.get(key(m.ownerId, m.namespace ?? "$app", m.key));
+      if (!this.ownerExists(m.ownerId)) e("ownerId", "INVALID", "Owner does not exist.");
+      if (!existing && !m.type) e("type", "BLANK", "Type can't be blank.");
+      if ((m.type ?? existing?.type) === "json") {
+        try {
+          JSON.parse(m.value);
+        } catch {
+          e("value", "INVALID_VALUE", "Value is invalid JSON.");
+        }
+      }
+      if (m.compareDigest != null && m.compareDigest !== (existing?.compareDigest ?? null)) {
+        e("compareDigest", "STALE_OBJECT", "The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.");
+      }
+    });
+    if (errors.length) return { userErrors: errors }; // atomic, as Shopify: all or nothing
+    const saved = inputs.map((m) => {
+      const ns = m.namespace ?? "$app";
+      const k = key(m.ownerId, ns, m.key);
+      const prev = this.metafields.get(k);
+      const mf: FakeMetafield = {
+        id: prev?.id ?? gid("Metafield"),
+        ownerId: m.ownerId,
+        namespace: ns,
+        key: m.key,
+        type: m.type ?? prev!.type,
+        value: m.value,
+        compareDigest: `${this.now().getTime()}-${++counter}`,
+        createdAt: prev?.createdAt ?? this.iso(),
+        updatedAt: this.iso(),
+      };
+      this.metafields.set(k, mf);
+      return mf;
+    });
+    return { metafields: saved, userErrors: [] };
+  }
+
+  // ---- orders -----------------------------------------------------------
+
+  addOrder(o: SeedOrder): FakeOrder {
+    const currency = o.currencyCode ?? this.shop.currencyCode;
+    const createdAt = o.createdAt ?? this.iso();
+    const order: FakeOrder = {
+      id: o.id ?? gid("Order"),
+      name: o.name ?? `#${1000 + this.orders.length + 1}`,
+      createdAt,
+      updatedAt: o.updatedAt ?? createdAt,
+      cancelledAt: o.cancelledAt ?? null,
+      test: o.test ?? false,
+      displayFinancialStatus: o.displayFinancialStatus ?? "PAID",
+      discountCodes: o.discountCodes ?? [],
+      customAttributes: o.customAttributes ?? [],
+      customerId: o.customerId ?? null,
+      email: o.email ?? null,
+      currencyCode: currency,
+      presentmentCurrencyCode: o.presentmentCurrencyCode ?? currency,
+      subtotal: o.subtotal,
+      total: o.total ?? o.subtotal,
+      currentSubtotal: o.currentSubtotal ?? o.subtotal,
+      totalRefunded: o.totalRefunded ?? "0.0",
+    };
+    this.orders.push(order);
+    return order;
+  }
+}
+
+const key = (ownerId: string, namespace: string, k: string) => `${ownerId}|${namespace}|${k}`;

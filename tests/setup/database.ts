@@ -1,0 +1,12 @@
+// A fresh, migrated database for this test file, on the provider the project names.
+import { afterAll } from "vitest";
+import { createTestDatabase } from "../helpers/test-database";
+
+const database = await createTestDatabase((process.env.TEST_DATABASE as "sqlite" | "postgresql") ?? "sqlite");
+process.env.DATABASE_URL = database.url;
+
+afterAll(async () => {
+  const { default: db } = await import("../../app/db.server");
+  await db.$disconnect();
+  await database.drop();
+});

@@ -1,0 +1,21 @@
+// Once per test run: generated Prisma clients, Shopify's Admin schema in its cache,
+// and a reachable PostgreSQL server (the postgresql project needs it; fail loudly).
+import pg from "pg";
+import { generatePrismaClients } from "../../scripts/prisma-clients";
+import { ensureAdminSchema } from "../../scripts/fetch-admin-schema";
+import { TEST_POSTGRES_URL } from "../helpers/test-database";
+
+export default async function globalSetup() {
+  generatePrismaClients();
+  await ensureAdminSchema();
+  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${TEST_POSTGRES_URL} (set TEST_POSTGRES_URL): ${(error as Error).message}`,
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
