@@ -11,6 +11,9 @@ export default {
       apiVersion: ADMIN_API_VERSION,
       documents: ["./app/**/*.{ts,tsx}", "!./app/types/**"],
       outputDir: "./app/types",
+      // Enums as string unions: code can pass "USD" / "ALL" instead of
+      // importing generated TS enums into domain code.
+      enumsAsConst: true,
     }),
   },
 };

@@ -1,7 +1,7 @@
 // Every Admin GraphQL document the app sends, checked against the 2026-10
 // schema by tests/shopify/documents.test.ts and typed by codegen
 // (`npm run codegen` -> app/types/admin.generated.d.ts). Keep each a plain
-// `#graphql` template literal with no interpolation: codegen keys the types
+// #graphql-tagged template literal with no interpolation: codegen keys the types
 // on the exact string, and the fake Shopify routes faults by operation name.
 //
 // 2026-10 shapes worth knowing (they differ from older examples):
@@ -31,14 +31,6 @@ export const FRIEND_OFFER_CREATE = `#graphql
     discountCodeBasicCreate(basicCodeDiscount: $discount) {
       codeDiscountNode {
         id
-        codeDiscount {
-          ... on DiscountCodeBasic {
-            title
-            status
-            startsAt
-            endsAt
-          }
-        }
       }
       userErrors {
         field
@@ -77,14 +69,6 @@ export const FREE_SHIPPING_OFFER_CREATE = `#graphql
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $discount) {
       codeDiscountNode {
         id
-        codeDiscount {
-          ... on DiscountCodeFreeShipping {
-            title
-            status
-            startsAt
-            endsAt
-          }
-        }
       }
       userErrors {
         field
@@ -253,22 +237,6 @@ export const REWARD_CODE_CREATE = `#graphql
     discountCodeBasicCreate(basicCodeDiscount: $discount) {
       codeDiscountNode {
         id
-        codeDiscount {
-          ... on DiscountCodeBasic {
-            title
-            status
-            usageLimit
-            appliesOncePerCustomer
-            context {
-              __typename
-              ... on DiscountCustomers {
-                customers {
-                  id
-                }
-              }
-            }
-          }
-        }
       }
       userErrors {
         field
@@ -286,18 +254,6 @@ export const STORE_CREDIT_CREDIT = `#graphql
     storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
       storeCreditAccountTransaction {
         id
-        createdAt
-        amount {
-          amount
-          currencyCode
-        }
-        balanceAfterTransaction {
-          amount
-          currencyCode
-        }
-        account {
-          id
-        }
       }
       userErrors {
         field
@@ -313,18 +269,6 @@ export const STORE_CREDIT_DEBIT = `#graphql
     storeCreditAccountDebit(id: $id, debitInput: $debitInput) {
       storeCreditAccountTransaction {
         id
-        createdAt
-        amount {
-          amount
-          currencyCode
-        }
-        balanceAfterTransaction {
-          amount
-          currencyCode
-        }
-        account {
-          id
-        }
       }
       userErrors {
         field

@@ -15,6 +15,12 @@ interface Seen {
 
 /** Cost guess before we have seen an operation: one mutation, or a small query. */
 const DEFAULT_COST = { query: 50, mutation: 10 };
+/**
+ * Before the first response for a shop, assume the smallest bucket
+ * (Standard plan: 1000 points, 100/s) so that concurrent first calls
+ * still pace each other; the first throttleStatus replaces it.
+ */
+const ASSUMED_BUCKET = { maximumAvailable: 1000, restoreRate: 100 };
 
 export class ThrottleTracker {
   private shops = new Map<string, Seen>();
@@ -32,8 +38,8 @@ export class ThrottleTracker {
 
   /** Milliseconds to wait before sending `operation`; reserves its cost. */
   reserve(shop: string, operation: string, type: "query" | "mutation", now: number): number {
-    const seen = this.shops.get(shop);
-    if (!seen || seen.restoreRate <= 0) return 0;
+    const seen = this.shops.get(shop) ?? { ...ASSUMED_BUCKET, available: ASSUMED_BUCKET.maximumAvailable, at: now };
+    if (seen.restoreRate <= 0) return 0;
     const estimate = Math.min(this.costs.get(`${shop}|${operation}`) ?? DEFAULT_COST[type], seen.maximumAvailable);
     const available = Math.min(seen.maximumAvailable, seen.available + ((now - seen.at) / 1000) * seen.restoreRate);
     const waitMs = available >= estimate ? 0 : Math.ceil(((estimate - available) / seen.restoreRate) * 1000);

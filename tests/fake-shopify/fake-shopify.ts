@@ -173,13 +173,11 @@ export class FakeShopify {
         .map((d) => [d.name.value, d]),
     );
     const bucket = this.bucket(shop);
-    let cost: number;
+    let cost = 1;
     try {
       cost = requestedCost(this.schema, operation, fragments, body.variables ?? {});
-    } catch (e) {
-      // Bad variables: let execute() report them the way graphql does.
-      cost = 1;
-      void e;
+    } catch {
+      // Bad variables: execute() below reports them the way graphql does.
     }
     if (cost > MAX_SINGLE_QUERY_COST) {
       call.outcome = "graphql-error";

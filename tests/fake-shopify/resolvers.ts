@@ -5,9 +5,9 @@
 // (see IMPLEMENTED in fake-shopify.ts): add them when the app needs them.
 import { money } from "./money";
 import { matchesOrder, parseOrderQuery } from "./order-search";
-import type { FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, ShopState } from "./store";
+import type { FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, GraphQLInput, ShopState } from "./store";
 
-type Args = Record<string, any>;
+type Args = GraphQLInput;
 
 export function rootValue(s: ShopState, searchWarnings: string[]) {
   const customerView = (id: string) => {

@@ -4,6 +4,13 @@
 // in resolvers.ts.
 import { toCents } from "./money";
 
+/**
+ * GraphQL input as graphql-js hands it to resolvers. It has already been
+ * validated and coerced against Shopify's schema, so loose typing is safe.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type GraphQLInput = Record<string, any>;
+
 export interface UserError {
   field: string[] | null;
   code: string | null;
@@ -154,7 +161,7 @@ export class ShopState {
   upsertDiscount(
     typename: FakeDiscount["typename"],
     inputName: string,
-    input: Record<string, any>,
+    input: GraphQLInput,
     id?: string,
   ): { discount?: FakeDiscount; userErrors: UserError[] } {
     const existing = id ? this.findDiscount(id) : undefined;
@@ -362,7 +369,7 @@ export class ShopState {
     return this.customers.has(ownerId) || ownerId === this.shop.id || !!this.findDiscount(ownerId);
   }
 
-  metafieldsSet(inputs: Record<string, any>[]): { metafields?: FakeMetafield[]; userErrors: (UserError & { elementIndex: number | null })[] } {
+  metafieldsSet(inputs: GraphQLInput[]): { metafields?: FakeMetafield[]; userErrors: (UserError & { elementIndex: number | null })[] } {
     if (inputs.length > 25) {
       return { userErrors: [{ field: ["metafields"], code: "LESS_THAN_OR_EQUAL_TO", message: "Exceeded the maximum metafields input limit of 25.", elementIndex: null }] };
     }

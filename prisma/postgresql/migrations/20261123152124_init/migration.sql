@@ -1,11 +1,14 @@
+-- CreateSchema
+CREATE SCHEMA IF NOT EXISTS "public";
+
 -- CreateTable
 CREATE TABLE "Session" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "state" TEXT NOT NULL,
     "isOnline" BOOLEAN NOT NULL DEFAULT false,
     "scope" TEXT,
-    "expires" DATETIME,
+    "expires" TIMESTAMP(3),
     "accessToken" TEXT NOT NULL,
     "userId" BIGINT,
     "firstName" TEXT,
@@ -16,32 +19,36 @@ CREATE TABLE "Session" (
     "collaborator" BOOLEAN DEFAULT false,
     "emailVerified" BOOLEAN DEFAULT false,
     "refreshToken" TEXT,
-    "refreshTokenExpires" DATETIME
+    "refreshTokenExpires" TIMESTAMP(3),
+
+    CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Shop" (
-    "shop" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
     "active" BOOLEAN NOT NULL DEFAULT true,
     "scope" TEXT,
     "currencyCode" TEXT,
-    "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "uninstalledAt" DATETIME,
-    "updatedAt" DATETIME NOT NULL
+    "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "uninstalledAt" TIMESTAMP(3),
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Shop_pkey" PRIMARY KEY ("shop")
 );
 
 -- CreateTable
 CREATE TABLE "Program" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "enabled" BOOLEAN NOT NULL DEFAULT true,
     "friendOfferKind" TEXT NOT NULL DEFAULT 'PERCENTAGE',
-    "friendOfferValue" DECIMAL NOT NULL DEFAULT 10,
+    "friendOfferValue" DECIMAL(65,30) NOT NULL DEFAULT 10,
     "rewardKind" TEXT NOT NULL DEFAULT 'CODE_PERCENTAGE',
-    "rewardValue" DECIMAL NOT NULL DEFAULT 10,
+    "rewardValue" DECIMAL(65,30) NOT NULL DEFAULT 10,
     "rewardExpiryDays" INTEGER,
     "currencyCode" TEXT NOT NULL DEFAULT 'USD',
-    "minimumOrderAmount" DECIMAL,
+    "minimumOrderAmount" DECIMAL(65,30),
     "holdDays" INTEGER NOT NULL DEFAULT 30,
     "maxRewardsPerReferrer" INTEGER,
     "firstOrderOnly" BOOLEAN NOT NULL DEFAULT true,
@@ -52,14 +59,17 @@ CREATE TABLE "Program" (
     "terms" TEXT NOT NULL DEFAULT '',
     "shareMessage" TEXT NOT NULL DEFAULT '',
     "discountId" TEXT,
-    "discountSyncedAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL
+    "discountCode" TEXT,
+    "discountSyncedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Program_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Referrer" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "customerId" TEXT,
     "email" TEXT,
@@ -70,15 +80,17 @@ CREATE TABLE "Referrer" (
     "source" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'ACTIVE',
     "disabledReason" TEXT,
-    "codeSyncedAt" DATETIME,
-    "redactedAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL
+    "codeSyncedAt" TIMESTAMP(3),
+    "redactedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Referrer_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Referral" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "referrerId" TEXT NOT NULL,
     "orderId" TEXT NOT NULL,
@@ -89,83 +101,87 @@ CREATE TABLE "Referral" (
     "friendAddressHash" TEXT,
     "codeUsed" TEXT,
     "attributedBy" TEXT NOT NULL,
-    "subtotalAmount" DECIMAL NOT NULL,
-    "totalAmount" DECIMAL NOT NULL,
-    "refundedAmount" DECIMAL NOT NULL DEFAULT 0,
+    "subtotalAmount" DECIMAL(65,30) NOT NULL,
+    "totalAmount" DECIMAL(65,30) NOT NULL,
+    "refundedAmount" DECIMAL(65,30) NOT NULL DEFAULT 0,
     "currencyCode" TEXT NOT NULL,
     "status" TEXT NOT NULL,
     "reason" TEXT,
     "needsReview" BOOLEAN NOT NULL DEFAULT false,
     "test" BOOLEAN NOT NULL DEFAULT false,
-    "orderCreatedAt" DATETIME,
-    "holdUntil" DATETIME,
-    "approvedAt" DATETIME,
-    "rewardedAt" DATETIME,
-    "rejectedAt" DATETIME,
-    "reversedAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL,
-    CONSTRAINT "Referral_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    "orderCreatedAt" TIMESTAMP(3),
+    "holdUntil" TIMESTAMP(3),
+    "approvedAt" TIMESTAMP(3),
+    "rewardedAt" TIMESTAMP(3),
+    "rejectedAt" TIMESTAMP(3),
+    "reversedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Referral_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Reward" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "referrerId" TEXT NOT NULL,
     "referralId" TEXT,
     "kind" TEXT NOT NULL,
     "valueType" TEXT NOT NULL,
-    "value" DECIMAL NOT NULL,
+    "value" DECIMAL(65,30) NOT NULL,
     "currencyCode" TEXT,
     "code" TEXT,
     "shopifyId" TEXT,
     "status" TEXT NOT NULL,
     "reason" TEXT,
-    "expiresAt" DATETIME,
-    "issuedAt" DATETIME,
-    "revokedAt" DATETIME,
-    "paidAt" DATETIME,
+    "expiresAt" TIMESTAMP(3),
+    "issuedAt" TIMESTAMP(3),
+    "revokedAt" TIMESTAMP(3),
+    "paidAt" TIMESTAMP(3),
     "payoutReference" TEXT,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL,
-    CONSTRAINT "Reward_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
-    CONSTRAINT "Reward_referralId_fkey" FOREIGN KEY ("referralId") REFERENCES "Referral" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Reward_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "LinkEvent" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "referrerId" TEXT NOT NULL,
     "type" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT "LinkEvent_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "LinkEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "WebhookDelivery" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "webhookId" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
     "apiVersion" TEXT,
-    "triggeredAt" DATETIME,
+    "triggeredAt" TIMESTAMP(3),
     "payload" TEXT,
     "status" TEXT NOT NULL DEFAULT 'PENDING',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
-    "availableAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "availableAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lockedBy" TEXT,
-    "lockedUntil" DATETIME,
-    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "processedAt" DATETIME
+    "lockedUntil" TIMESTAMP(3),
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "processedAt" TIMESTAMP(3),
+
+    CONSTRAINT "WebhookDelivery_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "Job" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "key" TEXT NOT NULL,
@@ -173,16 +189,18 @@ CREATE TABLE "Job" (
     "status" TEXT NOT NULL DEFAULT 'PENDING',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
-    "availableAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "availableAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lockedBy" TEXT,
-    "lockedUntil" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" DATETIME NOT NULL
+    "lockedUntil" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Job_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "AuditEvent" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
     "referralId" TEXT,
     "rewardId" TEXT,
@@ -192,14 +210,18 @@ CREATE TABLE "AuditEvent" (
     "toStatus" TEXT,
     "cause" TEXT NOT NULL,
     "detail" TEXT,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AuditEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "RateLimit" (
-    "key" TEXT NOT NULL PRIMARY KEY,
-    "windowStart" DATETIME NOT NULL,
-    "count" INTEGER NOT NULL
+    "key" TEXT NOT NULL,
+    "windowStart" TIMESTAMP(3) NOT NULL,
+    "count" INTEGER NOT NULL,
+
+    CONSTRAINT "RateLimit_pkey" PRIMARY KEY ("key")
 );
 
 -- CreateIndex
@@ -282,4 +304,16 @@ CREATE INDEX "AuditEvent_shop_referrerId_idx" ON "AuditEvent"("shop", "referrerI
 
 -- CreateIndex
 CREATE INDEX "AuditEvent_shop_createdAt_idx" ON "AuditEvent"("shop", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "Referral" ADD CONSTRAINT "Referral_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Reward" ADD CONSTRAINT "Reward_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Reward" ADD CONSTRAINT "Reward_referralId_fkey" FOREIGN KEY ("referralId") REFERENCES "Referral"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "LinkEvent" ADD CONSTRAINT "LinkEvent_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

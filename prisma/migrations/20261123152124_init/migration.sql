@@ -1,14 +1,11 @@
--- CreateSchema
-CREATE SCHEMA IF NOT EXISTS "public";
-
 -- CreateTable
 CREATE TABLE "Session" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "state" TEXT NOT NULL,
     "isOnline" BOOLEAN NOT NULL DEFAULT false,
     "scope" TEXT,
-    "expires" TIMESTAMP(3),
+    "expires" DATETIME,
     "accessToken" TEXT NOT NULL,
     "userId" BIGINT,
     "firstName" TEXT,
@@ -19,36 +16,32 @@ CREATE TABLE "Session" (
     "collaborator" BOOLEAN DEFAULT false,
     "emailVerified" BOOLEAN DEFAULT false,
     "refreshToken" TEXT,
-    "refreshTokenExpires" TIMESTAMP(3),
-
-    CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
+    "refreshTokenExpires" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "Shop" (
-    "shop" TEXT NOT NULL,
+    "shop" TEXT NOT NULL PRIMARY KEY,
     "active" BOOLEAN NOT NULL DEFAULT true,
     "scope" TEXT,
     "currencyCode" TEXT,
-    "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "uninstalledAt" TIMESTAMP(3),
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Shop_pkey" PRIMARY KEY ("shop")
+    "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "uninstalledAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "Program" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "enabled" BOOLEAN NOT NULL DEFAULT true,
     "friendOfferKind" TEXT NOT NULL DEFAULT 'PERCENTAGE',
-    "friendOfferValue" DECIMAL(65,30) NOT NULL DEFAULT 10,
+    "friendOfferValue" DECIMAL NOT NULL DEFAULT 10,
     "rewardKind" TEXT NOT NULL DEFAULT 'CODE_PERCENTAGE',
-    "rewardValue" DECIMAL(65,30) NOT NULL DEFAULT 10,
+    "rewardValue" DECIMAL NOT NULL DEFAULT 10,
     "rewardExpiryDays" INTEGER,
     "currencyCode" TEXT NOT NULL DEFAULT 'USD',
-    "minimumOrderAmount" DECIMAL(65,30),
+    "minimumOrderAmount" DECIMAL,
     "holdDays" INTEGER NOT NULL DEFAULT 30,
     "maxRewardsPerReferrer" INTEGER,
     "firstOrderOnly" BOOLEAN NOT NULL DEFAULT true,
@@ -59,16 +52,15 @@ CREATE TABLE "Program" (
     "terms" TEXT NOT NULL DEFAULT '',
     "shareMessage" TEXT NOT NULL DEFAULT '',
     "discountId" TEXT,
-    "discountSyncedAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Program_pkey" PRIMARY KEY ("id")
+    "discountCode" TEXT,
+    "discountSyncedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "Referrer" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "customerId" TEXT,
     "email" TEXT,
@@ -79,17 +71,15 @@ CREATE TABLE "Referrer" (
     "source" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'ACTIVE',
     "disabledReason" TEXT,
-    "codeSyncedAt" TIMESTAMP(3),
-    "redactedAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Referrer_pkey" PRIMARY KEY ("id")
+    "codeSyncedAt" DATETIME,
+    "redactedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "Referral" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "referrerId" TEXT NOT NULL,
     "orderId" TEXT NOT NULL,
@@ -100,87 +90,83 @@ CREATE TABLE "Referral" (
     "friendAddressHash" TEXT,
     "codeUsed" TEXT,
     "attributedBy" TEXT NOT NULL,
-    "subtotalAmount" DECIMAL(65,30) NOT NULL,
-    "totalAmount" DECIMAL(65,30) NOT NULL,
-    "refundedAmount" DECIMAL(65,30) NOT NULL DEFAULT 0,
+    "subtotalAmount" DECIMAL NOT NULL,
+    "totalAmount" DECIMAL NOT NULL,
+    "refundedAmount" DECIMAL NOT NULL DEFAULT 0,
     "currencyCode" TEXT NOT NULL,
     "status" TEXT NOT NULL,
     "reason" TEXT,
     "needsReview" BOOLEAN NOT NULL DEFAULT false,
     "test" BOOLEAN NOT NULL DEFAULT false,
-    "orderCreatedAt" TIMESTAMP(3),
-    "holdUntil" TIMESTAMP(3),
-    "approvedAt" TIMESTAMP(3),
-    "rewardedAt" TIMESTAMP(3),
-    "rejectedAt" TIMESTAMP(3),
-    "reversedAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Referral_pkey" PRIMARY KEY ("id")
+    "orderCreatedAt" DATETIME,
+    "holdUntil" DATETIME,
+    "approvedAt" DATETIME,
+    "rewardedAt" DATETIME,
+    "rejectedAt" DATETIME,
+    "reversedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Referral_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "Reward" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "referrerId" TEXT NOT NULL,
     "referralId" TEXT,
     "kind" TEXT NOT NULL,
     "valueType" TEXT NOT NULL,
-    "value" DECIMAL(65,30) NOT NULL,
+    "value" DECIMAL NOT NULL,
     "currencyCode" TEXT,
     "code" TEXT,
     "shopifyId" TEXT,
     "status" TEXT NOT NULL,
     "reason" TEXT,
-    "expiresAt" TIMESTAMP(3),
-    "issuedAt" TIMESTAMP(3),
-    "revokedAt" TIMESTAMP(3),
-    "paidAt" TIMESTAMP(3),
+    "expiresAt" DATETIME,
+    "issuedAt" DATETIME,
+    "revokedAt" DATETIME,
+    "paidAt" DATETIME,
     "payoutReference" TEXT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Reward_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Reward_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Reward_referralId_fkey" FOREIGN KEY ("referralId") REFERENCES "Referral" ("id") ON DELETE SET NULL ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "LinkEvent" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "referrerId" TEXT NOT NULL,
     "type" TEXT NOT NULL,
     "channel" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "LinkEvent_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "LinkEvent_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "WebhookDelivery" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "webhookId" TEXT NOT NULL,
     "topic" TEXT NOT NULL,
     "apiVersion" TEXT,
-    "triggeredAt" TIMESTAMP(3),
+    "triggeredAt" DATETIME,
     "payload" TEXT,
     "status" TEXT NOT NULL DEFAULT 'PENDING',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
-    "availableAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "availableAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lockedBy" TEXT,
-    "lockedUntil" TIMESTAMP(3),
-    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "processedAt" TIMESTAMP(3),
-
-    CONSTRAINT "WebhookDelivery_pkey" PRIMARY KEY ("id")
+    "lockedUntil" DATETIME,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "processedAt" DATETIME
 );
 
 -- CreateTable
 CREATE TABLE "Job" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "key" TEXT NOT NULL,
@@ -188,18 +174,16 @@ CREATE TABLE "Job" (
     "status" TEXT NOT NULL DEFAULT 'PENDING',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
-    "availableAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "availableAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "lockedBy" TEXT,
-    "lockedUntil" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Job_pkey" PRIMARY KEY ("id")
+    "lockedUntil" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "AuditEvent" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shop" TEXT NOT NULL,
     "referralId" TEXT,
     "rewardId" TEXT,
@@ -209,18 +193,14 @@ CREATE TABLE "AuditEvent" (
     "toStatus" TEXT,
     "cause" TEXT NOT NULL,
     "detail" TEXT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "AuditEvent_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateTable
 CREATE TABLE "RateLimit" (
-    "key" TEXT NOT NULL,
-    "windowStart" TIMESTAMP(3) NOT NULL,
-    "count" INTEGER NOT NULL,
-
-    CONSTRAINT "RateLimit_pkey" PRIMARY KEY ("key")
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "windowStart" DATETIME NOT NULL,
+    "count" INTEGER NOT NULL
 );
 
 -- CreateIndex
@@ -303,16 +283,4 @@ CREATE INDEX "AuditEvent_shop_referrerId_idx" ON "AuditEvent"("shop", "referrerI
 
 -- CreateIndex
 CREATE INDEX "AuditEvent_shop_createdAt_idx" ON "AuditEvent"("shop", "createdAt");
-
--- AddForeignKey
-ALTER TABLE "Referral" ADD CONSTRAINT "Referral_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Reward" ADD CONSTRAINT "Reward_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Reward" ADD CONSTRAINT "Reward_referralId_fkey" FOREIGN KEY ("referralId") REFERENCES "Referral"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "LinkEvent" ADD CONSTRAINT "LinkEvent_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,0 +1,84 @@
+// Reading and authenticating a webhook request, before anything is stored.
+//
+// Why not authenticate.webhook() from @shopify/shopify-app-remix: after checking
+// the HMAC it loads the shop's offline session and, with expiringOfflineAccessTokens,
+// refreshes an expired token by calling Shopify on the request path; a failed
+// refresh throws (500), so e.g. an app/uninstalled delivery (token already revoked)
+// could never be stored. It also ends in JSON.parse(rawBody), so a signed but
+// unparseable body throws a SyntaxError. The HMAC check itself is the same as
+// @shopify/shopify-api's validate(): base64 HMAC-SHA256 of the raw body.
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+
+export class BodyTooLarge extends Error {
+  constructor() {
+    super(`webhook body larger than ${MAX_WEBHOOK_BODY_BYTES} bytes`);
+    this.name = "BodyTooLarge";
+  }
+}
+
+/** The raw body bytes, refusing (BodyTooLarge) as soon as more than `limit` arrive. */
+export async function readBodyWithLimit(request: Request, limit = MAX_WEBHOOK_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    // Content-Length can be absent (chunked) or lie: count what actually arrives.
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Constant-time check of X-Shopify-Hmac-Sha256 against the raw body. */
+export function isValidShopifyHmac(rawBody: Buffer, hmacHeader: string | null, secret: string): boolean {
+  if (!hmacHeader) return false;
+  const expected = createHmac("sha256", secret).update(rawBody).digest();
+  const given = Buffer.from(hmacHeader, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export interface WebhookHeaders {
+  topic: string;
+  shop: string;
+  webhookId: string;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+}
+
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9.-]{0,253}[a-z0-9]$/;
+
+/** The delivery's identity from its headers, or the list of what is missing. */
+export function readWebhookHeaders(headers: Headers): { ok: true; value: WebhookHeaders } | { ok: false; missing: string[] } {
+  const topic = headers.get("x-shopify-topic")?.trim().toLowerCase() ?? "";
+  const shop = headers.get("x-shopify-shop-domain")?.trim().toLowerCase() ?? "";
+  const webhookId = headers.get("x-shopify-webhook-id")?.trim() ?? "";
+  const missing = [
+    ...(topic ? [] : ["X-Shopify-Topic"]),
+    ...(SHOP_DOMAIN.test(shop) ? [] : ["X-Shopify-Shop-Domain"]),
+    ...(webhookId ? [] : ["X-Shopify-Webhook-Id"]),
+  ];
+  if (missing.length) return { ok: false, missing };
+  const triggered = headers.get("x-shopify-triggered-at");
+  const triggeredAt = triggered ? new Date(triggered) : null;
+  return {
+    ok: true,
+    value: {
+      topic,
+      shop,
+      webhookId,
+      apiVersion: headers.get("x-shopify-api-version"),
+      triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
+    },
+  };
+}

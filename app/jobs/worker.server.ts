@@ -1,0 +1,220 @@
+// Runs what the queue says is due: stored webhook deliveries and jobs. Any
+// number of workers (in the web process, in `npm run worker`, on several
+// machines) can share one database; the queue's claims keep each row with one
+// of them at a time, and a killed worker's rows come back after their lease.
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "./types";
+import {
+  claimNext,
+  completeClaim,
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  extendLease,
+  failClaim,
+  type Claim,
+  type Outcome,
+  type QueueName,
+} from "./queue.server";
+import { scheduleRecurring, type RecurringJob } from "./schedule.server";
+import { onNudge } from "./nudge.server";
+
+export interface WorkerLogger {
+  info(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+}
+
+export interface WorkerOptions {
+  db: Db;
+  webhookHandlers: ReadonlyMap<string, WebhookHandler>;
+  jobHandlers: ReadonlyMap<string, JobHandler>;
+  recurringJobs?: readonly RecurringJob[];
+  /** The Admin API for a shop; default: its offline session (adminForShop). */
+  admin?: (shop: string) => Promise<AdminClient>;
+  now?: () => Date;
+  workerId?: string;
+  leaseMs?: number;
+  pollMs?: number;
+  /** Rows processed per runOnce, at most. */
+  batch?: number;
+  maxAttempts?: number;
+  /** 0..1, for backoff jitter. */
+  random?: () => number;
+  /** How often recurring jobs are re-armed. */
+  scheduleEveryMs?: number;
+  logger?: WorkerLogger;
+}
+
+export type RunCounts = Record<Outcome, number> & { claimed: number };
+
+export interface Worker {
+  readonly workerId: string;
+  /** Claims and processes what is due now (up to `batch` rows), then returns. */
+  runOnce(): Promise<RunCounts>;
+  /** Runs until stop(): processes, then sleeps pollMs or until nudged. */
+  start(): void;
+  /** Stops polling and waits for the work in hand to finish. */
+  stop(): Promise<void>;
+}
+
+const consoleLogger: WorkerLogger = {
+  info: (message, details) => console.info(`[worker] ${message}`, details ?? ""),
+  // Failed handlers are expected (they are retried): a warning, not an error.
+  warn: (message, details) => console.warn(`[worker] ${message}`, details ?? ""),
+};
+
+export function createWorker(options: WorkerOptions): Worker {
+  const { db, webhookHandlers, jobHandlers } = options;
+  const now = options.now ?? (() => new Date());
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const pollMs = options.pollMs ?? 2_000;
+  const batch = options.batch ?? 50;
+  const logger = options.logger ?? consoleLogger;
+  const scheduleEveryMs = options.scheduleEveryMs ?? 60_000;
+  const recurringJobs = options.recurringJobs ?? [];
+  const adminFor =
+    options.admin ??
+    (async (shop: string) => {
+      // Loaded on first use so the worker (and its tests) do not need the Shopify app configured.
+      const { adminForShop } = await import("../shopify/admin-for-shop.server");
+      return adminForShop(shop);
+    });
+  let lastScheduledAt = -Infinity;
+
+  function context(shop: string, cause: string): WorkContext {
+    let admin: Promise<AdminClient> | undefined;
+    return { db, shop, cause, now, admin: () => (admin ??= adminFor(shop)) };
+  }
+
+  async function dispatch(claim: Claim): Promise<void> {
+    if (claim.queue === "webhook") {
+      const { row } = claim;
+      const handler = webhookHandlers.get(row.topic);
+      if (!handler) throw new PermanentError(`no handler for topic ${row.topic}`);
+      if (row.payload == null) throw new PermanentError("payload is missing");
+      await handler({
+        ...context(row.shop, `webhook:${row.webhookId}`),
+        topic: row.topic,
+        webhookId: row.webhookId,
+        payload: JSON.parse(row.payload),
+        triggeredAt: row.triggeredAt,
+      });
+    } else {
+      const { row } = claim;
+      const handler = jobHandlers.get(row.kind);
+      if (!handler) throw new PermanentError(`no handler for job kind ${row.kind}`);
+      await handler({
+        ...context(row.shop, `job:${row.kind}:${row.key}`),
+        kind: row.kind,
+        key: row.key,
+        payload: row.payload == null ? null : JSON.parse(row.payload),
+      });
+    }
+  }
+
+  async function processClaim(claim: Claim): Promise<Outcome> {
+    // Keep the lease while a slow handler (throttled Admin calls) is still working.
+    const heartbeat = setInterval(() => {
+      extendLease(db, claim, now(), leaseMs).catch((error: unknown) =>
+        logger.warn("could not extend lease", { id: claim.row.id, error: String(error) }),
+      );
+    }, Math.max(1_000, Math.floor(leaseMs / 3)));
+    try {
+      await dispatch(claim);
+      return await completeClaim(db, claim, now());
+    } catch (error) {
+      const outcome = await failClaim(db, claim, error, now(), {
+        maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        random: options.random,
+      });
+      logger.warn(`${describe(claim)} failed (${outcome})`, { attempt: claim.row.attempts, error: String(error) });
+      return outcome;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function runOnce(): Promise<RunCounts> {
+    const counts: RunCounts = { claimed: 0, done: 0, retry: 0, dead: 0, rerun: 0, lost: 0 };
+    if (recurringJobs.length && now().getTime() - lastScheduledAt >= scheduleEveryMs) {
+      lastScheduledAt = now().getTime();
+      for (const job of recurringJobs) await scheduleRecurring(db, job, now());
+    }
+    // Webhooks first: Shopify is waiting on nothing, but merchants see their effects.
+    for (const queue of ["webhook", "job"] as QueueName[]) {
+      while (counts.claimed < batch) {
+        const claim = await claimNext(db, queue, { workerId, now: now(), leaseMs });
+        if (!claim) break;
+        counts.claimed++;
+        counts[await processClaim(claim)]++;
+      }
+    }
+    return counts;
+  }
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let nudged = false;
+
+  async function run(): Promise<void> {
+    const unsubscribe = onNudge(() => {
+      nudged = true;
+      wake?.();
+    });
+    try {
+      while (running) {
+        let counts: RunCounts | undefined;
+        try {
+          counts = await runOnce();
+        } catch (error) {
+          // The database was unreachable or similar: try again on the next poll.
+          logger.warn("worker pass failed", { error: String(error) });
+        }
+        if (!running) break;
+        // More may be due right now, or a delivery arrived during the pass.
+        if ((counts && counts.claimed >= batch) || nudged) {
+          nudged = false;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+        nudged = false;
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  return {
+    workerId,
+    runOnce,
+    start() {
+      if (running) return;
+      running = true;
+      logger.info("started", { workerId });
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+      loop = undefined;
+    },
+  };
+}
+
+function describe(claim: Claim): string {
+  return claim.queue === "webhook"
+    ? `webhook ${claim.row.topic} ${claim.row.webhookId} (${claim.row.shop})`
+    : `job ${claim.row.kind}:${claim.row.key} (${claim.row.shop})`;
+}

@@ -1,0 +1,157 @@
+// Turning a paid order into a referral: which referrer it belongs to, and
+// whether it qualifies. Every decision is recorded with its reason. Safe to run
+// any number of times for the same order (one referral per order, enforced by
+// a unique key), and in any order relative to the order's refunds and cancellation.
+import type { Db } from "../db.server";
+import type { WorkContext } from "../jobs/types";
+import { enqueueJob } from "../jobs/queue.server";
+import { recordAudit } from "./audit.server";
+import { canonicalCode } from "./codes";
+import { normaliseEmail } from "./email";
+import { linkCodeOf, type OrderFacts } from "./order";
+import { isUniqueViolation } from "./referrers.server";
+import { hasEarlierOrder } from "./shopify-lookups.server";
+import { applyRefunds } from "./reversal.server";
+import { LIVE_REFERRAL_STATUSES, ReferralStatus } from "./statuses";
+
+export const RELEASE_JOB = "release-referral";
+
+export type AttributionOutcome =
+  | { kind: "not-referred" }
+  | { kind: "duplicate"; referralId: string }
+  | { kind: "pending" | "rejected" | "reversed"; referralId: string; reason?: string };
+
+type ProgramRow = NonNullable<Awaited<ReturnType<Db["program"]["findUnique"]>>>;
+type ReferrerRow = NonNullable<Awaited<ReturnType<Db["referrer"]["findFirst"]>>>;
+
+/**
+ * @param cancelled the order is already cancelled (a cancellation that arrived
+ *   before, or instead of, the paid webhook): the referral is recorded reversed.
+ */
+export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { cancelled = false } = {}): Promise<AttributionOutcome> {
+  const { db, shop } = ctx;
+  const program = await db.program.findUnique({ where: { shop } });
+  if (!program) return { kind: "not-referred" };
+
+  const found = await findReferrer(db, shop, order, program);
+  if (!found) {
+    await rememberReferrerAddress(db, shop, order);
+    return { kind: "not-referred" };
+  }
+  const existing = await db.referral.findUnique({ where: { shop_orderId: { shop, orderId: order.orderId } } });
+  if (existing) return { kind: "duplicate", referralId: existing.id };
+
+  const rejection = await rejectionReason(ctx, program, found.referrer, order);
+  const now = ctx.now();
+  const holdUntil = new Date(now.getTime() + program.holdDays * 86_400_000);
+  const status = rejection ? ReferralStatus.REJECTED : cancelled ? ReferralStatus.REVERSED : ReferralStatus.PENDING;
+  const reason = rejection ?? (cancelled ? "The order was cancelled" : null);
+
+  let referral;
+  try {
+    referral = await db.referral.create({
+      data: {
+        shop,
+        referrerId: found.referrer.id,
+        orderId: order.orderId,
+        orderName: order.orderName,
+        friendCustomerId: order.customerId,
+        friendEmail: order.email,
+        friendEmailKey: order.email ? normaliseEmail(order.email) : null,
+        friendAddressHash: order.shippingAddressHash,
+        codeUsed: found.code,
+        attributedBy: found.by,
+        subtotalAmount: order.subtotal,
+        totalAmount: order.total,
+        currencyCode: order.currencyCode,
+        status,
+        reason,
+        test: order.test,
+        orderCreatedAt: order.createdAt,
+        holdUntil: status === ReferralStatus.PENDING ? holdUntil : null,
+        rejectedAt: status === ReferralStatus.REJECTED ? now : null,
+        reversedAt: status === ReferralStatus.REVERSED ? now : null,
+      },
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await db.referral.findUnique({ where: { shop_orderId: { shop, orderId: order.orderId } } });
+    return { kind: "duplicate", referralId: winner!.id };
+  }
+
+  await recordAudit(db, {
+    shop,
+    referralId: referral.id,
+    referrerId: found.referrer.id,
+    action: "referral.created",
+    toStatus: status,
+    cause: ctx.cause,
+    detail: reason ?? `Attributed by ${found.by === "CODE" ? "code" : "link"} ${found.code}${order.test ? " (test order)" : ""}`,
+  });
+
+  if (status === ReferralStatus.PENDING) {
+    await enqueueJob(db, { shop, kind: RELEASE_JOB, key: referral.id, availableAt: holdUntil });
+    // Refunds that arrived before the paid order count now.
+    const afterRefunds = await applyRefunds(ctx, referral.id);
+    if (afterRefunds === ReferralStatus.REVERSED) return { kind: "reversed", referralId: referral.id };
+    return { kind: "pending", referralId: referral.id };
+  }
+  return { kind: status === ReferralStatus.REJECTED ? "rejected" : "reversed", referralId: referral.id, reason: reason ?? undefined };
+}
+
+async function findReferrer(db: Db, shop: string, order: OrderFacts, program: ProgramRow) {
+  const typed = order.discountCodes.map(canonicalCode).filter((c) => c && c !== program.discountCode);
+  if (typed.length) {
+    const referrers = await db.referrer.findMany({ where: { shop, code: { in: typed } } });
+    // The first typed code that is a referrer's wins.
+    for (const code of typed) {
+      const referrer = referrers.find((r) => r.code === code);
+      if (referrer) return { referrer, code, by: "CODE" as const };
+    }
+  }
+  const linked = linkCodeOf(order);
+  if (linked) {
+    const code = canonicalCode(linked);
+    const referrer = await db.referrer.findUnique({ where: { shop_code: { shop, code } } });
+    if (referrer) return { referrer, code, by: "LINK" as const };
+  }
+  return null;
+}
+
+async function rejectionReason(ctx: WorkContext, program: ProgramRow, referrer: ReferrerRow, order: OrderFacts) {
+  const { db, shop } = ctx;
+  if (referrer.status !== "ACTIVE") return "The referrer is disabled";
+  if (referrer.customerId && order.customerId === referrer.customerId) return "Self-referral: the friend is the referrer";
+  const friendEmail = order.email ? normaliseEmail(order.email) : null;
+  if (friendEmail && referrer.emailKey && friendEmail === referrer.emailKey) {
+    return "Self-referral: the friend's email is the referrer's";
+  }
+  if (order.shippingAddressHash && referrer.addressHash === order.shippingAddressHash) {
+    return "Self-referral: the order ships to the referrer's address";
+  }
+  if (program.minimumOrderAmount && order.subtotal.lessThan(program.minimumOrderAmount)) {
+    return `The order subtotal ${order.subtotal.toFixed(2)} ${order.currencyCode} is below the minimum of ${program.minimumOrderAmount.toFixed(2)}`;
+  }
+  if (program.maxRewardsPerReferrer) {
+    const live = await db.referral.count({
+      where: { shop, referrerId: referrer.id, status: { in: LIVE_REFERRAL_STATUSES } },
+    });
+    if (live >= program.maxRewardsPerReferrer) return `The referrer reached the cap of ${program.maxRewardsPerReferrer} referrals`;
+  }
+  if (program.firstOrderOnly && order.customerId) {
+    const admin = await ctx.admin();
+    if (await hasEarlierOrder(admin, { customerId: order.customerId, orderId: order.orderId, before: order.createdAt })) {
+      return "Not the friend's first order";
+    }
+  }
+  return null;
+}
+
+/** A referrer's own order tells us their address: a later friend order shipped there is a self-referral. */
+async function rememberReferrerAddress(db: Db, shop: string, order: OrderFacts) {
+  if (!order.customerId || !order.shippingAddressHash) return;
+  await db.referrer.updateMany({
+    where: { shop, customerId: order.customerId },
+    data: { addressHash: order.shippingAddressHash },
+  });
+}

@@ -1,0 +1,121 @@
+// The friend offer as ONE Shopify code discount holding every referrer's code:
+// enrolment costs 1/100 of a bulk-add call per referrer, and changing the offer
+// is a single update. (One discount per referrer would cost a mutation each and
+// N updates on every change.)
+import type { AdminClient } from "../shopify/admin-client.server";
+import {
+  DISCOUNT_BY_CODE,
+  FREE_SHIPPING_OFFER_CREATE,
+  FREE_SHIPPING_OFFER_UPDATE,
+  FRIEND_OFFER_CREATE,
+  FRIEND_OFFER_UPDATE,
+} from "../shopify/documents";
+import { randomCodePart } from "./codes";
+import type { ProgramSettings } from "./program-settings";
+
+export interface FriendDiscountProgram extends ProgramSettings {
+  currencyCode: string;
+  createdAt: Date;
+}
+
+export function friendOfferTitle(p: Pick<ProgramSettings, "friendOfferKind" | "friendOfferValue">, currencyCode: string) {
+  if (p.friendOfferKind === "FREE_SHIPPING") return "Referral: free shipping on your first order";
+  if (p.friendOfferKind === "PERCENTAGE") return `Referral: ${Number(p.friendOfferValue)}% off your first order`;
+  return `Referral: ${p.friendOfferValue} ${currencyCode} off your first order`;
+}
+
+/** The discount's own first code: random and never shown, so nobody can guess it. */
+export function newAnchorCode(prefix: string): string {
+  return `${prefix}-PROGRAM-${randomCodePart(16)}`;
+}
+
+function commonFields(p: FriendDiscountProgram, now: Date) {
+  return {
+    title: friendOfferTitle(p, p.currencyCode),
+    startsAt: p.createdAt.toISOString(),
+    // A paused program's codes stop working at checkout; resuming reopens them.
+    endsAt: p.enabled ? null : now.toISOString(),
+    appliesOncePerCustomer: true,
+    context: { all: "ALL" as const },
+    combinesWith: {
+      productDiscounts: p.combinesWithProduct,
+      orderDiscounts: p.combinesWithOrder,
+      shippingDiscounts: p.combinesWithShipping,
+    },
+    minimumRequirement: p.minimumOrderAmount
+      ? { subtotal: { greaterThanOrEqualToSubtotal: p.minimumOrderAmount } }
+      : null,
+  };
+}
+
+function basicInput(p: FriendDiscountProgram, now: Date) {
+  const value =
+    p.friendOfferKind === "PERCENTAGE"
+      ? { percentage: Number(p.friendOfferValue) / 100 }
+      : { discountAmount: { amount: p.friendOfferValue, appliesOnEachItem: false } };
+  return { ...commonFields(p, now), customerGets: { value, items: { all: true } } };
+}
+
+function freeShippingInput(p: FriendDiscountProgram, now: Date) {
+  return { ...commonFields(p, now), destination: { all: true } };
+}
+
+export const isFreeShipping = (kind: string) => kind === "FREE_SHIPPING";
+
+/** Creates the discount with `anchorCode`, or finds it if an earlier attempt already did. */
+export async function createFriendDiscount(
+  admin: AdminClient,
+  p: FriendDiscountProgram,
+  anchorCode: string,
+  now: Date,
+): Promise<string> {
+  const verify = async () => {
+    const found = await admin.query(DISCOUNT_BY_CODE, { code: anchorCode });
+    const id = found.codeDiscountNodeByCode?.id;
+    return id ? { id } : null;
+  };
+  const existing = await verify();
+  if (existing) return existing.id;
+
+  if (isFreeShipping(p.friendOfferKind)) {
+    const data = await admin.mutate(
+      FREE_SHIPPING_OFFER_CREATE,
+      { discount: { ...freeShippingInput(p, now), code: anchorCode } },
+      { verify: async () => wrapFreeShipping(await verify()) },
+    );
+    return required(data.discountCodeFreeShippingCreate?.codeDiscountNode?.id);
+  }
+  const data = await admin.mutate(
+    FRIEND_OFFER_CREATE,
+    { discount: { ...basicInput(p, now), code: anchorCode } },
+    { verify: async () => wrapBasic(await verify()) },
+  );
+  return required(data.discountCodeBasicCreate?.codeDiscountNode?.id);
+}
+
+// An update sets the same fields to the same values however often it runs, so
+// after an ambiguous failure it is safe to send again: "verify" says "not applied".
+const REPEATABLE = { verify: async () => null };
+
+/** Updates the discount in place (same id, same codes). */
+export async function updateFriendDiscount(admin: AdminClient, id: string, p: FriendDiscountProgram, now: Date) {
+  if (isFreeShipping(p.friendOfferKind)) {
+    const input = { id, discount: freeShippingInput(p, now) };
+    const data = await admin.mutate(FREE_SHIPPING_OFFER_UPDATE, input, REPEATABLE);
+    return required(data.discountCodeFreeShippingUpdate?.codeDiscountNode?.id);
+  }
+  const data = await admin.mutate(FRIEND_OFFER_UPDATE, { id, discount: basicInput(p, now) }, REPEATABLE);
+  return required(data.discountCodeBasicUpdate?.codeDiscountNode?.id);
+}
+
+function wrapBasic(found: { id: string } | null) {
+  return found ? { discountCodeBasicCreate: { codeDiscountNode: { id: found.id }, userErrors: [] } } : null;
+}
+function wrapFreeShipping(found: { id: string } | null) {
+  return found ? { discountCodeFreeShippingCreate: { codeDiscountNode: { id: found.id }, userErrors: [] } } : null;
+}
+
+function required(id: string | null | undefined): string {
+  if (!id) throw new Error("Shopify returned no discount id and no userErrors");
+  return id;
+}

@@ -1,0 +1,71 @@
+// What a merchant can set on their program, validated field by field so a form
+// can show each error on the field it belongs to. Shared by the admin and the domain.
+import { z } from "zod";
+import { normalisePrefix } from "./codes";
+
+const decimalString = (what: string) =>
+  z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v).trim())
+    .refine((v) => /^\d+(\.\d{1,4})?$/.test(v), `${what} must be a number like 10 or 4.99`);
+
+export const FRIEND_OFFER_KINDS = ["PERCENTAGE", "FIXED_AMOUNT", "FREE_SHIPPING"] as const;
+export const REWARD_KINDS = ["CODE_PERCENTAGE", "CODE_FIXED_AMOUNT", "STORE_CREDIT", "CASH"] as const;
+
+export const programSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    friendOfferKind: z.enum(FRIEND_OFFER_KINDS).default("PERCENTAGE"),
+    friendOfferValue: decimalString("The friend's discount").default("10"),
+    rewardKind: z.enum(REWARD_KINDS).default("CODE_PERCENTAGE"),
+    rewardValue: decimalString("The referrer's reward").default("10"),
+    rewardExpiryDays: z.coerce.number().int().min(1).max(3650).nullable().default(null),
+    minimumOrderAmount: decimalString("The minimum order").nullable().default(null),
+    holdDays: z.coerce.number().int("Hold period must be whole days").min(0).max(365).default(30),
+    maxRewardsPerReferrer: z.coerce.number().int().min(1, "The cap must be at least 1").nullable().default(null),
+    firstOrderOnly: z.boolean().default(true),
+    codePrefix: z
+      .string()
+      .transform(normalisePrefix)
+      .refine((v) => v.length >= 2, "The code prefix needs at least 2 letters or digits")
+      .default("FRIEND"),
+    combinesWithProduct: z.boolean().default(false),
+    combinesWithOrder: z.boolean().default(false),
+    combinesWithShipping: z.boolean().default(true),
+    terms: z.string().max(10_000, "Terms are limited to 10,000 characters").default(""),
+    shareMessage: z.string().max(500, "The share message is limited to 500 characters").default(""),
+  })
+  .superRefine((s, ctx) => {
+    const percentOk = (v: string) => Number(v) > 0 && Number(v) <= 100;
+    if (s.friendOfferKind === "PERCENTAGE" && !percentOk(s.friendOfferValue)) {
+      ctx.addIssue({ code: "custom", path: ["friendOfferValue"], message: "The friend's discount must be between 0 and 100%" });
+    }
+    if (s.friendOfferKind === "FIXED_AMOUNT" && !(Number(s.friendOfferValue) > 0)) {
+      ctx.addIssue({ code: "custom", path: ["friendOfferValue"], message: "The friend's discount must be more than 0" });
+    }
+    if (s.rewardKind === "CODE_PERCENTAGE" && !percentOk(s.rewardValue)) {
+      ctx.addIssue({ code: "custom", path: ["rewardValue"], message: "The referrer's reward must be between 0 and 100%" });
+    }
+    if (s.rewardKind !== "CODE_PERCENTAGE" && !(Number(s.rewardValue) > 0)) {
+      ctx.addIssue({ code: "custom", path: ["rewardValue"], message: "The referrer's reward must be more than 0" });
+    }
+  });
+
+export type ProgramSettings = z.output<typeof programSettingsSchema>;
+export type ProgramSettingsInput = z.input<typeof programSettingsSchema>;
+export const DEFAULT_PROGRAM_SETTINGS: ProgramSettings = programSettingsSchema.parse({});
+
+export type FieldErrors = Partial<Record<keyof ProgramSettings | "form", string>>;
+
+export function parseProgramSettings(
+  input: unknown,
+): { ok: true; settings: ProgramSettings } | { ok: false; errors: FieldErrors } {
+  const result = programSettingsSchema.safeParse(input);
+  if (result.success) return { ok: true, settings: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = (issue.path[0] as keyof ProgramSettings | undefined) ?? "form";
+    errors[field] ??= issue.message;
+  }
+  return { ok: false, errors };
+}

@@ -1,0 +1,109 @@
+// The shop's referral program: its settings in the database and its friend
+// discount in Shopify, kept in step.
+import type { Db } from "../db.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { SHOP_INFO } from "../shopify/documents";
+import { recordAudit } from "./audit.server";
+import { createFriendDiscount, isFreeShipping, newAnchorCode, updateFriendDiscount } from "./friend-discount.server";
+import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettings } from "./program-settings";
+import { requestCodeSync } from "./code-sync.server";
+
+export type ProgramRow = NonNullable<Awaited<ReturnType<Db["program"]["findUnique"]>>>;
+
+export async function getProgram(db: Db, shop: string) {
+  return db.program.findUnique({ where: { shop } });
+}
+
+/** The settings of a stored program, in the form the settings schema produces. */
+export function settingsOf(program: ProgramRow): ProgramSettings {
+  return {
+    enabled: program.enabled,
+    friendOfferKind: program.friendOfferKind as ProgramSettings["friendOfferKind"],
+    friendOfferValue: program.friendOfferValue.toString(),
+    rewardKind: program.rewardKind as ProgramSettings["rewardKind"],
+    rewardValue: program.rewardValue.toString(),
+    rewardExpiryDays: program.rewardExpiryDays,
+    minimumOrderAmount: program.minimumOrderAmount?.toString() ?? null,
+    holdDays: program.holdDays,
+    maxRewardsPerReferrer: program.maxRewardsPerReferrer,
+    firstOrderOnly: program.firstOrderOnly,
+    codePrefix: program.codePrefix,
+    combinesWithProduct: program.combinesWithProduct,
+    combinesWithOrder: program.combinesWithOrder,
+    combinesWithShipping: program.combinesWithShipping,
+    terms: program.terms,
+    shareMessage: program.shareMessage,
+  };
+}
+
+interface SaveArgs {
+  db: Db;
+  admin: AdminClient;
+  shop: string;
+  settings: ProgramSettings;
+  cause: string;
+  now?: Date;
+}
+
+/**
+ * Creates or updates the program and its Shopify friend discount. Shopify is
+ * changed first and the row written after, so a refused change (userErrors,
+ * thrown as ShopifyUserError) leaves the stored program as it was.
+ */
+export async function saveProgram({ db, admin, shop, settings, cause, now = new Date() }: SaveArgs) {
+  const existing = await getProgram(db, shop);
+  const currencyCode = existing?.currencyCode ?? (await shopCurrency(admin));
+  const createdAt = existing?.createdAt ?? now;
+  const desired = { ...settings, currencyCode, createdAt };
+
+  // A free-shipping discount and an amount-off discount are different Shopify
+  // types: switching between them needs a new discount (and its codes re-added).
+  const sameType = existing?.discountId && isFreeShipping(existing.friendOfferKind) === isFreeShipping(settings.friendOfferKind);
+  let discountId: string;
+  let discountCode = existing?.discountCode ?? null;
+  if (existing?.discountId && sameType) {
+    discountId = await updateFriendDiscount(admin, existing.discountId, desired, now);
+  } else {
+    if (!discountCode || existing?.discountId) {
+      discountCode = newAnchorCode(settings.codePrefix);
+      // Remember the anchor before creating, so a retry finds the discount instead of making another.
+      if (existing) await db.program.update({ where: { shop }, data: { discountCode } });
+    }
+    discountId = await createFriendDiscount(admin, desired, discountCode, now);
+  }
+
+  const data = {
+    ...settings,
+    currencyCode,
+    discountId,
+    discountCode,
+    discountSyncedAt: now,
+  };
+  const program = await db.program.upsert({
+    where: { shop },
+    create: { shop, ...data, createdAt },
+    update: data,
+  });
+  if (existing && existing.discountId !== discountId) {
+    // Codes live on the discount: a new discount needs every referrer's code again.
+    await db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } });
+    await requestCodeSync(db, shop, now);
+  }
+  await recordAudit(db, {
+    shop,
+    action: existing ? "program.updated" : "program.created",
+    cause,
+    detail: JSON.stringify({ friendOffer: `${settings.friendOfferKind} ${settings.friendOfferValue}`, enabled: settings.enabled }),
+  });
+  return program;
+}
+
+/** First run: the program with sensible defaults (friend 10% off, referrer a 10% code, 30-day hold). */
+export async function ensureProgram(args: Omit<SaveArgs, "settings">) {
+  return (await getProgram(args.db, args.shop)) ?? saveProgram({ ...args, settings: DEFAULT_PROGRAM_SETTINGS });
+}
+
+async function shopCurrency(admin: AdminClient): Promise<string> {
+  const data = await admin.query(SHOP_INFO);
+  return data.shop.currencyCode;
+}

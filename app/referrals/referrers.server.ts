@@ -1,0 +1,109 @@
+// Enrolling referrers: one per customer (or per email for guests), each with a
+// unique, unguessable code. Idempotent, also when two requests race.
+import type { Db } from "../db.server";
+import { recordAudit } from "./audit.server";
+import { canonicalCode, generateReferralCode } from "./codes";
+import { requestCodeSync } from "./code-sync.server";
+import { normaliseEmail } from "./email";
+
+export const REFERRER_SOURCES = ["STOREFRONT", "GUEST", "PROGRAM_PAGE", "INVITE", "ADMIN"] as const;
+export type ReferrerSource = (typeof REFERRER_SOURCES)[number];
+
+export interface EnrolInput {
+  shop: string;
+  /** Customer gid (gid://shopify/Customer/123). */
+  customerId?: string | null;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  source: ReferrerSource;
+  cause: string;
+  now?: Date;
+}
+
+export class EnrolmentError extends Error {
+  constructor(
+    message: string,
+    readonly field: "email" | "customerId" | "program",
+  ) {
+    super(message);
+    this.name = "EnrolmentError";
+  }
+}
+
+const MAX_CODE_ATTEMPTS = 5;
+
+export async function enrolReferrer(db: Db, input: EnrolInput) {
+  const { shop } = input;
+  const customerId = input.customerId || null;
+  const emailKey = input.email ? normaliseEmail(input.email) : null;
+  if (input.email && !emailKey) throw new EnrolmentError("Enter a valid email address", "email");
+  if (!customerId && !emailKey) throw new EnrolmentError("A customer or an email address is needed", "email");
+
+  const program = await db.program.findUnique({ where: { shop }, select: { codePrefix: true } });
+  if (!program) throw new EnrolmentError("This shop has no referral program yet", "program");
+
+  const { match: existing, emailOwnedByOther } = await findExisting(db, shop, customerId, emailKey);
+  if (existing) return { referrer: await attachCustomer(db, existing, customerId), created: false };
+
+  for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
+    try {
+      const referrer = await db.referrer.create({
+        data: {
+          shop,
+          customerId,
+          email: input.email?.trim() || null,
+          // Two customer accounts can share an email; only the first keeps the unique key.
+          emailKey: emailOwnedByOther ? null : emailKey,
+          firstName: input.firstName || null,
+          lastName: input.lastName || null,
+          code: generateReferralCode(program.codePrefix),
+          source: input.source,
+        },
+      });
+      await recordAudit(db, { shop, action: "referrer.enrolled", referrerId: referrer.id, cause: input.cause, detail: input.source });
+      await requestCodeSync(db, shop, input.now);
+      return { referrer, created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Either a concurrent request enrolled the same person (return theirs),
+      // or the random code collided (try another).
+      const { match: winner } = await findExisting(db, shop, customerId, emailKey);
+      if (winner) return { referrer: await attachCustomer(db, winner, customerId), created: false };
+    }
+  }
+  throw new Error(`Could not find a free referral code for ${shop} after ${MAX_CODE_ATTEMPTS} attempts`);
+}
+
+async function findExisting(db: Db, shop: string, customerId: string | null, emailKey: string | null) {
+  const or = [...(customerId ? [{ customerId }] : []), ...(emailKey ? [{ emailKey }] : [])];
+  const matches = await db.referrer.findMany({ where: { shop, OR: or } });
+  // The customer's own row wins over a guest row that shares the email.
+  const match =
+    matches.find((r) => customerId && r.customerId === customerId) ??
+    matches.find((r) => !r.customerId || !customerId) ??
+    null;
+  const emailOwnedByOther = !match && matches.some((r) => r.emailKey === emailKey && r.customerId !== customerId);
+  return { match, emailOwnedByOther };
+}
+
+type ReferrerRow = Awaited<ReturnType<Db["referrer"]["create"]>>;
+
+/** A guest who enrolled by email and later logs in keeps their code. */
+async function attachCustomer(db: Db, referrer: ReferrerRow, customerId: string | null): Promise<ReferrerRow> {
+  if (!customerId || referrer.customerId) return referrer;
+  const updated = await db.referrer.updateMany({
+    where: { id: referrer.id, shop: referrer.shop, customerId: null },
+    data: { customerId },
+  });
+  if (updated.count === 0) return referrer;
+  return (await db.referrer.findFirst({ where: { id: referrer.id, shop: referrer.shop } })) ?? referrer;
+}
+
+export async function findReferrerByCode(db: Db, shop: string, code: string) {
+  return db.referrer.findUnique({ where: { shop_code: { shop, code: canonicalCode(code) } } });
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}

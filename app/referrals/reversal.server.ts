@@ -1,0 +1,152 @@
+// Cancellations and refunds. The rule for partial refunds: a referral is
+// reversed when what is left of the order after refunds (its subtotal minus the
+// refunded merchandise) is zero or falls below the program's minimum order;
+// otherwise it stands, with the refunded amount recorded.
+// Refund amounts count merchandise (refund_line_items subtotals, before tax);
+// a refund with no line items (an arbitrary amount) counts its successful
+// refund transactions.
+import { z } from "zod";
+import type { WorkContext } from "../jobs/types";
+import { enqueueJob } from "../jobs/queue.server";
+import { recordAudit } from "./audit.server";
+import { attributeOrder } from "./attribution.server";
+import { Decimal, toDecimal } from "./money";
+import type { OrderFacts } from "./order";
+import { isUniqueViolation } from "./referrers.server";
+import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "./statuses";
+
+export const CLAWBACK_JOB = "clawback-reward";
+
+const money = z.union([z.string(), z.number()]).nullish();
+const shopMoney = z.object({ shop_money: z.object({ amount: money, currency_code: z.string().nullish() }) }).nullish();
+const refundSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  admin_graphql_api_id: z.string().nullish(),
+  order_id: z.union([z.string(), z.number()]).transform(String),
+  refund_line_items: z.array(z.object({ subtotal: money, subtotal_set: shopMoney })).nullish(),
+  transactions: z
+    .array(z.object({ kind: z.string().nullish(), status: z.string().nullish(), amount: money, currency: z.string().nullish() }))
+    .nullish(),
+});
+
+export interface RefundFacts {
+  refundId: string;
+  orderId: string;
+  amount: Decimal;
+  currencyCode: string | null;
+}
+
+export function refundFromWebhook(payload: unknown): RefundFacts {
+  const r = refundSchema.parse(payload);
+  const lines = r.refund_line_items ?? [];
+  let amount = new Decimal(0);
+  let currencyCode: string | null = null;
+  if (lines.length) {
+    for (const line of lines) {
+      amount = amount.plus(toDecimal(line.subtotal_set?.shop_money.amount ?? line.subtotal ?? 0));
+      currencyCode ??= line.subtotal_set?.shop_money.currency_code ?? null;
+    }
+  } else {
+    for (const t of r.transactions ?? []) {
+      if (t.kind !== "refund" || (t.status && t.status !== "success")) continue;
+      amount = amount.plus(toDecimal(t.amount ?? 0));
+      currencyCode ??= t.currency ?? null;
+    }
+  }
+  return {
+    refundId: r.admin_graphql_api_id ?? `gid://shopify/Refund/${r.id}`,
+    orderId: `gid://shopify/Order/${r.order_id}`,
+    amount,
+    currencyCode,
+  };
+}
+
+/** Records a refund once, whenever it arrives, and applies it if the order is a referral. */
+export async function recordRefund(ctx: WorkContext, refund: RefundFacts) {
+  const { db, shop } = ctx;
+  try {
+    await db.orderRefund.create({
+      data: { shop, orderId: refund.orderId, refundId: refund.refundId, amount: refund.amount, currencyCode: refund.currencyCode ?? "" },
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error; // The same refund delivered again: already counted.
+  }
+  const referral = await db.referral.findUnique({ where: { shop_orderId: { shop, orderId: refund.orderId } }, select: { id: true } });
+  if (referral) await applyRefunds(ctx, referral.id);
+}
+
+/** Brings a referral's refunded amount up to date and reverses it if the rule says so. Returns its status. */
+export async function applyRefunds(ctx: WorkContext, referralId: string): Promise<string> {
+  const { db, shop } = ctx;
+  const referral = await db.referral.findFirst({ where: { id: referralId, shop } });
+  if (!referral) return "MISSING";
+  const refunds = await db.orderRefund.findMany({ where: { shop, orderId: referral.orderId }, select: { amount: true } });
+  if (refunds.length === 0) return referral.status;
+  const refunded = refunds.reduce((sum, r) => sum.plus(r.amount), new Decimal(0));
+  if (!refunded.equals(referral.refundedAmount)) {
+    await db.referral.updateMany({ where: { id: referral.id, shop }, data: { refundedAmount: refunded } });
+  }
+  const remaining = referral.subtotalAmount.minus(refunded);
+  const program = await db.program.findUnique({ where: { shop }, select: { minimumOrderAmount: true } });
+  const minimum = program?.minimumOrderAmount;
+  if (remaining.lessThanOrEqualTo(0)) {
+    return (await reverseReferral(ctx, referral.id, "The order was refunded in full")) ?? referral.status;
+  }
+  if (minimum && remaining.lessThan(minimum)) {
+    const reason = `Partly refunded: ${remaining.toFixed(2)} ${referral.currencyCode} left, below the minimum of ${minimum.toFixed(2)}`;
+    return (await reverseReferral(ctx, referral.id, reason)) ?? referral.status;
+  }
+  return referral.status;
+}
+
+/** A cancelled order: reverse its referral, or record it reversed if the paid webhook has not come yet. */
+export async function cancelOrder(ctx: WorkContext, order: OrderFacts) {
+  const referral = await ctx.db.referral.findUnique({
+    where: { shop_orderId: { shop: ctx.shop, orderId: order.orderId } },
+    select: { id: true },
+  });
+  if (referral) return reverseReferral(ctx, referral.id, "The order was cancelled");
+  await attributeOrder(ctx, order, { cancelled: true });
+  return ReferralStatus.REVERSED;
+}
+
+/**
+ * Moves a live referral to REVERSED (once: the status change is conditional) and
+ * takes its reward back: a reward not yet sent to Shopify is simply cancelled;
+ * one that is (or may be) in Shopify is clawed back by a durable job.
+ */
+export async function reverseReferral(ctx: WorkContext, referralId: string, reason: string): Promise<string | null> {
+  const { db, shop } = ctx;
+  const now = ctx.now();
+  const before = await db.referral.findFirst({ where: { id: referralId, shop }, select: { status: true, referrerId: true } });
+  if (!before) return null;
+  const changed = await db.referral.updateMany({
+    where: { id: referralId, shop, status: { in: LIVE_REFERRAL_STATUSES } },
+    data: { status: ReferralStatus.REVERSED, reason, reversedAt: now },
+  });
+  if (changed.count === 0) return before.status;
+  await recordAudit(db, {
+    shop,
+    referralId,
+    referrerId: before.referrerId,
+    action: "referral.reversed",
+    fromStatus: before.status,
+    toStatus: ReferralStatus.REVERSED,
+    cause: ctx.cause,
+    detail: reason,
+  });
+
+  const reward = await db.reward.findUnique({ where: { referralId } });
+  if (!reward) return ReferralStatus.REVERSED;
+  const cancelled = await db.reward.updateMany({
+    where: { id: reward.id, shop, status: RewardStatus.PENDING },
+    data: { status: RewardStatus.REVERSED, reason },
+  });
+  if (cancelled.count === 1) {
+    await recordAudit(db, { shop, referralId, rewardId: reward.id, action: "reward.cancelled", fromStatus: RewardStatus.PENDING, toStatus: RewardStatus.REVERSED, cause: ctx.cause, detail: reason });
+  } else {
+    await enqueueJob(db, { shop, kind: CLAWBACK_JOB, key: reward.id, availableAt: now });
+  }
+  return ReferralStatus.REVERSED;
+}
+

@@ -1,0 +1,361 @@
+// Paying referrers: when a referral's hold ends it is approved and its reward
+// decided; the reward is then issued in Shopify by a durable job, exactly once
+// across retries and crashes (the reward row is unique per referral, its code is
+// chosen before the call, and an uncertain call is checked before it is repeated).
+import type { Db } from "../db.server";
+import type { JobContext, WorkContext } from "../jobs/types";
+import { PermanentError } from "../jobs/types";
+import { enqueueJob } from "../jobs/queue.server";
+import type { AdminClient } from "../shopify/admin-client.server";
+import { ShopifyUserError } from "../shopify/errors";
+import {
+  CUSTOMER_BY_IDENTIFIER,
+  DISCOUNT_BY_CODE,
+  DISCOUNT_DEACTIVATE,
+  REWARD_CODE_CREATE,
+  STORE_CREDIT_CREDIT,
+  STORE_CREDIT_DEBIT,
+} from "../shopify/documents";
+import { recordAudit } from "./audit.server";
+import { randomCodePart } from "./codes";
+import { Decimal, toDecimal } from "./money";
+import type { CurrencyCode } from "../types/admin.types";
+import { ReferralStatus, RewardStatus } from "./statuses";
+
+export const ISSUE_JOB = "issue-reward";
+
+export const STORE_CREDIT_TRANSACTIONS = `#graphql
+  query StoreCreditTransactions($id: ID!) {
+    customer(id: $id) {
+      storeCreditAccounts(first: 10) {
+        nodes {
+          id
+          balance {
+            amount
+            currencyCode
+          }
+          transactions(first: 25, reverse: true) {
+            nodes {
+              __typename
+              amount {
+                amount
+                currencyCode
+              }
+              createdAt
+              ... on StoreCreditAccountCreditTransaction {
+                id
+              }
+              ... on StoreCreditAccountDebitTransaction {
+                id
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** The hold is over: approve the referral and decide its reward (job "release-referral", key = referral id). */
+export async function releaseReferral(ctx: JobContext) {
+  const { db, shop } = ctx;
+  const referral = await db.referral.findFirst({ where: { id: ctx.key, shop }, include: { referrer: true } });
+  if (!referral || referral.status !== ReferralStatus.PENDING) return;
+  const now = ctx.now();
+  if (referral.holdUntil && referral.holdUntil > now) {
+    // Run early (e.g. re-requested): come back when the hold really ends.
+    await enqueueJob(db, { shop, kind: ctx.kind, key: ctx.key, availableAt: referral.holdUntil });
+    return;
+  }
+  const program = await db.program.findUnique({ where: { shop } });
+  if (!program) throw new PermanentError("The shop has no program any more");
+
+  const reward = rewardFor(program, referral.currencyCode, now);
+  const rewardId = await db.$transaction(async (tx) => {
+    const approved = await tx.referral.updateMany({
+      where: { id: referral.id, shop, status: ReferralStatus.PENDING },
+      data: { status: ReferralStatus.APPROVED, approvedAt: now },
+    });
+    if (approved.count === 0) return null; // Reversed or approved meanwhile.
+    const created = await tx.reward.create({
+      data: { shop, referrerId: referral.referrerId, referralId: referral.id, ...reward, status: RewardStatus.PENDING },
+    });
+    await recordAudit(tx, { shop, referralId: referral.id, referrerId: referral.referrerId, action: "referral.approved", fromStatus: ReferralStatus.PENDING, toStatus: ReferralStatus.APPROVED, cause: ctx.cause, detail: `Hold of ${program.holdDays} days over` });
+    await recordAudit(tx, { shop, referralId: referral.id, rewardId: created.id, referrerId: referral.referrerId, action: "reward.created", toStatus: RewardStatus.PENDING, cause: ctx.cause, detail: `${reward.kind} ${reward.value.toString()}${reward.valueType === "PERCENTAGE" ? "%" : ` ${reward.currencyCode}`}` });
+    return created.id;
+  });
+  if (rewardId) await enqueueJob(db, { shop, kind: ISSUE_JOB, key: rewardId, availableAt: now });
+}
+
+type ProgramRow = NonNullable<Awaited<ReturnType<Db["program"]["findUnique"]>>>;
+
+function rewardFor(program: ProgramRow, currencyCode: string, now: Date) {
+  const expiresAt = program.rewardExpiryDays ? new Date(now.getTime() + program.rewardExpiryDays * 86_400_000) : null;
+  const value = toDecimal(program.rewardValue);
+  switch (program.rewardKind) {
+    case "CODE_PERCENTAGE":
+      return { kind: "CODE", valueType: "PERCENTAGE", value, currencyCode: null, code: rewardCode(program.codePrefix), expiresAt };
+    case "CODE_FIXED_AMOUNT":
+      return { kind: "CODE", valueType: "FIXED_AMOUNT", value, currencyCode, code: rewardCode(program.codePrefix), expiresAt };
+    case "STORE_CREDIT":
+      return { kind: "STORE_CREDIT", valueType: "FIXED_AMOUNT", value, currencyCode, code: null, expiresAt };
+    default:
+      return { kind: "CASH", valueType: "FIXED_AMOUNT", value, currencyCode, code: null, expiresAt: null };
+  }
+}
+
+function rewardCode(prefix: string) {
+  return `${prefix}-REWARD-${randomCodePart(10)}`;
+}
+
+/** Issues a decided reward in Shopify (job "issue-reward", key = reward id). */
+export async function issueReward(ctx: JobContext) {
+  const { db, shop } = ctx;
+  const reward = await findReward(db, shop, ctx.key);
+  if (!reward || (reward.status !== RewardStatus.PENDING && reward.status !== RewardStatus.ISSUING)) return;
+  if (reward.referral && reward.referral.status === ReferralStatus.REVERSED) {
+    await db.reward.updateMany({ where: { id: reward.id, shop, status: RewardStatus.PENDING }, data: { status: RewardStatus.REVERSED, reason: "The referral was reversed" } });
+    return;
+  }
+  const now = ctx.now();
+  if (reward.status === RewardStatus.PENDING) {
+    const claimed = await db.reward.updateMany({
+      where: { id: reward.id, shop, status: RewardStatus.PENDING },
+      data: { status: RewardStatus.ISSUING, attemptedAt: now },
+    });
+    if (claimed.count === 0) return; // Cancelled meanwhile.
+  }
+  // From here the reward is ISSUING: a crash leaves it so, and the retry below
+  // looks for what an earlier attempt may have created before creating anything.
+  const attemptedAt = reward.attemptedAt ?? now;
+  let shopifyId: string | null = null;
+  try {
+    if (reward.kind === "CODE") shopifyId = await issueRewardCode(await ctx.admin(), reward);
+    if (reward.kind === "STORE_CREDIT") shopifyId = await creditStore(ctx, reward, attemptedAt);
+  } catch (error) {
+    // Retrying cannot help (Shopify refused the input, or there is no account to
+    // credit): park the reward as FAILED for the merchant, with the reason.
+    if (error instanceof PermanentError || error instanceof ShopifyUserError) {
+      await failReward(ctx, reward, error.message);
+      return;
+    }
+    throw error;
+  }
+
+  await db.$transaction(async (tx) => {
+    await tx.reward.updateMany({
+      where: { id: reward.id, shop, status: RewardStatus.ISSUING },
+      data: { status: RewardStatus.ISSUED, shopifyId, issuedAt: now },
+    });
+    await recordAudit(tx, { shop, rewardId: reward.id, referralId: reward.referralId, referrerId: reward.referrerId, action: "reward.issued", fromStatus: RewardStatus.ISSUING, toStatus: RewardStatus.ISSUED, cause: ctx.cause, detail: shopifyId });
+    if (reward.referralId) {
+      const rewarded = await tx.referral.updateMany({
+        where: { id: reward.referralId, shop, status: ReferralStatus.APPROVED },
+        data: { status: ReferralStatus.REWARDED, rewardedAt: now },
+      });
+      if (rewarded.count) {
+        await recordAudit(tx, { shop, referralId: reward.referralId, referrerId: reward.referrerId, action: "referral.rewarded", fromStatus: ReferralStatus.APPROVED, toStatus: ReferralStatus.REWARDED, cause: ctx.cause });
+      }
+    }
+  });
+}
+
+async function failReward(ctx: WorkContext, reward: RewardWithReferrer, reason: string) {
+  const { db, shop } = ctx;
+  await db.$transaction(async (tx) => {
+    await tx.reward.updateMany({ where: { id: reward.id, shop, status: RewardStatus.ISSUING }, data: { status: RewardStatus.FAILED, reason } });
+    if (reward.referralId) await tx.referral.updateMany({ where: { id: reward.referralId, shop }, data: { needsReview: true } });
+    await recordAudit(tx, { shop, rewardId: reward.id, referralId: reward.referralId, referrerId: reward.referrerId, action: "reward.failed", fromStatus: RewardStatus.ISSUING, toStatus: RewardStatus.FAILED, cause: ctx.cause, detail: reason });
+  });
+}
+
+type RewardWithReferrer = NonNullable<Awaited<ReturnType<typeof findReward>>>;
+function findReward(db: Db, shop: string, id: string) {
+  return db.reward.findFirst({ where: { id, shop }, include: { referrer: true, referral: true } });
+}
+
+async function issueRewardCode(admin: AdminClient, reward: RewardWithReferrer): Promise<string> {
+  const code = reward.code!;
+  const lookup = async () => {
+    const found = await admin.query(DISCOUNT_BY_CODE, { code });
+    return found.codeDiscountNodeByCode?.id ?? null;
+  };
+  const existing = await lookup();
+  if (existing) return existing;
+  const value =
+    reward.valueType === "PERCENTAGE"
+      ? { percentage: reward.value.toNumber() / 100 }
+      : { discountAmount: { amount: reward.value.toString(), appliesOnEachItem: false } };
+  const customerId = reward.referrer.customerId;
+  const data = await admin.mutate(
+    REWARD_CODE_CREATE,
+    {
+      discount: {
+        title: `Referral reward for ${reward.referrer.code}`,
+        code,
+        startsAt: (reward.attemptedAt ?? new Date()).toISOString(),
+        endsAt: reward.expiresAt?.toISOString() ?? null,
+        usageLimit: 1,
+        appliesOncePerCustomer: true,
+        // Only the referrer can use it; a guest referrer (no account) gets a single-use code.
+        context: customerId ? { customers: { add: [customerId] } } : { all: "ALL" as const },
+        customerGets: { value, items: { all: true } },
+        combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: true },
+      },
+    },
+    {
+      verify: async () => {
+        const id = await lookup();
+        return id ? { discountCodeBasicCreate: { codeDiscountNode: { id }, userErrors: [] } } : null;
+      },
+    },
+  );
+  const id = data.discountCodeBasicCreate?.codeDiscountNode?.id;
+  if (!id) throw new Error("Shopify returned no discount for the reward code");
+  return id;
+}
+
+async function customerForCredit(ctx: WorkContext, reward: RewardWithReferrer): Promise<string> {
+  if (reward.referrer.customerId) return reward.referrer.customerId;
+  if (reward.referrer.email) {
+    const admin = await ctx.admin();
+    const found = await admin.query(CUSTOMER_BY_IDENTIFIER, { identifier: { emailAddress: reward.referrer.email } });
+    const id = found.customerByIdentifier?.id;
+    if (id) {
+      await ctx.db.referrer.updateMany({ where: { id: reward.referrerId, shop: ctx.shop, customerId: null }, data: { customerId: id } });
+      return id;
+    }
+  }
+  throw new PermanentError("Store credit needs a customer account, and this referrer has none");
+}
+
+async function creditStore(ctx: WorkContext, reward: RewardWithReferrer, attemptedAt: Date): Promise<string> {
+  const admin = await ctx.admin();
+  const customerId = await customerForCredit(ctx, reward);
+  const amount = reward.value.toString();
+  const currencyCode = reward.currencyCode as CurrencyCode;
+  // No idempotency key exists for store credit: find a credit of this amount made
+  // since our first attempt that no other reward claims, before crediting again.
+  const findEarlier = () => findTransaction(ctx, admin, customerId, "StoreCreditAccountCreditTransaction", reward.value, currencyCode, attemptedAt);
+  const earlier = await findEarlier();
+  if (earlier) return earlier;
+  const data = await admin.mutate(
+    STORE_CREDIT_CREDIT,
+    { id: customerId, creditInput: { creditAmount: { amount, currencyCode }, expiresAt: reward.expiresAt?.toISOString() ?? null } },
+    {
+      verify: async () => {
+        const id = await findEarlier();
+        return id ? { storeCreditAccountCredit: { storeCreditAccountTransaction: { id }, userErrors: [] } } : null;
+      },
+    },
+  );
+  const id = data.storeCreditAccountCredit?.storeCreditAccountTransaction?.id;
+  if (!id) throw new Error("Shopify returned no store credit transaction");
+  return id;
+}
+
+async function findTransaction(
+  ctx: WorkContext,
+  admin: AdminClient,
+  customerId: string,
+  typename: string,
+  amount: Decimal,
+  currencyCode: string,
+  since: Date,
+): Promise<string | null> {
+  const data = await admin.query(STORE_CREDIT_TRANSACTIONS, { id: customerId });
+  const candidates: string[] = [];
+  for (const account of data.customer?.storeCreditAccounts.nodes ?? []) {
+    for (const t of account.transactions.nodes) {
+      const tx = t as { __typename: string; id?: string; amount: { amount: string; currencyCode: string }; createdAt: string };
+      if (tx.__typename !== typename || !tx.id) continue;
+      if (tx.amount.currencyCode !== currencyCode || !toDecimal(tx.amount.amount).abs().equals(amount)) continue;
+      if (new Date(tx.createdAt).getTime() < since.getTime() - 60_000) continue;
+      candidates.push(tx.id);
+    }
+  }
+  if (!candidates.length) return null;
+  const claimed = await ctx.db.reward.findMany({ where: { shop: ctx.shop, shopifyId: { in: candidates } }, select: { shopifyId: true } });
+  const taken = new Set(claimed.map((c) => c.shopifyId));
+  return candidates.find((id) => !taken.has(id)) ?? null;
+}
+
+/**
+ * Takes back the reward of a reversed referral (job "clawback-reward", key = reward id):
+ * an unused code is deactivated, store credit still available is debited; what
+ * cannot be taken back is flagged on the referral for the merchant.
+ */
+export async function clawbackReward(ctx: JobContext) {
+  const { db, shop } = ctx;
+  const reward = await findReward(db, shop, ctx.key);
+  if (!reward) return;
+  if (reward.status === RewardStatus.ISSUING) throw new Error("The reward is still being issued; trying again later");
+  if (reward.status === RewardStatus.PENDING) {
+    await db.reward.updateMany({ where: { id: reward.id, shop, status: RewardStatus.PENDING }, data: { status: RewardStatus.REVERSED } });
+    return;
+  }
+  if (reward.status !== RewardStatus.ISSUED && reward.status !== RewardStatus.PAID) return;
+  const now = ctx.now();
+  let outcome: { revoked: boolean; note: string };
+  if (reward.kind === "CODE") outcome = await revokeCode(await ctx.admin(), reward);
+  else if (reward.kind === "STORE_CREDIT") outcome = await debitStore(ctx, reward);
+  else outcome = reward.status === RewardStatus.PAID ? { revoked: false, note: "The cash fee was already paid out" } : { revoked: true, note: "Cash fee cancelled before payout" };
+
+  await db.$transaction(async (tx) => {
+    if (outcome.revoked) {
+      await tx.reward.updateMany({ where: { id: reward.id, shop }, data: { status: RewardStatus.REVOKED, revokedAt: now, reason: outcome.note } });
+    } else if (reward.referralId) {
+      await tx.referral.updateMany({ where: { id: reward.referralId, shop }, data: { needsReview: true } });
+    }
+    await recordAudit(tx, {
+      shop,
+      rewardId: reward.id,
+      referralId: reward.referralId,
+      referrerId: reward.referrerId,
+      action: outcome.revoked ? "reward.revoked" : "reward.kept",
+      fromStatus: reward.status,
+      toStatus: outcome.revoked ? RewardStatus.REVOKED : reward.status,
+      cause: ctx.cause,
+      detail: outcome.note,
+    });
+  });
+}
+
+async function revokeCode(admin: AdminClient, reward: RewardWithReferrer) {
+  const found = await admin.query(DISCOUNT_BY_CODE, { code: reward.code! });
+  const node = found.codeDiscountNodeByCode;
+  if (!node) return { revoked: true, note: "The reward code no longer exists in Shopify" };
+  const discount = node.codeDiscount as { asyncUsageCount?: number; status?: string };
+  if ((discount.asyncUsageCount ?? 0) > 0) return { revoked: false, note: "The reward code was already used: review this referral" };
+  if (discount.status !== "EXPIRED") {
+    await admin.mutate(DISCOUNT_DEACTIVATE, { id: node.id }, { verify: async () => null });
+  }
+  return { revoked: true, note: "Unused reward code deactivated" };
+}
+
+async function debitStore(ctx: WorkContext, reward: RewardWithReferrer) {
+  const admin = await ctx.admin();
+  const customerId = reward.referrer.customerId;
+  const currencyCode = reward.currencyCode as CurrencyCode;
+  if (!customerId) return { revoked: false, note: "No customer account to debit: review this referral" };
+  const since = ctx.now();
+  const data = await admin.query(STORE_CREDIT_TRANSACTIONS, { id: customerId });
+  const account = data.customer?.storeCreditAccounts.nodes.find((a: { balance: { currencyCode: string } }) => a.balance.currencyCode === currencyCode);
+  const balance = toDecimal(account?.balance.amount ?? 0);
+  const debit = Decimal.min(balance, reward.value);
+  if (debit.lessThanOrEqualTo(0)) return { revoked: false, note: "The store credit was already spent: review this referral" };
+  await admin.mutate(
+    STORE_CREDIT_DEBIT,
+    { id: account!.id, debitInput: { debitAmount: { amount: debit.toString(), currencyCode } } },
+    {
+      verify: async () => {
+        const id = await findTransaction(ctx, admin, customerId, "StoreCreditAccountDebitTransaction", debit, currencyCode, since);
+        return id ? { storeCreditAccountDebit: { storeCreditAccountTransaction: { id }, userErrors: [] } } : null;
+      },
+    },
+  );
+  if (debit.lessThan(reward.value)) {
+    return { revoked: false, note: `Debited ${debit.toString()} ${currencyCode} of ${reward.value.toString()}; the rest was spent: review this referral` };
+  }
+  return { revoked: true, note: `Debited ${debit.toString()} ${currencyCode} of store credit` };
+}

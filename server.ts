@@ -1,0 +1,81 @@
+// The app server: `npm run dev` (tsx server.ts --dev, Vite in middleware mode)
+// and `npm start` (the built app). Unless RUN_WORKER=false it also runs the
+// webhook/job worker in this process, so one command is a complete install.
+import path from "node:path";
+import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+import { PROJECT_ROOT } from "./app/db-url";
+import { EnvError, env, type Env } from "./app/env.server";
+import { loadDotEnv } from "./scripts/load-env";
+
+const dev = process.argv.includes("--dev");
+if (dev) process.env.NODE_ENV ??= "development";
+
+loadDotEnv();
+let config: Env;
+try {
+  config = env();
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const app = express();
+app.disable("x-powered-by");
+
+let build: ServerBuild | (() => Promise<ServerBuild>);
+let closeVite: (() => Promise<void>) | undefined;
+if (dev) {
+  const vite = await import("vite");
+  const viteDevServer = await vite.createServer({ server: { middlewareMode: true } });
+  app.use(viteDevServer.middlewares);
+  build = () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  closeVite = () => viteDevServer.close();
+} else {
+  const client = path.join(PROJECT_ROOT, "build/client");
+  // Fingerprinted by Vite: cache for good.
+  app.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(client, { maxAge: "1h" }));
+  build = (await import(path.join(PROJECT_ROOT, "build/server/index.js"))) as ServerBuild;
+}
+app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
+
+const server = app.listen(config.PORT, () => {
+  console.info(`[server] listening on http://localhost:${config.PORT} (${dev ? "development" : "production"})`);
+});
+
+let stopWorker: (() => Promise<void>) | undefined;
+if (config.RUN_WORKER) {
+  const { default: db } = await import("./app/db.server");
+  const { createWorker } = await import("./app/jobs/worker.server");
+  const registry = await import("./app/jobs/registry.server");
+  const worker = createWorker({
+    db,
+    webhookHandlers: registry.webhookHandlers,
+    jobHandlers: registry.jobHandlers,
+    recurringJobs: registry.recurringJobs,
+  });
+  worker.start();
+  stopWorker = () => worker.stop();
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.info(`[server] ${signal}: closing`);
+  // Stop taking requests, let the worker finish what it holds (an unfinished
+  // row is safe anyway: its lease runs out and a worker takes it again).
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await closed;
+  await stopWorker?.();
+  await closeVite?.();
+  const { default: db } = await import("./app/db.server");
+  await db.$disconnect();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

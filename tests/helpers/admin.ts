@@ -1,0 +1,23 @@
+// The app's Admin client over a real shopify-app-remix `admin.graphql`, answered
+// by the fake Shopify through msw. One manual clock drives both the fake's cost
+// bucket and the client's waits, so throttling is exercised without sleeping.
+import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
+import { ThrottleTracker } from "../../app/shopify/throttle.server";
+import { ManualClock, useFakeShopify, type FakeShopifyOptions } from "../fake-shopify";
+import { unauthenticatedAdminGraphql } from "../shopify/remix-admin";
+
+export const testClock = new ManualClock();
+
+export function useTestShopify(options: FakeShopifyOptions = {}) {
+  return useFakeShopify({ now: testClock.now, sleep: testClock.sleep, bulkAddPolls: 1, ...options });
+}
+
+export async function testAdminClient(shop: string): Promise<AdminClient> {
+  return createAdminClient(await unauthenticatedAdminGraphql(shop), {
+    shop,
+    now: testClock.now,
+    sleep: testClock.sleep,
+    random: () => 0.5,
+    throttle: new ThrottleTracker(),
+  });
+}

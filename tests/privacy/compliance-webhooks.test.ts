@@ -1,0 +1,69 @@
+// The compliance webhooks end to end: a signed request through the real route,
+// drained by the real worker with the app's handler registry.
+import { beforeEach, describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
+import { createWorker } from "../../app/jobs/worker.server";
+import { customersDataRequestPayload, customersRedactPayload, shopRedactPayload } from "../fixtures/shopify-payloads";
+import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
+import { belongsTo, deleteEveryRow, everyRow, mentionsOf } from "./every-row";
+import { ALICE, ALICE_NEEDLES, seedShop } from "./seed";
+
+const shop = "privacy-shop.myshopify.com";
+const otherShop = "other-shop.myshopify.com";
+
+beforeEach(async () => {
+  await deleteEveryRow(db);
+  await seedShop(db, shop);
+  await seedShop(db, otherShop);
+  // The seeded deliveries and jobs are not what these tests run.
+  const later = { availableAt: new Date("2099-01-01T00:00:00Z") };
+  await db.webhookDelivery.updateMany({ data: later });
+  await db.job.updateMany({ data: later });
+});
+
+async function deliverAndDrain(topic: string, body: object, webhookId: string) {
+  const response = await deliverWebhook(signedWebhookRequest({ topic, shop, body, webhookId }));
+  expect(response.status).toBe(200);
+  const worker = createWorker({ db, webhookHandlers, jobHandlers, logger: { info() {}, warn() {} } });
+  const counts = await worker.runOnce();
+  expect(counts).toMatchObject({ claimed: 1, done: 1 });
+  return db.webhookDelivery.findFirstOrThrow({ where: { shop, webhookId } });
+}
+
+describe("compliance webhooks through the route and the worker", () => {
+  it("are registered", () => {
+    for (const topic of ["customers/data_request", "customers/redact", "shop/redact"]) expect(webhookHandlers.has(topic)).toBe(true);
+  });
+
+  it("customers/redact erases the customer, its own stored body included", async () => {
+    const delivery = await deliverAndDrain(
+      "customers/redact",
+      customersRedactPayload({ shop, customerId: ALICE.id, email: ALICE.requestEmail, ordersToRedact: [5000000000002] }),
+      "redact-e2e",
+    );
+    expect(delivery).toMatchObject({ status: "DONE", payload: null });
+    expect(await mentionsOf(db, shop, ALICE_NEEDLES)).toEqual([]);
+    expect(await mentionsOf(db, otherShop, ALICE_NEEDLES)).not.toEqual([]);
+  });
+
+  it("customers/data_request leaves the report for the merchant", async () => {
+    await deliverAndDrain(
+      "customers/data_request",
+      customersDataRequestPayload({ shop, customerId: ALICE.id, email: ALICE.requestEmail }),
+      "data-e2e",
+    );
+    const event = await db.auditEvent.findFirstOrThrow({ where: { shop, action: "privacy.data_request" } });
+    expect(event.cause).toBe("webhook:data-e2e");
+    expect(JSON.parse(event.detail!)).toMatchObject({ asReferrer: [{ code: ALICE.code }], asFriend: [{ email: ALICE.friendEmail }] });
+  });
+
+  it("shop/redact leaves only its own finished, empty delivery", async () => {
+    await deliverAndDrain("shop/redact", shopRedactPayload(shop), "shop-redact-e2e");
+    const left = (await everyRow(db)).filter(({ row }) => belongsTo(row, shop));
+    expect(left).toEqual([
+      { model: "WebhookDelivery", row: expect.objectContaining({ webhookId: "shop-redact-e2e", status: "DONE", payload: null }) },
+    ]);
+    expect((await everyRow(db)).filter(({ row }) => belongsTo(row, otherShop)).length).toBeGreaterThan(20);
+  });
+});

@@ -1,0 +1,83 @@
+// customers/data_request: the merchant gets everything the app holds about the
+// customer, and nothing about anyone else.
+import { beforeAll, describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { customersDataRequest } from "../../app/jobs/handlers/compliance.server";
+import { customerDataReport, type CustomerDataReport } from "../../app/referrals/privacy.server";
+import { customersDataRequestPayload } from "../fixtures/shopify-payloads";
+import { ALICE, BOB, CAROL, seedShop, webhookContext } from "./seed";
+
+const shop = "privacy-shop.myshopify.com";
+const otherShop = "other-shop.myshopify.com";
+
+let seeded: Awaited<ReturnType<typeof seedShop>>;
+beforeAll(async () => {
+  seeded = await seedShop(db, shop);
+  await seedShop(db, otherShop);
+});
+
+async function request(webhookId = "data-1") {
+  const payload = customersDataRequestPayload({ shop, customerId: ALICE.id, email: ALICE.requestEmail, dataRequestId: 77 });
+  await customersDataRequest(webhookContext(db, { shop, topic: "customers/data_request", payload, webhookId }));
+}
+
+describe("customers/data_request", () => {
+  it("stores the report for the merchant as an audit event, once per delivery", async () => {
+    await request();
+    await request();
+    const events = await db.auditEvent.findMany({ where: { shop, action: "privacy.data_request" } });
+    expect(events).toHaveLength(1);
+    expect(events[0].cause).toBe("webhook:data-1");
+    const report = JSON.parse(events[0].detail!) as CustomerDataReport;
+    expect(report.request).toEqual({ customerId: ALICE.gid, email: ALICE.requestEmail });
+    expect(report.asReferrer[0].referrals.map((r) => r.referralId)).toEqual([seeded.aliceReferral.id]);
+    expect(await db.auditEvent.count({ where: { shop: otherShop, action: "privacy.data_request" } })).toBe(0);
+  });
+
+  it("holds her profile, the referrals she made, her rewards and her link activity", async () => {
+    const report = await customerDataReport(db, { shop, customerId: ALICE.id, email: ALICE.requestEmail });
+    expect(report.asReferrer).toHaveLength(1);
+    expect(report.asReferrer[0]).toMatchObject({
+      referrerId: seeded.alice.id,
+      customerId: ALICE.gid,
+      email: ALICE.referrerEmail,
+      firstName: "Alice",
+      lastName: "Liddell",
+      code: ALICE.code,
+      referrals: [{ orderId: "gid://shopify/Order/5000000000001", status: "REWARDED", subtotalAmount: "100", totalAmount: "110", currencyCode: "USD" }],
+      rewards: [{ kind: "CASH", value: "10", currencyCode: "USD", status: "PAID", payoutReference: "PayPal to Alice.Liddell@gmail.com" }],
+      linkEvents: { clicks: 3, shares: 1 },
+    });
+  });
+
+  it("holds the referral where she was the friend", async () => {
+    const report = await customerDataReport(db, { shop, customerId: ALICE.id, email: ALICE.requestEmail });
+    expect(report.asFriend).toEqual([
+      expect.objectContaining({
+        referralId: seeded.bobReferral.id,
+        customerId: ALICE.gid,
+        email: ALICE.friendEmail,
+        addressFingerprintHeld: true,
+        referredWithCode: BOB.code,
+        totalAmount: "55",
+      }),
+    ]);
+  });
+
+  it("says nothing about the friends she referred or the referrer who referred her", () =>
+    customerDataReport(db, { shop, customerId: ALICE.id, email: null }).then((report) => {
+      const text = JSON.stringify(report);
+      for (const other of [CAROL.email, CAROL.gid, BOB.email, BOB.gid, "Bob", "Builder"]) expect(text).not.toContain(other);
+    }));
+
+  it("finds her by any spelling of her email when the id is unknown", async () => {
+    const report = await customerDataReport(db, { shop, email: "A.L.I.C.E.LIDDELL+x@GoogleMail.com" });
+    expect(report.asReferrer.map((r) => r.referrerId)).toEqual([seeded.alice.id]);
+    expect(report.asFriend.map((r) => r.referralId)).toEqual([seeded.bobReferral.id]);
+  });
+
+  it("reports an unknown customer as holding nothing", async () => {
+    const report = await customerDataReport(db, { shop, customerId: 42, email: "nobody@example.com" });
+    expect(report).toMatchObject({ asReferrer: [], asFriend: [] });
+  });
+});

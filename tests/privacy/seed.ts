@@ -1,0 +1,234 @@
+// A shop where one customer, Alice, is everywhere the app can hold her: as a
+// referrer, as the friend in someone else's referral, in audit details, in
+// stored webhook bodies, in a job, in a staff session. Bob and Carol are the
+// other customers, whose data must survive Alice's erasure.
+import type { Db } from "../../app/db.server";
+import type { WebhookContext } from "../../app/jobs/types";
+import { orderPaidPayload } from "../fixtures/shopify-payloads";
+
+export const ALICE = {
+  id: "7283749823749",
+  gid: "gid://shopify/Customer/7283749823749",
+  referrerEmail: "Alice.Liddell+shop@gmail.com",
+  friendEmail: "alice.liddell@googlemail.com",
+  requestEmail: "alice.liddell@gmail.com",
+  emailKey: "aliceliddell@gmail.com",
+  code: "FRIEND-K7Q4XM9P",
+};
+/** What must not remain anywhere in the shop once Alice is erased (searched case-insensitively). */
+export const ALICE_NEEDLES = [ALICE.id, ALICE.emailKey, "alice", "liddell"];
+
+export const BOB = { gid: "gid://shopify/Customer/1111111111111", email: "bob@example.com", code: "FRIEND-B2B2B2B2" };
+export const CAROL = { id: "2222222222222", gid: "gid://shopify/Customer/2222222222222", email: "carol@example.com" };
+
+const T0 = new Date("2026-10-01T12:00:00.000Z");
+
+export async function seedShop(db: Db, shop: string) {
+  await db.shop.create({ data: { shop, currencyCode: "USD", scope: "read_orders" } });
+  await db.program.create({ data: { shop } });
+  await db.session.createMany({
+    data: [
+      { id: `offline_${shop}`, shop, state: "", accessToken: "shpat_offline", isOnline: false },
+      // A staff account that happens to be Alice.
+      {
+        id: `online_${shop}_1`,
+        shop,
+        state: "",
+        accessToken: "shpua_1",
+        isOnline: true,
+        userId: 99n,
+        email: "ALICE.LIDDELL@gmail.com",
+        firstName: "Alice",
+        lastName: "Liddell",
+      },
+      { id: `online_${shop}_2`, shop, state: "", accessToken: "shpua_2", isOnline: true, userId: 98n, email: "owner@example.com" },
+    ],
+  });
+
+  const alice = await db.referrer.create({
+    data: {
+      shop,
+      customerId: ALICE.gid,
+      email: ALICE.referrerEmail,
+      emailKey: ALICE.emailKey,
+      firstName: "Alice",
+      lastName: "Liddell",
+      code: ALICE.code,
+      source: "STOREFRONT",
+      createdAt: T0,
+    },
+  });
+  const bob = await db.referrer.create({
+    data: { shop, customerId: BOB.gid, email: BOB.email, emailKey: BOB.email, firstName: "Bob", lastName: "Builder", code: BOB.code, source: "ADMIN" },
+  });
+
+  // Alice referred Carol, and was paid for it.
+  const aliceReferral = await db.referral.create({
+    data: {
+      shop,
+      referrerId: alice.id,
+      orderId: "gid://shopify/Order/5000000000001",
+      orderName: "#1001",
+      friendCustomerId: CAROL.gid,
+      friendEmail: CAROL.email,
+      friendEmailKey: CAROL.email,
+      codeUsed: ALICE.code,
+      attributedBy: "CODE",
+      subtotalAmount: "100.00",
+      totalAmount: "110.00",
+      currencyCode: "USD",
+      status: "REWARDED",
+    },
+  });
+  await db.reward.create({
+    data: {
+      shop,
+      referrerId: alice.id,
+      referralId: aliceReferral.id,
+      kind: "CASH",
+      valueType: "FIXED_AMOUNT",
+      value: "10.00",
+      currencyCode: "USD",
+      status: "PAID",
+      payoutReference: "PayPal to Alice.Liddell@gmail.com",
+    },
+  });
+
+  // Bob referred Alice (she is the friend here) and Carol.
+  const bobReferral = await db.referral.create({
+    data: {
+      shop,
+      referrerId: bob.id,
+      orderId: "gid://shopify/Order/5000000000002",
+      orderName: "#1002",
+      friendCustomerId: ALICE.gid,
+      friendEmail: ALICE.friendEmail,
+      friendEmailKey: ALICE.emailKey,
+      friendAddressHash: "addrhash-4f1c",
+      codeUsed: BOB.code,
+      attributedBy: "LINK",
+      subtotalAmount: "50.00",
+      totalAmount: "55.00",
+      currencyCode: "USD",
+      status: "APPROVED",
+      reason: `Friend ${ALICE.friendEmail} passed the self-referral checks`,
+    },
+  });
+  await db.reward.create({
+    data: { shop, referrerId: bob.id, referralId: bobReferral.id, kind: "CODE", valueType: "PERCENTAGE", value: "10", code: "REWARD-B0B00001", status: "ISSUED" },
+  });
+  await db.referral.create({
+    data: {
+      shop,
+      referrerId: bob.id,
+      orderId: "gid://shopify/Order/5000000000003",
+      friendCustomerId: CAROL.gid,
+      friendEmail: CAROL.email,
+      friendEmailKey: CAROL.email,
+      attributedBy: "CODE",
+      subtotalAmount: "20.00",
+      totalAmount: "25.00",
+      currencyCode: "USD",
+      status: "PENDING",
+    },
+  });
+
+  await db.linkEvent.createMany({
+    data: [
+      ...Array.from({ length: 3 }, () => ({ shop, referrerId: alice.id, type: "CLICK", channel: "whatsapp" })),
+      { shop, referrerId: alice.id, type: "SHARE", channel: "email" },
+      ...Array.from({ length: 2 }, () => ({ shop, referrerId: bob.id, type: "CLICK", channel: "copy" })),
+    ],
+  });
+
+  await db.auditEvent.createMany({
+    data: [
+      { shop, referrerId: alice.id, action: "referrer.enrolled", cause: "system", detail: `${ALICE.referrerEmail} via STOREFRONT` },
+      {
+        shop,
+        referralId: bobReferral.id,
+        action: "referral.created",
+        cause: "webhook:paid-2",
+        detail: JSON.stringify({ friend: { id: Number(ALICE.id), email: ALICE.friendEmail }, code: BOB.code }),
+      },
+      { shop, referralId: aliceReferral.id, action: "referral.created", cause: "webhook:paid-1", detail: `friend ${CAROL.email}` },
+    ],
+  });
+
+  const aliceOrder = (orderId: number) =>
+    JSON.stringify(
+      orderPaidPayload({
+        orderId,
+        customerId: ALICE.id,
+        email: ALICE.friendEmail,
+        firstName: "Alice",
+        lastName: "Liddell",
+        subtotal: "50.00",
+        total: "55.00",
+        currency: "USD",
+        discountCodes: [BOB.code],
+      }),
+    );
+  const carolOrder = JSON.stringify(
+    orderPaidPayload({ orderId: 5000000000003, customerId: CAROL.id, email: CAROL.email, firstName: "Carol", lastName: "Example", subtotal: "20.00", total: "25.00", currency: "USD" }),
+  );
+  await db.webhookDelivery.createMany({
+    data: [
+      // Gave up after retries: its body was never cleared.
+      { shop, webhookId: "paid-2", topic: "orders/paid", payload: aliceOrder(5000000000002), status: "DEAD", lastError: `Error: no referrer for ${ALICE.friendEmail}` },
+      // Not yet processed: must not run later and write Alice back.
+      { shop, webhookId: "paid-4", topic: "orders/paid", payload: aliceOrder(5000000000004), status: "PENDING" },
+      { shop, webhookId: "paid-3", topic: "orders/paid", payload: carolOrder, status: "PENDING" },
+    ],
+  });
+
+  await db.job.createMany({
+    data: [
+      { shop, kind: "reward.issue", key: "bob-1", payload: JSON.stringify({ rewardFor: BOB.gid, friend: ALICE.gid }) },
+      { shop, kind: "reconcile", key: "daily" },
+    ],
+  });
+  await db.rateLimit.create({ data: { key: `proxy:${shop}:203.0.113.9`, windowStart: T0, count: 3 } });
+
+  return { alice, bob, aliceReferral, bobReferral };
+}
+
+/** What the worker would hand a handler, without the worker. */
+export function webhookContext(
+  db: Db,
+  input: { shop: string; topic: string; payload: unknown; webhookId?: string; now?: Date },
+): WebhookContext {
+  const webhookId = input.webhookId ?? `${input.topic}-1`;
+  return {
+    db,
+    shop: input.shop,
+    topic: input.topic,
+    webhookId,
+    cause: `webhook:${webhookId}`,
+    payload: input.payload,
+    triggeredAt: null,
+    now: () => input.now ?? new Date("2026-11-01T00:00:00.000Z"),
+    admin: () => Promise.reject(new Error("compliance handlers must not call the Admin API")),
+  };
+}
+
+/** Row counts and money totals that erasing a customer must not change. */
+export async function anonymousTotals(db: Db, shop: string) {
+  const [referrers, referrals, rewards, linkEvents, referralSums, rewardSums] = await Promise.all([
+    db.referrer.count({ where: { shop } }),
+    db.referral.count({ where: { shop } }),
+    db.reward.count({ where: { shop } }),
+    db.linkEvent.count({ where: { shop } }),
+    db.referral.aggregate({ where: { shop }, _sum: { subtotalAmount: true, totalAmount: true } }),
+    db.reward.aggregate({ where: { shop }, _sum: { value: true } }),
+  ]);
+  return {
+    referrers,
+    referrals,
+    rewards,
+    linkEvents,
+    subtotal: referralSums._sum.subtotalAmount?.toString(),
+    total: referralSums._sum.totalAmount?.toString(),
+    rewardValue: rewardSums._sum.value?.toString(),
+  };
+}

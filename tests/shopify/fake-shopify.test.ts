@@ -1,0 +1,183 @@
+// The fake must behave like Shopify where the app depends on it; these
+// tests pin that behaviour (documents from app/shopify/documents.ts, over
+// the real admin.graphql).
+import { beforeEach, describe, expect, it } from "vitest";
+import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
+import {
+  CUSTOMER_BY_ID,
+  CUSTOMER_BY_IDENTIFIER,
+  DISCOUNT_BY_CODE,
+  DISCOUNT_BY_ID,
+  DISCOUNT_DEACTIVATE,
+  FREE_SHIPPING_OFFER_CREATE,
+  FRIEND_OFFER_CREATE,
+  FRIEND_OFFER_UPDATE,
+  METAFIELDS_SET,
+  ORDERS_FOR_RECONCILIATION,
+  REDEEM_CODE_BULK_CREATION,
+  REDEEM_CODES_ADD,
+  SHOP_INFO,
+  STORE_CREDIT_CREDIT,
+  STORE_CREDIT_DEBIT,
+} from "../../app/shopify/documents";
+import { ThrottleTracker } from "../../app/shopify/throttle.server";
+import { ManualClock, useFakeShopify } from "../fake-shopify";
+import { TEST_ACCESS_TOKEN, unauthenticatedAdminGraphql } from "./remix-admin";
+
+const SHOP = "fake-test.myshopify.com";
+const URL_2026_10 = `https://${SHOP}/admin/api/2026-10/graphql.json`;
+const shopify = useFakeShopify();
+let clock: ManualClock;
+let admin: AdminClient;
+
+beforeEach(async () => {
+  clock = new ManualClock();
+  shopify.reset({ now: clock.now, bulkAddPolls: 2 });
+  admin = createAdminClient(await unauthenticatedAdminGraphql(SHOP), {
+    shop: SHOP,
+    now: clock.now,
+    sleep: clock.sleep,
+    throttle: new ThrottleTracker(),
+  });
+});
+
+const post = (body: unknown, headers: Record<string, string> = { "X-Shopify-Access-Token": TEST_ACCESS_TOKEN }) =>
+  fetch(URL_2026_10, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+const offer = {
+  title: "Friend offer",
+  code: "FRIEND-ANNA",
+  startsAt: "2026-11-01T00:00:00Z",
+  customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+  context: { all: "ALL" as const },
+};
+
+describe("fake Shopify: HTTP", () => {
+  it("answers an invalid document like Shopify: HTTP 200 with errors and no data", async () => {
+    const res = await post({ query: "query Bad { shop { nope } }" });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.data).toBeUndefined();
+    expect(body.errors[0].message).toContain('Cannot query field "nope" on type "Shop"');
+  });
+
+  it("requires X-Shopify-Access-Token", async () => {
+    const res = await post({ query: SHOP_INFO }, {});
+    expect(res.status).toBe(401);
+  });
+
+  it("reports extensions.cost and answers THROTTLED the way Shopify does", async () => {
+    shopify.reset({ now: clock.now, bucket: { maximumAvailable: 2, restoreRate: 1 } });
+    const first = await (await post({ query: SHOP_INFO })).json();
+    expect(first.extensions.cost).toEqual({
+      requestedQueryCost: 1,
+      actualQueryCost: 1,
+      throttleStatus: { maximumAvailable: 2, currentlyAvailable: 1, restoreRate: 1 },
+    });
+    await post({ query: SHOP_INFO });
+    const throttled = await (await post({ query: SHOP_INFO })).json();
+    expect(throttled.errors[0]).toMatchObject({ message: "Throttled", extensions: { code: "THROTTLED" } });
+    expect(throttled.extensions.cost.actualQueryCost).toBeNull();
+    clock.advance(1000); // one point restored
+    expect((await (await post({ query: SHOP_INFO })).json()).data.shop.myshopifyDomain).toBe(SHOP);
+  });
+
+  it("replays seeded random faults identically", async () => {
+    const run = async () => {
+      shopify.reset({ now: clock.now });
+      shopify.fake.faults.randomly({ rate: 0.5, seed: 42, faults: [{ kind: "http5xx" }, { kind: "throttled" }] });
+      for (let i = 0; i < 10; i++) await post({ query: SHOP_INFO });
+      return shopify.fake.calls.map((c) => c.outcome);
+    };
+    const a = await run();
+    expect(a).toEqual(await run());
+    expect(new Set(a).size).toBeGreaterThan(1);
+  });
+});
+
+describe("fake Shopify: discounts", () => {
+  it("creates, looks up by code and id, updates and deactivates", async () => {
+    const created = await admin.mutate(FRIEND_OFFER_CREATE, { discount: offer });
+    const id = created.discountCodeBasicCreate!.codeDiscountNode!.id;
+    expect((await admin.query(DISCOUNT_BY_CODE, { code: "friend-anna" })).codeDiscountNodeByCode?.id).toBe(id);
+    await admin.mutate(FRIEND_OFFER_UPDATE, { id, discount: { customerGets: { value: { percentage: 0.15 } } } });
+    expect(shopify.fake.discounts(SHOP)[0].customerGets).toMatchObject({ value: { percentage: 0.15 } });
+    const byId = await admin.query(DISCOUNT_BY_ID, { id });
+    expect(byId.codeDiscountNode?.codeDiscount).toMatchObject({ __typename: "DiscountCodeBasic", status: "ACTIVE", codesCount: { count: 1 } });
+    await admin.mutate(DISCOUNT_DEACTIVATE, { id });
+    expect(shopify.fake.discounts(SHOP)[0].status).toBe("EXPIRED");
+  });
+
+  it("creates a free shipping offer", async () => {
+    await admin.mutate(FREE_SHIPPING_OFFER_CREATE, {
+      discount: { title: "Free shipping", code: "SHIP-ANNA", startsAt: "2026-11-01T00:00:00Z", context: { all: "ALL" }, destination: { all: true } },
+    });
+    expect(shopify.fake.discounts(SHOP)[0].typename).toBe("DiscountCodeFreeShipping");
+  });
+
+  it("adds redeem codes asynchronously: done only after polling", async () => {
+    const created = await admin.mutate(FRIEND_OFFER_CREATE, { discount: offer });
+    const discountId = created.discountCodeBasicCreate!.codeDiscountNode!.id;
+    const added = await admin.mutate(REDEEM_CODES_ADD, { discountId, codes: [{ code: "FRIEND-BEN" }, { code: "friend-anna" }, { code: "FRIEND-CARL" }] });
+    const bulkId = added.discountRedeemCodeBulkAdd!.bulkCreation!.id;
+    expect(added.discountRedeemCodeBulkAdd!.bulkCreation!.done).toBe(false);
+
+    const poll1 = await admin.query(REDEEM_CODE_BULK_CREATION, { id: bulkId, first: 100 });
+    expect(poll1.discountRedeemCodeBulkCreation?.done).toBe(false);
+    const poll2 = (await admin.query(REDEEM_CODE_BULK_CREATION, { id: bulkId, first: 100 })).discountRedeemCodeBulkCreation!;
+    expect(poll2).toMatchObject({ done: true, codesCount: 3, importedCount: 2, failedCount: 1 });
+    expect(poll2.codes.nodes.find((c: { code: string }) => c.code === "friend-anna")?.errors[0]).toMatchObject({ code: "TAKEN" });
+    expect(shopify.fake.codes(SHOP).map((c) => c.code)).toEqual(["FRIEND-ANNA", "FRIEND-BEN", "FRIEND-CARL"]);
+  });
+
+  it("refuses more than 100 codes a call", async () => {
+    const created = await admin.mutate(FRIEND_OFFER_CREATE, { discount: offer });
+    const codes = Array.from({ length: 101 }, (_, i) => ({ code: `C${i}` }));
+    await expect(
+      admin.mutate(REDEEM_CODES_ADD, { discountId: created.discountCodeBasicCreate!.codeDiscountNode!.id, codes }),
+    ).rejects.toThrow(/100/);
+  });
+});
+
+describe("fake Shopify: customers, store credit, metafields, orders", () => {
+  it("credits and debits store credit and shows balances on the customer", async () => {
+    const c = shopify.fake.seedCustomer(SHOP, { firstName: "Anna", email: "anna@example.com", numberOfOrders: 2 });
+    await admin.mutate(STORE_CREDIT_CREDIT, { id: c.id, creditInput: { creditAmount: { amount: "12.50", currencyCode: "USD" } } });
+    const debit = await admin.mutate(STORE_CREDIT_DEBIT, { id: c.id, debitInput: { debitAmount: { amount: "2.50", currencyCode: "USD" } } });
+    expect(debit.storeCreditAccountDebit?.storeCreditAccountTransaction?.id).toMatch(/^gid:\/\/shopify\//);
+    expect(shopify.fake.storeCreditBalance(SHOP, c.id, "USD")).toBe("10.0");
+    const found = await admin.query(CUSTOMER_BY_ID, { id: c.id });
+    expect(found.customer).toMatchObject({
+      firstName: "Anna",
+      numberOfOrders: "2",
+      defaultEmailAddress: { emailAddress: "anna@example.com" },
+      storeCreditAccounts: { nodes: [{ balance: { amount: "10.0", currencyCode: "USD" } }] },
+    });
+    const byEmail = await admin.query(CUSTOMER_BY_IDENTIFIER, { identifier: { emailAddress: "ANNA@example.com" } });
+    expect(byEmail.customerByIdentifier?.id).toBe(c.id);
+    expect(shopify.fake.storeCreditTransactions(SHOP).map((t) => t.amount)).toEqual(["12.5", "-2.5"]);
+  });
+
+  it("sets a customer metafield", async () => {
+    const c = shopify.fake.seedCustomer(SHOP, {});
+    await admin.mutate(METAFIELDS_SET, {
+      metafields: [{ ownerId: c.id, namespace: "$app:referrals", key: "share_url", type: "url", value: "https://shop.example/r/ANNA" }],
+    });
+    expect(shopify.fake.metafields(SHOP)).toMatchObject([{ ownerId: c.id, key: "share_url", value: "https://shop.example/r/ANNA" }]);
+  });
+
+  it("searches orders by updated_at and first discount code, paginated", async () => {
+    const subtotal = (o: { subtotalPriceSet?: { shopMoney: { amount: string } } | null }) => o.subtotalPriceSet?.shopMoney.amount;
+    const at = (d: string) => `2026-11-${d}T12:00:00Z`;
+    shopify.fake.seedOrder(SHOP, { subtotal: "50.00", updatedAt: at("01"), discountCodes: ["FRIEND-ANNA"] });
+    shopify.fake.seedOrder(SHOP, { subtotal: "60.00", updatedAt: at("03"), discountCodes: ["FRIEND-ANNA"] });
+    shopify.fake.seedOrder(SHOP, { subtotal: "70.00", updatedAt: at("04"), discountCodes: ["OTHER", "FRIEND-ANNA"] });
+    shopify.fake.seedOrder(SHOP, { subtotal: "80.00", updatedAt: at("05"), discountCodes: ["friend-anna"] });
+    const query = `updated_at:>'${at("02")}' discount_code:FRIEND-ANNA`;
+    const page1 = await admin.query(ORDERS_FOR_RECONCILIATION, { first: 1, query });
+    expect(page1.orders.nodes.map(subtotal)).toEqual(["60.00"]);
+    const page2 = await admin.query(ORDERS_FOR_RECONCILIATION, { first: 5, after: page1.orders.pageInfo.endCursor, query });
+    expect(page2.orders.nodes.map(subtotal)).toEqual(["80.00"]);
+    expect(page2.orders.pageInfo.hasNextPage).toBe(false);
+  });
+});
