@@ -7,9 +7,20 @@ import type { RecurringJob } from "./schedule.server";
 import { handleAppUninstalled } from "./handlers/app-uninstalled.server";
 import { handleAppScopesUpdate } from "./handlers/app-scopes-update.server";
 import { customersDataRequest, customersRedact, shopRedact } from "./handlers/compliance.server";
+import { handleOrdersPaid } from "./handlers/orders-paid.server";
+import { handleOrdersCancelled } from "./handlers/orders-cancelled.server";
+import { handleRefundsCreate } from "./handlers/refunds-create.server";
+import { RELEASE_JOB } from "../referrals/attribution.server";
+import { CODE_SYNC_JOB, syncCodesJob } from "../referrals/code-sync.server";
+import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "../referrals/reconciliation.server";
+import { CLAWBACK_JOB } from "../referrals/reversal.server";
+import { ISSUE_JOB, clawbackReward, issueReward, releaseReferral } from "../referrals/rewards.server";
 
 /** Topic as Shopify writes it in X-Shopify-Topic ("orders/paid") -> handler. */
 export const webhookHandlers = new Map<string, WebhookHandler>([
+  ["orders/paid", handleOrdersPaid],
+  ["orders/cancelled", handleOrdersCancelled],
+  ["refunds/create", handleRefundsCreate],
   ["app/uninstalled", handleAppUninstalled],
   ["app/scopes_update", handleAppScopesUpdate],
   // Mandatory compliance topics (shopify.app.toml `compliance_topics`).
@@ -19,10 +30,16 @@ export const webhookHandlers = new Map<string, WebhookHandler>([
 ]);
 
 /** Job kind -> handler. */
-export const jobHandlers = new Map<string, JobHandler>();
+export const jobHandlers = new Map<string, JobHandler>([
+  [CODE_SYNC_JOB, syncCodesJob],
+  [RELEASE_JOB, releaseReferral],
+  [ISSUE_JOB, issueReward],
+  [CLAWBACK_JOB, clawbackReward],
+  [RECONCILE_JOB, async (ctx) => void (await reconcileOrders(ctx))],
+]);
 
 /** Per-shop work the worker keeps scheduled for every active shop (see schedule.server.ts). */
-export const recurringJobs: RecurringJob[] = [];
+export const recurringJobs: RecurringJob[] = [{ kind: RECONCILE_JOB, everyMs: RECONCILE_EVERY_MS }];
 
 export function registerWebhookHandler(topic: string, handler: WebhookHandler): void {
   webhookHandlers.set(topic, handler);

@@ -20,6 +20,7 @@ import {
 } from "./queue.server";
 import { scheduleRecurring, type RecurringJob } from "./schedule.server";
 import { onNudge } from "./nudge.server";
+import { parseShopifyJson } from "./shopify-json";
 
 export interface WorkerLogger {
   info(message: string, details?: Record<string, unknown>): void;
@@ -99,7 +100,7 @@ export function createWorker(options: WorkerOptions): Worker {
         ...context(row.shop, `webhook:${row.webhookId}`),
         topic: row.topic,
         webhookId: row.webhookId,
-        payload: JSON.parse(row.payload),
+        payload: parseShopifyJson(row.payload),
         triggeredAt: row.triggeredAt,
       });
     } else {

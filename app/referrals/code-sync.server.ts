@@ -6,6 +6,7 @@ import type { AdminClient } from "../shopify/admin-client.server";
 import { DISCOUNT_BY_CODE, REDEEM_CODE_BULK_CREATION, REDEEM_CODES_ADD } from "../shopify/documents";
 import { enqueueJob } from "../jobs/queue.server";
 import { generateReferralCode } from "./codes";
+import type { JobHandler } from "../jobs/types";
 
 export const CODE_SYNC_JOB = "sync-codes";
 export const CODES_PER_CALL = 100;
@@ -107,3 +108,8 @@ async function codeIsOnDiscount(admin: AdminClient, code: string, discountId: st
   const data = await admin.query(DISCOUNT_BY_CODE, { code });
   return data.codeDiscountNodeByCode?.id === discountId;
 }
+
+/** Job "sync-codes" (key "all"). */
+export const syncCodesJob: JobHandler = async (ctx) => {
+  await syncReferrerCodes({ db: ctx.db, admin: await ctx.admin(), shop: ctx.shop, now: ctx.now });
+};

@@ -5,6 +5,6 @@ export async function recordInstall(db: Db, { shop, scope }: { shop: string; sco
   await db.shop.upsert({
     where: { shop },
     create: { shop, scope, active: true },
-    update: { scope, active: true, uninstalledAt: null },
+    update: { scope, active: true, uninstalledAt: null, installedAt: new Date() },
   });
 }

@@ -35,6 +35,10 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
     id: a.id,
     balance: money(a.balanceCents, a.currencyCode),
     owner: { __typename: "Customer", ...customerView(a.ownerId) },
+    transactions: ({ reverse, ...page }: Args) => {
+      const rows = s.transactions.filter((t) => t.accountId === a.id).map(transactionView);
+      return connection(reverse ? rows.reverse() : rows, page);
+    },
   });
 
   const transactionView = (t: FakeStoreCreditTransaction) => ({

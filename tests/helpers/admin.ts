@@ -6,7 +6,8 @@ import { ThrottleTracker } from "../../app/shopify/throttle.server";
 import { ManualClock, useFakeShopify, type FakeShopifyOptions } from "../fake-shopify";
 import { unauthenticatedAdminGraphql } from "../shopify/remix-admin";
 
-export const testClock = new ManualClock();
+// Starts at the real time: rows the route stores are stamped with the real clock.
+export const testClock = new ManualClock(Date.now());
 
 export function useTestShopify(options: FakeShopifyOptions = {}) {
   return useFakeShopify({ now: testClock.now, sleep: testClock.sleep, bulkAddPolls: 1, ...options });

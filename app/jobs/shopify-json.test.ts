@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { parseShopifyJson } from "./shopify-json";
+
+describe("parseShopifyJson", () => {
+  it("keeps 64-bit ids exact and leaves other numbers and strings alone", () => {
+    const body = '{"id":820982911946154508,"order_id":820982911946154508,"amount":12.5,"n":123,"note":"id 820982911946154508 \\" ok","big":1e21}';
+    expect(parseShopifyJson(body)).toEqual({
+      id: "820982911946154508",
+      order_id: "820982911946154508",
+      amount: 12.5,
+      n: 123,
+      note: 'id 820982911946154508 " ok',
+      big: 1e21,
+    });
+    expect((JSON.parse(body) as { id: number }).id.toString()).not.toBe("820982911946154508");
+  });
+});

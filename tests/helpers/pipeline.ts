@@ -1,0 +1,108 @@
+// The whole order pipeline for scenario tests: signed webhooks through the real
+// route into the inbox, the real worker and registry draining it, the app's own
+// shopify.server `unauthenticated.admin` (offline session in the test database)
+// talking to the fake Shopify through msw. One manual clock drives the worker,
+// the hold periods and the fake's cost bucket.
+import { randomUUID } from "node:crypto";
+import db from "../../app/db.server";
+import { createWorker, type Worker } from "../../app/jobs/worker.server";
+import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
+import { createAdminClient } from "../../app/shopify/admin-client.server";
+import { ThrottleTracker } from "../../app/shopify/throttle.server";
+import { unauthenticated } from "../../app/shopify.server";
+import { saveProgram } from "../../app/referrals/programs.server";
+import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettingsInput, programSettingsSchema } from "../../app/referrals/program-settings";
+import { enrolReferrer } from "../../app/referrals/referrers.server";
+import { testClock, useTestShopify } from "./admin";
+import { uniqueShop } from "./shops";
+import { deliverWebhook, signedWebhookRequest } from "./webhook-request";
+
+export const DAY = 86_400_000;
+const quiet = { info: () => {}, warn: () => {} };
+
+export function pipelineWorker(options: { workerId?: string } = {}): Worker {
+  return createWorker({
+    db,
+    webhookHandlers,
+    jobHandlers,
+    now: () => new Date(testClock.now()),
+    random: () => 0.5,
+    logger: quiet,
+    workerId: options.workerId,
+    admin: async (shop) => {
+      const { admin } = await unauthenticated.admin(shop);
+      return createAdminClient(admin.graphql, {
+        shop,
+        now: testClock.now,
+        sleep: testClock.sleep,
+        random: () => 0.5,
+        throttle: new ThrottleTracker(),
+      });
+    },
+  });
+}
+
+export function usePipeline() {
+  const shopify = useTestShopify();
+
+  async function setupShop(settings: ProgramSettingsInput = {}) {
+    const shop = uniqueShop();
+    await db.session.create({
+      data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "write_discounts" },
+    });
+    await db.shop.create({ data: { shop } });
+    const worker = pipelineWorker();
+    const { admin } = await unauthenticated.admin(shop);
+    const client = createAdminClient(admin.graphql, { shop, now: testClock.now, sleep: testClock.sleep, throttle: new ThrottleTracker() });
+    const program = await saveProgram({
+      db,
+      admin: client,
+      shop,
+      settings: programSettingsSchema.parse({ ...DEFAULT_PROGRAM_SETTINGS, ...settings }),
+      cause: "test",
+      now: new Date(testClock.now()),
+    });
+    const referrerCustomer = shopify.fake.seedCustomer(shop, { firstName: "Rita", email: "rita@example.com" });
+    const { referrer } = await enrolReferrer(db, {
+      shop,
+      customerId: referrerCustomer.id,
+      email: "rita@example.com",
+      firstName: "Rita",
+      source: "STOREFRONT",
+      cause: "test",
+      now: new Date(testClock.now()),
+    });
+    const p = {
+      shop,
+      program,
+      referrer,
+      referrerCustomer,
+      worker,
+      async send(topic: string, body: object, webhookId: string = randomUUID()) {
+        const response = await deliverWebhook(signedWebhookRequest({ topic, shop, body, webhookId }));
+        if (response.status !== 200) throw new Error(`webhook ${topic} answered ${response.status}`);
+        // The route stamps rows with the real clock: the test clock must not be behind it.
+        testClock.ms = Math.max(testClock.ms, Date.now());
+        return webhookId;
+      },
+      /** Runs the worker until nothing is due now. */
+      async drain(w: Worker = worker) {
+        for (let round = 0; round < 100; round++) {
+          const counts = await w.runOnce();
+          if (counts.claimed === 0) return;
+        }
+        throw new Error("the worker never ran out of work");
+      },
+      advance(ms: number) {
+        testClock.advance(ms);
+      },
+      async referral(orderGid: string) {
+        return db.referral.findUnique({ where: { shop_orderId: { shop, orderId: orderGid } }, include: { reward: true } });
+      },
+    };
+    await p.drain(); // puts the referrer's code on the friend discount
+    return p;
+  }
+
+  return { shopify, setupShop };
+}
