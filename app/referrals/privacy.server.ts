@@ -411,7 +411,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops] =
+  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -425,6 +425,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.session.deleteMany({ where: { shop } }),
       db.rateLimit.deleteMany({ where: { OR: rateLimitKeysOf(shop) } }),
       db.shop.deleteMany({ where: { shop } }),
+      db.inviteRun.deleteMany({ where: { shop } }),
     ]);
   return {
     rewards: rewards.count,
@@ -438,5 +439,6 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     sessions: sessions.count,
     rateLimits: rateLimits.count,
     shops: shops.count,
+    inviteRuns: inviteRuns.count,
   };
 }

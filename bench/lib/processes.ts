@@ -1,0 +1,71 @@
+// Child processes for the benchmarks: started with this Node and tsx, on
+// loopback ports, and always stopped by their own pid (SIGTERM, then SIGKILL).
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { PROJECT_ROOT } from "../../app/db-url";
+
+export const LOOPBACK = "127.0.0.1";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, LOOPBACK, () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  /** The last lines it printed, for error reports. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** `node --import tsx [...nodeArgs] script ...args` in the project root. */
+export function startTsx(name: string, script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Child {
+  const child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, path.join(PROJECT_ROOT, script), ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-8_000);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    name,
+    process: child,
+    output: () => log,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Resolves once `url` answers anything over HTTP; throws if the child exits or `timeoutMs` passes. */
+export async function waitForHttp(child: Child, url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null) throw new Error(`${child.name} exited (${child.process.exitCode}):\n${child.output()}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms:\n${child.output()}`);
+}
