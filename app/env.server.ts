@@ -15,6 +15,8 @@ export const envSchema = z.object({
   SHOPIFY_APP_URL: z.string().url("must be the app's public https URL"),
   SCOPES: z.string().min(1).default(APP_SCOPES.join(",")),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  // Send Admin API calls to a stand-in Shopify (local dev store, soak test) instead of https://<shop>.
+  SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
   DATABASE_URL: z
     .string()
     .default(DEFAULT_DATABASE_URL)

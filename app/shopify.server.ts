@@ -5,8 +5,10 @@ import db from "./db.server";
 import { env } from "./env.server";
 import { ADMIN_API_VERSION_ENUM } from "./shopify/api-version";
 import { recordInstall } from "./referrals/shops.server";
+import { routeAdminApiTo } from "./shopify/admin-api-origin.server";
 
 const config = env();
+if (config.SHOPIFY_ADMIN_API_ORIGIN) routeAdminApiTo(config.SHOPIFY_ADMIN_API_ORIGIN);
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,

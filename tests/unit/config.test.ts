@@ -1,0 +1,68 @@
+// The app's configuration: the environment is validated with messages that name
+// the variable, and shopify.app.toml declares what the code relies on.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "../../app/env.server";
+import { APP_SCOPES } from "../../app/shopify/scopes";
+import { webhookHandlers } from "../../app/jobs/registry.server";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const toml = readFileSync(join(ROOT, "shopify.app.toml"), "utf8");
+const valid = { SHOPIFY_API_KEY: "key", SHOPIFY_API_SECRET: "0123456789abcdef0123", SHOPIFY_APP_URL: "https://app.example.com" };
+
+describe("environment", () => {
+  it("accepts a complete environment and defaults to SQLite and the app's scopes", () => {
+    const env = parseEnv(valid);
+    expect(env.DATABASE_URL).toBe("file:./data/app.sqlite");
+    expect(env.SCOPES).toBe(APP_SCOPES.join(","));
+    expect(env.RUN_WORKER).toBe(true);
+  });
+
+  it("names every missing or malformed variable; no secret defaults to empty", () => {
+    const error = (() => {
+      try {
+        parseEnv({ SHOPIFY_APP_URL: "not a url", DATABASE_URL: "mysql://x", PORT: "99999" });
+      } catch (e) {
+        return e as EnvError;
+      }
+      throw new Error("parseEnv accepted a broken environment");
+    })();
+    expect(error).toBeInstanceOf(EnvError);
+    for (const name of ["SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "DATABASE_URL", "PORT"]) {
+      expect(error.message).toContain(name);
+    }
+    expect(() => parseEnv({ ...valid, SHOPIFY_API_SECRET: "" })).toThrow(/SHOPIFY_API_SECRET/);
+  });
+
+  it("takes PostgreSQL URLs", () => {
+    expect(parseEnv({ ...valid, DATABASE_URL: "postgresql://u@127.0.0.1:5432/db" }).DATABASE_URL).toMatch(/^postgresql:/);
+  });
+
+  it(".env.example documents every variable the app reads", () => {
+    const example = readFileSync(join(ROOT, ".env.example"), "utf8");
+    const schemaSource = readFileSync(join(ROOT, "app/env.server.ts"), "utf8");
+    const names = [...schemaSource.matchAll(/^\s{2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names.filter((n) => n !== "NODE_ENV")) expect(example).toContain(name);
+  });
+});
+
+describe("shopify.app.toml", () => {
+  it("asks for exactly the app's scopes", () => {
+    const scopes = /^scopes\s*=\s*"([^"]*)"/m.exec(toml)?.[1].split(",").map((s) => s.trim());
+    expect(scopes?.sort()).toEqual([...APP_SCOPES].sort());
+  });
+
+  it("subscribes to every topic the worker handles, and the worker handles every subscribed topic", () => {
+    const topics = [...toml.matchAll(/^\s*(?:topics|compliance_topics)\s*=\s*\[([^\]]*)\]/gm)].flatMap((m) =>
+      [...m[1].matchAll(/"([^"]+)"/g)].map((t) => t[1]),
+    );
+    expect(topics.sort()).toEqual([...webhookHandlers.keys()].sort());
+    expect(topics).toEqual(expect.arrayContaining(["customers/data_request", "customers/redact", "shop/redact"]));
+  });
+
+  it("declares the app proxy the storefront uses", () => {
+    expect(toml).toMatch(/\[app_proxy\][\s\S]*subpath = "referrals"[\s\S]*prefix = "apps"/);
+  });
+});
