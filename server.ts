@@ -6,21 +6,14 @@ import type { ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 import { PROJECT_ROOT } from "./app/db-url";
-import { EnvError, env, type Env } from "./app/env.server";
-import { loadDotEnv } from "./scripts/load-env";
+import { env } from "./app/env.server";
+import { loadEnvOrExit } from "./scripts/load-env";
 
 const dev = process.argv.includes("--dev");
 if (dev) process.env.NODE_ENV ??= "development";
 
-loadDotEnv();
-let config: Env;
-try {
-  config = env();
-} catch (error) {
-  if (!(error instanceof EnvError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+await loadEnvOrExit();
+const config = env();
 
 const app = express();
 app.disable("x-powered-by");
@@ -48,16 +41,8 @@ const server = app.listen(config.PORT, () => {
 
 let stopWorker: (() => Promise<void>) | undefined;
 if (config.RUN_WORKER) {
-  const { default: db } = await import("./app/db.server");
-  const { createWorker } = await import("./app/jobs/worker.server");
-  const registry = await import("./app/jobs/registry.server");
-  const worker = createWorker({
-    db,
-    webhookHandlers: registry.webhookHandlers,
-    jobHandlers: registry.jobHandlers,
-    recurringJobs: registry.recurringJobs,
-  });
-  worker.start();
+  const { startAppWorker } = await import("./app/jobs/app-worker.server");
+  const worker = startAppWorker();
   stopWorker = () => worker.stop();
 }
 

@@ -8,11 +8,13 @@ const booleanFlag = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
 
+const required = (what: string) => z.string({ required_error: `is required (${what})` });
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  SHOPIFY_API_KEY: z.string().min(1, "is required (the app's client id from the Partner Dashboard)"),
-  SHOPIFY_API_SECRET: z.string().min(16, "is required (the app's client secret; at least 16 characters)"),
-  SHOPIFY_APP_URL: z.string().url("must be the app's public https URL"),
+  SHOPIFY_API_KEY: required("the app's client id from the Partner Dashboard").min(1, "is required (the app's client id from the Partner Dashboard)"),
+  SHOPIFY_API_SECRET: required("the app's client secret").min(16, "is required (the app's client secret; at least 16 characters)"),
+  SHOPIFY_APP_URL: required("the app's public https URL").url("must be the app's public https URL"),
   SCOPES: z.string().min(1).default(APP_SCOPES.join(",")),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   // Send Admin API calls to a stand-in Shopify (local dev store, soak test) instead of https://<shop>.

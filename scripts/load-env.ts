@@ -6,3 +6,16 @@ import { PROJECT_ROOT } from "../app/db-url";
 export function loadDotEnv(file = path.join(PROJECT_ROOT, ".env")): void {
   if (fs.existsSync(file)) process.loadEnvFile(file);
 }
+
+/** Loads .env and validates the environment, or prints what is wrong and exits 1. */
+export async function loadEnvOrExit(): Promise<void> {
+  loadDotEnv();
+  const { EnvError, env } = await import("../app/env.server");
+  try {
+    env();
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

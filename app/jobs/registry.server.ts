@@ -14,6 +14,7 @@ import { RELEASE_JOB } from "../referrals/attribution.server";
 import { CODE_SYNC_JOB, syncCodesJob } from "../referrals/code-sync.server";
 import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "../referrals/reconciliation.server";
 import { CLAWBACK_JOB } from "../referrals/reversal.server";
+import { INVITE_JOB, runInvite } from "../referrals/invites.server";
 import { ISSUE_JOB, clawbackReward, issueReward, releaseReferral } from "../referrals/rewards.server";
 
 /** Topic as Shopify writes it in X-Shopify-Topic ("orders/paid") -> handler. */
@@ -36,6 +37,7 @@ export const jobHandlers = new Map<string, JobHandler>([
   [ISSUE_JOB, issueReward],
   [CLAWBACK_JOB, clawbackReward],
   [RECONCILE_JOB, async (ctx) => void (await reconcileOrders(ctx))],
+  [INVITE_JOB, async (ctx) => void (await runInvite(ctx))],
 ]);
 
 /** Per-shop work the worker keeps scheduled for every active shop (see schedule.server.ts). */

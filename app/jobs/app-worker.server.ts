@@ -1,0 +1,12 @@
+// The worker as the app runs it: the process's database and every registered
+// handler and recurring job. Used by the web server (RUN_WORKER=true) and by
+// `npm run worker`.
+import db from "../db.server";
+import { createWorker, type Worker } from "./worker.server";
+import { jobHandlers, recurringJobs, webhookHandlers } from "./registry.server";
+
+export function startAppWorker(): Worker {
+  const worker = createWorker({ db, webhookHandlers, jobHandlers, recurringJobs });
+  worker.start();
+  return worker;
+}
