@@ -38,5 +38,7 @@ export default defineConfig({
     tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
-  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
+  // Listed so Vite does not discover them mid-session (a re-optimisation then
+  // loads a second React and breaks hooks); polaris-viz is loaded lazily.
+  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris", "@shopify/polaris-viz"] },
 }) satisfies UserConfig;

@@ -20,10 +20,29 @@ export function createDb(url?: string): Db {
     const adapter = new PrismaPg({ connectionString: target.url, max: 10 }, { schema: target.schema });
     client = new PostgresPrismaClient({ adapter }) as unknown as Db;
   } else {
-    client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 }) });
+    client = new PrismaClient({ adapter: sqliteAdapter(target.url) });
   }
   providers.set(client, target.provider);
   return client;
+}
+
+// WAL lets the web process and worker processes read while one writes, and with
+// synchronous=NORMAL a commit no longer waits for an fsync of the main file
+// (durable across process crashes; an OS crash can lose the last commits).
+const SQLITE_PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;";
+
+function sqliteAdapter(url: string) {
+  const inner = new PrismaBetterSQLite3({ url, timeout: 10_000 });
+  return {
+    provider: "sqlite" as const,
+    adapterName: inner.adapterName,
+    async connect() {
+      const adapter = await inner.connect();
+      await adapter.executeScript(SQLITE_PRAGMAS);
+      return adapter;
+    },
+    connectToShadowDb: () => inner.connectToShadowDb(),
+  };
 }
 
 export function providerOf(client: Db): DbProvider {

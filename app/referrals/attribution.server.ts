@@ -39,7 +39,12 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
     return { kind: "not-referred" };
   }
   const existing = await db.referral.findUnique({ where: { shop_orderId: { shop, orderId: order.orderId } } });
-  if (existing) return { kind: "duplicate", referralId: existing.id };
+  if (existing) {
+    // A run that died between creating the referral and scheduling its release
+    // is retried here: finish its work, or the referral would wait forever.
+    if (existing.status === ReferralStatus.PENDING) await followUpPending(ctx, existing);
+    return { kind: "duplicate", referralId: existing.id };
+  }
 
   const rejection = await rejectionReason(ctx, program, found.referrer, order);
   const now = ctx.now();
@@ -90,13 +95,17 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   });
 
   if (status === ReferralStatus.PENDING) {
-    await enqueueJob(db, { shop, kind: RELEASE_JOB, key: referral.id, availableAt: holdUntil });
-    // Refunds that arrived before the paid order count now.
-    const afterRefunds = await applyRefunds(ctx, referral.id);
+    const afterRefunds = await followUpPending(ctx, referral);
     if (afterRefunds === ReferralStatus.REVERSED) return { kind: "reversed", referralId: referral.id };
     return { kind: "pending", referralId: referral.id };
   }
   return { kind: status === ReferralStatus.REJECTED ? "rejected" : "reversed", referralId: referral.id, reason: reason ?? undefined };
+}
+
+/** Schedules a pending referral's release and applies refunds that arrived before the paid order. Idempotent. */
+async function followUpPending(ctx: WorkContext, referral: { id: string; holdUntil: Date | null }): Promise<string> {
+  await enqueueJob(ctx.db, { shop: ctx.shop, kind: RELEASE_JOB, key: referral.id, availableAt: referral.holdUntil ?? ctx.now() });
+  return applyRefunds(ctx, referral.id);
 }
 
 async function findReferrer(db: Db, shop: string, order: OrderFacts, program: ProgramRow) {

@@ -106,7 +106,10 @@ export async function cancelOrder(ctx: WorkContext, order: OrderFacts) {
     select: { id: true },
   });
   if (referral) return reverseReferral(ctx, referral.id, "The order was cancelled");
-  await attributeOrder(ctx, order, { cancelled: true });
+  const outcome = await attributeOrder(ctx, order, { cancelled: true });
+  // The paid order's referral was created after the lookup above (another worker
+  // processed orders/paid at the same time): it must still be reversed.
+  if (outcome.kind === "duplicate") return reverseReferral(ctx, outcome.referralId, "The order was cancelled");
   return ReferralStatus.REVERSED;
 }
 

@@ -60,6 +60,15 @@ export const STORE_CREDIT_TRANSACTIONS = `#graphql
 export async function releaseReferral(ctx: JobContext) {
   const { db, shop } = ctx;
   const referral = await db.referral.findFirst({ where: { id: ctx.key, shop }, include: { referrer: true } });
+  if (referral?.status === ReferralStatus.APPROVED) {
+    // A run that died after approving, before scheduling the issue, is retried
+    // here: schedule it (idempotent), or the reward would stay PENDING for ever.
+    const reward = await db.reward.findUnique({ where: { referralId: referral.id } });
+    if (reward && (reward.status === RewardStatus.PENDING || reward.status === RewardStatus.ISSUING)) {
+      await enqueueJob(db, { shop, kind: ISSUE_JOB, key: reward.id, availableAt: ctx.now() });
+    }
+    return;
+  }
   if (!referral || referral.status !== ReferralStatus.PENDING) return;
   const now = ctx.now();
   if (referral.holdUntil && referral.holdUntil > now) {
@@ -89,7 +98,7 @@ export async function releaseReferral(ctx: JobContext) {
 
 type ProgramRow = NonNullable<Awaited<ReturnType<Db["program"]["findUnique"]>>>;
 
-function rewardFor(program: ProgramRow, currencyCode: string, now: Date) {
+export function rewardFor(program: ProgramRow, currencyCode: string, now: Date) {
   const expiresAt = program.rewardExpiryDays ? new Date(now.getTime() + program.rewardExpiryDays * 86_400_000) : null;
   const value = toDecimal(program.rewardValue);
   switch (program.rewardKind) {

@@ -1,34 +1,101 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
-import { authenticate } from "../shopify.server";
+import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import db from "../db.server";
+import { env } from "../env.server";
+import { t } from "../i18n/en";
+import { checklist, themeEditorLinks } from "../models/home.server";
+import { ensureProgram } from "../referrals/programs.server";
+import { requireAdmin } from "../shopify/admin-request.server";
+import { ShopifyApiError, ShopifyUserError } from "../shopify/errors";
+import { RouteError } from "../components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = session.shop;
-  const [program, referrers, referrals] = await Promise.all([
-    db.program.findUnique({ where: { shop }, select: { enabled: true, codePrefix: true } }),
-    db.referrer.count({ where: { shop } }),
-    db.referral.count({ where: { shop } }),
-  ]);
-  return { shop, program, referrers, referrals };
+  const { shop, admin, cause } = await requireAdmin(request);
+  let setupError: string | null = null;
+  let enabled = false;
+  try {
+    // First run: the program with its defaults and its Shopify discount.
+    enabled = (await ensureProgram({ db, admin, shop, cause })).enabled;
+  } catch (error) {
+    if (!(error instanceof ShopifyUserError || error instanceof ShopifyApiError)) throw error;
+    setupError = error.message;
+  }
+  return { shop, enabled, setupError, links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), ...(await checklist(db, shop)) };
 };
 
 export default function Index() {
-  const { program, referrers, referrals } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const s = t.home.steps;
+  const steps = [
+    { key: "program", done: data.enabled && !data.setupError, ...s.program, url: "/app/settings", external: false },
+    { key: "block", done: data.blockAdded, ...s.block, url: data.links.addBlock, external: true },
+    { key: "embed", done: data.embedEnabled, ...s.embed, url: data.links.enableEmbed, external: true },
+    { key: "first", done: data.firstReferral, ...s.firstReferral, url: "/app/invite", external: false },
+  ];
+  const done = steps.filter((x) => x.done).length;
   return (
-    <Page title="Referral program">
+    <Page title={t.home.title} primaryAction={{ content: t.home.openDashboard, url: "/app/dashboard" }}>
       <Layout>
+        {data.setupError ? (
+          <Layout.Section>
+            <Banner tone="critical" title={t.settings.shopifyRefused}>
+              <p>{data.setupError}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {program ? (program.enabled ? "Your program is on" : "Your program is paused") : "Set up your program"}
-              </Text>
-              <Text as="p">
-                {referrers} referrers, {referrals} referred orders.
-              </Text>
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  {data.enabled ? t.home.programOn : t.home.programPaused}
+                </Text>
+                <Badge tone={data.enabled ? "success" : "attention"}>{data.enabled ? t.status.ACTIVE : t.settings.statusPaused.split(":")[0]}</Badge>
+              </InlineStack>
+              <Text as="p">{t.home.summary(data.referrers, data.referrals)}</Text>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="400">
+              <BlockStack gap="100">
+                <Text as="h2" variant="headingMd">
+                  {t.home.checklistTitle}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t.home.checklistIntro}
+                </Text>
+              </BlockStack>
+              <BlockStack gap="100">
+                <Text as="p" variant="bodySm" id="checklist-progress">
+                  {t.home.progress(done, steps.length)}
+                </Text>
+                <ProgressBar progress={(done / steps.length) * 100} size="small" tone="primary" ariaLabelledBy="checklist-progress" />
+              </BlockStack>
+              <BlockStack gap="300" as="ol">
+                {steps.map((step) => (
+                  <Box as="li" key={step.key} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
+                    <InlineStack align="space-between" blockAlign="center" gap="300" wrap={false}>
+                      <BlockStack gap="100">
+                        <InlineStack gap="200" blockAlign="center">
+                          <Text as="h3" variant="headingSm">
+                            {step.title}
+                          </Text>
+                          <Badge tone={step.done ? "success" : undefined}>{step.done ? t.home.done : t.home.todo}</Badge>
+                        </InlineStack>
+                        <Text as="p" tone="subdued">
+                          {step.why}
+                        </Text>
+                      </BlockStack>
+                      <Button url={step.url} target={step.external ? "_top" : undefined} variant={step.done ? "tertiary" : "primary"}>
+                        {step.action}
+                      </Button>
+                    </InlineStack>
+                  </Box>
+                ))}
+              </BlockStack>
             </BlockStack>
           </Card>
         </Layout.Section>
@@ -36,3 +103,5 @@ export default function Index() {
     </Page>
   );
 }
+
+export const ErrorBoundary = RouteError;

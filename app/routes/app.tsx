@@ -6,6 +6,7 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
 import { env } from "../env.server";
+import { t } from "../i18n/en";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
@@ -20,8 +21,14 @@ export default function App() {
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
         <Link to="/app" rel="home">
-          Referral program
+          {t.nav.home}
         </Link>
+        <Link to="/app/dashboard">{t.nav.dashboard}</Link>
+        <Link to="/app/referrals">{t.nav.referrals}</Link>
+        <Link to="/app/referrers">{t.nav.referrers}</Link>
+        <Link to="/app/payouts">{t.nav.payouts}</Link>
+        <Link to="/app/invite">{t.nav.invite}</Link>
+        <Link to="/app/settings">{t.nav.settings}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

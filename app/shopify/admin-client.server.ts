@@ -62,6 +62,8 @@ export interface AdminClient {
   ): Promise<Data<Op>>;
 }
 
+const MAX_THROTTLED_RETRIES = 20;
+
 export function createAdminClient(graphql: AdminGraphql, options: AdminClientOptions): AdminClient {
   const {
     shop,
@@ -106,14 +108,22 @@ export function createAdminClient(graphql: AdminGraphql, options: AdminClientOpt
 
   async function run<T>(document: string, variables: unknown, verify: (() => Promise<T | null>) | undefined, type: "query" | "mutation"): Promise<T> {
     const operation = operationName(document);
+    // THROTTLED means Shopify ran nothing: it does not use up an attempt, but it
+    // has its own, larger bound so a misjudged bucket cannot loop for ever.
+    let throttledRetries = 0;
     for (let n = 1; ; n++) {
+      const reserved = throttle.estimate(shop, operation, type);
       const wait = throttle.reserve(shop, operation, type, now());
       if (wait > 0) {
         log({ event: "wait-for-bucket", shop, operation, attempt: n, delayMs: wait });
         await sleep(wait);
       }
       const outcome = await attempt(document, variables);
-      throttle.record(shop, operation, outcome.cost, now());
+      throttle.record(shop, operation, outcome.cost, now(), reserved);
+      if (!outcome.ok && outcome.kind === "throttled" && throttledRetries < MAX_THROTTLED_RETRIES) {
+        throttledRetries++;
+        n--;
+      }
       if (outcome.ok) {
         if (type === "mutation") throwOnUserErrors(operation, outcome.data);
         return outcome.data as T;

@@ -394,3 +394,50 @@ export const ORDERS_FOR_RECONCILIATION = `#graphql
     }
   }
 `;
+
+// Inviting existing customers: a bulk query exports them as JSONL. The inner
+// query is built at run time (customer-export.ts) and passed as a variable.
+export const BULK_QUERY_RUN = `#graphql
+  mutation BulkQueryRun($query: String!) {
+    bulkOperationRunQuery(query: $query) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const BULK_OPERATION = `#graphql
+  query BulkOperationStatus($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      url
+      partialDataUrl
+      completedAt
+    }
+  }
+`;
+
+// After an ambiguous failure of BulkQueryRun: did Shopify start our operation?
+// (`currentBulkOperation` is deprecated in 2026-10 in favour of this.)
+export const RECENT_BULK_OPERATIONS = `#graphql
+  query RecentBulkOperations {
+    bulkOperations(first: 5, sortKey: CREATED_AT, reverse: true, query: "operation_type:query") {
+      nodes {
+        id
+        status
+        query
+        createdAt
+      }
+    }
+  }
+`;

@@ -124,3 +124,24 @@ export async function openLoop(target: Target, o: { rate: number; durationMs: nu
   result.latencies.sort((a, b) => a - b);
   return result;
 }
+
+/** Sends each of `requests` once, `connections` at a time. */
+export async function sendAll(target: Target, requests: OutgoingRequest[], connections = 4): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const result = emptyResult(target);
+  const start = performance.now();
+  let i = 0;
+  const lane = async () => {
+    while (i < requests.length) {
+      const req = requests[i++];
+      result.sent++;
+      const t = performance.now();
+      record(result, req, await send(agent, target, req), performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, lane));
+  result.elapsedMs = performance.now() - start;
+  agent.destroy();
+  result.latencies.sort((a, b) => a - b);
+  return result;
+}

@@ -120,6 +120,14 @@ export class FakeShopify {
 
   // ---- HTTP --------------------------------------------------------------
 
+  /** GET of a finished bulk operation's JSONL file (see bulkResultUrl). */
+  bulkResult(request: Request): Response {
+    const [, , shop, file] = new URL(request.url).pathname.split("/");
+    const op = this.shops.get(shop)?.bulkOperations.get(`gid://shopify/BulkOperation/${file.replace(/\.jsonl$/, "")}`);
+    if (!op || op.status !== "COMPLETED") return new Response("NoSuchKey", { status: 404 });
+    return new Response(op.lines.map((l) => `${l}\n`).join(""), { headers: { "Content-Type": "application/jsonl" } });
+  }
+
   async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const path = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);

@@ -6,12 +6,17 @@ import { http, type RequestHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { FakeShopify, type FakeShopifyOptions } from "./fake-shopify";
+import { BULK_RESULT_HOST } from "./resolvers";
 
 const ADMIN_GRAPHQL = /^https:\/\/[^/]+\/admin\/api\/[^/]+\/graphql\.json$/;
 
 /** msw handlers that send every Admin GraphQL call to `fake()`. */
 export function fakeShopifyHandlers(fake: () => FakeShopify): RequestHandler[] {
-  return [http.post(ADMIN_GRAPHQL, ({ request }) => fake().handle(request))];
+  return [
+    http.post(ADMIN_GRAPHQL, ({ request }) => fake().handle(request)),
+    // Finished bulk operations' JSONL files (Shopify serves them from cloud storage).
+    http.get(`${BULK_RESULT_HOST}/bulk/:shop/:file`, ({ request }) => fake().bulkResult(request)),
+  ];
 }
 
 /**

@@ -3,9 +3,11 @@
 // field's args), so these plain objects are the resolvers; unions resolve
 // through `__typename`. Root fields not listed here fail the request loudly
 // (see IMPLEMENTED in fake-shopify.ts): add them when the app needs them.
+import { executeSync, parse, validate } from "graphql";
 import { money } from "./money";
+import { adminSchema } from "./schema";
 import { matchesOrder, parseOrderQuery } from "./order-search";
-import type { FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, GraphQLInput, ShopState } from "./store";
+import type { FakeBulkOperation, FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, GraphQLInput, ShopState } from "./store";
 
 type Args = GraphQLInput;
 
@@ -19,6 +21,8 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       lastName: c.lastName,
       displayName: [c.firstName, c.lastName].filter(Boolean).join(" ") || c.email || "",
       numberOfOrders: String(c.numberOfOrders),
+      tags: c.tags,
+      state: c.state,
       email: c.email,
       defaultEmailAddress: c.email ? { emailAddress: c.email, marketingState: "NOT_SUBSCRIBED", validFormat: true } : null,
       storeCreditAccounts: (a: Args) => connection(s.accountsOf(c.id).map(accountView), a),
@@ -80,6 +84,21 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
     discountClasses: [d.typename === "DiscountCodeFreeShipping" ? "SHIPPING" : "ORDER"],
   });
 
+  const bulkView = (o: FakeBulkOperation) => ({
+    id: o.id,
+    status: o.status,
+    type: "QUERY",
+    query: o.query,
+    createdAt: o.createdAt,
+    completedAt: o.completedAt,
+    errorCode: null,
+    objectCount: String(o.status === "COMPLETED" ? o.lines.length : 0),
+    rootObjectCount: String(o.status === "COMPLETED" ? o.lines.length : 0),
+    fileSize: o.status === "COMPLETED" ? String(o.lines.join("\n").length) : null,
+    url: o.status === "COMPLETED" && o.lines.length ? bulkResultUrl(s.shop.myshopifyDomain, o.id) : null,
+    partialDataUrl: null,
+  });
+
   const codeNodeView = (d: FakeDiscount | undefined) => (d ? { id: d.id, codeDiscount: discountView(d) } : null);
 
   const orderView = (o: FakeOrder) => {
@@ -134,6 +153,18 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       };
     },
     customer: ({ id }: Args) => customerView(id),
+    customers: ({ query, sortKey: _sortKey, reverse, ...page }: Args) => {
+      const rows = s.searchCustomers(query).map((c) => customerView(c.id));
+      return connection(reverse ? rows.reverse() : rows, page);
+    },
+    bulkOperation: ({ id }: Args) => {
+      const o = s.pollBulkOperation(id);
+      return o ? bulkView(o) : null;
+    },
+    bulkOperations: ({ reverse, sortKey: _sortKey, query: _query, ...page }: Args) => {
+      const rows = [...s.bulkOperations.values()].map(bulkView);
+      return connection(reverse ? rows.reverse() : rows, page);
+    },
     customerByIdentifier: ({ identifier }: Args) => {
       if (identifier.id) return customerView(identifier.id);
       if (identifier.emailAddress) {
@@ -178,11 +209,45 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       const r = s.storeCredit("debit", id, debitInput.debitAmount, null);
       return { storeCreditAccountTransaction: r.transaction ? transactionView(r.transaction) : null, userErrors: r.userErrors };
     },
+    bulkOperationRunQuery: ({ query }: Args) => {
+      const run = runBulkQuery(query, () => rootValue(s, []));
+      if ("error" in run) return { bulkOperation: null, userErrors: [{ field: ["query"], code: "INVALID", message: run.error }] };
+      const r = s.startBulkQuery(query, run.lines, s.bulkPolls);
+      return { bulkOperation: r.operation ? bulkView(r.operation) : null, userErrors: r.userErrors };
+    },
     metafieldsSet: ({ metafields }: Args) => {
       const r = s.metafieldsSet(metafields);
       return { metafields: r.metafields?.map((m) => metafieldView(m.ownerId, m.namespace, m.key)) ?? null, userErrors: r.userErrors };
     },
   };
+}
+
+/** Where the fake serves a finished bulk operation's JSONL (see msw.ts). */
+export const BULK_RESULT_HOST = "https://storage.fake-shopify.test";
+export function bulkResultUrl(shop: string, id: string) {
+  return `${BULK_RESULT_HOST}/bulk/${shop}/${id.split("/").pop()}.jsonl`;
+}
+
+/**
+ * Runs a bulk query against the fake's own data, as Shopify does: the query
+ * must be valid and start with a connection; each node becomes one JSONL line
+ * (nested connections are not flattened: the app does not ask for them).
+ */
+function runBulkQuery(query: string, root: () => object): { lines: string[] } | { error: string } {
+  let document;
+  try {
+    document = parse(query);
+  } catch (e) {
+    return { error: `Invalid bulk query: ${(e as Error).message}` };
+  }
+  const errors = validate(adminSchema(), document);
+  if (errors.length) return { error: `Invalid bulk query: ${errors[0].message}` };
+  const result = executeSync({ schema: adminSchema(), document, rootValue: root() });
+  if (result.errors?.length) return { error: result.errors[0].message };
+  const top = Object.values(result.data ?? {})[0] as { edges?: { node: unknown }[]; nodes?: unknown[] } | null;
+  const nodes = top?.edges?.map((e) => e.node) ?? top?.nodes;
+  if (!nodes) return { error: "Bulk queries must contain at least one connection." };
+  return { lines: nodes.map((n) => JSON.stringify(n)) };
 }
 
 const idNum = (id: string) => Number(id.split("/").pop());

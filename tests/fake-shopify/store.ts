@@ -50,6 +50,20 @@ export interface FakeCustomer {
   lastName: string | null;
   email: string | null;
   numberOfOrders: number;
+  tags: string[];
+  /** ENABLED, DISABLED, INVITED or DECLINED, as Customer.state. */
+  state: string;
+}
+
+/** A bulk query operation: done after `pollsLeft` polls; its JSONL lines are computed at start. */
+export interface FakeBulkOperation {
+  id: string;
+  query: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED";
+  pollsLeft: number;
+  createdAt: string;
+  completedAt: string | null;
+  lines: string[];
 }
 
 export interface FakeStoreCreditAccount {
@@ -117,12 +131,16 @@ export class ShopState {
   readonly transactions: FakeStoreCreditTransaction[] = [];
   readonly metafields = new Map<string, FakeMetafield>(); // ownerId|namespace|key
   readonly orders: FakeOrder[] = [];
+  readonly bulkOperations = new Map<string, FakeBulkOperation>();
+  /** Polls of bulkOperation(id) before a bulk query reports COMPLETED. */
+  bulkPolls: number;
 
   constructor(
     domain: string,
     private readonly now: () => Date,
     private readonly bulkAddPolls: number,
   ) {
+    this.bulkPolls = bulkAddPolls;
     this.shop = {
       id: gid("Shop"),
       name: domain.replace(/\.myshopify\.com$/, ""),
@@ -298,9 +316,45 @@ export class ShopState {
       lastName: c.lastName ?? null,
       email: c.email ?? null,
       numberOfOrders: c.numberOfOrders ?? 0,
+      tags: c.tags ?? [],
+      state: c.state ?? "ENABLED",
     };
     this.customers.set(customer.id, customer);
     return customer;
+  }
+
+  /** Customers matching Shopify's search syntax, for the terms the app sends: `tag:'x'` and `email:x`. */
+  searchCustomers(query: string | null | undefined): FakeCustomer[] {
+    const tag = /tag:(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(\S+))/.exec(query ?? "");
+    const email = /email:(\S+)/.exec(query ?? "");
+    const wantedTag = tag ? (tag[1] ?? tag[2] ?? tag[3]).replace(/\\(.)/g, "$1").toLowerCase() : null;
+    return [...this.customers.values()].filter(
+      (c) =>
+        (!wantedTag || c.tags.some((t) => t.toLowerCase() === wantedTag)) &&
+        (!email || c.email?.toLowerCase() === email[1].toLowerCase()),
+    );
+  }
+
+  /** One bulk query at a time per shop and app, as Shopify allows. */
+  startBulkQuery(query: string, lines: string[], polls: number): { operation?: FakeBulkOperation; userErrors: UserError[] } {
+    const running = [...this.bulkOperations.values()].some((o) => o.status === "CREATED" || o.status === "RUNNING");
+    if (running) {
+      return {
+        userErrors: [{ field: null, code: "OPERATION_IN_PROGRESS", message: "A bulk query operation for this app and shop is already in progress." }],
+      };
+    }
+    const operation: FakeBulkOperation = { id: gid("BulkOperation"), query, status: "CREATED", pollsLeft: polls, createdAt: this.iso(), completedAt: null, lines };
+    this.bulkOperations.set(operation.id, operation);
+    return { operation, userErrors: [] };
+  }
+
+  pollBulkOperation(id: string): FakeBulkOperation | undefined {
+    const op = this.bulkOperations.get(id);
+    if (op && (op.status === "CREATED" || op.status === "RUNNING")) {
+      op.status = --op.pollsLeft <= 0 ? "COMPLETED" : "RUNNING";
+      if (op.status === "COMPLETED") op.completedAt = this.iso();
+    }
+    return op;
   }
 
   customerByEmail(email: string) {

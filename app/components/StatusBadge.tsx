@@ -1,0 +1,22 @@
+import { Badge, type BadgeProps } from "@shopify/polaris";
+import { t } from "../i18n/en";
+
+const TONES: Record<string, BadgeProps["tone"]> = {
+  PENDING: "attention",
+  APPROVED: "info",
+  REWARDED: "success",
+  REJECTED: "critical",
+  REVERSED: "warning",
+  ACTIVE: "success",
+  DISABLED: undefined,
+  ISSUED: "success",
+  PAID: "success",
+  FAILED: "critical",
+  REVOKED: "warning",
+  ISSUING: "info",
+};
+
+export function StatusBadge({ status, kind = "referral" }: { status: string; kind?: "referral" | "reward" }) {
+  const label = (kind === "reward" ? t.rewardStatus[status] : t.status[status]) ?? status;
+  return <Badge tone={TONES[status]}>{label}</Badge>;
+}

@@ -1,0 +1,180 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, Layout, Page, ProgressBar, SkeletonBodyText, Text } from "@shopify/polaris";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { lazy, Suspense } from "react";
+import db from "../db.server";
+import { formatMoney, formatNumber, formatPercent } from "../i18n/format";
+import { t } from "../i18n/en";
+import { dashboardData } from "../models/dashboard.server";
+import { parseDateRange } from "../models/date-range";
+import { requireAdmin } from "../shopify/admin-request.server";
+import { ClientOnly } from "../components/ClientOnly";
+import { DateRangeForm } from "../components/DateRangeForm";
+import { RouteError } from "../components/RouteError";
+import { SeriesTable } from "../components/SeriesTable";
+
+const TimeSeriesChart = lazy(() => import("../components/TimeSeriesChart.client"));
+
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const range = parseDateRange(new URL(request.url).searchParams, new Date());
+  return { range: { from: range.fromDay, to: range.toDay }, data: await dashboardData(db, shop, range) };
+};
+
+function Metric({ label, value, help }: { label: string; value: string; help?: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="h3" variant="bodySm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingLg">
+          {value}
+        </Text>
+        {help ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {help}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
+
+export default function Dashboard() {
+  const { range, data } = useLoaderData<typeof loader>();
+  const loading = useNavigation().state === "loading";
+  const d = t.dashboard;
+  const money = (amount: string) => formatMoney(amount, data.currencyCode);
+  const funnel = [
+    { label: d.funnelSteps.clicks, n: data.clicks },
+    { label: d.funnelSteps.enrolled, n: data.referrers },
+    { label: d.funnelSteps.orders, n: data.orders },
+    { label: d.funnelSteps.rewarded, n: data.rewarded },
+  ];
+  const widest = Math.max(1, ...funnel.map((f) => f.n));
+  const series = [
+    { name: d.seriesOrders, data: data.series.map((p) => ({ key: p.day, value: p.orders })) },
+    { name: d.seriesClicks, data: data.series.map((p) => ({ key: p.day, value: p.clicks })) },
+  ];
+  const empty = data.clicks === 0 && data.orders === 0 && data.referrers === 0;
+
+  return (
+    <Page title={d.title} backAction={{ content: t.nav.home, url: "/app" }}>
+      <BlockStack gap="400">
+        <Card>
+          <DateRangeForm from={range.from} to={range.to} />
+        </Card>
+        {loading ? (
+          <Card>
+            <SkeletonBodyText lines={6} />
+          </Card>
+        ) : empty ? (
+          <Card>
+            <EmptyState heading={d.empty} action={{ content: d.emptyAction, url: "/app/invite" }} image="">
+              <p>{t.referrals.emptyBody}</p>
+            </EmptyState>
+          </Card>
+        ) : (
+          <Layout>
+            <Layout.Section>
+              <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+                <Metric label={d.referrers} value={formatNumber(data.referrers)} />
+                <Metric label={d.clicks} value={formatNumber(data.clicks)} />
+                <Metric label={d.orders} value={formatNumber(data.orders)} />
+                <Metric label={d.revenue} value={money(data.revenue)} />
+                <Metric label={d.rewardsIssued} value={formatNumber(data.rewardsIssued)} />
+                <Metric label={d.rewardsCost} value={money(data.rewardsCost)} help={data.percentCostBasis ? d.costNote(money(data.percentCostBasis)) : undefined} />
+                <Metric label={d.roi} value={data.roi === null ? t.common.none : `${data.roi.toFixed(1)}×`} help={d.roiHelp} />
+              </InlineGrid>
+            </Layout.Section>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {d.overTime}
+                  </Text>
+                  <ClientOnly fallback={<div style={{ height: 280 }} />}>
+                    {() => (
+                      <Suspense fallback={<div style={{ height: 280 }} />}>
+                        <TimeSeriesChart series={series} label={d.chartLabel(range.from, range.to)} />
+                      </Suspense>
+                    )}
+                  </ClientOnly>
+                  <SeriesTable
+                    caption={d.chartLabel(range.from, range.to)}
+                    columns={[d.seriesOrders, d.seriesClicks]}
+                    rows={data.series.map((p) => ({ key: p.day, values: [p.orders, p.clicks] }))}
+                  />
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section variant="oneHalf">
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {d.funnel}
+                  </Text>
+                  {funnel.map((step, i) => (
+                    <BlockStack gap="100" key={step.label}>
+                      <Text as="p" id={`funnel-step-${i}`}>
+                        {step.label}: <strong>{formatNumber(step.n)}</strong>
+                        {i > 0 && funnel[i - 1].n > 0 ? ` (${formatPercent(step.n / funnel[i - 1].n)})` : ""}
+                      </Text>
+                      <ProgressBar progress={(step.n / widest) * 100} size="small" ariaLabelledBy={`funnel-step-${i}`} />
+                    </BlockStack>
+                  ))}
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section variant="oneHalf">
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {d.channels}
+                  </Text>
+                  <DataTable
+                    columnContentTypes={["text", "numeric", "numeric", "numeric"]}
+                    headings={[d.channel, d.shares, t.dashboard.clicks, d.clickRate]}
+                    rows={data.channels.map((c) => [c.channel, formatNumber(c.shares), formatNumber(c.clicks), c.shares ? (c.clicks / c.shares).toFixed(1) : t.common.none])}
+                  />
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+            <Layout.Section>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    {d.topReferrers}
+                  </Text>
+                  <DataTable
+                    columnContentTypes={["text", "text", "numeric", "numeric"]}
+                    headings={[d.referrer, t.referrers.code, d.orders, d.revenue]}
+                    rows={data.topReferrers.map((r) => [
+                      <Link key={r.id} to={`/app/referrers/${r.id}`}>
+                        {r.name}
+                      </Link>,
+                      r.code,
+                      formatNumber(r.orders),
+                      money(r.revenue),
+                    ])}
+                  />
+                  <Box>
+                    <Button url="/app/referrers" variant="plain">
+                      {t.nav.referrers}
+                    </Button>
+                  </Box>
+                </BlockStack>
+              </Card>
+            </Layout.Section>
+          </Layout>
+        )}
+      </BlockStack>
+    </Page>
+  );
+}
+
+export const ErrorBoundary = RouteError;

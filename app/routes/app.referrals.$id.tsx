@@ -1,0 +1,233 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Box, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import db from "../db.server";
+import { formatDateTime, formatMoney, personName } from "../i18n/format";
+import { t } from "../i18n/en";
+import { approveReferrals, getReferral, rejectReferrals } from "../models/referrals.server";
+import { notFound, requireAdmin } from "../shopify/admin-request.server";
+import { ReasonModal } from "../components/ReasonModal";
+import { RouteError } from "../components/RouteError";
+import { StatusBadge } from "../components/StatusBadge";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const found = await getReferral(db, shop, params.id ?? "");
+  if (!found) notFound();
+  const { referral, audit } = found;
+  const { referrer, reward } = referral;
+  return {
+    referral: {
+      id: referral.id,
+      orderName: referral.orderName ?? referral.orderId.split("/").pop()!,
+      orderNumericId: referral.orderId.split("/").pop()!,
+      status: referral.status,
+      reason: referral.reason,
+      needsReview: referral.needsReview,
+      test: referral.test,
+      attributedBy: referral.attributedBy,
+      codeUsed: referral.codeUsed,
+      friendEmail: referral.friendEmail,
+      friendCustomerId: referral.friendCustomerId?.split("/").pop() ?? null,
+      subtotal: referral.subtotalAmount.toString(),
+      total: referral.totalAmount.toString(),
+      refunded: referral.refundedAmount.toString(),
+      currencyCode: referral.currencyCode,
+      createdAt: referral.createdAt.toISOString(),
+      holdUntil: referral.holdUntil?.toISOString() ?? null,
+    },
+    referrer: { id: referrer.id, name: personName(referrer), code: referrer.code, status: referrer.status },
+    reward: reward
+      ? { kind: reward.kind, valueType: reward.valueType, value: reward.value.toString(), currencyCode: reward.currencyCode, code: reward.code, status: reward.status, reason: reward.reason }
+      : null,
+    audit: audit.map((e) => ({ id: e.id, action: e.action, fromStatus: e.fromStatus, toStatus: e.toStatus, cause: e.cause, detail: e.detail, createdAt: e.createdAt.toISOString() })),
+  };
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop, cause } = await requireAdmin(request);
+  const form = await request.formData();
+  const ids = [params.id ?? ""];
+  if (form.get("intent") === "approve") {
+    const result = await approveReferrals({ db, shop, ids, cause });
+    if (!result) notFound();
+    return json({ message: result.approved ? t.referrals.approved(1) : t.referrals.onlyPending });
+  }
+  if (form.get("intent") === "reject") {
+    const reason = String(form.get("reason") ?? "").trim();
+    if (!reason) return json({ message: t.referrer.reasonRequired }, { status: 400 });
+    const result = await rejectReferrals({ db, shop, ids, cause, reason });
+    if (!result) notFound();
+    return json({ message: result.rejected ? t.referrals.rejected(1) : t.referrals.onlyPending });
+  }
+  throw new Response("Unknown intent", { status: 400 });
+};
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <InlineStack align="space-between" gap="200">
+      <Text as="span" tone="subdued">
+        {label}
+      </Text>
+      <Text as="span">{children}</Text>
+    </InlineStack>
+  );
+}
+
+export default function ReferralDetail() {
+  const { referral: r, referrer, reward, audit } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const shopify = useAppBridge();
+  const submit = useSubmit();
+  const busy = useNavigation().state !== "idle";
+  const [rejecting, setRejecting] = useState(false);
+  const d = t.referral;
+  const money = (a: string) => formatMoney(a, r.currencyCode);
+  useEffect(() => {
+    if (result) shopify.toast.show(result.message);
+    setRejecting(false);
+  }, [result, shopify]);
+  const pending = r.status === "PENDING";
+
+  return (
+    <Page
+      title={d.title(r.orderName)}
+      titleMetadata={<StatusBadge status={r.status} />}
+      backAction={{ content: t.referrals.title, url: "/app/referrals" }}
+      primaryAction={pending ? { content: t.referrals.approve, loading: busy, onAction: () => submit({ intent: "approve" }, { method: "post" }) } : undefined}
+      secondaryActions={pending ? [{ content: t.referrals.reject, destructive: true, onAction: () => setRejecting(true) }] : []}
+    >
+      <Layout>
+        {r.reason || r.needsReview ? (
+          <Layout.Section>
+            <Banner tone={r.needsReview ? "critical" : "warning"} title={r.needsReview ? t.referrals.needsReview : d.reasonCard}>
+              <p>{r.reason ?? reward?.reason}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {d.orderCard}
+                </Text>
+                <Row label={d.orderCard}>
+                  <a href={`shopify://admin/orders/${r.orderNumericId}`} target="_top">
+                    {r.orderName}
+                  </a>
+                  {r.test ? ` (${d.testOrder})` : ""}
+                </Row>
+                <Row label={t.referrals.date}>{formatDateTime(r.createdAt)}</Row>
+                <Row label={d.subtotal}>{money(r.subtotal)}</Row>
+                <Row label={d.total}>{money(r.total)}</Row>
+                <Row label={d.refunded}>{money(r.refunded)}</Row>
+                <Row label={d.attributedBy}>{d.attributedByKind[r.attributedBy] ?? r.attributedBy}</Row>
+                <Row label={d.codeUsed}>{r.codeUsed ?? t.common.none}</Row>
+                {pending ? <Row label={d.holdUntil}>{formatDateTime(r.holdUntil)}</Row> : null}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {d.auditTitle}
+                </Text>
+                {audit.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {d.auditEmpty}
+                  </Text>
+                ) : (
+                  <BlockStack as="ol" gap="200">
+                    {audit.map((e) => (
+                      <Box as="li" key={e.id} paddingBlockEnd="200" borderBlockEndWidth="025" borderColor="border">
+                        <InlineStack align="space-between" gap="200">
+                          <Text as="span" fontWeight="semibold">
+                            {e.action}
+                            {e.toStatus ? ` → ${e.toStatus}` : ""}
+                          </Text>
+                          <Text as="span" tone="subdued">
+                            {formatDateTime(e.createdAt)}
+                          </Text>
+                        </InlineStack>
+                        {e.detail ? <Text as="p">{e.detail}</Text> : null}
+                        <Text as="p" variant="bodySm" tone="subdued">
+                          {d.cause}: {e.cause}
+                        </Text>
+                      </Box>
+                    ))}
+                  </BlockStack>
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {d.friendCard}
+                </Text>
+                <Text as="p">{r.friendEmail ?? t.common.none}</Text>
+                {r.friendCustomerId ? (
+                  <a href={`shopify://admin/customers/${r.friendCustomerId}`} target="_top">
+                    {t.common.view}
+                  </a>
+                ) : null}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {d.referrerCard}
+                </Text>
+                <Link to={`/app/referrers/${referrer.id}`}>{referrer.name}</Link>
+                <Text as="p" tone="subdued">
+                  {referrer.code}
+                </Text>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {d.rewardCard}
+                </Text>
+                {reward ? (
+                  <>
+                    <InlineStack gap="200">
+                      <Text as="span">{t.rewardKind[reward.kind]}</Text>
+                      <StatusBadge status={reward.status} kind="reward" />
+                    </InlineStack>
+                    <Text as="p">
+                      {reward.valueType === "PERCENTAGE" ? `${Number(reward.value)}%` : formatMoney(reward.value, reward.currencyCode ?? r.currencyCode)}
+                      {reward.code ? ` · ${reward.code}` : ""}
+                    </Text>
+                    {reward.reason ? <Text as="p" tone="subdued">{reward.reason}</Text> : null}
+                  </>
+                ) : (
+                  <Text as="p" tone="subdued">
+                    {d.noReward}
+                  </Text>
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+      <ReasonModal
+        open={rejecting}
+        title={t.referrals.reject}
+        body={t.referrals.rejectReason}
+        confirm={t.referrals.reject}
+        destructive
+        loading={busy}
+        onClose={() => setRejecting(false)}
+        onConfirm={(reason) => submit({ intent: "reject", reason }, { method: "post" })}
+      />
+    </Page>
+  );
+}
+
+export const ErrorBoundary = RouteError;

@@ -1,0 +1,14 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import db from "../db.server";
+import { csvResponse } from "../models/csv.server";
+import { referralsCsv } from "../models/exports.server";
+import { referralFiltersFrom, referrerBelongsTo } from "../models/referrals.server";
+import { notFound, requireAdmin } from "../shopify/admin-request.server";
+
+// The list's filters, every matching row, streamed.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const filters = referralFiltersFrom(new URL(request.url).searchParams);
+  if (filters.referrerId && !(await referrerBelongsTo(db, shop, filters.referrerId))) notFound();
+  return csvResponse(referralsCsv(db, shop, filters), `referrals-${new Date().toISOString().slice(0, 10)}.csv`);
+};

@@ -1,0 +1,234 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { BlockStack, Button, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import db from "../db.server";
+import { formatDate, formatMoney, formatNumber, personName } from "../i18n/format";
+import { t } from "../i18n/en";
+import { getReferrer, issueManualReward, revokeReward, setReferrerStatus } from "../models/referrers.server";
+import { LIVE_REFERRAL_STATUSES } from "../referrals/statuses";
+import { notFound, requireAdmin } from "../shopify/admin-request.server";
+import { ReasonModal } from "../components/ReasonModal";
+import { RouteError } from "../components/RouteError";
+import { StatusBadge } from "../components/StatusBadge";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const found = await getReferrer(db, shop, params.id ?? "");
+  if (!found) notFound();
+  const { referrer, byStatus, events, rewards, referrals, currencyCode } = found;
+  const live = byStatus.filter((s) => LIVE_REFERRAL_STATUSES.includes(s.status));
+  return {
+    referrer: {
+      id: referrer.id,
+      name: personName(referrer),
+      email: referrer.email,
+      code: referrer.code,
+      status: referrer.status,
+      disabledReason: referrer.disabledReason,
+      source: referrer.source,
+      createdAt: referrer.createdAt.toISOString(),
+      link: `https://${shop}/?ref=${encodeURIComponent(referrer.code)}`,
+    },
+    stats: {
+      referrals: live.reduce((n, s) => n + s._count._all, 0),
+      revenue: live.reduce((n, s) => n + Number(s._sum.totalAmount ?? 0), 0).toFixed(2),
+      clicks: events.find((e) => e.type === "CLICK")?._count._all ?? 0,
+      shares: events.find((e) => e.type === "SHARE")?._count._all ?? 0,
+    },
+    rewards: rewards.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      amount: r.valueType === "PERCENTAGE" ? `${Number(r.value)}%` : formatMoney(r.value.toString(), r.currencyCode ?? currencyCode),
+      code: r.code,
+      reason: r.reason,
+      createdAt: r.createdAt.toISOString(),
+    })),
+    referrals: referrals.map((r) => ({ ...r, totalAmount: r.totalAmount.toString(), createdAt: r.createdAt.toISOString() })),
+    currencyCode,
+  };
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop, cause } = await requireAdmin(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent"));
+  const reason = String(form.get("reason") ?? "").trim();
+  const args = { db, shop, referrerId: params.id ?? "", cause, reason };
+  if (!reason && intent !== "enable") return json({ ok: false, message: t.referrer.reasonRequired }, { status: 400 });
+  if (intent === "disable" || intent === "enable") {
+    if (!(await setReferrerStatus(args, intent === "disable" ? "DISABLED" : "ACTIVE"))) notFound();
+    return json({ ok: true, message: intent === "disable" ? t.referrer.disabled : t.referrer.enabled });
+  }
+  if (intent === "issue") {
+    if (!(await issueManualReward(args))) notFound();
+    return json({ ok: true, message: t.referrer.issued });
+  }
+  if (intent === "revoke") {
+    const outcome = await revokeReward({ ...args, rewardId: String(form.get("rewardId") ?? "") });
+    if (outcome === "not-found") notFound();
+    if (outcome === "not-revocable") return json({ ok: false, message: t.referrer.notRevocable }, { status: 409 });
+    return json({ ok: true, message: t.referrer.revoked });
+  }
+  throw new Response("Unknown intent", { status: 400 });
+};
+
+type Dialog = { intent: "disable" | "issue" | "revoke"; rewardId?: string } | null;
+
+export default function ReferrerDetail() {
+  const { referrer, stats, rewards, referrals, currencyCode } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const submit = useSubmit();
+  const shopify = useAppBridge();
+  const busy = useNavigation().state !== "idle";
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const d = t.referrer;
+  useEffect(() => {
+    if (!result) return;
+    shopify.toast.show(result.message, { isError: !result.ok });
+    setDialog(null);
+  }, [result, shopify]);
+  const active = referrer.status === "ACTIVE";
+  const dialogs = {
+    disable: { title: d.disableTitle, body: d.disableBody, confirm: d.disable, destructive: true },
+    issue: { title: d.issueTitle, body: d.issueBody, confirm: d.issue, destructive: false },
+    revoke: { title: d.revokeTitle, body: d.revokeBody, confirm: d.revoke, destructive: true },
+  };
+  const open = dialog ? dialogs[dialog.intent] : dialogs.issue;
+
+  return (
+    <Page
+      title={referrer.name}
+      subtitle={referrer.email ?? undefined}
+      titleMetadata={<StatusBadge status={referrer.status} />}
+      backAction={{ content: t.referrers.title, url: "/app/referrers" }}
+      primaryAction={{ content: d.issue, onAction: () => setDialog({ intent: "issue" }), disabled: !active }}
+      secondaryActions={[
+        active
+          ? { content: d.disable, destructive: true, onAction: () => setDialog({ intent: "disable" }) }
+          : { content: d.enable, onAction: () => submit({ intent: "enable" }, { method: "post" }) },
+        { content: t.referrals.title, url: `/app/referrals?referrerId=${referrer.id}` },
+      ]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+              {[
+                [t.referrers.referrals, formatNumber(stats.referrals)],
+                [t.referrers.revenue, formatMoney(stats.revenue, currencyCode)],
+                [t.referrers.clicks, formatNumber(stats.clicks)],
+                [d.shares, formatNumber(stats.shares)],
+              ].map(([label, value]) => (
+                <Card key={label}>
+                  <Text as="h3" variant="bodySm" tone="subdued">
+                    {label}
+                  </Text>
+                  <Text as="p" variant="headingLg">
+                    {value}
+                  </Text>
+                </Card>
+              ))}
+            </InlineGrid>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {d.rewardsTitle}
+                </Text>
+                {rewards.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {d.noRewards}
+                  </Text>
+                ) : (
+                  <DataTable
+                    columnContentTypes={["text", "text", "text", "text", "text"]}
+                    headings={[t.referrals.date, t.referral.rewardCard, t.referrals.status, t.common.reason, ""]}
+                    rows={rewards.map((r) => [
+                      formatDate(r.createdAt),
+                      `${t.rewardKind[r.kind] ?? r.kind}: ${r.amount}${r.code ? ` (${r.code})` : ""}`,
+                      <StatusBadge key="s" status={r.status} kind="reward" />,
+                      r.reason ?? "",
+                      ["PENDING", "FAILED", "ISSUED", "PAID"].includes(r.status) ? (
+                        <Button key="b" variant="plain" tone="critical" onClick={() => setDialog({ intent: "revoke", rewardId: r.id })} accessibilityLabel={`${d.revoke} ${r.code ?? r.amount}`}>
+                          {d.revoke}
+                        </Button>
+                      ) : (
+                        ""
+                      ),
+                    ])}
+                  />
+                )}
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  {d.referralsTitle}
+                </Text>
+                {referrals.length === 0 ? (
+                  <Text as="p" tone="subdued">
+                    {d.noReferrals}
+                  </Text>
+                ) : (
+                  <DataTable
+                    columnContentTypes={["text", "text", "text", "numeric"]}
+                    headings={[t.referrals.order, t.referrals.date, t.referrals.status, t.referrals.total]}
+                    rows={referrals.map((r) => [
+                      <Link key={r.id} to={`/app/referrals/${r.id}`}>
+                        {r.orderName ?? r.id}
+                      </Link>,
+                      formatDate(r.createdAt),
+                      <StatusBadge key="s" status={r.status} />,
+                      formatMoney(r.totalAmount, r.currencyCode),
+                    ])}
+                  />
+                )}
+              </BlockStack>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="200">
+              <Text as="h2" variant="headingMd">
+                {t.referrers.code}
+              </Text>
+              <Text as="p" fontWeight="semibold">
+                {referrer.code}
+              </Text>
+              <Text as="h3" variant="headingSm">
+                {d.link}
+              </Text>
+              <Text as="p" breakWord>
+                {referrer.link}
+              </Text>
+              <Text as="p" tone="subdued">
+                {t.referrers.source}: {t.referrers.sources[referrer.source] ?? referrer.source} · {formatDate(referrer.createdAt)}
+              </Text>
+              {referrer.disabledReason ? (
+                <Text as="p" tone="critical">
+                  {referrer.disabledReason}
+                </Text>
+              ) : null}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+      <ReasonModal
+        key={dialog ? `${dialog.intent}-${dialog.rewardId ?? ""}` : "closed"}
+        open={Boolean(dialog)}
+        title={open.title}
+        body={open.body}
+        confirm={open.confirm}
+        destructive={open.destructive}
+        loading={busy}
+        onClose={() => setDialog(null)}
+        onConfirm={(reason) => submit({ intent: dialog!.intent, reason, rewardId: dialog?.rewardId ?? "" }, { method: "post" })}
+      />
+    </Page>
+  );
+}
+
+export const ErrorBoundary = RouteError;

@@ -1,0 +1,256 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { useEffect, useMemo, useState } from "react";
+import db from "../db.server";
+import { t } from "../i18n/en";
+import { fieldErrorsFromShopify, formValues, settingsFromForm } from "../models/settings-form";
+import { parseProgramSettings, type FieldErrors } from "../referrals/program-settings";
+import { ensureProgram, saveProgram, settingsOf } from "../referrals/programs.server";
+import { requireAdmin } from "../shopify/admin-request.server";
+import { ShopifyApiError, ShopifyUserError } from "../shopify/errors";
+import { RouteError } from "../components/RouteError";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, admin, cause } = await requireAdmin(request);
+  const program = await ensureProgram({ db, admin, shop, cause });
+  return { values: formValues(settingsOf(program)), currencyCode: program.currencyCode };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { shop, admin, cause } = await requireAdmin(request);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "save");
+  const program = await ensureProgram({ db, admin, shop, cause });
+  // Pause and resume keep every other setting as stored.
+  const input = intent === "pause" || intent === "resume" ? { ...settingsOf(program), enabled: intent === "resume" } : settingsFromForm(form);
+  const parsed = parseProgramSettings(input);
+  if (!parsed.ok) return json({ ok: false as const, intent, errors: parsed.errors }, { status: 400 });
+  try {
+    await saveProgram({ db, admin, shop, settings: parsed.settings, cause });
+  } catch (error) {
+    if (error instanceof ShopifyUserError) {
+      return json({ ok: false as const, intent, errors: fieldErrorsFromShopify(error.userErrors) }, { status: 422 });
+    }
+    if (error instanceof ShopifyApiError) {
+      return json({ ok: false as const, intent, errors: { form: t.settings.shopifyUnavailable } as FieldErrors }, { status: 503 });
+    }
+    throw error;
+  }
+  return json({ ok: true as const, intent, errors: {} as FieldErrors });
+};
+
+type Values = ReturnType<typeof useLoaderData<typeof loader>>["values"];
+
+export default function Settings() {
+  const { values: saved, currencyCode } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const shopify = useAppBridge();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const [values, setValues] = useState<Values>(saved);
+  const saving = navigation.state === "submitting";
+  const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(saved), [values, saved]);
+  const errors: FieldErrors = result?.errors ?? {};
+
+  // After a save the loader revalidates: adopt what was stored (e.g. the normalised prefix).
+  useEffect(() => setValues(saved), [saved]);
+  useEffect(() => {
+    if (result?.ok) shopify.toast.show(t.settings.saved);
+    else if (result) shopify.toast.show(errors.form ?? t.settings.invalid, { isError: true });
+  }, [result]);
+
+  const set = (key: keyof Values) => (value: string | boolean) => setValues((v) => ({ ...v, [key]: String(value) }));
+  const save = () => submit({ ...values, intent: "save" }, { method: "post" });
+  const toggle = () => submit({ intent: values.enabled === "true" ? "pause" : "resume" }, { method: "post" });
+  const on = saved.enabled === "true";
+  const percentFriend = values.friendOfferKind === "PERCENTAGE";
+  const percentReward = values.rewardKind === "CODE_PERCENTAGE";
+  const s = t.settings;
+
+  return (
+    <Page title={s.title} backAction={{ content: t.nav.home, url: "/app" }}>
+      <SaveBar id="program-settings-save-bar" open={dirty}>
+        <button variant="primary" onClick={save} loading={saving ? "" : undefined} disabled={saving}>
+          {t.common.save}
+        </button>
+        <button onClick={() => setValues(saved)}>{t.common.discard}</button>
+      </SaveBar>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        <Layout>
+          {errors.form ? (
+            <Layout.Section>
+              <Banner tone="critical" title={s.shopifyRefused}>
+                <p>{errors.form}</p>
+              </Banner>
+            </Layout.Section>
+          ) : null}
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Card>
+                <InlineStack align="space-between" blockAlign="center">
+                  <BlockStack gap="100">
+                    <Text as="h2" variant="headingMd">
+                      {s.status}
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      {on ? s.statusOn : s.statusPaused}
+                    </Text>
+                  </BlockStack>
+                  <Button onClick={toggle} disabled={saving || dirty} tone={on ? "critical" : undefined} variant={on ? "secondary" : "primary"}>
+                    {on ? s.pause : s.resume}
+                  </Button>
+                </InlineStack>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    {s.friendTitle}
+                  </Text>
+                  <FormLayout.Group>
+                    <Select
+                      label={s.friendKind}
+                      options={Object.entries(s.friendKinds).map(([value, label]) => ({ label, value }))}
+                      value={values.friendOfferKind}
+                      onChange={set("friendOfferKind")}
+                      error={errors.friendOfferKind}
+                    />
+                    {values.friendOfferKind !== "FREE_SHIPPING" ? (
+                      <TextField
+                        label={s.friendValue}
+                        type="number"
+                        value={values.friendOfferValue}
+                        onChange={set("friendOfferValue")}
+                        suffix={percentFriend ? s.percentSuffix : currencyCode}
+                        error={errors.friendOfferValue}
+                        autoComplete="off"
+                      />
+                    ) : null}
+                  </FormLayout.Group>
+                  <Checkbox label={s.firstOrderOnly} checked={values.firstOrderOnly === "true"} onChange={set("firstOrderOnly")} />
+                </FormLayout>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    {s.rewardTitle}
+                  </Text>
+                  <FormLayout.Group>
+                    <Select
+                      label={s.rewardKind}
+                      options={Object.entries(s.rewardKinds).map(([value, label]) => ({ label, value }))}
+                      value={values.rewardKind}
+                      onChange={set("rewardKind")}
+                      error={errors.rewardKind}
+                    />
+                    <TextField
+                      label={s.rewardValue}
+                      type="number"
+                      value={values.rewardValue}
+                      onChange={set("rewardValue")}
+                      suffix={percentReward ? s.percentSuffix : currencyCode}
+                      error={errors.rewardValue}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <TextField
+                    label={s.rewardExpiryDays}
+                    type="number"
+                    value={values.rewardExpiryDays}
+                    onChange={set("rewardExpiryDays")}
+                    helpText={s.rewardExpiryHelp}
+                    error={errors.rewardExpiryDays}
+                    autoComplete="off"
+                  />
+                </FormLayout>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    {s.rulesTitle}
+                  </Text>
+                  <FormLayout.Group>
+                    <TextField
+                      label={s.minimumOrder}
+                      type="number"
+                      value={values.minimumOrderAmount}
+                      onChange={set("minimumOrderAmount")}
+                      suffix={currencyCode}
+                      helpText={s.minimumOrderHelp}
+                      error={errors.minimumOrderAmount}
+                      autoComplete="off"
+                    />
+                    <TextField
+                      label={s.holdDays}
+                      type="number"
+                      value={values.holdDays}
+                      onChange={set("holdDays")}
+                      suffix={s.daysSuffix}
+                      helpText={s.holdDaysHelp}
+                      error={errors.holdDays}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <FormLayout.Group>
+                    <TextField
+                      label={s.maxRewards}
+                      type="number"
+                      value={values.maxRewardsPerReferrer}
+                      onChange={set("maxRewardsPerReferrer")}
+                      helpText={s.maxRewardsHelp}
+                      error={errors.maxRewardsPerReferrer}
+                      autoComplete="off"
+                    />
+                    <TextField
+                      label={s.codePrefix}
+                      value={values.codePrefix}
+                      onChange={set("codePrefix")}
+                      helpText={s.codePrefixHelp}
+                      error={errors.codePrefix}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <BlockStack gap="100">
+                    <Text as="h3" variant="headingSm">
+                      {s.combinesTitle}
+                    </Text>
+                    <Checkbox label={s.combinesProduct} checked={values.combinesWithProduct === "true"} onChange={set("combinesWithProduct")} />
+                    <Checkbox
+                      label={s.combinesOrder}
+                      checked={values.combinesWithOrder === "true"}
+                      onChange={set("combinesWithOrder")}
+                      error={errors.combinesWithOrder}
+                    />
+                    <Checkbox label={s.combinesShipping} checked={values.combinesWithShipping === "true"} onChange={set("combinesWithShipping")} />
+                  </BlockStack>
+                </FormLayout>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    {s.textsTitle}
+                  </Text>
+                  <TextField label={s.terms} value={values.terms} onChange={set("terms")} multiline={4} helpText={s.termsHelp} error={errors.terms} autoComplete="off" />
+                  <TextField label={s.shareMessage} value={values.shareMessage} onChange={set("shareMessage")} error={errors.shareMessage} autoComplete="off" />
+                </FormLayout>
+              </Card>
+              <InlineStack align="end">
+                <Button submit variant="primary" loading={saving} disabled={!dirty}>
+                  {t.common.save}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </form>
+    </Page>
+  );
+}
+
+export const ErrorBoundary = RouteError;

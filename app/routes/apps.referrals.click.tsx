@@ -1,0 +1,23 @@
+// POST /apps/referrals/click: the embed reports a visit through a referral link.
+// The answer is the same whether the code exists, is disabled or is unknown.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import db from "../db.server";
+import { normaliseChannel, recordClick } from "../storefront/link-events.server";
+import { liveProgram } from "../storefront/member-view.server";
+import { methodNotAllowed, privateJson, rateLimited, readBody, verifyProxy } from "../storefront/proxy-http.server";
+
+export const loader = () => methodNotAllowed("POST");
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  if (request.method !== "POST") return methodNotAllowed("POST");
+  const { ctx } = await verifyProxy(request);
+  const limited = await rateLimited(db, "click", ctx);
+  if (limited) return limited;
+  const body = await readBody(request);
+  const code = typeof body.code === "string" ? body.code.slice(0, 64) : "";
+  const [live] = await Promise.all([
+    liveProgram(db, ctx),
+    code ? recordClick(db, { shop: ctx.shop, code, channel: normaliseChannel(body.channel) }) : null,
+  ]);
+  return privateJson({ offer: live?.offer ?? null });
+};

@@ -1,0 +1,28 @@
+// What every embedded-admin loader and action starts with: the merchant's shop
+// (from the verified session token, never from the request's parameters), an
+// Admin client, and who is acting, for the audit trail.
+import { authenticate } from "../shopify.server";
+import { createAdminClient, type AdminClient, type AdminGraphql } from "./admin-client.server";
+
+export interface AdminRequest {
+  shop: string;
+  admin: AdminClient;
+  /** `merchant:<staff user id>`, recorded on audit events. */
+  cause: string;
+}
+
+export async function requireAdmin(request: Request): Promise<AdminRequest> {
+  const context = await authenticate.admin(request);
+  const shop = context.session.shop;
+  const user = "sessionToken" in context ? context.sessionToken?.sub : undefined;
+  return {
+    shop,
+    admin: createAdminClient(context.admin.graphql as unknown as AdminGraphql, { shop }),
+    cause: `merchant:${user ?? "unknown"}`,
+  };
+}
+
+/** An id from the client that is not the shop's: the same answer as one that does not exist. */
+export function notFound(): never {
+  throw new Response("Not found", { status: 404, statusText: "Not Found" });
+}

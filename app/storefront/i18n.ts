@@ -1,0 +1,65 @@
+// Storefront text for the server side (program page, share messages, offers).
+// The theme extension's locale files are the one source: the block and embed
+// read them through Liquid's `t` filter, the app proxy reads them here, so a
+// translation is written once.
+import de from "../../extensions/referral/locales/de.json";
+import en from "../../extensions/referral/locales/en.default.json";
+import es from "../../extensions/referral/locales/es.json";
+import fr from "../../extensions/referral/locales/fr.json";
+import hi from "../../extensions/referral/locales/hi.json";
+import mt from "../../extensions/referral/locales/mt.json";
+
+type Messages = typeof en;
+const MESSAGES: Record<string, Messages> = { en, de, es, fr, hi, mt };
+export const STOREFRONT_LOCALES = Object.keys(MESSAGES);
+export const DEFAULT_LOCALE = "en";
+
+/**
+ * The best supported locale for a request: the explicit one (the theme's
+ * request.locale.iso_code, which the block sends), else Accept-Language, else en.
+ * Returns the full tag when valid (for number formats) and the language used for text.
+ */
+export function pickLocale(explicit: string | null | undefined, acceptLanguage?: string | null): { tag: string; language: string } {
+  const candidates = [explicit, ...(acceptLanguage ?? "").split(",").map((part) => part.split(";")[0])];
+  for (const raw of candidates) {
+    const tag = canonicalTag(raw);
+    if (!tag) continue;
+    const language = tag.split("-")[0].toLowerCase();
+    if (MESSAGES[language]) return { tag, language };
+  }
+  return { tag: DEFAULT_LOCALE, language: DEFAULT_LOCALE };
+}
+
+function canonicalTag(raw: string | null | undefined): string | null {
+  const text = raw?.trim();
+  if (!text || text.length > 35) return null;
+  try {
+    return Intl.getCanonicalLocales(text)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export type Translate = (key: string, vars?: Record<string, string>) => string;
+
+/** `t("page.title")`; `{name}` placeholders are filled from vars. Falls back to English per key. */
+export function translator(language: string): Translate {
+  const messages = MESSAGES[language] ?? en;
+  return (key, vars = {}) => {
+    const text = lookup(messages, key) ?? lookup(en, key) ?? key;
+    return fillPlaceholders(text, vars);
+  };
+}
+
+export function fillPlaceholders(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? vars[name] : whole));
+}
+
+function lookup(messages: unknown, key: string): string | undefined {
+  let node: unknown = messages;
+  for (const part of key.split(".")) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === "string" ? node : undefined;
+}

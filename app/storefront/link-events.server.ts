@@ -1,0 +1,45 @@
+// Clicks on referral links and shares from the block, for channel analytics.
+// Answers never say whether a code exists: the caller gets the same result
+// for an unknown code, a disabled referrer and a real one.
+import type { Db } from "../db.server";
+import { looksLikeReferralCode } from "../referrals/codes";
+import { findReferrerByCode } from "../referrals/referrers.server";
+
+export const MAX_CHANNEL_LENGTH = 32;
+
+/** A share button's `ch` or a utm_source, reduced to a safe label; none means a direct visit. */
+export function normaliseChannel(raw: unknown): string {
+  if (typeof raw !== "string" || raw.trim() === "") return "direct";
+  const label = raw.trim().toLowerCase();
+  return /^[a-z0-9_.-]+$/.test(label) ? label.slice(0, MAX_CHANNEL_LENGTH) : "other";
+}
+
+async function activeReferrer(db: Db, shop: string, code: string) {
+  if (!looksLikeReferralCode(code)) return null;
+  const [program, referrer] = await Promise.all([
+    db.program.findUnique({ where: { shop }, select: { enabled: true } }),
+    findReferrerByCode(db, shop, code),
+  ]);
+  if (!program?.enabled || !referrer || referrer.status !== "ACTIVE" || referrer.redactedAt) return null;
+  return referrer;
+}
+
+export async function recordClick(db: Db, { shop, code, channel }: { shop: string; code: string; channel: string }) {
+  const referrer = await activeReferrer(db, shop, code);
+  if (referrer) await db.linkEvent.create({ data: { shop, referrerId: referrer.id, type: "CLICK", channel } });
+}
+
+/** A share by the logged-in customer (their referrer) or by a guest who just enrolled (their code). */
+export async function recordShare(
+  db: Db,
+  { shop, customerId, code, channel }: { shop: string; customerId: string | null; code: string | null; channel: string },
+) {
+  const referrer = customerId
+    ? await db.referrer.findUnique({ where: { shop_customerId: { shop, customerId } } })
+    : code
+      ? await activeReferrer(db, shop, code)
+      : null;
+  if (referrer && referrer.status === "ACTIVE") {
+    await db.linkEvent.create({ data: { shop, referrerId: referrer.id, type: "SHARE", channel } });
+  }
+}

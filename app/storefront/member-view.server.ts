@@ -1,0 +1,75 @@
+// What the block and the program page show: the state of the program and, for
+// an enrolled shopper, their code, link, share texts and (when logged in) stats.
+import type { Db } from "../db.server";
+import type { ProgramRow } from "../referrals/programs.server";
+import { translator, type Translate } from "./i18n";
+import { offerText } from "./offer";
+import type { ProxyContext } from "./proxy-context";
+import { referrerStats, STATS_INCLUDE, summariseStats, type ReferrerStats, type ReferrerWithStats } from "./referrer-stats.server";
+import { shareTexts, type Share } from "./share-text";
+
+export interface MemberView {
+  code: string;
+  share: Share;
+  stats: ReferrerStats | null;
+}
+
+export type BlockData =
+  | { state: "unavailable" }
+  | { state: "guest" | "customer"; offer: string }
+  | ({ state: "member"; offer: string } & MemberView);
+
+type ReferrerRow = NonNullable<Awaited<ReturnType<Db["referrer"]["findUnique"]>>>;
+
+export interface LiveProgram {
+  program: ProgramRow;
+  offer: string;
+  t: Translate;
+}
+
+/** The shop's program if it is switched on, with its offer in the shopper's language. */
+export async function liveProgram(db: Db, ctx: ProxyContext): Promise<LiveProgram | null> {
+  const program = await db.program.findUnique({ where: { shop: ctx.shop } });
+  if (!program?.enabled) return null;
+  const t = translator(ctx.locale.language);
+  return { program, t, offer: offerText(program, t, ctx.locale.tag) };
+}
+
+export function canShare(referrer: Pick<ReferrerRow, "status" | "redactedAt">): boolean {
+  return referrer.status === "ACTIVE" && !referrer.redactedAt;
+}
+
+export async function memberView(
+  db: Db,
+  ctx: ProxyContext,
+  live: LiveProgram,
+  referrer: ReferrerRow,
+  /** true: load them; a referrer loaded with STATS_INCLUDE: summarise it; false: none (guests). */
+  { withStats }: { withStats: boolean | ReferrerWithStats },
+): Promise<MemberView> {
+  const share = shareTexts({ template: live.program.shareMessage, offer: live.offer, code: referrer.code, origin: ctx.origin, t: live.t });
+  const stats =
+    withStats === false
+      ? null
+      : withStats === true
+        ? await referrerStats(db, { shop: ctx.shop, referrerId: referrer.id, localeTag: ctx.locale.tag })
+        : summariseStats(withStats, ctx.locale.tag);
+  return { code: referrer.code, share, stats };
+}
+
+/** The block's data. Stats only for the logged-in customer: a guest proves no identity. */
+export async function blockData(db: Db, ctx: ProxyContext): Promise<BlockData> {
+  const customerId = ctx.customerId;
+  // Both at once: the program and (for a customer) their referrer with everything the stats need.
+  const [live, referrer] = await Promise.all([
+    liveProgram(db, ctx),
+    customerId
+      ? db.referrer.findUnique({ where: { shop_customerId: { shop: ctx.shop, customerId } }, include: STATS_INCLUDE })
+      : null,
+  ]);
+  if (!live) return { state: "unavailable" };
+  if (!customerId) return { state: "guest", offer: live.offer };
+  if (!referrer) return { state: "customer", offer: live.offer };
+  if (!canShare(referrer)) return { state: "unavailable" };
+  return { state: "member", offer: live.offer, ...(await memberView(db, ctx, live, referrer, { withStats: referrer })) };
+}

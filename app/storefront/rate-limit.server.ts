@@ -1,0 +1,79 @@
+// Fixed-window rate limits kept in the database (RateLimit), so every app
+// process counts against the same window. Each hit is one atomic increment
+// (an upsert, which Prisma runs as INSERT ... ON CONFLICT DO UPDATE on both
+// SQLite and PostgreSQL); a row left from an earlier window is reset by a
+// compare-and-set on its windowStart, so two processes racing over the
+// window boundary cannot both reset it.
+import type { Db } from "../db.server";
+
+export interface RateLimitRule {
+  /** What is limited, e.g. "enrol:ip:203.0.113.9". */
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+export type RateLimitResult = { ok: true; count: number } | { ok: false; count: number; retryAfterSeconds: number };
+
+const MAX_RESET_RACES = 3;
+
+export async function hitRateLimit(db: Db, rule: RateLimitRule, now = new Date()): Promise<RateLimitResult> {
+  const windowStart = new Date(Math.floor(now.getTime() / rule.windowMs) * rule.windowMs);
+  for (let attempt = 0; attempt < MAX_RESET_RACES; attempt++) {
+    const row = await db.rateLimit.upsert({
+      where: { key: rule.key },
+      create: { key: rule.key, windowStart, count: 1 },
+      update: { count: { increment: 1 } },
+    });
+    if (row.windowStart.getTime() >= windowStart.getTime()) return verdict(rule, row.count, windowStart, now);
+    // The row counts an older window: start this one, unless another request already did.
+    const reset = await db.rateLimit.updateMany({
+      where: { key: rule.key, windowStart: row.windowStart },
+      data: { windowStart, count: 1 },
+    });
+    if (reset.count === 1) return verdict(rule, 1, windowStart, now);
+  }
+  throw new Error(`rate limit ${rule.key}: the window kept being reset under us`);
+}
+
+/** Checks every rule (all are counted, so a flood from one IP still counts against the shop). */
+export async function hitRateLimits(db: Db, rules: RateLimitRule[], now = new Date()): Promise<RateLimitResult> {
+  const results = await Promise.all(rules.map((rule) => hitRateLimit(db, rule, now)));
+  const refused = results.filter((r): r is Extract<RateLimitResult, { ok: false }> => !r.ok);
+  if (refused.length === 0) return { ok: true, count: Math.max(...results.map((r) => r.count)) };
+  return refused.reduce((a, b) => (a.retryAfterSeconds >= b.retryAfterSeconds ? a : b));
+}
+
+function verdict(rule: RateLimitRule, count: number, windowStart: Date, now: Date): RateLimitResult {
+  if (count <= rule.limit) return { ok: true, count };
+  const retryAfterMs = windowStart.getTime() + rule.windowMs - now.getTime();
+  return { ok: false, count, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+}
+
+/** Old windows are dead weight: delete rows whose window ended before `before`. */
+export async function pruneRateLimits(db: Db, before: Date): Promise<number> {
+  const { count } = await db.rateLimit.deleteMany({ where: { windowStart: { lt: before } } });
+  return count;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * The storefront's limits. Per IP: what one shopper could plausibly do. Per
+ * shop: a ceiling that stops a distributed flood from filling the database.
+ */
+export const STOREFRONT_LIMITS = {
+  enrol: { perIp: { limit: 10, windowMs: 10 * MINUTE }, perShop: { limit: 300, windowMs: MINUTE } },
+  click: { perIp: { limit: 60, windowMs: MINUTE }, perShop: { limit: 3000, windowMs: MINUTE } },
+  share: { perIp: { limit: 60, windowMs: MINUTE }, perShop: { limit: 3000, windowMs: MINUTE } },
+} as const;
+
+export type LimitedAction = keyof typeof STOREFRONT_LIMITS;
+
+export function storefrontRules(action: LimitedAction, { shop, ip }: { shop: string; ip: string }): RateLimitRule[] {
+  const limits = STOREFRONT_LIMITS[action];
+  return [
+    { key: `${action}:ip:${ip}`, ...limits.perIp },
+    { key: `${action}:shop:${shop}`, ...limits.perShop },
+  ];
+}

@@ -1,0 +1,341 @@
+// Reward pipeline benchmark: rewards per second through the REAL worker and
+// registry (orders/paid -> attribution -> release -> issue-reward), the app's own
+// Admin client (shopify.server `unauthenticated.admin` from the stored offline
+// session, process-wide ThrottleTracker: the production path), against the fake
+// Shopify Admin API served through msw in this process with 100 ms latency on
+// every request and the Standard plan's bucket (1000 points, 100 points/s).
+// Real clock throughout: the latency and the bucket refill are real time.
+//
+// Seeding: a program with holdDays 0, R referrers (codes synced to the friend
+// discount before timing starts), then N signed orders/paid deliveries through
+// the real webhook route (app/routes/webhooks.tsx), each a friend's first order
+// using a referrer's code. Timing starts when the workers start and ends when
+// the N-th reward is ISSUED.
+//
+// The bound: each reward costs the points of the Admin calls the app sends for
+// it, computed with the fake's own cost model from the app's own documents;
+// the bucket then allows   T_min = (N * pointsPerReward - bucketAtStart) / restoreRate
+// seconds for N rewards (and restoreRate / pointsPerReward rewards/s in steady
+// state). Achieved / bound is printed beside the target (>= 0.8), never asserted.
+//
+//   npx tsx bench/pipeline.ts [--db sqlite|postgresql] [--rewards 300]
+//       [--workers 4|1,2,4] [--referrers 20] [--latency 100]
+import { performance } from "node:perf_hooks";
+import { createHmac, randomUUID } from "node:crypto";
+import { getOperationAST, Kind, parse, type FragmentDefinitionNode } from "graphql";
+import { http } from "msw";
+import { setupServer } from "msw/node";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
+import { FakeShopify } from "../tests/fake-shopify/fake-shopify";
+import { requestedCost } from "../tests/fake-shopify/cost";
+import { adminSchema } from "../tests/fake-shopify/schema";
+import { orderPaidPayload } from "../tests/fixtures/shopify-payloads";
+import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
+import { fmt, keyValueTable, machineInfo, percentile, table, verdict } from "./lib/report";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const PROVIDER = option("db", "sqlite") as Provider;
+const REWARDS = Number(option("rewards", "300"));
+// A comma list (e.g. 1,2,4) runs once per worker count, each on a fresh database and fake.
+const WORKER_COUNTS = option("workers", "4").split(",").map(Number);
+const REFERRERS = Number(option("referrers", "20"));
+const LATENCY_MS = Number(option("latency", "100"));
+const BUCKET = { maximumAvailable: 1000, restoreRate: 100 };
+const TARGET_RATIO = 0.8;
+const RUN_LIMIT_MS = 150_000;
+
+if (!["sqlite", "postgresql"].includes(PROVIDER) || !(REWARDS > 0) || !WORKER_COUNTS.every((n) => Number.isInteger(n) && n > 0) || !(REFERRERS > 0) || !(LATENCY_MS >= 0)) {
+  console.error("usage: npx tsx bench/pipeline.ts [--db sqlite|postgresql] [--rewards 300] [--workers 4|1,2,4] [--referrers 20] [--latency 100]");
+  process.exit(2);
+}
+
+// The app's configuration, as a deployment would give it (before any app module loads).
+process.env.NODE_ENV = "production";
+process.env.SHOPIFY_API_KEY = "bench-api-key";
+process.env.SHOPIFY_API_SECRET = "bench-api-secret-0123456789abcdef";
+process.env.SHOPIFY_APP_URL = "https://referrals.bench";
+process.env.RUN_WORKER = "false";
+
+const watchdog = setTimeout(() => {
+  console.error("pipeline: watchdog fired (over 4 minutes); exiting");
+  process.exit(1);
+}, 4 * 60_000);
+watchdog.unref();
+
+/** Points the fake charges for one of the app's documents (its own cost model). */
+function costOf(document: string, variables: Record<string, unknown> = {}): number {
+  const doc = parse(document);
+  const operation = getOperationAST(doc)!;
+  const fragments = Object.fromEntries(
+    doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  );
+  return requestedCost(adminSchema(), operation, fragments, variables);
+}
+
+interface RunSummary {
+  workers: number;
+  issued: number;
+  elapsedS: number;
+  achieved: number;
+  bound: number;
+  ratio: number;
+  throttled: number;
+  retried: number;
+  failures: number;
+}
+
+async function main() {
+  console.log("# Reward pipeline benchmark");
+  console.log(keyValueTable("Machine", machineInfo()));
+  const database = await createTestDatabase(PROVIDER);
+  process.env.DATABASE_URL = database.url;
+  const summaries: RunSummary[] = [];
+  let app: App | undefined;
+  try {
+    app = await loadApp();
+    for (const workers of WORKER_COUNTS) summaries.push(await run(app, workers));
+  } finally {
+    await app?.db.$disconnect();
+    await database.drop();
+  }
+  if (summaries.length > 1) {
+    console.log(
+      table(
+        "Worker counts compared",
+        ["workers", "rewards/s", "bound", "achieved/bound", "THROTTLED", "failed attempts (retry)", "dead/failed"],
+        summaries.map((s) => [s.workers, fmt(s.achieved, 2), fmt(s.bound, 2), fmt(s.ratio, 2), s.throttled, s.retried, s.failures]),
+      ),
+    );
+  }
+}
+
+/** The app's modules, loaded once DATABASE_URL names the benchmark's database. */
+async function loadApp() {
+  const { default: db } = await import("../app/db.server");
+  const { createWorker } = await import("../app/jobs/worker.server");
+  const { webhookHandlers, jobHandlers } = await import("../app/jobs/registry.server");
+  const { adminForShop } = await import("../app/shopify/admin-for-shop.server");
+  const { saveProgram } = await import("../app/referrals/programs.server");
+  const { DEFAULT_PROGRAM_SETTINGS, programSettingsSchema } = await import("../app/referrals/program-settings");
+  const { enrolReferrer } = await import("../app/referrals/referrers.server");
+  const route = await import("../app/routes/webhooks");
+  const documents = await import("../app/shopify/documents");
+  const { CUSTOMER_EARLIER_ORDERS } = await import("../app/referrals/shopify-lookups.server");
+  return { db, createWorker, webhookHandlers, jobHandlers, adminForShop, saveProgram, DEFAULT_PROGRAM_SETTINGS, programSettingsSchema, enrolReferrer, route, documents, CUSTOMER_EARLIER_ORDERS };
+}
+type App = Awaited<ReturnType<typeof loadApp>>;
+
+/** One measured run on its own shop (own bucket, own fake Shopify), sharing the database. */
+async function run(app: App, WORKERS: number): Promise<RunSummary> {
+  console.log(`\n## ${WORKERS} worker(s)`);
+  const SHOP = `bench-pipeline-${WORKERS}w.myshopify.com`;
+  const { db, createWorker, webhookHandlers, jobHandlers, adminForShop, saveProgram, DEFAULT_PROGRAM_SETTINGS, programSettingsSchema, enrolReferrer, route, documents, CUSTOMER_EARLIER_ORDERS } = app;
+
+  // The fake Shopify, reached through msw by the app's unchanged Shopify clients.
+  const fake = new FakeShopify({ bulkAddPolls: 1, bucket: BUCKET });
+  const server = setupServer(http.post(/^https:\/\/[^/]+\/admin\/api\/[^/]+\/graphql\.json$/, ({ request }) => fake.handle(request)));
+  server.listen({ onUnhandledRequest: "error" });
+  // @shopify/shopify-api captured fetch on import, before msw patched it.
+  setAbstractFetchFunc((input, init) => globalThis.fetch(input, init));
+
+  const warnings: string[] = [];
+  const outcomes = { retry: 0, dead: 0 };
+  const logger = {
+    info: () => {},
+    warn: (message: string, details?: Record<string, unknown>) => {
+      warnings.push(`${message} ${details ? JSON.stringify(details).slice(0, 300) : ""}`);
+      if (message.includes("(retry)")) outcomes.retry++;
+      if (message.includes("(dead)")) outcomes.dead++;
+    },
+  };
+  let workers: ReturnType<typeof createWorker>[] = [];
+
+  try {
+    // ---- setup (not timed) ----
+    await db.session.create({
+      data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: "shpat_bench", scope: "write_discounts" },
+    });
+    await db.shop.create({ data: { shop: SHOP } });
+    await saveProgram({
+      db,
+      admin: await adminForShop(SHOP),
+      shop: SHOP,
+      settings: programSettingsSchema.parse({ ...DEFAULT_PROGRAM_SETTINGS, holdDays: 0 }),
+      cause: "bench",
+    });
+    const program = (await db.program.findUnique({ where: { shop: SHOP } }))!;
+    const referrers = [];
+    for (let i = 0; i < REFERRERS; i++) {
+      const customer = fake.seedCustomer(SHOP, { firstName: `Referrer${i}`, email: `referrer${i}@example.com` });
+      const { referrer } = await enrolReferrer(db, { shop: SHOP, customerId: customer.id, email: customer.email, firstName: customer.firstName, source: "STOREFRONT", cause: "bench" });
+      referrers.push(referrer);
+    }
+    const setupWorker = createWorker({ db, webhookHandlers, jobHandlers, logger });
+    for (let round = 0; round < 20 && (await setupWorker.runOnce()).claimed > 0; round++);
+    const synced = await db.referrer.count({ where: { shop: SHOP, codeSyncedAt: { not: null } } });
+    if (synced !== REFERRERS) throw new Error(`only ${synced} of ${REFERRERS} referrer codes reached the friend discount`);
+
+    // N friends' first orders, each with a referrer's code, through the real route.
+    const secret = process.env.SHOPIFY_API_SECRET!;
+    for (let i = 0; i < REWARDS; i++) {
+      const orderId = 6_000_000_000_000 + i;
+      const body = JSON.stringify(
+        orderPaidPayload({
+          orderId,
+          customerId: 9_000_000_000_000 + i,
+          email: `friend${i}@example.com`,
+          discountCodes: [referrers[i % REFERRERS].code],
+          subtotal: "100.00",
+          total: "100.00",
+          currency: program.currencyCode,
+          createdAt: new Date().toISOString(),
+        }),
+      );
+      const request = new Request("https://referrals.bench/webhooks", {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "X-Shopify-Topic": "orders/paid",
+          "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body).digest("base64"),
+          "X-Shopify-Shop-Domain": SHOP,
+          "X-Shopify-Webhook-Id": randomUUID(),
+          "X-Shopify-API-Version": "2026-10",
+          "X-Shopify-Triggered-At": new Date().toISOString(),
+        },
+        body,
+      });
+      const response = await route.action({ request, params: {}, context: {} });
+      if (response.status !== 200) throw new Error(`orders/paid answered ${response.status}`);
+    }
+
+    // ---- the bound ----
+    const perReward: [string, string, number][] = [
+      ["CustomerEarlierOrders", "query, attribution (firstOrderOnly)", costOf(CUSTOMER_EARLIER_ORDERS)],
+      ["DiscountByCode", "query, issue-reward: code not made yet?", costOf(documents.DISCOUNT_BY_CODE)],
+      ["RewardCodeCreate", "mutation, issue-reward", costOf(documents.REWARD_CODE_CREATE)],
+    ];
+    const pointsPerReward = perReward.reduce((s, [, , c]) => s + c, 0);
+    const costByOperation = new Map(perReward.map(([op, , c]) => [op, c]));
+
+    // From here every Admin call answers after LATENCY_MS (real time).
+    fake.faults.randomly({ rate: 1, faults: [{ kind: "latency", ms: LATENCY_MS }], seed: 1 });
+    const bucketAtStart = fake.bucket(SHOP).currentlyAvailable();
+    const callsBefore = fake.calls.length;
+    const minSeconds = Math.max(0, (REWARDS * pointsPerReward - bucketAtStart) / BUCKET.restoreRate);
+
+    // ---- timed run ----
+    console.log(`\nrunning: ${REWARDS} rewards, ${WORKERS} worker(s), ${LATENCY_MS} ms per Admin request...`);
+    workers = Array.from({ length: WORKERS }, (_, i) =>
+      // Production defaults (real clock, 2 s poll, batch 50, adminForShop); no recurring jobs,
+      // so an hourly reconciliation cannot land inside the measurement.
+      createWorker({ db, webhookHandlers, jobHandlers, logger, workerId: `bench-${i}` }),
+    );
+    const t0 = performance.now();
+    const startedAt = new Date();
+    for (const w of workers) w.start();
+    let issued = 0;
+    while (issued < REWARDS && performance.now() - t0 < RUN_LIMIT_MS) {
+      await new Promise((r) => setTimeout(r, 50));
+      issued = await db.reward.count({ where: { shop: SHOP, status: "ISSUED" } });
+    }
+    const elapsedS = (performance.now() - t0) / 1000;
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = [];
+
+    // ---- what happened ----
+    const calls = fake.calls.slice(callsBefore);
+    const byOperation = new Map<string, Record<string, number>>();
+    for (const c of calls) {
+      const row = byOperation.get(c.operationName ?? "?") ?? {};
+      row[c.outcome] = (row[c.outcome] ?? 0) + 1;
+      byOperation.set(c.operationName ?? "?", row);
+    }
+    const throttled = calls.filter((c) => c.outcome === "throttled").length;
+    // Calls that got through (outcome "latency": answered after the injected delay).
+    const charged = calls.filter((c) => c.outcome !== "throttled" && c.outcome !== "graphql-error");
+    const pointsSpent = charged.reduce((s, c) => s + (costByOperation.get(c.operationName ?? "") ?? NaN), 0);
+
+    const issuedTimes = (await db.reward.findMany({ where: { shop: SHOP, status: "ISSUED" }, select: { issuedAt: true } }))
+      .map((r) => (r.issuedAt!.getTime() - startedAt.getTime()) / 1000)
+      .sort((a, b) => a - b);
+    // Where the time went: Admin points charged and rewards issued per window.
+    const windowS = Math.max(2, Math.ceil(elapsedS / 12));
+    const timeline: (string | number)[][] = [];
+    for (let from = 0; from < elapsedS; from += windowS) {
+      const inWindow = (t: number) => t >= from && t < from + windowS;
+      const at = (c: (typeof calls)[number]) => (c.at - startedAt.getTime()) / 1000;
+      const points = charged.filter((c) => inWindow(at(c))).reduce((sum, c) => sum + (costByOperation.get(c.operationName ?? "") ?? 0), 0);
+      timeline.push([
+        `${from}-${from + windowS} s`,
+        issuedTimes.filter(inWindow).length,
+        fmt(points / windowS, 0),
+        calls.filter((c) => c.outcome === "throttled" && inWindow(at(c))).length,
+      ]);
+    }
+    const deadJobs = await db.job.count({ where: { shop: SHOP, status: "DEAD" } });
+    const deadDeliveries = await db.webhookDelivery.count({ where: { shop: SHOP, status: { in: ["DEAD", "INVALID"] } } });
+    const failedRewards = await db.reward.count({ where: { shop: SHOP, status: { in: ["FAILED"] } } });
+    const retriedJobs = await db.job.count({ where: { shop: SHOP, attempts: { gt: 1 } } });
+    const retriedDeliveries = await db.webhookDelivery.count({ where: { shop: SHOP, attempts: { gt: 1 } } });
+    const rewardCodesInShopify = fake.discounts(SHOP).filter((d) => d.title.startsWith("Referral reward")).length;
+    const referralsRewarded = await db.referral.count({ where: { shop: SHOP, status: "REWARDED" } });
+
+    const achieved = issued / elapsedS;
+    const bound = minSeconds > 0 ? REWARDS / minSeconds : Infinity;
+    const steadyBound = BUCKET.restoreRate / pointsPerReward;
+    const ratio = minSeconds / elapsedS; // = achieved / bound over this run
+    const failures = deadJobs + deadDeliveries + failedRewards + outcomes.dead;
+
+    console.log(
+      keyValueTable("Setup", [
+        ["database", `${PROVIDER} (fresh, migrated)`],
+        ["fake Admin API", `msw in-process, ${LATENCY_MS} ms latency per request, bucket ${BUCKET.maximumAvailable} points, ${BUCKET.restoreRate} points/s`],
+        ["workers", `${WORKERS} x createWorker (real registry, real clock, adminForShop), one process sharing one ThrottleTracker`],
+        ["program", "defaults (10% code reward, firstOrderOnly) with holdDays 0"],
+        ["seeded", `${REFERRERS} referrers (codes synced), ${REWARDS} orders/paid deliveries through app/routes/webhooks.tsx`],
+      ]),
+    );
+    console.log(table("Admin API points per reward (fake's cost model, app's own documents)", ["operation", "sent for", "points"], [...perReward.map(([op, why, c]) => [op, why, c]), ["total", "", pointsPerReward]]));
+    console.log(
+      table(
+        "Admin calls during the run (outcome \"latency\" = answered after the injected delay)",
+        ["operation", "outcomes"],
+        [...byOperation].map(([op, o]) => [op, Object.entries(o).map(([k, v]) => `${k}:${v}`).join(" ")]),
+      ),
+    );
+    console.log(table(`Timeline (${windowS} s windows; the bucket refills ${BUCKET.restoreRate} points/s)`, ["window", "rewards issued", "points/s charged", "THROTTLED"], timeline));
+    console.log(
+      table("Summary", ["figure", "measured", "target / bound", "verdict"], [
+        ["rewards issued", `${issued} of ${REWARDS} in ${fmt(elapsedS, 1)} s`, `${REWARDS}`, verdict(issued === REWARDS)],
+        ["rewards/s over the run", fmt(achieved, 2), `bound ${fmt(bound, 2)} (bucket ${Math.floor(bucketAtStart)} at start, then ${BUCKET.restoreRate}/s)`, ""],
+        ["achieved / bound (= T_min / T)", `${fmt(ratio, 2)} (T_min ${fmt(minSeconds, 1)} s)`, `>= ${TARGET_RATIO}`, verdict(ratio >= TARGET_RATIO && issued === REWARDS)],
+        ["steady-state bound (no bucket left)", "", `${fmt(steadyBound, 2)} rewards/s (= ${BUCKET.restoreRate} / ${pointsPerReward})`, ""],
+        ["points spent / per reward", `${fmt(pointsSpent, 0)} / ${fmt(pointsSpent / Math.max(1, issued), 1)}`, `${pointsPerReward} per reward`, ""],
+        ["THROTTLED answers from the fake", String(throttled), "(retried by the client)", ""],
+        ["dead jobs / dead or invalid deliveries / failed rewards", `${deadJobs} / ${deadDeliveries} / ${failedRewards}`, "0", verdict(failures === 0)],
+        ["jobs / deliveries that failed an attempt (retried later)", `${retriedJobs} / ${retriedDeliveries}`, "0", verdict(retriedJobs + retriedDeliveries === 0)],
+        ["referrals REWARDED / reward codes in the fake", `${referralsRewarded} / ${rewardCodesInShopify}`, `${REWARDS} / ${REWARDS}`, verdict(referralsRewarded === REWARDS && rewardCodesInShopify === REWARDS)],
+        ["reward issue times p50 / p99 after start", `${fmt(percentile(issuedTimes, 50), 1)} / ${fmt(percentile(issuedTimes, 99), 1)} s`, "", ""],
+      ]),
+    );
+    if (warnings.length) console.log(`\nworker warnings (${warnings.length}), first 5:\n  ${warnings.slice(0, 5).join("\n  ")}`);
+    return { workers: WORKERS, issued, elapsedS, achieved, bound, ratio, throttled, retried: retriedJobs + retriedDeliveries, failures };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    server.close();
+  }
+}
+
+main()
+  .then(() => {
+    clearTimeout(watchdog);
+    process.exit(0);
+  })
+  .catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

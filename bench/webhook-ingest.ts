@@ -1,0 +1,371 @@
+// Webhook ingest benchmark: the real app server (server.ts, production build,
+// RUN_WORKER=false, a fresh migrated database) against a bare node:http server
+// that only verifies the HMAC and answers 200. Both get the same signed
+// orders/paid deliveries (Shopify's documented payload, distinct order per body,
+// distinct X-Shopify-Webhook-Id per request) from this process:
+//   (a) maximum throughput: N keep-alive connections for ~10 s each;
+//   (b) latency at a fixed 200 requests/s for ~10 s each (open loop).
+// Then counts the inbox rows: every delivery answered 200 stored exactly once,
+// and re-sent deliveries (same webhook id) add nothing.
+//
+//   npx tsx bench/webhook-ingest.ts [--db sqlite|postgresql] [--seconds 10]
+//       [--connections 16] [--rate 200] [--no-build] [--profile-app DIR]
+//
+// --profile-app DIR: the app server runs with --cpu-prof and writes its CPU
+// profile to DIR when it stops (open it in Chrome DevTools or speedscope).
+// Loopback only (the app server is preloaded with bench/lib/listen-on-loopback.mjs
+// because server.ts listens on every interface); stops by itself. Timings are
+// printed beside their targets, never asserted: these machines are shared.
+import { spawnSync } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { PROJECT_ROOT } from "../app/db-url";
+import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
+import { orderPaidPayload } from "../tests/fixtures/shopify-payloads";
+import { closedLoop, openLoop, sendAll, type LoadResult, type OutgoingRequest, type Target } from "./lib/http-load";
+import { freePort, LOOPBACK, startTsx, waitForHttp, type Child } from "./lib/processes";
+import { fmt, keyValueTable, machineInfo, percentile, table, verdict } from "./lib/report";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const PROVIDER = option("db", "sqlite") as Provider;
+const SECONDS = Number(option("seconds", "10"));
+const CONNECTIONS = Number(option("connections", "16"));
+const RATE = Number(option("rate", "200"));
+const WARMUP_MS = 2_000;
+const BODIES = 1_000;
+const DUPLICATES = 200;
+const SECRET = "bench-api-secret-0123456789abcdef";
+const SHOP = "bench-ingest.myshopify.com";
+// Targets (stated next to the figures, not asserted).
+const TARGET_THROUGHPUT_RATIO = 0.5;
+const TARGET_P99_MS = 25;
+
+if (!["sqlite", "postgresql"].includes(PROVIDER) || !(SECONDS > 0) || !(CONNECTIONS > 0) || !(RATE > 0)) {
+  console.error("usage: npx tsx bench/webhook-ingest.ts [--db sqlite|postgresql] [--seconds 10] [--connections 16] [--rate 200] [--no-build]");
+  process.exit(2);
+}
+
+// Whatever happens, this process ends: children are stopped and it exits.
+const children: Child[] = [];
+const watchdog = setTimeout(() => {
+  console.error("webhook-ingest: watchdog fired (over 5 minutes); stopping");
+  void Promise.all(children.map((c) => c.stop())).finally(() => process.exit(1));
+}, 5 * 60_000);
+watchdog.unref();
+
+// ---- the app's production build -------------------------------------------
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuild() {
+  const built = path.join(PROJECT_ROOT, "build/server/index.js");
+  const sources = Math.max(newestMtime(path.join(PROJECT_ROOT, "app")), fs.statSync(path.join(PROJECT_ROOT, "vite.config.ts")).mtimeMs);
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+  if (builtAt >= sources) return "up to date";
+  if (args.includes("--no-build")) {
+    if (!builtAt) throw new Error("build/server/index.js is missing: run `npm run build` (or drop --no-build)");
+    return "STALE (older than app/; --no-build given)";
+  }
+  console.log(builtAt ? "build/ is older than app/: running `npm run build`..." : "no build/: running `npm run build`...");
+  const r = spawnSync("npm", ["run", "build"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  if (r.status !== 0) {
+    // Vite lists every module it had loaded; the cause is in the other lines.
+    const cause = `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => !/^\s+'/.test(l) && !l.startsWith("npm warn")).slice(0, 40).join("\n");
+    throw new Error(`npm run build failed (fix the build, or pass --no-build to use an existing build/):\n${cause}`);
+  }
+  return "rebuilt now";
+}
+
+// ---- deliveries -----------------------------------------------------------
+
+interface Body {
+  body: Buffer;
+  hmac: string;
+}
+
+function makeBodies(): Body[] {
+  const bodies: Body[] = [];
+  for (let i = 0; i < BODIES; i++) {
+    const orderId = 7_000_000_000_000 + i;
+    const payload = orderPaidPayload({
+      orderId,
+      customerId: 8_000_000_000_000 + i,
+      email: `friend${i}@example.com`,
+      discountCodes: [`FRIEND-BENCH${i % 50}`],
+      subtotal: "100.00",
+      total: "110.00",
+      currency: "USD",
+      createdAt: new Date().toISOString(),
+      name: `#${10_000 + i}`,
+    });
+    const body = Buffer.from(JSON.stringify(payload));
+    bodies.push({ body, hmac: createHmac("sha256", SECRET).update(body).digest("base64") });
+  }
+  return bodies;
+}
+
+function deliveries(bodies: Body[], tag: string) {
+  let seq = 0;
+  return (): OutgoingRequest => {
+    const b = bodies[seq % bodies.length];
+    const webhookId = `${tag}-${seq++}-${randomUUID()}`;
+    return {
+      id: webhookId,
+      body: b.body,
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": "orders/paid",
+        "X-Shopify-Hmac-Sha256": b.hmac,
+        "X-Shopify-Shop-Domain": SHOP,
+        "X-Shopify-Webhook-Id": webhookId,
+        "X-Shopify-API-Version": "2026-10",
+        "X-Shopify-Triggered-At": new Date().toISOString(),
+        "X-Shopify-Event-Id": randomUUID(),
+      },
+    };
+  };
+}
+
+// ---- run ------------------------------------------------------------------
+
+const describeOutcomes = (r: LoadResult) =>
+  Object.entries(r.outcomes)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(" ");
+
+async function main() {
+  console.log("# Webhook ingest benchmark");
+  console.log(keyValueTable("Machine", machineInfo()));
+  const buildState = ensureBuild();
+
+  const database = await createTestDatabase(PROVIDER);
+  // This process's own default database client (app/db.server builds it from
+  // DATABASE_URL on first import) gets a scratch database, never the app's.
+  const scratch = await createTestDatabase("sqlite");
+  process.env.DATABASE_URL = scratch.url;
+  const appPort = await freePort();
+  const basePort = await freePort();
+  const serverEnv = {
+    SHOPIFY_API_KEY: "bench-api-key",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: "https://referrals.bench",
+  };
+  const app = startTsx(
+    "app server (server.ts, production)",
+    "server.ts",
+    [],
+    { ...serverEnv, NODE_ENV: "production", DATABASE_URL: database.url, PORT: String(appPort), RUN_WORKER: "false" },
+    [
+      "--import",
+      path.join(PROJECT_ROOT, "bench/lib/listen-on-loopback.mjs"),
+      ...(args.includes("--profile-app") ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(option("profile-app", "bench/results"))}`] : []),
+    ],
+  );
+  children.push(app);
+  const base = startTsx("baseline (node:http + HMAC)", "bench/lib/baseline-server.ts", [String(basePort)], { ...serverEnv, NODE_ENV: "production" });
+  children.push(base);
+
+  const appTarget: Target = { name: "app (server.ts)", host: LOOPBACK, port: appPort, path: "/webhooks" };
+  const baseTarget: Target = { name: "baseline (HMAC only)", host: LOOPBACK, port: basePort, path: "/webhooks" };
+  try {
+    await Promise.all([waitForHttp(app, `http://${LOOPBACK}:${appPort}/webhooks`), waitForHttp(base, `http://${LOOPBACK}:${basePort}/webhooks`)]);
+    const bodies = makeBodies();
+    console.log(
+      keyValueTable("Setup", [
+        ["database", `${PROVIDER} (fresh, migrated)`],
+        ["app build", buildState],
+        ["app server", `node --import tsx server.ts, NODE_ENV=production, RUN_WORKER=false, http://${LOOPBACK}:${appPort}/webhooks`],
+        ["baseline", `node:http, isValidShopifyHmac only, http://${LOOPBACK}:${basePort}/webhooks`],
+        ["load generator", "this process, node:http keep-alive agent"],
+        ["deliveries", `orders/paid, ${BODIES} distinct documented-payload bodies of ~${Math.round(bodies[0].body.length / 1024)} KB, a new webhook id per request`],
+      ]),
+    );
+
+    const appOkIds: string[] = [];
+    let appSent = 0;
+    const collect = (r: LoadResult) => {
+      if (r.target === appTarget.name) {
+        appOkIds.push(...r.okIds);
+        appSent += r.sent;
+      }
+      return r;
+    };
+    let tag = 0;
+    const next = () => deliveries(bodies, `bench${++tag}`);
+
+    console.log(`\nwarm-up: ${WARMUP_MS / 1000} s each at ${CONNECTIONS} connections...`);
+    for (const t of [baseTarget, appTarget]) collect(await closedLoop(t, { connections: CONNECTIONS, durationMs: WARMUP_MS, next: next() }));
+
+    console.log(`(a) maximum throughput: ${CONNECTIONS} connections, ${SECONDS} s each...`);
+    const throughput: LoadResult[] = [];
+    for (const t of [baseTarget, appTarget]) throughput.push(collect(await closedLoop(t, { connections: CONNECTIONS, durationMs: SECONDS * 1000, next: next() })));
+
+    console.log(`(b) fixed rate: ${RATE} requests/s, ${SECONDS} s each...`);
+    const fixed: LoadResult[] = [];
+    for (const t of [baseTarget, appTarget]) fixed.push(collect(await openLoop(t, { rate: RATE, durationMs: SECONDS * 1000, next: next() })));
+
+    // Shopify delivers at least once: the same deliveries again (same webhook
+    // id; the id is the key, so a fresh body and signature) must add no row.
+    const inbox = await countInbox(database.url);
+    const replay = deliveries(bodies, "replay");
+    const again = appOkIds.slice(0, DUPLICATES).map((id) => {
+      const fresh = replay();
+      return { ...fresh, id, headers: { ...fresh.headers, "X-Shopify-Webhook-Id": id } };
+    });
+    const dupResult = await sendAll(appTarget, again, 4);
+    const rowsAfterResend = (await countInbox(database.url)).rows;
+
+    console.log("breakdown: the same deliveries one at a time, layer by layer...");
+    const layers = PROVIDER === "sqlite" ? await breakdown(bodies, appTarget, baseTarget) : [];
+
+    // ---- report ----
+    const row = (r: LoadResult) => {
+      const s = r.elapsedMs / 1000;
+      return [
+        r.target,
+        r.sent,
+        r.ok,
+        describeOutcomes(r),
+        fmt(r.ok / s, 0),
+        fmt(percentile(r.latencies, 50), 2),
+        fmt(percentile(r.latencies, 99), 2),
+        fmt(r.latencies.at(-1) ?? NaN, 2),
+      ];
+    };
+    const headers = ["server", "sent", "200s", "outcomes", "req/s", "p50 ms", "p99 ms", "max ms"];
+    console.log(table(`(a) Maximum throughput, ${CONNECTIONS} keep-alive connections, ${SECONDS} s`, headers, throughput.map(row)));
+    console.log(table(`(b) Fixed rate ${RATE} req/s, ${SECONDS} s (latency from each request's due time)`, [...headers, "send lag max ms"], fixed.map((r) => [...row(r), fmt(r.maxSendLagMs ?? NaN, 1)])));
+
+    const [tBase, tApp] = throughput.map((r) => r.ok / (r.elapsedMs / 1000));
+    const ratio = tApp / tBase;
+    const [fBase, fApp] = fixed;
+    const p99App = percentile(fApp.latencies, 99);
+    const p50App = percentile(fApp.latencies, 50);
+    const allAnswered = fApp.ok === fApp.sent;
+    console.log(
+      table("Summary", ["figure", "measured", "target", "verdict"], [
+        ["throughput app / baseline", `${fmt(tApp, 0)} / ${fmt(tBase, 0)} req/s = ${fmt(ratio, 2)}x`, `>= ${TARGET_THROUGHPUT_RATIO}x`, verdict(ratio >= TARGET_THROUGHPUT_RATIO)],
+        [`app p50 / p99 at ${RATE} req/s`, `${fmt(p50App, 2)} / ${fmt(p99App, 2)} ms`, `p99 < ${TARGET_P99_MS} ms (SQLite)`, verdict(p99App < TARGET_P99_MS && allAnswered)],
+        [`baseline p50 / p99 at ${RATE} req/s`, `${fmt(percentile(fBase.latencies, 50), 2)} / ${fmt(percentile(fBase.latencies, 99), 2)} ms`, "(reference)", ""],
+        ["app answered 200 (all phases)", `${appOkIds.length} of ${appSent}`, "every request", verdict(appOkIds.length === appSent)],
+        // A request the client gave up on (timeout) may still have been stored: Shopify would
+        // re-send it and the duplicate would be dropped. So: every 200 stored, once; nothing else.
+        ["inbox rows / distinct webhook ids", `${inbox.rows} / ${inbox.distinctIds}`, `every one of the ${appOkIds.length} 200s, once`, verdict(inbox.distinctIds === inbox.rows && appOkIds.every((id) => inbox.ids.has(id)))],
+        ["inbox rows for requests not answered 200", String(inbox.rows - appOkIds.length), `<= ${appSent - appOkIds.length} (timed out / failed)`, verdict(inbox.rows - appOkIds.length <= appSent - appOkIds.length)],
+        ["inbox rows not PENDING (INVALID etc.)", String(inbox.notPending), "0", verdict(inbox.notPending === 0)],
+        [`re-sent ${dupResult.sent} deliveries (same ids)`, `${dupResult.ok} answered 200, rows after: ${rowsAfterResend}`, `200 each, rows unchanged`, verdict(dupResult.ok === dupResult.sent && rowsAfterResend === inbox.rows)],
+      ]),
+    );
+    if (layers.length) {
+      console.log(
+        table(
+          "Where a delivery's time goes: one request at a time, no concurrency (SQLite)",
+          ["layer", "n", "mean ms", "p50 ms", "p99 ms"],
+          layers.map(([name, lat]) => [name, lat.length, fmt(lat.reduce((a, b) => a + b, 0) / lat.length, 3), fmt(percentile(lat, 50), 3), fmt(percentile(lat, 99), 3)]),
+        ),
+      );
+    }
+    if (PROVIDER !== "sqlite") console.log(`(the p99 target is stated for SQLite; this run used ${PROVIDER})`);
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await database.drop();
+    await scratch.drop();
+  }
+}
+
+/**
+ * The cost of each layer for one delivery, sequentially: a raw better-sqlite3
+ * INSERT of the same row, the app's storeDelivery (Prisma), the route's action
+ * called in this process (HMAC, JSON, zod, Prisma), and one HTTP connection to
+ * each server. Each layer on its own fresh database.
+ */
+async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[string, number[]][]> {
+  const N = 1_000;
+  const out: [string, number[]][] = [];
+  const timeEach = async (name: string, f: (i: number) => unknown) => {
+    for (let i = 0; i < 50; i++) await f(N + i); // warm-up
+    const lat: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      await f(i);
+      lat.push(performance.now() - t);
+    }
+    out.push([name, lat.sort((a, b) => a - b)]);
+  };
+  const payloadOf = (i: number) => bodies[i % bodies.length].body.toString("utf8");
+
+  const raw = await createTestDatabase("sqlite");
+  const prismaDb = await createTestDatabase("sqlite");
+  const { default: Database } = await import("better-sqlite3");
+  const sqlite = new Database(raw.url.slice("file:".length));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL"); // what the app's connection runs with
+  const insert = sqlite.prepare('INSERT INTO "WebhookDelivery" (id, shop, webhookId, topic, apiVersion, triggeredAt, payload) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  await timeEach("better-sqlite3 prepared INSERT (no Prisma)", (i) => insert.run(randomUUID(), SHOP, `raw-${i}`, "orders/paid", "2026-10", Date.now(), payloadOf(i)));
+  sqlite.close();
+
+  process.env.SHOPIFY_API_KEY ??= "bench-api-key";
+  process.env.SHOPIFY_API_SECRET = SECRET;
+  process.env.SHOPIFY_APP_URL ??= "https://referrals.bench";
+  process.env.RUN_WORKER = "false";
+  const { createDb } = await import("../app/db.server");
+  const { storeDelivery } = await import("../app/jobs/inbox.server");
+  const db = createDb(prismaDb.url);
+  await timeEach("storeDelivery (Prisma create)", (i) =>
+    storeDelivery(db, { shop: SHOP, webhookId: `prisma-${i}`, topic: "orders/paid", apiVersion: "2026-10", triggeredAt: new Date(), payload: payloadOf(i) }),
+  );
+  await db.$disconnect();
+
+  // The route uses the default client of this process: its scratch database (see main).
+  const route = await import("../app/routes/webhooks");
+  const make = deliveries(bodies, "inproc");
+  await timeEach("route action in process (HMAC, JSON, zod, Prisma)", async () => {
+    const d = make();
+    const response = await route.action({ request: new Request("https://referrals.bench/webhooks", { method: "POST", headers: d.headers, body: d.body.toString("utf8") }), params: {}, context: {} });
+    if (response.status !== 200) throw new Error(`in-process action answered ${response.status}`);
+  });
+
+  for (const target of [app, base]) {
+    const r = await sendAll(target, Array.from({ length: N }, deliveries(bodies, `seq-${target.port}`)), 1);
+    out.push([`HTTP, 1 connection: ${target.name}`, r.latencies]);
+  }
+  await Promise.all([raw.drop(), prismaDb.drop()]);
+  return out;
+}
+
+/** The inbox rows of the benchmark's shop: how many, how many distinct ids, which ids. */
+async function countInbox(url: string) {
+  const { createDb } = await import("../app/db.server");
+  const db = createDb(url);
+  try {
+    const rows = await db.webhookDelivery.findMany({ where: { shop: SHOP }, select: { webhookId: true, status: true } });
+    const ids = new Set(rows.map((r) => r.webhookId));
+    return { rows: rows.length, distinctIds: ids.size, ids, notPending: rows.filter((r) => r.status !== "PENDING").length };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main()
+  .then(() => {
+    clearTimeout(watchdog);
+    process.exit(0);
+  })
+  .catch(async (error) => {
+    console.error(error);
+    await Promise.all(children.map((c) => c.stop()));
+    process.exit(1);
+  });

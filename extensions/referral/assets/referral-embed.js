@@ -1,0 +1,118 @@
+// Referral link capture, on every page: keeps ?ref=CODE for 30 days, reports
+// the click (with the share channel), applies the friend discount once via
+// /discount/CODE, puts the code on the cart as the _referral_code attribute
+// (attribution survives when the code is never typed) and shows the offer
+// banner. Budget: 2 KB gzipped.
+(function () {
+  'use strict';
+  var root = document.querySelector('[data-referral-embed]');
+  if (!root) return;
+  var KEY = 'rfl';
+  var TTL = 30 * 864e5;
+  var CODE = /^[A-Z0-9-]{4,40}$/;
+
+  function read() {
+    try {
+      var s = JSON.parse(localStorage.getItem(KEY));
+      if (s && CODE.test(s.c) && Date.now() - s.t < TTL) return s;
+    } catch {
+      // storage blocked or unreadable: fall back to the cookie
+    }
+    // localStorage can be blocked or cleared; the cookie keeps the code alone.
+    var m = document.cookie.match(/(?:^|; )rfl_code=([A-Z0-9-]{4,40})/);
+    return m ? { c: m[1], t: Date.now() } : null;
+  }
+
+  function save(s) {
+    try {
+      localStorage.setItem(KEY, JSON.stringify(s));
+    } catch {
+      // storage blocked: the cookie below still keeps the code
+    }
+    document.cookie = 'rfl_code=' + s.c + ';max-age=' + Math.round((s.t + TTL - Date.now()) / 1e3) + ';path=/;samesite=lax';
+  }
+
+  function banner(s) {
+    if (!root.dataset.banner || s.d || s.o === null) return;
+    root.querySelector('[data-rfl-banner-text]').textContent = s.o ? root.dataset.tBanner.replace('{offer}', s.o) : root.dataset.tGeneric;
+    root.hidden = false;
+    root.querySelector('[data-rfl-dismiss]').onclick = function () {
+      s.d = 1;
+      save(s);
+      root.hidden = true;
+    };
+  }
+
+  function session(value) {
+    try {
+      return value ? sessionStorage.setItem('rfl_attr', value) : sessionStorage.getItem('rfl_attr');
+    } catch {
+      // storage blocked: the attribute is simply written again
+    }
+  }
+
+  function attribute(s) {
+    // Once per browsing session and code: the attribute stays on the cart.
+    if (session() === s.c) return;
+    fetch(root.dataset.cart + '.js', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ attributes: { _referral_code: s.c } }),
+    })
+      .then(function (r) {
+        if (r.ok) session(s.c);
+      })
+      .catch(function () {});
+  }
+
+  var url = new URL(location.href);
+  var params = url.searchParams;
+  var ref = (params.get('ref') || '').trim().toUpperCase();
+  var s = read();
+
+  if (!CODE.test(ref)) {
+    if (s) {
+      attribute(s);
+      banner(s);
+    }
+    return;
+  }
+
+  // A new code (or a new friend's link) replaces the old one and is applied again.
+  if (!s || s.c !== ref) s = { c: ref, t: Date.now() };
+  save(s);
+  var left = false;
+  function next() {
+    if (left) return;
+    left = true;
+    if (s.a) {
+      attribute(s);
+      return banner(s);
+    }
+    s.a = 1;
+    save(s);
+    params.delete('ref');
+    params.delete('ch');
+    var back = url.pathname + (params.toString() ? '?' + params : '') + url.hash;
+    location.replace('/discount/' + encodeURIComponent(ref) + '?redirect=' + encodeURIComponent(back));
+  }
+  // Wait briefly for the offer (for the banner after the redirect), never longer than 1.5 s.
+  setTimeout(next, 1500);
+  fetch(root.dataset.proxy + '/click?locale=' + encodeURIComponent(root.dataset.locale || ''), {
+    method: 'POST',
+    credentials: 'same-origin',
+    keepalive: true,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ code: ref, channel: params.get('ch') || params.get('utm_source') || '' }),
+  })
+    .then(function (r) {
+      return r.json();
+    })
+    .then(function (d) {
+      s.o = d.offer;
+      save(s);
+    })
+    .catch(function () {})
+    .then(next);
+})();

@@ -1,0 +1,41 @@
+// The real app, served for the browser test the way `npm run dev` serves it
+// (server.ts): Vite in middleware mode under Express, the Remix request
+// handler rendering the real routes. It runs inside the test process, so the
+// app shares the test database and msw's fake Shopify.
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import type { ServerBuild } from "@remix-run/node";
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+import { createServer } from "vite";
+import { PROJECT_ROOT } from "../../app/db-url";
+
+export async function startAdminServer() {
+  const vite = await createServer({
+    root: PROJECT_ROOT,
+    configFile: `${PROJECT_ROOT}/vite.config.ts`,
+    // No HMR socket: it would take the port a developer's `npm run dev` uses.
+    server: { middlewareMode: true, hmr: false },
+    // Its own optimised-deps cache, apart from a developer's `npm run dev`.
+    cacheDir: `${PROJECT_ROOT}/node_modules/.vite-browser-test`,
+    logLevel: "error",
+  });
+  const app = express();
+  app.use(vite.middlewares);
+  app.all(
+    "*",
+    createRequestHandler({ build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>, mode: "development" }),
+  );
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await vite.close();
+    },
+  };
+}

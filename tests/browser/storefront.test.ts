@@ -1,0 +1,191 @@
+// The storefront in a real Chromium: the block and embed rendered from the
+// extension's Liquid, talking to the real app proxy routes (signed as Shopify
+// signs them) through a local stand-in storefront. Screenshots go to
+// test-results/ for a person to look at; axe checks accessibility.
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { PROJECT_ROOT } from "../../app/db-url";
+import { uniqueShop } from "../helpers/shops";
+import { seedProgram, seedReferrer } from "../helpers/storefront";
+import { startStorefrontServer, type StorefrontServer } from "../helpers/storefront-server";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const RESULTS = path.join(PROJECT_ROOT, "test-results");
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let browser: Browser;
+let server: StorefrontServer;
+const shop = uniqueShop("browser");
+let code = "";
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH. This test does not skip.`);
+  }
+  fs.mkdirSync(RESULTS, { recursive: true });
+  await seedProgram(shop, { friendOfferValue: 10 });
+  code = (await seedReferrer(shop, { customerId: "gid://shopify/Customer/501" })).code;
+  server = await startStorefrontServer(shop);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function newContext(): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: "en-US" });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
+  // No network beyond the stand-in storefront: share dialogs open a stub page.
+  await context.route(/^https:\/\/(wa\.me|x\.com|www\.facebook\.com)\//, (route) =>
+    route.fulfill({ status: 200, contentType: "text/html", body: "<title>share</title>" }),
+  );
+  return context;
+}
+
+async function axeViolations(page: Page) {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const results = await page.evaluate(() => (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ["violations"] }));
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+// The first proxy call loads the app's modules; allow for it.
+const poll = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 10_000, interval: 50 });
+
+const events = (type: string) =>
+  db.linkEvent.findMany({ where: { shop, type }, orderBy: { createdAt: "asc" }, select: { channel: true } }).then((rows) => rows.map((r) => r.channel));
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("storefront in Chromium", () => {
+  it("a logged-in customer's block loads near the viewport, copies and shares their link", async () => {
+    server.state.customerId = 501;
+    const context = await newContext();
+    // A browser with the native share sheet (headless Chromium on Linux has none).
+    await context.addInitScript(() => {
+      Object.defineProperty(navigator, "share", {
+        value: async (data: unknown) => ((window as unknown as { __shared: unknown }).__shared = data),
+      });
+    });
+    const page = await context.newPage();
+    const dataRequests: string[] = [];
+    page.on("request", (r) => r.url().includes("/apps/referrals/data") && dataRequests.push(r.url()));
+    await page.goto(`${server.origin}/`);
+    await page.waitForLoadState("networkidle");
+    expect(dataRequests, "no call before the block nears the viewport").toEqual([]);
+
+    await page.locator("[data-referral-block]").scrollIntoViewIfNeeded();
+    const link = page.locator("[data-rfl-link]");
+    await poll(() => link.inputValue()).toBe(`${server.origin}/?ref=${code}&ch=copy`);
+    expect(dataRequests).toHaveLength(1);
+    expect(new URL(dataRequests[0]).searchParams.get("origin")).toBe(server.origin);
+    await poll(() => page.locator("[data-rfl-friends]").textContent()).toBe("0");
+
+    await page.getByRole("button", { name: "Copy link" }).click();
+    await poll(() => page.locator("[data-rfl-status]").textContent()).toBe("Link copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.origin}/?ref=${code}&ch=copy`);
+
+    await page.getByRole("button", { name: "Share…" }).click();
+    const shared = await page.waitForFunction(() => (window as unknown as { __shared?: { text: string } }).__shared);
+    expect(((await shared.jsonValue()) as { text: string }).text).toContain(`?ref=${code}&ch=native`);
+
+    const [popup] = await Promise.all([context.waitForEvent("page"), page.getByRole("link", { name: /WhatsApp/ }).click()]);
+    expect(decodeURIComponent(popup.url())).toContain(`https://wa.me/?text=`);
+    expect(decodeURIComponent(popup.url())).toContain(`?ref=${code}&ch=whatsapp`);
+    await popup.close();
+
+    await until(() => events("SHARE"), (c) => c.length === 3, "three share events");
+    expect((await events("SHARE")).sort()).toEqual(["copy", "native", "whatsapp"]);
+
+    await page.screenshot({ path: path.join(RESULTS, "storefront-member-block.png"), fullPage: false });
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("a friend following a ?ref= link gets the discount once, the stored code, the cart attribute and the banner", async () => {
+    server.state.customerId = null;
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/products/widget?ref=${code.toLowerCase()}&ch=whatsapp&color=blue`);
+    await page.waitForURL(`${server.origin}/products/widget?color=blue`);
+    expect(server.state.discountsApplied).toEqual([code]);
+    expect(await events("CLICK")).toEqual(["whatsapp"]);
+
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("rfl") ?? "null"));
+    expect(stored).toMatchObject({ c: code, a: 1, o: "10% off" });
+    expect(Date.now() - stored.t).toBeLessThan(60_000);
+    const cookie = (await context.cookies()).find((c) => c.name === "rfl_code");
+    expect(cookie?.value).toBe(code);
+    expect(cookie!.expires * 1000 - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    await until(async () => server.state.cartAttributes, (a) => a._referral_code === code, "the cart attribute");
+
+    const banner = page.getByRole("region", { name: "Your friend's discount is applied at checkout." });
+    await poll(() => banner.isVisible()).toBe(true);
+    expect(await banner.textContent()).toContain("Your friend gave you 10% off. It is applied at checkout.");
+    await page.screenshot({ path: path.join(RESULTS, "storefront-friend-banner.png") });
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Keyboard: focus the dismiss button and press Enter.
+    await page.getByRole("button", { name: "Dismiss" }).focus();
+    await page.keyboard.press("Enter");
+    await poll(() => banner.isVisible()).toBe(false);
+
+    // The same link again: counted as a click, but the discount is not applied twice and the banner stays dismissed.
+    await page.goto(`${server.origin}/?ref=${code}&utm_source=Newsletter`);
+    await until(() => events("CLICK"), (c) => c.length === 2, "the second click");
+    expect(await events("CLICK")).toEqual(["whatsapp", "newsletter"]);
+    expect(new URL(page.url()).searchParams.get("ref")).toBe(code);
+    expect(server.state.discountsApplied).toEqual([code]);
+    expect(await banner.isVisible()).toBe(false);
+    await context.close();
+  }, 60_000);
+
+  it("a guest joins from the block: field errors first, then their link", async () => {
+    server.state.customerId = null;
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/?short`);
+    const email = page.getByLabel("Email address");
+    await email.waitFor();
+    await poll(() => page.locator("[data-rfl-join]").isVisible()).toBe(true);
+
+    await email.fill("not-an-email");
+    await page.getByRole("button", { name: "Get my link" }).click();
+    await poll(() => page.locator('[data-rfl-error="terms"]').textContent()).toBe("Accept the terms to join.");
+    expect(await page.locator('[data-rfl-error="email"]').textContent()).toBe("Enter a valid email address.");
+    expect(await email.getAttribute("aria-invalid")).not.toBeNull();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("email");
+    await page.screenshot({ path: path.join(RESULTS, "storefront-guest-errors.png") });
+    expect(await axeViolations(page)).toEqual([]);
+
+    await email.fill("friend@example.com");
+    await page.getByLabel("I agree to the referral program terms").check();
+    await page.getByRole("button", { name: "Get my link" }).click();
+    const link = page.locator("[data-rfl-link]");
+    await poll(() => link.inputValue()).toMatch(new RegExp(`^${server.origin}/\\?ref=FRIEND-[A-Z0-9]{8}&ch=copy$`));
+    const referrer = await db.referrer.findFirstOrThrow({ where: { shop, email: "friend@example.com" } });
+    expect(await link.inputValue()).toContain(referrer.code);
+    expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-rfl-link"))).toBe(true);
+    await page.screenshot({ path: path.join(RESULTS, "storefront-guest-joined.png") });
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

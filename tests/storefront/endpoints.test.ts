@@ -1,0 +1,299 @@
+// The app proxy endpoints through their real route modules, signed as Shopify
+// signs them: what the block gets, enrolment, link events, rate limits, and
+// what must never leak (whether a code exists, another shop's referrers).
+import { beforeEach, describe, expect, it } from "vitest";
+import db from "../../app/db.server";
+import { STOREFRONT_LIMITS } from "../../app/storefront/rate-limit.server";
+import { sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
+import { uniqueShop } from "../helpers/shops";
+import { seedProgram, seedReferrer, uniqueIp } from "../helpers/storefront";
+
+let shop = "";
+let ip = "";
+beforeEach(() => {
+  shop = uniqueShop();
+  ip = uniqueIp();
+});
+
+const send = (input: Omit<ProxyRequestInput, "shop" | "ip"> & { shop?: string; ip?: string }) => sendProxy({ shop, ip, ...input });
+const customerGid = (id: number) => `gid://shopify/Customer/${id}`;
+
+async function seedMemberWithHistory() {
+  await seedProgram(shop, { currencyCode: "EUR", friendOfferKind: "PERCENTAGE", friendOfferValue: 15, shareMessage: "" });
+  const referrer = await seedReferrer(shop, { customerId: customerGid(501), email: "ana@example.com" });
+  const referral = (n: number, status: string) =>
+    db.referral.create({
+      data: {
+        shop,
+        referrerId: referrer.id,
+        orderId: `gid://shopify/Order/${n}`,
+        attributedBy: "LINK",
+        subtotalAmount: 50,
+        totalAmount: 50,
+        currencyCode: "EUR",
+        status,
+      },
+    });
+  await referral(1, "REWARDED");
+  await referral(2, "PENDING");
+  await referral(3, "REJECTED");
+  type RewardFields = { code: string; value?: number; valueType?: string; currencyCode?: string | null; status?: string; expiresAt?: Date };
+  const reward = (data: RewardFields) =>
+    db.reward.create({ data: { shop, referrerId: referrer.id, kind: "CODE", valueType: "FIXED_AMOUNT", value: 5, currencyCode: "EUR", status: "ISSUED", ...data } });
+  await reward({ code: "REWARD-AAAA", value: 1234.5 });
+  await reward({ code: "REWARD-BBBB", valueType: "PERCENTAGE", value: 10, currencyCode: null });
+  await reward({ code: "REWARD-OLD", expiresAt: new Date(Date.now() - 86_400_000) });
+  await reward({ code: "REWARD-GONE", status: "REVOKED" });
+  return referrer;
+}
+
+describe("GET /apps/referrals/data", () => {
+  it("gives the logged-in customer their code, links, share texts and stats, formatted for their locale", async () => {
+    const referrer = await seedMemberWithHistory();
+    const response = await send({ path: "/data", customerId: 501, query: { locale: "fr", origin: "https://boutique.example" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+    const data = await response.json();
+    expect(data).toMatchObject({ state: "member", code: referrer.code, offer: "15\u00a0% de remise" });
+    expect(data.share.link).toBe(`https://boutique.example/?ref=${referrer.code}`);
+    expect(data.share.channels.whatsapp.link).toBe(`https://boutique.example/?ref=${referrer.code}&ch=whatsapp`);
+    expect(data.share.channels.whatsapp.url).toBe(`https://wa.me/?text=${encodeURIComponent(data.share.channels.whatsapp.text)}`);
+    expect(data.share.channels.email.url).toMatch(/^mailto:\?subject=Un%20cadeau/);
+    expect(data.share.text).toContain("15\u00a0% de remise");
+    expect(data.stats).toEqual({
+      friendsOrdered: "2",
+      rewardsEarned: "3",
+      earnedTotals: ["1\u202f239,50\u00a0€"],
+      unusedCodes: [
+        { code: "REWARD-BBBB", value: "10\u00a0%", expiresAt: null },
+        { code: "REWARD-AAAA", value: "1\u202f234,50\u00a0€", expiresAt: null },
+      ],
+    });
+  });
+
+  it("fills the merchant's share message, appending the link when the template has none", async () => {
+    await seedProgram(shop, { shareMessage: "Use {code} for {offer}! #GoodStuff" });
+    const referrer = await seedReferrer(shop, { customerId: customerGid(7) });
+    const data = await (await send({ path: "/data", customerId: 7 })).json();
+    expect(data.share.channels.x.text).toBe(
+      `Use ${referrer.code} for 10% off! #GoodStuff https://${shop}/?ref=${referrer.code}&ch=x`,
+    );
+  });
+
+  it("tells a guest and a customer who has not joined what the offer is, and nothing else", async () => {
+    await seedProgram(shop, { friendOfferKind: "FIXED_AMOUNT", friendOfferValue: 5, currencyCode: "USD" });
+    expect(await (await send({ path: "/data", query: { locale: "de" } })).json()).toEqual({ state: "guest", offer: "5,00\u00a0$ Rabatt" });
+    expect(await (await send({ path: "/data", customerId: 8 })).json()).toEqual({ state: "customer", offer: "$5.00 off" });
+  });
+
+  it("answers unavailable when the program is off or the referrer is disabled", async () => {
+    await seedProgram(shop, { enabled: false });
+    expect(await (await send({ path: "/data" })).json()).toEqual({ state: "unavailable" });
+    await db.program.update({ where: { shop }, data: { enabled: true } });
+    await seedReferrer(shop, { customerId: customerGid(9), status: "DISABLED" });
+    expect(await (await send({ path: "/data", customerId: 9 })).json()).toEqual({ state: "unavailable" });
+  });
+});
+
+describe("POST /apps/referrals/enrol", () => {
+  it("enrols a guest by email (once, however the email is spelled) and returns their link", async () => {
+    await seedProgram(shop);
+    const first = await send({ path: "/enrol", body: { email: "Zoe.Ray+shop@Gmail.com", terms: true } });
+    expect(first.status).toBe(201);
+    expect(first.headers.get("Cache-Control")).toBe("private, no-store");
+    const member = await first.json();
+    expect(member).toMatchObject({ state: "member", stats: null });
+    expect(member.share.link).toBe(`https://${shop}/?ref=${member.code}`);
+    const again = await send({ path: "/enrol", body: { email: "zoeray@gmail.com", terms: "on" } });
+    expect(again.status).toBe(200);
+    expect((await again.json()).code).toBe(member.code);
+    expect(await db.referrer.findMany({ where: { shop } })).toMatchObject([{ source: "GUEST", customerId: null }]);
+  });
+
+  it("refuses a malformed email with an error naming the field, in the shopper's language", async () => {
+    await seedProgram(shop);
+    const response = await send({ path: "/enrol", query: { locale: "es" }, body: { email: "not-an-email", terms: true } });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ errors: { email: "Introduce un correo electrónico válido." } });
+    const tooLong = await send({ path: "/enrol", body: { email: `${"a".repeat(250)}@example.com`, terms: true } });
+    expect((await tooLong.json()).errors).toHaveProperty("email");
+    const missing = await send({ path: "/enrol", body: { terms: true } });
+    expect((await missing.json()).errors).toHaveProperty("email");
+    expect(await db.referrer.count({ where: { shop } })).toBe(0);
+  });
+
+  it("refuses to enrol without the terms accepted, naming the field", async () => {
+    await seedProgram(shop);
+    for (const body of [{ email: "a@example.com" }, { email: "a@example.com", terms: false }, { email: "a@example.com", terms: "no" }]) {
+      const response = await send({ path: "/enrol", body });
+      expect(response.status).toBe(422);
+      expect(await response.json()).toEqual({ errors: { terms: "Accept the terms to join." } });
+    }
+    expect(await db.referrer.count({ where: { shop } })).toBe(0);
+  });
+
+  it("enrols the logged-in customer by their signed id and never by a typed email", async () => {
+    await seedProgram(shop);
+    const guest = await seedReferrer(shop, { email: "victim@example.com", emailKey: "victim@example.com", source: "GUEST" });
+    const response = await send({ path: "/enrol", customerId: 77, body: { email: "victim@example.com", terms: true } });
+    expect(response.status).toBe(201);
+    const member = await response.json();
+    expect(member.code).not.toBe(guest.code);
+    expect(member.stats).toMatchObject({ friendsOrdered: "0" });
+    expect(await db.referrer.findUnique({ where: { id: guest.id } })).toMatchObject({ customerId: null });
+    expect(await db.referrer.findFirst({ where: { shop, customerId: customerGid(77) } })).toMatchObject({ source: "STOREFRONT", email: null });
+  });
+
+  it("accepts a form body too, and answers GET with 405", async () => {
+    await seedProgram(shop);
+    const form = await send({ path: "/enrol", body: new URLSearchParams({ email: "form@example.com", terms: "on" }) });
+    expect(form.status).toBe(201);
+    expect((await send({ path: "/enrol" })).status).toBe(405);
+  });
+
+  it("refuses when the shop has no live program", async () => {
+    const response = await send({ path: "/enrol", body: { email: "a@example.com", terms: true } });
+    expect(response.status).toBe(409);
+    expect((await response.json()).errors.form).toMatch(/not available/);
+  });
+});
+
+describe("click and share events", () => {
+  it("records a click with the share button's channel, a utm_source, or direct", async () => {
+    await seedProgram(shop);
+    const referrer = await seedReferrer(shop);
+    for (const channel of ["whatsapp", "Newsletter", "", "<script>"]) {
+      const response = await send({ path: "/click", body: { code: referrer.code.toLowerCase(), channel } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+    }
+    const events = await db.linkEvent.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+    expect(events.map((e) => [e.type, e.channel, e.referrerId])).toEqual([
+      ["CLICK", "whatsapp", referrer.id],
+      ["CLICK", "newsletter", referrer.id],
+      ["CLICK", "direct", referrer.id],
+      ["CLICK", "other", referrer.id],
+    ]);
+  });
+
+  it("records a share by the logged-in customer, or by a guest's code", async () => {
+    await seedProgram(shop);
+    const member = await seedReferrer(shop, { customerId: customerGid(12) });
+    const guest = await seedReferrer(shop, { source: "GUEST", email: "g@example.com" });
+    expect((await send({ path: "/share", customerId: 12, body: { channel: "x", code: guest.code } })).status).toBe(204);
+    expect((await send({ path: "/share", body: { channel: "copy", code: guest.code } })).status).toBe(204);
+    const events = await db.linkEvent.findMany({ where: { shop, type: "SHARE" }, orderBy: { createdAt: "asc" } });
+    expect(events.map((e) => [e.referrerId, e.channel])).toEqual([
+      [member.id, "x"],
+      [guest.id, "copy"],
+    ]);
+  });
+
+  it("answers an unknown code, a malformed one, a disabled referrer and a real one alike", async () => {
+    await seedProgram(shop);
+    const active = await seedReferrer(shop);
+    const disabled = await seedReferrer(shop, { status: "DISABLED" });
+    const answers = [];
+    for (const code of [active.code, disabled.code, "FRIEND-ZZZZZZZZ", "nope"]) {
+      const response = await send({ path: "/click", body: { code, channel: "sms" } });
+      answers.push({
+        status: response.status,
+        type: response.headers.get("Content-Type"),
+        cache: response.headers.get("Cache-Control"),
+        body: await response.text(),
+      });
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(JSON.parse(answers[0].body)).toEqual({ offer: "10% off" });
+    expect(await db.linkEvent.findMany({ where: { shop } })).toMatchObject([{ referrerId: active.id }]);
+  });
+
+  it("never shows or counts another shop's referrer", async () => {
+    const other = uniqueShop("other");
+    await seedProgram(shop);
+    await seedProgram(other);
+    const theirs = await seedReferrer(other, { customerId: customerGid(31) });
+    expect(await (await send({ path: "/data", customerId: 31 })).json()).toEqual({ state: "customer", offer: "10% off" });
+    await send({ path: "/click", body: { code: theirs.code, channel: "x" } });
+    await send({ path: "/share", body: { code: theirs.code, channel: "x" } });
+    expect(await db.linkEvent.count({ where: { referrerId: theirs.id } })).toBe(0);
+    // Enrolling the same customer id on this shop makes a referrer of this shop, with its own code.
+    const mine = await (await send({ path: "/enrol", customerId: 31, body: { terms: true } })).json();
+    expect(mine.code).not.toBe(theirs.code);
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After once an IP has used its enrolment window, and counts other IPs apart", async () => {
+    await seedProgram(shop);
+    const { limit, windowMs } = STOREFRONT_LIMITS.enrol.perIp;
+    for (let i = 0; i < limit; i++) {
+      const response = await send({ path: "/enrol", body: { email: `p${i}@example.com`, terms: true } });
+      expect(response.status).toBe(201);
+    }
+    const refused = await send({ path: "/enrol", body: { email: "one-more@example.com", terms: true } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("Cache-Control")).toBe("private, no-store");
+    const retryAfter = Number(refused.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(windowMs / 1000);
+    expect(await db.referrer.count({ where: { shop, email: "one-more@example.com" } })).toBe(0);
+    expect((await send({ path: "/enrol", ip: uniqueIp(), body: { email: "other-ip@example.com", terms: true } })).status).toBe(201);
+  });
+
+  it("limits clicks per IP, and the program page's form answers 429 as a page", async () => {
+    await seedProgram(shop);
+    const referrer = await seedReferrer(shop);
+    const { limit } = STOREFRONT_LIMITS.click.perIp;
+    const statuses = [];
+    for (let i = 0; i <= limit; i++) statuses.push((await send({ path: "/click", body: { code: referrer.code } })).status);
+    expect(statuses.slice(0, limit).every((s) => s === 200)).toBe(true);
+    expect(statuses[limit]).toBe(429);
+    expect(await db.linkEvent.count({ where: { shop } })).toBe(limit);
+
+    await send({ path: "/enrol", body: { email: "x@example.com", terms: true } });
+    await db.rateLimit.updateMany({ where: { key: `enrol:ip:${ip}` }, data: { count: 1000 } });
+    const page = await send({ path: "/join", body: new URLSearchParams({ email: "y@example.com", terms: "on" }) });
+    expect(page.status).toBe(429);
+    expect(page.headers.get("Content-Type")).toBe("application/liquid");
+    expect(page.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(await page.text()).toContain("Too many attempts");
+  });
+});
+
+describe("the program page", () => {
+  it("is Liquid in the theme: the join form for a guest, the link for a member", async () => {
+    await seedProgram(shop, { terms: "No {{ shop.secret }} <b>spam</b>." });
+    const guest = await send({ path: "" });
+    expect(guest.status).toBe(200);
+    expect(guest.headers.get("Content-Type")).toBe("application/liquid");
+    expect(guest.headers.get("Cache-Control")).toBe("private, no-store");
+    const html = await guest.text();
+    expect(html).toContain('action="/apps/referrals/join/?locale=en"');
+    expect(html).toContain('name="email"');
+    // The merchant's terms print as text: neither HTML nor Liquid runs.
+    expect(html).toContain("No &#123;&#123; shop.secret &#125;&#125; &lt;b&gt;spam&lt;/b&gt;.");
+
+    const referrer = await seedReferrer(shop, { customerId: customerGid(44) });
+    const member = await (await send({ path: "", customerId: 44, query: { locale: "mt" } })).text();
+    expect(member).toContain(`value="https://${shop}/?ref=${referrer.code}"`);
+    expect(member).toContain("Il-link tar-riferiment tiegħek");
+    expect(member).not.toContain('name="email"');
+  });
+
+  it("joins through the form and shows errors on their fields, echoing input inertly", async () => {
+    await seedProgram(shop);
+    const bad = await send({ path: "/join", body: new URLSearchParams({ email: "{{ 'x' }}@", terms: "on" }) });
+    expect(bad.status).toBe(422);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain('aria-invalid="true" aria-describedby="rfl-email-error"');
+    expect(badHtml).toContain("Enter a valid email address.");
+    expect(badHtml).toContain('value="&#123;&#123; &#39;x&#39; &#125;&#125;@"');
+    const good = await send({ path: "/join", body: new URLSearchParams({ email: "joiner@example.com", terms: "on" }) });
+    expect(good.status).toBe(200);
+    const referrer = await db.referrer.findFirstOrThrow({ where: { shop } });
+    expect(referrer.source).toBe("GUEST");
+    expect(await good.text()).toContain(`?ref=${referrer.code}`);
+  });
+});

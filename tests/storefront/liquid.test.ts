@@ -1,0 +1,88 @@
+// The extension's Liquid and the program page's Liquid, rendered by liquidjs
+// as Shopify would: with and without a logged-in customer, in more than one language.
+import { beforeEach, describe, expect, it } from "vitest";
+import { sendProxy } from "../helpers/app-proxy";
+import { renderBlock, renderProxyLiquid } from "../helpers/liquid";
+import { uniqueShop } from "../helpers/shops";
+import { seedProgram, seedReferrer } from "../helpers/storefront";
+
+const customer = { id: 501, first_name: "Ana <Lee>", email: "ana@example.com" };
+
+function expectFullyRendered(html: string) {
+  expect(html).not.toMatch(/\{\{|\{%|translation missing/);
+}
+
+describe("the referral block", () => {
+  it("renders the guest form: email and terms, labelled, with non-blocking assets", async () => {
+    const html = await renderBlock("referral");
+    expectFullyRendered(html);
+    expect(html).toContain('<label for="rfl-email-AbC123">Email address</label>');
+    expect(html).toContain('<label for="rfl-terms-AbC123">I agree to the referral program terms</label>');
+    expect(html).toContain('<h2 class="rfl__heading">Give 10%, get 10%</h2>');
+    expect(html).toContain('data-origin="https://shop.example"');
+    expect(html).toMatch(/<script src="\/ext-assets\/referral-block\.js" defer><\/script>/);
+    expect(html).toMatch(/<link rel="stylesheet" href="\/ext-assets\/referral-block\.css" media="print" onload="this.media='all'">/);
+    expect(html).not.toContain("data-rfl-stats");
+  });
+
+  it("renders for a logged-in customer: no email field, the earnings section, in Hindi", async () => {
+    const html = await renderBlock("referral", { customer, language: "hi", settings: { layout: "columns" } });
+    expectFullyRendered(html);
+    expect(html).not.toContain('name="email"');
+    expect(html).toContain("data-rfl-stats");
+    expect(html).toContain("ऑर्डर करने वाले दोस्त");
+    expect(html).toContain("10% दें, 10% पाएँ");
+    expect(html).toContain('class="rfl rfl--columns"');
+    expect(html).toContain('data-locale="hi"');
+  });
+
+  it("escapes the merchant's heading and text", async () => {
+    const html = await renderBlock("referral", { settings: { heading: "<img src=x onerror=alert(1)>", text: '"quoted"' } });
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).toMatch(/(&quot;|&#34;)quoted(&quot;|&#34;)/);
+  });
+});
+
+describe("the link-capture embed", () => {
+  for (const withCustomer of [false, true]) {
+    it(`renders a hidden, labelled, dismissible banner ${withCustomer ? "with" : "without"} a customer`, async () => {
+      const html = await renderBlock("referral-embed", { customer: withCustomer ? customer : null, language: "mt" });
+      expectFullyRendered(html);
+      expect(html).toMatch(/<script src="\/ext-assets\/referral-embed\.js" defer><\/script>/);
+      expect(html).toContain('data-cart="/cart/update"');
+      expect(html).toContain('data-t-banner="Ħabibek tak {offer}. Jiġi applikat fil-checkout."');
+      expect(html).toContain('aria-label="Agħlaq"');
+      expect(html).toMatch(/role="region"[\s\S]*hidden/);
+      expect(html).toContain("rfl-banner--bottom");
+    });
+  }
+});
+
+describe("the program page", () => {
+  let shop = "";
+  beforeEach(async () => {
+    shop = uniqueShop();
+    await seedProgram(shop, { terms: "Rewards after {{ 30 }} days." });
+  });
+
+  it("renders for a guest: the join form, no greeting, the terms as text", async () => {
+    const body = await (await sendProxy({ shop, path: "" })).text();
+    const html = await renderProxyLiquid(body);
+    expectFullyRendered(html);
+    expect(html).toContain("<h1>Refer a friend</h1>");
+    expect(html).not.toContain("Welcome back");
+    expect(html).toContain('<label for="rfl-email">Email address</label>');
+    expect(html).toContain("Rewards after &#123;&#123; 30 &#125;&#125; days.");
+  });
+
+  it("renders for a logged-in member: greeting by the theme's customer object, link and stats", async () => {
+    const referrer = await seedReferrer(shop, { customerId: "gid://shopify/Customer/501" });
+    const body = await (await sendProxy({ shop, path: "", customerId: 501, query: { locale: "de" } })).text();
+    const html = await renderProxyLiquid(body, { customer, language: "de" });
+    expectFullyRendered(html);
+    expect(html).toContain("<p>Willkommen zurück, Ana &lt;Lee&gt;.</p>");
+    expect(html).toContain(`value="https://${shop}/?ref=${referrer.code}"`);
+    expect(html).toContain("<dt>Freunde mit Bestellung</dt><dd>0</dd>");
+    expect(html).not.toContain('name="email"');
+  });
+});

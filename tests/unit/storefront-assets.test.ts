@@ -1,0 +1,48 @@
+// Budgets the storefront must keep (sizes, not timings): the block's JS and
+// CSS at most 8 KB gzipped together, the embed's JS at most 2 KB, each locale
+// file within Shopify's 15 KB, and every locale carrying every key.
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ASSET_BUDGETS, gzippedSize } from "../../app/storefront/asset-budgets";
+import { EXTENSION_DIR } from "../helpers/liquid";
+
+const LOCALES = ["en.default", "hi", "mt", "es", "fr", "de"];
+const keysOf = (node: unknown, prefix = ""): string[] =>
+  typeof node === "object" && node !== null
+    ? Object.entries(node).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k))
+    : [prefix];
+const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, "locales", file), "utf8"));
+
+describe("storefront budgets", () => {
+  for (const budget of ASSET_BUDGETS) {
+    it(`${budget.name}: ${budget.files.join(" + ")} within ${budget.maxGzipBytes} bytes gzipped`, () => {
+      const total = budget.files.reduce((sum, f) => sum + gzippedSize(path.join(EXTENSION_DIR, "assets", f)), 0);
+      expect(total).toBeLessThanOrEqual(budget.maxGzipBytes);
+    });
+  }
+
+  it("every locale file is within 15 KB and has exactly the default's keys", () => {
+    for (const kind of ["", ".schema"]) {
+      const reference = keysOf(readJson(`en.default${kind}.json`)).sort();
+      for (const locale of LOCALES) {
+        const file = `${locale}${kind}.json`;
+        expect(fs.statSync(path.join(EXTENSION_DIR, "locales", file)).size, file).toBeLessThanOrEqual(15 * 1024);
+        expect(keysOf(readJson(file)).sort(), file).toEqual(reference);
+      }
+    }
+  });
+
+  it("Hindi and Maltese are translations, not copies of the English", () => {
+    const en = readJson("en.default.json");
+    for (const locale of ["hi", "mt"]) {
+      const messages = readJson(`${locale}.json`);
+      const same = keysOf(en).filter((key) => {
+        const get = (m: unknown) => key.split(".").reduce((n: unknown, k) => (n as Record<string, unknown>)[k], m);
+        return get(en) === get(messages);
+      });
+      // Brand names stay as they are.
+      expect(same.filter((k) => !/share_(whatsapp|x|facebook|sms)$/.test(k)), locale).toEqual([]);
+    }
+  });
+});
