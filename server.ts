@@ -2,6 +2,7 @@
 // and `npm start` (the built app). Unless RUN_WORKER=false it also runs the
 // webhook/job worker in this process, so one command is a complete install.
 import path from "node:path";
+import { Readable } from "node:stream";
 import type { ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
@@ -32,6 +33,29 @@ if (dev) {
   app.use("/assets", express.static(path.join(client, "assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(client, { maxAge: "1h" }));
   build = (await import(path.join(PROJECT_ROOT, "build/server/index.js"))) as ServerBuild;
+}
+// The webhook endpoint is the hot path (every order of every shop): mounted
+// directly, it skips Remix's routing and response pipeline. Same function as the
+// route app/routes/webhooks.tsx.
+{
+  const { default: db } = await import("./app/db.server");
+  const { receiveWebhook } = await import("./app/jobs/receive-webhook.server");
+  const secret = config.SHOPIFY_API_SECRET;
+  app.all("/webhooks", (req, res, next) => {
+    const request = new Request(new URL(req.originalUrl, "http://localhost"), {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: req.method === "POST" ? (Readable.toWeb(req) as ReadableStream) : undefined,
+      duplex: "half",
+    } as RequestInit);
+    receiveWebhook(request, { db, secret })
+      .then(async (response) => {
+        res.status(response.status);
+        response.headers.forEach((value, name) => res.setHeader(name, value));
+        res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+      })
+      .catch(next);
+  });
 }
 app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
 
