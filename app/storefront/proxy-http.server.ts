@@ -1,7 +1,8 @@
 // HTTP plumbing shared by the app proxy routes (app/routes/apps.referrals.*):
 // signature check, JSON and Liquid responses, body parsing, rate limiting.
 import type { Db } from "../db.server";
-import { authenticate } from "../shopify.server";
+import { env } from "../env.server";
+import { isValidAppProxyRequest, liquidResponse } from "./app-proxy-signature.server";
 import { proxyContext, type ProxyContext } from "./proxy-context";
 import { hitRateLimits, storefrontRules, type LimitedAction } from "./rate-limit.server";
 
@@ -10,13 +11,16 @@ export const PRIVATE_HEADERS = { "Cache-Control": "private, no-store" } as const
 export const MAX_BODY_BYTES = 8 * 1024;
 
 /**
- * Checks Shopify's signature (authenticate.public.appProxy throws a 400
- * Response when it is missing, wrong, or its timestamp is more than 90 s off)
- * and only then reads who is asking, from the verified URL.
+ * Checks Shopify's signature (400 when it is missing, wrong, or its timestamp
+ * is more than 90 s off) and only then reads who is asking, from the verified URL.
  */
 export async function verifyProxy(request: Request) {
-  const { liquid } = await authenticate.public.appProxy(request);
-  const ctx = proxyContext(new URL(request.url), request.headers);
+  const url = new URL(request.url);
+  if (!isValidAppProxyRequest(url, env().SHOPIFY_API_SECRET)) {
+    throw new Response(null, { status: 400, headers: PRIVATE_HEADERS });
+  }
+  const liquid = liquidResponse;
+  const ctx = proxyContext(url, request.headers);
   if (!ctx.shop) throw new Response(null, { status: 400, headers: PRIVATE_HEADERS });
   return { ctx, liquid };
 }

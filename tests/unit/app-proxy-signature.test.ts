@@ -1,0 +1,51 @@
+// Our app proxy check agrees with Shopify's own library on every input.
+import "@shopify/shopify-api/adapters/node";
+import { createHmac } from "node:crypto";
+import fc from "fast-check";
+import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
+import { describe, expect, it } from "vitest";
+import { appProxyMessage, isValidAppProxyRequest } from "../../app/storefront/app-proxy-signature.server";
+
+const secret = "proxy-secret-0123456789";
+const api = shopifyApi({
+  apiKey: "k",
+  apiSecretKey: secret,
+  apiVersion: ApiVersion.October26,
+  hostName: "app.example.com",
+  isEmbeddedApp: true,
+  logger: { level: LogSeverity.Error, log: async () => {} },
+});
+
+async function libraryAccepts(params: URLSearchParams): Promise<boolean> {
+  try {
+    return await api.utils.validateHmac(params, { signator: "appProxy" });
+  } catch {
+    return false;
+  }
+}
+
+const key = fc.stringMatching(/^[a-z_]{1,12}$/).filter((k) => !["signature", "timestamp", "shop", "hmac"].includes(k));
+const value = fc.string({ maxLength: 12 });
+
+describe("app proxy signature", () => {
+  it("accepts exactly what Shopify's library accepts", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 6 }), fc.boolean(), fc.integer({ min: -200, max: 200 }).filter((s) => Math.abs(Math.abs(s) - 90) > 1), async (pairs, tamper, skew) => {
+        const now = Math.floor(Date.now() / 1000);
+        const params = new URLSearchParams([["shop", "a.myshopify.com"], ["timestamp", String(now + skew)], ["path_prefix", "/apps/referrals"], ...pairs]);
+        const signature = createHmac("sha256", secret).update(appProxyMessage(params)!).digest("hex");
+        params.set("signature", signature);
+        if (tamper) params.set("logged_in_customer_id", "999");
+        const url = new URL(`https://app.example.com/apps/referrals?${params}`);
+        expect(isValidAppProxyRequest(url, secret)).toBe(await libraryAccepts(params));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("refuses a repeated shop or timestamp", () => {
+    const now = String(Math.floor(Date.now() / 1000));
+    const params = new URLSearchParams([["shop", "a.myshopify.com"], ["shop", "b.myshopify.com"], ["timestamp", now]]);
+    expect(appProxyMessage(params)).toBeNull();
+  });
+});
