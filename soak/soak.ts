@@ -54,7 +54,7 @@ const OPTIONS = {
   seed: 20261101,
   concurrency: 8, // deliveries in flight
   "min-kills": 20,
-  "max-kills": 80,
+  "max-kills": 40,
   "kill-min-ms": 5_000, // a restart costs a few seconds plus a lease: keep the workers
   "kill-max-ms": 15_000, // up most of the time
   late: 0.5, // share of the other refunds/cancellations held back until the paid orders' rewards are issued
@@ -65,8 +65,8 @@ const OPTIONS = {
   "lease-ms": 4_000,
   "poll-ms": 200,
   "max-attempts": 12,
-  "drain-timeout-s": 5_400, // from the first delivery to the end of the last drain
-  "watchdog-s": 7_200,
+  "drain-timeout-s": 7_200, // from the first delivery to the end of the last drain
+  "watchdog-s": 9_000,
   keep: false, // keep the database and logs
   small: false,
 };
@@ -330,22 +330,42 @@ interface WorkerSlot {
   name: string;
   child: ChildProcess | null;
   exited: Promise<void> | null;
+  /** Resolves when the worker logged "started" (its modules loaded, its loop running). */
+  ready: Promise<void> | null;
   starts: number;
+  startupMs: number[];
 }
 
 function spawnWorker(slot: WorkerSlot, env: NodeJS.ProcessEnv, logDir: string) {
-  const out = fs.openSync(path.join(logDir, `${slot.name}.log`), "a");
+  const out = fs.createWriteStream(path.join(logDir, `${slot.name}.log`), { flags: "a" });
   // `node --import tsx` (not the tsx CLI, which runs the script in a child of its own):
   // SIGKILL must hit the process that does the work.
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "soak/worker.ts")], {
     cwd: PROJECT_ROOT,
     env: { ...env, SOAK_WORKER_NAME: slot.name },
-    stdio: ["ignore", out, out],
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  fs.closeSync(out);
+  child.stderr!.pipe(out, { end: false });
   slot.child = child;
   slot.starts++;
   slot.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+  slot.ready = new Promise((resolve) => {
+    let seen = "";
+    let started = false;
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out.write(chunk);
+      if (started) return;
+      seen += chunk.toString();
+      if (seen.includes("] started")) {
+        started = true;
+        slot.startupMs.push(performance.now() - spawnedAt);
+        resolve();
+      }
+    });
+    void slot.exited!.then(() => resolve());
+  });
+  void slot.exited.then(() => out.end());
 }
 
 async function stopWorker(slot: WorkerSlot, signal: NodeJS.Signals, graceMs = 10_000) {
@@ -536,17 +556,21 @@ async function main(): Promise<number> {
   cleanups.push(() => webhookServer.stop());
 
   // ---- workers and the killer ----------------------------------------------
-  const slots: WorkerSlot[] = [0, 1].map((n) => ({ name: `worker-${n + 1}`, child: null, exited: null, starts: 0 }));
+  const slots: WorkerSlot[] = [0, 1].map((n) => ({ name: `worker-${n + 1}`, child: null, exited: null, ready: null, starts: 0, startupMs: [] }));
   for (const slot of slots) spawnWorker(slot, workerEnv, logDir);
   cleanups.push(() => Promise.all(slots.map((s) => stopWorker(s, "SIGKILL", 5_000))).then(() => {}));
   let kills = 0;
   let killing = true;
   let drained = false;
+  // Each kill falls a random time after the victim started working (a restart
+  // under load takes seconds: counting from the previous kill would leave the
+  // workers dead most of the time), alternating at random between the two.
   const killer = (async () => {
     while (killing && kills < opts["max-kills"]) {
-      await sleep(between(opts["kill-min-ms"], opts["kill-max-ms"]));
-      if (!killing) break;
       const slot = pick(slots);
+      await slot.ready;
+      await sleep(between(opts["kill-min-ms"], opts["kill-max-ms"]) / slots.length);
+      if (!killing) break;
       if (!slot.child || slot.child.exitCode !== null || slot.child.signalCode !== null) continue;
       slot.child.kill("SIGKILL");
       await slot.exited;
@@ -554,7 +578,7 @@ async function main(): Promise<number> {
       await sleep(between(50, 800));
       spawnWorker(slot, workerEnv, logDir);
     }
-  })();
+  })();;
 
   // ---- traffic, in two waves, each followed by a (bounded) drain ----------------
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
@@ -823,7 +847,7 @@ async function main(): Promise<number> {
     ["duplicates (same webhook id re-sent)", `${plan.duplicateCount} (${((plan.duplicateCount / sent) * 100).toFixed(1)}%)`],
     ["out of order (refund/cancel acked before its paid order was sent)", `${actualEarly} of ${plan.earlyCount} planned (${((actualEarly / sent) * 100).toFixed(1)}%)`],
     ["late reversals (second wave, after the rewards)", `${plan.lateCount}`],
-    ["worker SIGKILLs", `${kills} (worker starts: ${slots.map((s) => s.starts).join(" + ")})`],
+    ["worker SIGKILLs", `${kills} (worker starts: ${slots.map((s) => s.starts).join(" + ")}; start-up median ${(median(slots.flatMap((s) => s.startupMs)) / 1000).toFixed(1)} s)`],
     ["Admin API calls", `${fake.calls.length}: ${Object.entries(calls).map(([k, v]) => `${k} ${v}`).join(", ")}`],
     ["rewards", `${issued} issued, ${revoked} revoked, ${rewards.length} rows; ${qualifying} qualifying orders`],
     ["referrals", Object.entries(countBy(referrals.map((r) => r.status))).map(([k, v]) => `${k} ${v}`).join(", ")],
@@ -841,6 +865,11 @@ async function main(): Promise<number> {
 }
 
 let failed = false;
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
+}
 
 function countBy(xs: string[]): Record<string, number> {
   const out: Record<string, number> = {};

@@ -292,6 +292,34 @@ export const en = {
     none: "No invitations yet.",
     resumeNote: "The invitation keeps running if you close this page, and resumes on its own after a restart.",
   },
+  audit: {
+    actions: {
+      "referral.created": "Referral recorded",
+      "referral.hold-ended": "Hold ended by hand",
+      "referral.approved": "Approved",
+      "referral.rewarded": "Referrer rewarded",
+      "referral.rejected": "Rejected",
+      "referral.reversed": "Reversed",
+      "reward.created": "Reward decided",
+      "reward.issued": "Reward issued",
+      "reward.failed": "Reward could not be issued",
+      "reward.cancelled": "Reward cancelled",
+      "reward.revoke-requested": "Revoke requested",
+      "reward.revoked": "Reward taken back",
+      "reward.kept": "Reward could not be taken back",
+      "reward.paid": "Cash fee paid",
+      "referrer.enrolled": "Joined the program",
+      "referrer.disabled": "Referrer disabled",
+      "referrer.enabled": "Referrer enabled",
+    } as Record<string, string>,
+    cause(cause: string): string {
+      const [kind, ...rest] = cause.split(":");
+      if (kind === "webhook") return "Shopify (order update)";
+      if (kind === "job") return "The app (scheduled work)";
+      if (kind === "merchant") return `Staff member ${rest.join(":")}`;
+      return cause;
+    },
+  },
   errors: {
     notFoundTitle: "Not found",
     notFound: "This page does not exist in your store's referral program. It may have been deleted, or the link is wrong.",

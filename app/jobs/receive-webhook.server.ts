@@ -29,12 +29,16 @@ export async function receiveWebhook(request: Request, { db, secret }: { db: Db;
   const headers = readWebhookHeaders(request.headers);
   if (!headers.ok) return new Response(`Missing or invalid headers: ${headers.missing.join(", ")}`, { status: 400 });
 
-  const payload = rawBody.toString("utf8");
-  const check = checkWebhookPayload(headers.value.topic, payload);
+  const text = rawBody.toString("utf8");
+  const check = checkWebhookPayload(headers.value.topic, text);
+  // A raw NUL is never valid JSON, so it only reaches an INVALID row; PostgreSQL
+  // text cannot hold one (SQLite can), so the stored copy shows U+FFFD instead.
+  const inert = (s: string) => (check.ok ? s : s.replaceAll("\0", "\uFFFD"));
+  const payload = inert(text);
   const stored = await storeDelivery(db, {
     ...headers.value,
     payload,
-    invalidReason: check.ok ? undefined : check.reason,
+    invalidReason: check.ok ? undefined : inert(check.reason),
   });
   if (!check.ok) {
     // Retrying cannot fix it, so Shopify gets its 200; the reason is on the row.

@@ -40,9 +40,14 @@ export async function readBodyWithLimit(request: Request, limit = MAX_WEBHOOK_BO
   return Buffer.concat(chunks);
 }
 
+// The one spelling of a SHA-256 HMAC in base64. Node's base64 decoder skips
+// characters it does not know and stops at the first "=", so without this
+// "<hmac>, anything" or "<hmac>=junk" would decode to the genuine digest.
+const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
+
 /** Constant-time check of X-Shopify-Hmac-Sha256 against the raw body. */
 export function isValidShopifyHmac(rawBody: Buffer, hmacHeader: string | null, secret: string): boolean {
-  if (!hmacHeader) return false;
+  if (!hmacHeader || !BASE64_SHA256.test(hmacHeader)) return false;
   const expected = createHmac("sha256", secret).update(rawBody).digest();
   const given = Buffer.from(hmacHeader, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);

@@ -16,10 +16,11 @@ import { ShopifyUserError } from "../shopify/errors";
 import { customerExportQuery, type ExportedCustomer } from "../shopify/customer-export";
 import { BULK_OPERATION, BULK_QUERY_RUN, RECENT_BULK_OPERATIONS } from "../shopify/documents";
 import { recordAudit } from "./audit.server";
+import { InviteStatus } from "./invite-status";
 import { EnrolmentError, enrolReferrer } from "./referrers.server";
 
+export { InviteStatus };
 export const INVITE_JOB = "invite-customers";
-export const InviteStatus = { QUEUED: "QUEUED", EXPORTING: "EXPORTING", ENROLLING: "ENROLLING", DONE: "DONE", FAILED: "FAILED" } as const;
 const ACTIVE = [InviteStatus.QUEUED, InviteStatus.EXPORTING, InviteStatus.ENROLLING];
 const POLL_MS = 3_000;
 const CHECKPOINT_EVERY = 50;

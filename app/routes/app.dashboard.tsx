@@ -100,7 +100,7 @@ export default function Dashboard() {
                   <ClientOnly fallback={<div style={{ height: 280 }} />}>
                     {() => (
                       <Suspense fallback={<div style={{ height: 280 }} />}>
-                        <TimeSeriesChart series={series} label={d.chartLabel(range.from, range.to)} />
+                        <TimeSeriesChart series={series} />
                       </Suspense>
                     )}
                   </ClientOnly>

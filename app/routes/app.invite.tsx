@@ -6,7 +6,8 @@ import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatDateTime, formatNumber } from "../i18n/format";
 import { t } from "../i18n/en";
-import { InviteStatus, recentInvites, startInvite } from "../referrals/invites.server";
+import { InviteStatus } from "../referrals/invite-status";
+import { recentInvites, startInvite } from "../referrals/invites.server";
 import { requireAdmin } from "../shopify/admin-request.server";
 import { RouteError } from "../components/RouteError";
 

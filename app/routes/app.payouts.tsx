@@ -75,7 +75,7 @@ export default function Payouts() {
                 money(r.approved),
                 money(r.paid),
                 Number(r.approved) > 0 ? (
-                  <Button key="b" size="slim" onClick={() => (setPaying({ id: r.referrerId, name: r.name }), setReference(""), setError(undefined))} accessibilityLabel={p.markPaidTitle(r.name)}>
+                  <Button key="b" size="slim" onClick={() => (setPaying({ id: r.referrerId, name: r.name }), setReference(""), setError(undefined))} accessibilityLabel={`${p.markPaid}: ${r.name}`}>
                     {p.markPaid}
                   </Button>
                 ) : (

@@ -144,8 +144,8 @@ export default function ReferralDetail() {
                       <Box as="li" key={e.id} paddingBlockEnd="200" borderBlockEndWidth="025" borderColor="border">
                         <InlineStack align="space-between" gap="200">
                           <Text as="span" fontWeight="semibold">
-                            {e.action}
-                            {e.toStatus ? ` → ${e.toStatus}` : ""}
+                            {t.audit.actions[e.action] ?? e.action}
+                            {e.toStatus ? ` → ${(e.action.startsWith("reward.") ? t.rewardStatus[e.toStatus] : t.status[e.toStatus]) ?? e.toStatus}` : ""}
                           </Text>
                           <Text as="span" tone="subdued">
                             {formatDateTime(e.createdAt)}
@@ -153,7 +153,7 @@ export default function ReferralDetail() {
                         </InlineStack>
                         {e.detail ? <Text as="p">{e.detail}</Text> : null}
                         <Text as="p" variant="bodySm" tone="subdued">
-                          {d.cause}: {e.cause}
+                          {d.cause}: {t.audit.cause(e.cause)}
                         </Text>
                       </Box>
                     ))}

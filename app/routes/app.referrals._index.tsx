@@ -6,7 +6,8 @@ import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatDate, formatMoney, personName } from "../i18n/format";
 import { t } from "../i18n/en";
-import { approveReferrals, listReferrals, REFERRAL_STATUSES, referralFiltersFrom, referrerBelongsTo, rejectReferrals } from "../models/referrals.server";
+import { approveReferrals, listReferrals, referralFiltersFrom, referrerBelongsTo, rejectReferrals } from "../models/referrals.server";
+import { ReferralStatus } from "../referrals/statuses";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
 import { ExportButton } from "../components/ExportButton";
 import { Pager } from "../components/Pager";
@@ -98,7 +99,7 @@ export default function Referrals() {
                   name="status"
                   value={status}
                   onChange={setStatus}
-                  options={[{ label: t.common.all, value: "" }, ...REFERRAL_STATUSES.map((s) => ({ label: t.status[s], value: s }))]}
+                  options={[{ label: t.common.all, value: "" }, ...Object.values(ReferralStatus).map((s) => ({ label: t.status[s], value: s }))]}
                 />
                 <TextField label={r.filterFrom} type="date" name="from" value={from} onChange={setFrom} autoComplete="off" />
                 <TextField label={r.filterTo} type="date" name="to" value={to} onChange={setTo} autoComplete="off" />

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { BlockStack, Button, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { BlockStack, Button, Card, IndexTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatDate, formatMoney, formatNumber, personName } from "../i18n/format";
@@ -142,23 +142,36 @@ export default function ReferrerDetail() {
                     {d.noRewards}
                   </Text>
                 ) : (
-                  <DataTable
-                    columnContentTypes={["text", "text", "text", "text", "text"]}
-                    headings={[t.referrals.date, t.referral.rewardCard, t.referrals.status, t.common.reason, ""]}
-                    rows={rewards.map((r) => [
-                      formatDate(r.createdAt),
-                      `${t.rewardKind[r.kind] ?? r.kind}: ${r.amount}${r.code ? ` (${r.code})` : ""}`,
-                      <StatusBadge key="s" status={r.status} kind="reward" />,
-                      r.reason ?? "",
-                      ["PENDING", "FAILED", "ISSUED", "PAID"].includes(r.status) ? (
-                        <Button key="b" variant="plain" tone="critical" onClick={() => setDialog({ intent: "revoke", rewardId: r.id })} accessibilityLabel={`${d.revoke} ${r.code ?? r.amount}`}>
-                          {d.revoke}
-                        </Button>
-                      ) : (
-                        ""
-                      ),
-                    ])}
-                  />
+                  <IndexTable
+                    resourceName={{ singular: "reward", plural: "rewards" }}
+                    itemCount={rewards.length}
+                    selectable={false}
+                    headings={[{ title: t.referrals.date }, { title: t.referral.rewardCard }, { title: t.referrals.status }, { title: "" }]}
+                  >
+                    {rewards.map((r, i) => (
+                      <IndexTable.Row id={r.id} key={r.id} position={i}>
+                        <IndexTable.Cell>{formatDate(r.createdAt)}</IndexTable.Cell>
+                        <IndexTable.Cell>
+                          <Text as="span">{`${t.rewardKind[r.kind] ?? r.kind}: ${r.amount}${r.code ? ` (${r.code})` : ""}`}</Text>
+                          {r.reason ? (
+                            <Text as="p" variant="bodySm" tone="subdued">
+                              {r.reason}
+                            </Text>
+                          ) : null}
+                        </IndexTable.Cell>
+                        <IndexTable.Cell>
+                          <StatusBadge status={r.status} kind="reward" />
+                        </IndexTable.Cell>
+                        <IndexTable.Cell>
+                          {["PENDING", "FAILED", "ISSUED", "PAID"].includes(r.status) ? (
+                            <Button variant="plain" tone="critical" onClick={() => setDialog({ intent: "revoke", rewardId: r.id })} accessibilityLabel={`${d.revoke} ${r.code ?? r.amount}`}>
+                              {d.revoke}
+                            </Button>
+                          ) : null}
+                        </IndexTable.Cell>
+                      </IndexTable.Row>
+                    ))}
+                  </IndexTable>
                 )}
               </BlockStack>
             </Card>
@@ -172,18 +185,29 @@ export default function ReferrerDetail() {
                     {d.noReferrals}
                   </Text>
                 ) : (
-                  <DataTable
-                    columnContentTypes={["text", "text", "text", "numeric"]}
-                    headings={[t.referrals.order, t.referrals.date, t.referrals.status, t.referrals.total]}
-                    rows={referrals.map((r) => [
-                      <Link key={r.id} to={`/app/referrals/${r.id}`}>
-                        {r.orderName ?? r.id}
-                      </Link>,
-                      formatDate(r.createdAt),
-                      <StatusBadge key="s" status={r.status} />,
-                      formatMoney(r.totalAmount, r.currencyCode),
-                    ])}
-                  />
+                  <IndexTable
+                    resourceName={t.referrals.resourceName}
+                    itemCount={referrals.length}
+                    selectable={false}
+                    headings={[{ title: t.referrals.order }, { title: t.referrals.date }, { title: t.referrals.status }, { title: t.referrals.total, alignment: "end" }]}
+                  >
+                    {referrals.map((r, i) => (
+                      <IndexTable.Row id={r.id} key={r.id} position={i}>
+                        <IndexTable.Cell>
+                          <Link to={`/app/referrals/${r.id}`}>{r.orderName ?? r.id}</Link>
+                        </IndexTable.Cell>
+                        <IndexTable.Cell>{formatDate(r.createdAt)}</IndexTable.Cell>
+                        <IndexTable.Cell>
+                          <StatusBadge status={r.status} />
+                        </IndexTable.Cell>
+                        <IndexTable.Cell>
+                          <Text as="span" alignment="end" numeric>
+                            {formatMoney(r.totalAmount, r.currencyCode)}
+                          </Text>
+                        </IndexTable.Cell>
+                      </IndexTable.Row>
+                    ))}
+                  </IndexTable>
                 )}
               </BlockStack>
             </Card>

@@ -54,8 +54,11 @@ export default function Settings() {
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(saved), [values, saved]);
   const errors: FieldErrors = result?.errors ?? {};
 
-  // After a save the loader revalidates: adopt what was stored (e.g. the normalised prefix).
-  useEffect(() => setValues(saved), [saved]);
+  // After a save the loader revalidates: adopt what was stored (e.g. the
+  // normalised prefix). Keyed on the content, so a refused save, after which
+  // the same values come back, keeps what the merchant typed.
+  const savedKey = JSON.stringify(saved);
+  useEffect(() => setValues(JSON.parse(savedKey)), [savedKey]);
   useEffect(() => {
     if (result?.ok) shopify.toast.show(t.settings.saved);
     else if (result) shopify.toast.show(errors.form ?? t.settings.invalid, { isError: true });

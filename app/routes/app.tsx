@@ -10,6 +10,9 @@ import { t } from "../i18n/en";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
+// Pages without their own title inherit this one.
+export const meta = () => [{ title: t.nav.home }];
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   return { apiKey: env().SHOPIFY_API_KEY };

@@ -5,7 +5,7 @@ import db from "../../app/db.server";
 import * as home from "../../app/routes/app._index";
 import * as settings from "../../app/routes/app.settings";
 import { useTestShopify } from "../helpers/admin";
-import { act, installShop, load } from "../helpers/admin-request";
+import { act, installShop, load, sessionToken } from "../helpers/admin-request";
 import { uniqueShop } from "../helpers/shops";
 
 const shopify = useTestShopify();
@@ -49,12 +49,16 @@ describe("first run (app._index)", () => {
     expect(await db.program.count({ where: { shop } })).toBe(0);
   });
 
-  it("refuses a request without a valid session token", async () => {
+  it("refuses a request without a valid session token, or one signed with another secret", async () => {
     const shop = await newShop();
-    const request = new Request(`${process.env.SHOPIFY_APP_URL}/app`, { headers: { Authorization: "Bearer not-a-token" } });
-    const thrown = await home.loader({ request, params: {}, context: {} }).catch((e) => e);
-    expect(thrown).toBeInstanceOf(Response);
-    expect((thrown as Response).status).toBe(401);
+    const forged = sessionToken(shop).replace(/\.[^.]+$/, ".c2lnbmF0dXJl");
+    for (const token of ["not-a-token", forged]) {
+      const request = new Request(`${process.env.SHOPIFY_APP_URL}/app`, { headers: { Authorization: `Bearer ${token}` } });
+      const thrown = await home.loader({ request, params: {}, context: {} }).catch((e) => e);
+      expect(thrown).toBeInstanceOf(Response);
+      expect((thrown as Response).status).toBe(401);
+    }
+    expect(await db.program.count({ where: { shop } })).toBe(0);
   });
 });
 

@@ -86,7 +86,8 @@ describe("referrers", () => {
     const other = await otherShop();
     const reward = await db.reward.findFirstOrThrow({ where: { shop: p.shop, referrerId: p.referrer.id, status: "ISSUED" } });
     const path = `/app/referrers/${p.referrer.id}`;
-    for (const form of [{ intent: "disable", reason: "x" }, { intent: "enable" }, { intent: "issue", reason: "x" }, { intent: "revoke", reason: "x", rewardId: reward.id }]) {
+    const forms: Record<string, string>[] = [{ intent: "disable", reason: "x" }, { intent: "enable" }, { intent: "issue", reason: "x" }, { intent: "revoke", reason: "x", rewardId: reward.id }];
+    for (const form of forms) {
       expect(await thrownStatus(() => act(detail.action, other, path, form, { id: p.referrer.id }))).toBe(404);
     }
     // A reward of the shop, but of another referrer, is not revocable through this one.

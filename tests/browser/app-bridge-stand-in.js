@@ -75,37 +75,27 @@
     },
   };
 
-  function hidden(name) {
-    customElements.define(
-      name,
-      class extends HTMLElement {
-        connectedCallback() {
-          this.style.display = "none";
-        }
-      },
-    );
-  }
-  hidden("ui-nav-menu");
-  hidden("ui-title-bar");
-  hidden("ui-modal");
+  // Styled by a sheet, not by attributes: React hydrates these elements and
+  // would report attributes the server did not render.
+  var style = document.createElement("style");
+  style.textContent =
+    "ui-nav-menu,ui-title-bar,ui-modal,ui-save-bar{display:none}" +
+    "ui-save-bar[data-open]{display:flex;position:fixed;top:0;left:0;right:0;z-index:999;background:#1a1a1a;padding:8px 16px;gap:8px;justify-content:flex-end}";
+  document.head.appendChild(style);
+  ["ui-nav-menu", "ui-title-bar", "ui-modal"].forEach(function (name) {
+    customElements.define(name, class extends HTMLElement {});
+  });
 
   customElements.define(
     "ui-save-bar",
     class extends HTMLElement {
-      connectedCallback() {
-        this.setAttribute("role", "region");
-        this.setAttribute("aria-label", "Unsaved changes");
-        this.style.cssText = "display:none;position:fixed;top:0;left:0;right:0;z-index:999;background:#1a1a1a;padding:8px 16px;gap:8px;justify-content:flex-end";
-      }
       show() {
         this.setAttribute("data-open", "");
-        this.style.display = "flex";
         this.dispatchEvent(new Event("show"));
       }
       hide() {
         if (!this.hasAttribute("data-open")) return;
         this.removeAttribute("data-open");
-        this.style.display = "none";
         this.dispatchEvent(new Event("hide"));
       }
     },

@@ -1,0 +1,146 @@
+// Admin loader benchmark: the dashboard and referrals-list loaders (what their
+// route modules do, step for step: authenticate.admin on a merchant's signed
+// session token with its session lookup, then the model queries; the route
+// files themselves import CSS, which tsx cannot load) at 10,000 and 100,000
+// referrals of one shop, on SQLite and PostgreSQL, beside a same-run baseline:
+// a bare `count(*)` of that shop's referrals. Target: under 150 ms at 100,000.
+//
+//   npx tsx bench/admin-loaders.ts [--sizes 10000,100000] [--db sqlite,postgresql] [--runs 9]
+//
+// Each (database, size) runs in a child process of its own, because the app's
+// database client is chosen from DATABASE_URL when it is first imported.
+// Seeding: createMany in batches of 1,000: one shop with referrers, referrals
+// over the last 90 days (all statuses), rewards, link events, plus a second
+// shop's rows, so every query has to filter by shop. Figures are medians; they
+// are printed, not asserted (shared machines).
+import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { seedAdminData } from "./lib/admin-data";
+import { fmt, keyValueTable, machineInfo, table, verdict } from "./lib/report";
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const RUNS = Number(option("runs", "9"));
+const TARGET_MS = 150;
+
+interface Result {
+  provider: string;
+  size: number;
+  seedSeconds: number;
+  timings: Record<string, number>;
+}
+
+async function parent() {
+  const sizes = option("sizes", "10000,100000").split(",").map(Number);
+  const providers = option("db", "sqlite,postgresql").split(",");
+  console.log(keyValueTable("Machine", machineInfo()));
+  const results: Result[] = [];
+  for (const provider of providers) {
+    for (const size of sizes) {
+      process.stdout.write(`seeding and timing ${provider} at ${size}... `);
+      const run = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", "--db", provider, "--size", String(size), "--runs", String(RUNS)], {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const line = run.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+      if (!line) {
+        console.error(run.stdout, run.stderr);
+        throw new Error(`the ${provider} ${size} run failed`);
+      }
+      const result = JSON.parse(line.slice(7)) as Result;
+      console.log(`seeded in ${fmt(result.seedSeconds)} s`);
+      results.push(result);
+    }
+  }
+  const rows = results.flatMap((r) => {
+    const base = r.timings["baseline count(*)"];
+    return Object.entries(r.timings).map(([name, ms]) => [
+      r.provider,
+      r.size.toLocaleString("en"),
+      name,
+      fmt(ms, 2),
+      name.startsWith("baseline") ? "1.0" : fmt(ms / base, 1),
+      name.startsWith("baseline") ? "" : verdict(ms < TARGET_MS),
+    ]);
+  });
+  console.log(table(`Loader time, median of ${RUNS} (ms); target < ${TARGET_MS} ms at 100,000`, ["db", "referrals", "what", "median ms", "x baseline", `< ${TARGET_MS} ms`], rows));
+}
+
+async function child(provider: "sqlite" | "postgresql", size: number): Promise<Result> {
+  process.env.SHOPIFY_API_KEY ??= "bench-api-key";
+  process.env.SHOPIFY_API_SECRET ??= "bench-api-secret-0123456789abcdef";
+  process.env.SHOPIFY_APP_URL ??= "https://referrals.bench";
+  process.env.RUN_WORKER = "false";
+  process.env.NODE_ENV = "test"; // quiet shopify-app logging
+  const { createTestDatabase } = await import("../tests/helpers/test-database");
+  const database = await createTestDatabase(provider);
+  process.env.DATABASE_URL = database.url;
+  try {
+    const { default: db } = await import("../app/db.server");
+    const { installShop, adminRequest } = await import("../tests/helpers/admin-request");
+    const shop = "bench-shop.myshopify.com";
+    const started = performance.now();
+    await seedAdminData(db, shop, size);
+    await seedAdminData(db, "other-shop.myshopify.com", Math.round(size / 10));
+    await installShop(shop);
+    const seedSeconds = (performance.now() - started) / 1000;
+
+    const { requireAdmin } = await import("../app/shopify/admin-request.server");
+    const { dashboardData } = await import("../app/models/dashboard.server");
+    const { parseDateRange } = await import("../app/models/date-range");
+    const { listReferrals, referralFiltersFrom } = await import("../app/models/referrals.server");
+    // The bodies of app.dashboard.tsx's and app.referrals._index.tsx's loaders.
+    const dashboardLoader = async (request: Request) => {
+      const { shop } = await requireAdmin(request);
+      return dashboardData(db, shop, parseDateRange(new URL(request.url).searchParams, new Date()));
+    };
+    const referralsLoader = async (request: Request) => {
+      const { shop } = await requireAdmin(request);
+      const params = new URL(request.url).searchParams;
+      return listReferrals(db, shop, referralFiltersFrom(params), { after: params.get("after"), before: params.get("before") });
+    };
+    const dashboard = { loader: dashboardLoader };
+    const referrals = { loader: referralsLoader };
+    const call = (loader: (r: Request) => Promise<unknown>, path: string) => () => loader(adminRequest(shop, path));
+    const some = await db.referral.findFirstOrThrow({ where: { shop, status: "PENDING" }, select: { friendEmail: true } });
+    const firstPage = await referralsLoader(adminRequest(shop, "/app/referrals"));
+    const cases: [string, () => Promise<unknown>][] = [
+      ["baseline count(*)", () => db.referral.count({ where: { shop } })],
+      ["dashboard, last 30 days", call(dashboard.loader, "/app/dashboard")],
+      ["dashboard, last 365 days", call(dashboard.loader, `/app/dashboard?from=${new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10)}`)],
+      ["referrals list, first page", call(referrals.loader, "/app/referrals")],
+      ["referrals list, next page", call(referrals.loader, `/app/referrals?after=${firstPage.nextCursor}`)],
+      ["referrals list, status filter", call(referrals.loader, "/app/referrals?status=REVERSED")],
+      ["referrals list, email search", call(referrals.loader, `/app/referrals?q=${encodeURIComponent(some.friendEmail!)}`)],
+    ];
+    const timings: Record<string, number> = {};
+    for (const [name, fn] of cases) {
+      for (let i = 0; i < 2; i++) await fn(); // warm-up
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        await fn();
+        samples.push(performance.now() - t0);
+      }
+      samples.sort((a, b) => a - b);
+      timings[name] = samples[Math.floor(samples.length / 2)];
+    }
+    await db.$disconnect();
+    return { provider, size, seedSeconds, timings };
+  } finally {
+    await database.drop();
+  }
+}
+
+// Last, so every constant above is initialised before the top-level await runs.
+if (args.includes("--child")) {
+  const result = await child(option("db", "sqlite") as "sqlite" | "postgresql", Number(option("size", "10000")));
+  console.log(`RESULT ${JSON.stringify(result)}`);
+  process.exit(0);
+} else {
+  await parent();
+}
