@@ -16,8 +16,10 @@ export const RECONCILE_EVERY_MS = 60 * 60_000;
 // Overlap with the previous window: orders updated while the last run was paging.
 const OVERLAP_MS = 15 * 60_000;
 const FIRST_WINDOW_MS = 3 * 86_400_000;
-const PAGE_SIZE = 100;
-const MAX_PAGES = 50;
+// 50 orders a page: at 100 the page's requested cost (about 1,200 points) is over
+// Shopify's single-query maximum of 1,000, and every run failed MAX_COST_EXCEEDED.
+const PAGE_SIZE = 50;
+const MAX_PAGES = 100;
 
 interface GraphqlOrder {
   id: string;

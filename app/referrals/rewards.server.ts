@@ -342,23 +342,41 @@ async function revokeCode(admin: AdminClient, reward: RewardWithReferrer) {
   return { revoked: true, note: "Unused reward code deactivated" };
 }
 
+type StoreCreditAccountNode = { transactions: { nodes: unknown[] } } | undefined;
+
+/** Ids of the account's debit transactions (of `amount` only, when given). */
+function debitIds(account: StoreCreditAccountNode, amount?: Decimal): string[] {
+  const ids: string[] = [];
+  for (const t of account?.transactions.nodes ?? []) {
+    const tx = t as { __typename: string; id?: string; amount: { amount: string } };
+    if (tx.__typename !== "StoreCreditAccountDebitTransaction" || !tx.id) continue;
+    if (amount && !toDecimal(tx.amount.amount).abs().equals(amount)) continue;
+    ids.push(tx.id);
+  }
+  return ids;
+}
+
 async function debitStore(ctx: WorkContext, reward: RewardWithReferrer) {
   const admin = await ctx.admin();
   const customerId = reward.referrer.customerId;
   const currencyCode = reward.currencyCode as CurrencyCode;
   if (!customerId) return { revoked: false, note: "No customer account to debit: review this referral" };
-  const since = ctx.now();
   const data = await admin.query(STORE_CREDIT_TRANSACTIONS, { id: customerId });
   const account = data.customer?.storeCreditAccounts.nodes.find((a: { balance: { currencyCode: string } }) => a.balance.currencyCode === currencyCode);
   const balance = toDecimal(account?.balance.amount ?? 0);
   const debit = Decimal.min(balance, reward.value);
   if (debit.lessThanOrEqualTo(0)) return { revoked: false, note: "The store credit was already spent: review this referral" };
+  // Debits already on the account (clawbacks of this referrer's other rewards,
+  // perhaps of the same amount a moment ago) are not the one this call may have made.
+  const earlierDebits = new Set(debitIds(account));
   await admin.mutate(
     STORE_CREDIT_DEBIT,
     { id: account!.id, debitInput: { debitAmount: { amount: debit.toString(), currencyCode } } },
     {
       verify: async () => {
-        const id = await findTransaction(ctx, admin, customerId, "StoreCreditAccountDebitTransaction", debit, currencyCode, since);
+        const after = await admin.query(STORE_CREDIT_TRANSACTIONS, { id: customerId });
+        const again = after.customer?.storeCreditAccounts.nodes.find((a: { id: string }) => a.id === account!.id);
+        const id = debitIds(again, debit).find((x) => !earlierDebits.has(x));
         return id ? { storeCreditAccountDebit: { storeCreditAccountTransaction: { id }, userErrors: [] } } : null;
       },
     },

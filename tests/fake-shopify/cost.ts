@@ -7,7 +7,12 @@
 //     selected inside it counts `first` (or `last`, default 10) times.
 // Requested cost is charged before execution and, as at Shopify, the
 // actual cost equals the requested cost here (no refund of unused nodes).
+// getArgumentValues from the package root, not "graphql/execution/values.js":
+// under Vitest that path loads a second copy of graphql, whose checks reject
+// this schema's types ("from another module or realm"), and every cost
+// silently fell back to 1 (fake-shopify.ts catches and charges 1).
 import {
+  getArgumentValues,
   getNamedType,
   isCompositeType,
   Kind,
@@ -20,7 +25,6 @@ import {
   isObjectType,
   isInterfaceType,
 } from "graphql";
-import { getArgumentValues } from "graphql/execution/values.js";
 
 export function requestedCost(
   schema: GraphQLSchema,
