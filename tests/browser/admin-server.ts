@@ -18,6 +18,10 @@ export async function startAdminServer() {
     server: { middlewareMode: true, hmr: false },
     // Its own optimised-deps cache, apart from a developer's `npm run dev`.
     cacheDir: `${PROJECT_ROOT}/node_modules/.vite-browser-test`,
+    // Scan every route for its client dependencies up front: on a cold cache
+    // (a fresh clone, CI), a dependency discovered on the first page load
+    // makes Vite re-optimise and reload the page under the test's feet.
+    optimizeDeps: { entries: ["app/root.tsx", "app/entry.client.tsx", "app/routes/**/*.tsx", "app/components/**/*.tsx"] },
     logLevel: "error",
   });
   const app = express();
