@@ -88,14 +88,15 @@ interface ReferrerAction {
   now?: Date;
 }
 
-/** A disabled referrer's new referrals are rejected at attribution; what was issued stays. */
+/** A disabled referrer's new referrals are rejected at attribution and their code leaves the friend discount; what was issued stays. */
 export async function setReferrerStatus({ db, shop, referrerId, cause, reason, now = new Date() }: ReferrerAction, status: "ACTIVE" | "DISABLED") {
   const before = await db.referrer.findFirst({ where: { id: referrerId, shop }, select: { status: true } });
   if (!before) return null;
   await db.referrer.updateMany({ where: { id: referrerId, shop }, data: { status, disabledReason: status === "DISABLED" ? reason : null } });
   await recordAudit(db, { shop, referrerId, action: status === "DISABLED" ? "referrer.disabled" : "referrer.enabled", fromStatus: before.status, toStatus: status, cause, detail: reason || null });
-  // A referrer enabled again may have missed a code sync while disabled.
-  if (status === "ACTIVE") await requestCodeSync(db, shop, now);
+  // Disabling takes the code off the friend discount (a leaked code stops working);
+  // enabling puts it back.
+  await requestCodeSync(db, shop, now);
   return status;
 }
 

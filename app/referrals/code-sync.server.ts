@@ -1,9 +1,12 @@
-// Puts referrers' codes on the program's friend discount, 100 per
-// discountRedeemCodeBulkAdd call. Runs as a durable job ("sync-codes"):
-// enrolment only writes the row and asks for a sync, so it never waits on Shopify.
+// Keeps the program's friend discount holding exactly the active referrers'
+// codes: adds new ones, 100 per discountRedeemCodeBulkAdd call, and removes a
+// disabled (or erased) referrer's code with discountCodeRedeemCodeBulkDelete,
+// so a leaked code stops working at checkout. Runs as a durable job
+// ("sync-codes"): enrolment, disabling and erasure only write rows and ask for a
+// sync, so they never wait on Shopify.
 import type { Db } from "../db.server";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { DISCOUNT_BY_CODE, REDEEM_CODE_BULK_CREATION, REDEEM_CODES_ADD } from "../shopify/documents";
+import { DISCOUNT_BY_CODE, JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "../shopify/documents";
 import { enqueueJob } from "../jobs/queue.server";
 import { generateReferralCode } from "./codes";
 import type { JobHandler } from "../jobs/types";
@@ -27,6 +30,8 @@ interface SyncArgs {
 export interface SyncResult {
   synced: number;
   recoded: number;
+  /** Disabled referrers' codes taken off the discount. */
+  removed: number;
   calls: number;
 }
 
@@ -38,10 +43,11 @@ export async function syncReferrerCodes({
   sleep = (ms) => new Promise((r) => setTimeout(r, ms)),
   maxPolls = 30,
 }: SyncArgs): Promise<SyncResult> {
-  const result: SyncResult = { synced: 0, recoded: 0, calls: 0 };
+  const result: SyncResult = { synced: 0, recoded: 0, removed: 0, calls: 0 };
   const program = await db.program.findUnique({ where: { shop }, select: { discountId: true, codePrefix: true } });
   if (!program?.discountId) return result; // Saving the program requests a sync once the discount exists.
 
+  await removeDisabledCodes({ db, admin, shop, discountId: program.discountId, sleep, maxPolls }, result);
   for (;;) {
     const batch = await db.referrer.findMany({
       where: { shop, codeSyncedAt: null, status: "ACTIVE" },
@@ -82,6 +88,61 @@ export async function syncReferrerCodes({
       result.synced += syncedIds.length;
     }
   }
+}
+
+/**
+ * Takes the codes of disabled referrers whose code is still on the discount
+ * (codeSyncedAt set) off it. Deleting a code that is already gone is harmless,
+ * so a retry after an ambiguous failure just looks the codes up again.
+ */
+async function removeDisabledCodes(
+  { db, admin, shop, discountId, sleep, maxPolls }: { db: Db; admin: AdminClient; shop: string; discountId: string; sleep: (ms: number) => Promise<void>; maxPolls: number },
+  result: SyncResult,
+) {
+  for (;;) {
+    const batch = await db.referrer.findMany({
+      where: { shop, status: "DISABLED", codeSyncedAt: { not: null } },
+      select: { id: true, code: true },
+      orderBy: { createdAt: "asc" },
+      take: CODES_PER_CALL,
+    });
+    if (batch.length === 0) return;
+
+    const ids: string[] = [];
+    for (const referrer of batch) {
+      const id = await redeemCodeId(admin, discountId, referrer.code);
+      if (id) ids.push(id);
+    }
+    if (ids.length) {
+      const deleted = await admin.mutate(REDEEM_CODES_DELETE, { discountId, ids }, { verify: async () => null });
+      result.calls++;
+      const job = deleted.discountCodeRedeemCodeBulkDelete?.job;
+      if (!job) throw new Error("discountCodeRedeemCodeBulkDelete returned no job");
+      await waitForJob(admin, job.id, { sleep, maxPolls });
+    }
+    await db.referrer.updateMany({
+      where: { shop, id: { in: batch.map((r) => r.id) }, status: "DISABLED" },
+      data: { codeSyncedAt: null },
+    });
+    result.removed += batch.length;
+  }
+}
+
+async function redeemCodeId(admin: AdminClient, discountId: string, code: string): Promise<string | null> {
+  const data = await admin.query(REDEEM_CODE_LOOKUP, { id: discountId, query: code });
+  const discount = data.codeDiscountNode?.codeDiscount;
+  const nodes = discount && "codes" in discount ? discount.codes.nodes : [];
+  // The search matches text; only the exact code (case-insensitive, as at checkout) is this referrer's.
+  return nodes.find((n) => n.code.toUpperCase() === code.toUpperCase())?.id ?? null;
+}
+
+async function waitForJob(admin: AdminClient, id: string, { sleep, maxPolls }: { sleep: (ms: number) => Promise<void>; maxPolls: number }) {
+  for (let poll = 0; poll < maxPolls; poll++) {
+    const data = await admin.query(JOB_STATUS, { id });
+    if (data.job?.done) return;
+    await sleep(Math.min(250 * 2 ** poll, 5_000));
+  }
+  throw new Error(`Shopify's job ${id} deleting codes did not finish after ${maxPolls} polls`);
 }
 
 async function waitForCreation(

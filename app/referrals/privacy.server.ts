@@ -5,6 +5,7 @@
 import type { Db, Prisma } from "../db.server";
 import { DEAD, INVALID, PENDING } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
+import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";
 import { addMark, customerGid, emptyMarks, mentions, scrubText, type CustomerMarks } from "./personal-data";
 
@@ -195,8 +196,8 @@ export interface RedactionSummary {
 
 /**
  * Erases one customer of `shop`: their referrer profile becomes anonymous and
- * disabled (its code stays: it is random, and rewards and referrals point at
- * it), friend details on referrals are cleared, and every mention in free text
+ * disabled (the row keeps its code: it is random, and rewards and referrals
+ * point at it; the code sync takes it off the friend discount), friend details on referrals are cleared, and every mention in free text
  * (audit details, stored webhook bodies, jobs) is cut out. Counts and amounts
  * stay, so the merchant's reports still add up.
  *
@@ -208,7 +209,7 @@ export async function redactCustomer(
   request: CustomerRequest & { cause: string; now: Date; currentWebhookId?: string },
 ): Promise<RedactionSummary> {
   const { shop, now } = request;
-  return db.$transaction(async (tx) => {
+  const summary = await db.$transaction(async (tx) => {
     const { referrers, friendReferrals } = await findCustomer(tx, request);
 
     // Every spelling of the customer the app holds: the request's, and what the
@@ -258,6 +259,12 @@ export async function redactCustomer(
     });
     return summary;
   }, TX_OPTIONS);
+  // The erased referrer is disabled: their code must leave the friend discount.
+  // Asked for whenever such a code is still there, so a retry of this delivery
+  // after a crash right here still asks.
+  const stillOnDiscount = await db.referrer.count({ where: { shop, status: "DISABLED", codeSyncedAt: { not: null } } });
+  if (stillOnDiscount > 0) await requestCodeSync(db, shop, now);
+  return summary;
 }
 
 /** Pages through rows of `shop` (by id) whose text columns are not all null. */

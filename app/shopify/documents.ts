@@ -149,6 +149,61 @@ export const REDEEM_CODE_BULK_CREATION = `#graphql
   }
 `;
 
+// A code's DiscountRedeemCode id on the friend discount (the codes connection
+// searches the code text; the caller keeps the exact match only).
+export const REDEEM_CODE_LOOKUP = `#graphql
+  query RedeemCodeLookup($id: ID!, $query: String!) {
+    codeDiscountNode(id: $id) {
+      id
+      codeDiscount {
+        __typename
+        ... on DiscountCodeBasic {
+          codes(first: 10, query: $query) {
+            nodes {
+              id
+              code
+            }
+          }
+        }
+        ... on DiscountCodeFreeShipping {
+          codes(first: 10, query: $query) {
+            nodes {
+              id
+              code
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+// Removes codes from a discount (disabled or erased referrers); asynchronous: poll JOB_STATUS.
+export const REDEEM_CODES_DELETE = `#graphql
+  mutation RedeemCodesDelete($discountId: ID!, $ids: [ID!]!) {
+    discountCodeRedeemCodeBulkDelete(discountId: $discountId, ids: $ids) {
+      job {
+        id
+        done
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const JOB_STATUS = `#graphql
+  query JobStatus($id: ID!) {
+    job(id: $id) {
+      id
+      done
+    }
+  }
+`;
+
 // Which discount a code belongs to (e.g. to check a referrer's code is ours).
 export const DISCOUNT_BY_CODE = `#graphql
   query DiscountByCode($code: String!) {

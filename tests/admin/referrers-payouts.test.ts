@@ -7,6 +7,7 @@ import * as payoutsExport from "../../app/routes/app.payouts.export";
 import * as detail from "../../app/routes/app.referrers.$id";
 import * as referrersExport from "../../app/routes/app.referrers.export";
 import * as list from "../../app/routes/app.referrers._index";
+import { customersRedactPayload } from "../fixtures/shopify-payloads";
 import { act, adminRequest, installShop, load, thrownStatus } from "../helpers/admin-request";
 import { seedShopActivity, sendOrder } from "../helpers/admin-seed";
 import { DAY, usePipeline } from "../helpers/pipeline";
@@ -59,6 +60,45 @@ describe("referrers", () => {
     expect(latest).toMatchObject({ status: "REJECTED", reason: "The referrer is disabled" });
     await act(detail.action, p.shop, path, { intent: "enable" }, { id: p.sam.id });
     expect((await db.referrer.findUniqueOrThrow({ where: { id: p.sam.id } })).status).toBe("ACTIVE");
+  });
+
+  it("takes a disabled referrer's code off the friend discount (a leaked code stops working) and puts it back on enabling", async () => {
+    const p = await seedShopActivity(pipeline);
+    const path = `/app/referrers/${p.sam.id}`;
+    const friendCodes = () =>
+      pipeline.shopify.fake
+        .codes(p.shop)
+        .filter((c) => c.discountId === p.program.discountId)
+        .map((c) => c.code);
+    expect(friendCodes()).toContain(p.sam.code);
+
+    await act(detail.action, p.shop, path, { intent: "disable", reason: "Code posted on a coupon site" }, { id: p.sam.id });
+    await p.drain();
+    expect(friendCodes()).not.toContain(p.sam.code);
+    expect(friendCodes()).toContain(p.referrer.code); // only Sam's code went
+    expect(pipeline.shopify.fake.callsTo("RedeemCodesDelete")).toHaveLength(1);
+    expect((await db.referrer.findUniqueOrThrow({ where: { id: p.sam.id } })).codeSyncedAt).toBeNull();
+
+    // A second sync has nothing to remove.
+    await act(detail.action, p.shop, path, { intent: "disable", reason: "Still disabled" }, { id: p.sam.id });
+    await p.drain();
+    expect(pipeline.shopify.fake.callsTo("RedeemCodesDelete")).toHaveLength(1);
+
+    await act(detail.action, p.shop, path, { intent: "enable" }, { id: p.sam.id });
+    await p.drain();
+    expect(friendCodes()).toContain(p.sam.code);
+    expect((await db.referrer.findUniqueOrThrow({ where: { id: p.sam.id } })).codeSyncedAt).not.toBeNull();
+  });
+
+  it("erasing a referrer (customers/redact) takes their code off the friend discount", async () => {
+    const p = await seedShopActivity(pipeline);
+    const samId = (await db.referrer.findUniqueOrThrow({ where: { id: p.sam.id } })).customerId!;
+    await p.send("customers/redact", customersRedactPayload({ shop: p.shop, customerId: Number(samId.split("/").pop()), email: "sam@example.com", ordersToRedact: [] }));
+    await p.drain();
+    expect(await db.referrer.findUniqueOrThrow({ where: { id: p.sam.id } })).toMatchObject({ status: "DISABLED", email: null, codeSyncedAt: null });
+    const codes = pipeline.shopify.fake.codes(p.shop).map((c) => c.code);
+    expect(codes).not.toContain(p.sam.code);
+    expect(codes).toContain(p.referrer.code);
   });
 
   it("issues a reward by hand and revokes it, with the reasons in the audit trail", async () => {

@@ -72,7 +72,12 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
     appliesOnOneTimePurchase: true,
     appliesOnSubscription: false,
     codesCount: { count: d.codes.length, precision: "EXACT" },
-    codes: (a: Args) => connection(d.codes.map((c) => ({ ...c, asyncUsageCount: 0 })), a),
+    // `query` is Shopify's default search: a case-insensitive match on the code's text.
+    codes: (a: Args) =>
+      connection(
+        d.codes.filter((c) => !a.query || c.code.toLowerCase().includes(String(a.query).toLowerCase())).map((c) => ({ ...c, asyncUsageCount: 0 })),
+        a,
+      ),
     combinesWith: d.combinesWith,
     context: d.customers
       ? { __typename: "DiscountCustomers", customers: d.customers.map(customerView).filter(Boolean) }
@@ -130,6 +135,7 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       const d = s.findDiscount(id);
       return d ? { id: d.id.replace("DiscountCodeNode", "DiscountNode"), discount: discountView(d) } : null;
     },
+    job: ({ id }: Args) => s.pollJob(id) ?? null,
     discountRedeemCodeBulkCreation: ({ id }: Args) => {
       const b = s.pollBulk(id);
       if (!b) return null;
@@ -200,6 +206,10 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
         bulkCreation: r.bulk ? { id: r.bulk.id, done: false, codesCount: r.bulk.codes.length, importedCount: 0, failedCount: 0 } : null,
         userErrors: r.userErrors,
       };
+    },
+    discountCodeRedeemCodeBulkDelete: ({ discountId, ids }: Args) => {
+      const r = s.bulkDeleteCodes(discountId, ids);
+      return { job: r.job ?? null, userErrors: r.userErrors };
     },
     storeCreditAccountCredit: ({ id, creditInput }: Args) => {
       const r = s.storeCredit("credit", id, creditInput.creditAmount, creditInput.expiresAt ?? null);

@@ -126,6 +126,8 @@ export class ShopState {
   readonly shop: { id: string; name: string; currencyCode: string; myshopifyDomain: string; ianaTimezone: string };
   readonly discounts = new Map<string, FakeDiscount>();
   readonly bulkCreations = new Map<string, FakeBulkCreation>();
+  /** Asynchronous jobs (bulk code deletion): the work is applied when a poll finds them done. */
+  readonly jobs = new Map<string, { id: string; done: boolean; pollsLeft: number; run: () => void }>();
   readonly customers = new Map<string, FakeCustomer>();
   readonly accounts = new Map<string, FakeStoreCreditAccount>();
   readonly transactions: FakeStoreCreditTransaction[] = [];
@@ -305,6 +307,35 @@ export class ShopState {
       }
     }
     bulk.done = true;
+  }
+
+  /** discountCodeRedeemCodeBulkDelete by ids: Shopify deletes in a background job. */
+  bulkDeleteCodes(discountId: string, ids: string[] | null | undefined): { job?: { id: string; done: boolean }; userErrors: UserError[] } {
+    const d = this.findDiscount(discountId);
+    if (!d) return { userErrors: [{ field: ["discountId"], code: "INVALID", message: "Discount does not exist" }] };
+    if (!ids?.length) return { userErrors: [{ field: ["ids"], code: "BLANK", message: "Specify codes to delete with ids, search or a saved search" }] };
+    if (ids.length > 250) return { userErrors: [{ field: ["ids"], code: "TOO_MANY_ARGUMENTS", message: "Too many ids (maximum is 250)" }] };
+    const doomed = new Set(ids);
+    const job = {
+      id: gid("Job"),
+      done: false,
+      pollsLeft: this.bulkAddPolls,
+      run: () => {
+        d.codes = d.codes.filter((c) => !doomed.has(c.id));
+        d.updatedAt = this.iso();
+      },
+    };
+    this.jobs.set(job.id, job);
+    return { job: { id: job.id, done: false }, userErrors: [] };
+  }
+
+  pollJob(id: string): { id: string; done: boolean } | undefined {
+    const job = this.jobs.get(id);
+    if (job && !job.done && --job.pollsLeft <= 0) {
+      job.run();
+      job.done = true;
+    }
+    return job && { id: job.id, done: job.done };
   }
 
   // ---- customers and store credit ---------------------------------------
