@@ -3,10 +3,10 @@
 // `npm run worker`.
 import db from "../db.server";
 import { createWorker, type Worker } from "./worker.server";
-import { jobHandlers, recurringJobs, webhookHandlers } from "./registry.server";
+import { jobHandlers, maintenanceTasks, recurringJobs, webhookHandlers } from "./registry.server";
 
 export function startAppWorker(): Worker {
-  const worker = createWorker({ db, webhookHandlers, jobHandlers, recurringJobs });
+  const worker = createWorker({ db, webhookHandlers, jobHandlers, recurringJobs, maintenance: maintenanceTasks });
   worker.start();
   return worker;
 }

@@ -4,6 +4,8 @@
 // shopify.app.toml (and its payload check in webhook-payloads.ts).
 import type { JobHandler, WebhookHandler } from "./types";
 import type { RecurringJob } from "./schedule.server";
+import type { MaintenanceTask } from "./worker.server";
+import { pruneRateLimits } from "../storefront/rate-limit.server";
 import { handleAppUninstalled } from "./handlers/app-uninstalled.server";
 import { handleAppScopesUpdate } from "./handlers/app-scopes-update.server";
 import { customersDataRequest, customersRedact, shopRedact } from "./handlers/compliance.server";
@@ -42,6 +44,18 @@ export const jobHandlers = new Map<string, JobHandler>([
 
 /** Per-shop work the worker keeps scheduled for every active shop (see schedule.server.ts). */
 export const recurringJobs: RecurringJob[] = [{ kind: RECONCILE_JOB, everyMs: RECONCILE_EVERY_MS }];
+
+/** Longest rate-limit window in use is 10 minutes: a row a day old counts nothing. */
+export const RATE_LIMIT_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** Shop-independent housekeeping every worker runs (see MaintenanceTask). */
+export const maintenanceTasks: MaintenanceTask[] = [
+  {
+    name: "prune expired rate-limit windows",
+    everyMs: 10 * 60 * 1000,
+    run: (db, now) => pruneRateLimits(db, new Date(now.getTime() - RATE_LIMIT_RETENTION_MS)),
+  },
+];
 
 export function registerWebhookHandler(topic: string, handler: WebhookHandler): void {
   webhookHandlers.set(topic, handler);

@@ -32,6 +32,8 @@ export interface WorkerOptions {
   webhookHandlers: ReadonlyMap<string, WebhookHandler>;
   jobHandlers: ReadonlyMap<string, JobHandler>;
   recurringJobs?: readonly RecurringJob[];
+  /** Shop-independent housekeeping (see MaintenanceTask), run by every worker at its own pace. */
+  maintenance?: readonly MaintenanceTask[];
   /** The Admin API for a shop; default: its offline session (adminForShop). */
   admin?: (shop: string) => Promise<AdminClient>;
   now?: () => Date;
@@ -49,6 +51,17 @@ export interface WorkerOptions {
 }
 
 export type RunCounts = Record<Outcome, number> & { claimed: number };
+
+/**
+ * Housekeeping that belongs to no shop (pruning expired rate-limit windows).
+ * Each worker runs it at most every `everyMs`; it must be safe to run in
+ * several workers at once and to be cut off halfway (a DELETE of expired rows is).
+ */
+export interface MaintenanceTask {
+  name: string;
+  everyMs: number;
+  run(db: Db, now: Date): Promise<number>;
+}
 
 export interface Worker {
   readonly workerId: string;
@@ -76,6 +89,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const logger = options.logger ?? consoleLogger;
   const scheduleEveryMs = options.scheduleEveryMs ?? 60_000;
   const recurringJobs = options.recurringJobs ?? [];
+  const maintenance = (options.maintenance ?? []).map((task) => ({ task, lastRunAt: -Infinity }));
   const adminFor =
     options.admin ??
     (async (shop: string) => {
@@ -143,6 +157,17 @@ export function createWorker(options: WorkerOptions): Worker {
     if (recurringJobs.length && now().getTime() - lastScheduledAt >= scheduleEveryMs) {
       lastScheduledAt = now().getTime();
       for (const job of recurringJobs) await scheduleRecurring(db, job, now());
+    }
+    for (const slot of maintenance) {
+      if (now().getTime() - slot.lastRunAt < slot.task.everyMs) continue;
+      slot.lastRunAt = now().getTime();
+      try {
+        const removed = await slot.task.run(db, now());
+        if (removed > 0) logger.info(`${slot.task.name}: ${removed} row(s)`);
+      } catch (error) {
+        // Housekeeping never stops the real work; it is tried again next period.
+        logger.warn(`${slot.task.name} failed`, { error: String(error) });
+      }
     }
     // Webhooks first: Shopify is waiting on nothing, but merchants see their effects.
     for (const queue of ["webhook", "job"] as QueueName[]) {

@@ -5,6 +5,7 @@ import db from "../../app/db.server";
 import { claimNext, completeClaim, failClaim } from "../../app/jobs/queue.server";
 import { PermanentError, type WebhookHandler } from "../../app/jobs/types";
 import { createWorker, type WorkerLogger, type WorkerOptions } from "../../app/jobs/worker.server";
+import { maintenanceTasks, RATE_LIMIT_RETENTION_MS } from "../../app/jobs/registry.server";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 
 const shop = "alpha.myshopify.com";
@@ -237,5 +238,38 @@ describe("worker", () => {
     await stopped;
     expect(finished).toBe(true);
     expect((await db.webhookDelivery.findFirstOrThrow()).status).toBe("DONE");
+  });
+
+  it("prunes expired rate-limit windows with the app's maintenance tasks, at most once a period; a failing task stops nothing", async () => {
+    const keys = ["maint:old", "maint:recent"];
+    await db.rateLimit.deleteMany({ where: { key: { in: keys } } });
+    await db.rateLimit.createMany({
+      data: [
+        { key: "maint:old", windowStart: new Date(T0.getTime() - RATE_LIMIT_RETENTION_MS - 60_000), count: 3 },
+        { key: "maint:recent", windowStart: new Date(T0.getTime() - 60_000), count: 9 },
+      ],
+    });
+    const warnings: string[] = [];
+    const failing = { name: "always fails", everyMs: 1, run: async () => Promise.reject(new Error("boom")) };
+    const ran: string[] = [];
+    const w = worker(async () => void ran.push("handled"), {
+      maintenance: [...maintenanceTasks, failing],
+      logger: { info() {}, warn: (m) => void warnings.push(m) },
+    });
+    await storeOrderPaid("wh-maint");
+    await w.runOnce();
+    expect(ran).toEqual(["handled"]);
+    expect(warnings).toEqual(["always fails failed"]);
+    expect((await db.rateLimit.findMany({ where: { key: { in: keys } } })).map((r) => r.key)).toEqual(["maint:recent"]);
+
+    // Within the period the prune does not run again; after it, it does.
+    await db.rateLimit.create({ data: { key: "maint:old", windowStart: new Date(T0.getTime() - RATE_LIMIT_RETENTION_MS - 60_000), count: 1 } });
+    advance(60_000);
+    await w.runOnce();
+    expect(await db.rateLimit.count({ where: { key: "maint:old" } })).toBe(1);
+    advance(10 * 60_000);
+    await w.runOnce();
+    expect(await db.rateLimit.count({ where: { key: "maint:old" } })).toBe(0);
+    expect(await db.rateLimit.count({ where: { key: "maint:recent" } })).toBe(1);
   });
 });
