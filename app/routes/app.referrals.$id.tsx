@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Box, Card, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Box, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatDateTime, formatMoney, personName } from "../i18n/format";
@@ -10,6 +10,7 @@ import { approveReferrals, getReferral, rejectReferrals } from "../models/referr
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
 import { ReasonModal } from "../components/ReasonModal";
 import { RouteError } from "../components/RouteError";
+import { SectionCard } from "../components/SectionCard";
 import { StatusBadge } from "../components/StatusBadge";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -109,110 +110,75 @@ export default function ReferralDetail() {
         ) : null}
         <Layout.Section>
           <BlockStack gap="400">
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {d.orderCard}
-                </Text>
-                <Row label={d.orderCard}>
-                  <a href={`shopify://admin/orders/${r.orderNumericId}`} target="_top">
-                    {r.orderName}
-                  </a>
-                  {r.test ? ` (${d.testOrder})` : ""}
-                </Row>
-                <Row label={t.referrals.date}>{formatDateTime(r.createdAt)}</Row>
-                <Row label={d.subtotal}>{money(r.subtotal)}</Row>
-                <Row label={d.total}>{money(r.total)}</Row>
-                <Row label={d.refunded}>{money(r.refunded)}</Row>
-                <Row label={d.attributedBy}>{d.attributedByKind[r.attributedBy] ?? r.attributedBy}</Row>
-                <Row label={d.codeUsed}>{r.codeUsed ?? t.common.none}</Row>
-                {pending ? <Row label={d.holdUntil}>{formatDateTime(r.holdUntil)}</Row> : null}
+            <SectionCard title={d.orderCard} gap="200">
+              <Row label={d.orderCard}>
+                <a href={`shopify://admin/orders/${r.orderNumericId}`} target="_top">
+                  {r.orderName}
+                </a>
+                {r.test ? ` (${d.testOrder})` : ""}
+              </Row>
+              <Row label={t.referrals.date}>{formatDateTime(r.createdAt)}</Row>
+              <Row label={d.subtotal}>{money(r.subtotal)}</Row>
+              <Row label={d.total}>{money(r.total)}</Row>
+              <Row label={d.refunded}>{money(r.refunded)}</Row>
+              <Row label={d.attributedBy}>{d.attributedByKind[r.attributedBy] ?? r.attributedBy}</Row>
+              <Row label={d.codeUsed}>{r.codeUsed ?? t.common.none}</Row>
+              {pending ? <Row label={d.holdUntil}>{formatDateTime(r.holdUntil)}</Row> : null}
+            </SectionCard>
+            <SectionCard title={d.auditTitle} emptyText={audit.length === 0 ? d.auditEmpty : null}>
+              <BlockStack as="ol" gap="200">
+                {audit.map((e) => (
+                  <Box as="li" key={e.id} paddingBlockEnd="200" borderBlockEndWidth="025" borderColor="border">
+                    <InlineStack align="space-between" gap="200">
+                      <Text as="span" fontWeight="semibold">
+                        {t.audit.actions[e.action] ?? e.action}
+                        {e.toStatus ? ` → ${(e.action.startsWith("reward.") ? t.rewardStatus[e.toStatus] : t.status[e.toStatus]) ?? e.toStatus}` : ""}
+                      </Text>
+                      <Text as="span" tone="subdued">
+                        {formatDateTime(e.createdAt)}
+                      </Text>
+                    </InlineStack>
+                    {e.detail ? <Text as="p">{e.detail}</Text> : null}
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      {d.cause}: {t.audit.cause(e.cause)}
+                    </Text>
+                  </Box>
+                ))}
               </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {d.auditTitle}
-                </Text>
-                {audit.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    {d.auditEmpty}
-                  </Text>
-                ) : (
-                  <BlockStack as="ol" gap="200">
-                    {audit.map((e) => (
-                      <Box as="li" key={e.id} paddingBlockEnd="200" borderBlockEndWidth="025" borderColor="border">
-                        <InlineStack align="space-between" gap="200">
-                          <Text as="span" fontWeight="semibold">
-                            {t.audit.actions[e.action] ?? e.action}
-                            {e.toStatus ? ` → ${(e.action.startsWith("reward.") ? t.rewardStatus[e.toStatus] : t.status[e.toStatus]) ?? e.toStatus}` : ""}
-                          </Text>
-                          <Text as="span" tone="subdued">
-                            {formatDateTime(e.createdAt)}
-                          </Text>
-                        </InlineStack>
-                        {e.detail ? <Text as="p">{e.detail}</Text> : null}
-                        <Text as="p" variant="bodySm" tone="subdued">
-                          {d.cause}: {t.audit.cause(e.cause)}
-                        </Text>
-                      </Box>
-                    ))}
-                  </BlockStack>
-                )}
-              </BlockStack>
-            </Card>
+            </SectionCard>
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {d.friendCard}
-                </Text>
-                <Text as="p">{r.friendEmail ?? t.common.none}</Text>
-                {r.friendCustomerId ? (
-                  <a href={`shopify://admin/customers/${r.friendCustomerId}`} target="_top">
-                    {t.common.view}
-                  </a>
-                ) : null}
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {d.referrerCard}
-                </Text>
-                <Link to={`/app/referrers/${referrer.id}`}>{referrer.name}</Link>
-                <Text as="p" tone="subdued">
-                  {referrer.code}
-                </Text>
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="200">
-                <Text as="h2" variant="headingMd">
-                  {d.rewardCard}
-                </Text>
-                {reward ? (
-                  <>
-                    <InlineStack gap="200">
-                      <Text as="span">{t.rewardKind[reward.kind]}</Text>
-                      <StatusBadge status={reward.status} kind="reward" />
-                    </InlineStack>
-                    <Text as="p">
-                      {reward.valueType === "PERCENTAGE" ? `${Number(reward.value)}%` : formatMoney(reward.value, reward.currencyCode ?? r.currencyCode)}
-                      {reward.code ? ` · ${reward.code}` : ""}
-                    </Text>
-                    {reward.reason ? <Text as="p" tone="subdued">{reward.reason}</Text> : null}
-                  </>
-                ) : (
-                  <Text as="p" tone="subdued">
-                    {d.noReward}
+            <SectionCard title={d.friendCard} gap="200">
+              <Text as="p">{r.friendEmail ?? t.common.none}</Text>
+              {r.friendCustomerId ? (
+                <a href={`shopify://admin/customers/${r.friendCustomerId}`} target="_top">
+                  {t.common.view}
+                </a>
+              ) : null}
+            </SectionCard>
+            <SectionCard title={d.referrerCard} gap="200">
+              <Link to={`/app/referrers/${referrer.id}`}>{referrer.name}</Link>
+              <Text as="p" tone="subdued">
+                {referrer.code}
+              </Text>
+            </SectionCard>
+            <SectionCard title={d.rewardCard} gap="200" emptyText={reward ? null : d.noReward}>
+              {reward ? (
+                <>
+                  <InlineStack gap="200">
+                    <Text as="span">{t.rewardKind[reward.kind]}</Text>
+                    <StatusBadge status={reward.status} kind="reward" />
+                  </InlineStack>
+                  <Text as="p">
+                    {reward.valueType === "PERCENTAGE" ? `${Number(reward.value)}%` : formatMoney(reward.value, reward.currencyCode ?? r.currencyCode)}
+                    {reward.code ? ` · ${reward.code}` : ""}
                   </Text>
-                )}
-              </BlockStack>
-            </Card>
+                  {reward.reason ? <Text as="p" tone="subdued">{reward.reason}</Text> : null}
+                </>
+              ) : null}
+            </SectionCard>
           </BlockStack>
         </Layout.Section>
       </Layout>

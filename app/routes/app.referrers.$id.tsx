@@ -11,6 +11,7 @@ import { LIVE_REFERRAL_STATUSES } from "../referrals/statuses";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
 import { ReasonModal } from "../components/ReasonModal";
 import { RouteError } from "../components/RouteError";
+import { FigureCard, SectionCard } from "../components/SectionCard";
 import { StatusBadge } from "../components/StatusBadge";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -122,95 +123,66 @@ export default function ReferrerDetail() {
                 [t.referrers.clicks, formatNumber(stats.clicks)],
                 [d.shares, formatNumber(stats.shares)],
               ].map(([label, value]) => (
-                <Card key={label}>
-                  <Text as="h3" variant="bodySm" tone="subdued">
-                    {label}
-                  </Text>
-                  <Text as="p" variant="headingLg">
-                    {value}
-                  </Text>
-                </Card>
+                <FigureCard key={label} label={label} value={value} />
               ))}
             </InlineGrid>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {d.rewardsTitle}
-                </Text>
-                {rewards.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    {d.noRewards}
-                  </Text>
-                ) : (
-                  <IndexTable
-                    resourceName={{ singular: "reward", plural: "rewards" }}
-                    itemCount={rewards.length}
-                    selectable={false}
-                    headings={[{ title: t.referrals.date }, { title: t.referral.rewardCard }, { title: t.referrals.status }, { title: "" }]}
-                  >
-                    {rewards.map((r, i) => (
-                      <IndexTable.Row id={r.id} key={r.id} position={i}>
-                        <IndexTable.Cell>{formatDate(r.createdAt)}</IndexTable.Cell>
-                        <IndexTable.Cell>
-                          <Text as="span">{`${t.rewardKind[r.kind] ?? r.kind}: ${r.amount}${r.code ? ` (${r.code})` : ""}`}</Text>
-                          {r.reason ? (
-                            <Text as="p" variant="bodySm" tone="subdued">
-                              {r.reason}
-                            </Text>
-                          ) : null}
-                        </IndexTable.Cell>
-                        <IndexTable.Cell>
-                          <StatusBadge status={r.status} kind="reward" />
-                        </IndexTable.Cell>
-                        <IndexTable.Cell>
-                          {["PENDING", "FAILED", "ISSUED", "PAID"].includes(r.status) ? (
-                            <Button variant="plain" tone="critical" onClick={() => setDialog({ intent: "revoke", rewardId: r.id })} accessibilityLabel={`${d.revoke} ${r.code ?? r.amount}`}>
-                              {d.revoke}
-                            </Button>
-                          ) : null}
-                        </IndexTable.Cell>
-                      </IndexTable.Row>
-                    ))}
-                  </IndexTable>
-                )}
-              </BlockStack>
-            </Card>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  {d.referralsTitle}
-                </Text>
-                {referrals.length === 0 ? (
-                  <Text as="p" tone="subdued">
-                    {d.noReferrals}
-                  </Text>
-                ) : (
-                  <IndexTable
-                    resourceName={t.referrals.resourceName}
-                    itemCount={referrals.length}
-                    selectable={false}
-                    headings={[{ title: t.referrals.order }, { title: t.referrals.date }, { title: t.referrals.status }, { title: t.referrals.total, alignment: "end" }]}
-                  >
-                    {referrals.map((r, i) => (
-                      <IndexTable.Row id={r.id} key={r.id} position={i}>
-                        <IndexTable.Cell>
-                          <Link to={`/app/referrals/${r.id}`}>{r.orderName ?? r.id}</Link>
-                        </IndexTable.Cell>
-                        <IndexTable.Cell>{formatDate(r.createdAt)}</IndexTable.Cell>
-                        <IndexTable.Cell>
-                          <StatusBadge status={r.status} />
-                        </IndexTable.Cell>
-                        <IndexTable.Cell>
-                          <Text as="span" alignment="end" numeric>
-                            {formatMoney(r.totalAmount, r.currencyCode)}
-                          </Text>
-                        </IndexTable.Cell>
-                      </IndexTable.Row>
-                    ))}
-                  </IndexTable>
-                )}
-              </BlockStack>
-            </Card>
+            <SectionCard title={d.rewardsTitle} emptyText={rewards.length === 0 ? d.noRewards : null}>
+              <IndexTable
+                resourceName={{ singular: "reward", plural: "rewards" }}
+                itemCount={rewards.length}
+                selectable={false}
+                headings={[{ title: t.referrals.date }, { title: t.referral.rewardCard }, { title: t.referrals.status }, { title: "" }]}
+              >
+                {rewards.map((r, i) => (
+                  <IndexTable.Row id={r.id} key={r.id} position={i}>
+                    <IndexTable.Cell>{formatDate(r.createdAt)}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Text as="span">{`${t.rewardKind[r.kind] ?? r.kind}: ${r.amount}${r.code ? ` (${r.code})` : ""}`}</Text>
+                      {r.reason ? (
+                        <Text as="p" variant="bodySm" tone="subdued">
+                          {r.reason}
+                        </Text>
+                      ) : null}
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <StatusBadge status={r.status} kind="reward" />
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      {["PENDING", "FAILED", "ISSUED", "PAID"].includes(r.status) ? (
+                        <Button variant="plain" tone="critical" onClick={() => setDialog({ intent: "revoke", rewardId: r.id })} accessibilityLabel={`${d.revoke} ${r.code ?? r.amount}`}>
+                          {d.revoke}
+                        </Button>
+                      ) : null}
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            </SectionCard>
+            <SectionCard title={d.referralsTitle} emptyText={referrals.length === 0 ? d.noReferrals : null}>
+              <IndexTable
+                resourceName={t.referrals.resourceName}
+                itemCount={referrals.length}
+                selectable={false}
+                headings={[{ title: t.referrals.order }, { title: t.referrals.date }, { title: t.referrals.status }, { title: t.referrals.total, alignment: "end" }]}
+              >
+                {referrals.map((r, i) => (
+                  <IndexTable.Row id={r.id} key={r.id} position={i}>
+                    <IndexTable.Cell>
+                      <Link to={`/app/referrals/${r.id}`}>{r.orderName ?? r.id}</Link>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{formatDate(r.createdAt)}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <StatusBadge status={r.status} />
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Text as="span" alignment="end" numeric>
+                        {formatMoney(r.totalAmount, r.currencyCode)}
+                      </Text>
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            </SectionCard>
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

@@ -65,6 +65,8 @@ export default function Settings() {
   }, [result]);
 
   const set = (key: keyof Values) => (value: string | boolean) => setValues((v) => ({ ...v, [key]: String(value) }));
+  /** A form field's value, change handler and error (on the field it belongs to). */
+  const field = (key: keyof Values) => ({ value: values[key], onChange: set(key), error: errors[key] });
   const save = () => submit({ ...values, intent: "save" }, { method: "post" });
   const toggle = () => submit({ intent: values.enabled === "true" ? "pause" : "resume" }, { method: "post" });
   const on = saved.enabled === "true";
@@ -120,18 +122,14 @@ export default function Settings() {
                     <Select
                       label={s.friendKind}
                       options={Object.entries(s.friendKinds).map(([value, label]) => ({ label, value }))}
-                      value={values.friendOfferKind}
-                      onChange={set("friendOfferKind")}
-                      error={errors.friendOfferKind}
+                      {...field("friendOfferKind")}
                     />
                     {values.friendOfferKind !== "FREE_SHIPPING" ? (
                       <TextField
                         label={s.friendValue}
                         type="number"
-                        value={values.friendOfferValue}
-                        onChange={set("friendOfferValue")}
+                        {...field("friendOfferValue")}
                         suffix={percentFriend ? s.percentSuffix : currencyCode}
-                        error={errors.friendOfferValue}
                         autoComplete="off"
                       />
                     ) : null}
@@ -148,27 +146,21 @@ export default function Settings() {
                     <Select
                       label={s.rewardKind}
                       options={Object.entries(s.rewardKinds).map(([value, label]) => ({ label, value }))}
-                      value={values.rewardKind}
-                      onChange={set("rewardKind")}
-                      error={errors.rewardKind}
+                      {...field("rewardKind")}
                     />
                     <TextField
                       label={s.rewardValue}
                       type="number"
-                      value={values.rewardValue}
-                      onChange={set("rewardValue")}
+                      {...field("rewardValue")}
                       suffix={percentReward ? s.percentSuffix : currencyCode}
-                      error={errors.rewardValue}
                       autoComplete="off"
                     />
                   </FormLayout.Group>
                   <TextField
                     label={s.rewardExpiryDays}
                     type="number"
-                    value={values.rewardExpiryDays}
-                    onChange={set("rewardExpiryDays")}
+                    {...field("rewardExpiryDays")}
                     helpText={s.rewardExpiryHelp}
-                    error={errors.rewardExpiryDays}
                     autoComplete="off"
                   />
                 </FormLayout>
@@ -182,21 +174,17 @@ export default function Settings() {
                     <TextField
                       label={s.minimumOrder}
                       type="number"
-                      value={values.minimumOrderAmount}
-                      onChange={set("minimumOrderAmount")}
+                      {...field("minimumOrderAmount")}
                       suffix={currencyCode}
                       helpText={s.minimumOrderHelp}
-                      error={errors.minimumOrderAmount}
                       autoComplete="off"
                     />
                     <TextField
                       label={s.holdDays}
                       type="number"
-                      value={values.holdDays}
-                      onChange={set("holdDays")}
+                      {...field("holdDays")}
                       suffix={s.daysSuffix}
                       helpText={s.holdDaysHelp}
-                      error={errors.holdDays}
                       autoComplete="off"
                     />
                   </FormLayout.Group>
@@ -204,18 +192,14 @@ export default function Settings() {
                     <TextField
                       label={s.maxRewards}
                       type="number"
-                      value={values.maxRewardsPerReferrer}
-                      onChange={set("maxRewardsPerReferrer")}
+                      {...field("maxRewardsPerReferrer")}
                       helpText={s.maxRewardsHelp}
-                      error={errors.maxRewardsPerReferrer}
                       autoComplete="off"
                     />
                     <TextField
                       label={s.codePrefix}
-                      value={values.codePrefix}
-                      onChange={set("codePrefix")}
+                      {...field("codePrefix")}
                       helpText={s.codePrefixHelp}
-                      error={errors.codePrefix}
                       autoComplete="off"
                     />
                   </FormLayout.Group>
@@ -239,8 +223,8 @@ export default function Settings() {
                   <Text as="h2" variant="headingMd">
                     {s.textsTitle}
                   </Text>
-                  <TextField label={s.terms} value={values.terms} onChange={set("terms")} multiline={4} helpText={s.termsHelp} error={errors.terms} autoComplete="off" />
-                  <TextField label={s.shareMessage} value={values.shareMessage} onChange={set("shareMessage")} error={errors.shareMessage} autoComplete="off" />
+                  <TextField label={s.terms} {...field("terms")} multiline={4} helpText={s.termsHelp} autoComplete="off" />
+                  <TextField label={s.shareMessage} {...field("shareMessage")} autoComplete="off" />
                 </FormLayout>
               </Card>
               <InlineStack align="end">
