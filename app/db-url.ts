@@ -1,9 +1,22 @@
 // Which database a DATABASE_URL names. Shared by the app (db.server.ts) and the
 // Prisma CLI (prisma.config.ts) so both resolve the same file or server.
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/**
+ * The folder holding package.json above this module: `app/` when run from
+ * source (tsx, Vite), `build/server/` in the production bundle. Relative
+ * SQLite paths resolve against it, so every process uses the same file.
+ */
+export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+export function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, "..");
+  }
+}
 export const DEFAULT_DATABASE_URL = "file:./data/app.sqlite";
 
 export type DatabaseTarget =

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { DEFAULT_DATABASE_URL, databaseTarget } from "./db-url";
 import { APP_SCOPES } from "./shopify/scopes";
 
+export const APP_BRIDGE_CDN_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
@@ -19,6 +21,10 @@ export const envSchema = z.object({
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   // Send Admin API calls to a stand-in Shopify (local dev store, soak test) instead of https://<shop>.
   SHOPIFY_ADMIN_API_ORIGIN: z.string().url().optional(),
+  // Where the embedded admin loads App Bridge from. Shopify's CDN unless a stand-in
+  // admin (the local dev store) serves its own. shopify-app-remix reads the same
+  // variable for its session-token bounce page.
+  APP_BRIDGE_URL: z.string().url("must be the URL of the App Bridge script").default(APP_BRIDGE_CDN_URL),
   DATABASE_URL: z
     .string()
     .default(DEFAULT_DATABASE_URL)

@@ -2,8 +2,8 @@
 // each main page rendered by the real app with data made by the real order
 // pipeline; settings saved through the save bar; a referral opened from the
 // list. Each page is screenshot to test-results/ and checked with axe-core.
-// App Bridge comes from a local stand-in (app-bridge-stand-in.js), served in
-// place of cdn.shopify.com's script, which cannot be fetched here.
+// App Bridge comes from the dev store's stand-in (devstore/app-bridge.js), served
+// in place of cdn.shopify.com's script, which cannot be fetched here.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -20,7 +20,7 @@ import { startAdminServer } from "./admin-server";
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const OUT = path.join(PROJECT_ROOT, "test-results");
-const STAND_IN = fs.readFileSync(path.join(import.meta.dirname, "app-bridge-stand-in.js"), "utf8");
+const STAND_IN = fs.readFileSync(path.join(PROJECT_ROOT, "devstore/app-bridge.js"), "utf8");
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const pipeline = usePipeline();

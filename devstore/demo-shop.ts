@@ -1,0 +1,23 @@
+// The demo shop's fixed facts, shared by the launcher, the seed and the end-to-end
+// test (no app module is imported here: the app's configuration is set before those load).
+import type { ProgramSettingsInput } from "../app/referrals/program-settings";
+
+export const DEMO_SHOP = "demo-outfitters.myshopify.com";
+export const DEMO_SHOP_NAME = "Demo Outfitters";
+// Not the credentials of any real app: the dev store and the app share them locally.
+export const DEMO_API_KEY = "devstore-demo-api-key";
+export const DEMO_API_SECRET = "devstore-demo-api-secret-not-a-real-one";
+
+/** The program the demo starts with; the end-to-end test changes it to 10% / 10%, no hold. */
+export const DEMO_PROGRAM: ProgramSettingsInput = {
+  friendOfferKind: "PERCENTAGE",
+  friendOfferValue: "15",
+  rewardKind: "CODE_PERCENTAGE",
+  rewardValue: "15",
+  holdDays: 14,
+  terms: "Share your link with friends. They get a discount on their first order; you get a reward code once their order is past the 14-day return window.",
+};
+
+/** A shopper with an account who has not joined yet: the end-to-end test logs in as her. */
+export const DEMO_SHOPPER = { firstName: "Ana", lastName: "Lopez", email: "ana@example.com" };
+

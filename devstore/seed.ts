@@ -1,0 +1,128 @@
+// The demo shop, made through the app's own code: the install (the offline
+// session Shopify's OAuth would leave), the program saved with saveProgram
+// (its friend discount created in the fake Admin API), referrers enrolled by
+// the domain and their codes synced by the worker, and a few weeks of orders
+// placed at the dev store's checkout and delivered as signed webhooks to the
+// app's webhook receiver, then worked by the app's worker. Only dates are
+// written directly: orders carry their own past dates, and the rows the app
+// stamped "now" are moved back to them, holds included (then the dashboard's
+// daily totals are rebuilt from the rows by the app's own rebuild).
+import type { Db } from "../app/db.server";
+import { createWorker } from "../app/jobs/worker.server";
+import { jobHandlers, webhookHandlers } from "../app/jobs/registry.server";
+import { adminForShop } from "../app/shopify/admin-for-shop.server";
+import { APP_SCOPES } from "../app/shopify/scopes";
+import { saveProgram } from "../app/referrals/programs.server";
+import { programSettingsSchema } from "../app/referrals/program-settings";
+import { enrolReferrer } from "../app/referrals/referrers.server";
+import { rebuildDailyStats } from "../app/referrals/daily-stats.server";
+import { recordInstall } from "../app/referrals/shops.server";
+import type { FakeShopify } from "../tests/fake-shopify/fake-shopify";
+import type { DevCommerce } from "./checkout";
+import { DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
+import { moveHolds } from "./holds";
+
+export const DAY = 86_400_000;
+
+const REFERRERS = [
+  { firstName: "Rita", lastName: "Alvarez", email: "rita@example.com", source: "STOREFRONT" },
+  { firstName: "Sam", lastName: "Lee", email: "sam@example.com", source: "INVITE" },
+  { firstName: "Priya", lastName: "Shah", email: "priya@example.com", source: "STOREFRONT" },
+  { firstName: "Tom", lastName: "Becker", email: "tom@example.com", source: "ADMIN" },
+] as const;
+
+// [days ago, referrer (index, or null for an order nobody referred), friend, products, by link (cart attribute) or typed code]
+const HISTORY: [number, number | null, string, string[], "link" | "code"][] = [
+  [26, 0, "ben@example.com", ["alpine-jacket"], "link"],
+  [24, 1, "cleo@example.com", ["summit-backpack"], "code"],
+  [22, null, "walk-in@example.com", ["trail-socks"], "code"],
+  [21, 0, "dan@example.com", ["alpine-jacket", "trail-socks"], "link"],
+  [19, 2, "eve@example.com", ["summit-backpack"], "link"],
+  [17, 0, "finn@example.com", ["trail-socks", "trail-socks"], "code"],
+  [15, 1, "gus@example.com", ["alpine-jacket"], "link"],
+  [12, 3, "hana@example.com", ["summit-backpack", "trail-socks"], "link"],
+  [10, 0, "ivan@example.com", ["alpine-jacket"], "code"],
+  [8, 2, "june@example.com", ["trail-socks"], "link"],
+  [6, null, "kai@example.com", ["summit-backpack"], "code"],
+  [5, 1, "lena@example.com", ["alpine-jacket"], "link"],
+  [3, 0, "milo@example.com", ["summit-backpack"], "link"],
+  [1, 2, "nora@example.com", ["alpine-jacket", "summit-backpack"], "code"],
+];
+const CANCELLED = "cleo@example.com";
+const CHANNELS = ["whatsapp", "email", "copy", "x", "facebook", "native"];
+
+export interface SeedInput {
+  db: Db;
+  fake: FakeShopify;
+  shop: string;
+  /** The dev store's checkout; its webhooks must reach the app's receiver (in-process while seeding). */
+  commerce: DevCommerce;
+  now?: Date;
+}
+
+export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() }: SeedInput) {
+  const cause = "devstore seed";
+  const session = { shop, state: "", isOnline: false, accessToken: "shpat_devstore", scope: APP_SCOPES.join(",") };
+  await db.session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, ...session }, update: session });
+  await recordInstall(db, { shop, scope: session.scope });
+
+  const worker = createWorker({ db, webhookHandlers, jobHandlers, logger: { info: () => {}, warn: (m, d) => console.warn(`[seed] ${m}`, d ?? "") } });
+  const drain = async () => {
+    for (let round = 0; round < 200; round++) if ((await worker.runOnce()).claimed === 0) return;
+    throw new Error("the worker never ran out of work while seeding");
+  };
+
+  await saveProgram({ db, admin: await adminForShop(shop), shop, settings: programSettingsSchema.parse(DEMO_PROGRAM), cause, now });
+  fake.seedCustomer(shop, { ...DEMO_SHOPPER, numberOfOrders: 2 });
+  const referrers: Awaited<ReturnType<typeof enrolReferrer>>["referrer"][] = [];
+  for (const [i, r] of REFERRERS.entries()) {
+    const customer = fake.seedCustomer(shop, { firstName: r.firstName, lastName: r.lastName, email: r.email, numberOfOrders: 3 });
+    const { referrer } = await enrolReferrer(db, { shop, customerId: customer.id, email: r.email, firstName: r.firstName, lastName: r.lastName, source: r.source, cause, now });
+    await db.referrer.update({ where: { id: referrer.id }, data: { createdAt: new Date(now.getTime() - (34 - i * 3) * DAY) } });
+    referrers.push(referrer);
+  }
+  await drain(); // the referrers' codes go onto the friend discount
+
+  // Friends' orders at the checkout, weeks ago.
+  for (const [daysAgo, who, email, handles, via] of HISTORY) {
+    const code = who === null ? null : referrers[who].code;
+    const result = await commerce.placeOrder({
+      cart: {
+        lines: handles.map((handle) => ({ handle, quantity: 1 })),
+        discountCodes: code ? [code] : [],
+        attributes: code && via === "link" ? { _referral_code: code } : {},
+      },
+      email,
+      createdAt: new Date(now.getTime() - daysAgo * DAY + 3_600_000 * (9 + (daysAgo % 8))),
+    });
+    if ("error" in result) throw new Error(`seed order for ${email}: ${result.error}`);
+  }
+  await drain();
+  const cancelled = commerce.orders().find((o) => o.email === CANCELLED)!;
+  await commerce.cancel(cancelled.number);
+  await drain();
+
+  // The app stamped its rows with today's date: give them their orders' dates, and holds that end 14 days after.
+  const referrals = await db.referral.findMany({ where: { shop }, select: { id: true, orderCreatedAt: true } });
+  for (const r of referrals) if (r.orderCreatedAt) await db.referral.update({ where: { id: r.id }, data: { createdAt: r.orderCreatedAt } });
+  const holdDays = Number(DEMO_PROGRAM.holdDays);
+  await moveHolds(db, shop, (r) => new Date(r.createdAt.getTime() + holdDays * DAY), { now, detail: "Demo history: the order was placed weeks ago" });
+  await drain(); // referrals past their hold are approved and their reward codes created in Shopify
+  for (const reward of await db.reward.findMany({ where: { shop }, include: { referral: { select: { holdUntil: true } } } })) {
+    if (reward.referral?.holdUntil) await db.reward.update({ where: { id: reward.id }, data: { createdAt: reward.referral.holdUntil } });
+  }
+
+  // Shares and clicks on the referrers' links over the same weeks.
+  await db.linkEvent.createMany({
+    data: Array.from({ length: 60 }, (_, i) => ({
+      shop,
+      referrerId: referrers[i % referrers.length].id,
+      type: i % 3 === 0 ? "SHARE" : "CLICK",
+      channel: CHANNELS[(i * 7) % CHANNELS.length],
+      createdAt: new Date(now.getTime() - ((i * 11) % 28) * DAY - (i % 12) * 3_600_000),
+    })),
+  });
+  // The dashboard's per-day totals were counted on today's date: count them again from the rows.
+  await rebuildDailyStats(db, shop);
+  return { referrers, orders: commerce.orders() };
+}

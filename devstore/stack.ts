@@ -1,0 +1,243 @@
+// The whole demo on 127.0.0.1, started by `npm run demo` and by the end-to-end
+// test: the fake Admin API and the dev store (admin, storefront, checkout,
+// control API) in this process; the app (server.ts, the production build) and
+// its worker (app/jobs/worker-main.ts) as child processes, configured only
+// through their environment; a tunnel in front of the app as its public URL.
+//
+// The database named by DATABASE_URL must be migrated and empty of this shop;
+// the demo shop is seeded into it before the app starts.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { PROJECT_ROOT, databaseTarget } from "../app/db-url";
+import { FakeShopify } from "../tests/fake-shopify/fake-shopify";
+import { startFakeShopifyServer } from "../tests/fake-shopify/http-server";
+import { startAdminServer } from "./admin";
+import { DEMO_API_KEY, DEMO_API_SECRET, DEMO_SHOP, DEMO_SHOP_NAME } from "./demo-shop";
+import { devCommerce, type DevCommerce } from "./checkout";
+import { proxyOverHttp, startStorefrontServer } from "./storefront";
+import { startTunnel } from "./tunnel";
+import { webhookSender, type DeliverWebhook } from "./webhooks";
+
+export interface DemoPorts {
+  admin: number;
+  storefront: number;
+  /** The app's public URL (the tunnel). */
+  app: number;
+  /** The app server behind the tunnel. */
+  appServer: number;
+  adminApi: number;
+}
+
+export interface DemoStackOptions {
+  /** 0 or missing: any free port. */
+  ports?: Partial<DemoPorts>;
+  /** Where the app's and the worker's output go (app.log, worker.log). */
+  logDir: string;
+  /** Progress lines ("building the app", ...). */
+  progress?: (line: string) => void;
+}
+
+export interface DemoStack {
+  shop: string;
+  urls: { admin: string; storefront: string; controlApi: string; app: string; adminApi: string };
+  fake: FakeShopify;
+  commerce: DevCommerce;
+  /** Milliseconds from start to every URL answering. */
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startDemoStack(options: DemoStackOptions): Promise<DemoStack> {
+  const started = performance.now();
+  const progress = options.progress ?? (() => {});
+  const ports: DemoPorts = {
+    admin: await portOrFree(options.ports?.admin),
+    storefront: await portOrFree(options.ports?.storefront),
+    app: await portOrFree(options.ports?.app),
+    appServer: await portOrFree(options.ports?.appServer),
+    adminApi: await portOrFree(options.ports?.adminApi),
+  };
+  const origin = (port: number) => `http://127.0.0.1:${port}`;
+  const appUrl = origin(ports.app);
+  const adminOrigin = origin(ports.admin);
+  if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL must name the demo's (migrated) database");
+
+  // The app's configuration, for its processes and for the app code this process runs while seeding.
+  // Set before any app module loads: shopify.server reads it on import.
+  const appEnv: Record<string, string> = {
+    SHOPIFY_API_KEY: process.env.SHOPIFY_API_KEY || DEMO_API_KEY,
+    SHOPIFY_API_SECRET: process.env.SHOPIFY_API_SECRET || DEMO_API_SECRET,
+    SHOPIFY_APP_URL: appUrl,
+    SHOPIFY_ADMIN_API_ORIGIN: origin(ports.adminApi),
+    APP_BRIDGE_URL: `${adminOrigin}/app-bridge.js`,
+    // Absolute: the production build resolves a relative SQLite path from build/, not from the project.
+    DATABASE_URL: databaseTarget(process.env.DATABASE_URL).url,
+  };
+  Object.assign(process.env, appEnv);
+
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const close of stoppers.reverse()) await close().catch(() => {});
+    stoppers.length = 0;
+  };
+  try {
+    const build = ensureBuild(progress);
+
+    const fake = new FakeShopify({ bulkAddPolls: 1 });
+    const adminApi = await startFakeShopifyServer(fake, { port: ports.adminApi });
+    stoppers.push(() => adminApi.close());
+
+    const { default: db } = await import("../app/db.server");
+    const webhooksRoute = await import("../app/routes/webhooks");
+    const { seedDemoShop } = await import("./seed");
+    const { endHoldsNow } = await import("./holds");
+    const secret = appEnv.SHOPIFY_API_SECRET;
+    // Webhooks go to the app's webhook route in this process while seeding, then over HTTP to the running app.
+    let deliver: DeliverWebhook = webhookSender({ appUrl, shop: DEMO_SHOP, secret, send: (request) => webhooksRoute.action({ request, params: {}, context: {} }) });
+    const commerce = devCommerce({ fake, shop: DEMO_SHOP, shopName: DEMO_SHOP_NAME, deliver: (topic, body) => deliver(topic, body) });
+
+    progress("seeding the demo shop");
+    await seedDemoShop({ db, fake, shop: DEMO_SHOP, commerce });
+    deliver = webhookSender({ appUrl, shop: DEMO_SHOP, secret });
+
+    const admin = await startAdminServer({
+      shop: DEMO_SHOP,
+      apiKey: appEnv.SHOPIFY_API_KEY,
+      secret,
+      appUrl,
+      commerce,
+      fake,
+      endHolds: () => endHoldsNow(db, DEMO_SHOP),
+      port: ports.admin,
+    });
+    stoppers.push(() => admin.close());
+    const storefront = await startStorefrontServer({ shop: DEMO_SHOP, app: proxyOverHttp(appUrl), secret, port: ports.storefront, commerce });
+    stoppers.push(() => storefront.close());
+    await build;
+    const assets = fs.mkdtempSync(path.join(os.tmpdir(), "referrals-demo-assets-"));
+    fs.cpSync(path.join(PROJECT_ROOT, "build/client/assets"), assets, { recursive: true });
+    stoppers.push(async () => fs.rmSync(assets, { recursive: true, force: true }));
+    const tunnel = await startTunnel({ target: origin(ports.appServer), adminOrigin, assets, port: ports.app });
+    stoppers.push(() => tunnel.close());
+
+    progress("starting the app and its worker");
+    fs.mkdirSync(options.logDir, { recursive: true });
+    const childEnv = { ...appEnv, NODE_ENV: "production", PORT: String(ports.appServer), RUN_WORKER: "false" };
+    const app = startChild("app", "server.ts", childEnv, options.logDir);
+    stoppers.push(() => app.stop());
+    const worker = startChild("worker", "app/jobs/worker-main.ts", childEnv, options.logDir);
+    stoppers.push(() => worker.stop());
+    // GET /webhooks: answered (405) by server.ts itself once it listens.
+    await waitForHttp(app, `${origin(ports.appServer)}/webhooks`);
+    if (worker.exited()) throw new Error(`the worker exited:\n${worker.output()}`);
+
+    return {
+      shop: DEMO_SHOP,
+      urls: { admin: admin.origin, storefront: storefront.origin, controlApi: `${admin.origin}/api`, app: appUrl, adminApi: adminApi.url },
+      fake,
+      commerce,
+      startupMs: performance.now() - started,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The production build, rebuilt when a source file is newer than it (the first run: ~10 s). */
+async function ensureBuild(progress: (line: string) => void): Promise<void> {
+  const built = path.join(PROJECT_ROOT, "build/server/index.js");
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+  const sources = [path.join(PROJECT_ROOT, "vite.config.ts"), path.join(PROJECT_ROOT, "package-lock.json"), ...files(path.join(PROJECT_ROOT, "app"))];
+  if (sources.every((file) => fs.statSync(file).mtimeMs <= builtAt)) return;
+  progress("building the app (npm run build)");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn("npx", ["remix", "vite:build"], { cwd: PROJECT_ROOT, env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4_000)));
+    child.stderr.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-4_000)));
+    child.once("error", reject);
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`npm run build failed (${code}):\n${output}`))));
+  });
+}
+
+function files(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? files(full) : [full];
+  });
+}
+
+interface Child {
+  process: ChildProcess;
+  output(): string;
+  exited(): boolean;
+  stop(): Promise<void>;
+}
+
+function startChild(name: string, script: string, env: Record<string, string>, logDir: string): Child {
+  const log = fs.createWriteStream(path.join(logDir, `${name}.log`), { flags: "w" });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, script)], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let tail = "";
+  const keep = (chunk: Buffer) => {
+    log.write(chunk);
+    tail = (tail + chunk.toString()).slice(-6_000);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const exit = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  return {
+    process: child,
+    output: () => tail,
+    exited,
+    async stop() {
+      if (!exited()) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        await exit;
+        clearTimeout(timer);
+      }
+      log.end();
+    },
+  };
+}
+
+async function waitForHttp(child: Child, url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exited()) throw new Error(`the app exited (${child.process.exitCode}):\n${child.output()}`);
+    try {
+      await (await fetch(url, { signal: AbortSignal.timeout(2_000) })).arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  throw new Error(`the app did not answer ${url} within ${timeoutMs} ms:\n${child.output()}`);
+}
+
+async function portOrFree(port: number | undefined): Promise<number> {
+  if (port) return port;
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port: free } = server.address() as net.AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+}
+
+/** Applies every migration to DATABASE_URL with the Prisma CLI, as `npm run setup` does. */
+export function migrate(databaseUrl: string): void {
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, DATABASE_URL: databaseUrl } });
+}
