@@ -1,14 +1,26 @@
-// The dashboard's figures for one shop and date range, in one pass over each
-// table's covering (shop, createdAt, ...) index, so the page stays fast at
-// 100,000 referrals. Grouping by day needs SQL of its own (Prisma cannot group
-// by a day), written once per database; the rest is Prisma.
-import { providerOf, type Db } from "../db.server";
+// The dashboard's figures for one shop and date range, read from the shop's
+// per-day totals (DailyStat: at most a row per day and share channel, kept by
+// app/referrals/daily-stats.server.ts) and the referrers' own counters, so the
+// page costs the same at 1,000 referrals as at 1,000,000.
+import type { Db } from "../db.server";
+import { NO_CHANNEL } from "../referrals/daily-stats.server";
 import { currencyDigits, Decimal, toDecimal } from "../referrals/money";
-import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "../referrals/statuses";
 import { daysOf, type DateRange } from "./date-range";
+
+export interface ChannelFigures {
+  channel: string;
+  shares: number;
+  clicks: number;
+  /** Live referred orders that came by a link of this channel, and their revenue. */
+  orders: number;
+  revenue: string;
+  /** orders / clicks (null without clicks). */
+  conversion: number | null;
+}
 
 export interface DashboardData {
   currencyCode: string;
+  timezone: string;
   referrers: number;
   clicks: number;
   orders: number;
@@ -20,85 +32,66 @@ export interface DashboardData {
   percentCostBasis: string | null;
   roi: number | null;
   series: { day: string; orders: number; clicks: number; revenue: string }[];
-  channels: { channel: string; shares: number; clicks: number }[];
+  /** Share channels, and (channel "") the orders no link brought: codes typed at checkout. */
+  channels: ChannelFigures[];
+  /** All time, by live referrals. */
   topReferrers: { id: string; name: string; code: string; orders: number; revenue: string }[];
 }
 
-const ISSUED = [RewardStatus.ISSUED, RewardStatus.PAID];
-
 export async function dashboardData(db: Db, shop: string, range: DateRange): Promise<DashboardData> {
-  const createdAt = { gte: range.from, lt: range.to };
-  const [program, referrers, referralDays, eventDays, rewards, top] = await Promise.all([
+  const [program, stats, top] = await Promise.all([
     db.program.findUnique({ where: { shop }, select: { currencyCode: true } }),
-    db.referrer.count({ where: { shop, createdAt } }),
-    grouped<ReferralDay>(db, "referrals", shop, range),
-    grouped<EventDay>(db, "events", shop, range),
-    db.reward.groupBy({
-      by: ["valueType"],
-      where: { shop, createdAt, status: { in: ISSUED } },
-      _count: { _all: true },
-      _sum: { value: true },
-    }),
-    db.referral.groupBy({
-      by: ["referrerId"],
-      where: { shop, createdAt, status: { in: LIVE_REFERRAL_STATUSES } },
-      _count: { referrerId: true },
-      _sum: { totalAmount: true },
-      orderBy: { _count: { referrerId: "desc" } },
+    db.dailyStat.findMany({ where: { shop, day: { gte: range.fromDay, lte: range.toDay } } }),
+    db.referrer.findMany({
+      where: { shop, referralCount: { gt: 0 } },
+      orderBy: [{ referralCount: "desc" }, { referredRevenue: "desc" }, { id: "asc" }],
       take: 5,
+      select: { id: true, firstName: true, lastName: true, email: true, code: true, referralCount: true, referredRevenue: true },
     }),
   ]);
   const currencyCode = program?.currencyCode ?? "USD";
   const digits = currencyDigits(currencyCode);
 
-  // Totals, the series and the channels all come from the two per-day groupings.
   const days = new Map(daysOf(range).map((day) => [day, { day, orders: 0, clicks: 0, revenue: new Decimal(0) }]));
+  const channels = new Map<string, { channel: string; shares: number; clicks: number; orders: number; revenue: Decimal }>();
+  let referrers = 0;
+  let clicks = 0;
   let orders = 0;
   let rewarded = 0;
   let revenue = new Decimal(0);
-  for (const row of referralDays) {
-    const n = Number(row.n);
-    if (row.status === ReferralStatus.REWARDED) rewarded += n;
-    if (!LIVE_REFERRAL_STATUSES.includes(row.status)) continue;
-    const amount = toDecimal(row.revenue ?? 0);
-    orders += n;
+  let rewardsIssued = 0;
+  let fixed = new Decimal(0);
+  let percent = new Decimal(0);
+  for (const row of stats) {
+    const amount = toDecimal(row.revenue);
+    referrers += row.referrers;
+    clicks += row.clicks;
+    orders += row.orders;
+    rewarded += row.rewarded;
     revenue = revenue.plus(amount);
+    rewardsIssued += row.rewards;
+    fixed = fixed.plus(toDecimal(row.rewardsFixed));
+    percent = percent.plus(toDecimal(row.rewardsPercent));
     const day = days.get(row.day);
-    if (day) Object.assign(day, { orders: day.orders + n, revenue: day.revenue.plus(amount) });
-  }
-  let clicks = 0;
-  const channels = new Map<string, { channel: string; shares: number; clicks: number }>();
-  for (const row of eventDays) {
-    const n = Number(row.n);
-    const entry = channels.get(row.channel) ?? { channel: row.channel, shares: 0, clicks: 0 };
-    if (row.type === "SHARE") entry.shares += n;
-    if (row.type === "CLICK") {
-      entry.clicks += n;
-      clicks += n;
-      const day = days.get(row.day);
-      if (day) day.clicks += n;
-    }
-    channels.set(row.channel, entry);
+    if (day) Object.assign(day, { orders: day.orders + row.orders, clicks: day.clicks + row.clicks, revenue: day.revenue.plus(amount) });
+    if (row.channel === NO_CHANNEL && row.orders === 0) continue;
+    const entry = channels.get(row.channel) ?? { channel: row.channel, shares: 0, clicks: 0, orders: 0, revenue: new Decimal(0) };
+    channels.set(row.channel, {
+      ...entry,
+      shares: entry.shares + row.shares,
+      clicks: entry.clicks + row.clicks,
+      orders: entry.orders + row.orders,
+      revenue: entry.revenue.plus(amount),
+    });
   }
 
   // A percentage code's cost is unknown until it is used: cost it at the average referred order.
   const average = orders ? revenue.dividedBy(orders) : null;
-  let cost = new Decimal(0);
-  let rewardsIssued = 0;
-  for (const row of rewards) {
-    rewardsIssued += row._count._all;
-    const sum = toDecimal(row._sum.value);
-    cost = cost.plus(row.valueType === "PERCENTAGE" ? (average ? sum.dividedBy(100).times(average) : 0) : sum);
-  }
-
-  const names = await db.referrer.findMany({
-    where: { shop, id: { in: top.map((t) => t.referrerId) } },
-    select: { id: true, firstName: true, lastName: true, email: true, code: true },
-  });
-  const byId = new Map(names.map((n) => [n.id, n]));
+  const cost = fixed.plus(average ? percent.dividedBy(100).times(average) : 0);
 
   return {
     currencyCode,
+    timezone: range.timezone,
     referrers,
     clicks,
     orders,
@@ -106,43 +99,19 @@ export async function dashboardData(db: Db, shop: string, range: DateRange): Pro
     revenue: revenue.toFixed(digits),
     rewardsIssued,
     rewardsCost: cost.toFixed(digits),
-    percentCostBasis: rewards.some((r) => r.valueType === "PERCENTAGE") && average ? average.toFixed(digits) : null,
+    percentCostBasis: percent.greaterThan(0) && average ? average.toFixed(digits) : null,
     roi: cost.greaterThan(0) ? revenue.dividedBy(cost).toNumber() : null,
     series: [...days.values()].map((d) => ({ ...d, revenue: d.revenue.toFixed(digits) })),
-    channels: [...channels.values()].sort((a, b) => b.clicks - a.clicks || b.shares - a.shares),
-    topReferrers: top.map((t) => {
-      const r = byId.get(t.referrerId);
-      return {
-        id: t.referrerId,
-        name: [r?.firstName, r?.lastName].filter(Boolean).join(" ") || r?.email || r?.code || "—",
-        code: r?.code ?? "",
-        orders: t._count.referrerId,
-        revenue: toDecimal(t._sum.totalAmount).toFixed(digits),
-      };
-    }),
+    channels: [...channels.values()]
+      .filter((c) => c.shares || c.clicks || c.orders)
+      .sort((a, b) => b.orders - a.orders || b.clicks - a.clicks || b.shares - a.shares || a.channel.localeCompare(b.channel))
+      .map((c) => ({ ...c, revenue: c.revenue.toFixed(digits), conversion: c.clicks ? c.orders / c.clicks : null })),
+    topReferrers: top.map((r) => ({
+      id: r.id,
+      name: [r.firstName, r.lastName].filter(Boolean).join(" ") || r.email || r.code,
+      code: r.code,
+      orders: r.referralCount,
+      revenue: toDecimal(r.referredRevenue).toFixed(digits),
+    })),
   };
-}
-
-type ReferralDay = { day: string; status: string; n: number | bigint; revenue: number | string | null };
-type EventDay = { day: string; type: string; channel: string; n: number | bigint };
-
-// One pass over each table's (shop, createdAt, ...) covering index.
-const GROUPED_SQL = {
-  sqlite: {
-    // DateTimes are stored as ISO-8601 text by the SQLite adapter: the day is its first 10 characters.
-    referrals: `SELECT substr("createdAt", 1, 10) AS day, "status" AS status, COUNT(*) AS n, SUM("totalAmount" - "refundedAmount") AS revenue
-      FROM "Referral" WHERE "shop" = ? AND "createdAt" >= ? AND "createdAt" < ? GROUP BY day, status`,
-    events: `SELECT substr("createdAt", 1, 10) AS day, "type" AS type, "channel" AS channel, COUNT(*) AS n
-      FROM "LinkEvent" WHERE "shop" = ? AND "createdAt" >= ? AND "createdAt" < ? GROUP BY day, type, channel`,
-  },
-  postgresql: {
-    referrals: `SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, "status" AS status, COUNT(*)::int AS n, SUM("totalAmount" - "refundedAmount")::text AS revenue
-      FROM "Referral" WHERE "shop" = $1 AND "createdAt" >= $2 AND "createdAt" < $3 GROUP BY 1, 2`,
-    events: `SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, "type" AS type, "channel" AS channel, COUNT(*)::int AS n
-      FROM "LinkEvent" WHERE "shop" = $1 AND "createdAt" >= $2 AND "createdAt" < $3 GROUP BY 1, 2, 3`,
-  },
-};
-
-function grouped<T>(db: Db, table: "referrals" | "events", shop: string, range: DateRange): Promise<T[]> {
-  return db.$queryRawUnsafe<T[]>(GROUPED_SQL[providerOf(db)][table], shop, range.from, range.to);
 }

@@ -1,46 +1,57 @@
 // The date range of a dashboard or a filter, from `?from=YYYY-MM-DD&to=YYYY-MM-DD`.
-// Days are UTC days; `to` is inclusive for the merchant and exclusive in queries.
-const DAY = 86_400_000;
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+// Days are the shop's local days (its IANA time zone); `to` is inclusive for the
+// merchant and exclusive in queries.
+import { addDays, daysBetween, ISO_DAY, localDay, startOfLocalDay } from "../referrals/local-day";
+
 export const MAX_RANGE_DAYS = 366;
 
 export interface DateRange {
+  /** The first instant of the first day, in the shop's time zone. */
   from: Date;
   /** Exclusive: the start of the day after the last day shown. */
   to: Date;
   fromDay: string;
   toDay: string;
   days: number;
+  timezone: string;
 }
 
-export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
-
-function parseDay(value: string | null): Date | null {
+function parseDay(value: string | null): string | null {
   if (!value || !ISO_DAY.test(value)) return null;
   const d = new Date(`${value}T00:00:00.000Z`);
-  return Number.isNaN(d.getTime()) ? null : d;
+  // Rejects 2025-02-30 and the like (Date rolls them over).
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? null : value;
 }
 
 /** Invalid or missing days fall back to the last `defaultDays` days; a reversed range is swapped. */
-export function parseDateRange(params: URLSearchParams, now: Date, defaultDays = 30): DateRange {
-  const today = parseDay(dayOf(now))!;
+export function parseDateRange(params: URLSearchParams, now: Date, timezone: string, defaultDays = 30): DateRange {
+  const today = localDay(now, timezone);
   let last = parseDay(params.get("to")) ?? today;
-  let first = parseDay(params.get("from")) ?? new Date(last.getTime() - (defaultDays - 1) * DAY);
+  let first = parseDay(params.get("from")) ?? addDays(last, -(defaultDays - 1));
   if (first > last) [first, last] = [last, first];
-  if ((last.getTime() - first.getTime()) / DAY >= MAX_RANGE_DAYS) first = new Date(last.getTime() - (MAX_RANGE_DAYS - 1) * DAY);
-  const to = new Date(last.getTime() + DAY);
-  return { from: first, to, fromDay: dayOf(first), toDay: dayOf(last), days: Math.round((to.getTime() - first.getTime()) / DAY) };
+  if (daysBetween(first, last) >= MAX_RANGE_DAYS) first = addDays(last, -(MAX_RANGE_DAYS - 1));
+  return {
+    from: startOfLocalDay(first, timezone),
+    to: startOfLocalDay(addDays(last, 1), timezone),
+    fromDay: first,
+    toDay: last,
+    days: daysBetween(first, last) + 1,
+    timezone,
+  };
 }
 
-/** Optional day filters (no default): `{ gte, lt }` or undefined. */
-export function optionalDayFilter(fromValue: string | null, toValue: string | null) {
+/** Optional day filters (no default), in the shop's time zone: `{ gte, lt }` or undefined. */
+export function optionalDayFilter(fromValue: string | null, toValue: string | null, timezone: string) {
   const from = parseDay(fromValue);
-  const toDay = parseDay(toValue);
-  if (!from && !toDay) return undefined;
-  return { ...(from ? { gte: from } : {}), ...(toDay ? { lt: new Date(toDay.getTime() + DAY) } : {}) };
+  const to = parseDay(toValue);
+  if (!from && !to) return undefined;
+  return {
+    ...(from ? { gte: startOfLocalDay(from, timezone) } : {}),
+    ...(to ? { lt: startOfLocalDay(addDays(to, 1), timezone) } : {}),
+  };
 }
 
 /** Every day of the range, for a time series with no gaps. */
-export function daysOf(range: DateRange): string[] {
-  return Array.from({ length: range.days }, (_, i) => dayOf(new Date(range.from.getTime() + i * DAY)));
+export function daysOf(range: Pick<DateRange, "fromDay" | "days">): string[] {
+  return Array.from({ length: range.days }, (_, i) => addDays(range.fromDay, i));
 }

@@ -5,6 +5,7 @@ import type { Db } from "../db.server";
 import { enqueueJob } from "../jobs/queue.server";
 import { RELEASE_JOB } from "../referrals/attribution.server";
 import { recordAudit } from "../referrals/audit.server";
+import { countedTransaction, LIVE_REFERRAL_FIELDS, shopTimezone } from "../referrals/daily-stats.server";
 import { normaliseEmail } from "../referrals/email";
 import { ReferralStatus } from "../referrals/statuses";
 import { keysetPage, type PageRequest } from "./cursor";
@@ -19,13 +20,14 @@ export interface ReferralFilters {
   search?: string | null;
 }
 
-/** The list's filters from its URL (`status`, `referrerId`, `q`, `from`, `to`). */
-export function referralFiltersFrom(params: URLSearchParams): ReferralFilters {
+/** The list's filters from its URL (`status`, `referrerId`, `q`, `from`, `to`); days are the shop's. */
+export async function referralFiltersFrom(db: Db, shop: string, params: URLSearchParams): Promise<ReferralFilters> {
+  const [from, to] = [params.get("from"), params.get("to")];
   return {
     status: params.get("status"),
     referrerId: params.get("referrerId"),
     search: params.get("q"),
-    createdAt: optionalDayFilter(params.get("from"), params.get("to")),
+    createdAt: from || to ? optionalDayFilter(from, to, await shopTimezone(db, shop)) : undefined,
   };
 }
 
@@ -38,15 +40,19 @@ export function referralWhere(shop: string, f: ReferralFilters) {
     ...(f.status && REFERRAL_STATUSES.includes(f.status as ReferralStatus) ? { status: f.status } : {}),
     ...(f.referrerId ? { referrerId: f.referrerId } : {}),
     ...(f.createdAt ? { createdAt: f.createdAt } : {}),
-    ...(search
-      ? {
-          OR: [
-            { orderName: { contains: search.replace(/^#/, "") } },
-            // friendEmailKey is lower case on every database: a case-insensitive match without `mode`.
-            { friendEmailKey: email ? email : { contains: search.toLowerCase() } },
-          ],
-        }
-      : {}),
+    // A whole email (order names have no "@") is one lookup in the (shop, friendEmailKey) index,
+    // at any size; anything else is a substring search over the shop's referrals.
+    ...(email
+      ? { friendEmailKey: email }
+      : search
+        ? {
+            OR: [
+              { orderName: { contains: search.replace(/^#/, "") } },
+              // friendEmailKey is lower case on every database: a case-insensitive match without `mode`.
+              { friendEmailKey: { contains: search.toLowerCase() } },
+            ],
+          }
+        : {}),
   };
 }
 
@@ -131,11 +137,15 @@ export async function rejectReferrals({ db, shop, ids, cause, reason, now = new 
   if (!rows) return null;
   let rejected = 0;
   for (const row of rows.filter((r) => r.status === ReferralStatus.PENDING)) {
-    const changed = await db.referral.updateMany({
-      where: { id: row.id, shop, status: ReferralStatus.PENDING },
-      data: { status: ReferralStatus.REJECTED, reason, rejectedAt: now, holdUntil: null },
+    const changed = await countedTransaction(db, shop, async (tx, changes) => {
+      const { count } = await tx.referral.updateMany({
+        where: { id: row.id, shop, status: ReferralStatus.PENDING },
+        data: { status: ReferralStatus.REJECTED, reason, rejectedAt: now, holdUntil: null },
+      });
+      if (count) changes.liveReferral(await tx.referral.findFirstOrThrow({ where: { id: row.id, shop }, select: LIVE_REFERRAL_FIELDS }), -1);
+      return count;
     });
-    if (!changed.count) continue;
+    if (!changed) continue;
     await recordAudit(db, { shop, referralId: row.id, referrerId: row.referrerId, action: "referral.rejected", fromStatus: ReferralStatus.PENDING, toStatus: ReferralStatus.REJECTED, cause, detail: reason });
     rejected++;
   }

@@ -8,7 +8,8 @@ import { enqueueJob } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
 import { canonicalCode } from "./codes";
 import { normaliseEmail } from "./email";
-import { linkCodeOf, type OrderFacts } from "./order";
+import { countedTransaction } from "./daily-stats.server";
+import { linkChannelOf, linkCodeOf, type OrderFacts } from "./order";
 import { isUniqueViolation } from "./referrers.server";
 import { hasEarlierOrder } from "./shopify-lookups.server";
 import { applyRefunds } from "./reversal.server";
@@ -54,29 +55,34 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
 
   let referral;
   try {
-    referral = await db.referral.create({
-      data: {
-        shop,
-        referrerId: found.referrer.id,
-        orderId: order.orderId,
-        orderName: order.orderName,
-        friendCustomerId: order.customerId,
-        friendEmail: order.email,
-        friendEmailKey: order.email ? normaliseEmail(order.email) : null,
-        friendAddressHash: order.shippingAddressHash,
-        codeUsed: found.code,
-        attributedBy: found.by,
-        subtotalAmount: order.subtotal,
-        totalAmount: order.total,
-        currencyCode: order.currencyCode,
-        status,
-        reason,
-        test: order.test,
-        orderCreatedAt: order.createdAt,
-        holdUntil: status === ReferralStatus.PENDING ? holdUntil : null,
-        rejectedAt: status === ReferralStatus.REJECTED ? now : null,
-        reversedAt: status === ReferralStatus.REVERSED ? now : null,
-      },
+    referral = await countedTransaction(db, shop, async (tx, changes) => {
+      const created = await tx.referral.create({
+        data: {
+          shop,
+          referrerId: found.referrer.id,
+          orderId: order.orderId,
+          orderName: order.orderName,
+          friendCustomerId: order.customerId,
+          friendEmail: order.email,
+          friendEmailKey: order.email ? normaliseEmail(order.email) : null,
+          friendAddressHash: order.shippingAddressHash,
+          codeUsed: found.code,
+          attributedBy: found.by,
+          subtotalAmount: order.subtotal,
+          totalAmount: order.total,
+          currencyCode: order.currencyCode,
+          status,
+          reason,
+          test: order.test,
+          orderCreatedAt: order.createdAt,
+          holdUntil: status === ReferralStatus.PENDING ? holdUntil : null,
+          rejectedAt: status === ReferralStatus.REJECTED ? now : null,
+          reversedAt: status === ReferralStatus.REVERSED ? now : null,
+          channel: linkChannelOf(order),
+        },
+      });
+      if (status === ReferralStatus.PENDING) changes.liveReferral(created, 1);
+      return created;
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -2,10 +2,13 @@
 // payload (REST shape) or a reconciliation query (GraphQL shape) into one form.
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { DIRECT_CHANNEL, normaliseChannel } from "./channels";
 import { Decimal, toDecimal } from "./money";
 
 /** The cart/note attribute the storefront writes when a friend arrives by link. */
 export const REFERRAL_ATTRIBUTE = "_referral_code";
+/** The share channel of that link (its `ch`, or utm_source), written beside it. */
+export const REFERRAL_CHANNEL_ATTRIBUTE = "_referral_channel";
 
 export interface OrderFacts {
   orderId: string;
@@ -103,9 +106,27 @@ export function addressHash(a: z.infer<typeof address>): string | null {
 export function linkCodeOf(order: Pick<OrderFacts, "attributes" | "landingSite">): string | null {
   const fromAttribute = order.attributes[REFERRAL_ATTRIBUTE]?.trim();
   if (fromAttribute) return fromAttribute;
-  if (!order.landingSite) return null;
+  return landingParams(order.landingSite)?.get("ref")?.trim() || null;
+}
+
+/**
+ * The share channel of the link an order came by: the cart attribute the embed
+ * writes, or the landing page's `ch` / utm_source. Null when the order carries
+ * no referral link (the code was typed).
+ */
+export function linkChannelOf(order: Pick<OrderFacts, "attributes" | "landingSite">): string | null {
+  const code = order.attributes[REFERRAL_ATTRIBUTE]?.trim();
+  const channel = order.attributes[REFERRAL_CHANNEL_ATTRIBUTE];
+  if (code && channel !== undefined) return normaliseChannel(channel);
+  const landing = landingParams(order.landingSite);
+  if (landing?.get("ref")?.trim()) return normaliseChannel(landing.get("ch") || landing.get("utm_source"));
+  return code ? DIRECT_CHANNEL : null;
+}
+
+function landingParams(landingSite: string | null): URLSearchParams | null {
+  if (!landingSite) return null;
   try {
-    return new URL(order.landingSite, "https://shop.invalid").searchParams.get("ref")?.trim() || null;
+    return new URL(landingSite, "https://shop.invalid").searchParams;
   } catch {
     return null;
   }

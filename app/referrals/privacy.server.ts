@@ -418,7 +418,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns] =
+  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -433,6 +433,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.rateLimit.deleteMany({ where: { OR: rateLimitKeysOf(shop) } }),
       db.shop.deleteMany({ where: { shop } }),
       db.inviteRun.deleteMany({ where: { shop } }),
+      db.dailyStat.deleteMany({ where: { shop } }),
     ]);
   return {
     rewards: rewards.count,
@@ -447,5 +448,6 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     rateLimits: rateLimits.count,
     shops: shops.count,
     inviteRuns: inviteRuns.count,
+    dailyStats: dailyStats.count,
   };
 }

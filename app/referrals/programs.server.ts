@@ -4,6 +4,7 @@ import type { Db } from "../db.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { SHOP_INFO } from "../shopify/documents";
 import { recordAudit } from "./audit.server";
+import { setShopTimezone, UTC } from "./daily-stats.server";
 import { createFriendDiscount, isFreeShipping, newAnchorCode, updateFriendDiscount } from "./friend-discount.server";
 import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettings } from "./program-settings";
 import { requestCodeSync } from "./code-sync.server";
@@ -52,7 +53,8 @@ interface SaveArgs {
  */
 export async function saveProgram({ db, admin, shop, settings, cause, now = new Date() }: SaveArgs) {
   const existing = await getProgram(db, shop);
-  const currencyCode = existing?.currencyCode ?? (await shopCurrency(admin));
+  const info = await shopInfo(admin);
+  const currencyCode = existing?.currencyCode ?? info.currencyCode;
   const createdAt = existing?.createdAt ?? now;
   const desired = { ...settings, currencyCode, createdAt };
 
@@ -84,6 +86,8 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
     create: { shop, ...data, createdAt },
     update: data,
   });
+  // The shop may have moved time zone since: its dashboard days move with it.
+  await setShopTimezone(db, shop, info.ianaTimezone);
   if (existing && existing.discountId !== discountId) {
     // Codes live on the discount: a new discount needs every referrer's code again.
     await db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } });
@@ -98,12 +102,32 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
   return program;
 }
 
-/** First run: the program with sensible defaults (friend 10% off, referrer a 10% code, 30-day hold). */
+/**
+ * First run: the program with sensible defaults (friend 10% off, referrer a 10%
+ * code, 30-day hold). A program saved before time zones were recorded learns its
+ * shop's time zone here.
+ */
 export async function ensureProgram(args: Omit<SaveArgs, "settings">) {
-  return (await getProgram(args.db, args.shop)) ?? saveProgram({ ...args, settings: DEFAULT_PROGRAM_SETTINGS });
+  const program = await getProgram(args.db, args.shop);
+  if (!program) return saveProgram({ ...args, settings: DEFAULT_PROGRAM_SETTINGS });
+  if (program.timezone === null) return { ...program, timezone: await learnTimezone(args.db, args.admin, args.shop) };
+  return program;
 }
 
-async function shopCurrency(admin: AdminClient): Promise<string> {
+/** The shop's time zone, for its dashboard days (UTC without a program). */
+export async function programTimezone({ db, admin, shop }: { db: Db; admin: AdminClient; shop: string }): Promise<string> {
+  const program = await db.program.findUnique({ where: { shop }, select: { timezone: true } });
+  if (!program) return UTC;
+  return program.timezone ?? learnTimezone(db, admin, shop);
+}
+
+async function learnTimezone(db: Db, admin: AdminClient, shop: string): Promise<string> {
+  const { ianaTimezone } = await shopInfo(admin);
+  await setShopTimezone(db, shop, ianaTimezone);
+  return ianaTimezone;
+}
+
+async function shopInfo(admin: AdminClient) {
   const data = await admin.query(SHOP_INFO);
-  return data.shop.currencyCode;
+  return data.shop;
 }

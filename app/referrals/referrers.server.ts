@@ -3,6 +3,7 @@
 import type { Db } from "../db.server";
 import { recordAudit } from "./audit.server";
 import { canonicalCode, generateReferralCode } from "./codes";
+import { countedTransaction } from "./daily-stats.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";
 
@@ -48,18 +49,22 @@ export async function enrolReferrer(db: Db, input: EnrolInput) {
 
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
     try {
-      const referrer = await db.referrer.create({
-        data: {
-          shop,
-          customerId,
-          email: input.email?.trim() || null,
-          // Two customer accounts can share an email; only the first keeps the unique key.
-          emailKey: emailOwnedByOther ? null : emailKey,
-          firstName: input.firstName || null,
-          lastName: input.lastName || null,
-          code: generateReferralCode(program.codePrefix),
-          source: input.source,
-        },
+      const referrer = await countedTransaction(db, shop, async (tx, changes) => {
+        const created = await tx.referrer.create({
+          data: {
+            shop,
+            customerId,
+            email: input.email?.trim() || null,
+            // Two customer accounts can share an email; only the first keeps the unique key.
+            emailKey: emailOwnedByOther ? null : emailKey,
+            firstName: input.firstName || null,
+            lastName: input.lastName || null,
+            code: generateReferralCode(program.codePrefix),
+            source: input.source,
+          },
+        });
+        changes.add({ at: created.createdAt, referrers: 1 });
+        return created;
       });
       await recordAudit(db, { shop, action: "referrer.enrolled", referrerId: referrer.id, cause: input.cause, detail: input.source });
       await requestCodeSync(db, shop, input.now);

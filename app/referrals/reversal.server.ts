@@ -10,6 +10,7 @@ import type { WorkContext } from "../jobs/types";
 import { enqueueJob } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
 import { attributeOrder } from "./attribution.server";
+import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
 import type { OrderFacts } from "./order";
 import { isUniqueViolation } from "./referrers.server";
@@ -84,7 +85,18 @@ export async function applyRefunds(ctx: WorkContext, referralId: string): Promis
   if (refunds.length === 0) return referral.status;
   const refunded = refunds.reduce((sum, r) => sum.plus(r.amount), new Decimal(0));
   if (!refunded.equals(referral.refundedAmount)) {
-    await db.referral.updateMany({ where: { id: referral.id, shop }, data: { refundedAmount: refunded } });
+    await countedTransaction(db, shop, async (tx, changes) => {
+      // Conditional on the amount read: a concurrent run that already wrote it counts it, this one does not.
+      const where = { id: referral.id, shop, refundedAmount: referral.refundedAmount };
+      const live = await tx.referral.updateMany({ where: { ...where, status: { in: LIVE_REFERRAL_STATUSES } }, data: { refundedAmount: refunded } });
+      if (live.count) {
+        const less = referral.refundedAmount.minus(refunded);
+        changes.add({ at: referral.createdAt, channel: referral.channel, revenue: less });
+        changes.referrer({ referrerId: referral.referrerId, referrals: 0, revenue: less });
+      } else {
+        await tx.referral.updateMany({ where: { ...where, status: { notIn: LIVE_REFERRAL_STATUSES } }, data: { refundedAmount: refunded } });
+      }
+    });
   }
   const remaining = referral.subtotalAmount.minus(refunded);
   const program = await db.program.findUnique({ where: { shop }, select: { minimumOrderAmount: true } });
@@ -123,17 +135,29 @@ export async function reverseReferral(ctx: WorkContext, referralId: string, reas
   const now = ctx.now();
   const before = await db.referral.findFirst({ where: { id: referralId, shop }, select: { status: true, referrerId: true } });
   if (!before) return null;
-  const changed = await db.referral.updateMany({
-    where: { id: referralId, shop, status: { in: LIVE_REFERRAL_STATUSES } },
-    data: { status: ReferralStatus.REVERSED, reason, reversedAt: now },
+  // One conditional update per live status group: the one that succeeds says which status it left (a
+  // rewarded referral counts in the totals as rewarded). Live statuses only move forward, towards
+  // REWARDED, so a referral rewarded between the first two tries is caught by the third.
+  const fromStatus = await countedTransaction(db, shop, async (tx, changes) => {
+    const data = { status: ReferralStatus.REVERSED, reason, reversedAt: now };
+    const rewarded = [ReferralStatus.REWARDED];
+    const attempts: string[][] = [rewarded, [ReferralStatus.PENDING, ReferralStatus.APPROVED], rewarded];
+    for (const from of attempts) {
+      const changed = await tx.referral.updateMany({ where: { id: referralId, shop, status: { in: from } }, data });
+      if (!changed.count) continue;
+      const referral = await tx.referral.findFirstOrThrow({ where: { id: referralId, shop }, select: LIVE_REFERRAL_FIELDS });
+      changes.liveReferral(referral, -1, { rewarded: from[0] === ReferralStatus.REWARDED });
+      return from.includes(before.status) ? before.status : from[0];
+    }
+    return null;
   });
-  if (changed.count === 0) return before.status;
+  if (fromStatus === null) return before.status;
   await recordAudit(db, {
     shop,
     referralId,
     referrerId: before.referrerId,
     action: "referral.reversed",
-    fromStatus: before.status,
+    fromStatus,
     toStatus: ReferralStatus.REVERSED,
     cause: ctx.cause,
     detail: reason,

@@ -17,6 +17,7 @@ import {
   STORE_CREDIT_DEBIT,
 } from "../shopify/documents";
 import { recordAudit } from "./audit.server";
+import { countedTransaction, ISSUED_REWARD_STATUSES } from "./daily-stats.server";
 import { randomCodePart } from "./codes";
 import { Decimal, toDecimal } from "./money";
 import type { CurrencyCode } from "../types/admin.types";
@@ -151,11 +152,12 @@ export async function issueReward(ctx: JobContext) {
     throw error;
   }
 
-  await db.$transaction(async (tx) => {
-    await tx.reward.updateMany({
+  await countedTransaction(db, shop, async (tx, changes) => {
+    const issued = await tx.reward.updateMany({
       where: { id: reward.id, shop, status: RewardStatus.ISSUING },
       data: { status: RewardStatus.ISSUED, shopifyId, issuedAt: now },
     });
+    if (issued.count) changes.issuedReward(reward, 1);
     await recordAudit(tx, { shop, rewardId: reward.id, referralId: reward.referralId, referrerId: reward.referrerId, action: "reward.issued", fromStatus: RewardStatus.ISSUING, toStatus: RewardStatus.ISSUED, cause: ctx.cause, detail: shopifyId });
     if (reward.referralId) {
       const rewarded = await tx.referral.updateMany({
@@ -163,6 +165,7 @@ export async function issueReward(ctx: JobContext) {
         data: { status: ReferralStatus.REWARDED, rewardedAt: now },
       });
       if (rewarded.count) {
+        if (reward.referral) changes.add({ at: reward.referral.createdAt, channel: reward.referral.channel, rewarded: 1 });
         await recordAudit(tx, { shop, referralId: reward.referralId, referrerId: reward.referrerId, action: "referral.rewarded", fromStatus: ReferralStatus.APPROVED, toStatus: ReferralStatus.REWARDED, cause: ctx.cause });
       }
     }
@@ -310,9 +313,10 @@ export async function clawbackReward(ctx: JobContext) {
   else if (reward.kind === "STORE_CREDIT") outcome = await debitStore(ctx, reward);
   else outcome = reward.status === RewardStatus.PAID ? { revoked: false, note: "The cash fee was already paid out" } : { revoked: true, note: "Cash fee cancelled before payout" };
 
-  await db.$transaction(async (tx) => {
+  await countedTransaction(db, shop, async (tx, changes) => {
     if (outcome.revoked) {
-      await tx.reward.updateMany({ where: { id: reward.id, shop }, data: { status: RewardStatus.REVOKED, revokedAt: now, reason: outcome.note } });
+      const revoked = await tx.reward.updateMany({ where: { id: reward.id, shop, status: { in: ISSUED_REWARD_STATUSES } }, data: { status: RewardStatus.REVOKED, revokedAt: now, reason: outcome.note } });
+      if (revoked.count) changes.issuedReward(reward, -1);
     } else if (reward.referralId) {
       await tx.referral.updateMany({ where: { id: reward.referralId, shop }, data: { needsReview: true } });
     }

@@ -8,6 +8,7 @@ import { formatMoney, formatNumber, formatPercent } from "../i18n/format";
 import { t } from "../i18n/en";
 import { dashboardData } from "../models/dashboard.server";
 import { parseDateRange } from "../models/date-range";
+import { programTimezone } from "../referrals/programs.server";
 import { requireAdmin } from "../shopify/admin-request.server";
 import { ClientOnly } from "../components/ClientOnly";
 import { DateRangeForm } from "../components/DateRangeForm";
@@ -19,8 +20,9 @@ const TimeSeriesChart = lazy(() => import("../components/TimeSeriesChart.client"
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
-  const range = parseDateRange(new URL(request.url).searchParams, new Date());
+  const { shop, admin } = await requireAdmin(request);
+  const timezone = await programTimezone({ db, admin, shop });
+  const range = parseDateRange(new URL(request.url).searchParams, new Date(), timezone);
   return { range: { from: range.fromDay, to: range.toDay }, data: await dashboardData(db, shop, range) };
 };
 
@@ -66,7 +68,12 @@ export default function Dashboard() {
     <Page title={d.title} backAction={{ content: t.nav.home, url: "/app" }}>
       <BlockStack gap="400">
         <Card>
-          <DateRangeForm from={range.from} to={range.to} />
+          <BlockStack gap="200">
+            <DateRangeForm from={range.from} to={range.to} />
+            <Text as="p" variant="bodySm" tone="subdued">
+              {d.timezoneNote(data.timezone)}
+            </Text>
+          </BlockStack>
         </Card>
         {loading ? (
           <Card>
@@ -137,10 +144,20 @@ export default function Dashboard() {
                     {d.channels}
                   </Text>
                   <DataTable
-                    columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-                    headings={[d.channel, d.shares, t.dashboard.clicks, d.clickRate]}
-                    rows={data.channels.map((c) => [c.channel, formatNumber(c.shares), formatNumber(c.clicks), c.shares ? (c.clicks / c.shares).toFixed(1) : t.common.none])}
+                    columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                    headings={[d.channel, d.shares, d.clicks, d.channelOrders, d.channelRevenue, d.conversion]}
+                    rows={data.channels.map((c) => [
+                      c.channel === "" ? d.typedCode : c.channel,
+                      formatNumber(c.shares),
+                      formatNumber(c.clicks),
+                      formatNumber(c.orders),
+                      money(c.revenue),
+                      c.conversion === null ? t.common.none : formatPercent(c.conversion),
+                    ])}
                   />
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {d.conversionHelp}
+                  </Text>
                 </BlockStack>
               </Card>
             </Layout.Section>
@@ -149,6 +166,9 @@ export default function Dashboard() {
                 <BlockStack gap="300">
                   <Text as="h2" variant="headingMd">
                     {d.topReferrers}
+                  </Text>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {d.topReferrersHelp}
                   </Text>
                   <DataTable
                     columnContentTypes={["text", "text", "numeric", "numeric"]}

@@ -18,7 +18,7 @@ import { StatusBadge } from "../components/StatusBadge";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const params = new URL(request.url).searchParams;
-  const filters = referralFiltersFrom(params);
+  const filters = await referralFiltersFrom(db, shop, params);
   if (filters.referrerId && !(await referrerBelongsTo(db, shop, filters.referrerId))) notFound();
   const page = await listReferrals(db, shop, filters, { after: params.get("after"), before: params.get("before") });
   const filtered = ["status", "referrerId", "q", "from", "to"].some((k) => params.get(k));

@@ -3,16 +3,10 @@
 // for an unknown code, a disabled referrer and a real one.
 import type { Db } from "../db.server";
 import { looksLikeReferralCode } from "../referrals/codes";
+import { countedTransaction } from "../referrals/daily-stats.server";
 import { findReferrerByCode } from "../referrals/referrers.server";
 
-export const MAX_CHANNEL_LENGTH = 32;
-
-/** A share button's `ch` or a utm_source, reduced to a safe label; none means a direct visit. */
-export function normaliseChannel(raw: unknown): string {
-  if (typeof raw !== "string" || raw.trim() === "") return "direct";
-  const label = raw.trim().toLowerCase();
-  return /^[a-z0-9_.-]+$/.test(label) ? label.slice(0, MAX_CHANNEL_LENGTH) : "other";
-}
+export { MAX_CHANNEL_LENGTH, normaliseChannel } from "../referrals/channels";
 
 async function activeReferrer(db: Db, shop: string, code: string) {
   if (!looksLikeReferralCode(code)) return null;
@@ -26,7 +20,7 @@ async function activeReferrer(db: Db, shop: string, code: string) {
 
 export async function recordClick(db: Db, { shop, code, channel }: { shop: string; code: string; channel: string }) {
   const referrer = await activeReferrer(db, shop, code);
-  if (referrer) await db.linkEvent.create({ data: { shop, referrerId: referrer.id, type: "CLICK", channel } });
+  if (referrer) await recordEvent(db, { shop, referrerId: referrer.id, type: "CLICK", channel });
 }
 
 /** A share by the logged-in customer (their referrer) or by a guest who just enrolled (their code). */
@@ -40,6 +34,13 @@ export async function recordShare(
       ? await activeReferrer(db, shop, code)
       : null;
   if (referrer && referrer.status === "ACTIVE") {
-    await db.linkEvent.create({ data: { shop, referrerId: referrer.id, type: "SHARE", channel } });
+    await recordEvent(db, { shop, referrerId: referrer.id, type: "SHARE", channel });
   }
+}
+
+async function recordEvent(db: Db, data: { shop: string; referrerId: string; type: "CLICK" | "SHARE"; channel: string }) {
+  await countedTransaction(db, data.shop, async (tx, changes) => {
+    const event = await tx.linkEvent.create({ data });
+    changes.add({ at: event.createdAt, channel: event.channel, ...(data.type === "CLICK" ? { clicks: 1 } : { shares: 1 }) });
+  });
 }

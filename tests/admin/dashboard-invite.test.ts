@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { runInvite } from "../../app/referrals/invites.server";
+import { localDay } from "../../app/referrals/local-day";
 import * as dashboard from "../../app/routes/app.dashboard";
 import * as invite from "../../app/routes/app.invite";
 import { customerExportQuery } from "../../app/shopify/customer-export";
@@ -15,7 +16,8 @@ import { usePipeline } from "../helpers/pipeline";
 import { uniqueShop } from "../helpers/shops";
 
 const pipeline = usePipeline();
-const today = () => new Date().toISOString().slice(0, 10);
+// The fake shop's time zone: the dashboard's days are its days.
+const today = () => localDay(new Date(), "America/New_York");
 
 describe("dashboard", () => {
   it("sums the range: referrers, clicks, orders, revenue, rewards and their cost, ROI, funnel, channels, top referrers", async () => {
@@ -27,7 +29,9 @@ describe("dashboard", () => {
     expect(data.percentCostBasis).toBe("77.50");
     expect(data.rewardsCost).toBe("23.25");
     expect(data.roi).toBeCloseTo(20, 5);
-    expect(data.channels[0]).toEqual({ channel: "whatsapp", shares: 2, clicks: 4 });
+    // The seeded orders typed their codes: no link, no channel.
+    expect(data.channels[0]).toEqual({ channel: "", shares: 0, clicks: 0, orders: 6, revenue: "465.00", conversion: null });
+    expect(data.channels[1]).toEqual({ channel: "whatsapp", shares: 2, clicks: 4, orders: 0, revenue: "0.00", conversion: 0 });
     expect(data.topReferrers[0]).toMatchObject({ id: p.referrer.id, orders: 4, revenue: "345.00" });
     expect(data.series).toHaveLength(30);
     expect(data.series.at(-1)).toMatchObject({ day: today(), orders: 6 });

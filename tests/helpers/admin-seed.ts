@@ -2,6 +2,7 @@
 // the domain, friends' orders sent as signed Shopify webhooks, holds released
 // by the worker, a cancellation reversing one referral, and link events.
 import db from "../../app/db.server";
+import { rebuildDailyStats } from "../../app/referrals/daily-stats.server";
 import { enrolReferrer } from "../../app/referrals/referrers.server";
 import type { ProgramSettingsInput } from "../../app/referrals/program-settings";
 import { orderCancelledPayload, orderPaidPayload } from "../fixtures/shopify-payloads";
@@ -70,5 +71,7 @@ export async function seedShopActivity(pipeline: Pipeline, settings: ProgramSett
   await db.linkEvent.createMany({
     data: events.map((e, i) => ({ shop: p.shop, referrerId: i % 2 ? sam.id : p.referrer.id, ...e, createdAt: new Date(Date.now() - (i % 5) * DAY) })),
   });
+  // Backdated events are written as rows: their dashboard totals come from the backfill.
+  await rebuildDailyStats(db, p.shop);
   return { ...p, sam };
 }

@@ -1,8 +1,8 @@
 // Referral link capture, on every page: keeps ?ref=CODE for 30 days, reports
 // the click (with the share channel), applies the friend discount once via
 // /discount/CODE, puts the code on the cart as the _referral_code attribute
-// (attribution survives when the code is never typed) and shows the offer
-// banner. Budget: 2 KB gzipped.
+// (attribution survives when the code is never typed) with the link's share
+// channel as _referral_channel, and shows the offer banner. Budget: 2 KB gzipped.
 (function () {
   'use strict';
   var root = document.querySelector('[data-referral-embed]');
@@ -52,16 +52,17 @@
   }
 
   function attribute(s) {
-    // Once per browsing session and code: the attribute stays on the cart.
-    if (session() === s.c) return;
+    // Once per browsing session, code and channel: the attributes stay on the cart.
+    var key = s.c + '|' + (s.h || '');
+    if (session() === key) return;
     fetch(root.dataset.cart + '.js', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ attributes: { _referral_code: s.c } }),
+      body: JSON.stringify({ attributes: { _referral_code: s.c, _referral_channel: s.h || '' } }),
     })
       .then(function (r) {
-        if (r.ok) session(s.c);
+        if (r.ok) session(key);
       })
       .catch(function () {});
   }
@@ -80,7 +81,9 @@
   }
 
   // A new code (or a new friend's link) replaces the old one and is applied again.
+  var channel = params.get('ch') || params.get('utm_source') || '';
   if (!s || s.c !== ref) s = { c: ref, t: Date.now() };
+  s.h = channel;
   save(s);
   var left = false;
   function next() {
@@ -104,7 +107,7 @@
     credentials: 'same-origin',
     keepalive: true,
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ code: ref, channel: params.get('ch') || params.get('utm_source') || '' }),
+    body: JSON.stringify({ code: ref, channel: channel }),
   })
     .then(function (r) {
       return r.json();
