@@ -48,6 +48,7 @@ export const STORE_CREDIT_TRANSACTIONS = `#graphql
               }
               ... on StoreCreditAccountDebitTransaction {
                 id
+                event
               }
             }
           }
@@ -308,12 +309,14 @@ export async function clawbackReward(ctx: JobContext) {
   }
   if (reward.status !== RewardStatus.ISSUED && reward.status !== RewardStatus.PAID) return;
   const now = ctx.now();
-  let outcome: { revoked: boolean; note: string };
+  let outcome: ClawbackOutcome;
   if (reward.kind === "CODE") outcome = await revokeCode(await ctx.admin(), reward);
   else if (reward.kind === "STORE_CREDIT") outcome = await debitStore(ctx, reward);
   else outcome = reward.status === RewardStatus.PAID ? { revoked: false, note: "The cash fee was already paid out" } : { revoked: true, note: "Cash fee cancelled before payout" };
 
   await countedTransaction(db, shop, async (tx, changes) => {
+    // The debit is claimed with the outcome, so no later run takes it for its own or debits again.
+    if (outcome.debitId) await tx.reward.updateMany({ where: { id: reward.id, shop }, data: { clawbackShopifyId: outcome.debitId } });
     if (outcome.revoked) {
       const revoked = await tx.reward.updateMany({ where: { id: reward.id, shop, status: { in: ISSUED_REWARD_STATUSES } }, data: { status: RewardStatus.REVOKED, revokedAt: now, reason: outcome.note } });
       if (revoked.count) changes.issuedReward(reward, -1);
@@ -348,6 +351,13 @@ async function revokeCode(admin: AdminClient, reward: RewardWithReferrer) {
 
 type StoreCreditAccountNode = { transactions: { nodes: unknown[] } } | undefined;
 
+interface ClawbackOutcome {
+  revoked: boolean;
+  note: string;
+  /** The store credit debit transaction that took the reward back, if one did. */
+  debitId?: string;
+}
+
 /** Ids of the account's debit transactions (of `amount` only, when given). */
 function debitIds(account: StoreCreditAccountNode, amount?: Decimal): string[] {
   const ids: string[] = [];
@@ -360,20 +370,64 @@ function debitIds(account: StoreCreditAccountNode, amount?: Decimal): string[] {
   return ids;
 }
 
-async function debitStore(ctx: WorkContext, reward: RewardWithReferrer) {
+/** A debit the app made may show up a little before our clock's attempt time (clock skew). */
+const CLAWBACK_SKEW_MS = 5 * 60_000;
+
+type DebitNode = { __typename: string; id?: string; event?: string; createdAt: string; amount: { amount: string } };
+
+/**
+ * A debit an earlier, interrupted clawback of this reward made: an adjustment
+ * (not a checkout spending the credit), made since that attempt started, of at
+ * most the reward's value, that no other reward has claimed.
+ */
+async function debitOfEarlierAttempt(ctx: WorkContext, reward: RewardWithReferrer, account: StoreCreditAccountNode): Promise<{ id: string; amount: Decimal } | null> {
+  if (!reward.clawbackAttemptedAt) return null;
+  const since = reward.clawbackAttemptedAt.getTime() - CLAWBACK_SKEW_MS;
+  const candidates = ((account?.transactions.nodes ?? []) as DebitNode[])
+    .filter((t) => t.__typename === "StoreCreditAccountDebitTransaction" && t.id && t.event === "ADJUSTMENT")
+    .filter((t) => Date.parse(t.createdAt) >= since && toDecimal(t.amount.amount).abs().lessThanOrEqualTo(reward.value))
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  if (!candidates.length) return null;
+  const claimed = await ctx.db.reward.findMany({
+    where: { shop: ctx.shop, clawbackShopifyId: { in: candidates.map((t) => t.id!) } },
+    select: { clawbackShopifyId: true },
+  });
+  const taken = new Set(claimed.map((c) => c.clawbackShopifyId));
+  const found = candidates.find((t) => !taken.has(t.id!));
+  return found ? { id: found.id!, amount: toDecimal(found.amount.amount).abs() } : null;
+}
+
+function debitOutcome(reward: RewardWithReferrer, debitId: string, debit: Decimal): ClawbackOutcome {
+  const currencyCode = reward.currencyCode;
+  if (debit.lessThan(reward.value)) {
+    return { revoked: false, debitId, note: `Debited ${debit.toString()} ${currencyCode} of ${reward.value.toString()}; the rest was spent: review this referral` };
+  }
+  return { revoked: true, debitId, note: `Debited ${debit.toString()} ${currencyCode} of store credit` };
+}
+
+async function debitStore(ctx: WorkContext, reward: RewardWithReferrer): Promise<ClawbackOutcome> {
   const admin = await ctx.admin();
   const customerId = reward.referrer.customerId;
   const currencyCode = reward.currencyCode as CurrencyCode;
+  // An earlier run debited part of it (the rest was spent) and flagged the referral: never debit twice.
+  if (reward.clawbackShopifyId) return { revoked: false, note: "Store credit was already debited for this reward: review this referral" };
   if (!customerId) return { revoked: false, note: "No customer account to debit: review this referral" };
   const data = await admin.query(STORE_CREDIT_TRANSACTIONS, { id: customerId });
   const account = data.customer?.storeCreditAccounts.nodes.find((a: { balance: { currencyCode: string } }) => a.balance.currencyCode === currencyCode);
+
+  // A run that died after Shopify debited, before recording it, left its debit on the account.
+  const earlier = await debitOfEarlierAttempt(ctx, reward, account);
+  if (earlier) return debitOutcome(reward, earlier.id, earlier.amount);
+
   const balance = toDecimal(account?.balance.amount ?? 0);
   const debit = Decimal.min(balance, reward.value);
   if (debit.lessThanOrEqualTo(0)) return { revoked: false, note: "The store credit was already spent: review this referral" };
+  // Recorded before the call, so a retry after a crash looks for this debit first.
+  await ctx.db.reward.updateMany({ where: { id: reward.id, shop: ctx.shop }, data: { clawbackAttemptedAt: ctx.now() } });
   // Debits already on the account (clawbacks of this referrer's other rewards,
   // perhaps of the same amount a moment ago) are not the one this call may have made.
   const earlierDebits = new Set(debitIds(account));
-  await admin.mutate(
+  const result = await admin.mutate(
     STORE_CREDIT_DEBIT,
     { id: account!.id, debitInput: { debitAmount: { amount: debit.toString(), currencyCode } } },
     {
@@ -385,8 +439,7 @@ async function debitStore(ctx: WorkContext, reward: RewardWithReferrer) {
       },
     },
   );
-  if (debit.lessThan(reward.value)) {
-    return { revoked: false, note: `Debited ${debit.toString()} ${currencyCode} of ${reward.value.toString()}; the rest was spent: review this referral` };
-  }
-  return { revoked: true, note: `Debited ${debit.toString()} ${currencyCode} of store credit` };
+  const debitId = result.storeCreditAccountDebit?.storeCreditAccountTransaction?.id;
+  if (!debitId) throw new Error("storeCreditAccountDebit returned no transaction");
+  return debitOutcome(reward, debitId, debit);
 }

@@ -5,9 +5,18 @@
 // value) and marked this reward REVOKED without debiting: the referrer kept the
 // credit of a reversed referral.
 import { describe, expect, it } from "vitest";
-import { orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
+import db from "../../app/db.server";
+import { enqueueJob } from "../../app/jobs/queue.server";
+import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
+import { createWorker } from "../../app/jobs/worker.server";
+import { CLAWBACK_JOB } from "../../app/referrals/reversal.server";
+import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
+import { STORE_CREDIT_DEBIT } from "../../app/shopify/documents";
+import { unauthenticated } from "../../app/shopify.server";
+import { ThrottleTracker } from "../../app/shopify/throttle.server";
+import { orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
 import { testClock } from "../helpers/admin";
-import { usePipeline } from "../helpers/pipeline";
+import { DAY, usePipeline } from "../helpers/pipeline";
 
 const { shopify, setupShop } = usePipeline();
 
@@ -53,5 +62,84 @@ describe("store credit clawback after an ambiguous debit failure", () => {
     const debits = shopify.fake.storeCreditTransactions(p.shop).filter((t) => t.typename === "StoreCreditAccountDebitTransaction");
     expect(debits).toHaveLength(2);
     expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(0);
+  });
+});
+
+/** The pipeline's worker, but its process "dies" right after Shopify applied a store credit debit. */
+function workerKilledAfterDebit() {
+  const killedAfter = (client: AdminClient): AdminClient => ({
+    query: (document, variables) => client.query(document, variables),
+    mutate: async (document, variables, options) => {
+      const result = await client.mutate(document, variables, options);
+      if (document === STORE_CREDIT_DEBIT) throw new Error("worker killed after the debit, before recording it");
+      return result;
+    },
+  });
+  return createWorker({
+    db,
+    webhookHandlers,
+    jobHandlers,
+    now: () => new Date(testClock.now()),
+    random: () => 0.5,
+    logger: { info() {}, warn() {} },
+    admin: async (shop) => {
+      const { admin } = await unauthenticated.admin(shop);
+      return killedAfter(createAdminClient(admin.graphql, { shop, now: testClock.now, sleep: testClock.sleep, random: () => 0.5, throttle: new ThrottleTracker() }));
+    },
+  });
+}
+
+const debitsOf = (shop: string) => shopify.fake.storeCreditTransactions(shop).filter((t) => t.typename === "StoreCreditAccountDebitTransaction");
+
+describe("store credit clawback interrupted after Shopify debited", () => {
+  it("the retry finds its own debit and does not debit again", async () => {
+    const p = await setupShop({ holdDays: 0, rewardKind: "STORE_CREDIT", rewardValue: "5" });
+    const order = paidOrder(p.referrer.code);
+    await p.send("orders/paid", order.payload);
+    await p.drain();
+    // More credit than the reward on the account: a second debit would succeed, and be wrong.
+    await p.send("orders/paid", paidOrder(p.referrer.code).payload);
+    await p.drain();
+    expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(10);
+
+    await p.send("orders/cancelled", orderCancelledPayload({ orderId: order.orderId, subtotal: "100.00", total: "100.00", currency: "USD", discountCodes: [p.referrer.code] }));
+    await p.drain(workerKilledAfterDebit());
+    const interrupted = await p.referral(orderGid(order.orderId));
+    expect(interrupted).toMatchObject({ status: "REVERSED", reward: { status: "ISSUED", clawbackShopifyId: null } });
+    expect(interrupted!.reward!.clawbackAttemptedAt).not.toBeNull();
+    expect(debitsOf(p.shop)).toHaveLength(1);
+
+    p.advance(DAY); // past the retry's backoff
+    await p.drain();
+    const done = await p.referral(orderGid(order.orderId));
+    expect(done).toMatchObject({ status: "REVERSED", reward: { status: "REVOKED", clawbackShopifyId: debitsOf(p.shop)[0].id } });
+    expect(debitsOf(p.shop)).toHaveLength(1);
+    expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(5);
+  });
+
+  it("a partial debit (the rest was spent) is recorded: running the clawback again debits nothing more", async () => {
+    const p = await setupShop({ holdDays: 0, rewardKind: "STORE_CREDIT", rewardValue: "15" });
+    const order = paidOrder(p.referrer.code);
+    await p.send("orders/paid", order.payload);
+    await p.drain();
+    // The referrer spends 10 of the 15.
+    const { admin } = await unauthenticated.admin(p.shop);
+    const client = createAdminClient(admin.graphql, { shop: p.shop, now: testClock.now, sleep: testClock.sleep });
+    await client.mutate(STORE_CREDIT_DEBIT, { id: p.referrerCustomer.id, debitInput: { debitAmount: { amount: "10.00", currencyCode: "USD" } } });
+
+    await p.send("orders/cancelled", orderCancelledPayload({ orderId: order.orderId, subtotal: "100.00", total: "100.00", currency: "USD", discountCodes: [p.referrer.code] }));
+    await p.drain();
+    const flagged = await p.referral(orderGid(order.orderId));
+    expect(flagged).toMatchObject({ status: "REVERSED", needsReview: true, reward: { status: "ISSUED" } });
+    expect(flagged!.reward!.clawbackShopifyId).toBe(debitsOf(p.shop)[1].id);
+    expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(0);
+
+    // New credit arrives (another referral), and the clawback job runs again for this reward.
+    await p.send("orders/paid", paidOrder(p.referrer.code).payload);
+    await p.drain();
+    await enqueueJob(db, { shop: p.shop, kind: CLAWBACK_JOB, key: flagged!.reward!.id, availableAt: new Date(testClock.now()) });
+    await p.drain();
+    expect(debitsOf(p.shop)).toHaveLength(2);
+    expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(15);
   });
 });
