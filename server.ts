@@ -1,8 +1,8 @@
 // The app server: `npm run dev` (tsx server.ts --dev, Vite in middleware mode)
 // and `npm start` (the built app). Unless RUN_WORKER=false it also runs the
 // webhook/job worker in this process, so one command is a complete install.
+import http from "node:http";
 import path from "node:path";
-import { Readable } from "node:stream";
 import type { ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
@@ -34,32 +34,15 @@ if (dev) {
   app.use(express.static(client, { maxAge: "1h" }));
   build = (await import(path.join(PROJECT_ROOT, "build/server/index.js"))) as ServerBuild;
 }
-// The webhook endpoint is the hot path (every order of every shop): mounted
-// directly, it skips Remix's routing and response pipeline. Same function as the
-// route app/routes/webhooks.tsx.
-{
-  const { default: db } = await import("./app/db.server");
-  const { receiveWebhook } = await import("./app/jobs/receive-webhook.server");
-  const secret = config.SHOPIFY_API_SECRET;
-  app.all("/webhooks", (req, res, next) => {
-    const request = new Request(new URL(req.originalUrl, "http://localhost"), {
-      method: req.method,
-      headers: req.headers as Record<string, string>,
-      body: req.method === "POST" ? (Readable.toWeb(req) as ReadableStream) : undefined,
-      duplex: "half",
-    } as RequestInit);
-    receiveWebhook(request, { db, secret })
-      .then(async (response) => {
-        res.status(response.status);
-        response.headers.forEach((value, name) => res.setHeader(name, value));
-        res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
-      })
-      .catch(next);
-  });
-}
+// The webhook endpoint is the hot path (every order of every shop): a plain
+// node:http handler in front of Express answers it, skipping Express, Remix and
+// the Request/Response conversion. Same function as the route app/routes/webhooks.tsx.
+const { closeInbox, getInbox } = await import("./app/jobs/inbox.server");
+const { withWebhookEndpoint } = await import("./app/jobs/receive-webhook-node.server");
+const handleRequest = withWebhookEndpoint({ inbox: getInbox(), secret: config.SHOPIFY_API_SECRET }, app);
 app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
 
-const server = app.listen(config.PORT, () => {
+const server = http.createServer(handleRequest).listen(config.PORT, () => {
   console.info(`[server] listening on http://localhost:${config.PORT} (${dev ? "development" : "production"})`);
 });
 
@@ -82,6 +65,7 @@ async function shutdown(signal: string) {
   await closed;
   await stopWorker?.();
   await closeVite?.();
+  await closeInbox();
   const { default: db } = await import("./app/db.server");
   await db.$disconnect();
   process.exit(0);

@@ -1,6 +1,8 @@
 // Webhook ingest benchmark: the real app server (server.ts, production build,
-// RUN_WORKER=false, a fresh migrated database) against a bare node:http server
-// that only verifies the HMAC and answers 200. Both get the same signed
+// RUN_WORKER=false, a fresh migrated database; /webhooks is answered by its
+// node:http handler in front of Express, storing through the inbox's own
+// connection) against a bare node:http server that only verifies the HMAC and
+// answers 200. Both get the same signed
 // orders/paid deliveries (Shopify's documented payload, distinct order per body,
 // distinct X-Shopify-Webhook-Id per request) from this process:
 //   (a) maximum throughput: N keep-alive connections for ~10 s each;
@@ -9,10 +11,15 @@
 // and re-sent deliveries (same webhook id) add nothing.
 //
 //   npx tsx bench/webhook-ingest.ts [--db sqlite|postgresql] [--seconds 10]
-//       [--connections 16] [--rate 200] [--no-build] [--profile-app DIR]
+//       [--rounds 4] [--connections 16] [--rate 200] [--no-build] [--profile-app DIR]
+//
+// --rounds: each phase gives each server its seconds in that many slices,
+// alternating, so load from other processes weighs on both alike.
 //
 // --profile-app DIR: the app server runs with --cpu-prof and writes its CPU
 // profile to DIR when it stops (open it in Chrome DevTools or speedscope).
+// Ends with the headline figures for `npm run bench` (bench/lib/figures.ts):
+// throughput vs the bare server, and p99 at the fixed rate vs the bare server's.
 // Loopback only (the app server is preloaded with bench/lib/listen-on-loopback.mjs
 // because server.ts listens on every interface); stops by itself. Timings are
 // printed beside their targets, never asserted: these machines are shared.
@@ -24,6 +31,7 @@ import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT } from "../app/db-url";
 import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
 import { orderPaidPayload } from "../tests/fixtures/shopify-payloads";
+import { reportFigures } from "./lib/figures";
 import { closedLoop, openLoop, sendAll, type LoadResult, type OutgoingRequest, type Target } from "./lib/http-load";
 import { freePort, LOOPBACK, startTsx, waitForHttp, type Child } from "./lib/processes";
 import { fmt, keyValueTable, machineInfo, percentile, table, verdict } from "./lib/report";
@@ -37,6 +45,7 @@ const PROVIDER = option("db", "sqlite") as Provider;
 const SECONDS = Number(option("seconds", "10"));
 const CONNECTIONS = Number(option("connections", "16"));
 const RATE = Number(option("rate", "200"));
+const ROUNDS = Number(option("rounds", "4"));
 const WARMUP_MS = 2_000;
 const BODIES = 1_000;
 const DUPLICATES = 200;
@@ -46,8 +55,8 @@ const SHOP = "bench-ingest.myshopify.com";
 const TARGET_THROUGHPUT_RATIO = 0.5;
 const TARGET_P99_MS = 25;
 
-if (!["sqlite", "postgresql"].includes(PROVIDER) || !(SECONDS > 0) || !(CONNECTIONS > 0) || !(RATE > 0)) {
-  console.error("usage: npx tsx bench/webhook-ingest.ts [--db sqlite|postgresql] [--seconds 10] [--connections 16] [--rate 200] [--no-build]");
+if (!["sqlite", "postgresql"].includes(PROVIDER) || !(SECONDS > 0) || !(CONNECTIONS > 0) || !(RATE > 0) || !Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  console.error("usage: npx tsx bench/webhook-ingest.ts [--db sqlite|postgresql] [--seconds 10] [--rounds 4] [--connections 16] [--rate 200] [--no-build]");
   process.exit(2);
 }
 
@@ -209,13 +218,23 @@ async function main() {
     console.log(`\nwarm-up: ${WARMUP_MS / 1000} s each at ${CONNECTIONS} connections...`);
     for (const t of [baseTarget, appTarget]) collect(await closedLoop(t, { connections: CONNECTIONS, durationMs: WARMUP_MS, next: next() }));
 
-    console.log(`(a) maximum throughput: ${CONNECTIONS} connections, ${SECONDS} s each...`);
-    const throughput: LoadResult[] = [];
-    for (const t of [baseTarget, appTarget]) throughput.push(collect(await closedLoop(t, { connections: CONNECTIONS, durationMs: SECONDS * 1000, next: next() })));
+    // Other processes share these cores and their load drifts: each phase
+    // alternates the two servers in ROUNDS slices (baseline, app, app,
+    // baseline, ...) so a drift weighs on both alike.
+    const slices = async (run: (t: Target, durationMs: number) => Promise<LoadResult>) => {
+      const parts: [LoadResult[], LoadResult[]] = [[], []];
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = round % 2 === 0 ? [0, 1] : [1, 0];
+        for (const i of order) parts[i].push(collect(await run([baseTarget, appTarget][i], (SECONDS * 1000) / ROUNDS)));
+      }
+      return parts.map(mergeResults);
+    };
 
-    console.log(`(b) fixed rate: ${RATE} requests/s, ${SECONDS} s each...`);
-    const fixed: LoadResult[] = [];
-    for (const t of [baseTarget, appTarget]) fixed.push(collect(await openLoop(t, { rate: RATE, durationMs: SECONDS * 1000, next: next() })));
+    console.log(`(a) maximum throughput: ${CONNECTIONS} connections, ${SECONDS} s each in ${ROUNDS} alternating slices...`);
+    const throughput = await slices((t, durationMs) => closedLoop(t, { connections: CONNECTIONS, durationMs, next: next() }));
+
+    console.log(`(b) fixed rate: ${RATE} requests/s, ${SECONDS} s each in ${ROUNDS} alternating slices...`);
+    const fixed = await slices((t, durationMs) => openLoop(t, { rate: RATE, durationMs, next: next() }));
 
     // Shopify delivers at least once: the same deliveries again (same webhook
     // id; the id is the key, so a fresh body and signature) must add no row.
@@ -279,6 +298,33 @@ async function main() {
       );
     }
     if (PROVIDER !== "sqlite") console.log(`(the p99 target is stated for SQLite; this run used ${PROVIDER})`);
+
+    const providerName = PROVIDER === "sqlite" ? "SQLite" : "PostgreSQL";
+    const p99Base = percentile(fBase.latencies, 99);
+    reportFigures([
+      {
+        bench: "webhook-ingest",
+        figure: `webhook ingest throughput (req/s, ${CONNECTIONS} connections), ${providerName}`,
+        value: tApp,
+        unit: "req/s",
+        baseline: "bare node:http server verifying the HMAC only",
+        baselineValue: tBase,
+        ratio,
+        target: `>= ${TARGET_THROUGHPUT_RATIO}x baseline`,
+        met: ratio >= TARGET_THROUGHPUT_RATIO,
+      },
+      {
+        bench: "webhook-ingest",
+        figure: `webhook ingest p99 latency at ${RATE} req/s (ratio app/baseline, lower is better), ${providerName}`,
+        value: p99App,
+        unit: "ms",
+        baseline: `bare node:http HMAC server's p99 at ${RATE} req/s`,
+        baselineValue: p99Base,
+        ratio: p99App / p99Base,
+        target: `< ${TARGET_P99_MS} ms${PROVIDER === "sqlite" ? "" : " (stated for SQLite)"}, every request answered 200`,
+        met: p99App < TARGET_P99_MS && allAnswered,
+      },
+    ]);
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await database.drop();
@@ -287,10 +333,12 @@ async function main() {
 }
 
 /**
- * The cost of each layer for one delivery, sequentially: a raw better-sqlite3
- * INSERT of the same row, the app's storeDelivery (Prisma), the route's action
- * called in this process (HMAC, JSON, zod, Prisma), and one HTTP connection to
- * each server. Each layer on its own fresh database.
+ * The cost of each layer for one delivery, sequentially: the payload check
+ * (JSON.parse and the topic's zod schema), a bare better-sqlite3 INSERT of the
+ * same row, a Prisma create of it (how the inbox wrote before), the app's inbox
+ * (group commit over a prepared INSERT), the route's action called in this
+ * process (HMAC, headers, check, inbox), and one HTTP connection to each server.
+ * Each database layer on its own fresh database.
  */
 async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[string, number[]][]> {
   const N = 1_000;
@@ -306,44 +354,78 @@ async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[st
     out.push([name, lat.sort((a, b) => a - b)]);
   };
   const payloadOf = (i: number) => bodies[i % bodies.length].body.toString("utf8");
-
-  const raw = await createTestDatabase("sqlite");
-  const prismaDb = await createTestDatabase("sqlite");
-  const { default: Database } = await import("better-sqlite3");
-  const sqlite = new Database(raw.url.slice("file:".length));
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL"); // what the app's connection runs with
-  const insert = sqlite.prepare('INSERT INTO "WebhookDelivery" (id, shop, webhookId, topic, apiVersion, triggeredAt, payload) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  await timeEach("better-sqlite3 prepared INSERT (no Prisma)", (i) => insert.run(randomUUID(), SHOP, `raw-${i}`, "orders/paid", "2026-10", Date.now(), payloadOf(i)));
-  sqlite.close();
+  const delivery = (webhookId: string, i: number) => ({
+    shop: SHOP,
+    webhookId,
+    topic: "orders/paid",
+    apiVersion: "2026-10",
+    triggeredAt: new Date(),
+    payload: payloadOf(i),
+  });
 
   process.env.SHOPIFY_API_KEY ??= "bench-api-key";
   process.env.SHOPIFY_API_SECRET = SECRET;
   process.env.SHOPIFY_APP_URL ??= "https://referrals.bench";
   process.env.RUN_WORKER = "false";
+  const { checkWebhookPayload } = await import("../app/jobs/webhook-payloads");
+  await timeEach("payload check (JSON.parse + zod)", (i) => {
+    if (!checkWebhookPayload("orders/paid", payloadOf(i)).ok) throw new Error("bench payload failed its check");
+  });
+
+  const raw = await createTestDatabase("sqlite");
+  const prismaDb = await createTestDatabase("sqlite");
+  const inboxDb = await createTestDatabase("sqlite");
+  const { default: Database } = await import("better-sqlite3");
+  const sqlite = new Database(raw.url.slice("file:".length));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL"); // what the app's connection runs with
+  const insert = sqlite.prepare('INSERT INTO "WebhookDelivery" (id, shop, webhookId, topic, apiVersion, triggeredAt, payload) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  await timeEach("better-sqlite3 prepared INSERT (bare)", (i) => insert.run(randomUUID(), SHOP, `raw-${i}`, "orders/paid", "2026-10", Date.now(), payloadOf(i)));
+  sqlite.close();
+
   const { createDb } = await import("../app/db.server");
-  const { storeDelivery } = await import("../app/jobs/inbox.server");
   const db = createDb(prismaDb.url);
-  await timeEach("storeDelivery (Prisma create)", (i) =>
-    storeDelivery(db, { shop: SHOP, webhookId: `prisma-${i}`, topic: "orders/paid", apiVersion: "2026-10", triggeredAt: new Date(), payload: payloadOf(i) }),
-  );
+  await timeEach("Prisma create (the inbox write before)", (i) => db.webhookDelivery.create({ data: { ...delivery(`prisma-${i}`, i), status: "PENDING" } }));
   await db.$disconnect();
 
-  // The route uses the default client of this process: its scratch database (see main).
+  const { openInbox } = await import("../app/jobs/inbox.server");
+  const inbox = openInbox(inboxDb.url);
+  await timeEach("inbox.store (group commit, prepared INSERT)", (i) => inbox.store(delivery(`inbox-${i}`, i)));
+  await inbox.close();
+
+  // The route uses the default database of this process: its scratch database (see main).
   const route = await import("../app/routes/webhooks");
   const make = deliveries(bodies, "inproc");
-  await timeEach("route action in process (HMAC, JSON, zod, Prisma)", async () => {
+  await timeEach("route action in process (HMAC, headers, check, inbox)", async () => {
     const d = make();
     const response = await route.action({ request: new Request("https://referrals.bench/webhooks", { method: "POST", headers: d.headers, body: d.body.toString("utf8") }), params: {}, context: {} });
     if (response.status !== 200) throw new Error(`in-process action answered ${response.status}`);
   });
+  const { closeInbox } = await import("../app/jobs/inbox.server");
+  await closeInbox();
 
   for (const target of [app, base]) {
     const r = await sendAll(target, Array.from({ length: N }, deliveries(bodies, `seq-${target.port}`)), 1);
     out.push([`HTTP, 1 connection: ${target.name}`, r.latencies]);
   }
-  await Promise.all([raw.drop(), prismaDb.drop()]);
+  await Promise.all([raw.drop(), prismaDb.drop(), inboxDb.drop()]);
   return out;
+}
+
+/** Slices of one phase against one server, as one result. */
+function mergeResults(parts: LoadResult[]): LoadResult {
+  const merged: LoadResult = { target: parts[0].target, sent: 0, ok: 0, outcomes: {}, latencies: [], elapsedMs: 0, okIds: [] };
+  for (const p of parts) {
+    merged.sent += p.sent;
+    merged.ok += p.ok;
+    merged.elapsedMs += p.elapsedMs;
+    merged.latencies.push(...p.latencies);
+    merged.okIds.push(...p.okIds);
+    for (const [k, v] of Object.entries(p.outcomes)) merged.outcomes[k] = (merged.outcomes[k] ?? 0) + v;
+    if (p.maxSendLagMs !== undefined) merged.maxSendLagMs = Math.max(merged.maxSendLagMs ?? 0, p.maxSendLagMs);
+  }
+  merged.latencies.sort((a, b) => a - b);
+  return merged;
 }
 
 /** The inbox rows of the benchmark's shop: how many, how many distinct ids, which ids. */

@@ -1,43 +1,49 @@
 // Receiving a webhook delivery: authenticate it and store it in the inbox, then
 // answer 200 at once. Shopify gives up on a delivery that takes more than a few
 // seconds, so all the work (and every Admin API call) happens later in the worker.
-// Framework-free: the Remix route (app/routes/webhooks.tsx) and the server's
-// direct mount of /webhooks (server.ts, which skips Remix's request pipeline on
-// this hot path) both call it.
-import type { Db } from "../db.server";
-import { storeDelivery } from "./inbox.server";
+//
+// acceptWebhook is the one implementation, framework-free (raw body and headers
+// in, status out). Two thin doors lead to it: receiveWebhook for a WHATWG
+// Request (the Remix route app/routes/webhooks.tsx) and handleWebhookRequest
+// for node:http (receive-webhook-node.server.ts, what server.ts serves
+// /webhooks with, skipping Express and Remix on this hot path).
+import type { Inbox } from "./inbox.server";
 import { nudgeWorker } from "./nudge.server";
 import { checkWebhookPayload } from "./webhook-payloads";
-import { BodyTooLarge, isValidShopifyHmac, readBodyWithLimit, readWebhookHeaders } from "./verify-webhook.server";
+import { BodyTooLarge, isValidShopifyHmac, readBodyWithLimit, readWebhookHeaders, type HeaderReader } from "./verify-webhook.server";
 
-const methodNotAllowed = () => new Response(null, { status: 405, headers: { Allow: "POST" } });
+export interface WebhookDeps {
+  inbox: Inbox;
+  secret: string;
+}
 
-export async function receiveWebhook(request: Request, { db, secret }: { db: Db; secret: string }): Promise<Response> {
-  if (request.method !== "POST") return methodNotAllowed();
+export interface WebhookAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  /** Plain text. */
+  body?: string;
+}
 
-  let rawBody: Buffer;
-  try {
-    rawBody = await readBodyWithLimit(request);
-  } catch (error) {
-    if (error instanceof BodyTooLarge) return new Response(null, { status: 413 });
-    throw error;
-  }
+export const METHOD_NOT_ALLOWED: WebhookAnswer = { status: 405, headers: { Allow: "POST" } };
+export const BODY_TOO_LARGE: WebhookAnswer = { status: 413 };
+const OK: WebhookAnswer = { status: 200 };
+const UNAUTHORIZED: WebhookAnswer = { status: 401 };
+
+/** A POST's raw body (already read within the size limit) and its headers. */
+export async function acceptWebhook(rawBody: Buffer, header: HeaderReader, { inbox, secret }: WebhookDeps): Promise<WebhookAnswer> {
   // Nothing unauthenticated reaches the database.
-  if (!isValidShopifyHmac(rawBody, request.headers.get("x-shopify-hmac-sha256"), secret)) {
-    return new Response(null, { status: 401 });
-  }
-  const headers = readWebhookHeaders(request.headers);
-  if (!headers.ok) return new Response(`Missing or invalid headers: ${headers.missing.join(", ")}`, { status: 400 });
+  if (!isValidShopifyHmac(rawBody, header("x-shopify-hmac-sha256"), secret)) return UNAUTHORIZED;
+  const headers = readWebhookHeaders(header);
+  if (!headers.ok) return { status: 400, body: `Missing or invalid headers: ${headers.missing.join(", ")}` };
 
   const text = rawBody.toString("utf8");
   const check = checkWebhookPayload(headers.value.topic, text);
   // A raw NUL is never valid JSON, so it only reaches an INVALID row; PostgreSQL
   // text cannot hold one (SQLite can), so the stored copy shows U+FFFD instead.
   const inert = (s: string) => (check.ok ? s : s.replaceAll("\0", "\uFFFD"));
-  const payload = inert(text);
-  const stored = await storeDelivery(db, {
+  const stored = await inbox.store({
     ...headers.value,
-    payload,
+    payload: inert(text),
     invalidReason: check.ok ? undefined : inert(check.reason),
   });
   if (!check.ok) {
@@ -45,7 +51,22 @@ export async function receiveWebhook(request: Request, { db, secret }: { db: Db;
     console.warn(`[webhooks] ${headers.value.topic} ${headers.value.webhookId} stored INVALID: ${check.reason}`);
   }
   if (stored === "stored" && check.ok) nudgeWorker();
-  return new Response(null, { status: 200 });
+  return OK;
 }
 
-export { methodNotAllowed };
+const toResponse = (answer: WebhookAnswer) => new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+
+export const methodNotAllowed = () => toResponse(METHOD_NOT_ALLOWED);
+
+/** The WHATWG door (the Remix route). */
+export async function receiveWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
+  if (request.method !== "POST") return methodNotAllowed();
+  let rawBody: Buffer;
+  try {
+    rawBody = await readBodyWithLimit(request);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return toResponse(BODY_TOO_LARGE);
+    throw error;
+  }
+  return toResponse(await acceptWebhook(rawBody, (name) => request.headers.get(name), deps));
+}

@@ -8,6 +8,7 @@
 // unparseable body throws a SyntaxError. The HMAC check itself is the same as
 // @shopify/shopify-api's validate(): base64 HMAC-SHA256 of the raw body.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 
 export const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 
@@ -18,10 +19,14 @@ export class BodyTooLarge extends Error {
   }
 }
 
-/** The raw body bytes, refusing (BodyTooLarge) as soon as more than `limit` arrive. */
+const declaresTooMuch = (contentLength: string | null | undefined, limit: number) => {
+  const declared = Number(contentLength);
+  return Number.isFinite(declared) && declared > limit;
+};
+
+/** The raw body bytes of a WHATWG Request, refusing (BodyTooLarge) as soon as more than `limit` arrive. */
 export async function readBodyWithLimit(request: Request, limit = MAX_WEBHOOK_BODY_BYTES): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
+  if (declaresTooMuch(request.headers.get("content-length"), limit)) throw new BodyTooLarge();
   if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -38,6 +43,49 @@ export async function readBodyWithLimit(request: Request, limit = MAX_WEBHOOK_BO
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/** The client hung up before its request body was complete. */
+export class BodyAborted extends Error {
+  constructor() {
+    super("the client closed the connection before the request body was complete");
+    this.name = "BodyAborted";
+  }
+}
+
+/**
+ * The raw body bytes of a node:http request, with the same limit as
+ * readBodyWithLimit. On BodyTooLarge the rest of the body is left unread: the
+ * caller answers 413 and closes the connection.
+ */
+export function readIncomingBodyWithLimit(req: IncomingMessage, limit = MAX_WEBHOOK_BODY_BYTES): Promise<Buffer> {
+  if (declaresTooMuch(req.headers["content-length"], limit)) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off("data", onData).off("end", onEnd).off("error", onAbort).off("close", onAbort);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stop();
+        req.pause();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onAbort = () => {
+      stop();
+      reject(new BodyAborted());
+    };
+    req.on("data", onData).on("end", onEnd).on("error", onAbort).on("close", onAbort);
+  });
 }
 
 // The one spelling of a SHA-256 HMAC in base64. Node's base64 decoder skips
@@ -63,18 +111,28 @@ export interface WebhookHeaders {
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9.-]{0,253}[a-z0-9]$/;
 
+// Years 1 to 9999: what both databases store (PostgreSQL refuses a negative
+// year in the form the drivers send; JavaScript parses "-000100-01-01").
+const isStorableDate = (date: Date) => {
+  const year = date.getUTCFullYear();
+  return year >= 1 && year <= 9999;
+};
+
+/** A request header by its lower-case name (several values joined by ", "), or null when absent. */
+export type HeaderReader = (name: string) => string | null;
+
 /** The delivery's identity from its headers, or the list of what is missing. */
-export function readWebhookHeaders(headers: Headers): { ok: true; value: WebhookHeaders } | { ok: false; missing: string[] } {
-  const topic = headers.get("x-shopify-topic")?.trim().toLowerCase() ?? "";
-  const shop = headers.get("x-shopify-shop-domain")?.trim().toLowerCase() ?? "";
-  const webhookId = headers.get("x-shopify-webhook-id")?.trim() ?? "";
+export function readWebhookHeaders(header: HeaderReader): { ok: true; value: WebhookHeaders } | { ok: false; missing: string[] } {
+  const topic = header("x-shopify-topic")?.trim().toLowerCase() ?? "";
+  const shop = header("x-shopify-shop-domain")?.trim().toLowerCase() ?? "";
+  const webhookId = header("x-shopify-webhook-id")?.trim() ?? "";
   const missing = [
     ...(topic ? [] : ["X-Shopify-Topic"]),
     ...(SHOP_DOMAIN.test(shop) ? [] : ["X-Shopify-Shop-Domain"]),
     ...(webhookId ? [] : ["X-Shopify-Webhook-Id"]),
   ];
   if (missing.length) return { ok: false, missing };
-  const triggered = headers.get("x-shopify-triggered-at");
+  const triggered = header("x-shopify-triggered-at");
   const triggeredAt = triggered ? new Date(triggered) : null;
   return {
     ok: true,
@@ -82,8 +140,8 @@ export function readWebhookHeaders(headers: Headers): { ok: true; value: Webhook
       topic,
       shop,
       webhookId,
-      apiVersion: headers.get("x-shopify-api-version"),
-      triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
+      apiVersion: header("x-shopify-api-version"),
+      triggeredAt: triggeredAt && isStorableDate(triggeredAt) ? triggeredAt : null,
     },
   };
 }

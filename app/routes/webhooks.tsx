@@ -1,10 +1,12 @@
 // The one endpoint every webhook subscription in shopify.app.toml posts to
-// (see app/jobs/receive-webhook.server.ts for what it does).
+// (see app/jobs/receive-webhook.server.ts for what it does). server.ts answers
+// /webhooks itself with the same function; this route serves it wherever the
+// Remix app runs without that server (and in the tests).
 import type { ActionFunctionArgs } from "@remix-run/node";
-import db from "../db.server";
 import { env } from "../env.server";
+import { getInbox } from "../jobs/inbox.server";
 import { methodNotAllowed, receiveWebhook } from "../jobs/receive-webhook.server";
 
 export const loader = () => methodNotAllowed();
 
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, { db, secret: env().SHOPIFY_API_SECRET });
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, { inbox: getInbox(), secret: env().SHOPIFY_API_SECRET });

@@ -1,0 +1,113 @@
+// The webhook inbox's own SQLite connection (see inbox.server.ts): the same
+// file as Prisma's (WAL lets several connections and processes share it), the
+// same settings as app/db.server.ts, and one prepared INSERT.
+//
+// better-sqlite3 is synchronous: a connection waiting for the write lock would
+// stall the whole event loop, and when the holder is Prisma's connection in
+// this same process (a transaction in progress across awaits), it would wait for
+// a commit that cannot happen until it gives up. So this connection never waits
+// inside SQLite (busy timeout 0): it tries again after yielding to the event
+// loop, for as long as db.server.ts lets Prisma wait (10 s). Its own
+// transaction never spans an await, so it never holds the lock against Prisma.
+import Database from "better-sqlite3";
+import type { InboxRow, InboxWriter, StoreOutcome } from "./inbox.server";
+import { startCheckpointer, type Checkpointer } from "./sqlite-checkpointer.server";
+
+/** A DateTime as Prisma's better-sqlite3 adapter stores it: ISO-8601 text, UTC as "+00:00". */
+export const sqliteDateTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
+
+const INSERT = `INSERT INTO "WebhookDelivery"
+  ("id", "shop", "webhookId", "topic", "apiVersion", "triggeredAt", "payload", "status", "attempts", "lastError", "availableAt", "receivedAt")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+  ON CONFLICT ("shop", "webhookId") DO NOTHING`;
+
+const LOCK_WAIT_MS = 10_000;
+const MAX_RETRY_DELAY_MS = 20;
+
+const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code ?? "").startsWith("SQLITE_BUSY");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Connection {
+  db: Database.Database;
+  insertAll: Database.Transaction<(rows: InboxRow[]) => StoreOutcome[]>;
+  checkpointer: Checkpointer;
+}
+
+function connect(filePath: string): Connection {
+  let db: Database.Database;
+  try {
+    // An inbox needs the app's migrated file: never create an empty one.
+    db = new Database(filePath, { fileMustExist: true, timeout: 0 });
+  } catch (error) {
+    throw new Error(`the webhook inbox cannot open the SQLite file ${filePath} (run \`npm run setup\` to create and migrate it): ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    // Checkpoints happen in another thread (sqlite-checkpointer.server.ts), never inside a commit here.
+    db.pragma("wal_autocheckpoint = 0");
+    const insert = db.prepare(INSERT);
+    const insertAll = db.transaction((rows: InboxRow[]) =>
+      rows.map((row): StoreOutcome => {
+        const at = sqliteDateTime(row.receivedAt);
+        const { changes } = insert.run(
+          row.id,
+          row.shop,
+          row.webhookId,
+          row.topic,
+          row.apiVersion,
+          row.triggeredAt && sqliteDateTime(row.triggeredAt),
+          row.payload,
+          row.status,
+          row.lastError,
+          at,
+          at,
+        );
+        return changes === 1 ? "stored" : "duplicate";
+      }),
+    );
+    const checkpointer = startCheckpointer(filePath, {
+      onFailure(message) {
+        // Back to SQLite's own checkpoints (slower commits now and then, but a bounded WAL).
+        console.warn(`[inbox] the checkpoint thread failed (${message}); checkpointing in the inbox's commits instead`);
+        if (db.open) db.pragma("wal_autocheckpoint = 1000");
+      },
+    });
+    return { db, insertAll, checkpointer };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function openSqliteInboxWriter(filePath: string): InboxWriter {
+  if (filePath === ":memory:") {
+    throw new Error("DATABASE_URL=file::memory: cannot hold the webhook inbox: every connection to it is a separate empty database; use a file");
+  }
+  let connection: Connection | undefined;
+  return {
+    maxInFlight: 1,
+    async write(rows) {
+      const deadline = Date.now() + LOCK_WAIT_MS;
+      for (let delay = 1; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
+        try {
+          connection ??= connect(filePath);
+          // BEGIN IMMEDIATE: take the write lock up front, or fail at once with SQLITE_BUSY.
+          return connection.insertAll.immediate(rows);
+        } catch (error) {
+          if (!isBusy(error) || Date.now() >= deadline) throw error;
+        }
+        await sleep(delay);
+      }
+    },
+    async close() {
+      const closing = connection;
+      connection = undefined;
+      if (!closing) return;
+      closing.db.close();
+      await closing.checkpointer.stop();
+    },
+  };
+}
