@@ -33,16 +33,22 @@ export function SectionCard({
   );
 }
 
-export function FigureCard({ label, value, children }: { label: string; value: ReactNode; children?: ReactNode }) {
+export function FigureCard({ label, value, help }: { label: string; value: ReactNode; help?: string | null }) {
   return (
     <Card>
-      <Text as="h3" variant="bodySm" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="headingLg">
-        {value}
-      </Text>
-      {children}
+      <BlockStack gap="100">
+        <Text as="h3" variant="bodySm" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingLg">
+          {value}
+        </Text>
+        {help ? (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {help}
+          </Text>
+        ) : null}
+      </BlockStack>
     </Card>
   );
 }

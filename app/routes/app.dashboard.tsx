@@ -13,6 +13,7 @@ import { requireAdmin } from "../shopify/admin-request.server";
 import { ClientOnly } from "../components/ClientOnly";
 import { DateRangeForm } from "../components/DateRangeForm";
 import { RouteError } from "../components/RouteError";
+import { FigureCard, SectionCard } from "../components/SectionCard";
 import { SeriesTable } from "../components/SeriesTable";
 
 const TimeSeriesChart = lazy(() => import("../components/TimeSeriesChart.client"));
@@ -25,26 +26,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const range = parseDateRange(new URL(request.url).searchParams, new Date(), timezone);
   return { range: { from: range.fromDay, to: range.toDay }, data: await dashboardData(db, shop, range) };
 };
-
-function Metric({ label, value, help }: { label: string; value: string; help?: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h3" variant="bodySm" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
-        {help ? (
-          <Text as="p" variant="bodySm" tone="subdued">
-            {help}
-          </Text>
-        ) : null}
-      </BlockStack>
-    </Card>
-  );
-}
 
 export default function Dashboard() {
   const { range, data } = useLoaderData<typeof loader>();
@@ -89,106 +70,86 @@ export default function Dashboard() {
           <Layout>
             <Layout.Section>
               <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-                <Metric label={d.referrers} value={formatNumber(data.referrers)} />
-                <Metric label={d.clicks} value={formatNumber(data.clicks)} />
-                <Metric label={d.orders} value={formatNumber(data.orders)} />
-                <Metric label={d.revenue} value={money(data.revenue)} />
-                <Metric label={d.rewardsIssued} value={formatNumber(data.rewardsIssued)} />
-                <Metric label={d.rewardsCost} value={money(data.rewardsCost)} help={data.percentCostBasis ? d.costNote(money(data.percentCostBasis)) : undefined} />
-                <Metric label={d.roi} value={data.roi === null ? t.common.none : `${data.roi.toFixed(1)}×`} help={d.roiHelp} />
+                <FigureCard label={d.referrers} value={formatNumber(data.referrers)} />
+                <FigureCard label={d.clicks} value={formatNumber(data.clicks)} />
+                <FigureCard label={d.orders} value={formatNumber(data.orders)} />
+                <FigureCard label={d.revenue} value={money(data.revenue)} />
+                <FigureCard label={d.rewardsIssued} value={formatNumber(data.rewardsIssued)} />
+                <FigureCard label={d.rewardsCost} value={money(data.rewardsCost)} help={data.percentCostBasis ? d.costNote(money(data.percentCostBasis)) : undefined} />
+                <FigureCard label={d.roi} value={data.roi === null ? t.common.none : `${data.roi.toFixed(1)}×`} help={d.roiHelp} />
               </InlineGrid>
             </Layout.Section>
             <Layout.Section>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {d.overTime}
-                  </Text>
-                  <ClientOnly fallback={<div style={{ height: 280 }} />}>
-                    {() => (
-                      <Suspense fallback={<div style={{ height: 280 }} />}>
-                        <TimeSeriesChart series={series} />
-                      </Suspense>
-                    )}
-                  </ClientOnly>
-                  <SeriesTable
-                    caption={d.chartLabel(range.from, range.to)}
-                    columns={[d.seriesOrders, d.seriesClicks]}
-                    rows={data.series.map((p) => ({ key: p.day, values: [p.orders, p.clicks] }))}
-                  />
-                </BlockStack>
-              </Card>
+              <SectionCard title={d.overTime}>
+                <ClientOnly fallback={<div style={{ height: 280 }} />}>
+                  {() => (
+                    <Suspense fallback={<div style={{ height: 280 }} />}>
+                      <TimeSeriesChart series={series} />
+                    </Suspense>
+                  )}
+                </ClientOnly>
+                <SeriesTable
+                  caption={d.chartLabel(range.from, range.to)}
+                  columns={[d.seriesOrders, d.seriesClicks]}
+                  rows={data.series.map((p) => ({ key: p.day, values: [p.orders, p.clicks] }))}
+                />
+              </SectionCard>
             </Layout.Section>
             <Layout.Section variant="oneHalf">
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {d.funnel}
-                  </Text>
-                  {funnel.map((step, i) => (
-                    <BlockStack gap="100" key={step.label}>
-                      <Text as="p" id={`funnel-step-${i}`}>
-                        {step.label}: <strong>{formatNumber(step.n)}</strong>
-                        {i > 0 && funnel[i - 1].n > 0 ? ` (${formatPercent(step.n / funnel[i - 1].n)})` : ""}
-                      </Text>
-                      <ProgressBar progress={(step.n / widest) * 100} size="small" ariaLabelledBy={`funnel-step-${i}`} />
-                    </BlockStack>
-                  ))}
-                </BlockStack>
-              </Card>
+              <SectionCard title={d.funnel}>
+                {funnel.map((step, i) => (
+                  <BlockStack gap="100" key={step.label}>
+                    <Text as="p" id={`funnel-step-${i}`}>
+                      {step.label}: <strong>{formatNumber(step.n)}</strong>
+                      {i > 0 && funnel[i - 1].n > 0 ? ` (${formatPercent(step.n / funnel[i - 1].n)})` : ""}
+                    </Text>
+                    <ProgressBar progress={(step.n / widest) * 100} size="small" ariaLabelledBy={`funnel-step-${i}`} />
+                  </BlockStack>
+                ))}
+              </SectionCard>
             </Layout.Section>
             <Layout.Section variant="oneHalf">
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {d.channels}
-                  </Text>
-                  <DataTable
-                    columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-                    headings={[d.channel, d.shares, d.clicks, d.channelOrders, d.channelRevenue, d.conversion]}
-                    rows={data.channels.map((c) => [
-                      c.channel === "" ? d.typedCode : c.channel,
-                      formatNumber(c.shares),
-                      formatNumber(c.clicks),
-                      formatNumber(c.orders),
-                      money(c.revenue),
-                      c.conversion === null ? t.common.none : formatPercent(c.conversion),
-                    ])}
-                  />
-                  <Text as="p" variant="bodySm" tone="subdued">
-                    {d.conversionHelp}
-                  </Text>
-                </BlockStack>
-              </Card>
+              <SectionCard title={d.channels}>
+                <DataTable
+                  columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
+                  headings={[d.channel, d.shares, d.clicks, d.channelOrders, d.channelRevenue, d.conversion]}
+                  rows={data.channels.map((c) => [
+                    c.channel === "" ? d.typedCode : c.channel,
+                    formatNumber(c.shares),
+                    formatNumber(c.clicks),
+                    formatNumber(c.orders),
+                    money(c.revenue),
+                    c.conversion === null ? t.common.none : formatPercent(c.conversion),
+                  ])}
+                />
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {d.conversionHelp}
+                </Text>
+              </SectionCard>
             </Layout.Section>
             <Layout.Section>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    {d.topReferrers}
-                  </Text>
-                  <Text as="p" variant="bodySm" tone="subdued">
-                    {d.topReferrersHelp}
-                  </Text>
-                  <DataTable
-                    columnContentTypes={["text", "text", "numeric", "numeric"]}
-                    headings={[d.referrer, t.referrers.code, d.orders, d.revenue]}
-                    rows={data.topReferrers.map((r) => [
-                      <Link key={r.id} to={`/app/referrers/${r.id}`}>
-                        {r.name}
-                      </Link>,
-                      r.code,
-                      formatNumber(r.orders),
-                      money(r.revenue),
-                    ])}
-                  />
-                  <Box>
-                    <Button url="/app/referrers" variant="plain">
-                      {t.nav.referrers}
-                    </Button>
-                  </Box>
-                </BlockStack>
-              </Card>
+              <SectionCard title={d.topReferrers}>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  {d.topReferrersHelp}
+                </Text>
+                <DataTable
+                  columnContentTypes={["text", "text", "numeric", "numeric"]}
+                  headings={[d.referrer, t.referrers.code, d.orders, d.revenue]}
+                  rows={data.topReferrers.map((r) => [
+                    <Link key={r.id} to={`/app/referrers/${r.id}`}>
+                      {r.name}
+                    </Link>,
+                    r.code,
+                    formatNumber(r.orders),
+                    money(r.revenue),
+                  ])}
+                />
+                <Box>
+                  <Button url="/app/referrers" variant="plain">
+                    {t.nav.referrers}
+                  </Button>
+                </Box>
+              </SectionCard>
             </Layout.Section>
           </Layout>
         )}
