@@ -31,6 +31,7 @@ import { requestedCost } from "../tests/fake-shopify/cost";
 import { adminSchema } from "../tests/fake-shopify/schema";
 import { orderPaidPayload } from "../tests/fixtures/shopify-payloads";
 import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
+import { reportFigures } from "./lib/figures";
 import { fmt, keyValueTable, machineInfo, percentile, table, verdict } from "./lib/report";
 
 const args = process.argv.slice(2);
@@ -323,6 +324,31 @@ async function run(app: App, WORKERS: number): Promise<RunSummary> {
       ]),
     );
     if (warnings.length) console.log(`\nworker warnings (${warnings.length}), first 5:\n  ${warnings.slice(0, 5).join("\n  ")}`);
+    const allRewarded = issued === REWARDS && referralsRewarded === REWARDS && rewardCodesInShopify === REWARDS;
+    reportFigures([
+      {
+        bench: "pipeline",
+        figure: `rewards/s, ${REWARDS} rewards, ${WORKERS} worker(s), ${PROVIDER}`,
+        value: achieved,
+        unit: "rewards/s",
+        baseline: "Shopify rate-limit bound",
+        baselineValue: bound,
+        ratio,
+        target: `>= ${TARGET_RATIO}x bound`,
+        met: ratio >= TARGET_RATIO && allRewarded,
+      },
+      {
+        bench: "pipeline",
+        figure: `rewards issued once each, no failure (correctness), ${WORKERS} worker(s)`,
+        value: referralsRewarded,
+        unit: "referrals rewarded",
+        baseline: "paid friends' orders",
+        baselineValue: REWARDS,
+        ratio: referralsRewarded / REWARDS,
+        target: "all, 0 failures",
+        met: allRewarded && failures === 0,
+      },
+    ]);
     return { workers: WORKERS, issued, elapsedS, achieved, bound, ratio, throttled, retried: retriedJobs + retriedDeliveries, failures };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));

@@ -143,6 +143,10 @@ async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { slic
     progress.processed++;
     if (progress.processed % CHECKPOINT_EVERY === 0) {
       await checkpoint();
+      // On SQLite every query settles as a microtask, so without this a slice
+      // would hold the event loop for its whole 20 s: no timer (other jobs,
+      // lease heartbeats) and, in the web process, no request would run.
+      await new Promise((resolve) => setImmediate(resolve));
       if (Date.now() - started > (options.sliceMs ?? SLICE_MS)) return false;
     }
   }

@@ -1,6 +1,7 @@
 // Child processes for the benchmarks: started with this Node and tsx, on
 // loopback ports, and always stopped by their own pid (SIGTERM, then SIGKILL).
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../app/db-url";
@@ -68,4 +69,36 @@ export async function waitForHttp(child: Child, url: string, timeoutMs = 60_000)
     }
   }
   throw new Error(`${child.name} did not answer ${url} within ${timeoutMs} ms:\n${child.output()}`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The app's production build (build/), rebuilt with `npm run build` when app/
+ * is newer; with `noBuild`, an existing build is used as it is. Says which.
+ */
+export function ensureBuild({ noBuild = false }: { noBuild?: boolean } = {}): string {
+  const built = path.join(PROJECT_ROOT, "build/server/index.js");
+  const sources = Math.max(newestMtime(path.join(PROJECT_ROOT, "app")), fs.statSync(path.join(PROJECT_ROOT, "vite.config.ts")).mtimeMs);
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+  if (builtAt >= sources) return "up to date";
+  if (noBuild) {
+    if (!builtAt) throw new Error("build/server/index.js is missing: run `npm run build` (or drop --no-build)");
+    return "STALE (older than app/; --no-build given)";
+  }
+  console.log(builtAt ? "build/ is older than app/: running `npm run build`..." : "no build/: running `npm run build`...");
+  const r = spawnSync("npm", ["run", "build"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  if (r.status !== 0) {
+    // Vite lists every module it had loaded; the cause is in the other lines.
+    const cause = `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => !/^\s+'/.test(l) && !l.startsWith("npm warn")).slice(0, 40).join("\n");
+    throw new Error(`npm run build failed (fix the build, or pass --no-build to use an existing build/):\n${cause}`);
+  }
+  return "rebuilt now";
 }

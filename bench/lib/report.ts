@@ -22,11 +22,13 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
 
-export function table(title: string, headers: string[], rows: (string | number)[][]): string {
+/** A Markdown table; the first column is left-aligned and the others right-aligned, unless `align` says otherwise. */
+export function table(title: string, headers: string[], rows: (string | number)[][], align?: ("left" | "right")[]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  const left = (i: number) => (align?.[i] ?? (i === 0 ? "left" : "right")) === "left";
+  const line = (r: string[]) => `| ${r.map((c, i) => (left(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (left(i) ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`;
   return [`\n${title}`, line(cells[0]), rule, ...cells.slice(1).map(line)].join("\n");
 }
 

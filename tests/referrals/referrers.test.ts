@@ -78,6 +78,9 @@ describe("putting codes on the friend discount", () => {
     const result = await syncReferrerCodes({ db, admin, shop, sleep: async () => {} });
     expect(result).toMatchObject({ synced: 250, calls: 3, recoded: 0 });
     expect(shopify.fake.callsTo("RedeemCodesAdd")).toHaveLength(3);
+    // Every code imported: the polls never read the codes back (403 points a batch).
+    expect(shopify.fake.callsTo("RedeemCodeBulkProgress")).toHaveLength(3);
+    expect(shopify.fake.callsTo("RedeemCodeBulkCreation")).toHaveLength(0);
     const onDiscount = new Set(shopify.fake.codes(shop).filter((c) => c.discountId === program.discountId).map((c) => c.code));
     const referrers = await db.referrer.findMany({ where: { shop } });
     expect(referrers.every((r) => onDiscount.has(r.code) && r.codeSyncedAt)).toBe(true);
