@@ -336,6 +336,13 @@ interface WorkerSlot {
   startupMs: number[];
 }
 
+/**
+ * Rows the workers gave up on. A recurring job that went DEAD is re-armed for its
+ * next period by the schedule, so the table alone would hide it: the workers'
+ * own "failed (dead)" lines are the record.
+ */
+const deadEvents: string[] = [];
+
 function spawnWorker(slot: WorkerSlot, env: NodeJS.ProcessEnv, logDir: string) {
   const out = fs.createWriteStream(path.join(logDir, `${slot.name}.log`), { flags: "a" });
   // `node --import tsx` (not the tsx CLI, which runs the script in a child of its own):
@@ -346,7 +353,14 @@ function spawnWorker(slot: WorkerSlot, env: NodeJS.ProcessEnv, logDir: string) {
     env: { ...env, SOAK_WORKER_NAME: slot.name },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stderr!.pipe(out, { end: false });
+  let pending = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    out.write(chunk);
+    pending += chunk.toString();
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line.includes("failed (dead)")) deadEvents.push(line.trim());
+  });
   slot.child = child;
   slot.starts++;
   slot.exited = new Promise((resolve) => child.once("exit", () => resolve()));
@@ -706,8 +720,12 @@ async function main(): Promise<number> {
   const deadWebhooks = await db.webhookDelivery.findMany({ where: { status: { in: ["DEAD", "INVALID"] } } });
   const deadJobs = await db.job.findMany({ where: { status: "DEAD" } });
   check(
-    "no DEAD or INVALID row",
-    [...deadWebhooks.map((w) => `webhook ${w.topic} ${w.webhookId} ${w.status}: ${w.lastError}`), ...deadJobs.map((j) => `job ${j.kind}:${j.key} DEAD after ${j.attempts}: ${j.lastError}`)],
+    "no DEAD or INVALID row (nor a worker giving up on one)",
+    [
+      ...deadWebhooks.map((w) => `webhook ${w.topic} ${w.webhookId} ${w.status}: ${w.lastError}`),
+      ...deadJobs.map((j) => `job ${j.kind}:${j.key} DEAD after ${j.attempts}: ${j.lastError}`),
+      ...deadEvents.map((line) => `worker log: ${line}`),
+    ],
     "all traffic is valid and every injected fault is transient",
   );
 
