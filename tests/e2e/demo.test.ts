@@ -9,8 +9,9 @@
 //   5. the merchant sees the referral and its revenue on the dashboard;
 //   6. a refund reverses it.
 // Each step is asserted through the UI (and the database where the UI cannot
-// show it) and screenshot to test-results/e2e/; the admin and storefront
-// shots are copied to docs/screenshots/ for the README.
+// show it) and screenshot to test-results/e2e/. With UPDATE_DOCS_SCREENSHOTS=1
+// the admin and storefront shots are also copied to docs/screenshots/ for the
+// README (a plain test run leaves the committed pictures alone).
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
@@ -53,7 +54,7 @@ function watch(page: Page, name: string) {
 async function shot(page: Page, name: string, docs = false) {
   const file = path.join(OUT, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
-  if (docs) fs.copyFileSync(file, path.join(DOCS, `${name.replace(/^\d+-/, "")}.png`));
+  if (docs && process.env.UPDATE_DOCS_SCREENSHOTS === "1") fs.copyFileSync(file, path.join(DOCS, `${name.replace(/^\d+-/, "")}.png`));
 }
 
 /** The app inside the admin page, once Remix has hydrated it. */
