@@ -19,7 +19,7 @@ import type { WebhookHeaders } from "./verify-webhook.server";
 
 export interface DeliveryToStore extends WebhookHeaders {
   payload: string;
-  /** Set when the payload cannot be processed: stored INVALID with this reason, never run. */
+  /** Set when the door already knows the payload cannot be processed: stored INVALID with this reason, never run. */
   invalidReason?: string;
 }
 

@@ -7,7 +7,8 @@
 //
 // Row life: PENDING -> RUNNING (claimed: lockedBy = a token unique to this claim,
 // lockedUntil = lease end) -> DONE, or back to PENDING with a backoff, or DEAD
-// after maxAttempts or a permanent error. A RUNNING row whose lease ran out
+// after maxAttempts or a permanent error, or (a webhook delivery whose payload
+// cannot be processed) INVALID without running. A RUNNING row whose lease ran out
 // (its worker was killed) is claimable again. Only the holder of the claim
 // token can finish a row, so a worker that lost its lease cannot overwrite the
 // work of the one that took over.
@@ -24,7 +25,7 @@ export const PENDING = "PENDING";
 export const RUNNING = "RUNNING";
 export const DONE = "DONE";
 export const DEAD = "DEAD";
-/** Webhook deliveries only: unparseable or incomplete, set by the route, never run. */
+/** Webhook deliveries only: unparseable or incomplete, found so by the worker before running it; never run nor retried. */
 export const INVALID = "INVALID";
 
 /** availableAt of a RUNNING row for which no further run was requested. */
@@ -112,7 +113,7 @@ export async function extendLease(db: Db, claim: Claim, now: Date, leaseMs = DEF
 const unlocked = { lockedBy: null, lockedUntil: null };
 
 /** What became of a claimed row once its holder reported back. */
-export type Outcome = "done" | "retry" | "dead" | "rerun" | "lost";
+export type Outcome = "done" | "retry" | "dead" | "rerun" | "lost" | "invalid";
 
 /** Marks a claim DONE (clearing a webhook's payload), or PENDING again if a re-run was requested meanwhile. */
 export async function completeClaim(db: Db, claim: Claim, now: Date): Promise<Outcome> {
@@ -166,6 +167,20 @@ export async function failClaim(db: Db, claim: Claim, error: unknown, now: Date,
   if (dead.count === 1) return "dead";
   // Someone asked for a fresh run while this one failed: that request gets its own attempts.
   return requeueForRerun(t, claim, lastError);
+}
+
+/**
+ * Parks a claimed webhook delivery INVALID with the reason its payload cannot be
+ * processed: as if it had never been attempted (attempts 0), never retried, the
+ * payload kept for the merchant to see (and for the privacy erasure to find).
+ */
+export async function rejectClaim(db: Db, claim: Claim, reason: string, now: Date): Promise<Outcome> {
+  if (claim.queue !== "webhook") throw new Error(`only webhook deliveries can be INVALID, not job ${claim.row.kind}:${claim.row.key}`);
+  const { count } = await db.webhookDelivery.updateMany({
+    where: { shop: claim.row.shop, id: claim.row.id, lockedBy: claim.token },
+    data: { status: INVALID, attempts: 0, lastError: reason, availableAt: now, ...unlocked },
+  });
+  return count === 1 ? "invalid" : "lost";
 }
 
 async function requeueForRerun(t: QueueTable, claim: Claim, lastError: string | null): Promise<Outcome> {

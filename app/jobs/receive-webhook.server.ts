@@ -36,21 +36,23 @@ export async function acceptWebhook(rawBody: Buffer, header: HeaderReader, { inb
   const headers = readWebhookHeaders(header);
   if (!headers.ok) return { status: 400, body: `Missing or invalid headers: ${headers.missing.join(", ")}` };
 
-  const text = rawBody.toString("utf8");
-  const check = checkWebhookPayload(headers.value.topic, text);
-  // A raw NUL is never valid JSON, so it only reaches an INVALID row; PostgreSQL
-  // text cannot hold one (SQLite can), so the stored copy shows U+FFFD instead.
-  const inert = (s: string) => (check.ok ? s : s.replaceAll("\0", "\uFFFD"));
-  const stored = await inbox.store({
-    ...headers.value,
-    payload: inert(text),
-    invalidReason: check.ok ? undefined : inert(check.reason),
-  });
-  if (!check.ok) {
-    // Retrying cannot fix it, so Shopify gets its 200; the reason is on the row.
-    console.warn(`[webhooks] ${headers.value.topic} ${headers.value.webhookId} stored INVALID: ${check.reason}`);
+  const { topic, webhookId } = headers.value;
+  let payload = rawBody.toString("utf8");
+  let invalidReason: string | undefined;
+  // Whether the payload can be processed is the worker's call (it parks what
+  // cannot be INVALID), except for a raw NUL byte: never valid JSON, and
+  // PostgreSQL text cannot hold one (SQLite can). The stored copy shows U+FFFD
+  // instead, which could read as valid, so such a body is judged here, on the original.
+  if (rawBody.includes(0)) {
+    const check = checkWebhookPayload(topic, payload);
+    payload = payload.replaceAll("\0", "\uFFFD");
+    if (!check.ok) invalidReason = check.reason.replaceAll("\0", "\uFFFD");
   }
-  if (stored === "stored" && check.ok) nudgeWorker();
+  const stored = await inbox.store({ ...headers.value, payload, invalidReason });
+  if (invalidReason) {
+    // Retrying cannot fix it, so Shopify gets its 200; the reason is on the row.
+    console.warn(`[webhooks] ${topic} ${webhookId} stored INVALID: ${invalidReason}`);
+  } else if (stored === "stored") nudgeWorker();
   return OK;
 }
 

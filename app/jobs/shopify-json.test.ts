@@ -14,4 +14,14 @@ describe("parseShopifyJson", () => {
     });
     expect((JSON.parse(body) as { id: number }).id.toString()).not.toBe("820982911946154508");
   });
+
+  it("leaves long fractions and exponents alone (a latitude with 17 decimals)", () => {
+    const body = '{"latitude":45.41634001234567891,"tiny":1.5e-12345678901234567,"neg":-820982911946154508,"x":[1.23456789012345678,-0.00000000000000001]}';
+    expect(parseShopifyJson(body)).toEqual({
+      latitude: 45.41634001234567891,
+      tiny: 0,
+      neg: "-820982911946154508",
+      x: [1.23456789012345678, -0.00000000000000001],
+    });
+  });
 });

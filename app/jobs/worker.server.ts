@@ -14,6 +14,7 @@ import {
   DEFAULT_MAX_ATTEMPTS,
   extendLease,
   failClaim,
+  rejectClaim,
   type Claim,
   type Outcome,
   type QueueName,
@@ -21,6 +22,7 @@ import {
 import { scheduleRecurring, type RecurringJob } from "./schedule.server";
 import { onNudge } from "./nudge.server";
 import { parseShopifyJson } from "./shopify-json";
+import { checkWebhookPayload } from "./webhook-payloads";
 
 export interface WorkerLogger {
   info(message: string, details?: Record<string, unknown>): void;
@@ -138,6 +140,16 @@ export function createWorker(options: WorkerOptions): Worker {
       );
     }, Math.max(1_000, Math.floor(leaseMs / 3)));
     try {
+      // The door stores every signed delivery as it came: one that cannot be
+      // parsed or lacks what its topic needs is parked here, never run, never retried.
+      if (claim.queue === "webhook" && claim.row.payload != null) {
+        const check = checkWebhookPayload(claim.row.topic, claim.row.payload);
+        if (!check.ok) {
+          const outcome = await rejectClaim(db, claim, check.reason, now());
+          if (outcome === "invalid") logger.warn(`${describe(claim)} parked INVALID: ${check.reason}`);
+          return outcome;
+        }
+      }
       await dispatch(claim);
       return await completeClaim(db, claim, now());
     } catch (error) {
@@ -153,7 +165,7 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function runOnce(): Promise<RunCounts> {
-    const counts: RunCounts = { claimed: 0, done: 0, retry: 0, dead: 0, rerun: 0, lost: 0 };
+    const counts: RunCounts = { claimed: 0, done: 0, retry: 0, dead: 0, rerun: 0, lost: 0, invalid: 0 };
     if (recurringJobs.length && now().getTime() - lastScheduledAt >= scheduleEveryMs) {
       lastScheduledAt = now().getTime();
       for (const job of recurringJobs) await scheduleRecurring(db, job, now());

@@ -20,7 +20,7 @@ describe("two workers on one database", () => {
         shop: `shop-${i % 7}.myshopify.com`,
         webhookId: `wh-${i}`,
         topic: "orders/paid",
-        payload: JSON.stringify({ n: i }),
+        payload: JSON.stringify({ id: i, admin_graphql_api_id: `gid://shopify/Order/${i}` }),
       })),
     });
     await a.job.createMany({

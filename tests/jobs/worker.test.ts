@@ -151,6 +151,30 @@ describe("worker", () => {
     expect((await db.webhookDelivery.findFirstOrThrow()).lastError).toMatch(/no handler for topic orders\/fulfilled/);
   });
 
+  it("parks a delivery it cannot parse, or lacking what its topic needs, INVALID with the reason: never run, never retried", async () => {
+    const stored = [
+      { webhookId: "not-json", topic: "orders/paid", payload: "{", reason: /^body is not valid JSON: / },
+      { webhookId: "incomplete", topic: "orders/paid", payload: JSON.stringify({ id: 1 }), reason: /^payload incomplete for orders\/paid: admin_graphql_api_id/ },
+      { webhookId: "unknown-topic", topic: "products/update", payload: JSON.stringify(order), reason: /^unsupported topic "products\/update"$/ },
+    ];
+    for (const { webhookId, topic, payload } of stored) {
+      await db.webhookDelivery.create({ data: { shop, webhookId, topic, payload, availableAt: T0 } });
+    }
+    const handler = vi.fn<WebhookHandler>(async () => {});
+    const warn = vi.fn();
+    const w = worker(handler, { logger: { info() {}, warn } });
+    expect(await w.runOnce()).toMatchObject({ claimed: 3, invalid: 3, done: 0 });
+    advance(24 * 60 * 60_000);
+    expect((await w.runOnce()).claimed).toBe(0);
+    expect(handler).not.toHaveBeenCalled();
+    for (const { webhookId, payload, reason } of stored) {
+      const row = await db.webhookDelivery.findUniqueOrThrow({ where: { shop_webhookId: { shop, webhookId } } });
+      expect(row).toMatchObject({ status: "INVALID", attempts: 0, payload, lockedBy: null, lockedUntil: null, processedAt: null });
+      expect(row.lastError).toMatch(reason);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining(`${webhookId} (${shop}) parked INVALID: `));
+    }
+  });
+
   it("never runs INVALID deliveries", async () => {
     await db.webhookDelivery.create({
       data: { shop, webhookId: "x", topic: "orders/paid", payload: "{", status: "INVALID", availableAt: T0 },

@@ -3,8 +3,11 @@
 // storing through the inbox's own connection (prepared INSERT, group commit).
 // The rows it writes must be indistinguishable from Prisma's: the worker
 // (Prisma) claims, runs and finishes them.
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -195,22 +198,31 @@ describe("POST /webhooks served by node:http in front of the app", () => {
     expect(new Set(stored.map((r) => r.id)).size).toBe(ids.length);
   });
 
-  it("stores a signed body that is not JSON as INVALID with its reason, and answers 200", async () => {
+  it("stores a signed body that is not JSON as it came and answers 200; the worker parks it INVALID with its reason", async () => {
     const answer = await post({ body: '{"id": 1, "admin_graphql_api_id": ', webhookId: "wh-bad" });
     expect(answer.status).toBe(200);
+    const [stored] = await rows();
+    expect(stored).toMatchObject({ webhookId: "wh-bad", status: "PENDING", payload: '{"id": 1, "admin_graphql_api_id": ' });
+
+    const handler = vi.fn<WebhookHandler>(async () => {});
+    const logged = vi.fn();
+    const worker = createWorker({ db, webhookHandlers: new Map([["orders/paid", handler]]), jobHandlers: new Map(), logger: { info() {}, warn: logged } });
+    expect(await worker.runOnce()).toMatchObject({ claimed: 1, invalid: 1 });
     const [row] = await rows();
-    expect(row).toMatchObject({ webhookId: "wh-bad", status: "INVALID", payload: '{"id": 1, "admin_graphql_api_id": ' });
+    expect(row).toMatchObject({ webhookId: "wh-bad", status: "INVALID", attempts: 0, payload: '{"id": 1, "admin_graphql_api_id": ' });
     expect(row.lastError).toMatch(/not valid JSON/);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("stored INVALID"));
+    expect(handler).not.toHaveBeenCalled();
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining("wh-bad (alpha.myshopify.com) parked INVALID: body is not valid JSON"));
   });
 
-  it("stores a payload lacking what its topic needs as INVALID, and a NUL byte as U+FFFD", async () => {
+  it("stores a raw NUL byte as U+FFFD, INVALID at once; a payload lacking what its topic needs waits for the worker", async () => {
     expect((await post({ body: { id: 1 }, webhookId: "wh-incomplete" })).status).toBe(200);
     expect((await post({ body: '{"id":1,"x":"\0"', webhookId: "wh-nul" })).status).toBe(200);
     const byId = Object.fromEntries((await rows()).map((r) => [r.webhookId, r]));
-    expect(byId["wh-incomplete"]).toMatchObject({ status: "INVALID" });
-    expect(byId["wh-incomplete"].lastError).toMatch(/admin_graphql_api_id/);
+    expect(byId["wh-incomplete"]).toMatchObject({ status: "PENDING", lastError: null });
     expect(byId["wh-nul"]).toMatchObject({ status: "INVALID", payload: '{"id":1,"x":"\uFFFD"' });
+    expect(byId["wh-nul"].lastError).toMatch(/not valid JSON/);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("wh-nul stored INVALID"));
   });
 
   it("stores a triggered-at header no database can hold (year before 1) as no time, like an unparseable one", async () => {
@@ -329,6 +341,20 @@ describe("the inbox's own connection next to other writers", () => {
     const second = getInbox();
     expect(second).not.toBe(first);
     expect(await second.store({ shop, webhookId: "reopened", topic: "orders/paid", apiVersion: null, triggeredAt: null, payload: "{}" })).toBe("stored");
+  });
+
+  it.runIf(provider === "sqlite")("SQLite: a file that does not exist is refused with what to do, and none is created", async () => {
+    const missing = path.join(os.tmpdir(), `no-inbox-${randomUUID()}.sqlite`);
+    const inbox = openInbox(`file:${missing}`);
+    try {
+      const delivery = { shop, webhookId: "nowhere", topic: "orders/paid", apiVersion: null, triggeredAt: null, payload: "{}" };
+      await expect(inbox.store(delivery)).rejects.toThrow(/the webhook inbox cannot open the SQLite file .*npm run setup/);
+      // Tried again on the next write, not given up for good.
+      await expect(inbox.store({ ...delivery, webhookId: "nowhere-again" })).rejects.toThrow(/cannot open the SQLite file/);
+      expect(fs.existsSync(missing)).toBe(false);
+    } finally {
+      await inbox.close();
+    }
   });
 
   it.runIf(provider === "sqlite")("SQLite: a thread copies the WAL into the database file, with no other connection's help", async () => {

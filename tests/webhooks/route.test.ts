@@ -2,7 +2,10 @@
 // refuses, and what it leaves in the inbox.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import db from "../../app/db.server";
+import type { WebhookHandler } from "../../app/jobs/types";
 import { MAX_WEBHOOK_BODY_BYTES } from "../../app/jobs/verify-webhook.server";
+import { SUPPORTED_TOPICS } from "../../app/jobs/webhook-payloads";
+import { createWorker } from "../../app/jobs/worker.server";
 import { deliverWebhook, signedWebhookRequest, WEBHOOK_URL } from "../helpers/webhook-request";
 
 const shop = "alpha.myshopify.com";
@@ -12,8 +15,25 @@ const paidOrder = { id: 820982911946154500, admin_graphql_api_id: "gid://shopify
 const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
 afterEach(async () => {
   warn.mockClear();
+  handler.mockClear();
   await db.webhookDelivery.deleteMany();
 });
+
+// A worker with a handler for every topic: the payload check happens there, before any handler runs.
+const handler = vi.fn<WebhookHandler>(async () => {});
+const worker = createWorker({
+  db,
+  webhookHandlers: new Map(SUPPORTED_TOPICS.map((topic) => [topic, handler])),
+  jobHandlers: new Map(),
+  logger: { info() {}, warn() {} },
+});
+
+/** The one stored row, as the door left it and after the worker's pass. */
+async function storedThenWorked() {
+  const stored = await db.webhookDelivery.findFirstOrThrow();
+  const counts = await worker.runOnce();
+  return { stored, counts, worked: await db.webhookDelivery.findFirstOrThrow() };
+}
 
 describe("POST /webhooks", () => {
   it("stores a signed delivery PENDING with its headers and raw body, and answers 200", async () => {
@@ -116,14 +136,20 @@ describe("POST /webhooks", () => {
     expect(await db.webhookDelivery.count({ where: { status: "PENDING" } })).toBe(1);
   });
 
-  it("stores a signed body that is not JSON as INVALID with the reason, and answers 200", async () => {
+  it("stores a signed body that is not JSON and answers 200; the worker parks it INVALID with the reason, never runs it", async () => {
     const response = await deliverWebhook(
       signedWebhookRequest({ topic: "orders/paid", shop, body: '{"id": 1, "admin_graphql_api_id": ', webhookId: "wh-bad" }),
     );
     expect(response.status).toBe(200);
-    const row = await db.webhookDelivery.findFirstOrThrow();
-    expect(row).toMatchObject({ webhookId: "wh-bad", status: "INVALID" });
-    expect(row.lastError).toMatch(/not valid JSON/);
+    const { stored, counts, worked } = await storedThenWorked();
+    expect(stored).toMatchObject({ webhookId: "wh-bad", status: "PENDING", payload: '{"id": 1, "admin_graphql_api_id": ' });
+    expect(counts).toMatchObject({ claimed: 1, invalid: 1 });
+    expect(worked).toMatchObject({ webhookId: "wh-bad", status: "INVALID", attempts: 0, lockedBy: null, processedAt: null });
+    expect(worked.payload).toBe(stored.payload);
+    expect(worked.lastError).toMatch(/not valid JSON/);
+    expect(handler).not.toHaveBeenCalled();
+    // Never retried.
+    expect((await worker.runOnce()).claimed).toBe(0);
   });
 
   it.each([
@@ -134,20 +160,39 @@ describe("POST /webhooks", () => {
     ["shop/redact", {}, /shop_id or shop_domain/],
     ["app/scopes_update", { previous: [] }, /current/],
     ["orders/paid", [1, 2], /payload/],
-  ])("stores %s lacking what the topic needs as INVALID (%j)", async (topic, body, reason) => {
+  ])("stores %s lacking what the topic needs; the worker parks it INVALID (%j)", async (topic, body, reason) => {
     const response = await deliverWebhook(signedWebhookRequest({ topic, shop, body }));
     expect(response.status).toBe(200);
-    const row = await db.webhookDelivery.findFirstOrThrow();
-    expect(row.status).toBe("INVALID");
-    expect(row.lastError).toMatch(reason);
+    const { worked } = await storedThenWorked();
+    expect(worked.status).toBe("INVALID");
+    expect(worked.lastError).toMatch(reason);
+    expect(handler).not.toHaveBeenCalled();
   });
 
-  it("stores an unknown topic as INVALID: unsupported topic", async () => {
+  it("stores an unknown topic; the worker parks it INVALID: unsupported topic", async () => {
     const response = await deliverWebhook(signedWebhookRequest({ topic: "products/update", shop, body: { id: 1 } }));
     expect(response.status).toBe(200);
-    const row = await db.webhookDelivery.findFirstOrThrow();
-    expect(row).toMatchObject({ status: "INVALID", topic: "products/update" });
-    expect(row.lastError).toMatch(/unsupported topic/);
+    const { worked } = await storedThenWorked();
+    expect(worked).toMatchObject({ status: "INVALID", topic: "products/update" });
+    expect(worked.lastError).toMatch(/unsupported topic/);
+  });
+
+  it("stores a body with a raw NUL byte INVALID at once (PostgreSQL text cannot hold it), showing U+FFFD", async () => {
+    const response = await deliverWebhook(signedWebhookRequest({ topic: "orders/paid", shop, body: '{"id":1,"x":"\0"}' }));
+    expect(response.status).toBe(200);
+    const { stored, counts } = await storedThenWorked();
+    expect(stored).toMatchObject({ status: "INVALID", payload: '{"id":1,"x":"\uFFFD"}' });
+    expect(stored.lastError).toMatch(/not valid JSON/);
+    expect(counts.claimed).toBe(0);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("stored INVALID"));
+  });
+
+  it("a valid delivery passes the worker's check and runs", async () => {
+    await deliverWebhook(signedWebhookRequest({ topic: "orders/paid", shop, body: paidOrder }));
+    const { counts, worked } = await storedThenWorked();
+    expect(counts).toMatchObject({ claimed: 1, done: 1 });
+    expect(worked.status).toBe("DONE");
+    expect(handler).toHaveBeenCalledTimes(1);
   });
 
   it("accepts customers/redact identified by email only", async () => {
