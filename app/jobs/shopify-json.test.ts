@@ -17,11 +17,7 @@ describe("parseShopifyJson", () => {
 
   it("leaves long fractions and exponents alone (a latitude with 17 decimals)", () => {
     const body = '{"latitude":45.41634001234567891,"tiny":1.5e-12345678901234567,"neg":-820982911946154508,"x":[1.23456789012345678,-0.00000000000000001]}';
-    expect(parseShopifyJson(body)).toEqual({
-      latitude: 45.41634001234567891,
-      tiny: 0,
-      neg: "-820982911946154508",
-      x: [1.23456789012345678, -0.00000000000000001],
-    });
+    // Every number but the 64-bit id is what JSON.parse makes of it.
+    expect(parseShopifyJson(body)).toEqual({ ...(JSON.parse(body) as object), neg: "-820982911946154508" });
   });
 });
