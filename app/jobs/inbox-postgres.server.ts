@@ -5,13 +5,8 @@ import pg from "pg";
 import type { InboxRow, InboxWriter, StoreOutcome } from "./inbox.server";
 
 /** A DateTime as Prisma's pg adapter sends it for TIMESTAMP(3): UTC wall-clock time. */
-export function postgresDateTime(date: Date): string {
-  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
-  return (
-    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)}`
-  );
-}
+// (Years 1 to 9999 only, as readWebhookHeaders ensures: toISOString's own form then.)
+export const postgresDateTime = (date: Date): string => date.toISOString().replace("T", " ").replace("Z", "");
 
 // Batches overlap: while one waits for its commit, the next is being sent.
 const MAX_IN_FLIGHT = 2;

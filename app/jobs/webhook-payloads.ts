@@ -6,6 +6,7 @@
 // (bench/webhook-ingest.ts), and the outcome is the same a moment later. The
 // schemas only demand what the handlers key on; everything else passes through.
 import { z } from "zod";
+import { parseShopifyJson } from "./shopify-json";
 
 const id = z.union([z.number().int(), z.string().min(1)]);
 const gid = z.string().startsWith("gid://shopify/");
@@ -39,11 +40,11 @@ export const SUPPORTED_TOPICS = Object.keys(webhookPayloadSchemas) as SupportedT
 
 export type PayloadCheck = { ok: true; payload: unknown } | { ok: false; reason: string };
 
-/** Parses the raw body and checks it against its topic's schema. */
+/** Parses the raw body as the handlers get it (parseShopifyJson: 64-bit ids exact) and checks it against its topic's schema. */
 export function checkWebhookPayload(topic: string, rawBody: string): PayloadCheck {
   let payload: unknown;
   try {
-    payload = JSON.parse(rawBody);
+    payload = parseShopifyJson(rawBody);
   } catch (error) {
     return { ok: false, reason: `body is not valid JSON: ${(error as Error).message}` };
   }

@@ -21,7 +21,6 @@ import {
 } from "./queue.server";
 import { scheduleRecurring, type RecurringJob } from "./schedule.server";
 import { onNudge } from "./nudge.server";
-import { parseShopifyJson } from "./shopify-json";
 import { checkWebhookPayload } from "./webhook-payloads";
 
 export interface WorkerLogger {
@@ -106,7 +105,8 @@ export function createWorker(options: WorkerOptions): Worker {
     return { db, shop, cause, now, admin: () => (admin ??= adminFor(shop)) };
   }
 
-  async function dispatch(claim: Claim): Promise<void> {
+  /** `payload`: a webhook's, already parsed by its check (undefined when the row has none). */
+  async function dispatch(claim: Claim, payload: unknown): Promise<void> {
     if (claim.queue === "webhook") {
       const { row } = claim;
       const handler = webhookHandlers.get(row.topic);
@@ -116,7 +116,7 @@ export function createWorker(options: WorkerOptions): Worker {
         ...context(row.shop, `webhook:${row.webhookId}`),
         topic: row.topic,
         webhookId: row.webhookId,
-        payload: parseShopifyJson(row.payload),
+        payload,
         triggeredAt: row.triggeredAt,
       });
     } else {
@@ -142,6 +142,8 @@ export function createWorker(options: WorkerOptions): Worker {
     try {
       // The door stores every signed delivery as it came: one that cannot be
       // parsed or lacks what its topic needs is parked here, never run, never retried.
+      // The check's parse is the one the handler gets.
+      let payload: unknown;
       if (claim.queue === "webhook" && claim.row.payload != null) {
         const check = checkWebhookPayload(claim.row.topic, claim.row.payload);
         if (!check.ok) {
@@ -149,8 +151,9 @@ export function createWorker(options: WorkerOptions): Worker {
           if (outcome === "invalid") logger.warn(`${describe(claim)} parked INVALID: ${check.reason}`);
           return outcome;
         }
+        payload = check.payload;
       }
-      await dispatch(claim);
+      await dispatch(claim, payload);
       return await completeClaim(db, claim, now());
     } catch (error) {
       const outcome = await failClaim(db, claim, error, now(), {
