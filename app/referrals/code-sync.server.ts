@@ -112,7 +112,7 @@ export async function syncReferrerCodes({
  * so a retry after an ambiguous failure just looks the codes up again.
  */
 async function removeDisabledCodes(
-  { db, admin, shop, discountId, sleep, maxPolls }: { db: Db; admin: AdminClient; shop: string; discountId: string; sleep: (ms: number) => Promise<void>; maxPolls: number },
+  { db, admin, shop, discountId, ...polling }: { db: Db; admin: AdminClient; shop: string; discountId: string } & Polling,
   result: SyncResult,
 ) {
   for (;;) {
@@ -134,7 +134,7 @@ async function removeDisabledCodes(
       result.calls++;
       const job = deleted.discountCodeRedeemCodeBulkDelete?.job;
       if (!job) throw new Error("discountCodeRedeemCodeBulkDelete returned no job");
-      await waitForJob(admin, job.id, { sleep, maxPolls });
+      await waitForJob(admin, job.id, polling);
     }
     await db.referrer.updateMany({
       where: { shop, id: { in: batch.map((r) => r.id) }, status: "DISABLED" },
@@ -152,29 +152,33 @@ async function redeemCodeId(admin: AdminClient, discountId: string, code: string
   return nodes.find((n) => n.code.toUpperCase() === code.toUpperCase())?.id ?? null;
 }
 
-async function waitForJob(admin: AdminClient, id: string, { sleep, maxPolls }: { sleep: (ms: number) => Promise<void>; maxPolls: number }) {
+type Polling = { sleep: (ms: number) => Promise<void>; maxPolls: number };
+
+/** Polls `done` (backing off from 250 ms to 5 s) until it is true; `what` names the work in the error. */
+async function pollUntilDone(done: () => Promise<boolean>, { sleep, maxPolls }: Polling, what: string): Promise<void> {
   for (let poll = 0; poll < maxPolls; poll++) {
-    const data = await admin.query(JOB_STATUS, { id });
-    if (data.job?.done) return;
+    if (await done()) return;
     await sleep(Math.min(250 * 2 ** poll, 5_000));
   }
-  throw new Error(`Shopify's job ${id} deleting codes did not finish after ${maxPolls} polls`);
+  throw new Error(`Shopify's ${what} did not finish after ${maxPolls} polls`);
 }
 
-async function waitForCreation(
-  admin: AdminClient,
-  id: string,
-  { sleep, maxPolls, codes }: { sleep: (ms: number) => Promise<void>; maxPolls: number; codes: string[] },
-): Promise<Map<string, "added" | "failed">> {
-  for (let poll = 0; poll < maxPolls; poll++) {
-    const creation = (await admin.query(REDEEM_CODE_BULK_PROGRESS, { id })).discountRedeemCodeBulkCreation;
-    if (creation?.done) {
-      if (creation.failedCount === 0 && creation.importedCount === codes.length) return new Map(codes.map((code) => [code, "added"]));
-      return codeOutcomes(admin, id, codes.length);
-    }
-    await sleep(Math.min(250 * 2 ** poll, 5_000));
-  }
-  throw new Error(`Shopify's bulk code creation ${id} did not finish after ${maxPolls} polls`);
+async function waitForJob(admin: AdminClient, id: string, polling: Polling) {
+  await pollUntilDone(async () => Boolean((await admin.query(JOB_STATUS, { id })).job?.done), polling, `job ${id} deleting codes`);
+}
+
+async function waitForCreation(admin: AdminClient, id: string, { codes, ...polling }: Polling & { codes: string[] }): Promise<Map<string, "added" | "failed">> {
+  let allAdded = false;
+  await pollUntilDone(
+    async () => {
+      const creation = (await admin.query(REDEEM_CODE_BULK_PROGRESS, { id })).discountRedeemCodeBulkCreation;
+      allAdded = creation?.failedCount === 0 && creation.importedCount === codes.length;
+      return Boolean(creation?.done);
+    },
+    polling,
+    `bulk code creation ${id}`,
+  );
+  return allAdded ? new Map(codes.map((code) => [code, "added"])) : codeOutcomes(admin, id, codes.length);
 }
 
 /** Which codes of a finished import were added and which failed (e.g. taken by another discount). */

@@ -148,10 +148,15 @@ async function applyChanges(tx: Tx, provider: DbProvider, shop: string, changes:
   }
 }
 
-async function lockedTimezone(tx: Tx, provider: DbProvider, shop: string, lock: "FOR SHARE" | "FOR UPDATE"): Promise<string> {
+/** The shop's Program row, locked on PostgreSQL (SQLite serialises writers); undefined without a program. */
+async function lockedProgram(tx: Tx, provider: DbProvider, shop: string, lock: "FOR SHARE" | "FOR UPDATE"): Promise<{ timezone: string | null } | undefined> {
   const rows = await tx.$queryRaw<{ timezone: string | null }[]>`
     SELECT "timezone" FROM "Program" WHERE "shop" = ${shop} ${Prisma.raw(provider === "postgresql" ? lock : "")}`;
-  return rows[0]?.timezone ?? UTC;
+  return rows[0];
+}
+
+async function lockedTimezone(tx: Tx, provider: DbProvider, shop: string, lock: "FOR SHARE" | "FOR UPDATE"): Promise<string> {
+  return (await lockedProgram(tx, provider, shop, lock))?.timezone ?? UTC;
 }
 
 /** The shop's time zone for its dashboard days (UTC until read from Shopify). */
@@ -168,9 +173,8 @@ export async function setShopTimezone(db: Db, shop: string, zone: string): Promi
   assertTimeZone(zone);
   const provider = providerOf(db);
   return db.$transaction(async (tx) => {
-    const stored = await tx.$queryRaw<{ timezone: string | null }[]>`
-      SELECT "timezone" FROM "Program" WHERE "shop" = ${shop} ${Prisma.raw(provider === "postgresql" ? "FOR UPDATE" : "")}`;
-    if (!stored.length || stored[0].timezone === zone) return false;
+    const stored = await lockedProgram(tx, provider, shop, "FOR UPDATE");
+    if (!stored || stored.timezone === zone) return false;
     await tx.program.updateMany({ where: { shop }, data: { timezone: zone } });
     await rebuildInTransaction(tx, provider, shop, zone);
     return true;

@@ -350,6 +350,7 @@ async function revokeCode(admin: AdminClient, reward: RewardWithReferrer) {
 }
 
 type StoreCreditAccountNode = { transactions: { nodes: unknown[] } } | undefined;
+type DebitNode = { __typename: string; id?: string; event?: string; createdAt: string; amount: { amount: string } };
 
 interface ClawbackOutcome {
   revoked: boolean;
@@ -361,8 +362,7 @@ interface ClawbackOutcome {
 /** Ids of the account's debit transactions (of `amount` only, when given). */
 function debitIds(account: StoreCreditAccountNode, amount?: Decimal): string[] {
   const ids: string[] = [];
-  for (const t of account?.transactions.nodes ?? []) {
-    const tx = t as { __typename: string; id?: string; amount: { amount: string } };
+  for (const tx of (account?.transactions.nodes ?? []) as DebitNode[]) {
     if (tx.__typename !== "StoreCreditAccountDebitTransaction" || !tx.id) continue;
     if (amount && !toDecimal(tx.amount.amount).abs().equals(amount)) continue;
     ids.push(tx.id);
@@ -372,8 +372,6 @@ function debitIds(account: StoreCreditAccountNode, amount?: Decimal): string[] {
 
 /** A debit the app made may show up a little before our clock's attempt time (clock skew). */
 const CLAWBACK_SKEW_MS = 5 * 60_000;
-
-type DebitNode = { __typename: string; id?: string; event?: string; createdAt: string; amount: { amount: string } };
 
 /**
  * A debit an earlier, interrupted clawback of this reward made: an adjustment
