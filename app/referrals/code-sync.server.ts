@@ -6,29 +6,13 @@
 // sync, so they never wait on Shopify.
 import type { Db } from "../db.server";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { DISCOUNT_BY_CODE, JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "../shopify/documents";
+import { DISCOUNT_BY_CODE, JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODE_BULK_PROGRESS, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "../shopify/documents";
 import { enqueueJob } from "../jobs/queue.server";
 import { generateReferralCode } from "./codes";
 import type { JobHandler } from "../jobs/types";
 
 export const CODE_SYNC_JOB = "sync-codes";
 export const CODES_PER_CALL = 100;
-
-// Polling for the end of an import costs 1 point this way; reading its codes
-// costs 4 points a code (403 for a batch of 100), so they are only read when
-// some failed. With the codes in every poll, inviting 100,000 customers needed
-// 415,000 points: 69 minutes of the Standard plan's bucket instead of about 2.
-export const REDEEM_CODE_BULK_PROGRESS = `#graphql
-  query RedeemCodeBulkProgress($id: ID!) {
-    discountRedeemCodeBulkCreation(id: $id) {
-      id
-      done
-      codesCount
-      importedCount
-      failedCount
-    }
-  }
-`;
 
 export async function requestCodeSync(db: Db, shop: string, now = new Date()) {
   await enqueueJob(db, { shop, kind: CODE_SYNC_JOB, key: "all", availableAt: now });

@@ -120,6 +120,22 @@ export const REDEEM_CODES_ADD = `#graphql
   }
 `;
 
+// Polling for the end of an import costs 1 point this way; reading its codes
+// costs 4 points a code (403 for a batch of 100), so they are only read when
+// some failed. With the codes in every poll, inviting 100,000 customers needed
+// 415,000 points: 69 minutes of the Standard plan's bucket instead of about 2.
+export const REDEEM_CODE_BULK_PROGRESS = `#graphql
+  query RedeemCodeBulkProgress($id: ID!) {
+    discountRedeemCodeBulkCreation(id: $id) {
+      id
+      done
+      codesCount
+      importedCount
+      failedCount
+    }
+  }
+`;
+
 export const REDEEM_CODE_BULK_CREATION = `#graphql
   query RedeemCodeBulkCreation($id: ID!, $first: Int!, $after: String) {
     discountRedeemCodeBulkCreation(id: $id) {
