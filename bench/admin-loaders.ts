@@ -18,14 +18,10 @@
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { flag, option } from "./lib/cli";
 import { reportFigures, type Figure } from "./lib/figures";
 import { fmt, keyValueTable, machineInfo, table, verdict } from "./lib/report";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
 const RUNS = Number(option("runs", "9"));
 const TARGET_MS = 150;
 
@@ -175,7 +171,7 @@ async function child(provider: "sqlite" | "postgresql", size: number): Promise<R
 }
 
 // Last, so every constant above is initialised before the top-level await runs.
-if (args.includes("--child")) {
+if (flag("child")) {
   const result = await child(option("db", "sqlite") as "sqlite" | "postgresql", Number(option("size", "10000")));
   console.log(`RESULT ${JSON.stringify(result)}`);
   process.exit(0);

@@ -25,26 +25,22 @@
 //
 //   npx tsx bench/invites.ts [--db sqlite|postgresql] [--customers 100000] [--workers 2]
 import { performance } from "node:perf_hooks";
-import { getOperationAST, Kind, parse, type DocumentNode, type FragmentDefinitionNode } from "graphql";
+import { getOperationAST, parse, type DocumentNode } from "graphql";
 import { http } from "msw";
 import { setupServer } from "msw/node";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { FakeShopify } from "../tests/fake-shopify/fake-shopify";
-import { requestedCost } from "../tests/fake-shopify/cost";
 import { BULK_RESULT_HOST } from "../tests/fake-shopify/resolvers";
-import { adminSchema } from "../tests/fake-shopify/schema";
 import type { ShopState } from "../tests/fake-shopify/store";
 import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
+import { BENCH_APP_ENV } from "./lib/app-env";
+import { flag, option } from "./lib/cli";
+import { costOf } from "./lib/cost";
 import { reportFigures } from "./lib/figures";
 import { fmt, keyValueTable, machineInfo, table, verdict } from "./lib/report";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
 const PROVIDER = option("db", "sqlite") as Provider;
-const CUSTOMERS = Number(option("customers", args.includes("--quick") ? "10000" : "100000"));
+const CUSTOMERS = Number(option("customers", flag("quick") ? "10000" : "100000"));
 const WORKERS = Number(option("workers", "2"));
 const BUCKET = { maximumAvailable: 1000, restoreRate: 100 };
 const CODES_PER_CALL = 100;
@@ -62,26 +58,13 @@ if (!["sqlite", "postgresql"].includes(PROVIDER) || !(Number.isInteger(CUSTOMERS
 }
 
 // The app's configuration, as a deployment would give it (before any app module loads).
-process.env.NODE_ENV = "production";
-process.env.SHOPIFY_API_KEY = "bench-api-key";
-process.env.SHOPIFY_API_SECRET = "bench-api-secret-0123456789abcdef";
-process.env.SHOPIFY_APP_URL = "https://referrals.bench";
-process.env.RUN_WORKER = "false";
+Object.assign(process.env, { NODE_ENV: "production", ...BENCH_APP_ENV });
 
 const watchdog = setTimeout(() => {
   console.error(`invites: watchdog fired (over ${RUN_LIMIT_MS / 60_000 + 5} minutes); exiting`);
   process.exit(1);
 }, RUN_LIMIT_MS + 5 * 60_000);
 watchdog.unref();
-
-/** Points the fake charges for a document with these variables (its own cost model). */
-function costOf(document: DocumentNode, variables: Record<string, unknown>): number {
-  const operation = getOperationAST(document)!;
-  const fragments = Object.fromEntries(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
-  return requestedCost(adminSchema(), operation, fragments, variables);
-}
 
 /** Every `#graphql` document the app exports from these modules, by operation name. */
 function documentsByOperation(...modules: Record<string, unknown>[]): Map<string, DocumentNode> {

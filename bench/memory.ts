@@ -14,30 +14,28 @@
 //
 //   npx tsx bench/memory.ts [--db sqlite|postgresql] [--seconds 30]
 //       [--webhook-rate 100] [--proxy-rate 50] [--no-build]
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT } from "../app/db-url";
-import { orderPaidPayload } from "../tests/fixtures/shopify-payloads";
 import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
+import { signWebhookBody } from "../tests/helpers/webhook-request";
+import { BENCH_APP_ENV, BENCH_SECRET } from "./lib/app-env";
+import { flag, option } from "./lib/cli";
 import { reportFigures } from "./lib/figures";
 import { ensureBuild, freePort, LOOPBACK, startTsx, waitForHttp, type Child } from "./lib/processes";
 import { fmt, keyValueTable, machineInfo, percentile, table, verdict } from "./lib/report";
+import { friendOrderPaidBody, orderPaidHeaders } from "./lib/webhooks";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
 const PROVIDER = option("db", "sqlite") as Provider;
 const SECONDS = Number(option("seconds", "30"));
 const WEBHOOK_RATE = Number(option("webhook-rate", "100"));
 const PROXY_RATE = Number(option("proxy-rate", "50"));
 const IDLE_MS = 5_000;
-const SECRET = "bench-api-secret-0123456789abcdef";
+const SECRET = BENCH_SECRET;
 const SHOP = "bench-memory.myshopify.com";
 const MEMBER_CUSTOMER_ID = 501;
 // Targets (stated next to the figures, not asserted).
@@ -51,11 +49,8 @@ if (!["sqlite", "postgresql"].includes(PROVIDER) || !(SECONDS > 0) || !(WEBHOOK_
 }
 
 // The app's configuration, for this process's own helpers (signing, seeding).
-process.env.SHOPIFY_API_KEY = "bench-api-key";
-process.env.SHOPIFY_API_SECRET = SECRET;
-process.env.SHOPIFY_APP_URL = "https://referrals.bench";
-process.env.RUN_WORKER = "false";
-process.env.NODE_ENV = "test"; // quiet logging in this process; the server runs in production
+// NODE_ENV=test: quiet logging in this process; the server runs in production.
+Object.assign(process.env, { ...BENCH_APP_ENV, NODE_ENV: "test" });
 
 const children: Child[] = [];
 const watchdog = setTimeout(() => {
@@ -169,42 +164,14 @@ async function openLoop(port: number, name: string, rate: number, ms: number, ne
 
 let webhookSeq = 0;
 function webhook(): Sent {
-  const i = webhookSeq++;
-  const body = Buffer.from(
-    JSON.stringify(
-      orderPaidPayload({
-        orderId: 7_000_000_000_000 + i,
-        customerId: 8_000_000_000_000 + i,
-        email: `friend${i}@example.com`,
-        discountCodes: [`FRIEND-BENCH${i % 50}`],
-        subtotal: "100.00",
-        total: "110.00",
-        currency: "USD",
-        createdAt: new Date().toISOString(),
-        name: `#${10_000 + i}`,
-      }),
-    ),
-  );
-  return {
-    method: "POST",
-    path: "/webhooks",
-    body,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": "orders/paid",
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
-      "X-Shopify-Shop-Domain": SHOP,
-      "X-Shopify-Webhook-Id": randomUUID(),
-      "X-Shopify-API-Version": "2026-10",
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-    },
-  };
+  const body = friendOrderPaidBody(webhookSeq++);
+  return { method: "POST", path: "/webhooks", body, headers: orderPaidHeaders(SHOP, signWebhookBody(body, SECRET)) };
 }
 
 async function main() {
   console.log("# Memory benchmark: the app server idle, then under sustained mixed load");
   console.log(keyValueTable("Machine", machineInfo()));
-  const buildState = ensureBuild({ noBuild: args.includes("--no-build") });
+  const buildState = ensureBuild({ noBuild: flag("no-build") });
 
   const database = await createTestDatabase(PROVIDER);
   process.env.DATABASE_URL = database.url;
@@ -234,13 +201,10 @@ async function main() {
     "server.ts",
     [],
     {
-      SHOPIFY_API_KEY: "bench-api-key",
-      SHOPIFY_API_SECRET: SECRET,
-      SHOPIFY_APP_URL: "https://referrals.bench",
+      ...BENCH_APP_ENV,
       NODE_ENV: "production",
       DATABASE_URL: database.url,
       PORT: String(port),
-      RUN_WORKER: "false",
       BENCH_MEMORY_FILE: probeFile,
     },
     ["--expose-gc", "--import", path.join(PROJECT_ROOT, "bench/lib/listen-on-loopback.mjs"), "--import", path.join(PROJECT_ROOT, "bench/lib/memory-probe.mjs")],

@@ -22,23 +22,18 @@
 //       [--workers 4|1,2,4] [--referrers 20] [--latency 100]
 import { performance } from "node:perf_hooks";
 import { createHmac, randomUUID } from "node:crypto";
-import { getOperationAST, Kind, parse, type FragmentDefinitionNode } from "graphql";
 import { http } from "msw";
 import { setupServer } from "msw/node";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { FakeShopify } from "../tests/fake-shopify/fake-shopify";
-import { requestedCost } from "../tests/fake-shopify/cost";
-import { adminSchema } from "../tests/fake-shopify/schema";
 import { orderPaidPayload } from "../tests/fixtures/shopify-payloads";
 import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
+import { BENCH_APP_ENV } from "./lib/app-env";
+import { option } from "./lib/cli";
+import { costOf } from "./lib/cost";
 import { reportFigures } from "./lib/figures";
 import { fmt, keyValueTable, machineInfo, percentile, table, verdict } from "./lib/report";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
 const PROVIDER = option("db", "sqlite") as Provider;
 const REWARDS = Number(option("rewards", "300"));
 // A comma list (e.g. 1,2,4) runs once per worker count, each on a fresh database and fake.
@@ -55,27 +50,13 @@ if (!["sqlite", "postgresql"].includes(PROVIDER) || !(REWARDS > 0) || !WORKER_CO
 }
 
 // The app's configuration, as a deployment would give it (before any app module loads).
-process.env.NODE_ENV = "production";
-process.env.SHOPIFY_API_KEY = "bench-api-key";
-process.env.SHOPIFY_API_SECRET = "bench-api-secret-0123456789abcdef";
-process.env.SHOPIFY_APP_URL = "https://referrals.bench";
-process.env.RUN_WORKER = "false";
+Object.assign(process.env, { NODE_ENV: "production", ...BENCH_APP_ENV });
 
 const watchdog = setTimeout(() => {
   console.error("pipeline: watchdog fired (over 4 minutes); exiting");
   process.exit(1);
 }, 4 * 60_000);
 watchdog.unref();
-
-/** Points the fake charges for one of the app's documents (its own cost model). */
-function costOf(document: string, variables: Record<string, unknown> = {}): number {
-  const doc = parse(document);
-  const operation = getOperationAST(doc)!;
-  const fragments = Object.fromEntries(
-    doc.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
-  return requestedCost(adminSchema(), operation, fragments, variables);
-}
 
 interface RunSummary {
   workers: number;

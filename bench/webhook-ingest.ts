@@ -23,24 +23,20 @@
 // Loopback only (the app server is preloaded with bench/lib/listen-on-loopback.mjs
 // because server.ts listens on every interface); stops by itself. Timings are
 // printed beside their targets, never asserted: these machines are shared.
-import { spawnSync } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
-import fs from "node:fs";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT } from "../app/db-url";
 import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
-import { orderPaidPayload } from "../tests/fixtures/shopify-payloads";
+import { signWebhookBody } from "../tests/helpers/webhook-request";
+import { BENCH_APP_ENV, BENCH_SECRET } from "./lib/app-env";
+import { flag, option } from "./lib/cli";
 import { reportFigures } from "./lib/figures";
 import { closedLoop, openLoop, sendAll, type LoadResult, type OutgoingRequest, type Target } from "./lib/http-load";
-import { freePort, LOOPBACK, startTsx, waitForHttp, type Child } from "./lib/processes";
+import { ensureBuild, freePort, LOOPBACK, startTsx, waitForHttp, type Child } from "./lib/processes";
 import { fmt, keyValueTable, machineInfo, percentile, table, verdict } from "./lib/report";
+import { friendOrderPaidBody, orderPaidHeaders } from "./lib/webhooks";
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
 const PROVIDER = option("db", "sqlite") as Provider;
 const SECONDS = Number(option("seconds", "10"));
 const CONNECTIONS = Number(option("connections", "16"));
@@ -49,7 +45,7 @@ const ROUNDS = Number(option("rounds", "4"));
 const WARMUP_MS = 2_000;
 const BODIES = 1_000;
 const DUPLICATES = 200;
-const SECRET = "bench-api-secret-0123456789abcdef";
+const SECRET = BENCH_SECRET;
 const SHOP = "bench-ingest.myshopify.com";
 // Targets (stated next to the figures, not asserted).
 const TARGET_THROUGHPUT_RATIO = 0.5;
@@ -68,36 +64,6 @@ const watchdog = setTimeout(() => {
 }, 5 * 60_000);
 watchdog.unref();
 
-// ---- the app's production build -------------------------------------------
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    newest = Math.max(newest, fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuild() {
-  const built = path.join(PROJECT_ROOT, "build/server/index.js");
-  const sources = Math.max(newestMtime(path.join(PROJECT_ROOT, "app")), fs.statSync(path.join(PROJECT_ROOT, "vite.config.ts")).mtimeMs);
-  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-  if (builtAt >= sources) return "up to date";
-  if (args.includes("--no-build")) {
-    if (!builtAt) throw new Error("build/server/index.js is missing: run `npm run build` (or drop --no-build)");
-    return "STALE (older than app/; --no-build given)";
-  }
-  console.log(builtAt ? "build/ is older than app/: running `npm run build`..." : "no build/: running `npm run build`...");
-  const r = spawnSync("npm", ["run", "build"], { cwd: PROJECT_ROOT, encoding: "utf8" });
-  if (r.status !== 0) {
-    // Vite lists every module it had loaded; the cause is in the other lines.
-    const cause = `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => !/^\s+'/.test(l) && !l.startsWith("npm warn")).slice(0, 40).join("\n");
-    throw new Error(`npm run build failed (fix the build, or pass --no-build to use an existing build/):\n${cause}`);
-  }
-  return "rebuilt now";
-}
-
 // ---- deliveries -----------------------------------------------------------
 
 interface Body {
@@ -106,24 +72,10 @@ interface Body {
 }
 
 function makeBodies(): Body[] {
-  const bodies: Body[] = [];
-  for (let i = 0; i < BODIES; i++) {
-    const orderId = 7_000_000_000_000 + i;
-    const payload = orderPaidPayload({
-      orderId,
-      customerId: 8_000_000_000_000 + i,
-      email: `friend${i}@example.com`,
-      discountCodes: [`FRIEND-BENCH${i % 50}`],
-      subtotal: "100.00",
-      total: "110.00",
-      currency: "USD",
-      createdAt: new Date().toISOString(),
-      name: `#${10_000 + i}`,
-    });
-    const body = Buffer.from(JSON.stringify(payload));
-    bodies.push({ body, hmac: createHmac("sha256", SECRET).update(body).digest("base64") });
-  }
-  return bodies;
+  return Array.from({ length: BODIES }, (_, i) => {
+    const body = friendOrderPaidBody(i);
+    return { body, hmac: signWebhookBody(body, SECRET) };
+  });
 }
 
 function deliveries(bodies: Body[], tag: string) {
@@ -131,20 +83,7 @@ function deliveries(bodies: Body[], tag: string) {
   return (): OutgoingRequest => {
     const b = bodies[seq % bodies.length];
     const webhookId = `${tag}-${seq++}-${randomUUID()}`;
-    return {
-      id: webhookId,
-      body: b.body,
-      headers: {
-        "Content-Type": "application/json",
-        "X-Shopify-Topic": "orders/paid",
-        "X-Shopify-Hmac-Sha256": b.hmac,
-        "X-Shopify-Shop-Domain": SHOP,
-        "X-Shopify-Webhook-Id": webhookId,
-        "X-Shopify-API-Version": "2026-10",
-        "X-Shopify-Triggered-At": new Date().toISOString(),
-        "X-Shopify-Event-Id": randomUUID(),
-      },
-    };
+    return { id: webhookId, body: b.body, headers: orderPaidHeaders(SHOP, b.hmac, webhookId) };
   };
 }
 
@@ -158,7 +97,7 @@ const describeOutcomes = (r: LoadResult) =>
 async function main() {
   console.log("# Webhook ingest benchmark");
   console.log(keyValueTable("Machine", machineInfo()));
-  const buildState = ensureBuild();
+  const buildState = ensureBuild({ noBuild: flag("no-build") });
 
   const database = await createTestDatabase(PROVIDER);
   // This process's own default database client (app/db.server builds it from
@@ -167,24 +106,19 @@ async function main() {
   process.env.DATABASE_URL = scratch.url;
   const appPort = await freePort();
   const basePort = await freePort();
-  const serverEnv = {
-    SHOPIFY_API_KEY: "bench-api-key",
-    SHOPIFY_API_SECRET: SECRET,
-    SHOPIFY_APP_URL: "https://referrals.bench",
-  };
   const app = startTsx(
     "app server (server.ts, production)",
     "server.ts",
     [],
-    { ...serverEnv, NODE_ENV: "production", DATABASE_URL: database.url, PORT: String(appPort), RUN_WORKER: "false" },
+    { ...BENCH_APP_ENV, NODE_ENV: "production", DATABASE_URL: database.url, PORT: String(appPort) },
     [
       "--import",
       path.join(PROJECT_ROOT, "bench/lib/listen-on-loopback.mjs"),
-      ...(args.includes("--profile-app") ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(option("profile-app", "bench/results"))}`] : []),
+      ...(flag("profile-app") ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(option("profile-app", "bench/results"))}`] : []),
     ],
   );
   children.push(app);
-  const base = startTsx("baseline (node:http + HMAC)", "bench/lib/baseline-server.ts", [String(basePort)], { ...serverEnv, NODE_ENV: "production" });
+  const base = startTsx("baseline (node:http + HMAC)", "bench/lib/baseline-server.ts", [String(basePort)], { ...BENCH_APP_ENV, NODE_ENV: "production" });
   children.push(base);
 
   const appTarget: Target = { name: "app (server.ts)", host: LOOPBACK, port: appPort, path: "/webhooks" };

@@ -13,12 +13,12 @@
 //   GET  /api/shopify                  the fake Admin API's state for the shop
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { FakeShopify } from "../tests/fake-shopify/fake-shopify";
 import { shopState } from "../tests/fake-shopify/http-server";
 import { DevStoreError, PRODUCTS, type DevCommerce, type PlacedOrder } from "./checkout";
 import { escapeHtml } from "./html";
+import { listenOnLoopback } from "./loopback";
 import { hostParam, sessionToken } from "./session-token";
 
 export interface AdminServerOptions {
@@ -221,20 +221,9 @@ td,th{border-bottom:1px solid #ddd;padding:6px;text-align:left}.actions{display:
 <p>Place orders on the storefront, or with the control API: <a href="/api">/api</a>.</p></body></html>`;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    appBridgeUrl: `${origin}/app-bridge.js`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listenOnLoopback(server, options.port);
+  origin = listening.origin;
+  return { origin, appBridgeUrl: `${origin}/app-bridge.js`, close: listening.close };
 }
 
 async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown> & { items?: { handle: string; quantity: number }[] }> {

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Liquid, type TagToken, type TopLevelToken } from "liquidjs";
 import { PROJECT_ROOT } from "../app/db-url";
+import { lookup } from "../app/storefront/i18n";
 
 export const EXTENSION_DIR = path.join(PROJECT_ROOT, "extensions/referral");
 export const ASSET_PREFIX = "/ext-assets/";
@@ -96,11 +97,3 @@ function schemaDefaults(source: string, language: string): Record<string, unknow
   );
 }
 
-function lookup(messages: unknown, key: string): string | undefined {
-  let node: unknown = messages;
-  for (const part of key.split(".")) {
-    if (typeof node !== "object" || node === null) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return typeof node === "string" ? node : undefined;
-}

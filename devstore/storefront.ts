@@ -7,13 +7,13 @@
 // the app's proxy routes called in-process.
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { APP_URL, PROXY_PREFIX, appProxySignature, callProxy } from "./app-proxy";
 import { ASSET_PREFIX, EXTENSION_DIR, renderBlock } from "./liquid";
 import type { Cart, Commerce, StoreCustomer } from "./checkout";
 import { escapeHtml, page } from "./html";
+import { listenOnLoopback } from "./loopback";
 
 export interface StorefrontState {
   shop: string;
@@ -315,20 +315,9 @@ header{display:flex;justify-content:space-between;gap:1rem}nav a,nav span{margin
 <footer><p>© ${escapeHtml(commerce?.shopName ?? "Example Shop")}</p></footer>${embed}</body></html>`;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    state,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections(); // the browser keeps connections alive
-      }),
-  };
+  const listening = await listenOnLoopback(server, options.port);
+  origin = listening.origin;
+  return { origin, state, close: listening.close };
 }
 
 function cookies(req: http.IncomingMessage): Record<string, string> {

@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./loopback";
 
 export interface Tunnel {
   url: string;
@@ -47,18 +47,8 @@ export async function startTunnel(options: { target: string; adminOrigin: string
     });
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  const { origin, close } = await listenOnLoopback(server, options.port);
+  return { url: origin, close };
 }
 
 export function allowFraming(csp: string, origin: string): string {

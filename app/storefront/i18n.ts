@@ -55,7 +55,8 @@ export function fillPlaceholders(template: string, vars: Record<string, string>)
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? vars[name] : whole));
 }
 
-function lookup(messages: unknown, key: string): string | undefined {
+/** A dotted key ("block.title") in a locale file's messages. */
+export function lookup(messages: unknown, key: string): string | undefined {
   let node: unknown = messages;
   for (const part of key.split(".")) {
     if (typeof node !== "object" || node === null) return undefined;

@@ -18,6 +18,7 @@ import { chromium, type Browser, type BrowserContext, type FrameLocator, type Pa
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { PROJECT_ROOT } from "../../app/db-url";
+import { formatMoney, money, toDecimal } from "../../app/referrals/money";
 import { startDemoStack, type DemoStack } from "../../devstore/stack";
 import { DEMO_SHOPPER } from "../../devstore/demo-shop";
 
@@ -208,10 +209,10 @@ describe("the demo, end to end", () => {
     await frame.locator(".Polaris-Page svg").first().waitFor({ timeout: 30_000 });
     // The friend's order is counted: the live referrals of the last 30 days, the seeded weeks and hers.
     const live = await db.referral.findMany({ where: { shop, status: { in: ["PENDING", "APPROVED", "REWARDED"] } }, select: { totalAmount: true } });
-    const revenue = live.reduce((sum, r) => sum + Number(r.totalAmount) * 100, 0) / 100;
+    const revenue = live.reduce((sum, r) => sum.plus(r.totalAmount), toDecimal(0));
     const card = (label: string) => frame.getByText(label, { exact: true }).first().locator("..").textContent();
     expect(await card("Referred orders")).toContain(String(live.length));
-    expect(await card("Referred revenue")).toContain(`$${revenue.toLocaleString("en-US", { minimumFractionDigits: 2 })}`);
+    expect(await card("Referred revenue")).toContain(formatMoney(money(revenue, "USD"), "en-US"));
     await shot(merchant, "7-admin-dashboard", true);
     const referrals = await app(merchant, "/referrals");
     const row = referrals.locator(".Polaris-IndexTable__TableRow", { hasText: orderName });
