@@ -42,9 +42,12 @@ const { withWebhookEndpoint } = await import("./app/jobs/receive-webhook-node.se
 const handleRequest = withWebhookEndpoint({ inbox: getInbox(), secret: config.SHOPIFY_API_SECRET }, app);
 app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
 
-const server = http.createServer(handleRequest).listen(config.PORT, () => {
-  console.info(`[server] listening on http://localhost:${config.PORT} (${dev ? "development" : "production"})`);
-});
+const onListening = () => {
+  console.info(`[server] listening on http://${config.HOST ?? "localhost"}:${config.PORT} (${dev ? "development" : "production"})`);
+};
+const server = config.HOST
+  ? http.createServer(handleRequest).listen(config.PORT, config.HOST, onListening)
+  : http.createServer(handleRequest).listen(config.PORT, onListening);
 
 let stopWorker: (() => Promise<void>) | undefined;
 if (config.RUN_WORKER) {

@@ -6,6 +6,13 @@ import { APP_SCOPES } from "./shopify/scopes";
 
 export const APP_BRIDGE_CDN_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
+/**
+ * The client secret `npm run demo` uses when none is configured. It is public
+ * (it is in this repository), so anyone could sign webhooks and session tokens
+ * with it: the app refuses it unless it talks to a stand-in Shopify on this machine.
+ */
+export const PUBLIC_DEMO_SECRET = "devstore-demo-api-secret-not-a-real-one";
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
@@ -36,11 +43,52 @@ export const envSchema = z.object({
       }
     }),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Interface the HTTP server listens on (default: every interface). The local dev store sets 127.0.0.1.
+  HOST: z.string().min(1).optional(),
+  // Says this process talks to a stand-in Shopify (the local dev store, the soak test),
+  // never to a real shop. Required in production before SHOPIFY_ADMIN_API_ORIGIN or a
+  // non-CDN APP_BRIDGE_URL are accepted.
+  SHOPIFY_STAND_IN: booleanFlag.default("false"),
   // Run the webhook/job worker inside the web process (the zero-setup default).
   RUN_WORKER: booleanFlag.default("true"),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const isLoopback = (url: string) => LOOPBACK_HOSTS.has(new URL(url).hostname);
+
+/**
+ * Rules across variables. Both overrides send a shop's admin traffic somewhere
+ * other than Shopify, so in production each must be asked for explicitly
+ * (SHOPIFY_STAND_IN) and travel over https, or stay on this machine (the dev
+ * store runs the production build on loopback).
+ */
+function crossChecks(env: Env): string[] {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === "production";
+  const overrides = [
+    ["SHOPIFY_ADMIN_API_ORIGIN", env.SHOPIFY_ADMIN_API_ORIGIN],
+    ["APP_BRIDGE_URL", env.APP_BRIDGE_URL === APP_BRIDGE_CDN_URL ? undefined : env.APP_BRIDGE_URL],
+  ] as const;
+  for (const [name, url] of overrides) {
+    if (!production || url === undefined) continue;
+    if (!env.SHOPIFY_STAND_IN) {
+      problems.push(`${name} is set, which sends admin traffic away from Shopify: refused in production unless SHOPIFY_STAND_IN=true`);
+    } else if (!url.startsWith("https://") && !isLoopback(url)) {
+      problems.push(`${name} must be an https URL in production (or a loopback address for the local dev store)`);
+    }
+  }
+  if (env.SHOPIFY_API_SECRET === PUBLIC_DEMO_SECRET) {
+    const standIn = env.SHOPIFY_STAND_IN && env.SHOPIFY_ADMIN_API_ORIGIN !== undefined && isLoopback(env.SHOPIFY_ADMIN_API_ORIGIN);
+    if (!standIn) {
+      problems.push(
+        "SHOPIFY_API_SECRET is the public demo secret: it is accepted only by the local dev store (SHOPIFY_STAND_IN=true with a loopback SHOPIFY_ADMIN_API_ORIGIN); use your app's client secret",
+      );
+    }
+  }
+  return problems;
+}
 
 export class EnvError extends Error {
   constructor(public readonly problems: string[]) {
@@ -54,6 +102,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
   }
+  const problems = crossChecks(result.data);
+  if (problems.length > 0) throw new EnvError(problems);
   return result.data;
 }
 

@@ -1,12 +1,15 @@
 // The demo shop's fixed facts, shared by the launcher, the seed and the end-to-end
-// test (no app module is imported here: the app's configuration is set before those load).
+// test (only side-effect-free app modules are imported here: the app's
+// configuration is set before the others load).
 import type { ProgramSettingsInput } from "../app/referrals/program-settings";
+import { PUBLIC_DEMO_SECRET } from "../app/env.server";
 
 export const DEMO_SHOP = "demo-outfitters.myshopify.com";
 export const DEMO_SHOP_NAME = "Demo Outfitters";
 // Not the credentials of any real app: the dev store and the app share them locally.
 export const DEMO_API_KEY = "devstore-demo-api-key";
-export const DEMO_API_SECRET = "devstore-demo-api-secret-not-a-real-one";
+// The app refuses this secret unless it runs against the dev store (app/env.server.ts).
+export const DEMO_API_SECRET = PUBLIC_DEMO_SECRET;
 
 /** The program the demo starts with; the end-to-end test changes it to 10% / 10%, no hold. */
 export const DEMO_PROGRAM: ProgramSettingsInput = {

@@ -73,6 +73,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     SHOPIFY_APP_URL: appUrl,
     SHOPIFY_ADMIN_API_ORIGIN: origin(ports.adminApi),
     APP_BRIDGE_URL: `${adminOrigin}/app-bridge.js`,
+    SHOPIFY_STAND_IN: "true",
+    // The app's own server is reached through the tunnel only: nothing listens beyond loopback.
+    HOST: "127.0.0.1",
     // Absolute: the production build resolves a relative SQLite path from build/, not from the project.
     DATABASE_URL: databaseTarget(process.env.DATABASE_URL).url,
   };

@@ -490,6 +490,7 @@ async function main(): Promise<number> {
     SHOPIFY_API_SECRET: SECRET,
     SHOPIFY_APP_URL: "https://referrals.soak.invalid",
     SHOPIFY_ADMIN_API_ORIGIN: fakeServer.url,
+    SHOPIFY_STAND_IN: "true",
     RUN_WORKER: "false",
   });
   const workerEnv: NodeJS.ProcessEnv = {

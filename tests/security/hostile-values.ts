@@ -20,6 +20,9 @@ export const HOSTILE_NAMES: HostileName[] = [
   { label: "Liquid", firstName: "{{ shop.name }}", lastName: "{% render 'x' %}{{ customer.email }}", email: "{{shop.name}}@example.com" },
   { label: "SQL", firstName: "Robert'); DROP TABLE \"Referrer\";--", lastName: "' OR '1'='1", email: "robert');DROP_TABLE\"Referrer\";--@example.com" },
   { label: "spreadsheet formula", firstName: '=HYPERLINK("https://evil.example","x")', lastName: "@SUM(1+1)", email: "=cmd|'/C_calc'!A0@example.com" },
+  // Every other character a spreadsheet reads as the start of a formula (csvCell neutralises = + - @ tab CR).
+  { label: "formula behind - and tab", firstName: "-2+3+cmd|' /C calc'!A0", lastName: "\t=1+1", email: "minus.formula@example.com" },
+  { label: "formula behind CR and +", firstName: "\r=1+2", lastName: "+SUM(1,1)", email: "cr.formula@example.com" },
   { label: "very long (4,000 chars)", firstName: long, lastName: long.slice(0, 999), email: `${"l".repeat(3000)}@${"d".repeat(60)}.example.com` },
 ];
 

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "../../app/env.server";
+import { EnvError, parseEnv, PUBLIC_DEMO_SECRET } from "../../app/env.server";
 import { APP_SCOPES } from "../../app/shopify/scopes";
 import { webhookHandlers } from "../../app/jobs/registry.server";
 
@@ -37,6 +37,49 @@ describe("environment", () => {
 
   it("takes PostgreSQL URLs", () => {
     expect(parseEnv({ ...valid, DATABASE_URL: "postgresql://u@127.0.0.1:5432/db" }).DATABASE_URL).toMatch(/^postgresql:/);
+  });
+
+  it("refuses a stand-in Admin API origin or App Bridge URL in production unless asked for and https (or loopback)", () => {
+    const production = { ...valid, NODE_ENV: "production" };
+    expect(() => parseEnv({ ...production, SHOPIFY_ADMIN_API_ORIGIN: "https://fake.example.com" })).toThrow(
+      /SHOPIFY_ADMIN_API_ORIGIN is set.*SHOPIFY_STAND_IN=true/,
+    );
+    expect(() => parseEnv({ ...production, APP_BRIDGE_URL: "https://evil.example.com/app-bridge.js" })).toThrow(/APP_BRIDGE_URL is set/);
+    expect(() =>
+      parseEnv({ ...production, SHOPIFY_STAND_IN: "true", SHOPIFY_ADMIN_API_ORIGIN: "http://fake.example.com" }),
+    ).toThrow(/SHOPIFY_ADMIN_API_ORIGIN must be an https URL/);
+    expect(() => parseEnv({ ...production, SHOPIFY_STAND_IN: "true", APP_BRIDGE_URL: "http://10.1.2.3/app-bridge.js" })).toThrow(
+      /APP_BRIDGE_URL must be an https URL/,
+    );
+    // Allowed: asked for, and https or on this machine (the dev store's production build).
+    expect(parseEnv({ ...production, SHOPIFY_STAND_IN: "true", SHOPIFY_ADMIN_API_ORIGIN: "https://fake.example.com" }).SHOPIFY_STAND_IN).toBe(true);
+    expect(
+      parseEnv({ ...production, SHOPIFY_STAND_IN: "true", SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:3100", APP_BRIDGE_URL: "http://127.0.0.1:3200/app-bridge.js" })
+        .SHOPIFY_ADMIN_API_ORIGIN,
+    ).toBe("http://127.0.0.1:3100");
+    // Shopify's CDN is the default, never an override; development keeps its freedom.
+    expect(parseEnv(production).APP_BRIDGE_URL).toMatch(/^https:\/\/cdn\.shopify\.com\//);
+    expect(parseEnv({ ...valid, SHOPIFY_ADMIN_API_ORIGIN: "http://fake.example.com" }).SHOPIFY_ADMIN_API_ORIGIN).toBe("http://fake.example.com");
+  });
+
+  it("refuses the public demo secret outside the local dev store", () => {
+    const demo = { ...valid, SHOPIFY_API_SECRET: PUBLIC_DEMO_SECRET };
+    for (const env of [
+      demo,
+      { ...demo, NODE_ENV: "production" },
+      { ...demo, SHOPIFY_STAND_IN: "true" },
+      { ...demo, SHOPIFY_STAND_IN: "true", SHOPIFY_ADMIN_API_ORIGIN: "https://fake.example.com" },
+      { ...demo, SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:3100" },
+    ]) {
+      expect(() => parseEnv(env)).toThrow(/SHOPIFY_API_SECRET is the public demo secret/);
+    }
+    const devStore = { ...demo, NODE_ENV: "production", SHOPIFY_STAND_IN: "true", SHOPIFY_ADMIN_API_ORIGIN: "http://127.0.0.1:3100" };
+    expect(parseEnv(devStore).SHOPIFY_API_SECRET).toBe(PUBLIC_DEMO_SECRET);
+  });
+
+  it("listens on every interface unless HOST names one", () => {
+    expect(parseEnv(valid).HOST).toBeUndefined();
+    expect(parseEnv({ ...valid, HOST: "127.0.0.1" }).HOST).toBe("127.0.0.1");
   });
 
   it(".env.example documents every variable the app reads", () => {
