@@ -66,8 +66,22 @@ function emailTokenKey(token: string): string | null {
   return normaliseEmail(text);
 }
 
+// One pattern per set of ids: an erasure tests it against every row of a shop.
+const idPatterns = new WeakMap<Set<string>, { size: number; pattern: RegExp }>();
+
 function idPattern(ids: Set<string>): RegExp | null {
   if (ids.size === 0) return null;
+  const cached = idPatterns.get(ids);
+  if (cached && cached.size === ids.size) {
+    cached.pattern.lastIndex = 0;
+    return cached.pattern;
+  }
+  const pattern = wholeIds(ids);
+  idPatterns.set(ids, { size: ids.size, pattern });
+  return pattern;
+}
+
+function wholeIds(ids: Set<string>): RegExp {
   // Whole numbers only: 1234 must not match inside 51234, 12345 or 1234.50.
   return new RegExp(`(?<![\\d.])(?:${[...ids].join("|")})(?![\\d]|\\.\\d)`, "g");
 }

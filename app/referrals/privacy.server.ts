@@ -3,7 +3,7 @@
 // Every query names the shop. A customer is the same person whether found by
 // Shopify id or by any spelling of their email, as referrer and as friend.
 import type { Db, Prisma } from "../db.server";
-import { DEAD, INVALID, PENDING } from "../jobs/queue.server";
+import { DEAD, INVALID, isUniqueViolation, PENDING } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";
@@ -21,10 +21,6 @@ export interface CustomerRequest {
 export const DATA_REQUEST_ACTION = "privacy.data_request";
 export const CUSTOMER_REDACT_ACTION = "privacy.customer_redact";
 
-// Large enough that one page is one round trip, small enough to hold in memory.
-const PAGE = 500;
-// Redaction scans the shop's audit trail; give it more than Prisma's 5 s default.
-const TX_OPTIONS = { maxWait: 10_000, timeout: 120_000 };
 
 async function findCustomer(db: Db | Tx, request: CustomerRequest) {
   const { shop } = request;
@@ -194,214 +190,273 @@ export interface RedactionSummary {
   otherRows: number;
 }
 
+const NO_ROWS: RedactionSummary = { referrers: 0, friendReferrals: 0, auditEvents: 0, deliveries: 0, jobs: 0, sessions: 0, otherRows: 0 };
+
+// Rows read per page of the free-text scan; each page's changes and the
+// erasure's progress are written in one short transaction.
+const SCAN_PAGE = 1000;
+const PAGE_TX = { maxWait: 10_000, timeout: 30_000 };
+
+interface RedactRequest extends CustomerRequest {
+  cause: string;
+  now: Date;
+  /** The delivery being processed: the worker clears its body when it completes, and clearing it here would break a retry. */
+  currentWebhookId?: string;
+}
+
 /**
  * Erases one customer of `shop`: their referrer profile becomes anonymous and
  * disabled (the row keeps its code: it is random, and rewards and referrals
- * point at it; the code sync takes it off the friend discount), friend details on referrals are cleared, and every mention in free text
- * (audit details, stored webhook bodies, jobs) is cut out. Counts and amounts
- * stay, so the merchant's reports still add up.
+ * point at it; the code sync takes it off the friend discount), friend details
+ * on referrals are cleared, and every mention in free text (audit details,
+ * stored webhook bodies, jobs, sessions, merchant notes) is cut out. Counts and
+ * amounts stay, so the merchant's reports still add up.
  *
- * `currentWebhookId`: the delivery being processed; the worker clears its body
- * when it completes, and clearing it here would break a retry.
+ * The free text of a large shop is scanned page by page, each page in its own
+ * transaction with the erasure's progress (an Erasure row keyed by the
+ * request's cause): a crash or a lost lease resumes at the last committed page,
+ * and a finished erasure is not run again.
  */
-export async function redactCustomer(
-  db: Db,
-  request: CustomerRequest & { cause: string; now: Date; currentWebhookId?: string },
-): Promise<RedactionSummary> {
+export async function redactCustomer(db: Db, request: RedactRequest): Promise<RedactionSummary> {
   const { shop, now } = request;
-  const summary = await db.$transaction(async (tx) => {
-    const { referrers, friendReferrals } = await findCustomer(tx, request);
-
-    // Every spelling of the customer the app holds: the request's, and what the
-    // matched rows recorded (an older email, an id found through the email).
-    const marks = emptyMarks();
-    addMark(marks, request);
-    for (const r of referrers) addMark(marks, r);
-    for (const f of friendReferrals) addMark(marks, { customerId: f.friendCustomerId, email: f.friendEmail });
-
-    if (referrers.length > 0) {
-      await tx.referrer.updateMany({
-        where: { shop, id: { in: referrers.map((r) => r.id) } },
-        data: {
-          customerId: null,
-          email: null,
-          emailKey: null,
-          firstName: null,
-          lastName: null,
-          status: "DISABLED",
-          disabledReason: "Customer data erased at the customer's request",
-          redactedAt: now,
-        },
+  let erasure = await startErasure(db, request);
+  if (!erasure.finishedAt) {
+    const marks = marksFrom(erasure.marks);
+    while (erasure.phase !== FINISHED) erasure = await scanPage(db, erasure, marks, request.currentWebhookId);
+    await db.$transaction(async (tx) => {
+      const { count } = await tx.erasure.updateMany({
+        where: { shop, id: erasure.id, finishedAt: null },
+        // The marks are the customer's data: they go with the last step.
+        data: { marks: null, finishedAt: now },
       });
-    }
-    if (friendReferrals.length > 0) {
-      await tx.referral.updateMany({
-        where: { shop, id: { in: friendReferrals.map((f) => f.id) } },
-        data: { friendCustomerId: null, friendEmail: null, friendEmailKey: null, friendAddressHash: null },
+      if (count !== 1) return; // another worker finished it first
+      await recordAudit(tx, {
+        shop,
+        action: CUSTOMER_REDACT_ACTION,
+        cause: request.cause,
+        // Counts only: the record of an erasure must not say whom it erased.
+        detail: erasure.counts,
       });
-    }
-
-    const summary: RedactionSummary = {
-      referrers: referrers.length,
-      friendReferrals: friendReferrals.length,
-      auditEvents: await scrubAuditEvents(tx, shop, marks),
-      deliveries: await scrubDeliveries(tx, shop, marks, request.currentWebhookId),
-      jobs: await scrubJobs(tx, shop, marks),
-      sessions: await scrubSessions(tx, shop, marks),
-      otherRows: await scrubFreeTextColumns(tx, shop, marks),
-    };
-    await recordAudit(tx, {
-      shop,
-      action: CUSTOMER_REDACT_ACTION,
-      cause: request.cause,
-      // Counts only: the record of an erasure must not say whom it erased.
-      detail: JSON.stringify(summary),
     });
-    return summary;
-  }, TX_OPTIONS);
+  }
   // The erased referrer is disabled: their code must leave the friend discount.
   // Asked for whenever such a code is still there, so a retry of this delivery
   // after a crash right here still asks.
   const stillOnDiscount = await db.referrer.count({ where: { shop, status: "DISABLED", codeSyncedAt: { not: null } } });
   if (stillOnDiscount > 0) await requestCodeSync(db, shop, now);
-  return summary;
+  return JSON.parse(erasure.counts) as RedactionSummary;
 }
 
-/** Pages through rows of `shop` (by id) whose text columns are not all null. */
-async function* pages<T extends { id: string }>(fetch: (cursor: string | undefined) => Promise<T[]>) {
-  let cursor: string | undefined;
-  for (;;) {
-    const rows = await fetch(cursor);
-    if (rows.length === 0) return;
-    yield rows;
-    if (rows.length < PAGE) return;
-    cursor = rows[rows.length - 1].id;
-  }
-}
+type ErasureRow = NonNullable<Awaited<ReturnType<Db["erasure"]["findUnique"]>>>;
 
-const after = (cursor: string | undefined) => (cursor ? { id: { gt: cursor } } : {});
+/**
+ * Erases the customer's own rows and records (or, on a retry, finds) the
+ * erasure with every spelling of the customer the app held: the request's, and
+ * what the matched rows recorded (an older email, an id found through the email),
+ * which the rows no longer hold once erased.
+ */
+async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow> {
+  const { shop, cause } = request;
+  for (let round = 0; ; round++) {
+    try {
+      return await db.$transaction(async (tx) => {
+        const existing = await tx.erasure.findUnique({ where: { shop_cause: { shop, cause } } });
+        if (existing?.finishedAt) return existing;
+        const { referrers, friendReferrals } = await findCustomer(tx, request);
+        const marks = existing ? marksFrom(existing.marks) : emptyMarks();
+        addMark(marks, request);
+        for (const r of referrers) addMark(marks, r);
+        for (const f of friendReferrals) addMark(marks, { customerId: f.friendCustomerId, email: f.friendEmail });
 
-async function scrubAuditEvents(tx: Tx, shop: string, marks: CustomerMarks): Promise<number> {
-  let count = 0;
-  const batches = pages((cursor) =>
-    tx.auditEvent.findMany({
-      where: { shop, detail: { not: null }, ...after(cursor) },
-      select: { id: true, action: true, detail: true },
-      orderBy: { id: "asc" },
-      take: PAGE,
-    }),
-  );
-  for await (const rows of batches) {
-    for (const row of rows) {
-      if (!mentions(row.detail, marks)) continue;
-      // A data report is about the customer through and through (names too): drop it whole.
-      const detail =
-        row.action === DATA_REQUEST_ACTION ? JSON.stringify({ redacted: true }) : scrubText(row.detail, marks);
-      await tx.auditEvent.updateMany({ where: { shop, id: row.id }, data: { detail } });
-      count++;
+        if (referrers.length > 0) {
+          await tx.referrer.updateMany({
+            where: { shop, id: { in: referrers.map((r) => r.id) } },
+            data: {
+              customerId: null,
+              email: null,
+              emailKey: null,
+              firstName: null,
+              lastName: null,
+              status: "DISABLED",
+              disabledReason: "Customer data erased at the customer's request",
+              redactedAt: request.now,
+            },
+          });
+        }
+        if (friendReferrals.length > 0) {
+          await tx.referral.updateMany({
+            where: { shop, id: { in: friendReferrals.map((f) => f.id) } },
+            data: { friendCustomerId: null, friendEmail: null, friendEmailKey: null, friendAddressHash: null },
+          });
+        }
+        const before: RedactionSummary = existing ? JSON.parse(existing.counts) : NO_ROWS;
+        const counts = JSON.stringify({
+          ...before,
+          referrers: before.referrers + referrers.length,
+          friendReferrals: before.friendReferrals + friendReferrals.length,
+        });
+        const data = { marks: JSON.stringify({ ids: [...marks.ids], emailKeys: [...marks.emailKeys] }), counts };
+        return existing
+          ? tx.erasure.update({ where: { id: existing.id }, data })
+          : tx.erasure.create({ data: { shop, cause, phase: SCANS[0].phase, ...data } });
+      }, PAGE_TX);
+    } catch (error) {
+      // Two workers started the same erasure at once: the second reads the first's row.
+      if (round < 2 && isUniqueViolation(error)) continue;
+      throw error;
     }
   }
-  return count;
 }
 
-async function scrubDeliveries(tx: Tx, shop: string, marks: CustomerMarks, currentWebhookId?: string): Promise<number> {
-  let count = 0;
-  const batches = pages((cursor) =>
-    tx.webhookDelivery.findMany({
-      where: {
-        shop,
-        OR: [{ payload: { not: null } }, { lastError: { not: null } }],
-        ...(currentWebhookId ? { webhookId: { not: currentWebhookId } } : {}),
-        ...after(cursor),
-      },
-      select: { id: true, status: true, payload: true, lastError: true },
-      orderBy: { id: "asc" },
-      take: PAGE,
-    }),
-  );
-  for await (const rows of batches) {
-    for (const row of rows) {
+function marksFrom(json: string | null): CustomerMarks {
+  const stored = json ? (JSON.parse(json) as { ids: string[]; emailKeys: string[] }) : { ids: [], emailKeys: [] };
+  return { ids: new Set(stored.ids), emailKeys: new Set(stored.emailKeys) };
+}
+
+/** Scans one page of the current phase and commits its changes with the erasure's new position. */
+async function scanPage(db: Db, erasure: ErasureRow, marks: CustomerMarks, currentWebhookId?: string): Promise<ErasureRow> {
+  const { shop } = erasure;
+  const index = SCANS.findIndex((s) => s.phase === erasure.phase);
+  if (index === -1) throw new Error(`erasure ${erasure.id} is in an unknown phase ${erasure.phase}`);
+  const scan = SCANS[index];
+  const rows = await scan.fetch(db, { shop, after: erasure.cursor, take: SCAN_PAGE, currentWebhookId });
+  const changes = rows.flatMap((row) => {
+    const data = scan.scrub(row, marks);
+    return data ? [{ id: row.id, data }] : [];
+  });
+  const lastPage = rows.length < SCAN_PAGE;
+  const counts = JSON.parse(erasure.counts) as RedactionSummary;
+  counts[scan.counter] += changes.length;
+  const next = {
+    phase: lastPage ? (SCANS[index + 1]?.phase ?? FINISHED) : scan.phase,
+    cursor: lastPage ? null : rows[rows.length - 1].id,
+    counts: JSON.stringify(counts),
+  };
+  return db.$transaction(async (tx) => {
+    // Compare-and-set on the position: of two workers on one erasure, one writes each page.
+    const moved = await tx.erasure.updateMany({ where: { shop, id: erasure.id, phase: erasure.phase, cursor: erasure.cursor }, data: next });
+    if (moved.count !== 1) throw new Error(`erasure ${erasure.id} moved on under this worker (another one is running it)`);
+    for (const change of changes) await scan.update(tx, shop, change.id, change.data);
+    return { ...erasure, ...next };
+  }, PAGE_TX);
+}
+
+const FINISHED = "finished";
+
+type Row = { id: string } & Record<string, string | null>;
+type Changes = Record<string, string | null>;
+
+interface Scan {
+  phase: string;
+  counter: Exclude<keyof RedactionSummary, "referrers" | "friendReferrals">;
+  fetch(db: Db, page: { shop: string; after: string | null; take: number; currentWebhookId?: string }): Promise<Row[]>;
+  /** The row's new text columns, or null when it does not mention the customer. */
+  scrub(row: Row, marks: CustomerMarks): Changes | null;
+  update(tx: Tx, shop: string, id: string, data: Changes): Promise<unknown>;
+}
+
+const after = (cursor: string | null) => (cursor ? { id: { gt: cursor } } : {});
+const page = (take: number) => ({ orderBy: { id: "asc" as const }, take });
+
+/** Scrubs the given text columns of a row; null when none mentions the customer. */
+function scrubColumns(row: Row, columns: string[], marks: CustomerMarks): Changes | null {
+  if (!columns.some((c) => mentions(row[c], marks))) return null;
+  return Object.fromEntries(columns.map((c) => [c, scrubText(row[c], marks)]));
+}
+
+const SCANS: Scan[] = [
+  {
+    phase: "auditEvents",
+    counter: "auditEvents",
+    fetch: (db, { shop, after: cursor, take }) =>
+      db.auditEvent.findMany({ where: { shop, detail: { not: null }, ...after(cursor) }, select: { id: true, action: true, detail: true }, ...page(take) }),
+    scrub: (row, marks) => {
+      if (!mentions(row.detail, marks)) return null;
+      // A data report is about the customer through and through (names too): drop it whole.
+      return { detail: row.action === DATA_REQUEST_ACTION ? JSON.stringify({ redacted: true }) : scrubText(row.detail, marks) };
+    },
+    update: (tx, shop, id, data) => tx.auditEvent.updateMany({ where: { shop, id }, data }),
+  },
+  {
+    phase: "deliveries",
+    counter: "deliveries",
+    fetch: (db, { shop, after: cursor, take, currentWebhookId }) =>
+      db.webhookDelivery.findMany({
+        where: {
+          shop,
+          OR: [{ payload: { not: null } }, { lastError: { not: null } }],
+          ...(currentWebhookId ? { webhookId: { not: currentWebhookId } } : {}),
+          ...after(cursor),
+        },
+        select: { id: true, status: true, payload: true, lastError: true },
+        ...page(take),
+      }),
+    scrub: (row, marks) => {
       const inPayload = mentions(row.payload, marks);
-      if (!inPayload && !mentions(row.lastError, marks)) continue;
+      if (!inPayload && !mentions(row.lastError, marks)) return null;
       // A waiting delivery about this customer must not run later and write
       // their data back: it is parked INVALID, with a reason the merchant can read.
       const parked = inPayload && (row.status === PENDING || row.status === DEAD);
-      await tx.webhookDelivery.updateMany({
-        where: { shop, id: row.id },
-        data: {
-          payload: inPayload ? null : row.payload,
-          ...(parked
-            ? { status: INVALID, lastError: "Body erased: its customer asked for their data to be deleted" }
-            : { lastError: scrubText(row.lastError, marks) }),
-        },
-      });
-      count++;
-    }
-  }
-  return count;
-}
-
-async function scrubJobs(tx: Tx, shop: string, marks: CustomerMarks): Promise<number> {
-  let count = 0;
-  const rows = await tx.job.findMany({
-    where: { shop, OR: [{ payload: { not: null } }, { lastError: { not: null } }] },
-    select: { id: true, payload: true, lastError: true },
-  });
-  for (const row of rows) {
-    if (!mentions(row.payload, marks) && !mentions(row.lastError, marks)) continue;
-    await tx.job.updateMany({
-      where: { shop, id: row.id },
-      data: { payload: scrubText(row.payload, marks), lastError: scrubText(row.lastError, marks) },
-    });
-    count++;
-  }
-  return count;
-}
-
-/** Staff sessions hold a user's email; if that user is the customer, it goes. */
-async function scrubSessions(tx: Tx, shop: string, marks: CustomerMarks): Promise<number> {
-  const sessions = await tx.session.findMany({ where: { shop, email: { not: null } }, select: { id: true, email: true } });
-  const theirs = sessions.filter((s) => mentions(s.email, marks)).map((s) => s.id);
-  if (theirs.length === 0) return 0;
-  const { count } = await tx.session.updateMany({
-    where: { shop, id: { in: theirs } },
-    data: { email: null, firstName: null, lastName: null },
-  });
-  return count;
-}
-
-/** Merchant-written notes (reasons, payout references) can quote an email too. */
-async function scrubFreeTextColumns(tx: Tx, shop: string, marks: CustomerMarks): Promise<number> {
-  let count = 0;
-  const rewards = await tx.reward.findMany({
-    where: { shop, OR: [{ reason: { not: null } }, { payoutReference: { not: null } }] },
-    select: { id: true, reason: true, payoutReference: true },
-  });
-  for (const r of rewards) {
-    if (!mentions(r.reason, marks) && !mentions(r.payoutReference, marks)) continue;
-    await tx.reward.updateMany({
-      where: { shop, id: r.id },
-      data: { reason: scrubText(r.reason, marks), payoutReference: scrubText(r.payoutReference, marks) },
-    });
-    count++;
-  }
-  const referrals = await tx.referral.findMany({ where: { shop, reason: { not: null } }, select: { id: true, reason: true } });
-  for (const r of referrals) {
-    if (!mentions(r.reason, marks)) continue;
-    await tx.referral.updateMany({ where: { shop, id: r.id }, data: { reason: scrubText(r.reason, marks) } });
-    count++;
-  }
-  const referrers = await tx.referrer.findMany({
-    where: { shop, disabledReason: { not: null } },
-    select: { id: true, disabledReason: true },
-  });
-  for (const r of referrers) {
-    if (!mentions(r.disabledReason, marks)) continue;
-    await tx.referrer.updateMany({ where: { shop, id: r.id }, data: { disabledReason: scrubText(r.disabledReason, marks) } });
-    count++;
-  }
-  return count;
-}
+      return {
+        payload: inPayload ? null : row.payload,
+        ...(parked
+          ? { status: INVALID, lastError: "Body erased: its customer asked for their data to be deleted" }
+          : { lastError: scrubText(row.lastError, marks) }),
+      };
+    },
+    update: (tx, shop, id, data) => tx.webhookDelivery.updateMany({ where: { shop, id }, data }),
+  },
+  {
+    phase: "jobs",
+    counter: "jobs",
+    fetch: (db, { shop, after: cursor, take }) =>
+      db.job.findMany({
+        where: { shop, OR: [{ payload: { not: null } }, { lastError: { not: null } }], ...after(cursor) },
+        select: { id: true, payload: true, lastError: true },
+        ...page(take),
+      }),
+    scrub: (row, marks) => scrubColumns(row, ["payload", "lastError"], marks),
+    update: (tx, shop, id, data) => tx.job.updateMany({ where: { shop, id }, data }),
+  },
+  {
+    // Staff sessions hold a user's email; if that user is the customer, it goes.
+    phase: "sessions",
+    counter: "sessions",
+    fetch: (db, { shop, after: cursor, take }) =>
+      db.session.findMany({ where: { shop, email: { not: null }, ...after(cursor) }, select: { id: true, email: true }, ...page(take) }),
+    scrub: (row, marks) => (mentions(row.email, marks) ? { email: null, firstName: null, lastName: null } : null),
+    update: (tx, shop, id, data) => tx.session.updateMany({ where: { shop, id }, data }),
+  },
+  // Merchant-written notes (reasons, payout references) can quote an email too.
+  {
+    phase: "rewards",
+    counter: "otherRows",
+    fetch: (db, { shop, after: cursor, take }) =>
+      db.reward.findMany({
+        where: { shop, OR: [{ reason: { not: null } }, { payoutReference: { not: null } }], ...after(cursor) },
+        select: { id: true, reason: true, payoutReference: true },
+        ...page(take),
+      }),
+    scrub: (row, marks) => scrubColumns(row, ["reason", "payoutReference"], marks),
+    update: (tx, shop, id, data) => tx.reward.updateMany({ where: { shop, id }, data }),
+  },
+  {
+    phase: "referrals",
+    counter: "otherRows",
+    fetch: (db, { shop, after: cursor, take }) =>
+      db.referral.findMany({ where: { shop, reason: { not: null }, ...after(cursor) }, select: { id: true, reason: true }, ...page(take) }),
+    scrub: (row, marks) => scrubColumns(row, ["reason"], marks),
+    update: (tx, shop, id, data) => tx.referral.updateMany({ where: { shop, id }, data }),
+  },
+  {
+    phase: "referrers",
+    counter: "otherRows",
+    fetch: (db, { shop, after: cursor, take }) =>
+      db.referrer.findMany({ where: { shop, disabledReason: { not: null }, ...after(cursor) }, select: { id: true, disabledReason: true }, ...page(take) }),
+    scrub: (row, marks) => scrubColumns(row, ["disabledReason"], marks),
+    update: (tx, shop, id, data) => tx.referrer.updateMany({ where: { shop, id }, data }),
+  },
+];
 
 // ---------------------------------------------------------------------------
 // shop/redact
@@ -418,7 +473,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats] =
+  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -434,6 +489,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.shop.deleteMany({ where: { shop } }),
       db.inviteRun.deleteMany({ where: { shop } }),
       db.dailyStat.deleteMany({ where: { shop } }),
+      db.erasure.deleteMany({ where: { shop } }),
     ]);
   return {
     rewards: rewards.count,
@@ -449,5 +505,6 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     shops: shops.count,
     inviteRuns: inviteRuns.count,
     dailyStats: dailyStats.count,
+    erasures: erasures.count,
   };
 }

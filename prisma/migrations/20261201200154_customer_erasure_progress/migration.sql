@@ -1,0 +1,28 @@
+-- CreateTable
+CREATE TABLE "Erasure" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "cause" TEXT NOT NULL,
+    "marks" TEXT,
+    "phase" TEXT NOT NULL,
+    "cursor" TEXT,
+    "counts" TEXT NOT NULL,
+    "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" DATETIME
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Erasure_shop_cause_key" ON "Erasure"("shop", "cause");
+
+-- CreateIndex
+CREATE INDEX "Referral_shop_id_idx" ON "Referral"("shop", "id");
+
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_shop_id_idx" ON "WebhookDelivery"("shop", "id");
+
+-- CreateIndex
+CREATE INDEX "Job_shop_id_idx" ON "Job"("shop", "id");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_shop_id_idx" ON "AuditEvent"("shop", "id");
+
