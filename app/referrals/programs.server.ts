@@ -99,13 +99,15 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
   // Codes live on the discount: on a new one every referrer's code is added
   // again, and the program moves to it in the same transaction, so that
   // "codeSyncedAt set" always means "on the program's discount".
-  const program = moved ? (await db.$transaction([write, db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } })]))[0] : await write;
+  const program = moved
+    ? (await db.$transaction([write, db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } })]))[0]
+    : await write;
   // The shop may have moved time zone since: its dashboard days move with it.
   await setShopTimezone(db, shop, info.ianaTimezone);
+  // A pending previousDiscountId (a switch whose sync was never asked for) is asked for again.
   if (moved || program.previousDiscountId) {
     await requestCodeSync(db, shop, now);
-    // Codes of a switched offer are dead from the moment the sync deletes the
-    // old discount until it adds them back: an in-process worker starts now.
+    // The old offer stays live until the sync deletes its discount: an in-process worker starts on it now.
     if (switched) nudgeWorker();
   }
   await recordAudit(db, {

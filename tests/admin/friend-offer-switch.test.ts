@@ -110,14 +110,14 @@ describe("switching the friend offer's discount type (app.settings)", () => {
     expect(referrers.every((r) => holderOf(shop, r.code) === oldDiscountId)).toBe(true);
     await drain();
 
-    const program = await expectSwitched(shop, referrers, "DiscountCodeFreeShipping");
-    expect(program.discountId).not.toBe(oldDiscountId);
-    expect(shopify.fake.callsTo("FriendOfferDelete")).toHaveLength(1);
-
     // A code shared before the switch, typed at checkout after it.
     const sharer = referrers[57];
     const referral = await friendOrder(shop, sharer.code.toLowerCase());
     expect(referral).toMatchObject({ referrerId: sharer.id, attributedBy: "CODE", status: "PENDING" });
+
+    const program = await expectSwitched(shop, referrers, "DiscountCodeFreeShipping");
+    expect(program.discountId).not.toBe(oldDiscountId);
+    expect(shopify.fake.callsTo("FriendOfferDelete")).toHaveLength(1);
   });
 
   it("free shipping to an amount off: the same, in the other direction", async () => {
