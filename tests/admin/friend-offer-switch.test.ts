@@ -6,12 +6,15 @@
 // with it is attributed to its referrer; a crash at any step resumes to that.
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { CODE_SYNC_JOB } from "../../app/referrals/code-sync.server";
+import { CODE_SYNC_JOB, syncReferrerCodes } from "../../app/referrals/code-sync.server";
+import { saveProgram, settingsOf } from "../../app/referrals/programs.server";
 import { enrolReferrer } from "../../app/referrals/referrers.server";
 import * as settings from "../../app/routes/app.settings";
+import type { AdminClient } from "../../app/shopify/admin-client.server";
+import { REDEEM_CODES_ADD } from "../../app/shopify/documents";
 import type { Fault } from "../fake-shopify";
 import { orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
-import { testClock, useTestShopify } from "../helpers/admin";
+import { testAdminClient, testClock, useTestShopify } from "../helpers/admin";
 import { act, installShop, load } from "../helpers/admin-request";
 import { pipelineWorker } from "../helpers/pipeline";
 import { uniqueShop } from "../helpers/shops";
@@ -48,14 +51,20 @@ async function save(shop: string, changes: Record<string, string>) {
   return result;
 }
 
+function enrol(shop: string, count: number, from = 0) {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      enrolReferrer(db, { shop, customerId: `gid://shopify/Customer/${700 + from + i}`, source: "STOREFRONT", cause: "test" }),
+    ),
+  );
+}
+
 /** A program with `count` referrers whose codes are on its friend discount. */
 async function programWithReferrers(offer: Record<string, string>, count: number) {
   const shop = uniqueShop();
   await installShop(shop);
   expect((await save(shop, offer)).data.ok).toBe(true);
-  for (let i = 0; i < count; i++) {
-    await enrolReferrer(db, { shop, customerId: `gid://shopify/Customer/${700 + i}`, email: `referrer${i}@example.com`, source: "STOREFRONT", cause: "test" });
-  }
+  await enrol(shop, count);
   await drain();
   const referrers = await db.referrer.findMany({ where: { shop }, orderBy: { code: "asc" }, select: { id: true, code: true } });
   const program = await db.program.findUniqueOrThrow({ where: { shop } });
@@ -216,6 +225,36 @@ describe("a crash during the switch resumes to one discount", () => {
 
     testClock.advance(10 * 60_000);
     await drain();
+    await expectSwitched(shop, referrers, "DiscountCodeFreeShipping");
+  });
+});
+
+describe("a code sync that runs while a switch commits", () => {
+  it("does not record the codes it put on the old discount as synced: the switch's sync moves them", async () => {
+    const { shop } = await programWithReferrers({ friendOfferKind: "PERCENTAGE", friendOfferValue: "10" }, 2);
+    await enrol(shop, 3, 2);
+    const admin = await testAdminClient(shop);
+    let switched = false;
+    // The merchant's switch commits right after the sync sent its codes to the old discount.
+    const racing: AdminClient = {
+      query: admin.query,
+      mutate: (async (document: string, variables: never, options: never) => {
+        const data = await admin.mutate(document, variables, options);
+        if (document === REDEEM_CODES_ADD && !switched) {
+          switched = true;
+          const program = await db.program.findUniqueOrThrow({ where: { shop } });
+          await saveProgram({ db, admin, shop, settings: { ...settingsOf(program), friendOfferKind: "FREE_SHIPPING" }, cause: "test" });
+        }
+        return data;
+      }) as AdminClient["mutate"],
+    };
+    await syncReferrerCodes({ db, admin: racing, shop, sleep: async () => {} });
+    expect(switched).toBe(true);
+    expect(await db.referrer.count({ where: { shop, codeSyncedAt: { not: null } } })).toBe(0);
+
+    await drain();
+    const referrers = await db.referrer.findMany({ where: { shop }, orderBy: { code: "asc" }, select: { id: true, code: true } });
+    expect(referrers).toHaveLength(5);
     await expectSwitched(shop, referrers, "DiscountCodeFreeShipping");
   });
 });
