@@ -17,6 +17,11 @@
 //      call, clears previousDiscountId, and adds every active referrer's code to
 //      the new discount, 100 a call.
 //
+// Resuming: saving the new type again picks steps 1-2 up (same anchor), saving
+// the old type abandons them (abandonSwitch); after step 3, every save and
+// every admin visit asks for the sync again while previousDiscountId is set,
+// and the sync job is retried until step 4 is done.
+//
 // Why this order: a code cannot be on two discounts, so each code stops working
 // when it leaves the old discount and works again once it is on the new one.
 // Until step 4 the old discount stays whole, and step 4 deletes it right before
@@ -24,9 +29,9 @@
 // back (one discountRedeemCodeBulkAdd per 100 codes), not also while the job
 // waits for a worker. Freeing the codes batch by batch instead
 // (discountCodeRedeemCodeBulkDelete, then adding the same batch) would shorten
-// each code's gap, but that mutation takes redeem-code ids, one lookup per code:
-// several times the cost of the whole switch for a large program, during which
-// the codes not yet moved would go on giving the old offer.
+// each code's gap, but that mutation takes redeem-code ids: one look-up per
+// code, where adding them back costs one call per 100 codes, and the codes not
+// yet moved would go on giving the old offer for that much longer.
 import type { Db } from "../db.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import {
