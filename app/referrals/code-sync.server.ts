@@ -6,9 +6,11 @@
 // sync, so they never wait on Shopify.
 import type { Db } from "../db.server";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { DISCOUNT_BY_CODE, JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODE_BULK_PROGRESS, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "../shopify/documents";
+import { JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODE_BULK_PROGRESS, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "../shopify/documents";
 import { enqueueJob } from "../jobs/queue.server";
 import { generateReferralCode } from "./codes";
+import { discountIdOfCode } from "./friend-discount.server";
+import { retirePreviousDiscount } from "./friend-offer-switch.server";
 import type { JobHandler } from "../jobs/types";
 
 export const CODE_SYNC_JOB = "sync-codes";
@@ -44,24 +46,37 @@ export async function syncReferrerCodes({
   maxPolls = 30,
 }: SyncArgs): Promise<SyncResult> {
   const result: SyncResult = { synced: 0, recoded: 0, removed: 0, calls: 0 };
-  const program = await db.program.findUnique({ where: { shop }, select: { discountId: true, codePrefix: true } });
+  const program = await db.program.findUnique({
+    where: { shop },
+    select: { discountId: true, codePrefix: true, previousDiscountId: true },
+  });
   if (!program?.discountId) return result; // Saving the program requests a sync once the discount exists.
+  const discountId = program.discountId;
 
-  await removeDisabledCodes({ db, admin, shop, discountId: program.discountId, sleep, maxPolls }, result);
+  // The offer switched type: the replaced discount is deleted (freeing its
+  // codes) right before they are added to the new one, so they are dead for
+  // as short a time as possible (see friend-offer-switch.server.ts).
+  if (await retirePreviousDiscount({ db, admin, shop, program })) result.calls++;
+  await removeDisabledCodes({ db, admin, shop, discountId, sleep, maxPolls }, result);
+  // Codes that could not be added yet but stay the referrer's: retried by the job.
+  const later: string[] = [];
   for (;;) {
     const batch = await db.referrer.findMany({
-      where: { shop, codeSyncedAt: null, status: "ACTIVE" },
+      where: { shop, codeSyncedAt: null, status: "ACTIVE", id: { notIn: later } },
       select: { id: true, code: true },
       orderBy: { createdAt: "asc" },
       take: CODES_PER_CALL,
     });
-    if (batch.length === 0) return result;
+    if (batch.length === 0) {
+      if (later.length) throw new Error(`${later.length} referrer code(s) could not be added to the friend discount yet; the sync will try again`);
+      return result;
+    }
 
     // Adding a code that is already on the discount only fails for that code,
     // so repeating the call after an ambiguous failure is harmless.
     const added = await admin.mutate(
       REDEEM_CODES_ADD,
-      { discountId: program.discountId, codes: batch.map((r) => ({ code: r.code })) },
+      { discountId, codes: batch.map((r) => ({ code: r.code })) },
       { verify: async () => null },
     );
     result.calls++;
@@ -71,9 +86,14 @@ export async function syncReferrerCodes({
     const outcomes = await waitForCreation(admin, creationId, { sleep, maxPolls, codes: batch.map((r) => r.code) });
     const syncedIds: string[] = [];
     for (const referrer of batch) {
-      const outcome = outcomes.get(referrer.code);
-      if (outcome === "added" || (await codeIsOnDiscount(admin, referrer.code, program.discountId))) {
+      const holder = outcomes.get(referrer.code) === "added" ? discountId : await discountIdOfCode(admin, referrer.code);
+      if (holder === discountId) {
         syncedIds.push(referrer.id);
+      } else if (holder === null || holder === program.previousDiscountId) {
+        // Free by now, or still on the discount a switch replaced (Shopify
+        // may free a deleted discount's codes a little later): never a reason
+        // to change a code already shared.
+        later.push(referrer.id);
       } else {
         // The code is taken by another discount in this shop: give the referrer a fresh one.
         await db.referrer.updateMany({
@@ -84,10 +104,29 @@ export async function syncReferrerCodes({
       }
     }
     if (syncedIds.length) {
-      await db.referrer.updateMany({ where: { shop, id: { in: syncedIds } }, data: { codeSyncedAt: now() } });
+      // The program moved to another discount meanwhile: the run its switch requested adds every code there.
+      if (!(await markSynced(db, shop, discountId, syncedIds, now()))) return result;
       result.synced += syncedIds.length;
     }
   }
+}
+
+/**
+ * Records the codes as on the program's discount, unless the program moved to
+ * another discount meanwhile (a switch of the offer's type committed while this
+ * sync ran): that switch set every code to be added again, and marking them
+ * now would leave them off the new discount for good. The program row is
+ * updated to itself first, which holds its row lock (PostgreSQL) or the write
+ * lock (SQLite) until the marks are in, so the switch's transaction either
+ * comes before (no mark) or after (its reset wins).
+ */
+async function markSynced(db: Db, shop: string, discountId: string, ids: string[], at: Date): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.program.updateMany({ where: { shop, discountId }, data: { discountId } });
+    if (count === 0) return false;
+    await tx.referrer.updateMany({ where: { shop, id: { in: ids } }, data: { codeSyncedAt: at } });
+    return true;
+  });
 }
 
 /**
@@ -173,11 +212,6 @@ async function codeOutcomes(admin: AdminClient, id: string, size: number): Promi
     outcomes.set(node.code, node.errors?.length ? "failed" : "added");
   }
   return outcomes;
-}
-
-async function codeIsOnDiscount(admin: AdminClient, code: string, discountId: string): Promise<boolean> {
-  const data = await admin.query(DISCOUNT_BY_CODE, { code });
-  return data.codeDiscountNodeByCode?.id === discountId;
 }
 
 /** Job "sync-codes" (key "all"). */

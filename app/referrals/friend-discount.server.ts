@@ -5,9 +5,11 @@
 import type { AdminClient } from "../shopify/admin-client.server";
 import {
   DISCOUNT_BY_CODE,
+  DISCOUNT_BY_ID,
   FREE_SHIPPING_OFFER_CREATE,
   FREE_SHIPPING_OFFER_UPDATE,
   FRIEND_OFFER_CREATE,
+  FRIEND_OFFER_DELETE,
   FRIEND_OFFER_UPDATE,
 } from "../shopify/documents";
 import { randomCodePart } from "./codes";
@@ -106,6 +108,26 @@ export async function updateFriendDiscount(admin: AdminClient, id: string, p: Fr
   }
   const data = await admin.mutate(FRIEND_OFFER_UPDATE, { id, discount: basicInput(p, now) }, REPEATABLE);
   return required(data.discountCodeBasicUpdate?.codeDiscountNode?.id);
+}
+
+/** The id of the discount holding `code` in this shop, or null. */
+export async function discountIdOfCode(admin: AdminClient, code: string): Promise<string | null> {
+  const found = await admin.query(DISCOUNT_BY_CODE, { code });
+  return found.codeDiscountNodeByCode?.id ?? null;
+}
+
+/**
+ * Deletes the discount (and with it every code it holds). Deleting one that is
+ * already gone is done, so a retry after a crash or an ambiguous failure converges.
+ */
+export async function deleteFriendDiscount(admin: AdminClient, id: string): Promise<void> {
+  const gone = async () => !(await admin.query(DISCOUNT_BY_ID, { id })).codeDiscountNode;
+  if (await gone()) return;
+  await admin.mutate(
+    FRIEND_OFFER_DELETE,
+    { id },
+    { verify: async () => ((await gone()) ? { discountCodeDelete: { deletedCodeDiscountId: id, userErrors: [] } } : null) },
+  );
 }
 
 function wrapBasic(found: { id: string } | null) {

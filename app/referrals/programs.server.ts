@@ -5,7 +5,9 @@ import type { AdminClient } from "../shopify/admin-client.server";
 import { SHOP_INFO } from "../shopify/documents";
 import { recordAudit } from "./audit.server";
 import { setShopTimezone, UTC } from "./daily-stats.server";
+import { nudgeWorker } from "../jobs/nudge.server";
 import { createFriendDiscount, isFreeShipping, newAnchorCode, updateFriendDiscount } from "./friend-discount.server";
+import { abandonSwitch, createReplacementDiscount, retirePreviousDiscount } from "./friend-offer-switch.server";
 import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettings } from "./program-settings";
 import { requestCodeSync } from "./code-sync.server";
 
@@ -58,20 +60,25 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
   const createdAt = existing?.createdAt ?? now;
   const desired = { ...settings, currencyCode, createdAt };
 
-  // A free-shipping discount and an amount-off discount are different Shopify
-  // types: switching between them needs a new discount (and its codes re-added).
-  const sameType = existing?.discountId && isFreeShipping(existing.friendOfferKind) === isFreeShipping(settings.friendOfferKind);
   let discountId: string;
   let discountCode = existing?.discountCode ?? null;
-  if (existing?.discountId && sameType) {
+  let switched = false;
+  if (!existing?.discountId) {
+    discountCode ??= newAnchorCode(settings.codePrefix);
+    // Remember the anchor before creating, so a retry finds the discount instead of making another.
+    if (existing) await db.program.update({ where: { shop }, data: { discountCode } });
+    discountId = await createFriendDiscount(admin, desired, discountCode, now);
+  } else if (isFreeShipping(existing.friendOfferKind) === isFreeShipping(settings.friendOfferKind)) {
+    await abandonSwitch({ db, admin, shop, program: existing });
     discountId = await updateFriendDiscount(admin, existing.discountId, desired, now);
   } else {
-    if (!discountCode || existing?.discountId) {
-      discountCode = newAnchorCode(settings.codePrefix);
-      // Remember the anchor before creating, so a retry finds the discount instead of making another.
-      if (existing) await db.program.update({ where: { shop }, data: { discountCode } });
-    }
-    discountId = await createFriendDiscount(admin, desired, discountCode, now);
+    // Free shipping and an amount off are different Shopify types: a new
+    // discount, and the codes move to it (friend-offer-switch.server.ts).
+    // Switching again before the last switch's codes moved: its old discount
+    // goes first, as there is one previousDiscountId.
+    await retirePreviousDiscount({ db, admin, shop, program: existing });
+    ({ discountId, discountCode } = await createReplacementDiscount({ db, admin, shop, program: existing, desired, now }));
+    switched = true;
   }
 
   const data = {
@@ -79,19 +86,29 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
     currencyCode,
     discountId,
     discountCode,
+    nextDiscountCode: null,
+    ...(switched ? { previousDiscountId: existing!.discountId } : {}),
     discountSyncedAt: now,
   };
-  const program = await db.program.upsert({
+  const write = db.program.upsert({
     where: { shop },
     create: { shop, ...data, createdAt },
     update: data,
   });
+  const moved = Boolean(existing) && existing!.discountId !== discountId;
+  // Codes live on the discount: on a new one every referrer's code is added
+  // again, and the program moves to it in the same transaction, so that
+  // "codeSyncedAt set" always means "on the program's discount".
+  const program = moved
+    ? (await db.$transaction([write, db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } })]))[0]
+    : await write;
   // The shop may have moved time zone since: its dashboard days move with it.
   await setShopTimezone(db, shop, info.ianaTimezone);
-  if (existing && existing.discountId !== discountId) {
-    // Codes live on the discount: a new discount needs every referrer's code again.
-    await db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } });
+  // A pending previousDiscountId (a switch whose sync was never asked for) is asked for again.
+  if (moved || program.previousDiscountId) {
     await requestCodeSync(db, shop, now);
+    // The old offer stays live until the sync deletes its discount: an in-process worker starts on it now.
+    if (switched) nudgeWorker();
   }
   await recordAudit(db, {
     shop,
@@ -110,6 +127,9 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
 export async function ensureProgram(args: Omit<SaveArgs, "settings">) {
   const program = await getProgram(args.db, args.shop);
   if (!program) return saveProgram({ ...args, settings: DEFAULT_PROGRAM_SETTINGS });
+  // A switch of the offer's type committed, but the code sync that finishes it
+  // was never asked for (the process died in between): ask on the next visit.
+  if (program.previousDiscountId) await requestCodeSync(args.db, args.shop, args.now);
   if (program.timezone === null) return { ...program, timezone: await learnTimezone(args.db, args.admin, args.shop) };
   return program;
 }

@@ -102,6 +102,21 @@ export const FREE_SHIPPING_OFFER_UPDATE = `#graphql
   }
 `;
 
+// Retiring the friend discount replaced by a switch of the offer's type: deleting
+// it frees every code it holds at once, so they can be added to the new one.
+export const FRIEND_OFFER_DELETE = `#graphql
+  mutation FriendOfferDelete($id: ID!) {
+    discountCodeDelete(id: $id) {
+      deletedCodeDiscountId
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
 // At most 100 codes a call; asynchronous: poll REDEEM_CODE_BULK_CREATION.
 export const REDEEM_CODES_ADD = `#graphql
   mutation RedeemCodesAdd($discountId: ID!, $codes: [DiscountRedeemCodeInput!]!) {

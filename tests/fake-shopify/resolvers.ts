@@ -200,6 +200,10 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
     discountCodeFreeShippingUpdate: ({ id, freeShippingCodeDiscount }: Args) =>
       discountPayload(s.upsertDiscount("DiscountCodeFreeShipping", "freeShippingCodeDiscount", freeShippingCodeDiscount, id)),
     discountCodeDeactivate: ({ id }: Args) => discountPayload(s.deactivate(id)),
+    discountCodeDelete: ({ id }: Args) => {
+      const r = s.deleteDiscount(id);
+      return { deletedCodeDiscountId: r.deletedId ?? null, userErrors: r.userErrors };
+    },
     discountRedeemCodeBulkAdd: ({ discountId, codes }: Args) => {
       const r = s.bulkAdd(discountId, codes);
       return {

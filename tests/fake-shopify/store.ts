@@ -267,6 +267,14 @@ export class ShopState {
     return { discount: d, userErrors: [] };
   }
 
+  /** discountCodeDelete: the discount and its codes are gone, so its codes are free for another discount. */
+  deleteDiscount(id: string): { deletedId?: string; userErrors: UserError[] } {
+    const d = this.findDiscount(id);
+    if (!d) return { userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }] };
+    this.discounts.delete(d.id);
+    return { deletedId: d.id, userErrors: [] };
+  }
+
   bulkAdd(discountId: string, codes: { code: string }[]): { bulk?: FakeBulkCreation; userErrors: UserError[] } {
     if (!this.findDiscount(discountId)) {
       return { userErrors: [{ field: ["discountId"], code: "INVALID", message: "Discount does not exist" }] };
@@ -295,10 +303,12 @@ export class ShopState {
   }
 
   completeBulk(bulk: FakeBulkCreation) {
-    const d = this.findDiscount(bulk.discountId)!;
+    const d = this.findDiscount(bulk.discountId);
     for (const c of bulk.codes) {
       const e = (code: string, message: string) => c.errors.push({ field: ["code"], code, message });
-      if (!c.code.trim()) e("BLANK", "Code can't be blank");
+      // The discount was deleted while its import was queued: nothing lands on it.
+      if (!d) e("INVALID", "Discount does not exist");
+      else if (!c.code.trim()) e("BLANK", "Code can't be blank");
       else if (c.code.length > 255) e("TOO_LONG", "Code is too long (maximum is 255 characters)");
       else if (this.findByCode(c.code)) e("TAKEN", "Code must be unique. Please try a different code.");
       else {

@@ -11,6 +11,7 @@ import {
   DISCOUNT_DEACTIVATE,
   FREE_SHIPPING_OFFER_CREATE,
   FRIEND_OFFER_CREATE,
+  FRIEND_OFFER_DELETE,
   FRIEND_OFFER_UPDATE,
   METAFIELDS_SET,
   ORDERS_FOR_RECONCILIATION,
@@ -128,6 +129,29 @@ describe("fake Shopify: discounts", () => {
     expect(poll2).toMatchObject({ done: true, codesCount: 3, importedCount: 2, failedCount: 1 });
     expect(poll2.codes.nodes.find((c: { code: string }) => c.code === "friend-anna")?.errors[0]).toMatchObject({ code: "TAKEN" });
     expect(shopify.fake.codes(SHOP).map((c) => c.code)).toEqual(["FRIEND-ANNA", "FRIEND-BEN", "FRIEND-CARL"]);
+  });
+
+  it("keeps a code on one discount of the shop until that discount is deleted", async () => {
+    const basic = (await admin.mutate(FRIEND_OFFER_CREATE, { discount: offer })).discountCodeBasicCreate!.codeDiscountNode!.id;
+    const shipping = (
+      await admin.mutate(FREE_SHIPPING_OFFER_CREATE, {
+        discount: { title: "Free shipping", code: "SHIP-ANNA", startsAt: "2026-11-01T00:00:00Z", context: { all: "ALL" }, destination: { all: true } },
+      })
+    ).discountCodeFreeShippingCreate!.codeDiscountNode!.id;
+    const addToShipping = async () => {
+      const added = await admin.mutate(REDEEM_CODES_ADD, { discountId: shipping, codes: [{ code: "Friend-Anna" }] });
+      const id = added.discountRedeemCodeBulkAdd!.bulkCreation!.id;
+      await admin.query(REDEEM_CODE_BULK_CREATION, { id, first: 1 });
+      return (await admin.query(REDEEM_CODE_BULK_CREATION, { id, first: 1 })).discountRedeemCodeBulkCreation!;
+    };
+    expect(await addToShipping()).toMatchObject({ done: true, importedCount: 0, failedCount: 1 });
+
+    const deleted = await admin.mutate(FRIEND_OFFER_DELETE, { id: basic });
+    expect(deleted.discountCodeDelete?.deletedCodeDiscountId).toBe(basic);
+    expect((await admin.query(DISCOUNT_BY_ID, { id: basic })).codeDiscountNode).toBeNull();
+    expect(await addToShipping()).toMatchObject({ importedCount: 1, failedCount: 0 });
+    expect((await admin.query(DISCOUNT_BY_CODE, { code: "FRIEND-ANNA" })).codeDiscountNodeByCode?.id).toBe(shipping);
+    await expect(admin.mutate(FRIEND_OFFER_DELETE, { id: basic })).rejects.toThrow("Discount does not exist");
   });
 
   it("refuses more than 100 codes a call", async () => {

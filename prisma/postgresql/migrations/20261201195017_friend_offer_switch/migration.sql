@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Program" ADD COLUMN     "nextDiscountCode" TEXT,
+ADD COLUMN     "previousDiscountId" TEXT;
+
