@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, databaseTarget } from "./db-url";
 import { APP_SCOPES } from "./shopify/scopes";
+import { DEFAULT_RETENTION, type RetentionPolicy } from "./jobs/retention.server";
 
 export const APP_BRIDGE_CDN_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
@@ -16,6 +17,8 @@ export const PUBLIC_DEMO_SECRET = "devstore-demo-api-secret-not-a-real-one";
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
+
+const days = (fallback: number) => z.coerce.number().int("must be a whole number of days").min(1, "must be at least 1 day").max(36_500).default(fallback);
 
 const required = (what: string) => z.string({ required_error: `is required (${what})` });
 
@@ -49,6 +52,11 @@ export const envSchema = z.object({
   // never to a real shop. Required in production before SHOPIFY_ADMIN_API_ORIGIN or a
   // non-CDN APP_BRIDGE_URL are accepted.
   SHOPIFY_STAND_IN: booleanFlag.default("false"),
+  // How many days the app keeps what it does not need forever (app/jobs/retention.server.ts).
+  RETENTION_PROCESSED_DAYS: days(DEFAULT_RETENTION.processedDays),
+  RETENTION_PROBLEM_DAYS: days(DEFAULT_RETENTION.problemDays),
+  RETENTION_LINK_EVENT_DAYS: days(DEFAULT_RETENTION.linkEventDays),
+  RETENTION_AUDIT_DAYS: days(DEFAULT_RETENTION.auditDays),
   // Run the webhook/job worker inside the web process (the zero-setup default).
   RUN_WORKER: booleanFlag.default("true"),
 });
@@ -105,6 +113,15 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const problems = crossChecks(result.data);
   if (problems.length > 0) throw new EnvError(problems);
   return result.data;
+}
+
+export function retentionPolicy(config: Env): RetentionPolicy {
+  return {
+    processedDays: config.RETENTION_PROCESSED_DAYS,
+    problemDays: config.RETENTION_PROBLEM_DAYS,
+    linkEventDays: config.RETENTION_LINK_EVENT_DAYS,
+    auditDays: config.RETENTION_AUDIT_DAYS,
+  };
 }
 
 let cached: Env | undefined;

@@ -21,6 +21,7 @@ import type { FakeShopify } from "../tests/fake-shopify/fake-shopify";
 import type { DevCommerce } from "./checkout";
 import { DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
 import { moveHolds } from "./holds";
+import { recountLinkEvents } from "../app/storefront/link-events.server";
 
 export const DAY = 86_400_000;
 
@@ -123,6 +124,7 @@ export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() 
     })),
   });
   // The dashboard's per-day totals were counted on today's date: count them again from the rows.
+  await recountLinkEvents(db, shop);
   await rebuildDailyStats(db, shop);
   return { referrers, orders: commerce.orders() };
 }

@@ -6,6 +6,8 @@ import type { JobHandler, WebhookHandler } from "./types";
 import type { RecurringJob } from "./schedule.server";
 import type { MaintenanceTask } from "./worker.server";
 import { pruneRateLimits } from "../storefront/rate-limit.server";
+import { env, retentionPolicy } from "../env.server";
+import { applyRetention, totalRemoved } from "./retention.server";
 import { handleAppUninstalled } from "./handlers/app-uninstalled.server";
 import { handleAppScopesUpdate } from "./handlers/app-scopes-update.server";
 import { customersDataRequest, customersRedact, shopRedact } from "./handlers/compliance.server";
@@ -54,6 +56,11 @@ export const maintenanceTasks: MaintenanceTask[] = [
     name: "prune expired rate-limit windows",
     everyMs: 10 * 60 * 1000,
     run: (db, now) => pruneRateLimits(db, new Date(now.getTime() - RATE_LIMIT_RETENTION_MS)),
+  },
+  {
+    name: "delete data past its retention period",
+    everyMs: 60 * 60 * 1000,
+    run: async (db, now) => totalRemoved(await applyRetention(db, now, retentionPolicy(env()))),
   },
 ];
 

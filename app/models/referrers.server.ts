@@ -39,11 +39,11 @@ export async function referrerStats(db: Db, shop: string, ids: string[]) {
       _count: { _all: true },
       _sum: { totalAmount: true },
     }),
-    db.linkEvent.groupBy({ by: ["referrerId"], where: { shop, referrerId: { in: ids }, type: "CLICK" }, _count: { _all: true } }),
+    db.referrer.findMany({ where: { shop, id: { in: ids } }, select: { id: true, clickCount: true } }),
   ]);
   const stats = new Map(ids.map((id) => [id, { referrals: 0, revenue: "0", clicks: 0 }]));
   for (const r of referrals) Object.assign(stats.get(r.referrerId)!, { referrals: r._count._all, revenue: (r._sum.totalAmount ?? 0).toString() });
-  for (const c of clicks) stats.get(c.referrerId)!.clicks = c._count._all;
+  for (const c of clicks) stats.get(c.id)!.clicks = c.clickCount;
   return stats;
 }
 
@@ -64,9 +64,8 @@ export async function listReferrers(db: Db, shop: string, filters: { search?: st
 export async function getReferrer(db: Db, shop: string, id: string) {
   const referrer = await db.referrer.findFirst({ where: { id, shop } });
   if (!referrer) return null;
-  const [byStatus, events, rewards, referrals, program] = await Promise.all([
+  const [byStatus, rewards, referrals, program] = await Promise.all([
     db.referral.groupBy({ by: ["status"], where: { shop, referrerId: id }, _count: { _all: true }, _sum: { totalAmount: true } }),
-    db.linkEvent.groupBy({ by: ["type"], where: { shop, referrerId: id }, _count: { _all: true } }),
     db.reward.findMany({ where: { shop, referrerId: id }, orderBy: { createdAt: "desc" }, take: 50 }),
     db.referral.findMany({
       where: { shop, referrerId: id },
@@ -76,7 +75,7 @@ export async function getReferrer(db: Db, shop: string, id: string) {
     }),
     db.program.findUnique({ where: { shop }, select: { currencyCode: true } }),
   ]);
-  return { referrer, byStatus, events, rewards, referrals, currencyCode: program?.currencyCode ?? "USD" };
+  return { referrer, byStatus, rewards, referrals, currencyCode: program?.currencyCode ?? "USD" };
 }
 
 interface ReferrerAction {

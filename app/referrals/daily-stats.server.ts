@@ -204,6 +204,15 @@ async function rebuildInTransaction(tx: Tx, provider: DbProvider, shop: string, 
       UNION ALL SELECT MIN("createdAt"), MAX("createdAt") FROM "Reward" WHERE "shop" = ${shop}
       UNION ALL SELECT MIN("createdAt"), MAX("createdAt") FROM "LinkEvent" WHERE "shop" = ${shop}
     ) AS "spans"`;
+  // Clicks and shares of days whose link events retention deleted stay as counted.
+  const program = await tx.program.findUnique({ where: { shop }, select: { linkEventsSince: true } });
+  const linkEventsSince = program?.linkEventsSince ?? new Date(0);
+  const keptDays = program?.linkEventsSince
+    ? await tx.dailyStat.findMany({
+        where: { shop, day: { lt: localDay(program.linkEventsSince, zone) }, OR: [{ clicks: { gt: 0 } }, { shares: { gt: 0 } }] },
+        select: { day: true, channel: true, clicks: true, shares: true },
+      })
+    : [];
   await tx.dailyStat.deleteMany({ where: { shop } });
   const first = span[0]?.first;
   const last = span[0]?.last;
@@ -217,7 +226,7 @@ async function rebuildInTransaction(tx: Tx, provider: DbProvider, shop: string, 
           FROM "Referrer" WHERE "shop" = ${shop} GROUP BY 1
         UNION ALL
         SELECT ${day}, "channel", 0, SUM(CASE WHEN "type" = 'CLICK' THEN 1 ELSE 0 END), SUM(CASE WHEN "type" = 'SHARE' THEN 1 ELSE 0 END), 0, 0, 0, 0, 0, 0
-          FROM "LinkEvent" WHERE "shop" = ${shop} GROUP BY 1, 2
+          FROM "LinkEvent" WHERE "shop" = ${shop} AND "createdAt" >= ${Prisma.raw(timestampSql(provider, linkEventsSince))} GROUP BY 1, 2
         UNION ALL
         SELECT ${day}, COALESCE("channel", ''), 0, 0, 0, COUNT(*), SUM("totalAmount" - "refundedAmount"),
             SUM(CASE WHEN "status" = ${ReferralStatus.REWARDED} THEN 1 ELSE 0 END), 0, 0, 0
@@ -228,6 +237,14 @@ async function rebuildInTransaction(tx: Tx, provider: DbProvider, shop: string, 
           FROM "Reward" WHERE "shop" = ${shop} AND "status" IN (${ISSUED}) GROUP BY 1
       ) AS "counted"
       GROUP BY "day", "channel"`;
+  }
+  for (const kept of keptDays) {
+    const counts = { clicks: kept.clicks, shares: kept.shares };
+    await tx.dailyStat.upsert({
+      where: { shop_day_channel: { shop, day: kept.day, channel: kept.channel } },
+      create: { shop, day: kept.day, channel: kept.channel, ...counts },
+      update: { clicks: { increment: kept.clicks }, shares: { increment: kept.shares } },
+    });
   }
   // One grouped pass over the referrals (a correlated subquery per referrer can
   // scan the shop's referrals once per referrer), then each counter set once.
@@ -248,8 +265,13 @@ async function rebuildInTransaction(tx: Tx, provider: DbProvider, shop: string, 
  * force at it. The segments' bounds and offsets are computed here (dates and
  * integers), never taken from input.
  */
+/** An instant as a SQL literal comparable with a stored DateTime (as each adapter writes it). */
+function timestampSql(provider: DbProvider, d: Date): string {
+  return provider === "postgresql" ? `TIMESTAMP '${d.toISOString().replace("T", " ").replace("Z", "")}'` : `'${d.toISOString().replace("Z", "+00:00")}'`;
+}
+
 function localDaySql(provider: DbProvider, segments: ReturnType<typeof offsetSegments>): string {
-  const literal = (d: Date) => (provider === "postgresql" ? `TIMESTAMP '${d.toISOString().replace("T", " ").replace("Z", "")}'` : `'${d.toISOString().replace("Z", "+00:00")}'`);
+  const literal = (d: Date) => timestampSql(provider, d);
   const shift = (minutes: number) => (provider === "postgresql" ? `${Math.trunc(minutes)}` : `'${minutes >= 0 ? "+" : ""}${Math.trunc(minutes)} minutes'`);
   const offset =
     segments.length === 1

@@ -79,14 +79,10 @@ export async function customerDataReport(db: Db | Tx, request: CustomerRequest &
   const { shop } = request;
   const { gid, referrers, friendReferrals } = await findCustomer(db, request);
   const ids = referrers.map((r) => r.id);
-  const [made, rewards, clicks, shares] = await Promise.all([
+  const [made, rewards] = await Promise.all([
     db.referral.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
     db.reward.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
-    db.linkEvent.groupBy({ by: ["referrerId"], where: { shop, referrerId: { in: ids }, type: "CLICK" }, _count: true }),
-    db.linkEvent.groupBy({ by: ["referrerId"], where: { shop, referrerId: { in: ids }, type: "SHARE" }, _count: true }),
   ]);
-  const countFor = (rows: { referrerId: string; _count: number }[], id: string) =>
-    rows.find((r) => r.referrerId === id)?._count ?? 0;
 
   return {
     shop,
@@ -134,7 +130,7 @@ export async function customerDataReport(db: Db | Tx, request: CustomerRequest &
           payoutReference: w.payoutReference,
           createdAt: iso(w.createdAt),
         })),
-      linkEvents: { clicks: countFor(clicks, r.id), shares: countFor(shares, r.id) },
+      linkEvents: { clicks: r.clickCount, shares: r.shareCount },
     })),
     asFriend: friendReferrals.map((f) => ({
       referralId: f.id,

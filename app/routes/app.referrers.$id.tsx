@@ -18,7 +18,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const found = await getReferrer(db, shop, params.id ?? "");
   if (!found) notFound();
-  const { referrer, byStatus, events, rewards, referrals, currencyCode } = found;
+  const { referrer, byStatus, rewards, referrals, currencyCode } = found;
   const live = byStatus.filter((s) => LIVE_REFERRAL_STATUSES.includes(s.status));
   return {
     referrer: {
@@ -35,8 +35,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     stats: {
       referrals: live.reduce((n, s) => n + s._count._all, 0),
       revenue: live.reduce((n, s) => n + Number(s._sum.totalAmount ?? 0), 0).toFixed(2),
-      clicks: events.find((e) => e.type === "CLICK")?._count._all ?? 0,
-      shares: events.find((e) => e.type === "SHARE")?._count._all ?? 0,
+      clicks: referrer.clickCount,
+      shares: referrer.shareCount,
     },
     rewards: rewards.map((r) => ({
       id: r.id,

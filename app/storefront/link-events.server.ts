@@ -41,6 +41,25 @@ export async function recordShare(
 async function recordEvent(db: Db, data: { shop: string; referrerId: string; type: "CLICK" | "SHARE"; channel: string }) {
   await countedTransaction(db, data.shop, async (tx, changes) => {
     const event = await tx.linkEvent.create({ data });
+    // The referrer's all-time count outlives the raw event (see retention.server.ts).
+    await tx.referrer.updateMany({
+      where: { shop: data.shop, id: data.referrerId },
+      data: data.type === "CLICK" ? { clickCount: { increment: 1 } } : { shareCount: { increment: 1 } },
+    });
     changes.add({ at: event.createdAt, channel: event.channel, ...(data.type === "CLICK" ? { clicks: 1 } : { shares: 1 }) });
   });
+}
+
+/**
+ * Sets the shop's referrer counters from its stored link events, for events
+ * written as rows (seeds, imports, the 1M-row benchmark loader). Only right
+ * while none has been deleted by retention: the app's own events count as
+ * they are recorded.
+ */
+export async function recountLinkEvents(db: Db, shop: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "Referrer" SET
+      "clickCount" = (SELECT COUNT(*) FROM "LinkEvent" e WHERE e."shop" = ${shop} AND e."referrerId" = "Referrer"."id" AND e."type" = 'CLICK'),
+      "shareCount" = (SELECT COUNT(*) FROM "LinkEvent" e WHERE e."shop" = ${shop} AND e."referrerId" = "Referrer"."id" AND e."type" = 'SHARE')
+    WHERE "shop" = ${shop}`;
 }

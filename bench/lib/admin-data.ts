@@ -7,6 +7,7 @@
 // shop's would be.
 import { providerOf, type Db } from "../../app/db.server";
 import { rebuildDailyStats } from "../../app/referrals/daily-stats.server";
+import { recountLinkEvents } from "../../app/storefront/link-events.server";
 
 const DAY = 86_400_000;
 const SPAN = 90 * DAY;
@@ -71,6 +72,7 @@ export async function seedAdminData(db: Db, shop: string, size: number, { prefix
   if (providerOf(db) === "postgresql") await db.$executeRawUnsafe(`ANALYZE`);
   const rowsDone = performance.now();
 
+  await recountLinkEvents(db, shop);
   await rebuildDailyStats(db, shop);
   return { rowsSeconds: (rowsDone - started) / 1000, backfillSeconds: (performance.now() - rowsDone) / 1000 };
 }

@@ -9,6 +9,7 @@ import { orderCancelledPayload, orderPaidPayload } from "../fixtures/shopify-pay
 import { testClock } from "./admin";
 import { installShop } from "./admin-request";
 import { DAY, type usePipeline } from "./pipeline";
+import { recountLinkEvents } from "../../app/storefront/link-events.server";
 
 type Pipeline = ReturnType<typeof usePipeline>;
 type Shop = Awaited<ReturnType<Pipeline["setupShop"]>>;
@@ -72,6 +73,7 @@ export async function seedShopActivity(pipeline: Pipeline, settings: ProgramSett
     data: events.map((e, i) => ({ shop: p.shop, referrerId: i % 2 ? sam.id : p.referrer.id, ...e, createdAt: new Date(Date.now() - (i % 5) * DAY) })),
   });
   // Backdated events are written as rows: their dashboard totals come from the backfill.
+  await recountLinkEvents(db, p.shop);
   await rebuildDailyStats(db, p.shop);
   return { ...p, sam };
 }

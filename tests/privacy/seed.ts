@@ -5,6 +5,7 @@
 import type { Db } from "../../app/db.server";
 import type { WebhookContext } from "../../app/jobs/types";
 import { orderPaidPayload } from "../fixtures/shopify-payloads";
+import { recountLinkEvents } from "../../app/storefront/link-events.server";
 
 export const ALICE = {
   id: "7283749823749",
@@ -140,6 +141,7 @@ export async function seedShop(db: Db, shop: string) {
       ...Array.from({ length: 2 }, () => ({ shop, referrerId: bob.id, type: "CLICK", channel: "copy" })),
     ],
   });
+  await recountLinkEvents(db, shop);
 
   await db.auditEvent.createMany({
     data: [

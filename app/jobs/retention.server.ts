@@ -1,0 +1,128 @@
+// How long the app keeps what it does not need forever. Processed webhook
+// bodies are dropped when processed (completeClaim); what remains of them, of
+// finished jobs and of finished erasures goes after `processedDays`. Deliveries
+// that failed or could not be read, and jobs that failed, stay `problemDays` so
+// the merchant can see them (and retry) on the Delivery problems page. Raw
+// link events go after `linkEventDays`: their counts live on in the daily
+// totals and the referrer counters. The audit trail goes after `auditDays`.
+// Referrals, rewards, referrers and daily totals are the merchant's records:
+// they stay while the app is installed, and shop/redact removes them.
+//
+// Run by every worker as a maintenance task: each step deletes in small
+// batches by an indexed condition, so several workers running it at once, or
+// a worker killed halfway, leave nothing inconsistent.
+import type { Db } from "../db.server";
+import { DEAD, DONE, INVALID } from "./queue.server";
+import { UTC } from "../referrals/daily-stats.server";
+import { localDay, startOfLocalDay } from "../referrals/local-day";
+
+export interface RetentionPolicy {
+  processedDays: number;
+  problemDays: number;
+  linkEventDays: number;
+  auditDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730 };
+
+export interface RetentionCounts {
+  deliveries: number;
+  problemDeliveries: number;
+  jobs: number;
+  problemJobs: number;
+  erasures: number;
+  linkEvents: number;
+  auditEvents: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+// Small enough that one DELETE never holds SQLite's write lock for long.
+const BATCH = 1000;
+
+const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * DAY);
+
+/** Deletes, BATCH rows at a time, the rows `find` returns until it returns fewer. */
+async function inBatches(find: () => Promise<{ id: string }[]>, remove: (ids: string[]) => Promise<{ count: number }>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const rows = await find();
+    if (rows.length > 0) total += (await remove(rows.map((r) => r.id))).count;
+    if (rows.length < BATCH) return total;
+  }
+}
+
+const ids = { select: { id: true }, take: BATCH } as const;
+
+/**
+ * Applies the policy at `now`. A finished delivery's or job's availableAt is
+ * when it finished (completeClaim, failClaim and rejectClaim set it), which the
+ * (status, availableAt) index serves.
+ */
+export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy = DEFAULT_RETENTION): Promise<RetentionCounts> {
+  const processed = daysBefore(now, policy.processedDays);
+  const problems = daysBefore(now, policy.problemDays);
+  const finished = (status: string, before: Date) => ({ status, availableAt: { lt: before } });
+
+  const deliveries = (status: string, before: Date) =>
+    inBatches(
+      () => db.webhookDelivery.findMany({ where: finished(status, before), ...ids }),
+      (id) => db.webhookDelivery.deleteMany({ where: { id: { in: id }, ...finished(status, before) } }),
+    );
+  const jobs = (status: string, before: Date) =>
+    inBatches(
+      () => db.job.findMany({ where: finished(status, before), ...ids }),
+      (id) => db.job.deleteMany({ where: { id: { in: id }, ...finished(status, before) } }),
+    );
+
+  const counts: RetentionCounts = {
+    deliveries: await deliveries(DONE, processed),
+    problemDeliveries: (await deliveries(DEAD, problems)) + (await deliveries(INVALID, problems)),
+    jobs: await jobs(DONE, processed),
+    problemJobs: await jobs(DEAD, problems),
+    erasures: (await db.erasure.deleteMany({ where: { finishedAt: { lt: processed } } })).count,
+    linkEvents: 0,
+    auditEvents: 0,
+  };
+
+  // Per shop, so each delete walks the (shop, createdAt) index.
+  const auditBefore = daysBefore(now, policy.auditDays);
+  for (const shop of await shopsWithData(db)) {
+    counts.linkEvents += await expireLinkEvents(db, shop, daysBefore(now, policy.linkEventDays));
+    counts.auditEvents += await inBatches(
+      () => db.auditEvent.findMany({ where: { shop, createdAt: { lt: auditBefore } }, ...ids }),
+      (id) => db.auditEvent.deleteMany({ where: { shop, id: { in: id } } }),
+    );
+  }
+  return counts;
+}
+
+/**
+ * Deletes the shop's link events from before the start of the local day that
+ * holds `before`, and records that start on the program first: a rebuild of
+ * the daily totals then keeps the clicks and shares counted before it, whole
+ * days of them, instead of recounting rows that are gone.
+ */
+async function expireLinkEvents(db: Db, shop: string, before: Date): Promise<number> {
+  const program = await db.program.findUnique({ where: { shop }, select: { timezone: true, linkEventsSince: true } });
+  if (!program) return 0;
+  const since = startOfLocalDay(localDay(before, program.timezone ?? UTC), program.timezone ?? UTC);
+  if (!program.linkEventsSince || program.linkEventsSince < since) {
+    await db.program.updateMany({ where: { shop, OR: [{ linkEventsSince: null }, { linkEventsSince: { lt: since } }] }, data: { linkEventsSince: since } });
+  }
+  const cutoff = program.linkEventsSince && program.linkEventsSince > since ? program.linkEventsSince : since;
+  return inBatches(
+    () => db.linkEvent.findMany({ where: { shop, createdAt: { lt: cutoff } }, ...ids }),
+    (id) => db.linkEvent.deleteMany({ where: { shop, id: { in: id } } }),
+  );
+}
+
+/** Every shop that may hold audit events: installed once, or with a program (link events need one). */
+async function shopsWithData(db: Db): Promise<string[]> {
+  const [shops, programs] = await Promise.all([
+    db.shop.findMany({ select: { shop: true } }),
+    db.program.findMany({ select: { shop: true } }),
+  ]);
+  return [...new Set([...shops, ...programs].map((s) => s.shop))];
+}
+
+export const totalRemoved = (counts: RetentionCounts) => Object.values(counts).reduce((a, b) => a + b, 0);
