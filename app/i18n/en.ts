@@ -10,6 +10,7 @@ export const en = {
     payouts: "Payouts",
     invite: "Invite customers",
     settings: "Settings",
+    problems: "Delivery problems",
   },
   common: {
     save: "Save",
@@ -298,6 +299,45 @@ export const en = {
     none: "No invitations yet.",
     resumeNote: "The invitation keeps running if you close this page, and resumes on its own after a restart.",
   },
+  problems: {
+    title: "Delivery problems",
+    intro: (days: number) =>
+      `Order updates from Shopify and the app's own background work that failed or could not be read, with the reason. They are kept ${days} days. Retry one once its cause is fixed (for example after reinstalling the app or restoring a deleted discount).`,
+    deliveries: "Updates from Shopify",
+    jobs: "Background work",
+    received: "Received",
+    failedAt: "Failed",
+    topic: "Update",
+    kind: "Work",
+    status: "Status",
+    attempts: "Attempts",
+    reason: "Reason",
+    retry: "Retry",
+    retried: "Queued again: it runs in a moment",
+    notRetryable: "This one cannot be retried (it was retried already, or its data was erased)",
+    showing: (shown: number, total: number) => `Showing the latest ${shown} of ${total}`,
+    emptyTitle: "No delivery problems",
+    emptyBody: "Every update from Shopify and every background task went through.",
+    statuses: { DEAD: "Failed", INVALID: "Unreadable" } as Record<string, string>,
+    topics: {
+      "orders/paid": "Order paid",
+      "orders/cancelled": "Order cancelled",
+      "refunds/create": "Refund",
+      "app/uninstalled": "App uninstalled",
+      "app/scopes_update": "Permissions changed",
+      "customers/data_request": "Customer data request",
+      "customers/redact": "Customer erasure",
+      "shop/redact": "Shop erasure",
+    } as Record<string, string>,
+    kinds: {
+      "sync-codes": "Add referral codes to the discount",
+      "release-referral": "End a referral's hold",
+      "issue-reward": "Issue a reward",
+      "clawback-reward": "Take back a reward",
+      "reconcile-orders": "Check recent orders",
+      "invite-customers": "Invite customers",
+    } as Record<string, string>,
+  },
   audit: {
     actions: {
       "referral.created": "Referral recorded",
@@ -317,6 +357,8 @@ export const en = {
       "referrer.enrolled": "Joined the program",
       "referrer.disabled": "Referrer disabled",
       "referrer.enabled": "Referrer enabled",
+      "delivery.retried": "Update from Shopify retried",
+      "job.retried": "Background work retried",
     } as Record<string, string>,
     cause(cause: string): string {
       const [kind, ...rest] = cause.split(":");
