@@ -36,6 +36,11 @@ export const envSchema = z.object({
       }
     }),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // How many proxies of the app's own hosting (load balancer, TLS terminator, CDN)
+  // append to X-Forwarded-For in front of the app. The storefront's per-IP rate
+  // limits take the shopper's address Shopify's app proxy wrote, which is that
+  // many entries from the right (app/storefront/proxy-context.ts, clientIp).
+  TRUSTED_PROXY_HOPS: z.coerce.number({ invalid_type_error: "must be a whole number of proxies (0, 1, 2...)" }).int().min(0).max(10).default(1),
   // Run the webhook/job worker inside the web process (the zero-setup default).
   RUN_WORKER: booleanFlag.default("true"),
 });

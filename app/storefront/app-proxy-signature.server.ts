@@ -11,7 +11,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const PROXY_CLOCK_TOLERANCE_SECONDS = 90;
-const SINGLE_VALUE = new Set(["shop", "signature", "timestamp", "hmac"]);
+// The parameters Shopify adds are single-valued. A shopper can put their own
+// logged_in_customer_id in the storefront URL; Shopify then signs both values
+// ("501,"), and a reader taking the first would see someone else's customer id.
+// A query repeating any of them is refused, not read.
+const SINGLE_VALUE = new Set(["shop", "logged_in_customer_id", "path_prefix", "signature", "timestamp", "hmac"]);
 
 export function appProxyMessage(params: URLSearchParams): string | null {
   const values = new Map<string, string[]>();

@@ -123,7 +123,15 @@ export const gid = (type: string) => `gid://shopify/${type}/${++counter}`;
 const numericId = (id: string) => id.split("/").pop() ?? "";
 
 export class ShopState {
-  readonly shop: { id: string; name: string; currencyCode: string; myshopifyDomain: string; ianaTimezone: string };
+  readonly shop: {
+    id: string;
+    name: string;
+    currencyCode: string;
+    myshopifyDomain: string;
+    ianaTimezone: string;
+    /** The online store's primary domain: the myshopify.com one until a test (or the dev store) sets its own. */
+    primaryDomain: { host: string; url: string; sslEnabled: boolean };
+  };
   readonly discounts = new Map<string, FakeDiscount>();
   readonly bulkCreations = new Map<string, FakeBulkCreation>();
   /** Asynchronous jobs (bulk code deletion): the work is applied when a poll finds them done. */
@@ -149,6 +157,7 @@ export class ShopState {
       currencyCode: "USD",
       myshopifyDomain: domain,
       ianaTimezone: "America/New_York",
+      primaryDomain: { host: domain, url: `https://${domain}`, sslEnabled: true },
     };
   }
 
