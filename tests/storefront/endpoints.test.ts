@@ -50,6 +50,7 @@ async function seedMemberWithHistory() {
 describe("GET /apps/referrals/data", () => {
   it("gives the logged-in customer their code, links, share texts and stats, formatted for their locale", async () => {
     const referrer = await seedMemberWithHistory();
+    await db.program.update({ where: { shop }, data: { storefrontUrl: "https://boutique.example" } });
     const response = await send({ path: "/data", customerId: 501, query: { locale: "fr", origin: "https://boutique.example" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("private, no-store");
@@ -253,12 +254,83 @@ describe("rate limits", () => {
     expect(await db.linkEvent.count({ where: { shop } })).toBe(limit);
 
     await send({ path: "/enrol", body: { email: "x@example.com", terms: true } });
-    await db.rateLimit.updateMany({ where: { key: `enrol:ip:${ip}` }, data: { count: 1000 } });
+    await db.rateLimit.updateMany({ where: { key: `enrol:ip:${shop}:${ip}` }, data: { count: 1000 } });
     const page = await send({ path: "/join", body: new URLSearchParams({ email: "y@example.com", terms: "on" }) });
     expect(page.status).toBe(429);
     expect(page.headers.get("Content-Type")).toBe("application/liquid");
     expect(page.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect(await page.text()).toContain("Too many attempts");
+  });
+});
+
+describe("rate limits: one client cannot use up a shop's windows", () => {
+  it("requests an IP's own window refuses are not counted against the shop", async () => {
+    await seedProgram(shop);
+    const { limit } = STOREFRONT_LIMITS.enrol.perIp;
+    const statuses = [];
+    for (let i = 0; i < limit + 5; i++) statuses.push((await send({ path: "/enrol", body: { email: `flood${i}@example.com`, terms: true } })).status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect(await db.rateLimit.findUnique({ where: { key: `enrol:shop:${shop}` } })).toMatchObject({ count: limit });
+  });
+
+  it("an IP's window is its own on each shop", async () => {
+    const other = uniqueShop("other");
+    await seedProgram(shop);
+    await seedProgram(other);
+    await db.rateLimit.create({ data: { key: `click:ip:${shop}:${ip}`, windowStart: new Date(), count: 10_000 } });
+    expect((await send({ path: "/click", body: { code: "FRIEND-AAAAAAAA" } })).status).toBe(429);
+    expect((await send({ shop: other, path: "/click", body: { code: "FRIEND-AAAAAAAA" } })).status).toBe(200);
+  });
+
+  it("a forged X-Forwarded-For does not give a client a fresh window", async () => {
+    await seedProgram(shop);
+    const referrer = await seedReferrer(shop);
+    const { limit } = STOREFRONT_LIMITS.click.perIp;
+    const statuses = [];
+    for (let i = 0; i <= limit; i++) {
+      // What the app sees behind one load balancer (TRUSTED_PROXY_HOPS=1): the shopper's own
+      // header, the address Shopify's proxy appended, and the one the load balancer appended.
+      const forwarded = `${uniqueIp()}, ${ip}, 203.0.113.200`;
+      statuses.push((await send({ path: "/click", headers: { "X-Forwarded-For": forwarded }, body: { code: referrer.code } })).status);
+    }
+    expect(statuses.slice(0, limit).every((s) => s === 200)).toBe(true);
+    expect(statuses[limit]).toBe(429);
+    expect(await db.rateLimit.findMany({ where: { key: { startsWith: `click:ip:${shop}:` } } })).toMatchObject([{ key: `click:ip:${shop}:${ip}`, count: limit + 1 }]);
+  });
+});
+
+describe("share links point at the shop's own domains only", () => {
+  it("takes the block's ?origin= when it is the shop's primary or myshopify.com domain, and the primary domain otherwise", async () => {
+    await seedProgram(shop, { storefrontUrl: "https://boutique.example" });
+    const referrer = await seedReferrer(shop, { customerId: customerGid(61) });
+    const linkFor = async (origin?: string) =>
+      (await (await send({ path: "/data", customerId: 61, query: origin === undefined ? {} : { origin } })).json()).share.link;
+    expect(await linkFor("https://boutique.example")).toBe(`https://boutique.example/?ref=${referrer.code}`);
+    expect(await linkFor(`https://${shop}`)).toBe(`https://${shop}/?ref=${referrer.code}`);
+    for (const foreign of [
+      "https://evil.example",
+      "https://boutique.example.evil.example",
+      "http://boutique.example",
+      "https://user@boutique.example",
+      "javascript:alert(1)",
+      "https://boutique.example/../../phish",
+      "",
+    ]) {
+      expect(await linkFor(foreign), foreign).toMatch(new RegExp(`^https://boutique\\.example/\\?ref=${referrer.code}$`));
+    }
+    expect(await linkFor(undefined)).toBe(`https://boutique.example/?ref=${referrer.code}`);
+    // The program page, opened from a crafted link, shows the member links on the shop's domain.
+    const page = await (await send({ path: "", customerId: 61, query: { origin: "https://evil.example" } })).text();
+    expect(page).toContain(`value="https://boutique.example/?ref=${referrer.code}"`);
+    expect(page).not.toContain("evil.example");
+  });
+
+  it("uses the myshopify.com domain until the primary domain is known", async () => {
+    await seedProgram(shop);
+    const referrer = await seedReferrer(shop, { customerId: customerGid(62) });
+    const data = await (await send({ path: "/data", customerId: 62, query: { origin: "https://evil.example" } })).json();
+    expect(data.share.link).toBe(`https://${shop}/?ref=${referrer.code}`);
+    expect(JSON.stringify(data)).not.toContain("evil.example");
   });
 });
 
