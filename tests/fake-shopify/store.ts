@@ -53,6 +53,8 @@ export interface FakeCustomer {
   tags: string[];
   /** ENABLED, DISABLED, INVITED or DECLINED, as Customer.state. */
   state: string;
+  /** Customer.verifiedEmail: true for customers made by the admin or the API (Shopify's default). */
+  verifiedEmail: boolean;
 }
 
 /** A bulk query operation: done after `pollsLeft` polls; its JSONL lines are computed at start. */
@@ -358,6 +360,7 @@ export class ShopState {
       numberOfOrders: c.numberOfOrders ?? 0,
       tags: c.tags ?? [],
       state: c.state ?? "ENABLED",
+      verifiedEmail: c.verifiedEmail ?? true,
     };
     this.customers.set(customer.id, customer);
     return customer;

@@ -3,16 +3,22 @@
 // what must never leak (whether a code exists, another shop's referrers).
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
+import { GUEST_ANSWER_MS } from "../../app/storefront/enrolment.server";
 import { STOREFRONT_LIMITS } from "../../app/storefront/rate-limit.server";
 import { sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
+import { renderProxyLiquid } from "../helpers/liquid";
+import { useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer, uniqueIp } from "../helpers/storefront";
 
+// A signed-in customer may claim a guest enrolment: the app asks Shopify (the fake) for their verified email.
+const shopify = useTestShopify();
 let shop = "";
 let ip = "";
-beforeEach(() => {
+beforeEach(async () => {
   shop = uniqueShop();
   ip = uniqueIp();
+  await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "write_customers" } });
 });
 
 const send = (input: Omit<ProxyRequestInput, "shop" | "ip"> & { shop?: string; ip?: string }) => sendProxy({ shop, ip, ...input });
@@ -98,18 +104,52 @@ describe("GET /apps/referrals/data", () => {
 });
 
 describe("POST /apps/referrals/enrol", () => {
-  it("enrols a guest by email (once, however the email is spelled) and returns their link", async () => {
+  it("enrols a guest by email (once, however the email is spelled) and tells them to sign in, with no code or link", async () => {
     await seedProgram(shop);
     const first = await send({ path: "/enrol", body: { email: "Zoe.Ray+shop@Gmail.com", terms: true } });
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(202);
     expect(first.headers.get("Cache-Control")).toBe("private, no-store");
-    const member = await first.json();
-    expect(member).toMatchObject({ state: "member", stats: null });
-    expect(member.share.link).toBe(`https://${shop}/?ref=${member.code}`);
+    expect(await first.json()).toEqual({ state: "sign_in" });
     const again = await send({ path: "/enrol", body: { email: "zoeray@gmail.com", terms: "on" } });
-    expect(again.status).toBe(200);
-    expect((await again.json()).code).toBe(member.code);
-    expect(await db.referrer.findMany({ where: { shop } })).toMatchObject([{ source: "GUEST", customerId: null }]);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual({ state: "sign_in" });
+    expect(await db.referrer.findMany({ where: { shop } })).toMatchObject([{ source: "GUEST", customerId: null, email: "Zoe.Ray+shop@Gmail.com" }]);
+  });
+
+  it("answers a guest alike, in status, body and (roughly) time, for a new, an enrolled and a disabled email", async () => {
+    await seedProgram(shop);
+    const member = await seedReferrer(shop, { customerId: customerGid(71), email: "member@example.com", emailKey: "member@example.com" });
+    const guest = await seedReferrer(shop, { email: "guest@example.com", emailKey: "guest@example.com", source: "GUEST" });
+    const disabled = await seedReferrer(shop, { email: "gone@example.com", emailKey: "gone@example.com", status: "DISABLED" });
+    const answers = [];
+    for (const email of ["new@example.com", "member@example.com", "Guest@Example.com", "gone@example.com"]) {
+      const started = performance.now();
+      const response = await send({ path: "/enrol", ip: uniqueIp(), body: { email, terms: true } });
+      const ms = performance.now() - started;
+      answers.push({ email, ms, status: response.status, headers: [...response.headers].join(";"), body: await response.text() });
+    }
+    for (const a of answers) expect({ ...a, email: "", ms: 0 }).toEqual({ ...answers[0], email: "", ms: 0 });
+    expect(JSON.parse(answers[0].body)).toEqual({ state: "sign_in" });
+    for (const code of [member.code, guest.code, disabled.code]) expect(answers.map((a) => a.body).join()).not.toContain(code);
+    // The answer waits for the slowest case (a new email writes rows): no email answers much sooner.
+    for (const a of answers) expect(a.ms, a.email).toBeGreaterThanOrEqual(GUEST_ANSWER_MS - 5);
+    const spread = Math.max(...answers.map((a) => a.ms)) - Math.min(...answers.map((a) => a.ms));
+    expect(spread).toBeLessThan(GUEST_ANSWER_MS / 2);
+
+    // The program page's form: the same page for every email, the sign-in link and no code.
+    const pages = [];
+    for (const email of ["new2@example.com", "member@example.com", "gone@example.com"]) {
+      const page = await send({ path: "/join", ip: uniqueIp(), body: new URLSearchParams({ email, terms: "on" }) });
+      pages.push({ status: page.status, body: await page.text() });
+    }
+    expect(new Set(pages.map((p) => JSON.stringify(p))).size).toBe(1);
+    expect(pages[0].status).toBe(200);
+    expect(pages[0].body).toContain("sign in with this email address");
+    expect(pages[0].body).toContain('href="{{ routes.account_login_url }}"');
+    expect(pages[0].body).not.toContain("?ref=");
+    // Nothing changed for the enrolled and the disabled: one row each, as they were.
+    expect(await db.referrer.findUniqueOrThrow({ where: { id: disabled.id } })).toMatchObject({ status: "DISABLED", customerId: null });
+    expect(await db.referrer.count({ where: { shop } })).toBe(5);
   });
 
   it("refuses a malformed email with an error naming the field, in the shopper's language", async () => {
@@ -134,8 +174,41 @@ describe("POST /apps/referrals/enrol", () => {
     expect(await db.referrer.count({ where: { shop } })).toBe(0);
   });
 
+  it("gives a signed-in customer the referrer a guest enrolled with their verified email, code and all", async () => {
+    await seedProgram(shop);
+    const guest = await seedReferrer(shop, { email: "Zoe@Example.com", emailKey: "zoe@example.com", source: "GUEST" });
+    const zoe = shopify.fake.seedCustomer(shop, { firstName: "Zoe", email: "zoe@example.com" });
+    const numeric = zoe.id.split("/").pop()!;
+    expect(await (await send({ path: "/data", customerId: numeric })).json()).toMatchObject({ state: "customer" });
+    const response = await send({ path: "/enrol", customerId: numeric, body: { terms: true } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ state: "member", code: guest.code });
+    expect(await db.referrer.findMany({ where: { shop } })).toMatchObject([{ id: guest.id, customerId: zoe.id, source: "GUEST" }]);
+    expect(await (await send({ path: "/data", customerId: numeric })).json()).toMatchObject({ state: "member", code: guest.code });
+    expect(shopify.fake.callsTo("CustomerSignInEmail")).toHaveLength(1);
+  });
+
+  it("does not let a customer whose email Shopify has not verified claim a guest enrolment with it", async () => {
+    await seedProgram(shop);
+    const guest = await seedReferrer(shop, { email: "victim@example.com", emailKey: "victim@example.com", source: "GUEST" });
+    const impostor = shopify.fake.seedCustomer(shop, { email: "victim@example.com", verifiedEmail: false });
+    const response = await send({ path: "/enrol", customerId: impostor.id.split("/").pop()!, body: { terms: true } });
+    expect(response.status).toBe(201);
+    expect((await response.json()).code).not.toBe(guest.code);
+    expect(await db.referrer.findUniqueOrThrow({ where: { id: guest.id } })).toMatchObject({ customerId: null });
+  });
+
+  it("asks Shopify nothing when the shop has no guest enrolment to claim, or the customer is enrolled", async () => {
+    await seedProgram(shop);
+    expect((await send({ path: "/enrol", customerId: 81, body: { terms: true } })).status).toBe(201);
+    await seedReferrer(shop, { email: "someone@example.com", emailKey: "someone@example.com", source: "GUEST" });
+    expect((await send({ path: "/enrol", customerId: 81, body: { terms: true } })).status).toBe(200);
+    expect(shopify.fake.callsTo("CustomerSignInEmail")).toHaveLength(0);
+  });
+
   it("enrols the logged-in customer by their signed id and never by a typed email", async () => {
     await seedProgram(shop);
+    shopify.fake.seedCustomer(shop, { id: customerGid(77), email: "customer77@example.com" });
     const guest = await seedReferrer(shop, { email: "victim@example.com", emailKey: "victim@example.com", source: "GUEST" });
     const response = await send({ path: "/enrol", customerId: 77, body: { email: "victim@example.com", terms: true } });
     expect(response.status).toBe(201);
@@ -143,13 +216,13 @@ describe("POST /apps/referrals/enrol", () => {
     expect(member.code).not.toBe(guest.code);
     expect(member.stats).toMatchObject({ friendsOrdered: "0" });
     expect(await db.referrer.findUnique({ where: { id: guest.id } })).toMatchObject({ customerId: null });
-    expect(await db.referrer.findFirst({ where: { shop, customerId: customerGid(77) } })).toMatchObject({ source: "STOREFRONT", email: null });
+    expect(await db.referrer.findFirst({ where: { shop, customerId: customerGid(77) } })).toMatchObject({ source: "STOREFRONT", email: "customer77@example.com" });
   });
 
   it("accepts a form body too, and answers GET with 405", async () => {
     await seedProgram(shop);
     const form = await send({ path: "/enrol", body: new URLSearchParams({ email: "form@example.com", terms: "on" }) });
-    expect(form.status).toBe(201);
+    expect(form.status).toBe(202);
     expect((await send({ path: "/enrol" })).status).toBe(405);
   });
 
@@ -230,7 +303,7 @@ describe("rate limits", () => {
     await seedProgram(shop);
     const { limit, windowMs } = STOREFRONT_LIMITS.enrol.perIp;
     for (let i = 0; i < limit; i++) {
-      const response = await send({ path: "/enrol", body: { email: `p${i}@example.com`, terms: true } });
+      const response = await send({ path: "/enrol", customerId: 900 + i, body: { terms: true } });
       expect(response.status).toBe(201);
     }
     const refused = await send({ path: "/enrol", body: { email: "one-more@example.com", terms: true } });
@@ -240,7 +313,7 @@ describe("rate limits", () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(windowMs / 1000);
     expect(await db.referrer.count({ where: { shop, email: "one-more@example.com" } })).toBe(0);
-    expect((await send({ path: "/enrol", ip: uniqueIp(), body: { email: "other-ip@example.com", terms: true } })).status).toBe(201);
+    expect((await send({ path: "/enrol", ip: uniqueIp(), body: { email: "other-ip@example.com", terms: true } })).status).toBe(202);
   });
 
   it("limits clicks per IP, and the program page's form answers 429 as a page", async () => {
@@ -366,6 +439,13 @@ describe("the program page", () => {
     expect(good.status).toBe(200);
     const referrer = await db.referrer.findFirstOrThrow({ where: { shop } });
     expect(referrer.source).toBe("GUEST");
-    expect(await good.text()).toContain(`?ref=${referrer.code}`);
+    const html = await good.text();
+    expect(html).not.toContain(referrer.code);
+    expect(await renderProxyLiquid(html)).toContain('<a class="button" href="/account/login">Sign in</a>');
+    // Signed in, the customer joins through the same form and sees the link.
+    const signedIn = await send({ path: "/join", customerId: 45, body: new URLSearchParams({ terms: "on" }) });
+    expect(signedIn.status).toBe(200);
+    const own = await db.referrer.findFirstOrThrow({ where: { shop, customerId: customerGid(45) } });
+    expect(await signedIn.text()).toContain(`?ref=${own.code}`);
   });
 });
