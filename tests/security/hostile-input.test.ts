@@ -854,12 +854,38 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
       const renderedPage = await renderProxyLiquid(liquid);
       const raw = rawMarkupIn(jsonBody + liquid + renderedPage);
       const liquidRan = email.includes("{{") && !renderedPage.includes("&#123;&#123; shop.name &#125;&#125;") && page.status === 422;
-      const accepted = json.status === 201;
+      const accepted = json.status === 202;
       const ok = (accepted ? created === 1 && stored?.email === email : json.status === 422 && created === 0) && raw.length === 0 && !liquidRan && [200, 422].includes(page.status);
       check(
-        { surface: "proxy", target: "POST /apps/referrals/enrol + /join", case: `email ${label}`, expected: "201 stored as given, or 422 nothing stored; echoed inert" },
+        { surface: "proxy", target: "POST /apps/referrals/enrol + /join", case: `email ${label}`, expected: "202 stored as given, or 422 nothing stored; echoed inert" },
         `${json.status}${accepted ? (stored?.email === email ? " stored as given" : " STORED DIFFERENTLY") : `, ${created} stored`}; page ${page.status}${raw.length ? `, RAW ${raw[0]}` : ""}${liquidRan ? ", LIQUID RAN" : ""}`,
         ok,
+      );
+    });
+
+    it("a guest cannot tell an enrolled, a disabled or a customer's email from a new one", async () => {
+      const taken = await seedReferrer(proxyShop, { customerId: `gid://shopify/Customer/${880_500}`, email: "taken@example.com", emailKey: "taken@example.com" });
+      const off = await seedReferrer(proxyShop, { email: "off@example.com", emailKey: "off@example.com", status: "DISABLED" });
+      const answers: string[] = [];
+      for (const email of [`new-${randomUUID()}@example.com`, "TAKEN@example.com", "off@example.com"]) {
+        for (const p of ["/enrol", "/join"]) {
+          const form = p === "/join";
+          const response = await callProxy(
+            new Request(proxyUrl({ shop: proxyShop, path: p }), {
+              method: "POST",
+              headers: { "Content-Type": form ? "application/x-www-form-urlencoded" : "application/json", "X-Forwarded-For": uniqueIp() },
+              body: form ? new URLSearchParams({ email, terms: "on" }).toString() : JSON.stringify({ email, terms: true }),
+            }),
+          );
+          answers.push(`${p} ${response.status} ${await response.text()}`);
+        }
+      }
+      const leaked = [taken.code, off.code].filter((c) => answers.some((a) => a.includes(c)));
+      const distinct = new Set(answers.map((a) => a.replace(/^\/(enrol|join) /, ""))).size;
+      check(
+        { surface: "proxy", target: "POST /apps/referrals/enrol + /join", case: "guest enumeration: new, enrolled, disabled email", expected: "one answer per route, no code" },
+        `${new Set(answers).size} distinct answers for 6 requests${leaked.length ? `, CODE LEAKED` : ", no code"}`,
+        new Set(answers).size === 2 && distinct === 2 && leaked.length === 0,
       );
     });
 
