@@ -4,7 +4,8 @@
 // the same signature check it loads the shop's offline session on every
 // storefront request and, with expiringOfflineAccessTokens, may refresh the
 // token by calling Shopify on the request path. The proxy routes need neither
-// (they never call the Admin API), and they are the app's busiest endpoints.
+// (only a signed-in customer's enrolment may ask Shopify for their email, and
+// loads the session then), and they are the app's busiest endpoints.
 // The check mirrors @shopify/shopify-api's validateHmac({ signator: "appProxy" }):
 // drop `signature`, sort the keys, join `key=value` (repeated values joined by
 // ","), hex HMAC-SHA256 with the app secret, timestamp within 90 seconds.

@@ -4,6 +4,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { GUEST_ANSWER_MS } from "../../app/storefront/enrolment.server";
+import { STOREFRONT_LOCALES, translator } from "../../app/storefront/i18n";
+import { escapeLiquidHtml } from "../../app/storefront/liquid-escape";
 import { STOREFRONT_LIMITS } from "../../app/storefront/rate-limit.server";
 import { sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
 import { renderProxyLiquid } from "../helpers/liquid";
@@ -425,6 +427,18 @@ describe("the program page", () => {
     expect(member).toContain(`value="https://${shop}/?ref=${referrer.code}"`);
     expect(member).toContain("Il-link tar-riferiment tiegħek");
     expect(member).not.toContain('name="email"');
+  });
+
+  it("tells a guest who joined to sign in, in every storefront language", async () => {
+    await seedProgram(shop);
+    for (const language of STOREFRONT_LOCALES) {
+      const t = translator(language);
+      const page = await send({ path: "/join", ip: uniqueIp(), query: { locale: language }, body: new URLSearchParams({ email: `${language}@example.com`, terms: "on" }) });
+      const html = await renderProxyLiquid(await page.text(), { language });
+      expect(html, language).toContain(escapeLiquidHtml(t("block.joined_guest")));
+      expect(html, language).toContain(`href="/account/login">${escapeLiquidHtml(t("block.sign_in"))}</a>`);
+      if (language !== "en") expect(t("block.joined_guest"), language).not.toBe(translator("en")("block.joined_guest"));
+    }
   });
 
   it("joins through the form and shows errors on their fields, echoing input inertly", async () => {
