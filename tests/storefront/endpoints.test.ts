@@ -7,7 +7,7 @@ import { GUEST_ANSWER_MS } from "../../app/storefront/enrolment.server";
 import { STOREFRONT_LOCALES, translator } from "../../app/storefront/i18n";
 import { escapeLiquidHtml } from "../../app/storefront/liquid-escape";
 import { STOREFRONT_LIMITS } from "../../app/storefront/rate-limit.server";
-import { sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
+import { appProxySignature, callProxy, proxyUrl, sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
 import { renderProxyLiquid } from "../helpers/liquid";
 import { useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";
@@ -371,6 +371,20 @@ describe("rate limits: one client cannot use up a shop's windows", () => {
     expect(statuses.slice(0, limit).every((s) => s === 200)).toBe(true);
     expect(statuses[limit]).toBe(429);
     expect(await db.rateLimit.findMany({ where: { key: { startsWith: `click:ip:${shop}:` } } })).toMatchObject([{ key: `click:ip:${shop}:${ip}`, count: limit + 1 }]);
+  });
+});
+
+describe("the signed proxy parameters", () => {
+  it("refuses a guest's own ?logged_in_customer_id= ahead of Shopify's, signed along with it", async () => {
+    await seedProgram(shop);
+    const member = await seedReferrer(shop, { customerId: customerGid(501) });
+    const url = proxyUrl({ shop, path: "/data", customerId: null, unsigned: true });
+    const params = new URLSearchParams([["logged_in_customer_id", "501"], ...url.searchParams]);
+    params.set("signature", appProxySignature(params));
+    url.search = params.toString();
+    const response = await callProxy(new Request(url, { headers: { "X-Forwarded-For": ip } }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain(member.code);
   });
 });
 
