@@ -123,24 +123,29 @@ describe("POST /apps/referrals/enrol", () => {
     const member = await seedReferrer(shop, { customerId: customerGid(71), email: "member@example.com", emailKey: "member@example.com" });
     const guest = await seedReferrer(shop, { email: "guest@example.com", emailKey: "guest@example.com", source: "GUEST" });
     const disabled = await seedReferrer(shop, { email: "gone@example.com", emailKey: "gone@example.com", status: "DISABLED" });
+    // The first request loads the route's modules: not part of what is compared.
+    await send({ path: "/enrol", ip: uniqueIp(), body: { email: "warm-up@example.com", terms: true } });
     const answers = [];
-    for (const email of ["new@example.com", "member@example.com", "Guest@Example.com", "gone@example.com"]) {
-      const started = performance.now();
-      const response = await send({ path: "/enrol", ip: uniqueIp(), body: { email, terms: true } });
-      const ms = performance.now() - started;
-      answers.push({ email, ms, status: response.status, headers: [...response.headers].join(";"), body: await response.text() });
+    for (let round = 0; round < 3; round++) {
+      for (const email of [`new${round}@example.com`, "member@example.com", "Guest@Example.com", "gone@example.com"]) {
+        const started = performance.now();
+        const response = await send({ path: "/enrol", ip: uniqueIp(), body: { email, terms: true } });
+        const ms = performance.now() - started;
+        answers.push({ kind: email.replace(/\d/, ""), ms, status: response.status, headers: [...response.headers].join(";"), body: await response.text() });
+      }
     }
-    for (const a of answers) expect({ ...a, email: "", ms: 0 }).toEqual({ ...answers[0], email: "", ms: 0 });
+    for (const a of answers) expect({ ...a, kind: "", ms: 0 }).toEqual({ ...answers[0], kind: "", ms: 0 });
     expect(JSON.parse(answers[0].body)).toEqual({ state: "sign_in" });
     for (const code of [member.code, guest.code, disabled.code]) expect(answers.map((a) => a.body).join()).not.toContain(code);
-    // The answer waits for the slowest case (a new email writes rows): no email answers much sooner.
-    for (const a of answers) expect(a.ms, a.email).toBeGreaterThanOrEqual(GUEST_ANSWER_MS - 5);
-    const spread = Math.max(...answers.map((a) => a.ms)) - Math.min(...answers.map((a) => a.ms));
-    expect(spread).toBeLessThan(GUEST_ANSWER_MS / 2);
+    // No answer comes sooner than the floor, and a new email (rows written) is not told apart by its median time.
+    for (const a of answers) expect(a.ms, a.kind).toBeGreaterThanOrEqual(GUEST_ANSWER_MS - 5);
+    const median = (kind: string) => answers.filter((a) => a.kind === kind).map((a) => a.ms).sort((x, y) => x - y)[1];
+    const medians = ["new@example.com", "member@example.com", "Guest@Example.com", "gone@example.com"].map(median);
+    expect(Math.max(...medians) - Math.min(...medians)).toBeLessThan(GUEST_ANSWER_MS / 4);
 
     // The program page's form: the same page for every email, the sign-in link and no code.
     const pages = [];
-    for (const email of ["new2@example.com", "member@example.com", "gone@example.com"]) {
+    for (const email of ["fresh@example.com", "member@example.com", "gone@example.com"]) {
       const page = await send({ path: "/join", ip: uniqueIp(), body: new URLSearchParams({ email, terms: "on" }) });
       pages.push({ status: page.status, body: await page.text() });
     }
@@ -151,7 +156,7 @@ describe("POST /apps/referrals/enrol", () => {
     expect(pages[0].body).not.toContain("?ref=");
     // Nothing changed for the enrolled and the disabled: one row each, as they were.
     expect(await db.referrer.findUniqueOrThrow({ where: { id: disabled.id } })).toMatchObject({ status: "DISABLED", customerId: null });
-    expect(await db.referrer.count({ where: { shop } })).toBe(5);
+    expect(await db.referrer.count({ where: { shop } })).toBe(8);
   });
 
   it("refuses a malformed email with an error naming the field, in the shopper's language", async () => {
