@@ -71,11 +71,12 @@ export function rateLimitAddress(entry: string): string {
 }
 
 function expandIPv6(address: string): string[] {
-  // An embedded IPv4 tail (::1.2.3.4) is two groups; only the first four groups are used.
   const [head, tail = ""] = address.toLowerCase().split("::");
   const left = head ? head.split(":") : [];
   const right = address.includes("::") && tail ? tail.split(":") : [];
-  const missing = Math.max(0, 8 - left.length - right.length);
+  // An embedded IPv4 tail (::ffff:1.2.3.4) stands for two groups.
+  const groups = (list: string[]) => list.reduce((n, group) => n + (group.includes(".") ? 2 : 1), 0);
+  const missing = Math.max(0, 8 - groups(left) - groups(right));
   return [...left, ...Array<string>(missing).fill("0"), ...right].map((group) => group.replace(/^0+(?=.)/, ""));
 }
 

@@ -125,7 +125,7 @@ describe("POST /apps/referrals/enrol", () => {
     const disabled = await seedReferrer(shop, { email: "gone@example.com", emailKey: "gone@example.com", status: "DISABLED" });
     // The first request loads the route's modules: not part of what is compared.
     await send({ path: "/enrol", ip: uniqueIp(), body: { email: "warm-up@example.com", terms: true } });
-    const answers = [];
+    const answers: { kind: string; ms: number; status: number; headers: string; body: string }[] = [];
     for (let round = 0; round < 3; round++) {
       for (const email of [`new${round}@example.com`, "member@example.com", "Guest@Example.com", "gone@example.com"]) {
         const started = performance.now();

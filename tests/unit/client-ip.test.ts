@@ -31,6 +31,8 @@ describe("clientIp", () => {
     expect(rateLimitAddress("2001:DB8::1")).toBe("2001:db8:0:0::/64");
     expect(rateLimitAddress("[2001:db8:abcd:0012::9]:443")).toBe("2001:db8:abcd:12::/64");
     expect(rateLimitAddress("::ffff:198.51.100.7")).toBe("198.51.100.7");
+    expect(rateLimitAddress("2001:db8::5:6:198.51.100.7")).toBe("2001:db8:0:0::/64");
+    expect(rateLimitAddress("2001:db8:1:2:3::198.51.100.7")).toBe("2001:db8:1:2::/64");
     expect(rateLimitAddress("198.51.100.7:51234")).toBe("198.51.100.7");
     expect(rateLimitAddress("x".repeat(500))).toHaveLength(64);
   });
