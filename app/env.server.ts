@@ -57,6 +57,14 @@ export const envSchema = z.object({
   RETENTION_PROBLEM_DAYS: days(DEFAULT_RETENTION.problemDays),
   RETENTION_LINK_EVENT_DAYS: days(DEFAULT_RETENTION.linkEventDays),
   RETENTION_AUDIT_DAYS: days(DEFAULT_RETENTION.auditDays),
+  // How many proxies of the app's own hosting (load balancer, TLS terminator, CDN)
+  // append to X-Forwarded-For in front of the app. The storefront's per-IP rate
+  // limits take the shopper's address Shopify's app proxy wrote, which is that
+  // many entries from the right (app/storefront/proxy-context.ts, clientIp).
+  TRUSTED_PROXY_HOPS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ invalid_type_error: "must be a whole number of proxies (0, 1, 2...)" }).int().min(0).max(10).default(1),
+  ),
   // Run the webhook/job worker inside the web process (the zero-setup default).
   RUN_WORKER: booleanFlag.default("true"),
 });

@@ -57,7 +57,8 @@ export function proxyUrl(input: ProxyRequestInput): URL {
 
 export function proxyRequest(input: ProxyRequestInput): Request {
   const headers = new Headers(input.headers);
-  headers.set("X-Forwarded-For", input.ip ?? "198.51.100.7");
+  // Shopify's proxy writes the shopper's address; a test may send the whole chain instead.
+  if (!headers.has("X-Forwarded-For")) headers.set("X-Forwarded-For", input.ip ?? "198.51.100.7");
   let body: string | undefined;
   if (input.body instanceof URLSearchParams) {
     headers.set("Content-Type", "application/x-www-form-urlencoded");

@@ -48,6 +48,9 @@ export function storefrontLiquid(language = "en"): Liquid {
   return engine;
 }
 
+/** Liquid's `routes` object, as a theme with classic customer accounts has it (the dev store's login page). */
+const STOREFRONT_ROUTES = { root_url: "/", cart_update_url: "/cart/update", account_login_url: "/account/login" };
+
 export interface StorefrontGlobals {
   customer?: { id: number; first_name?: string; email?: string } | null;
   language?: string;
@@ -67,7 +70,7 @@ export async function renderBlock(name: "referral" | "referral-embed", globals: 
     customer: globals.customer ?? null,
     request: { locale: { iso_code: language } },
     shop: { url: globals.shopUrl ?? "https://shop.example", name: "Example Shop" },
-    routes: { root_url: "/", cart_update_url: "/cart/update" },
+    routes: STOREFRONT_ROUTES,
   });
 }
 
@@ -76,6 +79,7 @@ export async function renderProxyLiquid(body: string, globals: StorefrontGlobals
   return storefrontLiquid(globals.language ?? "en").parseAndRender(body, {
     customer: globals.customer ?? null,
     shop: { url: globals.shopUrl ?? "https://shop.example", name: "Example Shop" },
+    routes: STOREFRONT_ROUTES,
   });
 }
 

@@ -90,6 +90,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     const build = ensureBuild(progress);
 
     const fake = new FakeShopify({ bulkAddPolls: 1 });
+    // The storefront below is the shop's online store: share links may only point at it.
+    const storefrontUrl = origin(ports.storefront);
+    fake.shop(DEMO_SHOP).shop.primaryDomain = { host: new URL(storefrontUrl).host, url: storefrontUrl, sslEnabled: false };
     const adminApi = await startFakeShopifyServer(fake, { port: ports.adminApi });
     stoppers.push(() => adminApi.close());
 

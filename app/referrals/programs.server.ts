@@ -84,6 +84,7 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
   const data = {
     ...settings,
     currencyCode,
+    storefrontUrl: info.primaryDomain.url,
     discountId,
     discountCode,
     nextDiscountCode: null,
@@ -121,8 +122,8 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
 
 /**
  * First run: the program with sensible defaults (friend 10% off, referrer a 10%
- * code, 30-day hold). A program saved before time zones were recorded learns its
- * shop's time zone here.
+ * code, 30-day hold). A program saved before time zones (or the storefront's
+ * domain) were recorded learns them here.
  */
 export async function ensureProgram(args: Omit<SaveArgs, "settings">) {
   const program = await getProgram(args.db, args.shop);
@@ -130,7 +131,7 @@ export async function ensureProgram(args: Omit<SaveArgs, "settings">) {
   // A switch of the offer's type committed, but the code sync that finishes it
   // was never asked for (the process died in between): ask on the next visit.
   if (program.previousDiscountId) await requestCodeSync(args.db, args.shop, args.now);
-  if (program.timezone === null) return { ...program, timezone: await learnTimezone(args.db, args.admin, args.shop) };
+  if (program.timezone === null || program.storefrontUrl === null) return { ...program, ...(await learnShop(args.db, args.admin, args.shop)) };
   return program;
 }
 
@@ -138,13 +139,15 @@ export async function ensureProgram(args: Omit<SaveArgs, "settings">) {
 export async function programTimezone({ db, admin, shop }: { db: Db; admin: AdminClient; shop: string }): Promise<string> {
   const program = await db.program.findUnique({ where: { shop }, select: { timezone: true } });
   if (!program) return UTC;
-  return program.timezone ?? learnTimezone(db, admin, shop);
+  return program.timezone ?? (await learnShop(db, admin, shop)).timezone;
 }
 
-async function learnTimezone(db: Db, admin: AdminClient, shop: string): Promise<string> {
-  const { ianaTimezone } = await shopInfo(admin);
-  await setShopTimezone(db, shop, ianaTimezone);
-  return ianaTimezone;
+/** What the program keeps of Shopify's shop: its time zone and its storefront's primary domain. */
+async function learnShop(db: Db, admin: AdminClient, shop: string) {
+  const info = await shopInfo(admin);
+  await db.program.updateMany({ where: { shop }, data: { storefrontUrl: info.primaryDomain.url } });
+  await setShopTimezone(db, shop, info.ianaTimezone);
+  return { timezone: info.ianaTimezone, storefrontUrl: info.primaryDomain.url };
 }
 
 async function shopInfo(admin: AdminClient) {

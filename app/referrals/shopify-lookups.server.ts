@@ -22,3 +22,28 @@ export async function hasEarlierOrder(
   });
   return data.orders.nodes.some((o: { id: string }) => o.id !== orderId);
 }
+
+export const CUSTOMER_SIGN_IN_EMAIL = `#graphql
+  query CustomerSignInEmail($id: ID!) {
+    customer(id: $id) {
+      id
+      verifiedEmail
+      defaultEmailAddress {
+        emailAddress
+      }
+    }
+  }
+`;
+
+/**
+ * The email Shopify holds for a customer, when the customer has proved it
+ * (verifiedEmail: they signed in with a code sent to it, or the merchant or an
+ * app created the customer). Null otherwise: an address typed into a classic
+ * sign-up form proves nothing, and must not claim a guest enrolment made with it.
+ */
+export async function verifiedCustomerEmail(admin: AdminClient, customerId: string): Promise<string | null> {
+  const data = await admin.query(CUSTOMER_SIGN_IN_EMAIL, { id: customerId });
+  const customer = data.customer;
+  if (!customer?.verifiedEmail) return null;
+  return customer.defaultEmailAddress?.emailAddress ?? null;
+}

@@ -1,6 +1,9 @@
 // POST /apps/referrals/enrol: the block's join form (guest email + terms, or the logged-in customer).
+// A guest is answered 202 {state: "sign_in"} whatever the email (new, enrolled
+// or disabled): no code or link goes to someone who has not signed in.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
+import { adminForShop } from "../shopify/admin-for-shop.server";
 import { enrolFromStorefront } from "../storefront/enrolment.server";
 import { methodNotAllowed, privateJson, rateLimited, readBody, verifyProxy } from "../storefront/proxy-http.server";
 
@@ -11,7 +14,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { ctx } = await verifyProxy(request);
   const limited = await rateLimited(db, "enrol", ctx);
   if (limited) return limited;
-  const result = await enrolFromStorefront(db, ctx, await readBody(request), "STOREFRONT");
+  const result = await enrolFromStorefront(db, ctx, await readBody(request), "STOREFRONT", { admin: () => adminForShop(ctx.shop) });
   if (!result.ok) return privateJson({ errors: result.errors }, result.status);
+  if (result.guest) return privateJson({ state: "sign_in" }, 202);
   return privateJson({ state: "member", ...result.member }, result.created ? 201 : 200);
 };

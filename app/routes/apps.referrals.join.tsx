@@ -1,8 +1,10 @@
 // POST /apps/referrals/join: the program page's form. Works without JavaScript:
-// it answers with the page again, showing the link or the errors by field.
+// it answers with the page again, showing the signed-in customer's link, a
+// guest the same "sign in with this email" whatever the email, or the errors by field.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import db from "../db.server";
+import { adminForShop } from "../shopify/admin-for-shop.server";
 import { enrolFromStorefront } from "../storefront/enrolment.server";
 import { translator } from "../storefront/i18n";
 import { programPageFor } from "../storefront/program-page.server";
@@ -21,10 +23,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return liquid(page, { status: 429, headers: { ...PRIVATE_HEADERS, "Retry-After": retryAfter } });
   }
   const body = await readBody(request);
-  const result = await enrolFromStorefront(db, ctx, body, "PROGRAM_PAGE");
+  const result = await enrolFromStorefront(db, ctx, body, "PROGRAM_PAGE", { admin: () => adminForShop(ctx.shop) });
   const email = typeof body.email === "string" ? body.email.slice(0, 254) : "";
-  const page = result.ok
-    ? await programPageFor(db, ctx, { member: result.member, joined: true })
-    : await programPageFor(db, ctx, { errors: result.errors, email });
+  // A guest sees the same page whatever the email: sign in with it to see the link.
+  const page = !result.ok
+    ? await programPageFor(db, ctx, { errors: result.errors, email })
+    : result.guest
+      ? await programPageFor(db, ctx, { signIn: true })
+      : await programPageFor(db, ctx, { member: result.member, joined: true });
   return liquid(page, { status: result.ok ? 200 : result.status, headers: PRIVATE_HEADERS });
 };

@@ -20,6 +20,9 @@ export const SHOP_INFO = `#graphql
       currencyCode
       myshopifyDomain
       ianaTimezone
+      primaryDomain {
+        url
+      }
     }
   }
 `;

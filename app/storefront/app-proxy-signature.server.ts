@@ -4,14 +4,19 @@
 // the same signature check it loads the shop's offline session on every
 // storefront request and, with expiringOfflineAccessTokens, may refresh the
 // token by calling Shopify on the request path. The proxy routes need neither
-// (they never call the Admin API), and they are the app's busiest endpoints.
+// (only a signed-in customer's enrolment may ask Shopify for their email, and
+// loads the session then), and they are the app's busiest endpoints.
 // The check mirrors @shopify/shopify-api's validateHmac({ signator: "appProxy" }):
 // drop `signature`, sort the keys, join `key=value` (repeated values joined by
 // ","), hex HMAC-SHA256 with the app secret, timestamp within 90 seconds.
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const PROXY_CLOCK_TOLERANCE_SECONDS = 90;
-const SINGLE_VALUE = new Set(["shop", "signature", "timestamp", "hmac"]);
+// The parameters Shopify adds are single-valued. A shopper can put their own
+// logged_in_customer_id in the storefront URL; Shopify then signs both values
+// ("501,"), and a reader taking the first would see someone else's customer id.
+// A query repeating any of them is refused, not read.
+const SINGLE_VALUE = new Set(["shop", "logged_in_customer_id", "path_prefix", "signature", "timestamp", "hmac"]);
 
 export function appProxyMessage(params: URLSearchParams): string | null {
   const values = new Map<string, string[]>();

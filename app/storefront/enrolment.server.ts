@@ -1,8 +1,11 @@
 // Joining the program from the storefront: a guest with an email and the terms
 // ticked, or the logged-in customer (identity from the signed proxy request).
+// Only the signed-in customer is shown a code (see enrolFromStorefront).
 import { z } from "zod";
 import type { Db } from "../db.server";
 import { EnrolmentError, enrolReferrer, type ReferrerSource } from "../referrals/referrers.server";
+import { verifiedCustomerEmail } from "../referrals/shopify-lookups.server";
+import type { AdminClient } from "../shopify/admin-client.server";
 import { translator, type Translate } from "./i18n";
 import { canShare, liveProgram, memberView, type MemberView } from "./member-view.server";
 import type { ProxyContext } from "./proxy-context";
@@ -28,8 +31,22 @@ export type EnrolmentField = "email" | "terms" | "form";
 export type EnrolmentErrors = Partial<Record<EnrolmentField, string>>;
 
 export type EnrolmentResult =
-  | { ok: true; created: boolean; member: MemberView }
+  /** A guest: the same answer whether the email was new, already enrolled or disabled. */
+  | { ok: true; guest: true }
+  | { ok: true; guest: false; created: boolean; member: MemberView }
   | { ok: false; status: 422 | 409; errors: EnrolmentErrors };
+
+/**
+ * How long a guest's answer takes at least. A new email writes the referrer,
+ * its audit row and a code-sync request; a known one writes nothing. Without
+ * a floor the time alone would tell who is enrolled.
+ */
+export const GUEST_ANSWER_MS = 200;
+
+export interface EnrolmentOptions {
+  /** The shop's Admin API, only asked for when a signed-in customer may own a guest enrolment. */
+  admin: () => Promise<AdminClient>;
+}
 
 export function parseEnrolment(input: unknown, { guest, t }: { guest: boolean; t: Translate }) {
   const parsed = enrolmentSchema.safeParse(input ?? {});
@@ -48,29 +65,44 @@ export function parseEnrolment(input: unknown, { guest, t }: { guest: boolean; t
   return { ok: true as const, email };
 }
 
+/**
+ * A guest gets no code and no link: an email proves nothing, so anyone could
+ * type someone else's and read their code (or learn that they are enrolled).
+ * The guest is enrolled by email (once, however it is spelled) and told to
+ * sign in with it; the code reaches its owner signed in, when the customer
+ * account with that (verified) email claims the guest enrolment.
+ */
 export async function enrolFromStorefront(
   db: Db,
   ctx: ProxyContext,
   input: unknown,
   source: Extract<ReferrerSource, "GUEST" | "STOREFRONT" | "PROGRAM_PAGE">,
+  options: EnrolmentOptions,
 ): Promise<EnrolmentResult> {
+  const started = Date.now();
   const live = await liveProgram(db, ctx);
   if (!live) return { ok: false, status: 409, errors: { form: translator(ctx.locale.language)("page.unavailable") } };
   const guest = !ctx.customerId;
   const parsed = parseEnrolment(input, { guest, t: live.t });
   if (!parsed.ok) return { ok: false, status: 422, errors: parsed.errors };
   try {
+    if (!ctx.customerId) {
+      await enrolReferrer(db, { shop: ctx.shop, email: parsed.email, source: "GUEST", cause: "storefront:guest" });
+      await sleep(started + GUEST_ANSWER_MS - Date.now());
+      return { ok: true, guest: true };
+    }
     const { referrer, created } = await enrolReferrer(db, {
       shop: ctx.shop,
       customerId: ctx.customerId,
-      // A logged-in customer's typed email is never used: it could attach them
-      // to someone else's guest enrolment (and take over its code and rewards).
-      email: guest ? parsed.email : null,
-      source: guest ? "GUEST" : source,
-      cause: `storefront:${guest ? "guest" : "customer"}`,
+      // A typed email is never used: it could attach the customer to someone
+      // else's guest enrolment (and take over its code and rewards). The email
+      // Shopify verified for this customer may.
+      email: await claimingEmail(db, ctx.shop, ctx.customerId, options),
+      source,
+      cause: "storefront:customer",
     });
     if (!canShare(referrer)) return { ok: false, status: 409, errors: { form: live.t("page.unavailable") } };
-    return { ok: true, created, member: await memberView(db, ctx, live, referrer, { withStats: !guest }) };
+    return { ok: true, guest: false, created, member: await memberView(db, ctx, live, referrer, { withStats: true }) };
   } catch (error) {
     if (error instanceof EnrolmentError) {
       const field = error.field === "email" ? "email" : "form";
@@ -79,3 +111,19 @@ export async function enrolFromStorefront(
     throw error;
   }
 }
+
+/**
+ * The customer's verified email, when it may claim a guest enrolment: only
+ * asked of Shopify when the customer is not enrolled yet and the shop has
+ * guest enrolments nobody has claimed (most requests need no Admin API call).
+ */
+async function claimingEmail(db: Db, shop: string, customerId: string, { admin }: EnrolmentOptions): Promise<string | null> {
+  const [own, unclaimed] = await Promise.all([
+    db.referrer.findUnique({ where: { shop_customerId: { shop, customerId } }, select: { id: true } }),
+    db.referrer.findFirst({ where: { shop, customerId: null, emailKey: { not: null } }, select: { id: true } }),
+  ]);
+  if (own || !unclaimed) return null;
+  return verifiedCustomerEmail(await admin(), customerId);
+}
+
+const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());

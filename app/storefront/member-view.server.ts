@@ -4,7 +4,7 @@ import type { Db } from "../db.server";
 import type { ProgramRow } from "../referrals/programs.server";
 import { translator, type Translate } from "./i18n";
 import { offerText } from "./offer";
-import type { ProxyContext } from "./proxy-context";
+import { shareOrigin, type ProxyContext } from "./proxy-context";
 import { referrerStats, STATS_INCLUDE, summariseStats, type ReferrerStats, type ReferrerWithStats } from "./referrer-stats.server";
 import { shareTexts, type Share } from "./share-text";
 
@@ -47,7 +47,8 @@ export async function memberView(
   /** true: load them; a referrer loaded with STATS_INCLUDE: summarise it; false: none (guests). */
   { withStats }: { withStats: boolean | ReferrerWithStats },
 ): Promise<MemberView> {
-  const share = shareTexts({ template: live.program.shareMessage, offer: live.offer, code: referrer.code, origin: ctx.origin, t: live.t });
+  const origin = shareOrigin(ctx.requestedOrigin, { shop: ctx.shop, storefrontUrl: live.program.storefrontUrl });
+  const share = shareTexts({ template: live.program.shareMessage, offer: live.offer, code: referrer.code, origin, t: live.t });
   const stats =
     withStats === false
       ? null

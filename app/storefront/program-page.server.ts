@@ -18,6 +18,8 @@ export interface ProgramPageInput {
   errors?: EnrolmentErrors;
   email?: string;
   joined?: boolean;
+  /** A guest just joined: told to sign in with the email to see the link (the same whatever the email). */
+  signIn?: boolean;
   language: string;
 }
 
@@ -37,7 +39,7 @@ export function programPageLiquid(input: ProgramPageInput): string {
     `<p>${esc(t("page.intro", { offer: input.offer ?? "" }))}</p>`,
     `<h2>${esc(t("page.how_heading"))}</h2>`,
     `<ol>${["page.step_1", "page.step_2", "page.step_3"].map((k) => `<li>${esc(t(k))}</li>`).join("")}</ol>`,
-    input.member ? memberSection(input, input.member) : joinForm(input),
+    input.member ? memberSection(input, input.member) : input.signIn ? signInSection(input) : joinForm(input),
     `<section id="rfl-terms" aria-labelledby="rfl-terms-heading"><h2 id="rfl-terms-heading">${esc(t("page.terms_heading"))}</h2>`,
     `<div class="rfl-terms">${input.terms?.trim() ? esc(input.terms.trim()).replace(/\r?\n/g, "<br>") : esc(t("page.no_terms"))}</div></section>`,
     "</div>",
@@ -68,6 +70,16 @@ function memberSection({ t, joined }: ProgramPageInput, member: MemberView): str
     `<p>${esc(t("block.code_label"))}: <strong>${esc(member.code)}</strong></p>`,
     `<h3>${esc(t("block.share_heading"))}</h3><ul class="rfl-share">${links}</ul>`,
     stats,
+    `</section>`,
+  ].join("\n");
+}
+
+// The sign-in URL is the theme's (classic or new customer accounts): Shopify fills it in.
+function signInSection({ t }: ProgramPageInput): string {
+  return [
+    `<section aria-labelledby="rfl-join-heading"><h2 id="rfl-join-heading">${esc(t("page.join_heading"))}</h2>`,
+    `<p role="status">${esc(t("block.joined_guest"))}</p>`,
+    `<p><a class="button" href="{{ routes.account_login_url }}">${esc(t("block.sign_in"))}</a></p>`,
     `</section>`,
   ].join("\n");
 }
@@ -114,7 +126,7 @@ const STYLE = `<style>
 export async function programPageFor(
   db: Db,
   ctx: ProxyContext,
-  extra: Pick<ProgramPageInput, "errors" | "email" | "joined" | "member"> = {},
+  extra: Pick<ProgramPageInput, "errors" | "email" | "joined" | "member" | "signIn"> = {},
 ): Promise<string> {
   const t = translator(ctx.locale.language);
   const language = ctx.locale.language;

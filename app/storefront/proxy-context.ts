@@ -1,6 +1,7 @@
 // Who and where a verified app proxy request comes from. Only call this on a
 // URL whose signature was checked: the customer's identity is the signed
 // logged_in_customer_id and nothing else (no body field or header can set it).
+import { isIPv4, isIPv6 } from "node:net";
 import { customerGid } from "../referrals/personal-data";
 import { pickLocale } from "./i18n";
 
@@ -9,50 +10,100 @@ export interface ProxyContext {
   /** gid://shopify/Customer/<id>, or null for a guest. */
   customerId: string | null;
   locale: { tag: string; language: string };
-  /** The shopper's IP as Shopify forwards it (for per-IP rate limits). */
+  /** The shopper's address as Shopify's proxy forwards it (for per-IP rate limits). */
   ip: string;
-  /** The storefront's base URL for referral links. */
-  origin: string;
+  /** The storefront URL the block asked its links to use (`?origin=`): a wish, checked by shareOrigin. */
+  requestedOrigin: string | null;
 }
 
-export function proxyContext(url: URL, headers: Headers): ProxyContext {
-  const shop = url.searchParams.get("shop") ?? "";
+export interface ProxyContextOptions {
+  /** How many proxies of the app's own hosting append to X-Forwarded-For (TRUSTED_PROXY_HOPS). */
+  trustedHops: number;
+}
+
+export function proxyContext(url: URL, headers: Headers, { trustedHops }: ProxyContextOptions): ProxyContext {
   return {
-    shop,
+    shop: url.searchParams.get("shop") ?? "",
     customerId: customerGid(url.searchParams.get("logged_in_customer_id") || null),
     locale: pickLocale(url.searchParams.get("locale"), headers.get("accept-language")),
-    ip: clientIp(headers),
-    origin: storefrontOrigin(url.searchParams.get("origin"), shop),
+    ip: clientIp(headers, trustedHops),
+    requestedOrigin: url.searchParams.get("origin"),
   };
 }
 
 /**
- * Shopify's proxy puts the shopper's address first in X-Forwarded-For. The
- * header is not signed, but a signed request can only come from Shopify
- * (the signature is added server-side and expires in 90 s), so it is not the
- * shopper's to forge.
+ * The shopper's address, for per-IP rate limits. Shopify's app proxy sends the
+ * address of the shopper it served in X-Forwarded-For ("the client IP
+ * address", https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies).
+ * The header is not signed, and a shopper can send their own X-Forwarded-For to
+ * the storefront: whatever reaches us left of Shopify's entry is the shopper's
+ * to invent. Each proxy of the app's own hosting (load balancer, TLS
+ * terminator, CDN) then appends the address it saw. So the address is counted
+ * from the right: skip the `trustedHops` entries our own proxies appended, and
+ * the next one is the entry Shopify wrote. When the header is shorter than
+ * that, every entry was written by a trusted hop and the leftmost (the first
+ * address a trusted hop saw) is used, as Express's `trust proxy` does.
  */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || headers.get("x-real-ip")?.trim() || "unknown";
-  return ip.slice(0, 64);
+export function clientIp(headers: Headers, trustedHops: number): string {
+  const chain = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (chain.length === 0) return "unknown";
+  const entry = chain[Math.max(0, chain.length - 1 - trustedHops)];
+  return rateLimitAddress(entry);
 }
 
 /**
- * The block sends the storefront's URL (its custom domain, which the proxy
- * request does not carry). It only shapes the requester's own share links, so
- * anything that is a plain http(s) URL is accepted; otherwise the myshopify domain.
+ * The address as a rate-limit key: IPv4 as is, IPv6 by its /64 (one
+ * subscriber's network: rotating addresses inside it is free), a port or
+ * brackets some proxies add dropped, anything else cut to 64 characters.
  */
-export function storefrontOrigin(raw: string | null, shop: string): string {
-  if (raw && raw.length <= 200) {
-    try {
-      const url = new URL(raw);
-      if ((url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password) {
-        return (url.origin + url.pathname).replace(/\/+$/, "");
-      }
-    } catch {
-      // fall through to the shop's own domain
-    }
+export function rateLimitAddress(entry: string): string {
+  const bare = entry.match(/^\[([^\]]+)\](?::\d+)?$/)?.[1] ?? entry.match(/^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/)?.[1] ?? entry;
+  if (isIPv4(bare)) return bare;
+  if (isIPv6(bare)) {
+    const mapped = bare.match(/^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i)?.[1];
+    if (mapped && isIPv4(mapped)) return mapped;
+    return `${expandIPv6(bare).slice(0, 4).join(":")}::/64`;
   }
-  return `https://${shop}`;
+  return bare.slice(0, 64);
+}
+
+function expandIPv6(address: string): string[] {
+  const [head, tail = ""] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = address.includes("::") && tail ? tail.split(":") : [];
+  // An embedded IPv4 tail (::ffff:1.2.3.4) stands for two groups.
+  const groups = (list: string[]) => list.reduce((n, group) => n + (group.includes(".") ? 2 : 1), 0);
+  const missing = Math.max(0, 8 - groups(left) - groups(right));
+  return [...left, ...Array<string>(missing).fill("0"), ...right].map((group) => group.replace(/^0+(?=.)/, ""));
+}
+
+/**
+ * The base URL of a member's share links. The block sends the storefront's URL
+ * (Liquid's shop.url: the proxy request itself does not say which domain the
+ * shopper is on), but anyone can put another ?origin= in a link to the
+ * program page, and a member would then share links to someone else's site.
+ * So only the shop's own domains are taken: its myshopify.com domain and its
+ * primary domain (stored from the Admin API's shop.primaryDomain, see
+ * app/referrals/programs.server.ts); anything else, or nothing, gives the
+ * primary domain (the myshopify.com domain until the primary one is known).
+ * Only the origin is kept: a path on the shop's own domain is not ours to choose.
+ */
+export function shareOrigin(requested: string | null, { shop, storefrontUrl }: { shop: string; storefrontUrl: string | null }): string {
+  const own = [`https://${shop}`, storefrontUrl].map(originOf).filter((o): o is string => o !== null);
+  const wanted = requested && requested.length <= 200 ? originOf(requested) : null;
+  return wanted && own.includes(wanted) ? wanted : own[own.length - 1];
+}
+
+function originOf(raw: string | null): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    if ((url.protocol !== "https:" && url.protocol !== "http:") || url.username || url.password) return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
 }

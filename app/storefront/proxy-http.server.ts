@@ -20,7 +20,7 @@ export async function verifyProxy(request: Request) {
     throw new Response(null, { status: 400, headers: PRIVATE_HEADERS });
   }
   const liquid = liquidResponse;
-  const ctx = proxyContext(url, request.headers);
+  const ctx = proxyContext(url, request.headers, { trustedHops: env().TRUSTED_PROXY_HOPS });
   if (!ctx.shop) throw new Response(null, { status: 400, headers: PRIVATE_HEADERS });
   return { ctx, liquid };
 }
@@ -36,7 +36,7 @@ export function methodNotAllowed(allow: string): Response {
   return new Response(null, { status: 405, headers: { Allow: allow, ...PRIVATE_HEADERS } });
 }
 
-/** Counts the request against the per-IP and per-shop windows; a 429 with Retry-After when over. */
+/** Counts the request against the shopper's window, then (if it allowed it) the shop's; a 429 with Retry-After when over. */
 export async function rateLimited(db: Db, action: LimitedAction, ctx: ProxyContext): Promise<Response | null> {
   const result = await hitRateLimits(db, storefrontRules(action, ctx));
   if (result.ok) return null;

@@ -7,7 +7,7 @@
 import type { Db } from "../db.server";
 
 export interface RateLimitRule {
-  /** What is limited, e.g. "enrol:ip:203.0.113.9". */
+  /** What is limited, e.g. "enrol:ip:shop.myshopify.com:203.0.113.9". */
   key: string;
   limit: number;
   windowMs: number;
@@ -36,12 +36,20 @@ export async function hitRateLimit(db: Db, rule: RateLimitRule, now = new Date()
   throw new Error(`rate limit ${rule.key}: the window kept being reset under us`);
 }
 
-/** Checks every rule (all are counted, so a flood from one IP still counts against the shop). */
+/**
+ * Checks the rules in order and stops at the first that refuses: a rule only
+ * counts what every earlier rule allowed. Put the narrowest first (per IP, then
+ * per shop), so one client hammering past its own limit is refused without
+ * using up the shop's window for everyone else.
+ */
 export async function hitRateLimits(db: Db, rules: RateLimitRule[], now = new Date()): Promise<RateLimitResult> {
-  const results = await Promise.all(rules.map((rule) => hitRateLimit(db, rule, now)));
-  const refused = results.filter((r): r is Extract<RateLimitResult, { ok: false }> => !r.ok);
-  if (refused.length === 0) return { ok: true, count: Math.max(...results.map((r) => r.count)) };
-  return refused.reduce((a, b) => (a.retryAfterSeconds >= b.retryAfterSeconds ? a : b));
+  let count = 0;
+  for (const rule of rules) {
+    const result = await hitRateLimit(db, rule, now);
+    if (!result.ok) return result;
+    count = Math.max(count, result.count);
+  }
+  return { ok: true, count };
 }
 
 function verdict(rule: RateLimitRule, count: number, windowStart: Date, now: Date): RateLimitResult {
@@ -70,10 +78,16 @@ export const STOREFRONT_LIMITS = {
 
 export type LimitedAction = keyof typeof STOREFRONT_LIMITS;
 
+/**
+ * The rules for one storefront request, narrowest first. Every key carries the
+ * shop as one ":"-separated part: one shop's shoppers never share a window with
+ * another shop's, and shop/redact finds the rows by it
+ * (app/referrals/privacy.server.ts).
+ */
 export function storefrontRules(action: LimitedAction, { shop, ip }: { shop: string; ip: string }): RateLimitRule[] {
   const limits = STOREFRONT_LIMITS[action];
   return [
-    { key: `${action}:ip:${ip}`, ...limits.perIp },
+    { key: `${action}:ip:${shop}:${ip}`, ...limits.perIp },
     { key: `${action}:shop:${shop}`, ...limits.perShop },
   ];
 }

@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { PROJECT_ROOT } from "../../app/db-url";
+import { useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer } from "../helpers/storefront";
 import { startStorefrontServer, type StorefrontServer } from "../helpers/storefront-server";
@@ -17,6 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const RESULTS = path.join(PROJECT_ROOT, "test-results");
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
+const shopify = useTestShopify();
 let browser: Browser;
 let server: StorefrontServer;
 const shop = uniqueShop("browser");
@@ -30,6 +32,10 @@ beforeAll(async () => {
   await seedProgram(shop, { friendOfferValue: 10 });
   code = (await seedReferrer(shop, { customerId: "gid://shopify/Customer/501" })).code;
   server = await startStorefrontServer(shop);
+  // The stand-in storefront is the shop's online store: its share links point there.
+  await db.program.update({ where: { shop }, data: { storefrontUrl: server.origin } });
+  // A customer claiming a guest enrolment is looked up in (fake) Shopify with the shop's offline session.
+  await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "write_customers" } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -158,7 +164,7 @@ describe("storefront in Chromium", () => {
     await context.close();
   }, 60_000);
 
-  it("a guest joins from the block: field errors first, then their link", async () => {
+  it("a guest joins from the block: field errors first, then told to sign in; signed in, they get the guest enrolment's link", async () => {
     server.state.customerId = null;
     const context = await newContext();
     const page = await context.newPage();
@@ -179,12 +185,31 @@ describe("storefront in Chromium", () => {
     await email.fill("friend@example.com");
     await page.getByLabel("I agree to the referral program terms").check();
     await page.getByRole("button", { name: "Get my link" }).click();
-    const link = page.locator("[data-rfl-link]");
-    await poll(() => link.inputValue()).toMatch(new RegExp(`^${server.origin}/\\?ref=FRIEND-[A-Z0-9]{8}&ch=copy$`));
+    const signIn = page.getByRole("link", { name: "Sign in" });
+    await poll(() => signIn.isVisible()).toBe(true);
+    expect(await page.locator("[data-rfl-status]").textContent()).toBe(
+      "Thanks! To see your referral link, sign in with this email address (or create an account with it).",
+    );
+    expect(await signIn.getAttribute("href")).toBe("/account/login");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Sign in");
+    expect(await page.locator("[data-rfl-join]").isVisible()).toBe(false);
+    expect(await page.locator("[data-rfl-member]").isVisible()).toBe(false);
     const referrer = await db.referrer.findFirstOrThrow({ where: { shop, email: "friend@example.com" } });
-    expect(await link.inputValue()).toContain(referrer.code);
+    expect(await page.content()).not.toContain(referrer.code);
+    await page.locator("[data-referral-block]").screenshot({ path: path.join(RESULTS, "storefront-guest-joined.png") });
+    expect(await axeViolations(page)).toEqual([]);
+
+    // She signs in with that email (Shopify verified it) and asks for her link: the guest enrolment is hers.
+    const friend = shopify.fake.seedCustomer(shop, { firstName: "Fran", email: "friend@example.com" });
+    server.state.customerId = Number(friend.id.split("/").pop());
+    await page.goto(`${server.origin}/?short`);
+    await page.getByLabel("I agree to the referral program terms").check();
+    await page.getByRole("button", { name: "Get my link" }).click();
+    const link = page.locator("[data-rfl-link]");
+    await poll(() => link.inputValue()).toBe(`${server.origin}/?ref=${referrer.code}&ch=copy`);
+    expect(await db.referrer.findUniqueOrThrow({ where: { id: referrer.id } })).toMatchObject({ customerId: friend.id });
     expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-rfl-link"))).toBe(true);
-    await page.screenshot({ path: path.join(RESULTS, "storefront-guest-joined.png") });
+    await page.screenshot({ path: path.join(RESULTS, "storefront-guest-signed-in.png") });
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);

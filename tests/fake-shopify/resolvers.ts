@@ -23,6 +23,7 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       numberOfOrders: String(c.numberOfOrders),
       tags: c.tags,
       state: c.state,
+      verifiedEmail: c.verifiedEmail,
       email: c.email,
       defaultEmailAddress: c.email ? { emailAddress: c.email, marketingState: "NOT_SUBSCRIBED", validFormat: true } : null,
       storeCreditAccounts: (a: Args) => connection(s.accountsOf(c.id).map(accountView), a),

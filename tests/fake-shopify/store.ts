@@ -53,6 +53,8 @@ export interface FakeCustomer {
   tags: string[];
   /** ENABLED, DISABLED, INVITED or DECLINED, as Customer.state. */
   state: string;
+  /** Customer.verifiedEmail: true for customers made by the admin or the API (Shopify's default). */
+  verifiedEmail: boolean;
 }
 
 /** A bulk query operation: done after `pollsLeft` polls; its JSONL lines are computed at start. */
@@ -123,7 +125,15 @@ export const gid = (type: string) => `gid://shopify/${type}/${++counter}`;
 const numericId = (id: string) => id.split("/").pop() ?? "";
 
 export class ShopState {
-  readonly shop: { id: string; name: string; currencyCode: string; myshopifyDomain: string; ianaTimezone: string };
+  readonly shop: {
+    id: string;
+    name: string;
+    currencyCode: string;
+    myshopifyDomain: string;
+    ianaTimezone: string;
+    /** The online store's primary domain: the myshopify.com one until a test (or the dev store) sets its own. */
+    primaryDomain: { host: string; url: string; sslEnabled: boolean };
+  };
   readonly discounts = new Map<string, FakeDiscount>();
   readonly bulkCreations = new Map<string, FakeBulkCreation>();
   /** Asynchronous jobs (bulk code deletion): the work is applied when a poll finds them done. */
@@ -149,6 +159,7 @@ export class ShopState {
       currencyCode: "USD",
       myshopifyDomain: domain,
       ianaTimezone: "America/New_York",
+      primaryDomain: { host: domain, url: `https://${domain}`, sslEnabled: true },
     };
   }
 
@@ -359,6 +370,7 @@ export class ShopState {
       numberOfOrders: c.numberOfOrders ?? 0,
       tags: c.tags ?? [],
       state: c.state ?? "ENABLED",
+      verifiedEmail: c.verifiedEmail ?? true,
     };
     this.customers.set(customer.id, customer);
     return customer;

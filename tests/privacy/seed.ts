@@ -4,6 +4,8 @@
 // other customers, whose data must survive Alice's erasure.
 import type { Db } from "../../app/db.server";
 import type { WebhookContext } from "../../app/jobs/types";
+import { rateLimitAddress } from "../../app/storefront/proxy-context";
+import { storefrontRules } from "../../app/storefront/rate-limit.server";
 import { orderPaidPayload } from "../fixtures/shopify-payloads";
 import { recountLinkEvents } from "../../app/storefront/link-events.server";
 
@@ -190,7 +192,9 @@ export async function seedShop(db: Db, shop: string) {
       { shop, kind: "reconcile", key: "daily" },
     ],
   });
-  await db.rateLimit.create({ data: { key: `proxy:${shop}:203.0.113.9`, windowStart: T0, count: 3 } });
+  // The storefront's windows, keyed as the app keys them (an IPv4 shopper, an IPv6 one by its /64, the shop's own).
+  const windows = [...storefrontRules("enrol", { shop, ip: "203.0.113.9" }), ...storefrontRules("click", { shop, ip: rateLimitAddress("2001:db8:5::1") })];
+  await db.rateLimit.createMany({ data: windows.map(({ key }) => ({ key, windowStart: T0, count: 3 })) });
 
   return { alice, bob, aliceReferral, bobReferral };
 }

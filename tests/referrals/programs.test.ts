@@ -33,6 +33,17 @@ describe("program core", () => {
     expect(shopify.fake.discounts(shop)).toHaveLength(1);
   });
 
+  it("keeps the storefront's primary domain from Shopify (share links may only point there), learned again on save and when missing", async () => {
+    const admin = await testAdminClient(shop);
+    expect((await ensureProgram({ db, admin, shop, cause })).storefrontUrl).toBe(`https://${shop}`);
+    shopify.fake.shop(shop).shop.primaryDomain = { host: "boutique.example", url: "https://boutique.example", sslEnabled: true };
+    expect((await saveProgram({ db, admin, shop, settings: DEFAULT_PROGRAM_SETTINGS, cause })).storefrontUrl).toBe("https://boutique.example");
+    // A program stored before the domain was recorded learns it the next time the admin opens.
+    await db.program.update({ where: { shop }, data: { storefrontUrl: null } });
+    expect((await ensureProgram({ db, admin, shop, cause })).storefrontUrl).toBe("https://boutique.example");
+    expect((await getProgram(db, shop))?.storefrontUrl).toBe("https://boutique.example");
+  });
+
   it("saving new settings updates the same discount; pausing ends it", async () => {
     const admin = await testAdminClient(shop);
     const created = await ensureProgram({ db, admin, shop, cause });

@@ -337,9 +337,48 @@ describe.each(proxyRoutes.map((r) => [r.pattern, r] as const))("app proxy: %s", 
     { case: "shop sent twice", url: (i) => proxyUrl({ ...i, tamper: (q) => q.append("shop", "victim-shop.myshopify.com") }) },
     { case: "shop removed after signing", url: (i) => proxyUrl({ ...i, tamper: (q) => q.delete("shop") }) },
     { case: "parameter added after signing", url: (i) => proxyUrl({ ...i, tamper: (q) => q.set("origin", "https://evil.example") }) },
+    // The shopper's own copy of a parameter Shopify adds, ahead of Shopify's: signed as Shopify signs repeats ("501,").
+    { case: "logged_in_customer_id repeated by a guest (signed)", url: (i) => shopperFirst(proxyUrl({ ...i, customerId: null, unsigned: true }), "logged_in_customer_id", "501") },
+    { case: "path_prefix repeated (signed)", url: (i) => shopperFirst(proxyUrl({ ...i, unsigned: true }), "path_prefix", "/apps/other") },
   ];
 
+  /** The URL with `name=value` put before everything Shopify added, then signed over both values. */
+  function shopperFirst(url: URL, name: string, value: string): URL {
+    const params = new URLSearchParams([[name, value], ...url.searchParams]);
+    params.set("signature", appProxySignature(params));
+    url.search = params.toString();
+    return url;
+  }
+
   for (const method of methods) {
+    it(`${method}: a foreign ?origin= never reaches the answer`, async () => {
+      const i = { ...input(method), query: { origin: "https://evil.example" } };
+      const answer = await send(i);
+      const body = await answer.text();
+      check(
+        { surface: "proxy", target: `${method} ${pattern}`, case: "member's request with ?origin=https://evil.example", expected: "no link to the foreign origin" },
+        `${answer.status}, ${body.includes("evil.example") ? "FOREIGN ORIGIN IN ANSWER" : "links on the shop's own domain"}`,
+        !body.includes("evil.example"),
+      );
+    });
+
+    it(`${method}: a forged X-Forwarded-For is not the rate-limit key`, async () => {
+      const i = input(method);
+      const forged = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
+      const headers = new Headers({ "X-Forwarded-For": `${forged}, ${i.ip}, 203.0.113.200` });
+      if (i.body) headers.set("Content-Type", "application/json");
+      const answer = await callProxy(new Request(proxyUrl(i), { method, headers, body: i.body ? JSON.stringify(i.body) : undefined }));
+      const keys = (await db.rateLimit.findMany({ where: { key: { contains: `:${shop}` } }, select: { key: true } })).map((r) => r.key);
+      const byForged = keys.filter((k) => k.includes(forged));
+      const byShopper = keys.filter((k) => k.endsWith(`:${shop}:${i.ip}`));
+      const limited = /\/(enrol|join|click|share)$/.test(pattern) && method === "POST";
+      check(
+        { surface: "proxy", target: `${method} ${pattern}`, case: "forged X-Forwarded-For ahead of Shopify's entry", expected: limited ? "counted under the shop and Shopify's entry" : "no per-IP window" },
+        `${answer.status}, keys: ${keys.join(" ") || "none"}`,
+        byForged.length === 0 && (limited ? byShopper.length === 1 : byShopper.length === 0),
+      );
+    });
+
     it.each(variants.map((v) => [v.case, v] as const))(`${method}: %s`, async (name, variant) => {
       const baseline = await send(input(method));
       const before = await countEveryTable();
@@ -815,12 +854,38 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
       const renderedPage = await renderProxyLiquid(liquid);
       const raw = rawMarkupIn(jsonBody + liquid + renderedPage);
       const liquidRan = email.includes("{{") && !renderedPage.includes("&#123;&#123; shop.name &#125;&#125;") && page.status === 422;
-      const accepted = json.status === 201;
+      const accepted = json.status === 202;
       const ok = (accepted ? created === 1 && stored?.email === email : json.status === 422 && created === 0) && raw.length === 0 && !liquidRan && [200, 422].includes(page.status);
       check(
-        { surface: "proxy", target: "POST /apps/referrals/enrol + /join", case: `email ${label}`, expected: "201 stored as given, or 422 nothing stored; echoed inert" },
+        { surface: "proxy", target: "POST /apps/referrals/enrol + /join", case: `email ${label}`, expected: "202 stored as given, or 422 nothing stored; echoed inert" },
         `${json.status}${accepted ? (stored?.email === email ? " stored as given" : " STORED DIFFERENTLY") : `, ${created} stored`}; page ${page.status}${raw.length ? `, RAW ${raw[0]}` : ""}${liquidRan ? ", LIQUID RAN" : ""}`,
         ok,
+      );
+    });
+
+    it("a guest cannot tell an enrolled, a disabled or a customer's email from a new one", async () => {
+      const taken = await seedReferrer(proxyShop, { customerId: `gid://shopify/Customer/${880_500}`, email: "taken@example.com", emailKey: "taken@example.com" });
+      const off = await seedReferrer(proxyShop, { email: "off@example.com", emailKey: "off@example.com", status: "DISABLED" });
+      const answers: string[] = [];
+      for (const email of [`new-${randomUUID()}@example.com`, "TAKEN@example.com", "off@example.com"]) {
+        for (const p of ["/enrol", "/join"]) {
+          const form = p === "/join";
+          const response = await callProxy(
+            new Request(proxyUrl({ shop: proxyShop, path: p }), {
+              method: "POST",
+              headers: { "Content-Type": form ? "application/x-www-form-urlencoded" : "application/json", "X-Forwarded-For": uniqueIp() },
+              body: form ? new URLSearchParams({ email, terms: "on" }).toString() : JSON.stringify({ email, terms: true }),
+            }),
+          );
+          answers.push(`${p} ${response.status} ${await response.text()}`);
+        }
+      }
+      const leaked = [taken.code, off.code].filter((c) => answers.some((a) => a.includes(c)));
+      const distinct = new Set(answers.map((a) => a.replace(/^\/(enrol|join) /, ""))).size;
+      check(
+        { surface: "proxy", target: "POST /apps/referrals/enrol + /join", case: "guest enumeration: new, enrolled, disabled email", expected: "one answer per route, no code" },
+        `${new Set(answers).size} distinct answers for 6 requests${leaked.length ? `, CODE LEAKED` : ", no code"}`,
+        new Set(answers).size === 2 && distinct === 2 && leaked.length === 0,
       );
     });
 

@@ -68,18 +68,19 @@ describe("fake Shopify: HTTP", () => {
   });
 
   it("reports extensions.cost and answers THROTTLED the way Shopify does", async () => {
-    shopify.reset({ now: clock.now, bucket: { maximumAvailable: 2, restoreRate: 1 } });
+    // ShopInfo costs 2 (shop and its primaryDomain): two fit in the bucket, the third waits a second.
+    shopify.reset({ now: clock.now, bucket: { maximumAvailable: 4, restoreRate: 2 } });
     const first = await (await post({ query: SHOP_INFO })).json();
     expect(first.extensions.cost).toEqual({
-      requestedQueryCost: 1,
-      actualQueryCost: 1,
-      throttleStatus: { maximumAvailable: 2, currentlyAvailable: 1, restoreRate: 1 },
+      requestedQueryCost: 2,
+      actualQueryCost: 2,
+      throttleStatus: { maximumAvailable: 4, currentlyAvailable: 2, restoreRate: 2 },
     });
     await post({ query: SHOP_INFO });
     const throttled = await (await post({ query: SHOP_INFO })).json();
     expect(throttled.errors[0]).toMatchObject({ message: "Throttled", extensions: { code: "THROTTLED" } });
     expect(throttled.extensions.cost.actualQueryCost).toBeNull();
-    clock.advance(1000); // one point restored
+    clock.advance(1000); // two points restored
     expect((await (await post({ query: SHOP_INFO })).json()).data.shop.myshopifyDomain).toBe(SHOP);
   });
 

@@ -3,16 +3,24 @@
 // what must never leak (whether a code exists, another shop's referrers).
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
+import { GUEST_ANSWER_MS } from "../../app/storefront/enrolment.server";
+import { STOREFRONT_LOCALES, translator } from "../../app/storefront/i18n";
+import { escapeLiquidHtml } from "../../app/storefront/liquid-escape";
 import { STOREFRONT_LIMITS } from "../../app/storefront/rate-limit.server";
-import { sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
+import { appProxySignature, callProxy, proxyUrl, sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
+import { renderProxyLiquid } from "../helpers/liquid";
+import { useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer, uniqueIp } from "../helpers/storefront";
 
+// A signed-in customer may claim a guest enrolment: the app asks Shopify (the fake) for their verified email.
+const shopify = useTestShopify();
 let shop = "";
 let ip = "";
-beforeEach(() => {
+beforeEach(async () => {
   shop = uniqueShop();
   ip = uniqueIp();
+  await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "write_customers" } });
 });
 
 const send = (input: Omit<ProxyRequestInput, "shop" | "ip"> & { shop?: string; ip?: string }) => sendProxy({ shop, ip, ...input });
@@ -50,6 +58,7 @@ async function seedMemberWithHistory() {
 describe("GET /apps/referrals/data", () => {
   it("gives the logged-in customer their code, links, share texts and stats, formatted for their locale", async () => {
     const referrer = await seedMemberWithHistory();
+    await db.program.update({ where: { shop }, data: { storefrontUrl: "https://boutique.example" } });
     const response = await send({ path: "/data", customerId: 501, query: { locale: "fr", origin: "https://boutique.example" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("private, no-store");
@@ -97,18 +106,57 @@ describe("GET /apps/referrals/data", () => {
 });
 
 describe("POST /apps/referrals/enrol", () => {
-  it("enrols a guest by email (once, however the email is spelled) and returns their link", async () => {
+  it("enrols a guest by email (once, however the email is spelled) and tells them to sign in, with no code or link", async () => {
     await seedProgram(shop);
     const first = await send({ path: "/enrol", body: { email: "Zoe.Ray+shop@Gmail.com", terms: true } });
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(202);
     expect(first.headers.get("Cache-Control")).toBe("private, no-store");
-    const member = await first.json();
-    expect(member).toMatchObject({ state: "member", stats: null });
-    expect(member.share.link).toBe(`https://${shop}/?ref=${member.code}`);
+    expect(await first.json()).toEqual({ state: "sign_in" });
     const again = await send({ path: "/enrol", body: { email: "zoeray@gmail.com", terms: "on" } });
-    expect(again.status).toBe(200);
-    expect((await again.json()).code).toBe(member.code);
-    expect(await db.referrer.findMany({ where: { shop } })).toMatchObject([{ source: "GUEST", customerId: null }]);
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual({ state: "sign_in" });
+    expect(await db.referrer.findMany({ where: { shop } })).toMatchObject([{ source: "GUEST", customerId: null, email: "Zoe.Ray+shop@Gmail.com" }]);
+  });
+
+  it("answers a guest alike, in status, body and (roughly) time, for a new, an enrolled and a disabled email", async () => {
+    await seedProgram(shop);
+    const member = await seedReferrer(shop, { customerId: customerGid(71), email: "member@example.com", emailKey: "member@example.com" });
+    const guest = await seedReferrer(shop, { email: "guest@example.com", emailKey: "guest@example.com", source: "GUEST" });
+    const disabled = await seedReferrer(shop, { email: "gone@example.com", emailKey: "gone@example.com", status: "DISABLED" });
+    // The first request loads the route's modules: not part of what is compared.
+    await send({ path: "/enrol", ip: uniqueIp(), body: { email: "warm-up@example.com", terms: true } });
+    const answers: { kind: string; ms: number; status: number; headers: string; body: string }[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const email of [`new${round}@example.com`, "member@example.com", "Guest@Example.com", "gone@example.com"]) {
+        const started = performance.now();
+        const response = await send({ path: "/enrol", ip: uniqueIp(), body: { email, terms: true } });
+        const ms = performance.now() - started;
+        answers.push({ kind: email.replace(/\d/, ""), ms, status: response.status, headers: [...response.headers].join(";"), body: await response.text() });
+      }
+    }
+    for (const a of answers) expect({ ...a, kind: "", ms: 0 }).toEqual({ ...answers[0], kind: "", ms: 0 });
+    expect(JSON.parse(answers[0].body)).toEqual({ state: "sign_in" });
+    for (const code of [member.code, guest.code, disabled.code]) expect(answers.map((a) => a.body).join()).not.toContain(code);
+    // No answer comes sooner than the floor, and a new email (rows written) is not told apart by its median time.
+    for (const a of answers) expect(a.ms, a.kind).toBeGreaterThanOrEqual(GUEST_ANSWER_MS - 5);
+    const median = (kind: string) => answers.filter((a) => a.kind === kind).map((a) => a.ms).sort((x, y) => x - y)[1];
+    const medians = ["new@example.com", "member@example.com", "Guest@Example.com", "gone@example.com"].map(median);
+    expect(Math.max(...medians) - Math.min(...medians)).toBeLessThan(GUEST_ANSWER_MS / 4);
+
+    // The program page's form: the same page for every email, the sign-in link and no code.
+    const pages = [];
+    for (const email of ["fresh@example.com", "member@example.com", "gone@example.com"]) {
+      const page = await send({ path: "/join", ip: uniqueIp(), body: new URLSearchParams({ email, terms: "on" }) });
+      pages.push({ status: page.status, body: await page.text() });
+    }
+    expect(new Set(pages.map((p) => JSON.stringify(p))).size).toBe(1);
+    expect(pages[0].status).toBe(200);
+    expect(pages[0].body).toContain("sign in with this email address");
+    expect(pages[0].body).toContain('href="{{ routes.account_login_url }}"');
+    expect(pages[0].body).not.toContain("?ref=");
+    // Nothing changed for the enrolled and the disabled: one row each, as they were.
+    expect(await db.referrer.findUniqueOrThrow({ where: { id: disabled.id } })).toMatchObject({ status: "DISABLED", customerId: null });
+    expect(await db.referrer.count({ where: { shop } })).toBe(8);
   });
 
   it("refuses a malformed email with an error naming the field, in the shopper's language", async () => {
@@ -133,8 +181,41 @@ describe("POST /apps/referrals/enrol", () => {
     expect(await db.referrer.count({ where: { shop } })).toBe(0);
   });
 
+  it("gives a signed-in customer the referrer a guest enrolled with their verified email, code and all", async () => {
+    await seedProgram(shop);
+    const guest = await seedReferrer(shop, { email: "Zoe@Example.com", emailKey: "zoe@example.com", source: "GUEST" });
+    const zoe = shopify.fake.seedCustomer(shop, { firstName: "Zoe", email: "zoe@example.com" });
+    const numeric = zoe.id.split("/").pop()!;
+    expect(await (await send({ path: "/data", customerId: numeric })).json()).toMatchObject({ state: "customer" });
+    const response = await send({ path: "/enrol", customerId: numeric, body: { terms: true } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ state: "member", code: guest.code });
+    expect(await db.referrer.findMany({ where: { shop } })).toMatchObject([{ id: guest.id, customerId: zoe.id, source: "GUEST" }]);
+    expect(await (await send({ path: "/data", customerId: numeric })).json()).toMatchObject({ state: "member", code: guest.code });
+    expect(shopify.fake.callsTo("CustomerSignInEmail")).toHaveLength(1);
+  });
+
+  it("does not let a customer whose email Shopify has not verified claim a guest enrolment with it", async () => {
+    await seedProgram(shop);
+    const guest = await seedReferrer(shop, { email: "victim@example.com", emailKey: "victim@example.com", source: "GUEST" });
+    const impostor = shopify.fake.seedCustomer(shop, { email: "victim@example.com", verifiedEmail: false });
+    const response = await send({ path: "/enrol", customerId: impostor.id.split("/").pop()!, body: { terms: true } });
+    expect(response.status).toBe(201);
+    expect((await response.json()).code).not.toBe(guest.code);
+    expect(await db.referrer.findUniqueOrThrow({ where: { id: guest.id } })).toMatchObject({ customerId: null });
+  });
+
+  it("asks Shopify nothing when the shop has no guest enrolment to claim, or the customer is enrolled", async () => {
+    await seedProgram(shop);
+    expect((await send({ path: "/enrol", customerId: 81, body: { terms: true } })).status).toBe(201);
+    await seedReferrer(shop, { email: "someone@example.com", emailKey: "someone@example.com", source: "GUEST" });
+    expect((await send({ path: "/enrol", customerId: 81, body: { terms: true } })).status).toBe(200);
+    expect(shopify.fake.callsTo("CustomerSignInEmail")).toHaveLength(0);
+  });
+
   it("enrols the logged-in customer by their signed id and never by a typed email", async () => {
     await seedProgram(shop);
+    shopify.fake.seedCustomer(shop, { id: customerGid(77), email: "customer77@example.com" });
     const guest = await seedReferrer(shop, { email: "victim@example.com", emailKey: "victim@example.com", source: "GUEST" });
     const response = await send({ path: "/enrol", customerId: 77, body: { email: "victim@example.com", terms: true } });
     expect(response.status).toBe(201);
@@ -142,13 +223,13 @@ describe("POST /apps/referrals/enrol", () => {
     expect(member.code).not.toBe(guest.code);
     expect(member.stats).toMatchObject({ friendsOrdered: "0" });
     expect(await db.referrer.findUnique({ where: { id: guest.id } })).toMatchObject({ customerId: null });
-    expect(await db.referrer.findFirst({ where: { shop, customerId: customerGid(77) } })).toMatchObject({ source: "STOREFRONT", email: null });
+    expect(await db.referrer.findFirst({ where: { shop, customerId: customerGid(77) } })).toMatchObject({ source: "STOREFRONT", email: "customer77@example.com" });
   });
 
   it("accepts a form body too, and answers GET with 405", async () => {
     await seedProgram(shop);
     const form = await send({ path: "/enrol", body: new URLSearchParams({ email: "form@example.com", terms: "on" }) });
-    expect(form.status).toBe(201);
+    expect(form.status).toBe(202);
     expect((await send({ path: "/enrol" })).status).toBe(405);
   });
 
@@ -229,7 +310,7 @@ describe("rate limits", () => {
     await seedProgram(shop);
     const { limit, windowMs } = STOREFRONT_LIMITS.enrol.perIp;
     for (let i = 0; i < limit; i++) {
-      const response = await send({ path: "/enrol", body: { email: `p${i}@example.com`, terms: true } });
+      const response = await send({ path: "/enrol", customerId: 900 + i, body: { terms: true } });
       expect(response.status).toBe(201);
     }
     const refused = await send({ path: "/enrol", body: { email: "one-more@example.com", terms: true } });
@@ -239,7 +320,7 @@ describe("rate limits", () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(windowMs / 1000);
     expect(await db.referrer.count({ where: { shop, email: "one-more@example.com" } })).toBe(0);
-    expect((await send({ path: "/enrol", ip: uniqueIp(), body: { email: "other-ip@example.com", terms: true } })).status).toBe(201);
+    expect((await send({ path: "/enrol", ip: uniqueIp(), body: { email: "other-ip@example.com", terms: true } })).status).toBe(202);
   });
 
   it("limits clicks per IP, and the program page's form answers 429 as a page", async () => {
@@ -253,12 +334,97 @@ describe("rate limits", () => {
     expect(await db.linkEvent.count({ where: { shop } })).toBe(limit);
 
     await send({ path: "/enrol", body: { email: "x@example.com", terms: true } });
-    await db.rateLimit.updateMany({ where: { key: `enrol:ip:${ip}` }, data: { count: 1000 } });
+    await db.rateLimit.updateMany({ where: { key: `enrol:ip:${shop}:${ip}` }, data: { count: 1000 } });
     const page = await send({ path: "/join", body: new URLSearchParams({ email: "y@example.com", terms: "on" }) });
     expect(page.status).toBe(429);
     expect(page.headers.get("Content-Type")).toBe("application/liquid");
     expect(page.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect(await page.text()).toContain("Too many attempts");
+  });
+});
+
+describe("rate limits: one client cannot use up a shop's windows", () => {
+  it("requests an IP's own window refuses are not counted against the shop", async () => {
+    await seedProgram(shop);
+    const { limit } = STOREFRONT_LIMITS.enrol.perIp;
+    const statuses = [];
+    for (let i = 0; i < limit + 5; i++) statuses.push((await send({ path: "/enrol", body: { email: `flood${i}@example.com`, terms: true } })).status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    expect(await db.rateLimit.findUnique({ where: { key: `enrol:shop:${shop}` } })).toMatchObject({ count: limit });
+  });
+
+  it("an IP's window is its own on each shop", async () => {
+    const other = uniqueShop("other");
+    await seedProgram(shop);
+    await seedProgram(other);
+    await db.rateLimit.create({ data: { key: `click:ip:${shop}:${ip}`, windowStart: new Date(), count: 10_000 } });
+    expect((await send({ path: "/click", body: { code: "FRIEND-AAAAAAAA" } })).status).toBe(429);
+    expect((await send({ shop: other, path: "/click", body: { code: "FRIEND-AAAAAAAA" } })).status).toBe(200);
+  });
+
+  it("a forged X-Forwarded-For does not give a client a fresh window", async () => {
+    await seedProgram(shop);
+    const referrer = await seedReferrer(shop);
+    const { limit } = STOREFRONT_LIMITS.click.perIp;
+    const statuses = [];
+    for (let i = 0; i <= limit; i++) {
+      // What the app sees behind one load balancer (TRUSTED_PROXY_HOPS=1): the shopper's own
+      // header, the address Shopify's proxy appended, and the one the load balancer appended.
+      const forwarded = `${uniqueIp()}, ${ip}, 203.0.113.200`;
+      statuses.push((await send({ path: "/click", headers: { "X-Forwarded-For": forwarded }, body: { code: referrer.code } })).status);
+    }
+    expect(statuses.slice(0, limit).every((s) => s === 200)).toBe(true);
+    expect(statuses[limit]).toBe(429);
+    expect(await db.rateLimit.findMany({ where: { key: { startsWith: `click:ip:${shop}:` } } })).toMatchObject([{ key: `click:ip:${shop}:${ip}`, count: limit + 1 }]);
+  });
+});
+
+describe("the signed proxy parameters", () => {
+  it("refuses a guest's own ?logged_in_customer_id= ahead of Shopify's, signed along with it", async () => {
+    await seedProgram(shop);
+    const member = await seedReferrer(shop, { customerId: customerGid(501) });
+    const url = proxyUrl({ shop, path: "/data", customerId: null, unsigned: true });
+    const params = new URLSearchParams([["logged_in_customer_id", "501"], ...url.searchParams]);
+    params.set("signature", appProxySignature(params));
+    url.search = params.toString();
+    const response = await callProxy(new Request(url, { headers: { "X-Forwarded-For": ip } }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain(member.code);
+  });
+});
+
+describe("share links point at the shop's own domains only", () => {
+  it("takes the block's ?origin= when it is the shop's primary or myshopify.com domain, and the primary domain otherwise", async () => {
+    await seedProgram(shop, { storefrontUrl: "https://boutique.example" });
+    const referrer = await seedReferrer(shop, { customerId: customerGid(61) });
+    const linkFor = async (origin?: string) =>
+      (await (await send({ path: "/data", customerId: 61, query: origin === undefined ? {} : { origin } })).json()).share.link;
+    expect(await linkFor("https://boutique.example")).toBe(`https://boutique.example/?ref=${referrer.code}`);
+    expect(await linkFor(`https://${shop}`)).toBe(`https://${shop}/?ref=${referrer.code}`);
+    for (const foreign of [
+      "https://evil.example",
+      "https://boutique.example.evil.example",
+      "http://boutique.example",
+      "https://user@boutique.example",
+      "javascript:alert(1)",
+      "https://boutique.example/../../phish",
+      "",
+    ]) {
+      expect(await linkFor(foreign), foreign).toMatch(new RegExp(`^https://boutique\\.example/\\?ref=${referrer.code}$`));
+    }
+    expect(await linkFor(undefined)).toBe(`https://boutique.example/?ref=${referrer.code}`);
+    // The program page, opened from a crafted link, shows the member links on the shop's domain.
+    const page = await (await send({ path: "", customerId: 61, query: { origin: "https://evil.example" } })).text();
+    expect(page).toContain(`value="https://boutique.example/?ref=${referrer.code}"`);
+    expect(page).not.toContain("evil.example");
+  });
+
+  it("uses the myshopify.com domain until the primary domain is known", async () => {
+    await seedProgram(shop);
+    const referrer = await seedReferrer(shop, { customerId: customerGid(62) });
+    const data = await (await send({ path: "/data", customerId: 62, query: { origin: "https://evil.example" } })).json();
+    expect(data.share.link).toBe(`https://${shop}/?ref=${referrer.code}`);
+    expect(JSON.stringify(data)).not.toContain("evil.example");
   });
 });
 
@@ -282,6 +448,18 @@ describe("the program page", () => {
     expect(member).not.toContain('name="email"');
   });
 
+  it("tells a guest who joined to sign in, in every storefront language", async () => {
+    await seedProgram(shop);
+    for (const language of STOREFRONT_LOCALES) {
+      const t = translator(language);
+      const page = await send({ path: "/join", ip: uniqueIp(), query: { locale: language }, body: new URLSearchParams({ email: `${language}@example.com`, terms: "on" }) });
+      const html = await renderProxyLiquid(await page.text(), { language });
+      expect(html, language).toContain(escapeLiquidHtml(t("block.joined_guest")));
+      expect(html, language).toContain(`href="/account/login">${escapeLiquidHtml(t("block.sign_in"))}</a>`);
+      if (language !== "en") expect(t("block.joined_guest"), language).not.toBe(translator("en")("block.joined_guest"));
+    }
+  });
+
   it("joins through the form and shows errors on their fields, echoing input inertly", async () => {
     await seedProgram(shop);
     const bad = await send({ path: "/join", body: new URLSearchParams({ email: "{{ 'x' }}@", terms: "on" }) });
@@ -294,6 +472,13 @@ describe("the program page", () => {
     expect(good.status).toBe(200);
     const referrer = await db.referrer.findFirstOrThrow({ where: { shop } });
     expect(referrer.source).toBe("GUEST");
-    expect(await good.text()).toContain(`?ref=${referrer.code}`);
+    const html = await good.text();
+    expect(html).not.toContain(referrer.code);
+    expect(await renderProxyLiquid(html)).toContain('<a class="button" href="/account/login">Sign in</a>');
+    // Signed in, the customer joins through the same form and sees the link.
+    const signedIn = await send({ path: "/join", customerId: 45, body: new URLSearchParams({ terms: "on" }) });
+    expect(signedIn.status).toBe(200);
+    const own = await db.referrer.findFirstOrThrow({ where: { shop, customerId: customerGid(45) } });
+    expect(await signedIn.text()).toContain(`?ref=${own.code}`);
   });
 });

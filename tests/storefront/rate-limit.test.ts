@@ -32,13 +32,19 @@ describe("hitRateLimit", () => {
     expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
-  it("refuses when any rule is over, with the longest wait, and prunes old windows", async () => {
+  it("refuses at the first rule that is over, without counting the later ones, and prunes old windows", async () => {
     const rules = [
       { key: "test:ip", limit: 1, windowMs: MINUTE },
-      { key: "test:shop", limit: 1, windowMs: 10 * MINUTE },
+      { key: "test:shop", limit: 2, windowMs: 10 * MINUTE },
     ];
     expect((await hitRateLimits(db, rules, at(0))).ok).toBe(true);
-    expect(await hitRateLimits(db, rules, at(30_000))).toMatchObject({ ok: false, retryAfterSeconds: 570 });
-    expect(await pruneRateLimits(db, at(20 * MINUTE))).toBeGreaterThanOrEqual(2);
+    // The narrow rule refuses: its own wait, and the shop's window is not touched.
+    expect(await hitRateLimits(db, rules, at(30_000))).toEqual({ ok: false, count: 2, retryAfterSeconds: 30 });
+    expect(await db.rateLimit.findUnique({ where: { key: "test:shop" } })).toMatchObject({ count: 1 });
+    // Another client (another first rule) passes its own and meets the shop's limit.
+    const other = [{ ...rules[0], key: "test:ip-2" }, rules[1]];
+    expect((await hitRateLimits(db, other, at(40_000))).ok).toBe(true);
+    expect(await hitRateLimits(db, other, at(MINUTE + 30_000))).toEqual({ ok: false, count: 3, retryAfterSeconds: 510 });
+    expect(await pruneRateLimits(db, at(20 * MINUTE))).toBeGreaterThanOrEqual(3);
   });
 });

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
 import { appProxyMessage, isValidAppProxyRequest } from "../../app/storefront/app-proxy-signature.server";
+import { appProxySignature } from "../helpers/app-proxy";
 
 const secret = "proxy-secret-0123456789";
 const api = shopifyApi({
@@ -24,7 +25,7 @@ async function libraryAccepts(params: URLSearchParams): Promise<boolean> {
   }
 }
 
-const key = fc.stringMatching(/^[a-z_]{1,12}$/).filter((k) => !["signature", "timestamp", "shop", "hmac"].includes(k));
+const key = fc.stringMatching(/^[a-z_]{1,12}$/).filter((k) => !["signature", "timestamp", "shop", "hmac", "path_prefix", "logged_in_customer_id"].includes(k));
 const value = fc.string({ maxLength: 12 });
 
 describe("app proxy signature", () => {
@@ -47,5 +48,20 @@ describe("app proxy signature", () => {
     const now = String(Math.floor(Date.now() / 1000));
     const params = new URLSearchParams([["shop", "a.myshopify.com"], ["shop", "b.myshopify.com"], ["timestamp", now]]);
     expect(appProxyMessage(params)).toBeNull();
+  });
+
+  it("refuses a repeated logged_in_customer_id or path_prefix, however it was signed", () => {
+    const now = String(Math.floor(Date.now() / 1000));
+    for (const [name, first, second] of [
+      // The shopper's own ?logged_in_customer_id=501 ahead of Shopify's empty one (a guest).
+      ["logged_in_customer_id", "501", ""],
+      ["path_prefix", "/apps/other", "/apps/referrals"],
+    ]) {
+      const params = new URLSearchParams([["shop", "a.myshopify.com"], [name, first], [name, second], ["timestamp", now]]);
+      // Signed as Shopify signs a repeated key: its values joined by ",".
+      params.set("signature", appProxySignature(params, secret));
+      expect(appProxyMessage(params), name).toBeNull();
+      expect(isValidAppProxyRequest(new URL(`https://app.example.com/apps/referrals?${params}`), secret), name).toBe(false);
+    }
   });
 });

@@ -79,6 +79,15 @@
     }
   }
 
+  // A guest is never shown a code: the same answer for every email, and a sign-in link.
+  function signIn(root) {
+    el(root, 'join').hidden = true;
+    var box = el(root, 'signin');
+    box.hidden = false;
+    say(root, root.dataset.tJoinedGuest);
+    box.querySelector('a').focus();
+  }
+
   function track(root, channel) {
     var data = root.__referral;
     post(root, '/share', { channel: channel, code: data.code }, true).catch(function () {});
@@ -140,6 +149,7 @@
         if (bad.length) return form.elements[bad[0]].focus();
         if (res.status === 429) return say(root, root.dataset.tRate);
         if (res.status >= 400) return say(root, errors.form || root.dataset.tError);
+        if (res.json.state === 'sign_in') return signIn(root);
         member(root, res.json);
         el(root, 'link').focus();
       })
