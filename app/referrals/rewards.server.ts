@@ -204,7 +204,8 @@ async function issueRewardCode(admin: AdminClient, reward: RewardWithReferrer): 
   if (existing) return existing;
   const value =
     reward.valueType === "PERCENTAGE"
-      ? { percentage: reward.value.toNumber() / 100 }
+      ? // Divided as Decimal: 14.3 / 100 in floating point is 0.14300000000000002.
+        { percentage: toDecimal(reward.value).div(100).toNumber() }
       : { discountAmount: { amount: reward.value.toString(), appliesOnEachItem: false } };
   const customerId = reward.referrer.customerId;
   const data = await admin.mutate(

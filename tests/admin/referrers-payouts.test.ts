@@ -48,6 +48,19 @@ describe("referrers", () => {
     expect(await thrownStatus(() => load(detail.loader, other, `/app/referrers/${p.referrer.id}`, { id: p.referrer.id }))).toBe(404);
   });
 
+  it("sums a referrer's revenue exactly, to the currency's own precision", async () => {
+    const p = await pipeline.setupShop();
+    await db.program.update({ where: { shop: p.shop }, data: { currencyCode: "KWD" } });
+    const referral = { shop: p.shop, referrerId: p.referrer.id, attributedBy: "CODE", currencyCode: "KWD", status: "PENDING" };
+    await db.referral.create({ data: { ...referral, orderId: "gid://shopify/Order/1", subtotalAmount: "10.005", totalAmount: "10.005" } });
+    await db.referral.create({ data: { ...referral, orderId: "gid://shopify/Order/2", subtotalAmount: "0.010", totalAmount: "0.010" } });
+    await db.referral.create({ data: { ...referral, orderId: "gid://shopify/Order/3", subtotalAmount: "5", totalAmount: "5", status: "REJECTED" } });
+    await db.reward.create({ data: { shop: p.shop, referrerId: p.referrer.id, kind: "CODE", valueType: "PERCENTAGE", value: "14.3", status: "ISSUED" } });
+    const data = await load(detail.loader, p.shop, `/app/referrers/${p.referrer.id}`, { id: p.referrer.id });
+    expect(data.stats).toMatchObject({ referrals: 2, revenue: "10.015" });
+    expect(data.rewards[0].amount).toBe("14.3%");
+  });
+
   it("disables a referrer with a reason (new referrals are rejected) and enables them again", async () => {
     const p = await seedShopActivity(pipeline);
     const path = `/app/referrers/${p.sam.id}`;
