@@ -102,7 +102,8 @@ export async function markPaid({
   const referrer = await db.referrer.findFirst({ where: { id: referrerId, shop }, select: { id: true } });
   if (!referrer) return null;
   const ids = [...new Set(rewardIds)];
-  if (!ids.length) return { kind: "changed" };
+  // A form that does not name fees and their total cannot match what is owed.
+  if (!ids.length || !/^\d+(\.\d+)?$/.test(amount)) return { kind: "changed" };
   const shown = toDecimal(amount);
   return db.$transaction(async (tx) => {
     const owed = await tx.reward.findMany({
