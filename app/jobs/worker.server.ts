@@ -35,8 +35,13 @@ export interface WorkerOptions {
   recurringJobs?: readonly RecurringJob[];
   /** Shop-independent housekeeping (see MaintenanceTask), run by every worker at its own pace. */
   maintenance?: readonly MaintenanceTask[];
-  /** The Admin API for a shop; default: its offline session (adminForShop). */
-  admin?: (shop: string) => Promise<AdminClient>;
+  /**
+   * The Admin API for a shop; default: its offline session (adminForShop).
+   * `beforeRetry` checks the lease: a client that runs it before each retry of
+   * a call (AdminClientOptions.beforeRetry) stops a worker that lost its lease
+   * during a backoff too, not only before its next call.
+   */
+  admin?: (shop: string, options: { beforeRetry: () => Promise<void> }) => Promise<AdminClient>;
   now?: () => Date;
   workerId?: string;
   leaseMs?: number;
@@ -93,10 +98,10 @@ export function createWorker(options: WorkerOptions): Worker {
   const maintenance = (options.maintenance ?? []).map((task) => ({ task, lastRunAt: -Infinity }));
   const adminFor =
     options.admin ??
-    (async (shop: string) => {
+    (async (shop: string, adminOptions: { beforeRetry: () => Promise<void> }) => {
       // Loaded on first use so the worker (and its tests) do not need the Shopify app configured.
       const { adminForShop } = await import("../shopify/admin-for-shop.server");
-      return adminForShop(shop);
+      return adminForShop(shop, adminOptions);
     });
   let lastScheduledAt = -Infinity;
 
@@ -115,7 +120,14 @@ export function createWorker(options: WorkerOptions): Worker {
       if (lease.held) lease.held = await extendLease(db, claim, now(), leaseMs);
       if (!lease.held) throw new LeaseLostError(`${describe(claim)}: another worker took this work over after our lease ran out`);
     };
-    return { db, shop, cause, now, assertLease, admin: () => (admin ??= adminFor(shop).then((client) => leaseChecked(client, assertLease))) };
+    return {
+      db,
+      shop,
+      cause,
+      now,
+      assertLease,
+      admin: () => (admin ??= adminFor(shop, { beforeRetry: assertLease }).then((client) => leaseChecked(client, assertLease))),
+    };
   }
 
   /** `payload`: a webhook's, already parsed by its check (undefined when the row has none). */

@@ -39,8 +39,8 @@ function paidOrder(code: string) {
 
 const creditsOf = (shop: string) => shopify.fake.storeCreditTransactions(shop).filter((t) => t.typename === "StoreCreditAccountCreditTransaction");
 
-/** A worker like the pipeline's whose Admin client comes through `wrap`, after `beforeAdmin` ran. */
-function workerWith(options: { workerId: string; beforeAdmin?: () => Promise<void>; wrap?: (client: AdminClient) => AdminClient }) {
+/** A worker like the pipeline's whose Admin client comes through `wrap`, after `beforeAdmin` ran, and backs off with `sleep`. */
+function workerWith(options: { workerId: string; beforeAdmin?: () => Promise<void>; wrap?: (client: AdminClient) => AdminClient; sleep?: (ms: number) => Promise<void> }) {
   return createWorker({
     db,
     webhookHandlers,
@@ -49,10 +49,11 @@ function workerWith(options: { workerId: string; beforeAdmin?: () => Promise<voi
     now: () => new Date(testClock.now()),
     random: () => 0.5,
     logger: { info() {}, warn() {} },
-    admin: async (shop) => {
+    admin: async (shop, { beforeRetry }) => {
       await options.beforeAdmin?.();
       const { admin } = await unauthenticated.admin(shop);
-      const client = createAdminClient(admin.graphql, { shop, now: testClock.now, sleep: testClock.sleep, random: () => 0.5, throttle: new ThrottleTracker() });
+      const sleep = options.sleep ?? testClock.sleep;
+      const client = createAdminClient(admin.graphql, { shop, now: testClock.now, sleep, random: () => 0.5, throttle: new ThrottleTracker(), beforeRetry });
       return options.wrap ? options.wrap(client) : client;
     },
   });
@@ -124,6 +125,36 @@ describe("issuing store credit", () => {
         p.advance(3 * 60_000); // past A's two-minute lease
         await p.drain(workerWith({ workerId: "b" }));
         expect(await db.job.findFirstOrThrow({ where: { shop: p.shop, kind: ISSUE_JOB } })).toMatchObject({ status: "DONE" });
+      },
+    });
+    const counts = await stalled.runOnce();
+
+    expect(tookOver).toBe(true);
+    expect(counts.lost).toBe(1);
+    expect(await p.referral(orderGid(order.orderId))).toMatchObject({ status: "REWARDED", reward: { status: "ISSUED" } });
+    expect(creditsOf(p.shop)).toHaveLength(1);
+    expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(5);
+  });
+
+  it("a worker that loses its lease while backing off before a retry does not retry the credit", async () => {
+    const p = await setupShop({ holdDays: 1, rewardKind: "STORE_CREDIT", rewardValue: "5" });
+    const order = paidOrder(p.referrer.code);
+    await p.send("orders/paid", order.payload);
+    await p.drain();
+    p.advance(DAY + 1_000);
+
+    // Shopify answers 503 without crediting; worker A backs off before retrying,
+    // and stalls there past its lease while worker B takes the job over.
+    shopify.fake.faults.queue("StoreCreditCredit", { kind: "http5xx", status: 503 });
+    let tookOver = false;
+    const stalled = workerWith({
+      workerId: "a",
+      sleep: async (ms) => {
+        await testClock.sleep(ms);
+        if (tookOver) return;
+        tookOver = true;
+        p.advance(3 * 60_000);
+        await p.drain(workerWith({ workerId: "b" }));
       },
     });
     const counts = await stalled.runOnce();
