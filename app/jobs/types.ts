@@ -7,9 +7,18 @@ export interface WorkContext {
   shop: string;
   /** Recorded on every audit event this work causes: `webhook:<id>` or `job:<kind>:<key>`. */
   cause: string;
-  /** The Admin API for this shop (built lazily from its offline session). */
+  /**
+   * The Admin API for this shop (built lazily from its offline session). The
+   * worker's client checks the lease (assertLease) before every call.
+   */
   admin(): Promise<AdminClient>;
   now(): Date;
+  /**
+   * Throws LeaseLostError when another worker has taken this work over (our
+   * lease ran out), and otherwise renews the lease for a full term. Absent
+   * outside the worker (tests, scripts), where nothing else can take the work.
+   */
+  assertLease?(): Promise<void>;
 }
 
 export interface WebhookContext extends WorkContext {
@@ -37,5 +46,17 @@ export class PermanentError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "PermanentError";
+  }
+}
+
+/**
+ * The worker lost its claim on the row it was working on: another worker took
+ * it over after the lease ran out. Stop before touching Shopify again; the
+ * holder of the lease does the rest.
+ */
+export class LeaseLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LeaseLostError";
   }
 }

@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "./types";
+import { LeaseLostError, PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "./types";
 import {
   claimNext,
   completeClaim,
@@ -35,8 +35,13 @@ export interface WorkerOptions {
   recurringJobs?: readonly RecurringJob[];
   /** Shop-independent housekeeping (see MaintenanceTask), run by every worker at its own pace. */
   maintenance?: readonly MaintenanceTask[];
-  /** The Admin API for a shop; default: its offline session (adminForShop). */
-  admin?: (shop: string) => Promise<AdminClient>;
+  /**
+   * The Admin API for a shop; default: its offline session (adminForShop).
+   * `beforeRetry` checks the lease: a client that runs it before each retry of
+   * a call (AdminClientOptions.beforeRetry) stops a worker that lost its lease
+   * during a backoff too, not only before its next call.
+   */
+  admin?: (shop: string, options: { beforeRetry: () => Promise<void> }) => Promise<AdminClient>;
   now?: () => Date;
   workerId?: string;
   leaseMs?: number;
@@ -93,27 +98,47 @@ export function createWorker(options: WorkerOptions): Worker {
   const maintenance = (options.maintenance ?? []).map((task) => ({ task, lastRunAt: -Infinity }));
   const adminFor =
     options.admin ??
-    (async (shop: string) => {
+    (async (shop: string, adminOptions: { beforeRetry: () => Promise<void> }) => {
       // Loaded on first use so the worker (and its tests) do not need the Shopify app configured.
       const { adminForShop } = await import("../shopify/admin-for-shop.server");
-      return adminForShop(shop);
+      return adminForShop(shop, adminOptions);
     });
   let lastScheduledAt = -Infinity;
 
-  function context(shop: string, cause: string): WorkContext {
+  /** Whether a claim is still ours; set false by the heartbeat or a check that found the row taken over. */
+  interface Lease {
+    held: boolean;
+  }
+
+  function context(claim: Claim, lease: Lease, cause: string): WorkContext {
+    const shop = claim.row.shop;
     let admin: Promise<AdminClient> | undefined;
-    return { db, shop, cause, now, admin: () => (admin ??= adminFor(shop)) };
+    const assertLease = async () => {
+      // Renewing is the check: the conditional UPDATE succeeds only for the
+      // holder of the claim, and a renewed lease gives the call that follows a
+      // full term before any other worker may take the row.
+      if (lease.held) lease.held = await extendLease(db, claim, now(), leaseMs);
+      if (!lease.held) throw new LeaseLostError(`${describe(claim)}: another worker took this work over after our lease ran out`);
+    };
+    return {
+      db,
+      shop,
+      cause,
+      now,
+      assertLease,
+      admin: () => (admin ??= adminFor(shop, { beforeRetry: assertLease }).then((client) => leaseChecked(client, assertLease))),
+    };
   }
 
   /** `payload`: a webhook's, already parsed by its check (undefined when the row has none). */
-  async function dispatch(claim: Claim, payload: unknown): Promise<void> {
+  async function dispatch(claim: Claim, lease: Lease, payload: unknown): Promise<void> {
     if (claim.queue === "webhook") {
       const { row } = claim;
       const handler = webhookHandlers.get(row.topic);
       if (!handler) throw new PermanentError(`no handler for topic ${row.topic}`);
       if (row.payload == null) throw new PermanentError("payload is missing");
       await handler({
-        ...context(row.shop, `webhook:${row.webhookId}`),
+        ...context(claim, lease, `webhook:${row.webhookId}`),
         topic: row.topic,
         webhookId: row.webhookId,
         payload,
@@ -124,7 +149,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const handler = jobHandlers.get(row.kind);
       if (!handler) throw new PermanentError(`no handler for job kind ${row.kind}`);
       await handler({
-        ...context(row.shop, `job:${row.kind}:${row.key}`),
+        ...context(claim, lease, `job:${row.kind}:${row.key}`),
         kind: row.kind,
         key: row.key,
         payload: row.payload == null ? null : JSON.parse(row.payload),
@@ -133,10 +158,19 @@ export function createWorker(options: WorkerOptions): Worker {
   }
 
   async function processClaim(claim: Claim): Promise<Outcome> {
-    // Keep the lease while a slow handler (throttled Admin calls) is still working.
+    // Keep the lease while a slow handler (throttled Admin calls) is still
+    // working. A renewal that finds the row taken over marks the lease lost:
+    // the handler's next Admin call (or assertLease) then stops it.
+    const lease: Lease = { held: true };
     const heartbeat = setInterval(() => {
-      extendLease(db, claim, now(), leaseMs).catch((error: unknown) =>
-        logger.warn("could not extend lease", { id: claim.row.id, error: String(error) }),
+      if (!lease.held) return;
+      extendLease(db, claim, now(), leaseMs).then(
+        (held) => {
+          if (held || !lease.held) return;
+          lease.held = false;
+          logger.warn(`${describe(claim)}: lease lost to another worker; stopping before the next Shopify call`);
+        },
+        (error: unknown) => logger.warn("could not extend lease", { id: claim.row.id, error: String(error) }),
       );
     }, Math.max(1_000, Math.floor(leaseMs / 3)));
     try {
@@ -153,7 +187,7 @@ export function createWorker(options: WorkerOptions): Worker {
         }
         payload = check.payload;
       }
-      await dispatch(claim, payload);
+      await dispatch(claim, lease, payload);
       return await completeClaim(db, claim, now());
     } catch (error) {
       const outcome = await failClaim(db, claim, error, now(), {
@@ -250,6 +284,20 @@ export function createWorker(options: WorkerOptions): Worker {
       wake?.();
       await loop;
       loop = undefined;
+    },
+  };
+}
+
+/** The Admin client a handler gets: every call first checks this worker still holds the work. */
+function leaseChecked(client: AdminClient, assertLease: () => Promise<void>): AdminClient {
+  return {
+    async query(document, variables) {
+      await assertLease();
+      return client.query(document, variables);
+    },
+    async mutate(document, variables, options) {
+      await assertLease();
+      return client.mutate(document, variables, options);
     },
   };
 }

@@ -50,12 +50,23 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   const rejection = await rejectionReason(ctx, program, found.referrer, order);
   const now = ctx.now();
   const holdUntil = new Date(now.getTime() + program.holdDays * 86_400_000);
-  const status = rejection ? ReferralStatus.REJECTED : cancelled ? ReferralStatus.REVERSED : ReferralStatus.PENDING;
-  const reason = rejection ?? (cancelled ? "The order was cancelled" : null);
+  let status = rejection ? ReferralStatus.REJECTED : cancelled ? ReferralStatus.REVERSED : ReferralStatus.PENDING;
+  let reason = rejection ?? (cancelled ? "The order was cancelled" : null);
 
   let referral;
   try {
     referral = await countedTransaction(db, shop, async (tx, changes) => {
+      if (status === ReferralStatus.PENDING && program.maxRewardsPerReferrer) {
+        // The cap again, under the referrer's row lock (a no-op UPDATE: PostgreSQL
+        // row lock, SQLite write lock) held until commit: two of the referrer's
+        // orders attributed at once cannot both see room for one more.
+        await tx.referrer.updateMany({ where: { id: found.referrer.id, shop }, data: { referralCount: { increment: 0 } } });
+        const capped = await capReason(tx, shop, found.referrer.id, program.maxRewardsPerReferrer);
+        if (capped) {
+          status = ReferralStatus.REJECTED;
+          reason = capped;
+        }
+      }
       const created = await tx.referral.create({
         data: {
           shop,
@@ -147,19 +158,37 @@ async function rejectionReason(ctx: WorkContext, program: ProgramRow, referrer: 
   if (program.minimumOrderAmount && order.subtotal.lessThan(program.minimumOrderAmount)) {
     return `The order subtotal ${order.subtotal.toFixed(2)} ${order.currencyCode} is below the minimum of ${program.minimumOrderAmount.toFixed(2)}`;
   }
+  // Checked again under a lock when the referral is created (see attributeOrder).
   if (program.maxRewardsPerReferrer) {
-    const live = await db.referral.count({
-      where: { shop, referrerId: referrer.id, status: { in: LIVE_REFERRAL_STATUSES } },
-    });
-    if (live >= program.maxRewardsPerReferrer) return `The referrer reached the cap of ${program.maxRewardsPerReferrer} referrals`;
+    const capped = await capReason(db, shop, referrer.id, program.maxRewardsPerReferrer);
+    if (capped) return capped;
   }
-  if (program.firstOrderOnly && order.customerId) {
-    const admin = await ctx.admin();
-    if (await hasEarlierOrder(admin, { customerId: order.customerId, orderId: order.orderId, before: order.createdAt })) {
-      return "Not the friend's first order";
-    }
-  }
+  if (program.firstOrderOnly && (await hasOrderedBefore(ctx, order))) return "Not the friend's first order";
   return null;
+}
+
+async function capReason(db: Pick<Db, "referral">, shop: string, referrerId: string, cap: number): Promise<string | null> {
+  const live = await db.referral.count({ where: { shop, referrerId, status: { in: LIVE_REFERRAL_STATUSES } } });
+  return live >= cap ? `The referrer reached the cap of ${cap} referrals` : null;
+}
+
+/**
+ * Did the friend order before this order? A customer's earlier orders are
+ * found by customer id; a guest checkout (no customer) is known by its email:
+ * an earlier referral order of the same (normalised) email here, or any
+ * earlier order with that email in Shopify.
+ */
+async function hasOrderedBefore(ctx: WorkContext, order: OrderFacts): Promise<boolean> {
+  const { db, shop } = ctx;
+  const before = { orderId: order.orderId, before: order.createdAt };
+  if (order.customerId) return hasEarlierOrder(await ctx.admin(), { ...before, customerId: order.customerId });
+  if (!order.email) return false;
+  const earlierReferral = await db.referral.findFirst({
+    where: { shop, friendEmailKey: normaliseEmail(order.email), orderId: { not: order.orderId }, orderCreatedAt: { lt: order.createdAt } },
+    select: { id: true },
+  });
+  if (earlierReferral) return true;
+  return hasEarlierOrder(await ctx.admin(), { ...before, email: order.email });
 }
 
 /** A referrer's own order tells us their address: a later friend order shipped there is a self-referral. */

@@ -95,6 +95,22 @@ export async function countedTransaction<T>(db: Db, shop: string, work: (tx: Tx,
 
 async function applyChanges(tx: Tx, provider: DbProvider, shop: string, changes: StatChanges) {
   if (!changes.days.length && !changes.referrers.length) return;
+  // Referrer rows first, in id order, then the Program and DailyStat rows: the
+  // order every transaction takes them in, attribution's per-referrer cap
+  // included (it locks its referrer's row before counting), so none deadlock.
+  const byReferrer = new Map<string, ReferrerChange>();
+  for (const change of changes.referrers) {
+    const sum = byReferrer.get(change.referrerId) ?? { referrerId: change.referrerId, referrals: 0, revenue: new Decimal(0) };
+    byReferrer.set(change.referrerId, { ...sum, referrals: sum.referrals + change.referrals, revenue: sum.revenue.plus(change.revenue) });
+  }
+  for (const id of [...byReferrer.keys()].sort()) {
+    const { referrals, revenue } = byReferrer.get(id)!;
+    if (referrals === 0 && revenue.isZero()) continue;
+    await tx.referrer.updateMany({
+      where: { id, shop },
+      data: { referralCount: { increment: referrals }, referredRevenue: { increment: revenue } },
+    });
+  }
   const zone = await lockedTimezone(tx, provider, shop, "FOR SHARE");
   // One row per (day, channel), in key order: two transactions touching the same rows take them in the same order.
   const rows = new Map<string, { day: string; channel: string; counters: Record<Counter, number>; amounts: Record<Amount, Decimal> }>();
@@ -132,19 +148,6 @@ async function applyChanges(tx: Tx, provider: DbProvider, shop: string, changes:
         "rewards" = "DailyStat"."rewards" + excluded."rewards",
         "rewardsFixed" = "DailyStat"."rewardsFixed" + excluded."rewardsFixed",
         "rewardsPercent" = "DailyStat"."rewardsPercent" + excluded."rewardsPercent"`;
-  }
-  const byReferrer = new Map<string, ReferrerChange>();
-  for (const change of changes.referrers) {
-    const sum = byReferrer.get(change.referrerId) ?? { referrerId: change.referrerId, referrals: 0, revenue: new Decimal(0) };
-    byReferrer.set(change.referrerId, { ...sum, referrals: sum.referrals + change.referrals, revenue: sum.revenue.plus(change.revenue) });
-  }
-  for (const id of [...byReferrer.keys()].sort()) {
-    const { referrals, revenue } = byReferrer.get(id)!;
-    if (referrals === 0 && revenue.isZero()) continue;
-    await tx.referrer.updateMany({
-      where: { id, shop },
-      data: { referralCount: { increment: referrals }, referredRevenue: { increment: revenue } },
-    });
   }
 }
 

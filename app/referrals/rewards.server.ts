@@ -21,6 +21,7 @@ import { countedTransaction, ISSUED_REWARD_STATUSES } from "./daily-stats.server
 import { randomCodePart } from "./codes";
 import { Decimal, toDecimal } from "./money";
 import type { CurrencyCode } from "../types/admin.types";
+import { isUniqueViolation } from "./referrers.server";
 import { ReferralStatus, RewardStatus } from "./statuses";
 
 export const ISSUE_JOB = "issue-reward";
@@ -138,11 +139,12 @@ export async function issueReward(ctx: JobContext) {
   }
   // From here the reward is ISSUING: a crash leaves it so, and the retry below
   // looks for what an earlier attempt may have created before creating anything.
-  const attemptedAt = reward.attemptedAt ?? now;
+  // A reward found ISSUING is such a retry; one claimed just now is a first attempt.
+  const earlierAttemptAt = reward.status === RewardStatus.ISSUING ? (reward.attemptedAt ?? now) : null;
   let shopifyId: string | null = null;
   try {
     if (reward.kind === "CODE") shopifyId = await issueRewardCode(await ctx.admin(), reward);
-    if (reward.kind === "STORE_CREDIT") shopifyId = await creditStore(ctx, reward, attemptedAt);
+    if (reward.kind === "STORE_CREDIT") shopifyId = await creditStore(ctx, reward, earlierAttemptAt);
   } catch (error) {
     // Retrying cannot help (Shopify refused the input, or there is no account to
     // credit): park the reward as FAILED for the merchant, with the reason.
@@ -157,6 +159,11 @@ export async function issueReward(ctx: JobContext) {
     const issued = await tx.reward.updateMany({
       where: { id: reward.id, shop, status: RewardStatus.ISSUING },
       data: { status: RewardStatus.ISSUED, shopifyId, issuedAt: now },
+    }).catch((error: unknown) => {
+      // (shop, shopifyId) is unique: another reward's retry claimed the same
+      // store credit transaction first. Ours is another one: look again.
+      if (isUniqueViolation(error)) throw new Error(`Store credit transaction ${shopifyId} is another reward's; looking for this reward's own`);
+      throw error;
     });
     if (issued.count) changes.issuedReward(reward, 1);
     await recordAudit(tx, { shop, rewardId: reward.id, referralId: reward.referralId, referrerId: reward.referrerId, action: "reward.issued", fromStatus: RewardStatus.ISSUING, toStatus: RewardStatus.ISSUED, cause: ctx.cause, detail: shopifyId });
@@ -197,7 +204,8 @@ async function issueRewardCode(admin: AdminClient, reward: RewardWithReferrer): 
   if (existing) return existing;
   const value =
     reward.valueType === "PERCENTAGE"
-      ? { percentage: reward.value.toNumber() / 100 }
+      ? // Divided as Decimal: 14.3 / 100 in floating point is 0.14300000000000002.
+        { percentage: toDecimal(reward.value).div(100).toNumber() }
       : { discountAmount: { amount: reward.value.toString(), appliesOnEachItem: false } };
   const customerId = reward.referrer.customerId;
   const data = await admin.mutate(
@@ -242,22 +250,34 @@ async function customerForCredit(ctx: WorkContext, reward: RewardWithReferrer): 
   throw new PermanentError("Store credit needs a customer account, and this referrer has none");
 }
 
-async function creditStore(ctx: WorkContext, reward: RewardWithReferrer, attemptedAt: Date): Promise<string> {
+/**
+ * Credits the reward's value to the referrer's store credit. No idempotency key
+ * exists for store credit, so a credit this reward may already have made is
+ * recognised by amount, and only where one can exist: on a retry of this
+ * reward (`earlierAttemptAt`: when its first attempt started), a credit of this
+ * amount since then that no other reward claims; after an uncertain call, a
+ * credit of this amount that was not on the account before the call. A
+ * first attempt never takes over a credit it did not make (a refund, a manual
+ * credit of the same amount a moment ago).
+ */
+async function creditStore(ctx: WorkContext, reward: RewardWithReferrer, earlierAttemptAt: Date | null): Promise<string> {
   const admin = await ctx.admin();
   const customerId = await customerForCredit(ctx, reward);
   const amount = reward.value.toString();
   const currencyCode = reward.currencyCode as CurrencyCode;
-  // No idempotency key exists for store credit: find a credit of this amount made
-  // since our first attempt that no other reward claims, before crediting again.
-  const findEarlier = () => findTransaction(ctx, admin, customerId, "StoreCreditAccountCreditTransaction", reward.value, currencyCode, attemptedAt);
-  const earlier = await findEarlier();
-  if (earlier) return earlier;
+  const credits = () => creditTransactions(admin, customerId, reward.value, currencyCode);
+  if (earlierAttemptAt) {
+    const since = earlierAttemptAt.getTime() - CREDIT_SKEW_MS;
+    const earlier = await unclaimed(ctx, (await credits()).filter((t) => t.createdAt >= since).map((t) => t.id));
+    if (earlier) return earlier;
+  }
+  const before = new Set((await credits()).map((t) => t.id));
   const data = await admin.mutate(
     STORE_CREDIT_CREDIT,
     { id: customerId, creditInput: { creditAmount: { amount, currencyCode }, expiresAt: reward.expiresAt?.toISOString() ?? null } },
     {
       verify: async () => {
-        const id = await findEarlier();
+        const id = await unclaimed(ctx, (await credits()).filter((t) => !before.has(t.id)).map((t) => t.id));
         return id ? { storeCreditAccountCredit: { storeCreditAccountTransaction: { id }, userErrors: [] } } : null;
       },
     },
@@ -267,30 +287,30 @@ async function creditStore(ctx: WorkContext, reward: RewardWithReferrer, attempt
   return id;
 }
 
-async function findTransaction(
-  ctx: WorkContext,
-  admin: AdminClient,
-  customerId: string,
-  typename: string,
-  amount: Decimal,
-  currencyCode: string,
-  since: Date,
-): Promise<string | null> {
+/** A credit the app made may show up a little before our clock's attempt time (clock skew). */
+const CREDIT_SKEW_MS = 60_000;
+
+/** The customer's store credit credits of exactly `amount` (the latest 25 of each account), oldest first. */
+async function creditTransactions(admin: AdminClient, customerId: string, amount: Decimal, currencyCode: string) {
   const data = await admin.query(STORE_CREDIT_TRANSACTIONS, { id: customerId });
-  const candidates: string[] = [];
+  const credits: { id: string; createdAt: number }[] = [];
   for (const account of data.customer?.storeCreditAccounts.nodes ?? []) {
     for (const t of account.transactions.nodes) {
       const tx = t as { __typename: string; id?: string; amount: { amount: string; currencyCode: string }; createdAt: string };
-      if (tx.__typename !== typename || !tx.id) continue;
+      if (tx.__typename !== "StoreCreditAccountCreditTransaction" || !tx.id) continue;
       if (tx.amount.currencyCode !== currencyCode || !toDecimal(tx.amount.amount).abs().equals(amount)) continue;
-      if (new Date(tx.createdAt).getTime() < since.getTime() - 60_000) continue;
-      candidates.push(tx.id);
+      credits.push({ id: tx.id, createdAt: Date.parse(tx.createdAt) });
     }
   }
-  if (!candidates.length) return null;
-  const claimed = await ctx.db.reward.findMany({ where: { shop: ctx.shop, shopifyId: { in: candidates } }, select: { shopifyId: true } });
+  return credits.sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/** The first of these transactions no reward has claimed. */
+async function unclaimed(ctx: WorkContext, ids: string[]): Promise<string | null> {
+  if (!ids.length) return null;
+  const claimed = await ctx.db.reward.findMany({ where: { shop: ctx.shop, shopifyId: { in: ids } }, select: { shopifyId: true } });
   const taken = new Set(claimed.map((c) => c.shopifyId));
-  return candidates.find((id) => !taken.has(id)) ?? null;
+  return ids.find((id) => !taken.has(id)) ?? null;
 }
 
 /**

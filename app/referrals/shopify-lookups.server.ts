@@ -11,16 +11,24 @@ export const CUSTOMER_EARLIER_ORDERS = `#graphql
   }
 `;
 
-/** Did this customer place an order (other than `orderId`) before `before`? */
+/**
+ * Did this customer (or, for guest checkouts, this email) place an order other
+ * than `orderId` before `before`?
+ */
 export async function hasEarlierOrder(
   admin: AdminClient,
-  { customerId, orderId, before }: { customerId: string; orderId: string; before: Date },
+  who: { customerId: string; orderId: string; before: Date } | { email: string; orderId: string; before: Date },
 ): Promise<boolean> {
-  const numericId = customerId.split("/").pop();
+  const filter = "customerId" in who ? `customer_id:${who.customerId.split("/").pop()}` : `email:${searchValue(who.email)}`;
   const data = await admin.query(CUSTOMER_EARLIER_ORDERS, {
-    query: `customer_id:${numericId} created_at:<'${before.toISOString()}'`,
+    query: `${filter} created_at:<'${who.before.toISOString()}'`,
   });
-  return data.orders.nodes.some((o: { id: string }) => o.id !== orderId);
+  return data.orders.nodes.some((o: { id: string }) => o.id !== who.orderId);
+}
+
+/** A value in Shopify's search syntax: quoted, with the quote and backslash escaped (an email can hold both). */
+function searchValue(value: string): string {
+  return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
 export const CUSTOMER_SIGN_IN_EMAIL = `#graphql

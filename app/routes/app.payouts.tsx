@@ -22,9 +22,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (form.get("intent") !== "mark-paid") throw new Response("Unknown intent", { status: 400 });
   const reference = String(form.get("reference") ?? "").trim();
   if (!reference) return json({ ok: false, message: t.payouts.referenceRequired }, { status: 400 });
-  const paid = await markPaid({ db, shop, referrerId: String(form.get("referrerId") ?? ""), reference, cause });
-  if (paid === null) notFound();
-  return json({ ok: paid > 0, message: paid ? t.payouts.markedPaid(paid) : t.payouts.nothingOwed });
+  // The fees shown on the page and their total: exactly what the merchant confirmed paying.
+  const rewardIds = String(form.get("rewardIds") ?? "").split(",").filter(Boolean);
+  const amount = String(form.get("amount") ?? "");
+  const outcome = await markPaid({ db, shop, referrerId: String(form.get("referrerId") ?? ""), rewardIds, amount, reference, cause });
+  if (outcome === null) notFound();
+  if (outcome.kind === "changed") return json({ ok: false, message: t.payouts.owedChanged }, { status: 409 });
+  return json({ ok: true, message: t.payouts.markedPaid(outcome.count) });
 };
 
 export default function Payouts() {
@@ -33,7 +37,7 @@ export default function Payouts() {
   const submit = useSubmit();
   const shopify = useAppBridge();
   const busy = useNavigation().state !== "idle";
-  const [paying, setPaying] = useState<{ id: string; name: string } | null>(null);
+  const [paying, setPaying] = useState<{ id: string; name: string; rewardIds: string[]; amount: string } | null>(null);
   const [reference, setReference] = useState("");
   const [error, setError] = useState<string>();
   const p = t.payouts;
@@ -45,7 +49,7 @@ export default function Payouts() {
   const money = (a: string) => formatMoney(a, totals.currencyCode);
   const confirm = () => {
     if (!reference.trim()) return setError(p.referenceRequired);
-    submit({ intent: "mark-paid", referrerId: paying!.id, reference }, { method: "post" });
+    submit({ intent: "mark-paid", referrerId: paying!.id, rewardIds: paying!.rewardIds.join(","), amount: paying!.amount, reference }, { method: "post" });
   };
 
   return (
@@ -74,8 +78,13 @@ export default function Payouts() {
                 money(r.earned),
                 money(r.approved),
                 money(r.paid),
-                Number(r.approved) > 0 ? (
-                  <Button key="b" size="slim" onClick={() => (setPaying({ id: r.referrerId, name: r.name }), setReference(""), setError(undefined))} accessibilityLabel={`${p.markPaid}: ${r.name}`}>
+                r.owedRewardIds.length > 0 ? (
+                  <Button
+                    key="b"
+                    size="slim"
+                    onClick={() => (setPaying({ id: r.referrerId, name: r.name, rewardIds: r.owedRewardIds, amount: r.approved }), setReference(""), setError(undefined))}
+                    accessibilityLabel={`${p.markPaid}: ${r.name}`}
+                  >
                     {p.markPaid}
                   </Button>
                 ) : (
@@ -89,7 +98,7 @@ export default function Payouts() {
       <Modal
         open={Boolean(paying)}
         onClose={() => setPaying(null)}
-        title={paying ? p.markPaidTitle(paying.name) : ""}
+        title={paying ? p.markPaidTitle(paying.name, money(paying.amount)) : ""}
         primaryAction={{ content: p.markPaid, loading: busy, onAction: confirm }}
         secondaryActions={[{ content: t.common.cancel, onAction: () => setPaying(null) }]}
       >

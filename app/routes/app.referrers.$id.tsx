@@ -7,6 +7,7 @@ import db from "../db.server";
 import { formatDate, formatMoney, formatNumber, personName } from "../i18n/format";
 import { t } from "../i18n/en";
 import { getReferrer, issueManualReward, revokeReward, setReferrerStatus } from "../models/referrers.server";
+import { currencyDigits, Decimal, toDecimal } from "../referrals/money";
 import { LIVE_REFERRAL_STATUSES } from "../referrals/statuses";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
 import { ReasonModal } from "../components/ReasonModal";
@@ -34,7 +35,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     },
     stats: {
       referrals: live.reduce((n, s) => n + s._count._all, 0),
-      revenue: live.reduce((n, s) => n + Number(s._sum.totalAmount ?? 0), 0).toFixed(2),
+      // Summed as Decimal and shown to the currency's own precision (3 digits for KWD, 0 for JPY).
+      revenue: live.reduce((sum, s) => sum.plus(toDecimal(s._sum.totalAmount ?? 0)), new Decimal(0)).toFixed(currencyDigits(currencyCode)),
       clicks: referrer.clickCount,
       shares: referrer.shareCount,
     },
@@ -42,7 +44,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       id: r.id,
       kind: r.kind,
       status: r.status,
-      amount: r.valueType === "PERCENTAGE" ? `${Number(r.value)}%` : formatMoney(r.value.toString(), r.currencyCode ?? currencyCode),
+      amount: r.valueType === "PERCENTAGE" ? `${toDecimal(r.value).toString()}%` : formatMoney(r.value.toString(), r.currencyCode ?? currencyCode),
       code: r.code,
       reason: r.reason,
       createdAt: r.createdAt.toISOString(),

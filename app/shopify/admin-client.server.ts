@@ -32,6 +32,11 @@ export interface AdminClientOptions {
   maxDelayMs?: number;
   throttle?: ThrottleTracker;
   log?: (event: AdminClientLogEvent) => void;
+  /**
+   * Runs before every retry of a call (after its backoff); throwing stops the
+   * call. The worker checks here that it still holds the job it is working on.
+   */
+  beforeRetry?: () => Promise<void>;
 }
 
 export interface AdminClientLogEvent {
@@ -76,6 +81,7 @@ export function createAdminClient(graphql: AdminGraphql, options: AdminClientOpt
     maxDelayMs = 30_000,
     throttle = processThrottle,
     log = () => {},
+    beforeRetry,
   } = options;
 
   async function attempt(document: string, variables: unknown): Promise<Outcome> {
@@ -112,6 +118,7 @@ export function createAdminClient(graphql: AdminGraphql, options: AdminClientOpt
     // has its own, larger bound so a misjudged bucket cannot loop for ever.
     let throttledRetries = 0;
     for (let n = 1; ; n++) {
+      if ((n > 1 || throttledRetries > 0) && beforeRetry) await beforeRetry();
       const reserved = throttle.estimate(shop, operation, type);
       const wait = throttle.reserve(shop, operation, type, now());
       if (wait > 0) {

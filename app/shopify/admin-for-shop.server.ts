@@ -3,7 +3,12 @@
 import { unauthenticated } from "../shopify.server";
 import { createAdminClient, type AdminClient } from "./admin-client.server";
 
-export async function adminForShop(shop: string): Promise<AdminClient> {
+export async function adminForShop(shop: string, options: AdminForShopOptions = {}): Promise<AdminClient> {
   const { admin } = await unauthenticated.admin(shop);
-  return createAdminClient(admin.graphql, { shop });
+  return createAdminClient(admin.graphql, { shop, beforeRetry: options.beforeRetry });
+}
+
+export interface AdminForShopOptions {
+  /** See AdminClientOptions.beforeRetry. */
+  beforeRetry?: () => Promise<void>;
 }

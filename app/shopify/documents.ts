@@ -475,10 +475,56 @@ export const ORDERS_FOR_RECONCILIATION = `#graphql
             currencyCode
           }
         }
+        shippingAddress {
+          address1
+          address2
+          city
+          zip
+          countryCodeV2
+        }
       }
       pageInfo {
         hasNextPage
         endCursor
+      }
+    }
+  }
+`;
+
+// Reconciliation: the refunds of one order that has some (its list query says
+// how much was refunded, not which refunds), read as refunds/create carries
+// them: refunded merchandise, or the refund transactions of a refund without
+// line items. Keyed by the same Refund gid as the webhook, so a refund both
+// paths see counts once.
+export const ORDER_REFUNDS = `#graphql
+  query OrderRefunds($id: ID!) {
+    order(id: $id) {
+      id
+      refunds(first: 20) {
+        id
+        createdAt
+        refundLineItems(first: 25) {
+          nodes {
+            subtotalSet {
+              shopMoney {
+                amount
+                currencyCode
+              }
+            }
+          }
+        }
+        transactions(first: 5) {
+          nodes {
+            kind
+            status
+            amountSet {
+              shopMoney {
+                amount
+                currencyCode
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -48,6 +48,19 @@ describe("referrers", () => {
     expect(await thrownStatus(() => load(detail.loader, other, `/app/referrers/${p.referrer.id}`, { id: p.referrer.id }))).toBe(404);
   });
 
+  it("sums a referrer's revenue exactly, to the currency's own precision", async () => {
+    const p = await pipeline.setupShop();
+    await db.program.update({ where: { shop: p.shop }, data: { currencyCode: "KWD" } });
+    const referral = { shop: p.shop, referrerId: p.referrer.id, attributedBy: "CODE", currencyCode: "KWD", status: "PENDING" };
+    await db.referral.create({ data: { ...referral, orderId: "gid://shopify/Order/1", subtotalAmount: "10.005", totalAmount: "10.005" } });
+    await db.referral.create({ data: { ...referral, orderId: "gid://shopify/Order/2", subtotalAmount: "0.010", totalAmount: "0.010" } });
+    await db.referral.create({ data: { ...referral, orderId: "gid://shopify/Order/3", subtotalAmount: "5", totalAmount: "5", status: "REJECTED" } });
+    await db.reward.create({ data: { shop: p.shop, referrerId: p.referrer.id, kind: "CODE", valueType: "PERCENTAGE", value: "14.3", status: "ISSUED" } });
+    const data = await load(detail.loader, p.shop, `/app/referrers/${p.referrer.id}`, { id: p.referrer.id });
+    expect(data.stats).toMatchObject({ referrals: 2, revenue: "10.015" });
+    expect(data.rewards[0].amount).toBe("14.3%");
+  });
+
   it("disables a referrer with a reason (new referrals are rejected) and enables them again", async () => {
     const p = await seedShopActivity(pipeline);
     const path = `/app/referrers/${p.sam.id}`;
@@ -156,8 +169,10 @@ describe("payouts (cash referral fee)", () => {
     const lines = await csv(await payoutsExport.loader({ request: adminRequest(p.shop, "/app/payouts/export"), params: {}, context: {} }));
     expect(lines[1]).toContain(`${p.referrer.id},Rita,rita@example.com,${p.referrer.code},15.00,15.00,0.00,USD`);
 
-    expect((await act(payouts.action, p.shop, "/app/payouts", { intent: "mark-paid", referrerId: p.referrer.id })).status).toBe(400);
-    const paid = await act(payouts.action, p.shop, "/app/payouts", { intent: "mark-paid", referrerId: p.referrer.id, reference: "PAYPAL-123" });
+    const shown = { intent: "mark-paid", referrerId: p.referrer.id, rewardIds: rita.owedRewardIds.join(","), amount: rita.approved };
+    expect(rita.owedRewardIds).toHaveLength(3);
+    expect((await act(payouts.action, p.shop, "/app/payouts", shown)).status).toBe(400);
+    const paid = await act(payouts.action, p.shop, "/app/payouts", { ...shown, reference: "PAYPAL-123" });
     expect(paid.data).toMatchObject({ ok: true });
     ledger = await load(payouts.loader, p.shop, "/app/payouts");
     expect(ledger.rows.find((r) => r.referrerId === p.referrer.id)).toMatchObject({ earned: "15.00", approved: "0.00", paid: "15.00" });
@@ -171,11 +186,51 @@ describe("payouts (cash referral fee)", () => {
     expect(ledger.rows.find((r) => r.referrerId === p.referrer.id)).toMatchObject({ approved: "5.00", paid: "15.00" });
   });
 
+  it("pays exactly the fees shown: a fee approved since the page loaded stays owed", async () => {
+    const p = await seedShopActivity(pipeline, { rewardKind: "CASH", rewardValue: "5" });
+    const shown = (await load(payouts.loader, p.shop, "/app/payouts")).rows.find((r) => r.referrerId === p.referrer.id)!;
+    expect(shown).toMatchObject({ approved: "15.00" });
+    // While the merchant types the reference, another fee's hold ends.
+    p.advance(31 * DAY);
+    await p.drain();
+    expect((await load(payouts.loader, p.shop, "/app/payouts")).rows.find((r) => r.referrerId === p.referrer.id)).toMatchObject({ approved: "20.00" });
+
+    const paid = await act(payouts.action, p.shop, "/app/payouts", { intent: "mark-paid", referrerId: p.referrer.id, rewardIds: shown.owedRewardIds.join(","), amount: shown.approved, reference: "BANK-1" });
+    expect(paid.data).toMatchObject({ ok: true, message: "3 fees marked paid" });
+    const after = (await load(payouts.loader, p.shop, "/app/payouts")).rows.find((r) => r.referrerId === p.referrer.id);
+    expect(after).toMatchObject({ approved: "5.00", paid: "15.00" });
+    expect(await db.reward.count({ where: { shop: p.shop, payoutReference: "BANK-1" } })).toBe(3);
+  });
+
+  it("refuses, paying nothing, when a fee shown was revoked meanwhile or the amount does not match the fees", async () => {
+    const p = await seedShopActivity(pipeline, { rewardKind: "CASH", rewardValue: "5" });
+    const shown = (await load(payouts.loader, p.shop, "/app/payouts")).rows.find((r) => r.referrerId === p.referrer.id)!;
+    const form = { intent: "mark-paid", referrerId: p.referrer.id, rewardIds: shown.owedRewardIds.join(","), reference: "BANK-2" };
+
+    const tampered = await act(payouts.action, p.shop, "/app/payouts", { ...form, amount: "10.00" });
+    expect(tampered.status).toBe(409);
+    expect(tampered.data.message).toMatch(/changed since the page was loaded.*Nothing was marked paid/);
+
+    // One of the three fees is revoked by the merchant in another tab.
+    const path = `/app/referrers/${p.referrer.id}`;
+    await act(detail.action, p.shop, path, { intent: "revoke", rewardId: shown.owedRewardIds[0], reason: "Fraud" }, { id: p.referrer.id });
+    await p.drain();
+    expect((await db.reward.findUniqueOrThrow({ where: { id: shown.owedRewardIds[0] } })).status).toBe("REVOKED");
+
+    const refused = await act(payouts.action, p.shop, "/app/payouts", { ...form, amount: shown.approved });
+    expect(refused.status).toBe(409);
+    expect(refused.data).toMatchObject({ ok: false });
+    expect(await db.reward.count({ where: { shop: p.shop, status: "PAID" } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { shop: p.shop, action: "reward.paid" } })).toBe(0);
+  });
+
   it("shows an empty ledger to a program without cash fees, and 404 for another shop's referrer", async () => {
     const p = await seedShopActivity(pipeline, { rewardKind: "CASH", rewardValue: "5" });
     const other = await otherShop();
     expect((await load(payouts.loader, other, "/app/payouts")).rows).toEqual([]);
-    expect(await thrownStatus(() => act(payouts.action, other, "/app/payouts", { intent: "mark-paid", referrerId: p.referrer.id, reference: "X" }))).toBe(404);
+    const rita = (await load(payouts.loader, p.shop, "/app/payouts")).rows.find((r) => r.referrerId === p.referrer.id)!;
+    const form = { intent: "mark-paid", referrerId: p.referrer.id, rewardIds: rita.owedRewardIds.join(","), amount: rita.approved, reference: "X" };
+    expect(await thrownStatus(() => act(payouts.action, other, "/app/payouts", form))).toBe(404);
     expect(await db.reward.count({ where: { shop: p.shop, status: "PAID" } })).toBe(0);
   });
 });

@@ -32,6 +32,21 @@ describe("database constraints", () => {
     await expect(db.reward.create({ data: reward })).rejects.toMatchObject({ code: "P2002" });
   });
 
+  it("one Shopify object per reward: two rewards cannot claim the same store credit transaction", async () => {
+    const shop = uniqueShop();
+    const { referrer } = await seedReferral(shop);
+    const reward = { shop, referrerId: referrer.id, kind: "STORE_CREDIT", valueType: "FIXED_AMOUNT", value: "5", status: "ISSUED" };
+    await db.reward.create({ data: { ...reward, shopifyId: "gid://shopify/StoreCreditAccountCreditTransaction/1" } });
+    await expect(db.reward.create({ data: { ...reward, shopifyId: "gid://shopify/StoreCreditAccountCreditTransaction/1" } })).rejects.toMatchObject({ code: "P2002" });
+    // Rewards with nothing in Shopify (cash fees, not yet issued) are many.
+    await db.reward.create({ data: { ...reward, kind: "CASH", shopifyId: null } });
+    await db.reward.create({ data: { ...reward, kind: "CASH", shopifyId: null } });
+    // Another shop's transaction with the same id is another object.
+    const other = uniqueShop();
+    const { referrer: otherReferrer } = await seedReferral(other);
+    await db.reward.create({ data: { ...reward, shop: other, referrerId: otherReferrer.id, shopifyId: "gid://shopify/StoreCreditAccountCreditTransaction/1" } });
+  });
+
   it("referral codes, customers and emails are unique per shop", async () => {
     const shop = uniqueShop();
     await db.referrer.create({ data: { shop, code: "FRIEND-AAAA2222", customerId: "gid://shopify/Customer/1", emailKey: "a@b.co", source: "ADMIN" } });

@@ -112,6 +112,7 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       shopMoney: { amount, currencyCode: o.currencyCode },
       presentmentMoney: { amount, currencyCode: o.presentmentCurrencyCode },
     });
+    const a = o.shippingAddress;
     return {
       ...o,
       customer: o.customerId ? (customerView(o.customerId) ?? { id: o.customerId }) : null,
@@ -119,6 +120,15 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       totalPriceSet: bag(o.total),
       currentSubtotalPriceSet: bag(o.currentSubtotal),
       totalRefundedSet: bag(o.totalRefunded),
+      shippingAddress: a ? { address1: a.address1, address2: a.address2 ?? null, city: a.city ?? null, zip: a.zip ?? null, countryCodeV2: a.countryCode ?? null } : null,
+      refunds: ({ first }: Args) =>
+        o.refunds.slice(0, first ?? o.refunds.length).map((r) => ({
+          id: r.id,
+          createdAt: r.createdAt,
+          totalRefundedSet: bag(r.amount),
+          refundLineItems: (page: Args) => connection(r.lineItemsSubtotal === null ? [] : [{ subtotalSet: bag(r.lineItemsSubtotal) }], page),
+          transactions: (page: Args) => connection([{ kind: "REFUND", status: "SUCCESS", amountSet: bag(r.amount) }], page),
+        })),
     };
   };
 
@@ -179,6 +189,10 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
         return c ? customerView(c.id) : null;
       }
       return null;
+    },
+    order: ({ id }: Args) => {
+      const o = s.orders.find((x) => x.id === id);
+      return o ? orderView(o) : null;
     },
     orders: ({ query, sortKey, reverse, ...page }: Args) => {
       const { terms, warnings } = parseOrderQuery(query);

@@ -2,7 +2,7 @@
 // (unique codes, balances that cannot go negative, ...). Rule violations
 // come back as `userErrors` shaped like Shopify's; the GraphQL mapping lives
 // in resolvers.ts.
-import { toCents } from "./money";
+import { fromCents, toCents } from "./money";
 
 /**
  * GraphQL input as graphql-js hands it to resolvers. It has already been
@@ -116,6 +116,24 @@ export interface FakeOrder {
   total: string;
   currentSubtotal: string;
   totalRefunded: string;
+  shippingAddress: FakeAddress | null;
+  refunds: FakeRefund[];
+}
+
+export interface FakeAddress {
+  address1: string;
+  address2?: string | null;
+  city?: string | null;
+  zip?: string | null;
+  countryCode?: string | null;
+}
+
+/** One refund: its refund transaction, and the subtotal of its refunded line items (null: no line item). */
+export interface FakeRefund {
+  id: string;
+  createdAt: string;
+  amount: string;
+  lineItemsSubtotal: string | null;
 }
 
 export type SeedOrder = Partial<FakeOrder> & { subtotal: string };
@@ -542,8 +560,38 @@ export class ShopState {
       total: o.total ?? o.subtotal,
       currentSubtotal: o.currentSubtotal ?? o.subtotal,
       totalRefunded: o.totalRefunded ?? "0.0",
+      shippingAddress: o.shippingAddress ?? null,
+      refunds: o.refunds ?? [],
     };
     this.orders.push(order);
+    return order;
+  }
+
+  /** Refunds an order as the Shopify admin does (the order's totals, status and updatedAt change with it). */
+  refundOrder(orderId: string, r: { amount: string; lineItemsSubtotal?: string | null; id?: string }): FakeRefund {
+    const order = this.orders.find((o) => o.id === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    const refund: FakeRefund = {
+      id: r.id ?? gid("Refund"),
+      createdAt: this.iso(),
+      amount: r.amount,
+      lineItemsSubtotal: r.lineItemsSubtotal === undefined ? r.amount : r.lineItemsSubtotal,
+    };
+    order.refunds.push(refund);
+    const refunded = toCents(order.totalRefunded) + toCents(r.amount);
+    order.totalRefunded = fromCents(refunded);
+    order.currentSubtotal = fromCents(Math.max(0, toCents(order.subtotal) - refunded));
+    order.displayFinancialStatus = refunded >= toCents(order.total) ? "REFUNDED" : "PARTIALLY_REFUNDED";
+    order.updatedAt = this.iso();
+    return refund;
+  }
+
+  /** Cancels an order as the Shopify admin does. */
+  cancelOrder(orderId: string): FakeOrder {
+    const order = this.orders.find((o) => o.id === orderId);
+    if (!order) throw new Error(`no order ${orderId}`);
+    order.cancelledAt = this.iso();
+    order.updatedAt = order.cancelledAt;
     return order;
   }
 }

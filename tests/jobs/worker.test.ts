@@ -237,7 +237,7 @@ describe("worker", () => {
     await w.runOnce();
     expect(used).toBe(1);
     expect(admin).toHaveBeenCalledTimes(1);
-    expect(admin).toHaveBeenCalledWith(shop);
+    expect(admin).toHaveBeenCalledWith(shop, { beforeRetry: expect.any(Function) });
   });
 
   it("start() picks up a stored delivery when nudged, stop() waits for it", async () => {
