@@ -170,6 +170,23 @@ describe("embedded admin in Chromium", () => {
     expect(await db.reward.count({ where: { shop, payoutReference: "BANK-2026-11" } })).toBe(1);
   }, 240_000);
 
+  it("delivery problems: failed and unreadable updates with their reasons, and a retry", async () => {
+    const failedAt = new Date();
+    const dead = await db.webhookDelivery.create({
+      data: { shop, webhookId: "browser-dead-1", topic: "orders/paid", payload: JSON.stringify({ id: 1 }), status: "DEAD", attempts: 8, availableAt: failedAt, processedAt: failedAt, lastError: "ShopifyApiError: Shopify answered 503 Service Unavailable (8 attempts)" },
+    });
+    await db.webhookDelivery.create({
+      data: { shop, webhookId: "browser-invalid-1", topic: "refunds/create", payload: "{}", status: "INVALID", availableAt: failedAt, lastError: "refunds/create payload is incomplete: order_id is required" },
+    });
+    await db.job.create({ data: { shop, kind: "issue-reward", key: "browser-job-1", status: "DEAD", attempts: 8, availableAt: failedAt, lastError: "ShopifyUserError: Customer does not exist" } });
+    await open("/app/delivery-problems");
+    await page.getByText("order_id is required").waitFor();
+    await snapshot("delivery-problems");
+    await page.getByRole("button", { name: "Retry: Order paid" }).click();
+    await page.locator("#stand-in-toast", { hasText: "Queued again" }).waitFor({ timeout: 30_000 });
+    expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "PENDING", attempts: 0 });
+  }, 240_000);
+
   it("invite: a run started in the page shows its progress and its result", async () => {
     await open("/app/invite");
     await page.getByLabel("Only customers with this tag").fill("vip");
