@@ -13,6 +13,7 @@ import {
   FRIEND_OFFER_UPDATE,
 } from "../shopify/documents";
 import { randomCodePart } from "./codes";
+import { toDecimal } from "./money";
 import type { ProgramSettings } from "./program-settings";
 
 export interface FriendDiscountProgram extends ProgramSettings {
@@ -22,7 +23,7 @@ export interface FriendDiscountProgram extends ProgramSettings {
 
 export function friendOfferTitle(p: Pick<ProgramSettings, "friendOfferKind" | "friendOfferValue">, currencyCode: string) {
   if (p.friendOfferKind === "FREE_SHIPPING") return "Referral: free shipping on your first order";
-  if (p.friendOfferKind === "PERCENTAGE") return `Referral: ${Number(p.friendOfferValue)}% off your first order`;
+  if (p.friendOfferKind === "PERCENTAGE") return `Referral: ${toDecimal(p.friendOfferValue).toString()}% off your first order`;
   return `Referral: ${p.friendOfferValue} ${currencyCode} off your first order`;
 }
 
@@ -53,7 +54,8 @@ function commonFields(p: FriendDiscountProgram, now: Date) {
 function basicInput(p: FriendDiscountProgram, now: Date) {
   const value =
     p.friendOfferKind === "PERCENTAGE"
-      ? { percentage: Number(p.friendOfferValue) / 100 }
+      ? // Divided as Decimal: 14.3 / 100 in floating point is 0.14300000000000002.
+        { percentage: toDecimal(p.friendOfferValue).div(100).toNumber() }
       : { discountAmount: { amount: p.friendOfferValue, appliesOnEachItem: false } };
   return { ...commonFields(p, now), customerGets: { value, items: { all: true } } };
 }

@@ -33,6 +33,17 @@ describe("program core", () => {
     expect(shopify.fake.discounts(shop)).toHaveLength(1);
   });
 
+  it("sends the friend's percentage divided exactly (14.3% is 0.143, not 0.14300000000000002)", async () => {
+    const admin = await testAdminClient(shop);
+    const created = await ensureProgram({ db, admin, shop, cause });
+    const parsed = parseProgramSettings({ ...settingsOf(created), friendOfferValue: "14.3" });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed));
+    await saveProgram({ db, admin, shop, settings: parsed.settings, cause });
+    const [discount] = shopify.fake.discounts(shop);
+    expect(JSON.stringify(discount)).toContain('"percentage":0.143');
+    expect(JSON.stringify(discount)).not.toContain("0.14300000000000002");
+  });
+
   it("keeps the storefront's primary domain from Shopify (share links may only point there), learned again on save and when missing", async () => {
     const admin = await testAdminClient(shop);
     expect((await ensureProgram({ db, admin, shop, cause })).storefrontUrl).toBe(`https://${shop}`);
