@@ -43,6 +43,8 @@ export interface DemoStackOptions {
 export interface DemoStack {
   shop: string;
   urls: { admin: string; storefront: string; controlApi: string; app: string; adminApi: string };
+  /** Every port the stack listens on (all on 127.0.0.1). */
+  ports: DemoPorts;
   fake: FakeShopify;
   commerce: DevCommerce;
   /** Milliseconds from start to every URL answering. */
@@ -143,6 +145,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     return {
       shop: DEMO_SHOP,
       urls: { admin: admin.origin, storefront: storefront.origin, controlApi: `${admin.origin}/api`, app: appUrl, adminApi: adminApi.url },
+      ports,
       fake,
       commerce,
       startupMs: performance.now() - started,

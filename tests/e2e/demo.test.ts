@@ -244,6 +244,24 @@ describe("the demo, end to end", () => {
     await shot(merchant, "10-admin-referral-reversed");
   }, 60_000);
 
+  it("listens on loopback only, the app's own server included", () => {
+    // The kernel's table of listening TCP sockets (state 0A), read rather than
+    // probed: no traffic to any address but loopback.
+    const listening = ["/proc/net/tcp", "/proc/net/tcp6"]
+      .filter((file) => fs.existsSync(file))
+      .flatMap((file) => fs.readFileSync(file, "utf8").trim().split("\n").slice(1))
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[3] === "0A")
+      .map((cols) => ({ address: cols[1].split(":")[0], port: parseInt(cols[1].split(":")[1], 16) }));
+    const LOOPBACK_V4 = "0100007F";
+    const LOOPBACK_V6 = "00000000000000000000000001000000";
+    for (const [name, port] of Object.entries(stack.ports)) {
+      const sockets = listening.filter((s) => s.port === port);
+      expect(sockets.length, `${name} (port ${port}) is listening`).toBeGreaterThan(0);
+      for (const socket of sockets) expect([LOOPBACK_V4, LOOPBACK_V6], `${name} (port ${port}) listens on ${socket.address}`).toContain(socket.address);
+    }
+  });
+
   it("had no page errors", () => {
     expect(errors).toEqual([]);
   });
