@@ -81,6 +81,14 @@ const BENCHES: Bench[] = [
     quickArgs: ["--seconds", "10"],
     limitMinutes: 10,
   },
+  {
+    name: "retention",
+    script: "bench/retention.ts",
+    about: "table sizes after a simulated year of one busy shop with the app's daily retention vs the same year without it",
+    args: [],
+    quickArgs: ["--quick"],
+    limitMinutes: 20,
+  },
 ];
 
 interface Outcome {
