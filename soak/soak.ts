@@ -774,7 +774,7 @@ async function main(): Promise<number> {
   for (const r of referrals.filter((x) => x.status === "REVERSED")) {
     reversedCount++;
     const w = r.reward;
-    if (!w || w.status === "REVERSED" || w.status === "REVOKED") continue;
+    if (!w || w.status === "CANCELLED" || w.status === "REVOKED") continue;
     if (r.needsReview && r.reason) {
       reviewCount++;
       continue;

@@ -17,9 +17,9 @@ import { handleRefundsCreate } from "./handlers/refunds-create.server";
 import { RELEASE_JOB } from "../referrals/attribution.server";
 import { CODE_SYNC_JOB, syncCodesJob } from "../referrals/code-sync.server";
 import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "../referrals/reconciliation.server";
-import { CLAWBACK_JOB } from "../referrals/reversal.server";
+import { REVOKE_JOB } from "../referrals/reversal.server";
 import { INVITE_JOB, runInvite } from "../referrals/invites.server";
-import { ISSUE_JOB, clawbackReward, issueReward, releaseReferral } from "../referrals/rewards.server";
+import { ISSUE_JOB, revokeRewardJob, issueReward, releaseReferral } from "../referrals/rewards.server";
 
 /** Topic as Shopify writes it in X-Shopify-Topic ("orders/paid") -> handler. */
 export const webhookHandlers = new Map<string, WebhookHandler>([
@@ -39,7 +39,7 @@ export const jobHandlers = new Map<string, JobHandler>([
   [CODE_SYNC_JOB, syncCodesJob],
   [RELEASE_JOB, releaseReferral],
   [ISSUE_JOB, issueReward],
-  [CLAWBACK_JOB, clawbackReward],
+  [REVOKE_JOB, revokeRewardJob],
   [RECONCILE_JOB, async (ctx) => void (await reconcileOrders(ctx))],
   [INVITE_JOB, async (ctx) => void (await runInvite(ctx))],
 ]);

@@ -6,7 +6,7 @@ import { enqueueJob } from "../jobs/queue.server";
 import { recordAudit } from "../referrals/audit.server";
 import { canonicalCode } from "../referrals/codes";
 import { requestCodeSync } from "../referrals/code-sync.server";
-import { CLAWBACK_JOB } from "../referrals/reversal.server";
+import { revokeReward } from "../referrals/reversal.server";
 import { ISSUE_JOB, rewardFor } from "../referrals/rewards.server";
 import { LIVE_REFERRAL_STATUSES, RewardStatus } from "../referrals/statuses";
 import { keysetPage, type PageRequest } from "./cursor";
@@ -114,21 +114,7 @@ export async function issueManualReward({ db, shop, referrerId, cause, reason, n
   return reward;
 }
 
-export type RevokeOutcome = "not-found" | "not-revocable" | "cancelled" | "clawback";
-
-/** Not yet in Shopify: cancelled at once. In Shopify: taken back by the clawback job. */
-export async function revokeReward({ db, shop, referrerId, rewardId, cause, reason, now = new Date() }: ReferrerAction & { rewardId: string }): Promise<RevokeOutcome> {
-  const reward = await db.reward.findFirst({ where: { id: rewardId, shop, referrerId } });
-  if (!reward) return "not-found";
-  const audit = { shop, referrerId, rewardId, referralId: reward.referralId, cause };
-  if (reward.status === RewardStatus.PENDING || reward.status === RewardStatus.FAILED) {
-    const changed = await db.reward.updateMany({ where: { id: rewardId, shop, status: reward.status }, data: { status: RewardStatus.REVERSED, reason, revokedAt: now } });
-    if (!changed.count) return "not-revocable";
-    await recordAudit(db, { ...audit, action: "reward.cancelled", fromStatus: reward.status, toStatus: RewardStatus.REVERSED, detail: reason });
-    return "cancelled";
-  }
-  if (reward.status !== RewardStatus.ISSUED && reward.status !== RewardStatus.PAID) return "not-revocable";
-  await recordAudit(db, { ...audit, action: "reward.revoke-requested", fromStatus: reward.status, detail: reason });
-  await enqueueJob(db, { shop, kind: CLAWBACK_JOB, key: rewardId, availableAt: now }, now);
-  return "clawback";
+/** A reward of the referrer taken back by the merchant (app/referrals/reversal.server.ts). */
+export function revokeReferrerReward({ db, shop, referrerId, rewardId, cause, reason, now = new Date() }: ReferrerAction & { rewardId: string }) {
+  return revokeReward(db, { shop, rewardId, referrerId, cause, reason, now });
 }

@@ -6,6 +6,7 @@
 // a refund with no line items (an arbitrary amount) counts its successful
 // refund transactions.
 import { z } from "zod";
+import type { Db } from "../db.server";
 import type { WorkContext } from "../jobs/types";
 import { enqueueJob } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
@@ -16,7 +17,7 @@ import type { OrderFacts } from "./order";
 import { isUniqueViolation } from "./referrers.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "./statuses";
 
-export const CLAWBACK_JOB = "clawback-reward";
+export const REVOKE_JOB = "revoke-reward";
 
 const money = z.union([z.string(), z.number()]).nullish();
 const shopMoney = z.object({ shop_money: z.object({ amount: money, currency_code: z.string().nullish() }) }).nullish();
@@ -164,16 +165,38 @@ export async function reverseReferral(ctx: WorkContext, referralId: string, reas
   });
 
   const reward = await db.reward.findUnique({ where: { referralId } });
-  if (!reward) return ReferralStatus.REVERSED;
-  const cancelled = await db.reward.updateMany({
-    where: { id: reward.id, shop, status: RewardStatus.PENDING },
-    data: { status: RewardStatus.REVERSED, reason },
-  });
-  if (cancelled.count === 1) {
-    await recordAudit(db, { shop, referralId, rewardId: reward.id, action: "reward.cancelled", fromStatus: RewardStatus.PENDING, toStatus: RewardStatus.REVERSED, cause: ctx.cause, detail: reason });
-  } else {
-    await enqueueJob(db, { shop, kind: CLAWBACK_JOB, key: reward.id, availableAt: now });
-  }
+  if (reward) await revokeReward(db, { shop, rewardId: reward.id, cause: ctx.cause, reason, now });
   return ReferralStatus.REVERSED;
 }
 
+
+export type RevokeOutcome = "not-found" | "not-revocable" | "cancelled" | "revoking";
+
+/**
+ * Takes a reward back, the one way both a reversed referral and the merchant
+ * do it: a reward that never reached Shopify (PENDING, or FAILED) is cancelled
+ * at once; one that is or may be in Shopify (ISSUING, ISSUED, PAID) is revoked by
+ * the durable revoke job. A reward already revoked or cancelled is left as it is.
+ */
+export async function revokeReward(
+  db: Db,
+  { shop, rewardId, referrerId, cause, reason, now }: { shop: string; rewardId: string; referrerId?: string; cause: string; reason: string; now: Date },
+): Promise<RevokeOutcome> {
+  const reward = await db.reward.findFirst({ where: { id: rewardId, shop, ...(referrerId ? { referrerId } : {}) } });
+  if (!reward) return "not-found";
+  const audit = { shop, referrerId: reward.referrerId, rewardId, referralId: reward.referralId, cause };
+  if (reward.status === RewardStatus.PENDING || reward.status === RewardStatus.FAILED) {
+    const changed = await db.reward.updateMany({
+      where: { id: rewardId, shop, status: reward.status },
+      data: { status: RewardStatus.CANCELLED, reason, revokedAt: now },
+    });
+    if (!changed.count) return "not-revocable";
+    await recordAudit(db, { ...audit, action: "reward.cancelled", fromStatus: reward.status, toStatus: RewardStatus.CANCELLED, detail: reason });
+    return "cancelled";
+  }
+  const inShopify: string[] = [RewardStatus.ISSUING, RewardStatus.ISSUED, RewardStatus.PAID];
+  if (!inShopify.includes(reward.status)) return "not-revocable";
+  await recordAudit(db, { ...audit, action: "reward.revoke-requested", fromStatus: reward.status, detail: reason });
+  await enqueueJob(db, { shop, kind: REVOKE_JOB, key: rewardId, availableAt: now }, now);
+  return "revoking";
+}

@@ -126,7 +126,7 @@ export async function issueReward(ctx: JobContext) {
   const reward = await findReward(db, shop, ctx.key);
   if (!reward || (reward.status !== RewardStatus.PENDING && reward.status !== RewardStatus.ISSUING)) return;
   if (reward.referral && reward.referral.status === ReferralStatus.REVERSED) {
-    await db.reward.updateMany({ where: { id: reward.id, shop, status: RewardStatus.PENDING }, data: { status: RewardStatus.REVERSED, reason: "The referral was reversed" } });
+    await db.reward.updateMany({ where: { id: reward.id, shop, status: RewardStatus.PENDING }, data: { status: RewardStatus.CANCELLED, reason: "The referral was reversed" } });
     return;
   }
   const now = ctx.now();
@@ -314,29 +314,29 @@ async function unclaimed(ctx: WorkContext, ids: string[]): Promise<string | null
 }
 
 /**
- * Takes back the reward of a reversed referral (job "clawback-reward", key = reward id):
+ * Takes back the reward of a reversed referral (job "revoke-reward", key = reward id):
  * an unused code is deactivated, store credit still available is debited; what
  * cannot be taken back is flagged on the referral for the merchant.
  */
-export async function clawbackReward(ctx: JobContext) {
+export async function revokeRewardJob(ctx: JobContext) {
   const { db, shop } = ctx;
   const reward = await findReward(db, shop, ctx.key);
   if (!reward) return;
   if (reward.status === RewardStatus.ISSUING) throw new Error("The reward is still being issued; trying again later");
   if (reward.status === RewardStatus.PENDING) {
-    await db.reward.updateMany({ where: { id: reward.id, shop, status: RewardStatus.PENDING }, data: { status: RewardStatus.REVERSED } });
+    await db.reward.updateMany({ where: { id: reward.id, shop, status: RewardStatus.PENDING }, data: { status: RewardStatus.CANCELLED } });
     return;
   }
   if (reward.status !== RewardStatus.ISSUED && reward.status !== RewardStatus.PAID) return;
   const now = ctx.now();
-  let outcome: ClawbackOutcome;
+  let outcome: RevocationOutcome;
   if (reward.kind === "CODE") outcome = await revokeCode(await ctx.admin(), reward);
   else if (reward.kind === "STORE_CREDIT") outcome = await debitStore(ctx, reward);
   else outcome = reward.status === RewardStatus.PAID ? { revoked: false, note: "The cash fee was already paid out" } : { revoked: true, note: "Cash fee cancelled before payout" };
 
   await countedTransaction(db, shop, async (tx, changes) => {
     // The debit is claimed with the outcome, so no later run takes it for its own or debits again.
-    if (outcome.debitId) await tx.reward.updateMany({ where: { id: reward.id, shop }, data: { clawbackShopifyId: outcome.debitId } });
+    if (outcome.debitId) await tx.reward.updateMany({ where: { id: reward.id, shop }, data: { revokeShopifyId: outcome.debitId } });
     if (outcome.revoked) {
       const revoked = await tx.reward.updateMany({ where: { id: reward.id, shop, status: { in: ISSUED_REWARD_STATUSES } }, data: { status: RewardStatus.REVOKED, revokedAt: now, reason: outcome.note } });
       if (revoked.count) changes.issuedReward(reward, -1);
@@ -372,7 +372,7 @@ async function revokeCode(admin: AdminClient, reward: RewardWithReferrer) {
 type StoreCreditAccountNode = { transactions: { nodes: unknown[] } } | undefined;
 type DebitNode = { __typename: string; id?: string; event?: string; createdAt: string; amount: { amount: string } };
 
-interface ClawbackOutcome {
+interface RevocationOutcome {
   revoked: boolean;
   note: string;
   /** The store credit debit transaction that took the reward back, if one did. */
@@ -391,31 +391,31 @@ function debitIds(account: StoreCreditAccountNode, amount?: Decimal): string[] {
 }
 
 /** A debit the app made may show up a little before our clock's attempt time (clock skew). */
-const CLAWBACK_SKEW_MS = 5 * 60_000;
+const REVOKE_SKEW_MS = 5 * 60_000;
 
 /**
- * A debit an earlier, interrupted clawback of this reward made: an adjustment
+ * A debit an earlier, interrupted revocation of this reward made: an adjustment
  * (not a checkout spending the credit), made since that attempt started, of at
  * most the reward's value, that no other reward has claimed.
  */
 async function debitOfEarlierAttempt(ctx: WorkContext, reward: RewardWithReferrer, account: StoreCreditAccountNode): Promise<{ id: string; amount: Decimal } | null> {
-  if (!reward.clawbackAttemptedAt) return null;
-  const since = reward.clawbackAttemptedAt.getTime() - CLAWBACK_SKEW_MS;
+  if (!reward.revokeAttemptedAt) return null;
+  const since = reward.revokeAttemptedAt.getTime() - REVOKE_SKEW_MS;
   const candidates = ((account?.transactions.nodes ?? []) as DebitNode[])
     .filter((t) => t.__typename === "StoreCreditAccountDebitTransaction" && t.id && t.event === "ADJUSTMENT")
     .filter((t) => Date.parse(t.createdAt) >= since && toDecimal(t.amount.amount).abs().lessThanOrEqualTo(reward.value))
     .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   if (!candidates.length) return null;
   const claimed = await ctx.db.reward.findMany({
-    where: { shop: ctx.shop, clawbackShopifyId: { in: candidates.map((t) => t.id!) } },
-    select: { clawbackShopifyId: true },
+    where: { shop: ctx.shop, revokeShopifyId: { in: candidates.map((t) => t.id!) } },
+    select: { revokeShopifyId: true },
   });
-  const taken = new Set(claimed.map((c) => c.clawbackShopifyId));
+  const taken = new Set(claimed.map((c) => c.revokeShopifyId));
   const found = candidates.find((t) => !taken.has(t.id!));
   return found ? { id: found.id!, amount: toDecimal(found.amount.amount).abs() } : null;
 }
 
-function debitOutcome(reward: RewardWithReferrer, debitId: string, debit: Decimal): ClawbackOutcome {
+function debitOutcome(reward: RewardWithReferrer, debitId: string, debit: Decimal): RevocationOutcome {
   const currencyCode = reward.currencyCode;
   if (debit.lessThan(reward.value)) {
     return { revoked: false, debitId, note: `Debited ${debit.toString()} ${currencyCode} of ${reward.value.toString()}; the rest was spent: review this referral` };
@@ -423,12 +423,12 @@ function debitOutcome(reward: RewardWithReferrer, debitId: string, debit: Decima
   return { revoked: true, debitId, note: `Debited ${debit.toString()} ${currencyCode} of store credit` };
 }
 
-async function debitStore(ctx: WorkContext, reward: RewardWithReferrer): Promise<ClawbackOutcome> {
+async function debitStore(ctx: WorkContext, reward: RewardWithReferrer): Promise<RevocationOutcome> {
   const admin = await ctx.admin();
   const customerId = reward.referrer.customerId;
   const currencyCode = reward.currencyCode as CurrencyCode;
   // An earlier run debited part of it (the rest was spent) and flagged the referral: never debit twice.
-  if (reward.clawbackShopifyId) return { revoked: false, note: "Store credit was already debited for this reward: review this referral" };
+  if (reward.revokeShopifyId) return { revoked: false, note: "Store credit was already debited for this reward: review this referral" };
   if (!customerId) return { revoked: false, note: "No customer account to debit: review this referral" };
   const data = await admin.query(STORE_CREDIT_TRANSACTIONS, { id: customerId });
   const account = data.customer?.storeCreditAccounts.nodes.find((a: { balance: { currencyCode: string } }) => a.balance.currencyCode === currencyCode);
@@ -441,8 +441,8 @@ async function debitStore(ctx: WorkContext, reward: RewardWithReferrer): Promise
   const debit = Decimal.min(balance, reward.value);
   if (debit.lessThanOrEqualTo(0)) return { revoked: false, note: "The store credit was already spent: review this referral" };
   // Recorded before the call, so a retry after a crash looks for this debit first.
-  await ctx.db.reward.updateMany({ where: { id: reward.id, shop: ctx.shop }, data: { clawbackAttemptedAt: ctx.now() } });
-  // Debits already on the account (clawbacks of this referrer's other rewards,
+  await ctx.db.reward.updateMany({ where: { id: reward.id, shop: ctx.shop }, data: { revokeAttemptedAt: ctx.now() } });
+  // Debits already on the account (revocations of this referrer's other rewards,
   // perhaps of the same amount a moment ago) are not the one this call may have made.
   const earlierDebits = new Set(debitIds(account));
   const result = await admin.mutate(

@@ -13,7 +13,7 @@ export const RewardStatus = {
   ISSUING: "ISSUING", // a call to Shopify is (or was) under way
   ISSUED: "ISSUED",
   REVOKED: "REVOKED", // taken back after the referral was reversed
-  REVERSED: "REVERSED", // cancelled before it was issued
+  CANCELLED: "CANCELLED", // cancelled before it was issued (a referral is REVERSED; its reward is CANCELLED or REVOKED)
   FAILED: "FAILED", // could not be issued; the merchant must look
   PAID: "PAID", // cash fee paid out
 } as const;

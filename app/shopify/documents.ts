@@ -295,7 +295,7 @@ export const DISCOUNT_BY_ID = `#graphql
   }
 `;
 
-// Revoking a reward code (clawback before it is used).
+// Revoking a reward code before it is used.
 export const DISCOUNT_DEACTIVATE = `#graphql
   mutation DiscountDeactivate($id: ID!) {
     discountCodeDeactivate(id: $id) {

@@ -1,7 +1,7 @@
 // The dashboard's totals (DailyStat and the referrers' counters) against the
 // rows they count: after a mixed run of the real pipeline (codes and links with
 // share channels, duplicate deliveries, holds, rewards, a cancellation with its
-// clawback, refunds delivered twice, a merchant rejection, clicks and shares, a
+// revocation, refunds delivered twice, a merchant rejection, clicks and shares, a
 // customer's erasure, racing reversals), in a non-UTC time zone, on both databases.
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";

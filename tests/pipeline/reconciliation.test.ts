@@ -143,7 +143,7 @@ describe("reconciliation", () => {
     expect(referrer.referredRevenue.toFixed(2)).toBe("0.00");
   });
 
-  it("a refund reconciled after a reward was issued takes the reward back, through the same clawback", async () => {
+  it("a refund reconciled after a reward was issued takes the reward back, through the same revocation", async () => {
     const p = await setupShop({ holdDays: 0, rewardKind: "STORE_CREDIT", rewardValue: "5" });
     const order = friendOrder(p);
     await p.send("orders/paid", order.payload);

@@ -1,7 +1,7 @@
 // Regression (found by the full soak, soak/soak.ts): taking back store credit
 // when the debit call fails ambiguously (5xx, timeout). The check "did my debit
 // happen after all?" looked for any debit of the same amount from the last
-// minute, so it found the debit of the referrer's PREVIOUS clawback (same reward
+// minute, so it found the debit of the referrer's PREVIOUS revocation (same reward
 // value) and marked this reward REVOKED without debiting: the referrer kept the
 // credit of a reversed referral.
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import db from "../../app/db.server";
 import { enqueueJob } from "../../app/jobs/queue.server";
 import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
 import { createWorker } from "../../app/jobs/worker.server";
-import { CLAWBACK_JOB } from "../../app/referrals/reversal.server";
+import { REVOKE_JOB } from "../../app/referrals/reversal.server";
 import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
 import { STORE_CREDIT_DEBIT } from "../../app/shopify/documents";
 import { unauthenticated } from "../../app/shopify.server";
@@ -39,8 +39,8 @@ function paidOrder(code: string) {
   };
 }
 
-describe("store credit clawback after an ambiguous debit failure", () => {
-  it("does not take an earlier clawback's debit for its own: both rewards are debited", async () => {
+describe("store credit revocation after an ambiguous debit failure", () => {
+  it("does not take an earlier revocation's debit for its own: both rewards are debited", async () => {
     const p = await setupShop({ holdDays: 0, rewardKind: "STORE_CREDIT", rewardValue: "5" });
     const first = paidOrder(p.referrer.code);
     const second = paidOrder(p.referrer.code);
@@ -91,7 +91,7 @@ function workerKilledAfterDebit() {
 
 const debitsOf = (shop: string) => shopify.fake.storeCreditTransactions(shop).filter((t) => t.typename === "StoreCreditAccountDebitTransaction");
 
-describe("store credit clawback interrupted after Shopify debited", () => {
+describe("store credit revocation interrupted after Shopify debited", () => {
   it("the retry finds its own debit and does not debit again", async () => {
     const p = await setupShop({ holdDays: 0, rewardKind: "STORE_CREDIT", rewardValue: "5" });
     const order = paidOrder(p.referrer.code);
@@ -105,19 +105,19 @@ describe("store credit clawback interrupted after Shopify debited", () => {
     await p.send("orders/cancelled", orderCancelledPayload({ orderId: order.orderId, subtotal: "100.00", total: "100.00", currency: "USD", discountCodes: [p.referrer.code] }));
     await p.drain(workerKilledAfterDebit());
     const interrupted = await p.referral(orderGid(order.orderId));
-    expect(interrupted).toMatchObject({ status: "REVERSED", reward: { status: "ISSUED", clawbackShopifyId: null } });
-    expect(interrupted!.reward!.clawbackAttemptedAt).not.toBeNull();
+    expect(interrupted).toMatchObject({ status: "REVERSED", reward: { status: "ISSUED", revokeShopifyId: null } });
+    expect(interrupted!.reward!.revokeAttemptedAt).not.toBeNull();
     expect(debitsOf(p.shop)).toHaveLength(1);
 
     p.advance(DAY); // past the retry's backoff
     await p.drain();
     const done = await p.referral(orderGid(order.orderId));
-    expect(done).toMatchObject({ status: "REVERSED", reward: { status: "REVOKED", clawbackShopifyId: debitsOf(p.shop)[0].id } });
+    expect(done).toMatchObject({ status: "REVERSED", reward: { status: "REVOKED", revokeShopifyId: debitsOf(p.shop)[0].id } });
     expect(debitsOf(p.shop)).toHaveLength(1);
     expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(5);
   });
 
-  it("a partial debit (the rest was spent) is recorded: running the clawback again debits nothing more", async () => {
+  it("a partial debit (the rest was spent) is recorded: running the revocation again debits nothing more", async () => {
     const p = await setupShop({ holdDays: 0, rewardKind: "STORE_CREDIT", rewardValue: "15" });
     const order = paidOrder(p.referrer.code);
     await p.send("orders/paid", order.payload);
@@ -131,13 +131,13 @@ describe("store credit clawback interrupted after Shopify debited", () => {
     await p.drain();
     const flagged = await p.referral(orderGid(order.orderId));
     expect(flagged).toMatchObject({ status: "REVERSED", needsReview: true, reward: { status: "ISSUED" } });
-    expect(flagged!.reward!.clawbackShopifyId).toBe(debitsOf(p.shop)[1].id);
+    expect(flagged!.reward!.revokeShopifyId).toBe(debitsOf(p.shop)[1].id);
     expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(0);
 
-    // New credit arrives (another referral), and the clawback job runs again for this reward.
+    // New credit arrives (another referral), and the revocation job runs again for this reward.
     await p.send("orders/paid", paidOrder(p.referrer.code).payload);
     await p.drain();
-    await enqueueJob(db, { shop: p.shop, kind: CLAWBACK_JOB, key: flagged!.reward!.id, availableAt: new Date(testClock.now()) });
+    await enqueueJob(db, { shop: p.shop, kind: REVOKE_JOB, key: flagged!.reward!.id, availableAt: new Date(testClock.now()) });
     await p.drain();
     expect(debitsOf(p.shop)).toHaveLength(2);
     expect(Number(shopify.fake.storeCreditBalance(p.shop, p.referrerCustomer.id, "USD"))).toBe(15);
