@@ -277,3 +277,21 @@ export async function enqueueJob(db: Db, input: EnqueueJobInput, now: Date = new
   }
   throw new Error(`enqueueJob(${shop}, ${kind}, ${key}): the job kept changing under us`);
 }
+
+export type RetryOutcome = "retried" | "not-found" | "not-retryable";
+
+/**
+ * Puts a DEAD row of the shop back in its queue with fresh attempts, due now.
+ * A webhook delivery whose body was erased (for privacy) cannot run again.
+ */
+export async function retryDead(db: Db, queue: QueueName, { shop, id, now }: { shop: string; id: string; now: Date }): Promise<RetryOutcome> {
+  const t = table(db, queue);
+  const row = await t.findFirst({ where: { shop, id } });
+  if (!row) return "not-found";
+  const runnable = queue === "webhook" ? { payload: { not: null } } : {};
+  const { count } = await t.updateMany({
+    where: { shop, id, status: DEAD, ...runnable },
+    data: { status: PENDING, attempts: 0, availableAt: now, ...(queue === "webhook" ? { processedAt: null } : {}) },
+  });
+  return count === 1 ? "retried" : "not-retryable";
+}

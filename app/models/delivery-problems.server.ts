@@ -3,7 +3,7 @@
 // RETENTION_PROBLEM_DAYS with their reasons. A dead one can be retried; an
 // unreadable one cannot (retrying cannot make its body readable).
 import type { Db } from "../db.server";
-import { DEAD, INVALID, PENDING } from "../jobs/queue.server";
+import { DEAD, INVALID, retryDead, type QueueName, type RetryOutcome } from "../jobs/queue.server";
 import { nudgeWorker } from "../jobs/nudge.server";
 import { recordAudit } from "../referrals/audit.server";
 
@@ -41,30 +41,11 @@ export async function deliveryProblems(db: Db, shop: string) {
   };
 }
 
-export type RetryOutcome = "retried" | "not-found" | "not-retryable";
-
-/** Puts a dead delivery of the shop back in the queue, as if just received. */
-export async function retryDelivery({ db, shop, id, cause, now = new Date() }: { db: Db; shop: string; id: string; cause: string; now?: Date }): Promise<RetryOutcome> {
-  const row = await db.webhookDelivery.findFirst({ where: { shop, id }, select: { status: true, payload: true, topic: true, webhookId: true } });
-  if (!row) return "not-found";
-  if (row.status !== DEAD || row.payload === null) return "not-retryable";
-  const { count } = await db.webhookDelivery.updateMany({
-    where: { shop, id, status: DEAD, payload: { not: null } },
-    data: { status: PENDING, attempts: 0, availableAt: now, processedAt: null },
-  });
-  if (count !== 1) return "not-retryable";
-  await recordAudit(db, { shop, action: "delivery.retried", cause, detail: `${row.topic} ${row.webhookId}` });
+/** Retries a dead delivery (`queue` "webhook") or job of the shop, recorded in the audit trail. */
+export async function retryProblem({ db, shop, queue, id, cause, now = new Date() }: { db: Db; shop: string; queue: QueueName; id: string; cause: string; now?: Date }): Promise<RetryOutcome> {
+  const outcome = await retryDead(db, queue, { shop, id, now });
+  if (outcome !== "retried") return outcome;
+  await recordAudit(db, { shop, action: queue === "webhook" ? "delivery.retried" : "job.retried", cause, detail: id });
   nudgeWorker();
-  return "retried";
-}
-
-/** Puts a dead job of the shop back in the queue with fresh attempts. */
-export async function retryJob({ db, shop, id, cause, now = new Date() }: { db: Db; shop: string; id: string; cause: string; now?: Date }): Promise<RetryOutcome> {
-  const row = await db.job.findFirst({ where: { shop, id }, select: { status: true, kind: true, key: true } });
-  if (!row) return "not-found";
-  const { count } = await db.job.updateMany({ where: { shop, id, status: DEAD }, data: { status: PENDING, attempts: 0, availableAt: now } });
-  if (count !== 1) return "not-retryable";
-  await recordAudit(db, { shop, action: "job.retried", cause, detail: `${row.kind} ${row.key}` });
-  nudgeWorker();
-  return "retried";
+  return outcome;
 }

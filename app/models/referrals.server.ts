@@ -2,10 +2,7 @@
 // the ones on hold. Every query names the shop; ids from the client are only
 // ever used together with it.
 import type { Db } from "../db.server";
-import { enqueueJob } from "../jobs/queue.server";
-import { RELEASE_JOB } from "../referrals/attribution.server";
-import { recordAudit } from "../referrals/audit.server";
-import { countedTransaction, LIVE_REFERRAL_FIELDS, shopTimezone } from "../referrals/daily-stats.server";
+import { shopTimezone } from "../referrals/daily-stats.server";
 import { normaliseEmail } from "../referrals/email";
 import { ReferralStatus } from "../referrals/statuses";
 import { keysetPage, type PageRequest } from "./cursor";
@@ -100,54 +97,4 @@ export async function getReferral(db: Db, shop: string, id: string) {
     take: 200,
   });
   return { referral, audit };
-}
-
-export interface BulkArgs {
-  db: Db;
-  shop: string;
-  ids: string[];
-  cause: string;
-  now?: Date;
-}
-
-/** The referrals among `ids` that are the shop's; null when any is not (the route answers 404). */
-async function ownReferrals(db: Db, shop: string, ids: string[]) {
-  const unique = [...new Set(ids)];
-  const rows = await db.referral.findMany({ where: { shop, id: { in: unique } }, select: { id: true, status: true, referrerId: true } });
-  return rows.length === unique.length ? rows : null;
-}
-
-/** Ends the hold of referrals on hold now: the release job approves them and issues their rewards. */
-export async function approveReferrals({ db, shop, ids, cause, now = new Date() }: BulkArgs) {
-  const rows = await ownReferrals(db, shop, ids);
-  if (!rows) return null;
-  let approved = 0;
-  for (const row of rows.filter((r) => r.status === ReferralStatus.PENDING)) {
-    const changed = await db.referral.updateMany({ where: { id: row.id, shop, status: ReferralStatus.PENDING }, data: { holdUntil: now } });
-    if (!changed.count) continue;
-    await recordAudit(db, { shop, referralId: row.id, referrerId: row.referrerId, action: "referral.hold-ended", cause, detail: "Approved by the merchant before the hold ended" });
-    await enqueueJob(db, { shop, kind: RELEASE_JOB, key: row.id, availableAt: now }, now);
-    approved++;
-  }
-  return { approved, skipped: rows.length - approved };
-}
-
-export async function rejectReferrals({ db, shop, ids, cause, reason, now = new Date() }: BulkArgs & { reason: string }) {
-  const rows = await ownReferrals(db, shop, ids);
-  if (!rows) return null;
-  let rejected = 0;
-  for (const row of rows.filter((r) => r.status === ReferralStatus.PENDING)) {
-    const changed = await countedTransaction(db, shop, async (tx, changes) => {
-      const { count } = await tx.referral.updateMany({
-        where: { id: row.id, shop, status: ReferralStatus.PENDING },
-        data: { status: ReferralStatus.REJECTED, reason, rejectedAt: now, holdUntil: null },
-      });
-      if (count) changes.liveReferral(await tx.referral.findFirstOrThrow({ where: { id: row.id, shop }, select: LIVE_REFERRAL_FIELDS }), -1);
-      return count;
-    });
-    if (!changed) continue;
-    await recordAudit(db, { shop, referralId: row.id, referrerId: row.referrerId, action: "referral.rejected", fromStatus: ReferralStatus.PENDING, toStatus: ReferralStatus.REJECTED, cause, detail: reason });
-    rejected++;
-  }
-  return { rejected, skipped: rows.length - rejected };
 }

@@ -2,13 +2,8 @@
 // and rewards issued or revoked by hand (each with the merchant's reason in the
 // audit trail).
 import type { Db } from "../db.server";
-import { enqueueJob } from "../jobs/queue.server";
-import { recordAudit } from "../referrals/audit.server";
 import { canonicalCode } from "../referrals/codes";
-import { requestCodeSync } from "../referrals/code-sync.server";
-import { revokeReward } from "../referrals/reversal.server";
-import { ISSUE_JOB, rewardFor } from "../referrals/rewards.server";
-import { LIVE_REFERRAL_STATUSES, RewardStatus } from "../referrals/statuses";
+import { LIVE_REFERRAL_STATUSES } from "../referrals/statuses";
 import { keysetPage, type PageRequest } from "./cursor";
 
 export function referrerWhere(shop: string, search?: string | null, status?: string | null) {
@@ -76,45 +71,4 @@ export async function getReferrer(db: Db, shop: string, id: string) {
     db.program.findUnique({ where: { shop }, select: { currencyCode: true } }),
   ]);
   return { referrer, byStatus, rewards, referrals, currencyCode: program?.currencyCode ?? "USD" };
-}
-
-interface ReferrerAction {
-  db: Db;
-  shop: string;
-  referrerId: string;
-  cause: string;
-  reason: string;
-  now?: Date;
-}
-
-/** A disabled referrer's new referrals are rejected at attribution and their code leaves the friend discount; what was issued stays. */
-export async function setReferrerStatus({ db, shop, referrerId, cause, reason, now = new Date() }: ReferrerAction, status: "ACTIVE" | "DISABLED") {
-  const before = await db.referrer.findFirst({ where: { id: referrerId, shop }, select: { status: true } });
-  if (!before) return null;
-  await db.referrer.updateMany({ where: { id: referrerId, shop }, data: { status, disabledReason: status === "DISABLED" ? reason : null } });
-  await recordAudit(db, { shop, referrerId, action: status === "DISABLED" ? "referrer.disabled" : "referrer.enabled", fromStatus: before.status, toStatus: status, cause, detail: reason || null });
-  // Disabling takes the code off the friend discount (a leaked code stops working);
-  // enabling puts it back.
-  await requestCodeSync(db, shop, now);
-  return status;
-}
-
-/** A reward outside any referral, decided by the program's current settings and issued by the usual job. */
-export async function issueManualReward({ db, shop, referrerId, cause, reason, now = new Date() }: ReferrerAction) {
-  const [referrer, program] = await Promise.all([
-    db.referrer.findFirst({ where: { id: referrerId, shop }, select: { id: true } }),
-    db.program.findUnique({ where: { shop } }),
-  ]);
-  if (!referrer || !program) return null;
-  const reward = await db.reward.create({
-    data: { shop, referrerId, ...rewardFor(program, program.currencyCode, now), status: RewardStatus.PENDING, reason },
-  });
-  await recordAudit(db, { shop, referrerId, rewardId: reward.id, action: "reward.created", toStatus: RewardStatus.PENDING, cause, detail: `Issued by hand: ${reason}` });
-  await enqueueJob(db, { shop, kind: ISSUE_JOB, key: reward.id, availableAt: now }, now);
-  return reward;
-}
-
-/** A reward of the referrer taken back by the merchant (app/referrals/reversal.server.ts). */
-export function revokeReferrerReward({ db, shop, referrerId, rewardId, cause, reason, now = new Date() }: ReferrerAction & { rewardId: string }) {
-  return revokeReward(db, { shop, rewardId, referrerId, cause, reason, now });
 }

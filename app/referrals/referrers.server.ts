@@ -112,3 +112,25 @@ export async function findReferrerByCode(db: Db, shop: string, code: string) {
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
+
+/** What the merchant's actions on one referrer take: who acts (`cause`) and why. */
+export interface MerchantAction {
+  db: Db;
+  shop: string;
+  referrerId: string;
+  cause: string;
+  reason: string;
+  now?: Date;
+}
+
+/** A disabled referrer's new referrals are rejected at attribution and their code leaves the friend discount; what was issued stays. */
+export async function setReferrerStatus({ db, shop, referrerId, cause, reason, now = new Date() }: MerchantAction, status: "ACTIVE" | "DISABLED") {
+  const before = await db.referrer.findFirst({ where: { id: referrerId, shop }, select: { status: true } });
+  if (!before) return null;
+  await db.referrer.updateMany({ where: { id: referrerId, shop }, data: { status, disabledReason: status === "DISABLED" ? reason : null } });
+  await recordAudit(db, { shop, referrerId, action: status === "DISABLED" ? "referrer.disabled" : "referrer.enabled", fromStatus: before.status, toStatus: status, cause, detail: reason || null });
+  // Disabling takes the code off the friend discount (a leaked code stops working);
+  // enabling puts it back.
+  await requestCodeSync(db, shop, now);
+  return status;
+}

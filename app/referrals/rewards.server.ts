@@ -21,7 +21,7 @@ import { countedTransaction, ISSUED_REWARD_STATUSES } from "./daily-stats.server
 import { randomCodePart } from "./codes";
 import { Decimal, toDecimal } from "./money";
 import type { CurrencyCode } from "../types/admin.types";
-import { isUniqueViolation } from "./referrers.server";
+import { isUniqueViolation, type MerchantAction } from "./referrers.server";
 import { ReferralStatus, RewardStatus } from "./statuses";
 
 export const ISSUE_JOB = "issue-reward";
@@ -460,4 +460,19 @@ async function debitStore(ctx: WorkContext, reward: RewardWithReferrer): Promise
   const debitId = result.storeCreditAccountDebit?.storeCreditAccountTransaction?.id;
   if (!debitId) throw new Error("storeCreditAccountDebit returned no transaction");
   return debitOutcome(reward, debitId, debit);
+}
+
+/** A reward outside any referral, decided by the program's current settings and issued by the usual job. */
+export async function issueManualReward({ db, shop, referrerId, cause, reason, now = new Date() }: MerchantAction) {
+  const [referrer, program] = await Promise.all([
+    db.referrer.findFirst({ where: { id: referrerId, shop }, select: { id: true } }),
+    db.program.findUnique({ where: { shop } }),
+  ]);
+  if (!referrer || !program) return null;
+  const reward = await db.reward.create({
+    data: { shop, referrerId, ...rewardFor(program, program.currencyCode, now), status: RewardStatus.PENDING, reason },
+  });
+  await recordAudit(db, { shop, referrerId, rewardId: reward.id, action: "reward.created", toStatus: RewardStatus.PENDING, cause, detail: `Issued by hand: ${reason}` });
+  await enqueueJob(db, { shop, kind: ISSUE_JOB, key: reward.id, availableAt: now }, now);
+  return reward;
 }

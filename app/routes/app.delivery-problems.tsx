@@ -7,7 +7,7 @@ import db from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../i18n/format";
 import { t } from "../i18n/en";
-import { deliveryProblems, retryDelivery, retryJob } from "../models/delivery-problems.server";
+import { deliveryProblems, retryProblem } from "../models/delivery-problems.server";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
 import { RouteError } from "../components/RouteError";
 
@@ -24,8 +24,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const intent = form.get("intent");
   const id = String(form.get("id") ?? "");
   if (intent !== "retry-delivery" && intent !== "retry-job") throw new Response("Unknown intent", { status: 400 });
-  const retry = intent === "retry-delivery" ? retryDelivery : retryJob;
-  const outcome = await retry({ db, shop, id, cause });
+  const outcome = await retryProblem({ db, shop, queue: intent === "retry-delivery" ? "webhook" : "job", id, cause });
   if (outcome === "not-found") notFound();
   const ok = outcome === "retried";
   return json({ ok, message: ok ? t.problems.retried : t.problems.notRetryable }, { status: ok ? 200 : 409 });

@@ -6,7 +6,10 @@ import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatDate, formatMoney, formatNumber, personName } from "../i18n/format";
 import { t } from "../i18n/en";
-import { getReferrer, issueManualReward, revokeReferrerReward, setReferrerStatus } from "../models/referrers.server";
+import { getReferrer } from "../models/referrers.server";
+import { setReferrerStatus } from "../referrals/referrers.server";
+import { issueManualReward } from "../referrals/rewards.server";
+import { revokeReward } from "../referrals/reversal.server";
 import { currencyDigits, Decimal, toDecimal } from "../referrals/money";
 import { LIVE_REFERRAL_STATUSES } from "../referrals/statuses";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
@@ -70,7 +73,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
     return json({ ok: true, message: t.referrer.issued });
   }
   if (intent === "revoke") {
-    const outcome = await revokeReferrerReward({ ...args, rewardId: String(form.get("rewardId") ?? "") });
+    const outcome = await revokeReward(db, { shop, referrerId: args.referrerId, rewardId: String(form.get("rewardId") ?? ""), cause, reason, now: new Date() });
     if (outcome === "not-found") notFound();
     if (outcome === "not-revocable") return json({ ok: false, message: t.referrer.notRevocable }, { status: 409 });
     return json({ ok: true, message: t.referrer.revoked });

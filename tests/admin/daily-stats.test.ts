@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { dashboardData } from "../../app/models/dashboard.server";
 import { parseDateRange } from "../../app/models/date-range";
-import { rejectReferrals } from "../../app/models/referrals.server";
+import { rejectReferrals } from "../../app/referrals/referral-decisions.server";
 import { countedTransaction, rebuildDailyStats, setShopTimezone, shopTimezone } from "../../app/referrals/daily-stats.server";
 import { localDay } from "../../app/referrals/local-day";
 import { Decimal } from "../../app/referrals/money";

@@ -1,0 +1,69 @@
+// Paying cash referral fees: the merchant records a payment for exactly the
+// fees they were shown, all or none.
+import type { Db } from "../db.server";
+import { recordAudit } from "./audit.server";
+import { Decimal, toDecimal } from "./money";
+import { RewardStatus } from "./statuses";
+
+export type MarkPaidOutcome =
+  | { kind: "paid"; count: number }
+  /** The fees shown are no longer exactly what is owed (paid, revoked or changed meanwhile): nothing was paid. */
+  | { kind: "changed" };
+
+/**
+ * Marks paid exactly the fees the merchant was shown (`rewardIds`, adding up to
+ * `amount`), all or none: if any of them is no longer approved and unpaid, or
+ * they no longer add up to `amount`, nothing is paid. A fee approved since the
+ * page was loaded is left owed. Null when the referrer is not the shop's.
+ */
+export async function markPaid({
+  db,
+  shop,
+  referrerId,
+  rewardIds,
+  amount,
+  reference,
+  cause,
+  now = new Date(),
+}: {
+  db: Db;
+  shop: string;
+  referrerId: string;
+  rewardIds: string[];
+  amount: string;
+  reference: string;
+  cause: string;
+  now?: Date;
+}): Promise<MarkPaidOutcome | null> {
+  const referrer = await db.referrer.findFirst({ where: { id: referrerId, shop }, select: { id: true } });
+  if (!referrer) return null;
+  const ids = [...new Set(rewardIds)];
+  // A form that does not name fees and their total cannot match what is owed.
+  if (!ids.length || !/^\d+(\.\d+)?$/.test(amount)) return { kind: "changed" };
+  const shown = toDecimal(amount);
+  return db.$transaction(async (tx) => {
+    const owed = await tx.reward.findMany({
+      where: { shop, referrerId, kind: "CASH", status: RewardStatus.ISSUED, id: { in: ids } },
+      select: { id: true, referralId: true, value: true },
+    });
+    const total = owed.reduce((sum, r) => sum.plus(r.value), new Decimal(0));
+    if (owed.length !== ids.length || !total.equals(shown)) return { kind: "changed" as const };
+    const changed = await tx.reward.updateMany({
+      where: { shop, referrerId, kind: "CASH", status: RewardStatus.ISSUED, id: { in: ids } },
+      data: { status: RewardStatus.PAID, paidAt: now, payoutReference: reference },
+    });
+    // One of them was revoked or paid between the read and the update: pay none of them.
+    if (changed.count !== ids.length) throw new PayoutChanged();
+    for (const reward of owed) {
+      await recordAudit(tx, { shop, referrerId, rewardId: reward.id, referralId: reward.referralId, action: "reward.paid", fromStatus: RewardStatus.ISSUED, toStatus: RewardStatus.PAID, cause, detail: reference });
+    }
+    return { kind: "paid" as const, count: owed.length };
+  }).catch((error: unknown) => {
+    if (error instanceof PayoutChanged) return { kind: "changed" as const };
+    throw error;
+  });
+}
+
+class PayoutChanged extends Error {
+  name = "PayoutChanged";
+}
