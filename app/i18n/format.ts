@@ -2,9 +2,10 @@
 // up in the client bundle). Amounts arrive as decimal strings, never floats.
 const LOCALE = "en";
 
-export function formatMoney(amount: string | null | undefined, currencyCode: string): string {
+/** A decimal-string amount in its currency's format, for `locale` (the admin's by default). */
+export function formatMoney(amount: string | null | undefined, currencyCode: string, locale: string = LOCALE): string {
   try {
-    return new Intl.NumberFormat(LOCALE, { style: "currency", currency: currencyCode }).format(Number(amount ?? 0));
+    return new Intl.NumberFormat(locale, { style: "currency", currency: currencyCode }).format(Number(amount ?? 0));
   } catch {
     return `${amount ?? "0"} ${currencyCode}`;
   }

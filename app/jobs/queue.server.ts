@@ -18,6 +18,7 @@
 // completion finds it lowered and leaves the row PENDING instead of DONE.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
+import { isUniqueViolation } from "../db-errors";
 import type { Job, WebhookDelivery } from "../generated/sqlite/client";
 
 export type QueueName = "webhook" | "job";
@@ -212,10 +213,6 @@ export function isPermanent(error: unknown): boolean {
 function describeError(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.slice(0, 2000);
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
 export interface EnqueueJobInput {

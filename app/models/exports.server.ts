@@ -2,7 +2,7 @@
 import type { Db } from "../db.server";
 import { csvStream } from "./csv.server";
 import { referralWhere, type ReferralFilters } from "./referrals.server";
-import { referrerStats, referrerWhere } from "./referrers.server";
+import { referrerListStats, referrerWhere } from "./referrers.server";
 
 export function referralsCsv(db: Db, shop: string, filters: ReferralFilters) {
   const where = referralWhere(shop, filters);
@@ -43,7 +43,7 @@ export function referrersCsv(db: Db, shop: string, filters: { search?: string | 
     ["id", "joined_at", "first_name", "last_name", "email", "customer_id", "code", "source", "status", "referrals", "revenue", "clicks"],
     (keyset, take) => db.referrer.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
     async (batch) => {
-      const stats = await referrerStats(db, shop, batch.map((r) => r.id));
+      const stats = await referrerListStats(db, shop, batch.map((r) => r.id));
       return batch.map((r) => {
         const s = stats.get(r.id)!;
         return [r.id, r.createdAt.toISOString(), r.firstName, r.lastName, r.email, r.customerId, r.code, r.source, r.status, s.referrals, s.revenue, s.clicks];

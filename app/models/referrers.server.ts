@@ -26,7 +26,7 @@ export function referrerWhere(shop: string, search?: string | null, status?: str
 }
 
 /** Live referrals, revenue and clicks of the given referrers, in two grouped queries. */
-export async function referrerStats(db: Db, shop: string, ids: string[]) {
+export async function referrerListStats(db: Db, shop: string, ids: string[]) {
   const [referrals, clicks] = await Promise.all([
     db.referral.groupBy({
       by: ["referrerId"],
@@ -52,7 +52,7 @@ export async function listReferrers(db: Db, shop: string, filters: { search?: st
       select: { id: true, firstName: true, lastName: true, email: true, code: true, source: true, status: true, createdAt: true },
     }),
   );
-  const stats = await referrerStats(db, shop, result.items.map((r) => r.id));
+  const stats = await referrerListStats(db, shop, result.items.map((r) => r.id));
   return { ...result, items: result.items.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), ...stats.get(r.id)! })) };
 }
 

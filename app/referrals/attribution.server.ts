@@ -10,10 +10,11 @@ import { canonicalCode } from "./codes";
 import { normaliseEmail } from "./email";
 import { countedTransaction } from "./daily-stats.server";
 import { linkChannelOf, linkCodeOf, type OrderFacts } from "./order";
-import { isUniqueViolation } from "./referrers.server";
+import { isUniqueViolation } from "../db-errors";
 import { hasEarlierOrder } from "./shopify-lookups.server";
 import { applyRefunds } from "./reversal.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus } from "./statuses";
+import type { ProgramRow } from "./programs.server";
 
 export const RELEASE_JOB = "release-referral";
 
@@ -22,7 +23,6 @@ export type AttributionOutcome =
   | { kind: "duplicate"; referralId: string }
   | { kind: "pending" | "rejected" | "reversed"; referralId: string; reason?: string };
 
-type ProgramRow = NonNullable<Awaited<ReturnType<Db["program"]["findUnique"]>>>;
 type ReferrerRow = NonNullable<Awaited<ReturnType<Db["referrer"]["findFirst"]>>>;
 
 /**

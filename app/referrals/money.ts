@@ -27,7 +27,3 @@ export function currencyDigits(currencyCode: string): number {
 export function money(amount: string | number | Decimal, currencyCode: string): Money {
   return { amount: toDecimal(amount).toFixed(currencyDigits(currencyCode)), currencyCode };
 }
-
-export function formatMoney({ amount, currencyCode }: Money, locale = "en"): string {
-  return new Intl.NumberFormat(locale, { style: "currency", currency: currencyCode }).format(Number(amount));
-}

@@ -3,7 +3,8 @@
 // Every query names the shop. A customer is the same person whether found by
 // Shopify id or by any spelling of their email, as referrer and as friend.
 import type { Db, Prisma } from "../db.server";
-import { DEAD, INVALID, isUniqueViolation, PENDING } from "../jobs/queue.server";
+import { isUniqueViolation } from "../db-errors";
+import { DEAD, INVALID, PENDING } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";

@@ -1,6 +1,7 @@
 // Enrolling referrers: one per customer (or per email for guests), each with a
 // unique, unguessable code. Idempotent, also when two requests race.
 import type { Db } from "../db.server";
+import { isUniqueViolation } from "../db-errors";
 import { recordAudit } from "./audit.server";
 import { canonicalCode, generateReferralCode } from "./codes";
 import { countedTransaction } from "./daily-stats.server";
@@ -107,10 +108,6 @@ async function attachCustomer(db: Db, referrer: ReferrerRow, customerId: string 
 
 export async function findReferrerByCode(db: Db, shop: string, code: string) {
   return db.referrer.findUnique({ where: { shop_code: { shop, code: canonicalCode(code) } } });
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
 /** What the merchant's actions on one referrer take: who acts (`cause`) and why. */

@@ -14,7 +14,7 @@ import { attributeOrder } from "./attribution.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
 import type { OrderFacts } from "./order";
-import { isUniqueViolation } from "./referrers.server";
+import { isUniqueViolation } from "../db-errors";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "./statuses";
 
 export const REVOKE_JOB = "revoke-reward";

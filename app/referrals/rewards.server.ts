@@ -21,8 +21,10 @@ import { countedTransaction, ISSUED_REWARD_STATUSES } from "./daily-stats.server
 import { randomCodePart } from "./codes";
 import { Decimal, toDecimal } from "./money";
 import type { CurrencyCode } from "../types/admin.types";
-import { isUniqueViolation, type MerchantAction } from "./referrers.server";
+import { isUniqueViolation } from "../db-errors";
+import type { MerchantAction } from "./referrers.server";
 import { ReferralStatus, RewardStatus } from "./statuses";
+import type { ProgramRow } from "./programs.server";
 
 export const ISSUE_JOB = "issue-reward";
 
@@ -99,7 +101,6 @@ export async function releaseReferral(ctx: JobContext) {
   if (rewardId) await enqueueJob(db, { shop, kind: ISSUE_JOB, key: rewardId, availableAt: now });
 }
 
-type ProgramRow = NonNullable<Awaited<ReturnType<Db["program"]["findUnique"]>>>;
 
 export function rewardFor(program: ProgramRow, currencyCode: string, now: Date) {
   const expiresAt = program.rewardExpiryDays ? new Date(now.getTime() + program.rewardExpiryDays * 86_400_000) : null;

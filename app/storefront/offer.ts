@@ -1,5 +1,6 @@
 // The friend's offer in the shopper's language: "10% off", "5,00 € de remise", "free shipping".
-import { formatMoney, money } from "../referrals/money";
+import { formatMoney } from "../i18n/format";
+import { money } from "../referrals/money";
 import type { Translate } from "./i18n";
 
 export interface OfferTerms {
@@ -12,7 +13,7 @@ export function offerText(program: OfferTerms, t: Translate, localeTag: string):
   const value = program.friendOfferValue.toString();
   if (program.friendOfferKind === "FREE_SHIPPING") return t("offer.free_shipping");
   if (program.friendOfferKind === "FIXED_AMOUNT") {
-    return t("offer.amount", { value: formatMoney(money(value, program.currencyCode), localeTag) });
+    return t("offer.amount", { value: formatMoney(money(value, program.currencyCode).amount, program.currencyCode, localeTag) });
   }
   return t("offer.percent", { value: formatPercent(value, localeTag) });
 }

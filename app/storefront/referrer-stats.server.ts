@@ -1,7 +1,8 @@
 // What a referrer has earned, as the block shows it: friends who ordered,
 // rewards, and reward codes still to spend, formatted for the shopper's locale.
 import type { Db, Prisma } from "../db.server";
-import { formatMoney, money, toDecimal } from "../referrals/money";
+import { formatMoney } from "../i18n/format";
+import { money, toDecimal } from "../referrals/money";
 import { LIVE_REFERRAL_STATUSES, RewardStatus } from "../referrals/statuses";
 import { formatPercent } from "./offer";
 
@@ -61,13 +62,13 @@ export function summariseStats(referrer: ReferrerWithStats, localeTag: string, n
       value:
         r.valueType === "PERCENTAGE" || !r.currencyCode
           ? formatPercent(r.value.toString(), localeTag)
-          : formatMoney(money(r.value, r.currencyCode), localeTag),
+          : formatMoney(money(r.value, r.currencyCode).amount, r.currencyCode, localeTag),
       expiresAt: r.expiresAt ? new Intl.DateTimeFormat(localeTag, { dateStyle: "medium" }).format(r.expiresAt) : null,
     }));
   return {
     friendsOrdered: count.format(referrer._count.referrals),
     rewardsEarned: count.format(rewards.length),
-    earnedTotals: [...totals].map(([currencyCode, amount]) => formatMoney(money(amount, currencyCode), localeTag)),
+    earnedTotals: [...totals].map(([currencyCode, amount]) => formatMoney(money(amount, currencyCode).amount, currencyCode, localeTag)),
     unusedCodes,
   };
 }

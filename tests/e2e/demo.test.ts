@@ -18,7 +18,8 @@ import { chromium, type Browser, type BrowserContext, type FrameLocator, type Pa
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { PROJECT_ROOT } from "../../app/db-url";
-import { formatMoney, money, toDecimal } from "../../app/referrals/money";
+import { formatMoney } from "../../app/i18n/format";
+import { money, toDecimal } from "../../app/referrals/money";
 import { startDemoStack, type DemoStack } from "../../devstore/stack";
 import { DEMO_SHOPPER } from "../../devstore/demo-shop";
 
@@ -212,7 +213,7 @@ describe("the demo, end to end", () => {
     const revenue = live.reduce((sum, r) => sum.plus(r.totalAmount), toDecimal(0));
     const card = (label: string) => frame.getByText(label, { exact: true }).first().locator("..").textContent();
     expect(await card("Referred orders")).toContain(String(live.length));
-    expect(await card("Referred revenue")).toContain(formatMoney(money(revenue, "USD"), "en-US"));
+    expect(await card("Referred revenue")).toContain(formatMoney(money(revenue, "USD").amount, "USD", "en-US"));
     await shot(merchant, "7-admin-dashboard", true);
     const referrals = await app(merchant, "/referrals");
     const row = referrals.locator(".Polaris-IndexTable__TableRow", { hasText: orderName });
