@@ -576,3 +576,38 @@ export const RECENT_BULK_OPERATIONS = `#graphql
     }
   }
 `;
+
+// The customer's store credit accounts and their latest transactions: finding a
+// credit or debit an earlier, interrupted attempt made.
+export const STORE_CREDIT_TRANSACTIONS = `#graphql
+  query StoreCreditTransactions($id: ID!) {
+    customer(id: $id) {
+      storeCreditAccounts(first: 10) {
+        nodes {
+          id
+          balance {
+            amount
+            currencyCode
+          }
+          transactions(first: 25, reverse: true) {
+            nodes {
+              __typename
+              amount {
+                amount
+                currencyCode
+              }
+              createdAt
+              ... on StoreCreditAccountCreditTransaction {
+                id
+              }
+              ... on StoreCreditAccountDebitTransaction {
+                id
+                event
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
