@@ -1,15 +1,6 @@
 // Read-only Admin API lookups attribution and rewards need.
 import type { AdminClient } from "../shopify/admin-client.server";
-
-export const CUSTOMER_EARLIER_ORDERS = `#graphql
-  query CustomerEarlierOrders($query: String!) {
-    orders(first: 2, query: $query) {
-      nodes {
-        id
-      }
-    }
-  }
-`;
+import { CUSTOMER_EARLIER_ORDERS, CUSTOMER_SIGN_IN_EMAIL } from "../shopify/documents";
 
 /**
  * Did this customer (or, for guest checkouts, this email) place an order other
@@ -30,18 +21,6 @@ export async function hasEarlierOrder(
 function searchValue(value: string): string {
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
-
-export const CUSTOMER_SIGN_IN_EMAIL = `#graphql
-  query CustomerSignInEmail($id: ID!) {
-    customer(id: $id) {
-      id
-      verifiedEmail
-      defaultEmailAddress {
-        emailAddress
-      }
-    }
-  }
-`;
 
 /**
  * The email Shopify holds for a customer, when the customer has proved it

@@ -611,3 +611,27 @@ export const STORE_CREDIT_TRANSACTIONS = `#graphql
     }
   }
 `;
+
+// Did a customer (or an email, for guest checkouts) order before?
+export const CUSTOMER_EARLIER_ORDERS = `#graphql
+  query CustomerEarlierOrders($query: String!) {
+    orders(first: 2, query: $query) {
+      nodes {
+        id
+      }
+    }
+  }
+`;
+
+// The email a customer has proved (verifiedEmail), for claiming a guest enrolment.
+export const CUSTOMER_SIGN_IN_EMAIL = `#graphql
+  query CustomerSignInEmail($id: ID!) {
+    customer(id: $id) {
+      id
+      verifiedEmail
+      defaultEmailAddress {
+        emailAddress
+      }
+    }
+  }
+`;
