@@ -106,7 +106,7 @@ async function loadApp() {
   const { enrolReferrer } = await import("../app/referrals/referrers.server");
   const route = await import("../app/routes/webhooks");
   const documents = await import("../app/shopify/documents");
-  const { CUSTOMER_EARLIER_ORDERS } = await import("../app/referrals/shopify-lookups.server");
+  const { CUSTOMER_EARLIER_ORDERS } = documents;
   return { db, createWorker, webhookHandlers, jobHandlers, adminForShop, saveProgram, DEFAULT_PROGRAM_SETTINGS, programSettingsSchema, enrolReferrer, route, documents, CUSTOMER_EARLIER_ORDERS };
 }
 type App = Awaited<ReturnType<typeof loadApp>>;
