@@ -1,6 +1,7 @@
 // The webhook inbox's own SQLite connection (see inbox.server.ts): the same
 // file as Prisma's (WAL lets several connections and processes share it), the
-// same settings as app/db.server.ts, and one prepared INSERT.
+// same settings as app/db.server.ts, and prepared statements: the shop's
+// install state, the INSERT, the shop's count for the minute.
 //
 // better-sqlite3 is synchronous: a connection waiting for the write lock would
 // stall the whole event loop, and when the holder is Prisma's connection in
@@ -10,6 +11,7 @@
 // loop, for as long as db.server.ts lets Prisma wait (10 s). Its own
 // transaction never spans an await, so it never holds the lock against Prisma.
 import Database from "better-sqlite3";
+import { deliveryCounterKey, windowStartOf, type Admission } from "./inbox-admission";
 import type { InboxRow, InboxWriter, StoreOutcome } from "./inbox.server";
 import { startCheckpointer, type Checkpointer } from "./sqlite-checkpointer.server";
 
@@ -20,6 +22,19 @@ const INSERT = `INSERT INTO "WebhookDelivery"
   ("id", "shop", "webhookId", "topic", "apiVersion", "triggeredAt", "payload", "status", "attempts", "lastError", "availableAt", "receivedAt")
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
   ON CONFLICT ("shop", "webhookId") DO NOTHING`;
+
+const SHOP_ACTIVE = `SELECT "active" FROM "Shop" WHERE "shop" = ?`;
+
+// One more delivery for the shop in this window. A row from an earlier window
+// starts over; a window earlier than the row's (a process whose clock lags)
+// counts in the row's, so two processes never reset each other's count.
+const COUNT = `INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (?, ?, 1)
+  ON CONFLICT ("key") DO UPDATE SET
+    "count" = CASE WHEN excluded."windowStart" > "windowStart" THEN 1 ELSE "count" + 1 END,
+    "windowStart" = MAX("windowStart", excluded."windowStart")
+  RETURNING "count"`;
+
+const UNDO_INSERT = `DELETE FROM "WebhookDelivery" WHERE "id" = ?`;
 
 const LOCK_WAIT_MS = 10_000;
 const MAX_RETRY_DELAY_MS = 20;
@@ -33,7 +48,7 @@ interface Connection {
   checkpointer: Checkpointer;
 }
 
-function connect(filePath: string): Connection {
+function connect(filePath: string, admission: Admission): Connection {
   let db: Database.Database;
   try {
     // An inbox needs the app's migrated file: never create an empty one.
@@ -49,8 +64,17 @@ function connect(filePath: string): Connection {
     // Checkpoints happen in another thread (sqlite-checkpointer.server.ts), never inside a commit here.
     db.pragma("wal_autocheckpoint = 0");
     const insert = db.prepare(INSERT);
-    const insertAll = db.transaction((rows: InboxRow[]) =>
-      rows.map((row): StoreOutcome => {
+    const shopActive = db.prepare<[string], number>(SHOP_ACTIVE).pluck();
+    const count = db.prepare<[string, string], number>(COUNT).pluck();
+    const undoInsert = db.prepare(UNDO_INSERT);
+    const afterUninstall = new Set(admission.topicsAfterUninstall);
+    const insertAll = db.transaction((rows: InboxRow[]) => {
+      const windowStart = sqliteDateTime(windowStartOf(rows[rows.length - 1].receivedAt));
+      return rows.map((row): StoreOutcome => {
+        // Prisma stores a Boolean as 1 or 0.
+        const active = shopActive.get(row.shop);
+        if (active === undefined) return "not-installed";
+        if (!active && !afterUninstall.has(row.topic)) return "uninstalled";
         const at = sqliteDateTime(row.receivedAt);
         const { changes } = insert.run(
           row.id,
@@ -65,9 +89,15 @@ function connect(filePath: string): Connection {
           at,
           at,
         );
-        return changes === 1 ? "stored" : "duplicate";
-      }),
-    );
+        // Inserted first so that a repeat (already stored) is never counted.
+        if (changes !== 1) return "duplicate";
+        if (count.get(deliveryCounterKey(row.shop), windowStart)! > admission.perShopPerMinute) {
+          undoInsert.run(row.id);
+          return "over-limit";
+        }
+        return "stored";
+      });
+    });
     const checkpointer = startCheckpointer(filePath, {
       onFailure(message) {
         // Back to SQLite's own checkpoints (slower commits now and then, but a bounded WAL).
@@ -82,7 +112,7 @@ function connect(filePath: string): Connection {
   }
 }
 
-export function openSqliteInboxWriter(filePath: string): InboxWriter {
+export function openSqliteInboxWriter(filePath: string, admission: Admission): InboxWriter {
   if (filePath === ":memory:") {
     throw new Error("DATABASE_URL=file::memory: cannot hold the webhook inbox: every connection to it is a separate empty database; use a file");
   }
@@ -93,7 +123,7 @@ export function openSqliteInboxWriter(filePath: string): InboxWriter {
       const deadline = Date.now() + LOCK_WAIT_MS;
       for (let delay = 1; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
         try {
-          connection ??= connect(filePath);
+          connection ??= connect(filePath, admission);
           // BEGIN IMMEDIATE: take the write lock up front, or fail at once with SQLITE_BUSY.
           return connection.insertAll.immediate(rows);
         } catch (error) {
