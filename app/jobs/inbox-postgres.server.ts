@@ -17,8 +17,9 @@ const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const COUNTER_PREFIX = deliveryCounterKey("");
 
 /**
- * The batch, step by step: `admitted` keeps the rows of installed shops (an
- * inactive one: only the topics Shopify sends after an uninstall); `fresh`
+ * The batch, step by step: `admitted` keeps the rows of installed shops (a
+ * Shop row, or sessions without one; an inactive Shop: only the topics Shopify
+ * sends after an uninstall); `fresh`
  * drops the ones already stored and repeats within the batch; `counted` adds
  * each shop's fresh rows to its count for the window (a row from an earlier
  * window starts over) and, since the upsert locks the shop's counter row until
@@ -34,9 +35,16 @@ function statement(schema: string | undefined) {
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamp(3)[], $7::text[], $8::text[], $9::text[], $10::timestamp(3)[])
         WITH ORDINALITY AS r(id, shop, webhook_id, topic, api_version, triggered_at, payload, status, last_error, received_at, n)
     ),
+    installed AS (
+      -- A Shop row, or sessions without one (an install whose afterAuth never recorded it).
+      SELECT i.id,
+        CASE WHEN s."shop" IS NOT NULL THEN true ELSE EXISTS (SELECT 1 FROM ${table("Session")} x WHERE x."shop" = i.shop) END AS known,
+        COALESCE(s."active", true) AS active
+      FROM input i LEFT JOIN ${table("Shop")} s ON s."shop" = i.shop
+    ),
     admitted AS (
-      SELECT i.* FROM input i JOIN ${table("Shop")} s ON s."shop" = i.shop
-      WHERE s."active" OR i.topic = ANY($11::text[])
+      SELECT i.* FROM input i JOIN installed s ON s.id = i.id
+      WHERE s.known AND (s.active OR i.topic = ANY($11::text[]))
     ),
     fresh AS (
       SELECT DISTINCT ON (a.shop, a.webhook_id) a.* FROM admitted a
@@ -73,15 +81,16 @@ function statement(schema: string | undefined) {
     )
     SELECT i.id,
       CASE
-        WHEN EXISTS (SELECT 1 FROM inserted x WHERE x."id" = i.id) THEN 'stored'
-        WHEN s."shop" IS NULL THEN 'not-installed'
-        WHEN NOT s."active" AND NOT i.topic = ANY($11::text[]) THEN 'uninstalled'
+        WHEN ins."id" IS NOT NULL THEN 'stored'
+        WHEN NOT s.known THEN 'not-installed'
+        WHEN NOT s.active AND NOT i.topic = ANY($11::text[]) THEN 'uninstalled'
         WHEN r.rank > a.allowed THEN 'over-limit'
         -- Stored before, a repeat within the batch, or stored meanwhile by another transaction.
         ELSE 'duplicate'
       END AS outcome
     FROM input i
-    LEFT JOIN ${table("Shop")} s ON s."shop" = i.shop
+    JOIN installed s ON s.id = i.id
+    LEFT JOIN inserted ins ON ins."id" = i.id
     LEFT JOIN ranked r ON r.id = i.id
     LEFT JOIN allowed a ON a.shop = i.shop`;
 }

@@ -24,6 +24,7 @@ const INSERT = `INSERT INTO "WebhookDelivery"
   ON CONFLICT ("shop", "webhookId") DO NOTHING`;
 
 const SHOP_ACTIVE = `SELECT "active" FROM "Shop" WHERE "shop" = ?`;
+const HAS_SESSION = `SELECT 1 FROM "Session" WHERE "shop" = ? LIMIT 1`;
 
 // One more delivery for the shop in this window. A row from an earlier window
 // starts over; a window earlier than the row's (a process whose clock lags)
@@ -65,14 +66,16 @@ function connect(filePath: string, admission: Admission): Connection {
     db.pragma("wal_autocheckpoint = 0");
     const insert = db.prepare(INSERT);
     const shopActive = db.prepare<[string], number>(SHOP_ACTIVE).pluck();
+    const hasSession = db.prepare<[string], number>(HAS_SESSION).pluck();
     const count = db.prepare<[string, string], number>(COUNT).pluck();
     const undoInsert = db.prepare(UNDO_INSERT);
     const afterUninstall = new Set(admission.topicsAfterUninstall);
     const insertAll = db.transaction((rows: InboxRow[]) => {
       const windowStart = sqliteDateTime(windowStartOf(rows[rows.length - 1].receivedAt));
       return rows.map((row): StoreOutcome => {
-        // Prisma stores a Boolean as 1 or 0.
-        const active = shopActive.get(row.shop);
+        // Prisma stores a Boolean as 1 or 0. Sessions without a Shop row: an
+        // install whose afterAuth never recorded it (app/uninstalled deletes sessions).
+        const active = shopActive.get(row.shop) ?? hasSession.get(row.shop);
         if (active === undefined) return "not-installed";
         if (!active && !afterUninstall.has(row.topic)) return "uninstalled";
         const at = sqliteDateTime(row.receivedAt);

@@ -3,9 +3,13 @@
 //
 // The write also admits the delivery, in the same transaction, so every app
 // process behind a load balancer gives the same answer with nothing cached: the
-// shop must have installed the app (a Shop row; once it uninstalled, only
-// TOPICS_AFTER_UNINSTALL), and a shop's new deliveries are counted per minute
-// in RateLimit (key "webhooks:<shop>"), the ones past the limit refused.
+// shop must have installed the app (a Shop row, or sessions an install left
+// without one; once it uninstalled, only TOPICS_AFTER_UNINSTALL), and a shop's
+// new deliveries are counted per minute in RateLimit (key "webhooks:<shop>"),
+// the ones past the limit refused. Both are a primary-key or index lookup in a
+// transaction the write needs anyway (on PostgreSQL, in the same statement), so
+// a per-process cache of installed shops would save next to nothing and make
+// the answer depend on which process got the request: there is none.
 //
 // This is the one write on the path of every webhook, so it does not go through
 // Prisma (about 1 ms of Prisma per row, against 0.07 ms for the INSERT itself on
@@ -34,8 +38,8 @@ export interface DeliveryToStore extends WebhookHeaders {
 
 /**
  * "duplicate": this (shop, webhookId) was already stored (Shopify delivers at
- * least once). Not stored: "not-installed" (no Shop row: the shop never
- * installed the app, or its data was erased by shop/redact), "uninstalled"
+ * least once). Not stored: "not-installed" (neither a Shop row nor a session:
+ * the shop never installed the app, or shop/redact erased it), "uninstalled"
  * (the topic is not one Shopify sends after an uninstall), "over-limit" (the
  * shop's deliveries this minute reached the limit).
  */

@@ -215,6 +215,17 @@ describe("POST /webhooks", () => {
     expect(await db.webhookDelivery.count()).toBe(0);
   });
 
+  it("stores the deliveries of a shop with an offline session but no Shop row (an install whose afterAuth never recorded it)", async () => {
+    const sessionOnly = "session-only.myshopify.com";
+    await db.session.create({ data: { id: `offline_${sessionOnly}`, shop: sessionOnly, state: "", isOnline: false, accessToken: "shpat_test" } });
+    try {
+      expect((await deliverWebhook(signedWebhookRequest({ topic: "orders/paid", shop: sessionOnly, body: paidOrder }))).status).toBe(200);
+      expect(await db.webhookDelivery.count({ where: { shop: sessionOnly } })).toBe(1);
+    } finally {
+      await db.session.deleteMany({ where: { shop: sessionOnly } });
+    }
+  });
+
   it("after an uninstall, still stores the lifecycle and compliance topics (shop/redact comes 48 hours later), and refuses the rest", async () => {
     await db.shop.update({ where: { shop }, data: { active: false, uninstalledAt: new Date() } });
     const accepted: [string, object][] = [
