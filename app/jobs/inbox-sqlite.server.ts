@@ -26,12 +26,13 @@ const INSERT = `INSERT INTO "WebhookDelivery"
 const SHOP_ACTIVE = `SELECT "active" FROM "Shop" WHERE "shop" = ?`;
 const HAS_SESSION = `SELECT 1 FROM "Session" WHERE "shop" = ? LIMIT 1`;
 
-// One more delivery for the shop in this window. A row from an earlier window
-// starts over; a window earlier than the row's (a process whose clock lags)
-// counts in the row's, so two processes never reset each other's count.
-const COUNT = `INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (?, ?, 1)
+// A batch's new deliveries of one shop, added to its count for the window. A
+// row from an earlier window starts over; a window earlier than the row's (a
+// process whose clock lags) counts in the row's, so processes never reset each
+// other's count.
+const COUNT = `INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (?, ?, ?)
   ON CONFLICT ("key") DO UPDATE SET
-    "count" = CASE WHEN excluded."windowStart" > "windowStart" THEN 1 ELSE "count" + 1 END,
+    "count" = CASE WHEN excluded."windowStart" > "windowStart" THEN excluded."count" ELSE "count" + excluded."count" END,
     "windowStart" = MAX("windowStart", excluded."windowStart")
   RETURNING "count"`;
 
@@ -67,17 +68,20 @@ function connect(filePath: string, admission: Admission): Connection {
     const insert = db.prepare(INSERT);
     const shopActive = db.prepare<[string], number>(SHOP_ACTIVE).pluck();
     const hasSession = db.prepare<[string], number>(HAS_SESSION).pluck();
-    const count = db.prepare<[string, string], number>(COUNT).pluck();
+    const count = db.prepare<[string, string, number], number>(COUNT).pluck();
     const undoInsert = db.prepare(UNDO_INSERT);
     const afterUninstall = new Set(admission.topicsAfterUninstall);
     const insertAll = db.transaction((rows: InboxRow[]) => {
-      const windowStart = sqliteDateTime(windowStartOf(rows[rows.length - 1].receivedAt));
-      return rows.map((row): StoreOutcome => {
-        // Prisma stores a Boolean as 1 or 0. Sessions without a Shop row: an
-        // install whose afterAuth never recorded it (app/uninstalled deletes sessions).
-        const active = shopActive.get(row.shop) ?? hasSession.get(row.shop);
-        if (active === undefined) return "not-installed";
-        if (!active && !afterUninstall.has(row.topic)) return "uninstalled";
+      const outcomes: StoreOutcome[] = [];
+      // Per shop in the batch: its install state (Prisma stores a Boolean as 1
+      // or 0; sessions without a Shop row are an install whose afterAuth never
+      // recorded it, app/uninstalled deletes them), and the rows inserted.
+      const shops = new Map<string, { active: number | undefined; inserted: number[] }>();
+      rows.forEach((row, i) => {
+        let shop = shops.get(row.shop);
+        if (!shop) shops.set(row.shop, (shop = { active: shopActive.get(row.shop) ?? hasSession.get(row.shop), inserted: [] }));
+        if (shop.active === undefined) return void (outcomes[i] = "not-installed");
+        if (!shop.active && !afterUninstall.has(row.topic)) return void (outcomes[i] = "uninstalled");
         const at = sqliteDateTime(row.receivedAt);
         const { changes } = insert.run(
           row.id,
@@ -92,14 +96,22 @@ function connect(filePath: string, admission: Admission): Connection {
           at,
           at,
         );
-        // Inserted first so that a repeat (already stored) is never counted.
-        if (changes !== 1) return "duplicate";
-        if (count.get(deliveryCounterKey(row.shop), windowStart)! > admission.perShopPerMinute) {
-          undoInsert.run(row.id);
-          return "over-limit";
-        }
-        return "stored";
+        // Inserted before counting, so a repeat (already stored) never counts.
+        if (changes !== 1) return void (outcomes[i] = "duplicate");
+        outcomes[i] = "stored";
+        shop.inserted.push(i);
       });
+      const windowStart = sqliteDateTime(windowStartOf(rows[rows.length - 1].receivedAt));
+      for (const [shop, { inserted }] of shops) {
+        if (!inserted.length) continue;
+        const over = count.get(deliveryCounterKey(shop), windowStart, inserted.length)! - admission.perShopPerMinute;
+        // The count includes this batch's: the last ones past the limit are taken back.
+        for (const i of inserted.slice(inserted.length - Math.min(Math.max(over, 0), inserted.length))) {
+          undoInsert.run(rows[i].id);
+          outcomes[i] = "over-limit";
+        }
+      }
+      return outcomes;
     });
     const checkpointer = startCheckpointer(filePath, {
       onFailure(message) {

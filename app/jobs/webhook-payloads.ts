@@ -34,9 +34,8 @@ const customerRef = z
   .object({ id: id.nullish(), email: z.string().nullish() })
   .refine((c) => c.id != null || !!c.email, { message: "needs customer.id or customer.email" });
 
-const shopRef = z
-  .object({ shop_id: id.nullish(), shop_domain: z.string().nullish() })
-  .refine((s) => s.shop_id != null || !!s.shop_domain, { message: "needs shop_id or shop_domain" });
+// A compliance request acts on the shop it names: it must name one, the delivery's.
+const shopRef = z.object({ shop_id: id.nullish(), shop_domain: z.string({ required_error: "needs the shop's domain" }).min(1, "needs the shop's domain") });
 
 // app/uninstalled carries the Shop: the handler logs the shop out, so the body must be the header's shop's.
 const shopObject = z
@@ -56,7 +55,7 @@ export const webhookPayloadSchemas = {
   "shop/redact": shopRef,
 } satisfies Record<SubscribedTopic, z.ZodTypeAny>;
 
-/** The shop a payload says it is about, where it says so (its own domain first). */
+/** The shop a payload says it is about, where it says so (app/uninstalled: its own domain first). */
 function namedShop(topic: SubscribedTopic, payload: Record<string, unknown>): string | null {
   const text = (value: unknown) => (typeof value === "string" && value ? value.toLowerCase() : null);
   if (topic === "app/uninstalled") return text(payload.myshopify_domain) ?? text(payload.domain);

@@ -184,7 +184,7 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
     },
     { case: "GET instead of POST", request: () => new Request(WEBHOOK_URL), status: 405 },
     // Signed, but not a JSON object: no payload of the app's topics, so nothing to keep.
-    { case: "signed, malformed JSON", request: () => signedRaw('{"id": 1, "admin_graphql_api_id": gid://shopify/Order/1}'), status: 400 },
+    { case: "signed, whitespace before the object", request: () => signedRaw(` ${JSON.stringify(order())}`), status: 400 },
     {
       case: "signed, truncated JSON",
       request: () => signedRaw(JSON.stringify(orderPaidPayload({ orderId: 5, customerId: 6, email: "t@example.com", subtotal: "10.00", total: "10.00", currency: "USD" })).slice(0, 700)),
@@ -203,6 +203,17 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
       request: () => {
         const [header, payload, signature] = sessionToken("attacker-dev.myshopify.com").split(".");
         return signedRaw(`${header}.${payload}`, { "X-Shopify-Hmac-Sha256": Buffer.from(signature, "base64url").toString("base64") });
+      },
+      status: 400,
+    },
+    {
+      // An app proxy signature (hex) signs the query's "key=value" pairs sorted by key: a
+      // visitor's key starting with a space sorts first and can open a JSON object.
+      case: "an app proxy signature re-encoded, its message a JSON object after a space",
+      request: () => {
+        const message = ` {"id":1,"admin_graphql_api_id":"gid://shopify/Order/1","line_items":[],"note":"=logged_in_customer_id=path_prefix=/apps/referralsshop=attacker-dev.myshopify.comtimestamp=1700000000~="}`;
+        const hex = createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(message).digest("hex");
+        return signedRaw(message, { "X-Shopify-Hmac-Sha256": Buffer.from(hex, "hex").toString("base64") });
       },
       status: 400,
     },
@@ -236,15 +247,17 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
   });
 
   /**
-   * Signed JSON objects of an installed shop that no handler can use, or that
-   * do not fit the topic their (unsigned) header names: acknowledged (a retry
-   * cannot fix them), stored as they came, and parked INVALID by the worker
-   * before any handler runs, or refused by the handler.
+   * Signed bodies of an installed shop that look like a JSON object but that no
+   * handler can use, or that do not fit the topic their (unsigned) header
+   * names: acknowledged (a retry cannot fix them), stored as they came, and
+   * parked INVALID by the worker before any handler runs, or refused by the handler.
    */
   const inert: { case: string; body: string | Buffer; topic?: string; stored: "PENDING"; settled: "INVALID" | "processed" }[] = [
     { case: "10,000-deep nesting inside a valid order", body: `{"id":77,"admin_graphql_api_id":"gid://shopify/Order/77","line_items":[],"note_attributes":${deep(10_000)}}`, stored: "PENDING", settled: "processed" },
     { case: "non-UTF-8 bytes inside a string", body: Buffer.concat([Buffer.from('{"id":78,"admin_graphql_api_id":"gid://shopify/Order/78","line_items":[],"note":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0]), Buffer.from('"}')]), stored: "PENDING", settled: "processed" },
     { case: "an object that is no order", body: '{"hello":"world"}', stored: "PENDING", settled: "INVALID" },
+    // Only "{" first and "}" last are checked at the door; the worker's parse parks the rest.
+    { case: "malformed JSON between the braces", body: '{"id": 1, "admin_graphql_api_id": gid://shopify/Order/1}', stored: "PENDING", settled: "INVALID" },
     { case: "a refund sent as orders/paid", body: JSON.stringify(refundCreatePayload({ orderId: 81, refundId: 82, amount: "10.00", currency: "USD" })), stored: "PENDING", settled: "INVALID" },
     { case: "a paid order sent as refunds/create", topic: "refunds/create", body: JSON.stringify(orderPaidPayload({ orderId: 83, customerId: 84, email: "r@example.com", subtotal: "10.00", total: "10.00", currency: "USD" })), stored: "PENDING", settled: "INVALID" },
     { case: "a paid order sent as orders/cancelled (no cancelled_at)", topic: "orders/cancelled", body: JSON.stringify(orderPaidPayload({ orderId: 85, customerId: 86, email: "c@example.com", subtotal: "10.00", total: "10.00", currency: "USD" })), stored: "PENDING", settled: "INVALID" },

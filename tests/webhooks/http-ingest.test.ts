@@ -235,6 +235,22 @@ describe("POST /webhooks served by node:http in front of the app", () => {
     expect(await db.webhookDelivery.count()).toBe(0);
   });
 
+  it("accepts shops on SHOP_CUSTOM_DOMAIN where the app is configured for one, and only there", async () => {
+    const custom = "alpha.shops.example.net";
+    await db.shop.create({ data: { shop: custom } });
+    const configured = await listen(withWebhookEndpoint({ inbox: getInbox(), secret, customShopDomain: "shops.example.net" }, elsewhere));
+    try {
+      const targetPort = (configured.address() as AddressInfo).port;
+      expect((await post({ targetPort, headers: { "X-Shopify-Shop-Domain": custom } })).status).toBe(200);
+      expect((await post({ targetPort, headers: { "X-Shopify-Shop-Domain": "alpha.shopsxexample.net" } })).status).toBe(400);
+      expect((await post({ headers: { "X-Shopify-Shop-Domain": custom } })).status).toBe(400);
+      expect(await db.webhookDelivery.count({ where: { shop: custom } })).toBe(1);
+    } finally {
+      await new Promise((resolve) => configured.close(resolve));
+      await db.shop.delete({ where: { shop: custom } });
+    }
+  });
+
   it("answers 429 with Retry-After past the shop's deliveries per minute, and stores the next minute's", async () => {
     let clock = new Date("2026-11-02T10:00:30.000Z");
     const inbox = openInbox(process.env.DATABASE_URL, { deliveriesPerShopPerMinute: 3, now: () => clock });

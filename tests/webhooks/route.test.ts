@@ -1,5 +1,6 @@
 // The webhook endpoint through its real route module: what it accepts, what it
 // refuses, and what it leaves in the inbox.
+import { createHmac } from "node:crypto";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import db from "../../app/db.server";
 import { env } from "../../app/env.server";
@@ -157,7 +158,8 @@ describe("POST /webhooks", () => {
     ["an empty body", ""],
     ["a raw NUL byte", '{"id":1,"x":"\0"}'],
     ["a byte-order mark before the object", '\uFEFF{"id":1}'],
-    ["an object followed by more", '{"id":1}{"id":2}'],
+    ["whitespace before the object", ' \n{"id":1}'],
+    ["an object cut short", '{"id":1,"admin_graphql_api_id":"gid://shopify/Order/1","line_items":['],
   ])("answers 400 to a signed body that is not a JSON object (%s), and stores nothing", async (_label, body) => {
     const response = await deliverWebhook(signedWebhookRequest({ topic: "orders/paid", shop, body }));
     expect(response.status).toBe(400);
@@ -182,8 +184,38 @@ describe("POST /webhooks", () => {
     expect(await db.webhookDelivery.count()).toBe(0);
   });
 
-  it("accepts a JSON object after leading whitespace", async () => {
-    const response = await deliverWebhook(signedWebhookRequest({ topic: "orders/paid", shop, body: ` \r\n\t${JSON.stringify(paidOrder)}\n` }));
+  it("answers 400 to an app proxy signature re-encoded as a webhook's, even where its message is a JSON object", async () => {
+    // Shopify signs a storefront request's query for the app proxy: "key=value"
+    // pairs sorted by key, joined, hex HMAC with the app secret. A visitor adds
+    // keys: one that starts with a space sorts first, so the message can be an
+    // order, once leading whitespace is skipped, with Shopify's own pairs in a string.
+    const params: [string, string][] = [
+      [` {"id":1,"admin_graphql_api_id":"gid://shopify/Order/1","line_items":[],"note":"`, ""],
+      ["logged_in_customer_id", ""],
+      ["path_prefix", "/apps/referrals"],
+      ["shop", "attacker-dev.myshopify.com"],
+      ["timestamp", "1700000000"],
+      ["~", '"}'],
+    ];
+    const message = params
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, value]) => `${key}=${value}`)
+      .join("");
+    expect(JSON.parse(message)).toMatchObject({ id: 1, line_items: [] });
+    const proxySignature = createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(message).digest("hex");
+    const request = signedWebhookRequest({
+      topic: "orders/paid",
+      shop,
+      body: message,
+      headers: { "X-Shopify-Hmac-Sha256": Buffer.from(proxySignature, "hex").toString("base64") },
+    });
+    const response = await deliverWebhook(request);
+    expect(response.status).toBe(400);
+    expect(await db.webhookDelivery.count()).toBe(0);
+  });
+
+  it("accepts a JSON object followed by whitespace", async () => {
+    const response = await deliverWebhook(signedWebhookRequest({ topic: "orders/paid", shop, body: `${JSON.stringify(paidOrder)} \r\n\t` }));
     expect(response.status).toBe(200);
     expect(await db.webhookDelivery.count({ where: { status: "PENDING" } })).toBe(1);
   });
@@ -285,10 +317,20 @@ describe("POST /webhooks", () => {
     ["orders/cancelled", { admin_graphql_api_id: "gid://shopify/Order/1" }, /\bid\b/],
     ["refunds/create", { id: 5 }, /order_id/],
     ["customers/redact", { shop_domain: shop, customer: {} }, /customer\.id or customer\.email/],
-    ["shop/redact", {}, /shop_id or shop_domain/],
+    ["shop/redact", {}, /shop_domain: needs the shop's domain/],
+    ["shop/redact", { shop_id: 1 }, /shop_domain: needs the shop's domain/],
+    ["orders/paid", '{"id":1}{"id":2}', /not valid JSON/],
+    ["orders/paid", '{"id": 1, "admin_graphql_api_id": gid://shopify/Order/1}', /not valid JSON/],
     ["app/scopes_update", { previous: [] }, /current/],
     ["app/uninstalled", { id: 1 }, /myshopify_domain or domain/],
-  ])("stores %s lacking what the topic needs; the worker parks it INVALID (%j)", async (topic, body, reason) => {
+    // Shapes that do not fit the topic the unsigned header names.
+    ["orders/cancelled", { ...paidOrder, cancelled_at: null }, /cancelled_at: needs the time the order was cancelled/],
+    ["orders/paid", { ...paidOrder, cancelled_at: "2026-11-02T10:00:00Z" }, /cancelled_at: a cancelled order is not a paid one/],
+    ["orders/paid", { id: 1, admin_graphql_api_id: "gid://shopify/Refund/1", order_id: 2, refund_line_items: [], transactions: [] }, /must be gid:\/\/shopify\/Order\/<id>/],
+    ["refunds/create", { id: 1, admin_graphql_api_id: "gid://shopify/Order/1", order_id: 2, refund_line_items: [], transactions: [] }, /must be gid:\/\/shopify\/Refund\/<id>/],
+    ["customers/redact", customersRedactPayload({ shop: otherShop, customerId: 1, email: "ann@example.com" }), /names beta\.myshopify\.com, but the delivery is for alpha\.myshopify\.com/],
+    ["app/uninstalled", appUninstalledPayload(otherShop), /names beta\.myshopify\.com/],
+  ])("stores %s; the worker cannot use its payload and parks it INVALID (%j)", async (topic, body, reason) => {
     const response = await deliverWebhook(signedWebhookRequest({ topic, shop, body }));
     expect(response.status).toBe(200);
     const { worked } = await storedThenWorked();
