@@ -277,8 +277,8 @@ async function main() {
  * request path), a bare better-sqlite3 INSERT of the same row, a Prisma create
  * of it (how the inbox wrote before), the app's inbox (group commit over the
  * shop's install check, a prepared INSERT and the shop's count for the minute),
- * the route's action called in this process (HMAC, headers, JSON.parse, inbox),
- * and one HTTP connection to each server.
+ * the route's action called in this process (HMAC, headers, the door's checks,
+ * inbox), and one HTTP connection to each server.
  * Each database layer on its own fresh database.
  */
 async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[string, number[]][]> {
@@ -332,13 +332,13 @@ async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[st
   const { openInbox } = await import("../app/jobs/inbox.server");
   await installShop(inboxDb.url);
   const inbox = openInbox(inboxDb.url);
-  await timeEach("inbox.store (group commit, prepared INSERT)", (i) => inbox.store(delivery(`inbox-${i}`, i)));
+  await timeEach("inbox.store (group commit: install check, INSERT, count)", (i) => inbox.store(delivery(`inbox-${i}`, i)));
   await inbox.close();
 
   // The route uses the default database of this process: its scratch database (see main).
   const route = await import("../app/routes/webhooks");
   const make = deliveries(bodies, "inproc");
-  await timeEach("route action in process (HMAC, headers, JSON check, inbox)", async () => {
+  await timeEach("route action in process (HMAC, headers, checks, inbox)", async () => {
     const d = make();
     const response = await route.action({ request: new Request("https://referrals.bench/webhooks", { method: "POST", headers: d.headers, body: d.body.toString("utf8") }), params: {}, context: {} });
     if (response.status !== 200) throw new Error(`in-process action answered ${response.status}`);

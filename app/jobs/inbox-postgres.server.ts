@@ -19,21 +19,21 @@ const COUNTER_PREFIX = deliveryCounterKey("");
 /**
  * The batch, step by step: `admitted` keeps the rows of installed shops (a
  * Shop row, or sessions without one; an inactive Shop: only the topics Shopify
- * sends after an uninstall); `fresh`
- * drops the ones already stored and repeats within the batch; `counted` adds
- * each shop's fresh rows to its count for the window (a row from an earlier
- * window starts over) and, since the upsert locks the shop's counter row until
- * commit, concurrent batches of one shop count one after the other; a shop may
- * store as many of its fresh rows as fit under the limit, in arrival order.
- * Counters are taken in shop order so that two batches never wait on each other.
+ * sends after an uninstall); `fresh` drops the ones already stored and the
+ * repeats within the batch; `counted` adds each shop's fresh rows to its count
+ * for the window (a row from an earlier window starts over), and a shop stores
+ * as many of them as fit under the limit, in arrival order. The upsert locks
+ * the shop's counter row until commit, so concurrent batches of one shop (any
+ * process) count one after the other; counters are locked in shop order, so
+ * batches of several shops never wait on each other in a cycle.
  */
 function statement(schema: string | undefined) {
   // Prisma qualifies every table with the URL's schema, "public" by default: the same tables here.
   const table = (name: string) => `${quoteIdentifier(schema ?? "public")}.${quoteIdentifier(name)}`;
   return `
     WITH input AS (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamp(3)[], $7::text[], $8::text[], $9::text[], $10::timestamp(3)[])
-        WITH ORDINALITY AS r(id, shop, webhook_id, topic, api_version, triggered_at, payload, status, last_error, received_at, n)
+      -- What the checks need; the bodies are read once, by the INSERT below.
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS r(id, shop, webhook_id, topic, n)
     ),
     installed AS (
       -- A Shop row, or sessions without one (an install whose afterAuth never recorded it).
@@ -73,8 +73,11 @@ function statement(schema: string | undefined) {
     inserted AS (
       INSERT INTO ${table("WebhookDelivery")}
         ("id", "shop", "webhookId", "topic", "apiVersion", "triggeredAt", "payload", "status", "attempts", "lastError", "availableAt", "receivedAt")
-      SELECT r.id, r.shop, r.webhook_id, r.topic, r.api_version, r.triggered_at, r.payload, r.status, 0, r.last_error, r.received_at, r.received_at
-      FROM ranked r JOIN allowed a ON a.shop = r.shop
+      SELECT r.id, r.shop, r.webhook_id, r.topic, b.api_version, b.triggered_at, b.payload, b.status, 0, b.last_error, b.received_at, b.received_at
+      FROM ranked r
+      JOIN allowed a ON a.shop = r.shop
+      JOIN unnest($5::text[], $6::timestamp(3)[], $7::text[], $8::text[], $9::text[], $10::timestamp(3)[])
+        WITH ORDINALITY AS b(api_version, triggered_at, payload, status, last_error, received_at, n) ON b.n = r.n
       WHERE r.rank <= a.allowed
       ON CONFLICT ("shop", "webhookId") DO NOTHING
       RETURNING "id"
