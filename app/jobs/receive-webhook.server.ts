@@ -3,14 +3,16 @@
 // seconds, so all the work (and every Admin API call) happens later in the worker.
 //
 // What cannot be a delivery of this app is refused before anything is stored,
-// with a status and a one-line reason: a body that is not a JSON object, a topic
-// the app does not subscribe to, a shop domain that is not a shop's, and (in
-// the inbox's own transaction, inbox.server.ts) a shop that never installed the
-// app, a topic Shopify does not send after an uninstall, a shop past its
-// deliveries per minute. The HMAC covers the body only, and the app secret also
-// signs Shopify session tokens: a token's "header.payload" re-encoded is a
-// validly signed body that anyone with a dev store can mint, so neither the
-// signature nor the unsigned headers are trusted to say more than they do.
+// with a status and a one-line reason: a body that does not look like a JSON
+// object, a topic the app does not subscribe to, a shop domain that is not a
+// shop's, and (in the inbox's own transaction, inbox.server.ts) a shop that
+// never installed the app, a topic Shopify does not send after an uninstall, a
+// shop past its deliveries per minute. The HMAC covers the body only, and the
+// app secret signs more than webhooks: a session token's "header.payload" or an
+// app proxy query re-encoded is a validly signed body that anyone with a dev
+// store can mint, so neither the signature nor the unsigned headers are trusted
+// to say more than they do (the worker also checks that a payload fits the
+// topic and shop its headers name: webhook-payloads.ts).
 //
 // acceptWebhook is the one implementation, framework-free (raw body and headers
 // in, status out). Two thin doors lead to it: receiveWebhook for a WHATWG
