@@ -39,7 +39,7 @@ if (dev) {
 // the Request/Response conversion. Same function as the route app/routes/webhooks.tsx.
 const { closeInbox, getInbox } = await import("./app/jobs/inbox.server");
 const { withWebhookEndpoint } = await import("./app/jobs/receive-webhook-node.server");
-const handleRequest = withWebhookEndpoint({ inbox: getInbox(), secret: config.SHOPIFY_API_SECRET }, app);
+const handleRequest = withWebhookEndpoint({ inbox: getInbox(), secret: config.SHOPIFY_API_SECRET, customShopDomain: config.SHOP_CUSTOM_DOMAIN }, app);
 app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
 
 const onListening = () => {

@@ -14,6 +14,13 @@ export const APP_BRIDGE_CDN_URL = "https://cdn.shopify.com/shopifycloud/app-brid
  */
 export const PUBLIC_DEMO_SECRET = "devstore-demo-api-secret-not-a-real-one";
 
+/**
+ * A shop's webhook deliveries stored per minute, at most, before the door
+ * answers 429 (Shopify retries later). 100 a second: above what a real shop's
+ * busiest sale sends for long, small enough that a replay flood stays bounded.
+ */
+export const DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE = 6_000;
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
   .transform((v) => v === "true" || v === "1");
@@ -67,6 +74,12 @@ export const envSchema = z.object({
   ),
   // Run the webhook/job worker inside the web process (the zero-setup default).
   RUN_WORKER: booleanFlag.default("true"),
+  // Counted in the database, so the limit holds across every app process.
+  WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1, "must be a whole number of deliveries, at least 1")
+    .default(DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE),
 });
 
 export type Env = z.infer<typeof envSchema>;

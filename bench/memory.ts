@@ -178,6 +178,8 @@ async function main() {
   const { seedProgram, seedReferrer } = await import("../tests/helpers/storefront");
   const { proxyUrl } = await import("../tests/helpers/app-proxy");
   const { default: db } = await import("../app/db.server");
+  // The door stores deliveries of installed shops only.
+  await db.shop.create({ data: { shop: SHOP } });
   await seedProgram(SHOP, { currencyCode: "USD" });
   const member = await seedReferrer(SHOP, { customerId: `gid://shopify/Customer/${MEMBER_CUSTOMER_ID}` });
   await db.$disconnect();

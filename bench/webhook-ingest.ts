@@ -8,7 +8,9 @@
 //   (a) maximum throughput: N keep-alive connections for ~10 s each;
 //   (b) latency at a fixed 200 requests/s for ~10 s each (open loop).
 // Then counts the inbox rows: every delivery answered 200 stored exactly once,
-// and re-sent deliveries (same webhook id) add nothing.
+// and re-sent deliveries (same webhook id) add nothing. The shop is installed
+// and its per-minute limit set far above the load (bench/lib/app-env.ts), so
+// the door's checks and count all run and none refuses.
 //
 //   npx tsx bench/webhook-ingest.ts [--db sqlite|postgresql] [--seconds 10]
 //       [--rounds 4] [--connections 16] [--rate 200] [--no-build] [--profile-app DIR]
@@ -104,6 +106,9 @@ async function main() {
   // DATABASE_URL on first import) gets a scratch database, never the app's.
   const scratch = await createTestDatabase("sqlite");
   process.env.DATABASE_URL = scratch.url;
+  // The door stores deliveries of installed shops only.
+  await installShop(database.url);
+  await installShop(scratch.url);
   const appPort = await freePort();
   const basePort = await freePort();
   const app = startTsx(
@@ -270,8 +275,9 @@ async function main() {
  * The cost of each layer for one delivery, sequentially: the payload check
  * (JSON.parse and the topic's zod schema: the worker's, no longer on the
  * request path), a bare better-sqlite3 INSERT of the same row, a Prisma create
- * of it (how the inbox wrote before), the app's inbox (group commit over a
- * prepared INSERT), the route's action called in this process (HMAC, headers,
+ * of it (how the inbox wrote before), the app's inbox (group commit over the
+ * shop's install check, a prepared INSERT and the shop's count for the minute),
+ * the route's action called in this process (HMAC, headers, the door's checks,
  * inbox), and one HTTP connection to each server.
  * Each database layer on its own fresh database.
  */
@@ -304,7 +310,7 @@ async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[st
   process.env.RUN_WORKER = "false";
   const { checkWebhookPayload } = await import("../app/jobs/webhook-payloads");
   await timeEach("payload check (JSON.parse + zod; in the worker)", (i) => {
-    if (!checkWebhookPayload("orders/paid", payloadOf(i)).ok) throw new Error("bench payload failed its check");
+    if (!checkWebhookPayload({ topic: "orders/paid", shop: SHOP }, payloadOf(i)).ok) throw new Error("bench payload failed its check");
   });
 
   const raw = await createTestDatabase("sqlite");
@@ -324,14 +330,15 @@ async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[st
   await db.$disconnect();
 
   const { openInbox } = await import("../app/jobs/inbox.server");
+  await installShop(inboxDb.url);
   const inbox = openInbox(inboxDb.url);
-  await timeEach("inbox.store (group commit, prepared INSERT)", (i) => inbox.store(delivery(`inbox-${i}`, i)));
+  await timeEach("inbox.store (group commit: install check, INSERT, count)", (i) => inbox.store(delivery(`inbox-${i}`, i)));
   await inbox.close();
 
   // The route uses the default database of this process: its scratch database (see main).
   const route = await import("../app/routes/webhooks");
   const make = deliveries(bodies, "inproc");
-  await timeEach("route action in process (HMAC, headers, inbox)", async () => {
+  await timeEach("route action in process (HMAC, headers, checks, inbox)", async () => {
     const d = make();
     const response = await route.action({ request: new Request("https://referrals.bench/webhooks", { method: "POST", headers: d.headers, body: d.body.toString("utf8") }), params: {}, context: {} });
     if (response.status !== 200) throw new Error(`in-process action answered ${response.status}`);
@@ -361,6 +368,17 @@ function mergeResults(parts: LoadResult[]): LoadResult {
   }
   merged.latencies.sort((a, b) => a - b);
   return merged;
+}
+
+/** The benchmark's shop, installed in the database `url` names. */
+async function installShop(url: string) {
+  const { createDb } = await import("../app/db.server");
+  const db = createDb(url);
+  try {
+    await db.shop.create({ data: { shop: SHOP } });
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 /** The inbox rows of the benchmark's shop: how many, how many distinct ids, which ids. */

@@ -1,30 +1,49 @@
 // The webhook inbox: one row per delivery, written before Shopify gets its 200,
 // so nothing is lost if the process dies before the worker gets to it.
 //
+// The write also admits the delivery, in the same transaction, so every app
+// process behind a load balancer gives the same answer with nothing cached: the
+// shop must have installed the app (a Shop row, or sessions an install left
+// without one; once it uninstalled, only TOPICS_AFTER_UNINSTALL), and a shop's
+// new deliveries are counted per minute in RateLimit (key "webhooks:<shop>"),
+// the ones past the limit refused. Both are a primary-key or index lookup in a
+// transaction the write needs anyway (on PostgreSQL, in the same statement), so
+// a per-process cache of installed shops would save next to nothing and make
+// the answer depend on which process got the request: there is none.
+//
 // This is the one write on the path of every webhook, so it does not go through
 // Prisma (about 1 ms of Prisma per row, against 0.07 ms for the INSERT itself on
-// SQLite): a connection of its own runs one prepared INSERT ... ON CONFLICT DO
-// NOTHING, and deliveries arriving together share one commit (group-commit.ts).
+// SQLite): a connection of its own runs prepared statements (an INSERT ... ON
+// CONFLICT DO NOTHING and the checks around it: inbox-sqlite.server.ts, one
+// statement for a whole batch in inbox-postgres.server.ts), and deliveries
+// arriving together share one commit (group-commit.ts).
 // Everything else (the worker claiming, finishing and erasing rows) uses Prisma,
 // so the row written here is exactly the row Prisma's create would write: the
 // same id format, the same DateTime encoding per provider, every default explicit.
 import os from "node:os";
 import { randomInt } from "node:crypto";
 import { databaseTarget } from "../db-url";
+import { DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE, env } from "../env.server";
 import { groupCommit } from "./group-commit";
+import type { Admission } from "./inbox-admission";
 import { openPostgresInboxWriter } from "./inbox-postgres.server";
 import { openSqliteInboxWriter } from "./inbox-sqlite.server";
-import { INVALID, PENDING } from "./queue.server";
+import { PENDING } from "./queue.server";
 import type { WebhookHeaders } from "./verify-webhook.server";
+import { TOPICS_AFTER_UNINSTALL } from "./webhook-topics";
 
 export interface DeliveryToStore extends WebhookHeaders {
   payload: string;
-  /** Set when the door already knows the payload cannot be processed: stored INVALID with this reason, never run. */
-  invalidReason?: string;
 }
 
-/** "duplicate" when this (shop, webhookId) was already stored: Shopify delivers at least once. */
-export type StoreOutcome = "stored" | "duplicate";
+/**
+ * "duplicate": this (shop, webhookId) was already stored (Shopify delivers at
+ * least once). Not stored: "not-installed" (neither a Shop row nor a session:
+ * the shop never installed the app, or shop/redact erased it), "uninstalled"
+ * (the topic is not one Shopify sends after an uninstall), "over-limit" (the
+ * shop's deliveries this minute reached the limit).
+ */
+export type StoreOutcome = "stored" | "duplicate" | "not-installed" | "uninstalled" | "over-limit";
 
 export interface Inbox {
   /** Resolves once the delivery is committed (or known to be stored already). */
@@ -33,7 +52,10 @@ export interface Inbox {
   close(): Promise<void>;
 }
 
-/** One provider's INSERT of inbox rows, in one transaction, with one outcome per row in order. */
+/**
+ * One provider's admission and INSERT of inbox rows, in one transaction, with
+ * one outcome per row in order; the batch counts in the window of its last row.
+ */
 export interface InboxWriter {
   write(rows: InboxRow[]): StoreOutcome[] | Promise<StoreOutcome[]>;
   /** How many writes may run at once. */
@@ -50,8 +72,8 @@ export interface InboxRow {
   apiVersion: string | null;
   triggeredAt: Date | null;
   payload: string;
-  status: typeof PENDING | typeof INVALID;
-  lastError: string | null;
+  status: typeof PENDING;
+  lastError: null;
   /** Also the row's availableAt: due at once, like Prisma's @default(now()). */
   receivedAt: Date;
 }
@@ -65,8 +87,8 @@ export function inboxRow(delivery: DeliveryToStore, now: Date): InboxRow {
     apiVersion: delivery.apiVersion,
     triggeredAt: delivery.triggeredAt,
     payload: delivery.payload,
-    status: delivery.invalidReason ? INVALID : PENDING,
-    lastError: delivery.invalidReason ?? null,
+    status: PENDING,
+    lastError: null,
     receivedAt: now,
   };
 }
@@ -90,16 +112,29 @@ export function newRowId(now = new Date()): string {
 // arrays alike, and 200 rows of ~10 KB commit in a few milliseconds.
 const MAX_BATCH = 200;
 
+export interface InboxOptions {
+  /** WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE. */
+  deliveriesPerShopPerMinute?: number;
+  /** The clock rows are stamped (and counted) with. */
+  now?: () => Date;
+}
+
 /** The inbox of the database `url` names (DATABASE_URL by default), on a connection of its own. */
-export function openInbox(url?: string): Inbox {
+export function openInbox(url?: string, options: InboxOptions = {}): Inbox {
   const target = databaseTarget(url);
-  const writer = target.provider === "postgresql" ? openPostgresInboxWriter(target.url, target.schema) : openSqliteInboxWriter(target.filePath);
+  const admission: Admission = {
+    perShopPerMinute: options.deliveriesPerShopPerMinute ?? DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE,
+    topicsAfterUninstall: TOPICS_AFTER_UNINSTALL,
+  };
+  const writer =
+    target.provider === "postgresql" ? openPostgresInboxWriter(target.url, target.schema, admission) : openSqliteInboxWriter(target.filePath, admission);
   const commits = groupCommit((rows: InboxRow[]) => writer.write(rows), { maxInFlight: writer.maxInFlight, maxBatch: MAX_BATCH });
+  const now = options.now ?? (() => new Date());
   let closed = false;
   return {
     store(delivery) {
       if (closed) return Promise.reject(new Error("the webhook inbox is closed (the server is shutting down)"));
-      return commits.submit(inboxRow(delivery, new Date()));
+      return commits.submit(inboxRow(delivery, now()));
     },
     async close() {
       closed = true;
@@ -119,7 +154,7 @@ declare global {
  * build's copy of this module) share one connection and one commit queue.
  */
 export function getInbox(): Inbox {
-  return (globalThis.__referralInbox ??= openInbox());
+  return (globalThis.__referralInbox ??= openInbox(undefined, { deliveriesPerShopPerMinute: env().WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE }));
 }
 
 /** Closes the process's inbox, if it was opened (server shutdown, end of a test file). */

@@ -2,19 +2,34 @@
 // answer 200 at once. Shopify gives up on a delivery that takes more than a few
 // seconds, so all the work (and every Admin API call) happens later in the worker.
 //
+// What cannot be a delivery of this app is refused before anything is stored,
+// with a status and a one-line reason: a body that does not look like a JSON
+// object, a topic the app does not subscribe to, a shop domain that is not a
+// shop's, and (in the inbox's own transaction, inbox.server.ts) a shop that
+// never installed the app, a topic Shopify does not send after an uninstall, a
+// shop past its deliveries per minute. The HMAC covers the body only, and the
+// app secret signs more than webhooks: a session token's "header.payload" or an
+// app proxy query re-encoded is a validly signed body that anyone with a dev
+// store can mint, so neither the signature nor the unsigned headers are trusted
+// to say more than they do (the worker also checks that a payload fits the
+// topic and shop its headers name: webhook-payloads.ts).
+//
 // acceptWebhook is the one implementation, framework-free (raw body and headers
 // in, status out). Two thin doors lead to it: receiveWebhook for a WHATWG
 // Request (the Remix route app/routes/webhooks.tsx) and handleWebhookRequest
 // for node:http (receive-webhook-node.server.ts, what server.ts serves
 // /webhooks with, skipping Express and Remix on this hot path).
-import type { Inbox } from "./inbox.server";
+import { secondsLeftInWindow } from "./inbox-admission";
+import type { Inbox, StoreOutcome } from "./inbox.server";
 import { nudgeWorker } from "./nudge.server";
-import { checkWebhookPayload } from "./webhook-payloads";
-import { BodyTooLarge, isValidShopifyHmac, readBodyWithLimit, readWebhookHeaders, type HeaderReader } from "./verify-webhook.server";
+import { BodyTooLarge, isValidShopifyHmac, readBodyWithLimit, readWebhookHeaders, shopDomainPattern, type HeaderReader } from "./verify-webhook.server";
+import { isSubscribedTopic } from "./webhook-topics";
 
 export interface WebhookDeps {
   inbox: Inbox;
   secret: string;
+  /** SHOP_CUSTOM_DOMAIN: shops on it are accepted besides *.myshopify.com. */
+  customShopDomain?: string;
 }
 
 export interface WebhookAnswer {
@@ -28,31 +43,61 @@ export const METHOD_NOT_ALLOWED: WebhookAnswer = { status: 405, headers: { Allow
 export const BODY_TOO_LARGE: WebhookAnswer = { status: 413 };
 const OK: WebhookAnswer = { status: 200 };
 const UNAUTHORIZED: WebhookAnswer = { status: 401 };
+const NOT_A_JSON_OBJECT: WebhookAnswer = { status: 400, body: "The body is not a JSON object" };
+
+const isJsonWhitespace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/**
+ * Every payload the app subscribes to is a JSON object, sent compact: "{" is
+ * the very first byte and "}" the last but for whitespace. Nothing else the
+ * app secret signs can look like that: a session token's "header.payload"
+ * starts "eyJ"; an app proxy signature (hex, re-encodable as base64) signs the
+ * query's "key=value" pairs sorted by key, and Shopify's own keys
+ * (logged_in_customer_id, path_prefix, shop, timestamp) sort before "{", so
+ * its message never starts with one; it could start with whitespace (a
+ * visitor's extra key " {..."), hence none is allowed before the "{".
+ * No full parse here: JSON.parse of an 11 KB order cost as much as the rest of
+ * the door together (BENCHMARKS.md); the worker parses every payload anyway
+ * and parks one that does not parse INVALID.
+ */
+function looksLikeJsonObject(rawBody: Buffer): boolean {
+  // A raw NUL byte is never JSON (and PostgreSQL text cannot hold one).
+  if (rawBody[0] !== 0x7b || rawBody.includes(0)) return false;
+  let end = rawBody.length - 1;
+  while (end > 0 && isJsonWhitespace(rawBody[end])) end--;
+  return end > 0 && rawBody[end] === 0x7d;
+}
+
+function refusal(outcome: Exclude<StoreOutcome, "stored" | "duplicate">, shop: string, topic: string): WebhookAnswer {
+  switch (outcome) {
+    case "not-installed":
+      return { status: 403, body: `${shop} has not installed the app` };
+    case "uninstalled":
+      return { status: 403, body: `${shop} uninstalled the app: ${topic} is not accepted after an uninstall` };
+    case "over-limit":
+      return {
+        status: 429,
+        headers: { "Retry-After": String(secondsLeftInWindow(new Date())) },
+        body: `Too many deliveries for ${shop} this minute`,
+      };
+  }
+}
 
 /** A POST's raw body (already read within the size limit) and its headers. */
-export async function acceptWebhook(rawBody: Buffer, header: HeaderReader, { inbox, secret }: WebhookDeps): Promise<WebhookAnswer> {
+export async function acceptWebhook(rawBody: Buffer, header: HeaderReader, { inbox, secret, customShopDomain }: WebhookDeps): Promise<WebhookAnswer> {
   // Nothing unauthenticated reaches the database.
   if (!isValidShopifyHmac(rawBody, header("x-shopify-hmac-sha256"), secret)) return UNAUTHORIZED;
-  const headers = readWebhookHeaders(header);
+  const headers = readWebhookHeaders(header, shopDomainPattern(customShopDomain));
   if (!headers.ok) return { status: 400, body: `Missing or invalid headers: ${headers.missing.join(", ")}` };
 
-  const { topic, webhookId } = headers.value;
-  let payload = rawBody.toString("utf8");
-  let invalidReason: string | undefined;
-  // Whether the payload can be processed is the worker's call (it parks what
-  // cannot be INVALID), except for a raw NUL byte: never valid JSON, and
-  // PostgreSQL text cannot hold one (SQLite can). The stored copy shows U+FFFD
-  // instead, which could read as valid, so such a body is judged here, on the original.
-  if (rawBody.includes(0)) {
-    const check = checkWebhookPayload(topic, payload);
-    payload = payload.replaceAll("\0", "\uFFFD");
-    if (!check.ok) invalidReason = check.reason.replaceAll("\0", "\uFFFD");
-  }
-  const stored = await inbox.store({ ...headers.value, payload, invalidReason });
-  if (invalidReason) {
-    // Retrying cannot fix it, so Shopify gets its 200; the reason is on the row.
-    console.warn(`[webhooks] ${topic} ${webhookId} stored INVALID: ${invalidReason}`);
-  } else if (stored === "stored") nudgeWorker();
+  const { topic, shop } = headers.value;
+  if (!isSubscribedTopic(topic)) return { status: 400, body: `The app does not subscribe to ${topic}` };
+  if (!looksLikeJsonObject(rawBody)) return NOT_A_JSON_OBJECT;
+
+  // Whether it parses and has what its topic needs is the worker's check.
+  const outcome = await inbox.store({ ...headers.value, payload: rawBody.toString("utf8") });
+  if (outcome === "stored") nudgeWorker();
+  else if (outcome !== "duplicate") return refusal(outcome, shop, topic);
   return OK;
 }
 

@@ -1,7 +1,8 @@
 // Which code processes each webhook topic and each job kind. The worker looks
 // handlers up here; a stored delivery whose topic has no handler goes DEAD
 // ("no handler"), so add a line here when you subscribe to a topic in
-// shopify.app.toml (and its payload check in webhook-payloads.ts).
+// shopify.app.toml (and to SUBSCRIBED_TOPICS in webhook-topics.ts, which the
+// door admits, with its payload check in webhook-payloads.ts).
 import type { JobHandler, WebhookHandler } from "./types";
 import type { RecurringJob } from "./schedule.server";
 import type { MaintenanceTask } from "./worker.server";

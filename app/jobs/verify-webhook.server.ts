@@ -109,7 +109,24 @@ export interface WebhookHeaders {
   triggeredAt: Date | null;
 }
 
-const SHOP_DOMAIN = /^[a-z0-9][a-z0-9.-]{0,253}[a-z0-9]$/;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const shopDomainPatterns = new Map<string, RegExp>();
+
+/**
+ * A shop's own domain, as Shopify names the shop in X-Shopify-Shop-Domain:
+ * <handle>.myshopify.com, or <handle>.<customDomain> where the app is
+ * configured for one (SHOP_CUSTOM_DOMAIN, which shopify.server.ts also admits).
+ */
+export function shopDomainPattern(customDomain?: string): RegExp {
+  const key = customDomain?.trim().toLowerCase() ?? "";
+  let pattern = shopDomainPatterns.get(key);
+  if (!pattern) {
+    const domains = ["myshopify\\.com", ...(key ? [escapeRegExp(key)] : [])];
+    pattern = new RegExp(`^[a-z0-9][a-z0-9-]{0,99}\\.(?:${domains.join("|")})$`);
+    shopDomainPatterns.set(key, pattern);
+  }
+  return pattern;
+}
 
 // Years 1 to 9999: what both databases store (PostgreSQL refuses a negative
 // year in the form the drivers send; JavaScript parses "-000100-01-01").
@@ -121,14 +138,17 @@ const isStorableDate = (date: Date) => {
 /** A request header by its lower-case name (several values joined by ", "), or null when absent. */
 export type HeaderReader = (name: string) => string | null;
 
-/** The delivery's identity from its headers, or the list of what is missing. */
-export function readWebhookHeaders(header: HeaderReader): { ok: true; value: WebhookHeaders } | { ok: false; missing: string[] } {
+/** The delivery's identity from its headers, or the list of what is missing or invalid (a shop domain `shopDomain` refuses). */
+export function readWebhookHeaders(
+  header: HeaderReader,
+  shopDomain: RegExp = shopDomainPattern(),
+): { ok: true; value: WebhookHeaders } | { ok: false; missing: string[] } {
   const topic = header("x-shopify-topic")?.trim().toLowerCase() ?? "";
   const shop = header("x-shopify-shop-domain")?.trim().toLowerCase() ?? "";
   const webhookId = header("x-shopify-webhook-id")?.trim() ?? "";
   const missing = [
     ...(topic ? [] : ["X-Shopify-Topic"]),
-    ...(SHOP_DOMAIN.test(shop) ? [] : ["X-Shopify-Shop-Domain"]),
+    ...(shopDomain.test(shop) ? [] : [shop ? "X-Shopify-Shop-Domain (not a shop's *.myshopify.com domain)" : "X-Shopify-Shop-Domain"]),
     ...(webhookId ? [] : ["X-Shopify-Webhook-Id"]),
   ];
   if (missing.length) return { ok: false, missing };

@@ -1,47 +1,76 @@
 // What each webhook topic's payload must contain before a handler runs on it.
-// The worker checks every delivery first (worker.server.ts), so an unparseable
-// or incomplete one is parked INVALID with a reason the merchant can read,
-// instead of failing eight times in a handler. Not at the door: parsing and
-// checking an ~11 KB order cost more than anything else the request did
-// (bench/webhook-ingest.ts), and the outcome is the same a moment later. The
-// schemas only demand what the handlers key on; everything else passes through.
+// The worker checks every delivery first (worker.server.ts), so an incomplete
+// one, or one whose shape does not fit its topic, is parked INVALID with a
+// reason the merchant can read instead of failing eight times in a handler.
+// The door only refuses what is not a JSON object (receive-webhook.server.ts):
+// checking an ~11 KB order against its schema cost more than anything else the
+// request did (bench/webhook-ingest.ts), and the outcome is the same a moment later.
+//
+// The signature covers the body, not the X-Shopify-Topic and -Shop-Domain
+// headers that choose the handler: a genuine body replayed under another topic
+// or shop must fit that topic and name that shop where it can, or do nothing.
+// The schemas demand what the handlers key on and what tells the topics apart;
+// everything else passes through.
 import { z } from "zod";
 import { parseShopifyJson } from "./shopify-json";
+import type { SubscribedTopic } from "./webhook-topics";
 
 const id = z.union([z.number().int(), z.string().min(1)]);
-const gid = z.string().startsWith("gid://shopify/");
+const gidOf = (type: string) => z.string().startsWith(`gid://shopify/${type}/`, `must be gid://shopify/${type}/<id>`);
 
-const order = z.object({ id, admin_graphql_api_id: gid });
+// An order, not a refund or anything else that has an id: a refund's gid is a
+// Refund, and it has refund_line_items where an order has line_items.
+const order = z.object({ id, admin_graphql_api_id: gidOf("Order"), line_items: z.array(z.unknown()), cancelled_at: z.string().nullish() });
+
+const refund = z.object({
+  id,
+  admin_graphql_api_id: gidOf("Refund"),
+  order_id: id,
+  refund_line_items: z.array(z.unknown()),
+  transactions: z.array(z.unknown()),
+});
 
 const customerRef = z
   .object({ id: id.nullish(), email: z.string().nullish() })
   .refine((c) => c.id != null || !!c.email, { message: "needs customer.id or customer.email" });
 
-const shopRef = z
-  .object({ shop_id: id.nullish(), shop_domain: z.string().nullish() })
-  .refine((s) => s.shop_id != null || !!s.shop_domain, { message: "needs shop_id or shop_domain" });
+// A compliance request acts on the shop it names: it must name one, the delivery's.
+const shopRef = z.object({ shop_id: id.nullish(), shop_domain: z.string({ required_error: "needs the shop's domain" }).min(1, "needs the shop's domain") });
+
+// app/uninstalled carries the Shop: the handler logs the shop out, so the body must be the header's shop's.
+const shopObject = z
+  .object({ myshopify_domain: z.string().nullish(), domain: z.string().nullish() })
+  .refine((s) => !!(s.myshopify_domain || s.domain), { message: "needs myshopify_domain or domain" });
 
 export const webhookPayloadSchemas = {
-  "orders/create": order,
-  "orders/paid": order,
-  "orders/fulfilled": order,
-  "orders/cancelled": order,
-  "refunds/create": z.object({ id: id.optional(), order_id: id }),
-  "customers/create": z.object({ id, admin_graphql_api_id: gid }),
-  "app/uninstalled": z.object({}).passthrough(),
+  "orders/paid": order.refine((o) => !o.cancelled_at, { message: "a cancelled order is not a paid one", path: ["cancelled_at"] }),
+  "orders/cancelled": order.extend({
+    cancelled_at: z.string({ required_error: "needs the time the order was cancelled", invalid_type_error: "needs the time the order was cancelled" }).min(1),
+  }),
+  "refunds/create": refund,
+  "app/uninstalled": shopObject,
   "app/scopes_update": z.object({ current: z.array(z.string()) }),
   "customers/data_request": z.intersection(shopRef, z.object({ customer: customerRef })),
   "customers/redact": z.intersection(shopRef, z.object({ customer: customerRef })),
   "shop/redact": shopRef,
-} satisfies Record<string, z.ZodTypeAny>;
+} satisfies Record<SubscribedTopic, z.ZodTypeAny>;
 
-export type SupportedTopic = keyof typeof webhookPayloadSchemas;
-export const SUPPORTED_TOPICS = Object.keys(webhookPayloadSchemas) as SupportedTopic[];
+/** The shop a payload says it is about, where it says so (app/uninstalled: its own domain first). */
+function namedShop(topic: SubscribedTopic, payload: Record<string, unknown>): string | null {
+  const text = (value: unknown) => (typeof value === "string" && value ? value.toLowerCase() : null);
+  if (topic === "app/uninstalled") return text(payload.myshopify_domain) ?? text(payload.domain);
+  if (topic === "customers/data_request" || topic === "customers/redact" || topic === "shop/redact") return text(payload.shop_domain);
+  return null;
+}
 
 export type PayloadCheck = { ok: true; payload: unknown } | { ok: false; reason: string };
 
-/** Parses the raw body as the handlers get it (parseShopifyJson: 64-bit ids exact) and checks it against its topic's schema. */
-export function checkWebhookPayload(topic: string, rawBody: string): PayloadCheck {
+/**
+ * Parses the raw body as the handlers get it (parseShopifyJson: 64-bit ids
+ * exact), checks it against its topic's schema and, where the payload names its
+ * shop, that it names the delivery's.
+ */
+export function checkWebhookPayload({ topic, shop }: { topic: string; shop: string }, rawBody: string): PayloadCheck {
   let payload: unknown;
   try {
     payload = parseShopifyJson(rawBody);
@@ -49,10 +78,12 @@ export function checkWebhookPayload(topic: string, rawBody: string): PayloadChec
     return { ok: false, reason: `body is not valid JSON: ${(error as Error).message}` };
   }
   if (!Object.hasOwn(webhookPayloadSchemas, topic)) return { ok: false, reason: `unsupported topic "${topic}"` };
-  const result = webhookPayloadSchemas[topic as SupportedTopic].safeParse(payload);
+  const result = webhookPayloadSchemas[topic as SubscribedTopic].safeParse(payload);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`);
     return { ok: false, reason: `payload incomplete for ${topic}: ${problems.join("; ")}` };
   }
+  const named = namedShop(topic as SubscribedTopic, payload as Record<string, unknown>);
+  if (named !== null && named !== shop) return { ok: false, reason: `${topic} payload names ${named}, but the delivery is for ${shop}` };
   return { ok: true, payload };
 }

@@ -174,12 +174,13 @@ export function createWorker(options: WorkerOptions): Worker {
       );
     }, Math.max(1_000, Math.floor(leaseMs / 3)));
     try {
-      // The door stores every signed delivery as it came: one that cannot be
-      // parsed or lacks what its topic needs is parked here, never run, never retried.
+      // The door stores a signed JSON object of an installed shop as it came:
+      // one that lacks what its topic needs, or does not fit the topic or shop
+      // its headers name, is parked here, never run, never retried.
       // The check's parse is the one the handler gets.
       let payload: unknown;
       if (claim.queue === "webhook" && claim.row.payload != null) {
-        const check = checkWebhookPayload(claim.row.topic, claim.row.payload);
+        const check = checkWebhookPayload(claim.row, claim.row.payload);
         if (!check.ok) {
           const outcome = await rejectClaim(db, claim, check.reason, now());
           if (outcome === "invalid") logger.warn(`${describe(claim)} parked INVALID: ${check.reason}`);

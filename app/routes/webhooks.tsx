@@ -9,4 +9,5 @@ import { methodNotAllowed, receiveWebhook } from "../jobs/receive-webhook.server
 
 export const loader = () => methodNotAllowed();
 
-export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, { inbox: getInbox(), secret: env().SHOPIFY_API_SECRET });
+export const action = ({ request }: ActionFunctionArgs) =>
+  receiveWebhook(request, { inbox: getInbox(), secret: env().SHOPIFY_API_SECRET, customShopDomain: env().SHOP_CUSTOM_DOMAIN });

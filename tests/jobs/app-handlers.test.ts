@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
 import { createWorker } from "../../app/jobs/worker.server";
+import { appUninstalledPayload } from "../fixtures/shopify-payloads";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 
 const shop = "alpha.myshopify.com";
@@ -14,11 +15,12 @@ function session(id: string, shopDomain: string) {
   return { id, shop: shopDomain, state: "", isOnline: false, scope: "read_orders", accessToken: `token-${id}` };
 }
 
+function deliver(topic: string, shopDomain: string, body: object, triggeredAt: string) {
+  return deliverWebhook(signedWebhookRequest({ topic, shop: shopDomain, body, headers: { "X-Shopify-Triggered-At": triggeredAt } }));
+}
+
 async function deliverAndRun(topic: string, shopDomain: string, body: object, triggeredAt: string) {
-  const response = await deliverWebhook(
-    signedWebhookRequest({ topic, shop: shopDomain, body, headers: { "X-Shopify-Triggered-At": triggeredAt } }),
-  );
-  expect(response.status).toBe(200);
+  expect((await deliver(topic, shopDomain, body, triggeredAt)).status).toBe(200);
   const worker = createWorker({ db, webhookHandlers, jobHandlers, logger: { info() {}, warn() {} } });
   return worker.runOnce();
 }
@@ -38,7 +40,7 @@ afterEach(async () => {
 describe("app/uninstalled", () => {
   it("deletes the shop's sessions and marks it inactive, leaving other shops alone", async () => {
     const triggeredAt = "2026-11-01T09:30:00.000Z";
-    expect(await deliverAndRun("app/uninstalled", shop, { id: 1, domain: shop }, triggeredAt)).toMatchObject({ done: 1 });
+    expect(await deliverAndRun("app/uninstalled", shop, appUninstalledPayload(shop, "alpha.example.com"), triggeredAt)).toMatchObject({ done: 1 });
 
     expect(await db.session.findMany({ where: { shop } })).toEqual([]);
     expect(await db.session.count({ where: { shop: other } })).toBe(1);
@@ -49,15 +51,41 @@ describe("app/uninstalled", () => {
   });
 
   it("ignores an uninstall older than the shop's current install (a late retry)", async () => {
-    await deliverAndRun("app/uninstalled", shop, { id: 1 }, "2026-09-15T00:00:00.000Z");
+    expect(await deliverAndRun("app/uninstalled", shop, appUninstalledPayload(shop), "2026-09-15T00:00:00.000Z")).toMatchObject({ done: 1 });
     expect(await db.session.count({ where: { shop } })).toBe(2);
     expect((await db.shop.findUniqueOrThrow({ where: { shop } })).active).toBe(true);
   });
 
-  it("records the uninstall of a shop it never saw installed", async () => {
+  it("accepts a late retry of the uninstall once the shop is inactive", async () => {
+    await db.shop.update({ where: { shop }, data: { active: false, uninstalledAt: new Date("2026-11-01T09:30:00.000Z") } });
+    expect(await deliverAndRun("app/uninstalled", shop, appUninstalledPayload(shop), "2026-11-01T09:30:00.000Z")).toMatchObject({ done: 1 });
+    expect(await db.session.count({ where: { shop } })).toBe(0);
+  });
+
+  it("refuses the uninstall of a shop that never installed the app (403), storing nothing", async () => {
     const unknown = "gamma.myshopify.com";
-    await deliverAndRun("app/uninstalled", unknown, { id: 3 }, "2026-11-01T00:00:00.000Z");
-    expect(await db.shop.findUniqueOrThrow({ where: { shop: unknown } })).toMatchObject({ active: false });
+    const response = await deliver("app/uninstalled", unknown, appUninstalledPayload(unknown), "2026-11-01T00:00:00.000Z");
+    expect(response.status).toBe(403);
+    expect(await db.webhookDelivery.count()).toBe(0);
+    expect(await db.shop.findUnique({ where: { shop: unknown } })).toBeNull();
+  });
+
+  it("does nothing with another shop's genuine uninstall replayed under this shop's header: parked INVALID, still logged in", async () => {
+    const triggeredAt = "2026-11-01T09:30:00.000Z";
+    expect(await deliverAndRun("app/uninstalled", shop, appUninstalledPayload(other), triggeredAt)).toMatchObject({ invalid: 1, done: 0 });
+    const row = await db.webhookDelivery.findFirstOrThrow({ where: { shop } });
+    expect(row.lastError).toBe(`app/uninstalled payload names ${other}, but the delivery is for ${shop}`);
+    expect(await db.session.count({ where: { shop } })).toBe(2);
+    expect((await db.shop.findUniqueOrThrow({ where: { shop } })).active).toBe(true);
+  });
+
+  it("matches the payload's primary domain when it has no myshopify_domain", async () => {
+    const body = { ...appUninstalledPayload(shop), myshopify_domain: null, domain: other };
+    expect(await deliverAndRun("app/uninstalled", shop, body, "2026-11-01T09:30:00.000Z")).toMatchObject({ invalid: 1 });
+    expect(await db.session.count({ where: { shop } })).toBe(2);
+    const own = { ...appUninstalledPayload(shop), myshopify_domain: null, domain: shop };
+    expect(await deliverAndRun("app/uninstalled", shop, own, "2026-11-01T09:30:00.000Z")).toMatchObject({ done: 1 });
+    expect(await db.session.count({ where: { shop } })).toBe(0);
   });
 });
 

@@ -20,7 +20,7 @@ describe("two workers on one database", () => {
         shop: `shop-${i % 7}.myshopify.com`,
         webhookId: `wh-${i}`,
         topic: "orders/paid",
-        payload: JSON.stringify({ id: i, admin_graphql_api_id: `gid://shopify/Order/${i}` }),
+        payload: JSON.stringify({ id: i, admin_graphql_api_id: `gid://shopify/Order/${i}`, line_items: [] }),
       })),
     });
     await a.job.createMany({

@@ -1,6 +1,6 @@
 // The worker over the durable queue: retries, dead letters, leases, and the
 // path from a real webhook request to its handler running once.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import db from "../../app/db.server";
 import { claimNext, completeClaim, failClaim } from "../../app/jobs/queue.server";
 import { PermanentError, type WebhookHandler } from "../../app/jobs/types";
@@ -10,13 +10,17 @@ import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request
 
 const shop = "alpha.myshopify.com";
 const T0 = new Date("2026-11-01T12:00:00.000Z");
-const order = { id: 1, admin_graphql_api_id: "gid://shopify/Order/1" };
+const order = { id: 1, admin_graphql_api_id: "gid://shopify/Order/1", line_items: [] };
 const quiet: WorkerLogger = { info() {}, warn() {} };
 
 let clock: Date;
 const now = () => clock;
 const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 
+beforeAll(async () => {
+  // The door stores deliveries of installed shops only.
+  await db.shop.create({ data: { shop } });
+});
 beforeEach(() => {
   clock = T0;
 });
@@ -144,11 +148,12 @@ describe("worker", () => {
   });
 
   it("parks a delivery whose topic has no handler DEAD: no handler", async () => {
+    const refund = { id: 5, admin_graphql_api_id: "gid://shopify/Refund/5", order_id: 1, refund_line_items: [], transactions: [] };
     await db.webhookDelivery.create({
-      data: { shop, webhookId: "x", topic: "orders/fulfilled", payload: JSON.stringify(order), availableAt: T0 },
+      data: { shop, webhookId: "x", topic: "refunds/create", payload: JSON.stringify(refund), availableAt: T0 },
     });
     expect(await worker(async () => {}).runOnce()).toMatchObject({ dead: 1 });
-    expect((await db.webhookDelivery.findFirstOrThrow()).lastError).toMatch(/no handler for topic orders\/fulfilled/);
+    expect((await db.webhookDelivery.findFirstOrThrow()).lastError).toMatch(/no handler for topic refunds\/create/);
   });
 
   it("parks a delivery it cannot parse, or lacking what its topic needs, INVALID with the reason: never run, never retried", async () => {

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
 import { createWorker } from "../../app/jobs/worker.server";
-import { customersDataRequestPayload, customersRedactPayload, shopRedactPayload } from "../fixtures/shopify-payloads";
+import { appUninstalledPayload, customersDataRequestPayload, customersRedactPayload, shopRedactPayload } from "../fixtures/shopify-payloads";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 import { belongsTo, deleteEveryRow, everyRow, mentionsOf } from "./every-row";
 import { ALICE, ALICE_NEEDLES, seedShop } from "./seed";
@@ -65,5 +65,22 @@ describe("compliance webhooks through the route and the worker", () => {
       { model: "WebhookDelivery", row: expect.objectContaining({ webhookId: "shop-redact-e2e", status: "DONE", payload: null }) },
     ]);
     expect((await everyRow(db)).filter(({ row }) => belongsTo(row, otherShop)).length).toBeGreaterThan(20);
+  });
+
+  it("after app/uninstalled, the shop is inactive and its compliance webhooks are still accepted and carried out", async () => {
+    await deliverAndDrain("app/uninstalled", appUninstalledPayload(shop), "uninstall-e2e");
+    expect(await db.shop.findUniqueOrThrow({ where: { shop } })).toMatchObject({ active: false });
+    // The shop's orders are no longer accepted...
+    const order = await deliverWebhook(signedWebhookRequest({ topic: "orders/paid", shop, body: { id: 1 }, webhookId: "late-order" }));
+    expect(order.status).toBe(403);
+    // ...its customers' and its own erasure are (shop/redact comes 48 hours after the uninstall).
+    await deliverAndDrain(
+      "customers/redact",
+      customersRedactPayload({ shop, customerId: ALICE.id, email: ALICE.requestEmail, ordersToRedact: [5000000000002] }),
+      "redact-after-uninstall",
+    );
+    expect(await mentionsOf(db, shop, ALICE_NEEDLES)).toEqual([]);
+    await deliverAndDrain("shop/redact", shopRedactPayload(shop), "shop-redact-after-uninstall");
+    expect((await everyRow(db)).filter(({ row }) => belongsTo(row, shop)).map(({ model }) => model)).toEqual(["WebhookDelivery"]);
   });
 });

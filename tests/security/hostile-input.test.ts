@@ -16,7 +16,9 @@ import { startInvite } from "../../app/referrals/invites.server";
 import { numericCustomerId } from "../../app/referrals/personal-data";
 import { enrolReferrer } from "../../app/referrals/referrers.server";
 import type { FakeShopify } from "../fake-shopify";
-import { orderPaidPayload } from "../fixtures/shopify-payloads";
+import { env } from "../../app/env.server";
+import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "../../app/jobs/inbox-admission";
+import { appUninstalledPayload, orderCancelledPayload, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
 import { testClock } from "../helpers/admin";
 import { adminRequest, installShop, sessionToken } from "../helpers/admin-request";
 import { seedShopActivity, sendOrder } from "../helpers/admin-seed";
@@ -102,10 +104,30 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
     testClock.ms = Math.max(testClock.ms, Date.now());
     return answer;
   };
-  const order = (id = Math.floor(Math.random() * 1e12)) => ({ id, admin_graphql_api_id: `gid://shopify/Order/${id}` });
+  const order = (id = Math.floor(Math.random() * 1e12)) => ({ id, admin_graphql_api_id: `gid://shopify/Order/${id}`, line_items: [] });
+  // Never installed: nothing reaches the database for it (refused before the install check, or by it).
   const shop = uniqueShop("hooks");
+  const uninstalled = uniqueShop("gone");
+  const busy = uniqueShop("busy");
+  beforeAll(async () => {
+    await db.shop.createMany({ data: [{ shop: uninstalled, active: false, uninstalledAt: new Date() }, { shop: busy }] });
+  });
+  const signedRaw = (body: string | Buffer, headers: Record<string, string> = {}) =>
+    new Request(WEBHOOK_URL, {
+      method: "POST",
+      body: typeof body === "string" ? body : new Uint8Array(body),
+      headers: {
+        "Content-Type": "application/json",
+        "X-Shopify-Topic": "orders/paid",
+        "X-Shopify-Hmac-Sha256": signWebhookBody(body),
+        "X-Shopify-Shop-Domain": busy,
+        "X-Shopify-Webhook-Id": randomUUID(),
+        ...headers,
+      },
+    });
+  const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
 
-  const refusals: { case: string; request: () => Request; status: number }[] = [
+  const refusals: { case: string; request: () => Request; status: number; before?: () => Promise<void> }[] = [
     { case: "forged HMAC (random 32 bytes)", request: () => signedWebhookRequest({ topic: "orders/paid", shop, body: order(), headers: { "X-Shopify-Hmac-Sha256": randomBytes(32).toString("base64") } }), status: 401 },
     { case: "missing HMAC header", request: () => signedWebhookRequest({ topic: "orders/paid", shop, body: order(), headers: { "X-Shopify-Hmac-Sha256": null } }), status: 401 },
     { case: "empty HMAC header", request: () => signedWebhookRequest({ topic: "orders/paid", shop, body: order(), headers: { "X-Shopify-Hmac-Sha256": "" } }), status: 401 },
@@ -161,9 +183,59 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
       status: 413,
     },
     { case: "GET instead of POST", request: () => new Request(WEBHOOK_URL), status: 405 },
+    // Signed, but not a JSON object: no payload of the app's topics, so nothing to keep.
+    { case: "signed, whitespace before the object", request: () => signedRaw(` ${JSON.stringify(order())}`), status: 400 },
+    {
+      case: "signed, truncated JSON",
+      request: () => signedRaw(JSON.stringify(orderPaidPayload({ orderId: 5, customerId: 6, email: "t@example.com", subtotal: "10.00", total: "10.00", currency: "USD" })).slice(0, 700)),
+      status: 400,
+    },
+    { case: "signed, 10,000-deep nesting as the payload", request: () => signedRaw(deep(10_000)), status: 400 },
+    { case: "signed, JSON null", request: () => signedRaw("null"), status: 400 },
+    { case: "signed, a JSON array of orders", request: () => signedRaw(JSON.stringify([order(), order()])), status: 400 },
+    { case: "signed, raw NUL byte in the body", request: () => signedRaw(Buffer.concat([Buffer.from('{"id":79,"note":"a'), Buffer.from([0x00]), Buffer.from('b"}')])), status: 400 },
+    // Every ASCII character in UTF-16 carries a NUL byte.
+    { case: "signed, UTF-16 encoded JSON", request: () => signedRaw(Buffer.from(JSON.stringify(order()), "utf16le")), status: 400 },
+    {
+      // A session token's signature is the app secret's HMAC of its "header.payload": any
+      // dev store's staff can get one from App Bridge and re-encode it as a webhook's.
+      case: "a session token re-encoded: its signature as the HMAC of its header.payload",
+      request: () => {
+        const [header, payload, signature] = sessionToken("attacker-dev.myshopify.com").split(".");
+        return signedRaw(`${header}.${payload}`, { "X-Shopify-Hmac-Sha256": Buffer.from(signature, "base64url").toString("base64") });
+      },
+      status: 400,
+    },
+    {
+      // An app proxy signature (hex) signs the query's "key=value" pairs sorted by key: a
+      // visitor's key starting with a space sorts first and can open a JSON object.
+      case: "an app proxy signature re-encoded, its message a JSON object after a space",
+      request: () => {
+        const message = ` {"id":1,"admin_graphql_api_id":"gid://shopify/Order/1","line_items":[],"note":"=logged_in_customer_id=path_prefix=/apps/referralsshop=attacker-dev.myshopify.comtimestamp=1700000000~="}`;
+        const hex = createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(message).digest("hex");
+        return signedRaw(message, { "X-Shopify-Hmac-Sha256": Buffer.from(hex, "hex").toString("base64") });
+      },
+      status: 400,
+    },
+    { case: "signed, a topic the app does not subscribe to", request: () => signedRaw(JSON.stringify(order()), { "X-Shopify-Topic": "products/update" }), status: 400 },
+    { case: "signed, a shop domain that is not *.myshopify.com", request: () => signedRaw(JSON.stringify(order()), { "X-Shopify-Shop-Domain": "shop.example.com" }), status: 400 },
+    { case: "signed, a shop that never installed the app", request: () => signedRaw(JSON.stringify(order()), { "X-Shopify-Shop-Domain": shop }), status: 403 },
+    { case: "signed, orders/paid for a shop that uninstalled", request: () => signedRaw(JSON.stringify(order()), { "X-Shopify-Shop-Domain": uninstalled }), status: 403 },
+    {
+      case: "signed, past the shop's deliveries this minute",
+      before: async () => {
+        // The minute's deliveries so far, as every app process counted them.
+        if (windowStartOf(new Date()).getTime() + WINDOW_MS - Date.now() < 1_000) await new Promise((resolve) => setTimeout(resolve, 1_100));
+        const counter = { key: deliveryCounterKey(busy), windowStart: windowStartOf(new Date()), count: env().WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE };
+        await db.rateLimit.upsert({ where: { key: counter.key }, create: counter, update: counter });
+      },
+      request: () => signedRaw(JSON.stringify(order())),
+      status: 429,
+    },
   ];
 
   it.each(refusals.map((r) => [r.case, r] as const))("refuses: %s (nothing stored)", async (name, refusal) => {
+    await refusal.before?.();
     const before = await countEveryTable();
     const answer = await deliver(refusal.request());
     const diff = countDiff(before, await countEveryTable());
@@ -175,22 +247,21 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
   });
 
   /**
-   * Signed bodies Shopify would never send: acknowledged (a retry cannot fix
-   * them), stored as they came, and parked INVALID by the worker before any
-   * handler runs, except a raw NUL byte, which PostgreSQL text cannot hold: the
-   * door stores U+FFFD in its place and parks it at once.
+   * Signed bodies of an installed shop that look like a JSON object but that no
+   * handler can use, or that do not fit the topic their (unsigned) header
+   * names: acknowledged (a retry cannot fix them), stored as they came, and
+   * parked INVALID by the worker before any handler runs, or refused by the handler.
    */
-  const deep = (n: number) => `${"[".repeat(n)}${"]".repeat(n)}`;
-  const inert: { case: string; body: string | Buffer; stored: "INVALID" | "PENDING"; settled: "INVALID" | "processed" }[] = [
-    { case: "malformed JSON (signed)", body: '{"id": 1, "admin_graphql_api_id": gid://shopify/Order/1}', stored: "PENDING", settled: "INVALID" },
-    { case: "truncated JSON (signed)", body: JSON.stringify(orderPaidPayload({ orderId: 5, customerId: 6, email: "t@example.com", subtotal: "10.00", total: "10.00", currency: "USD" })).slice(0, 700), stored: "PENDING", settled: "INVALID" },
-    { case: "10,000-deep nesting as the payload", body: deep(10_000), stored: "PENDING", settled: "INVALID" },
-    { case: "10,000-deep nesting inside a valid order", body: `{"id":77,"admin_graphql_api_id":"gid://shopify/Order/77","note_attributes":${deep(10_000)}}`, stored: "PENDING", settled: "processed" },
-    { case: "non-UTF-8 bytes inside a string", body: Buffer.concat([Buffer.from('{"id":78,"admin_graphql_api_id":"gid://shopify/Order/78","note":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0]), Buffer.from('"}')]), stored: "PENDING", settled: "processed" },
-    { case: "raw NUL byte in the body", body: Buffer.concat([Buffer.from('{"id":79,"admin_graphql_api_id":"gid://shopify/Order/79","note":"a'), Buffer.from([0x00]), Buffer.from('b"}')]), stored: "INVALID", settled: "INVALID" },
-    { case: "JSON null / a bare string / an array", body: "null", stored: "PENDING", settled: "INVALID" },
-    // Every ASCII character in UTF-16 carries a NUL byte.
-    { case: "UTF-16 encoded JSON", body: Buffer.from(JSON.stringify(order()), "utf16le"), stored: "INVALID", settled: "INVALID" },
+  const inert: { case: string; body: string | Buffer; topic?: string; stored: "PENDING"; settled: "INVALID" | "processed" }[] = [
+    { case: "10,000-deep nesting inside a valid order", body: `{"id":77,"admin_graphql_api_id":"gid://shopify/Order/77","line_items":[],"note_attributes":${deep(10_000)}}`, stored: "PENDING", settled: "processed" },
+    { case: "non-UTF-8 bytes inside a string", body: Buffer.concat([Buffer.from('{"id":78,"admin_graphql_api_id":"gid://shopify/Order/78","line_items":[],"note":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xa0]), Buffer.from('"}')]), stored: "PENDING", settled: "processed" },
+    { case: "an object that is no order", body: '{"hello":"world"}', stored: "PENDING", settled: "INVALID" },
+    // Only "{" first and "}" last are checked at the door; the worker's parse parks the rest.
+    { case: "malformed JSON between the braces", body: '{"id": 1, "admin_graphql_api_id": gid://shopify/Order/1}', stored: "PENDING", settled: "INVALID" },
+    { case: "a refund sent as orders/paid", body: JSON.stringify(refundCreatePayload({ orderId: 81, refundId: 82, amount: "10.00", currency: "USD" })), stored: "PENDING", settled: "INVALID" },
+    { case: "a paid order sent as refunds/create", topic: "refunds/create", body: JSON.stringify(orderPaidPayload({ orderId: 83, customerId: 84, email: "r@example.com", subtotal: "10.00", total: "10.00", currency: "USD" })), stored: "PENDING", settled: "INVALID" },
+    { case: "a paid order sent as orders/cancelled (no cancelled_at)", topic: "orders/cancelled", body: JSON.stringify(orderPaidPayload({ orderId: 85, customerId: 86, email: "c@example.com", subtotal: "10.00", total: "10.00", currency: "USD" })), stored: "PENDING", settled: "INVALID" },
+    { case: "a cancelled order sent as orders/paid", body: JSON.stringify(orderCancelledPayload({ orderId: 87, customerId: 88, email: "p@example.com", subtotal: "10.00", total: "10.00", currency: "USD" })), stored: "PENDING", settled: "INVALID" },
   ];
 
   it.each(inert.map((c) => [c.case, c] as const))("acknowledges and parks: %s", async (name, c) => {
@@ -201,7 +272,7 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
       body: typeof c.body === "string" ? c.body : new Uint8Array(c.body),
       headers: {
         "Content-Type": "application/json",
-        "X-Shopify-Topic": "orders/paid",
+        "X-Shopify-Topic": c.topic ?? "orders/paid",
         "X-Shopify-Hmac-Sha256": signWebhookBody(c.body),
         "X-Shopify-Shop-Domain": shop,
         "X-Shopify-Webhook-Id": webhookId,
@@ -222,7 +293,41 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
     check(
       { surface: "webhook", target: `POST ${pattern}`, case: name, expected: `200, stored ${c.stored} → ${c.settled}, worker survives, no referral` },
       `${answer.status}, stored ${row?.status ?? "nothing"} → ${after?.status ?? "-"}, ${drained}, ${referrals} referrals`,
-      answer.status === 200 && row?.status === c.stored && !(row?.payload ?? "").includes("\0") && drained === "worker ok" && settled && referrals === 0,
+      answer.status === 200 && row?.status === c.stored && drained === "worker ok" && settled && referrals === 0,
+    );
+  });
+
+  it("a genuine signed body replayed under another topic or shop does nothing", async () => {
+    const p = await pipeline.setupShop({ holdDays: 30 });
+    const other = await pipeline.setupShop();
+    const { payload } = await sendOrder(p, p.referrer.code, { email: "friend@example.com", subtotal: "80.00" });
+    await p.drain();
+    const orderGid = payload.admin_graphql_api_id as string;
+    const refund = refundCreatePayload({ orderId: payload.id as number, refundId: 9_901, amount: "80.00", currency: "USD" });
+    // Everything of both shops but their inbox and its per-minute count, which a stored delivery changes.
+    const state = async () =>
+      [...(await shopFingerprint(p.shop)), ...(await shopFingerprint(other.shop))].filter((row) => !/^(WebhookDelivery|RateLimit):/.test(row));
+    const before = await state();
+    const replays: [string, string, object][] = [
+      ["the paid order as orders/cancelled", "orders/cancelled", payload],
+      ["the paid order as refunds/create", "refunds/create", payload],
+      ["a full refund of it as orders/paid", "orders/paid", refund],
+      ["another shop's app/uninstalled", "app/uninstalled", appUninstalledPayload(other.shop)],
+    ];
+    const outcomes: string[] = [];
+    for (const [, topic, body] of replays) {
+      const webhookId = randomUUID();
+      const answer = await deliver(signedWebhookRequest({ topic, shop: p.shop, body, webhookId }));
+      await p.drain();
+      const row = await db.webhookDelivery.findUnique({ where: { shop_webhookId: { shop: p.shop, webhookId } } });
+      outcomes.push(`${answer.status} ${row?.status ?? "not stored"}`);
+    }
+    const unchanged = JSON.stringify(await state()) === JSON.stringify(before);
+    const referral = await p.referral(orderGid);
+    check(
+      { surface: "webhook", target: `POST ${pattern}`, case: `genuine bodies replayed under another topic or shop: ${replays.map(([label]) => label).join("; ")}`, expected: "200 and INVALID each, nothing else changed" },
+      `${outcomes.join(", ")}; ${unchanged ? "nothing else changed" : "state changed"}; referral ${referral?.status}`,
+      outcomes.every((o) => o === "200 INVALID") && unchanged,
     );
   });
 

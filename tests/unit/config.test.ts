@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv, PUBLIC_DEMO_SECRET } from "../../app/env.server";
 import { APP_SCOPES } from "../../app/shopify/scopes";
 import { webhookHandlers } from "../../app/jobs/registry.server";
+import { webhookPayloadSchemas } from "../../app/jobs/webhook-payloads";
+import { SUBSCRIBED_TOPICS, TOPICS_AFTER_UNINSTALL } from "../../app/jobs/webhook-topics";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const toml = readFileSync(join(ROOT, "shopify.app.toml"), "utf8");
@@ -103,6 +105,10 @@ describe("shopify.app.toml", () => {
     );
     expect(topics.sort()).toEqual([...webhookHandlers.keys()].sort());
     expect(topics).toEqual(expect.arrayContaining(["customers/data_request", "customers/redact", "shop/redact"]));
+    // What the door admits and what the worker checks: the same topics.
+    expect([...SUBSCRIBED_TOPICS].sort()).toEqual(topics);
+    expect(Object.keys(webhookPayloadSchemas).sort()).toEqual(topics);
+    expect(topics).toEqual(expect.arrayContaining([...TOPICS_AFTER_UNINSTALL]));
   });
 
   it("declares the app proxy the storefront uses", () => {

@@ -14,6 +14,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import db, { providerOf } from "../../app/db.server";
 import { databaseTarget } from "../../app/db-url";
+import { deliveryCounterKey, windowStartOf } from "../../app/jobs/inbox-admission";
 import { closeInbox, getInbox, openInbox, type Inbox } from "../../app/jobs/inbox.server";
 import { withWebhookEndpoint } from "../../app/jobs/receive-webhook-node.server";
 import type { WebhookHandler } from "../../app/jobs/types";
@@ -22,7 +23,7 @@ import { createWorker } from "../../app/jobs/worker.server";
 import { signWebhookBody } from "../helpers/webhook-request";
 
 const shop = "alpha.myshopify.com";
-const order = { id: 820982911946154500, admin_graphql_api_id: "gid://shopify/Order/820982911946154508" };
+const order = { id: 820982911946154500, admin_graphql_api_id: "gid://shopify/Order/820982911946154508", line_items: [] };
 const provider = providerOf(db);
 const secret = process.env.SHOPIFY_API_SECRET!;
 
@@ -39,6 +40,8 @@ function listen(listener: http.RequestListener): Promise<http.Server> {
 }
 
 beforeAll(async () => {
+  // The door stores deliveries of installed shops only.
+  await db.shop.create({ data: { shop } });
   server = await listen(withWebhookEndpoint({ inbox: getInbox(), secret }, elsewhere));
   port = (server.address() as AddressInfo).port;
 });
@@ -48,6 +51,7 @@ afterAll(async () => {
 afterEach(async () => {
   warn.mockClear();
   await db.webhookDelivery.deleteMany();
+  await db.rateLimit.deleteMany();
 });
 
 interface Answer {
@@ -175,7 +179,7 @@ describe("POST /webhooks served by node:http in front of the app", () => {
     const { shop: handledShop, topic, webhookId: handledId, payload } = handler.mock.calls[0][0];
     expect({ shop: handledShop, topic, webhookId: handledId }).toEqual({ shop, topic: "orders/paid", webhookId });
     // Order ids pass 2^53: the worker reads them as exact strings (shopify-json.ts).
-    expect(payload).toEqual({ id: "820982911946154500", admin_graphql_api_id: order.admin_graphql_api_id });
+    expect(payload).toEqual({ id: "820982911946154500", admin_graphql_api_id: order.admin_graphql_api_id, line_items: [] });
     const [row] = await rows();
     expect(row).toMatchObject({ status: "DONE", payload: null, attempts: 1, lockedBy: null });
     expect((await worker.runOnce()).claimed).toBe(0);
@@ -198,31 +202,84 @@ describe("POST /webhooks served by node:http in front of the app", () => {
     expect(new Set(stored.map((r) => r.id)).size).toBe(ids.length);
   });
 
-  it("stores a signed body that is not JSON as it came and answers 200; the worker parks it INVALID with its reason", async () => {
-    const answer = await post({ body: '{"id": 1, "admin_graphql_api_id": ', webhookId: "wh-bad" });
-    expect(answer.status).toBe(200);
+  it("answers 400 to a signed body that is not a JSON object (malformed, raw NUL byte, array), and stores nothing", async () => {
+    for (const body of ['{"id": 1, "admin_graphql_api_id": ', '{"id":1,"x":"\0"}', "[1,2]"]) {
+      expect(await post({ body })).toMatchObject({ status: 400, body: "The body is not a JSON object" });
+    }
+    expect(await db.webhookDelivery.count()).toBe(0);
+  });
+
+  it("stores a JSON object lacking what its topic needs; the worker parks it INVALID with its reason", async () => {
+    expect((await post({ body: { id: 1 }, webhookId: "wh-incomplete" })).status).toBe(200);
     const [stored] = await rows();
-    expect(stored).toMatchObject({ webhookId: "wh-bad", status: "PENDING", payload: '{"id": 1, "admin_graphql_api_id": ' });
+    expect(stored).toMatchObject({ webhookId: "wh-incomplete", status: "PENDING", lastError: null });
 
     const handler = vi.fn<WebhookHandler>(async () => {});
     const logged = vi.fn();
     const worker = createWorker({ db, webhookHandlers: new Map([["orders/paid", handler]]), jobHandlers: new Map(), logger: { info() {}, warn: logged } });
     expect(await worker.runOnce()).toMatchObject({ claimed: 1, invalid: 1 });
     const [row] = await rows();
-    expect(row).toMatchObject({ webhookId: "wh-bad", status: "INVALID", attempts: 0, payload: '{"id": 1, "admin_graphql_api_id": ' });
-    expect(row.lastError).toMatch(/not valid JSON/);
+    expect(row).toMatchObject({ webhookId: "wh-incomplete", status: "INVALID", attempts: 0, payload: '{"id":1}' });
+    expect(row.lastError).toMatch(/payload incomplete for orders\/paid: admin_graphql_api_id/);
     expect(handler).not.toHaveBeenCalled();
-    expect(logged).toHaveBeenCalledWith(expect.stringContaining("wh-bad (alpha.myshopify.com) parked INVALID: body is not valid JSON"));
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining("wh-incomplete (alpha.myshopify.com) parked INVALID: payload incomplete"));
   });
 
-  it("stores a raw NUL byte as U+FFFD, INVALID at once; a payload lacking what its topic needs waits for the worker", async () => {
-    expect((await post({ body: { id: 1 }, webhookId: "wh-incomplete" })).status).toBe(200);
-    expect((await post({ body: '{"id":1,"x":"\0"', webhookId: "wh-nul" })).status).toBe(200);
-    const byId = Object.fromEntries((await rows()).map((r) => [r.webhookId, r]));
-    expect(byId["wh-incomplete"]).toMatchObject({ status: "PENDING", lastError: null });
-    expect(byId["wh-nul"]).toMatchObject({ status: "INVALID", payload: '{"id":1,"x":"\uFFFD"' });
-    expect(byId["wh-nul"].lastError).toMatch(/not valid JSON/);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("wh-nul stored INVALID"));
+  it("answers 400 to an unsubscribed topic or a shop domain that is not *.myshopify.com, 403 to a shop that never installed the app; stores nothing", async () => {
+    expect(await post({ topic: "products/update" })).toMatchObject({ status: 400, body: "The app does not subscribe to products/update" });
+    const foreign = await post({ headers: { "X-Shopify-Shop-Domain": "shop.example.com" } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body).toMatch(/X-Shopify-Shop-Domain \(not a shop's \*\.myshopify\.com domain\)/);
+    const stranger = await post({ headers: { "X-Shopify-Shop-Domain": "stranger.myshopify.com" } });
+    expect(stranger).toMatchObject({ status: 403, body: "stranger.myshopify.com has not installed the app" });
+    expect(await db.webhookDelivery.count()).toBe(0);
+  });
+
+  it("accepts shops on SHOP_CUSTOM_DOMAIN where the app is configured for one, and only there", async () => {
+    const custom = "alpha.shops.example.net";
+    await db.shop.create({ data: { shop: custom } });
+    const configured = await listen(withWebhookEndpoint({ inbox: getInbox(), secret, customShopDomain: "shops.example.net" }, elsewhere));
+    try {
+      const targetPort = (configured.address() as AddressInfo).port;
+      expect((await post({ targetPort, headers: { "X-Shopify-Shop-Domain": custom } })).status).toBe(200);
+      expect((await post({ targetPort, headers: { "X-Shopify-Shop-Domain": "alpha.shopsxexample.net" } })).status).toBe(400);
+      expect((await post({ headers: { "X-Shopify-Shop-Domain": custom } })).status).toBe(400);
+      expect(await db.webhookDelivery.count({ where: { shop: custom } })).toBe(1);
+    } finally {
+      await new Promise((resolve) => configured.close(resolve));
+      await db.shop.delete({ where: { shop: custom } });
+    }
+  });
+
+  it("answers 429 with Retry-After past the shop's deliveries per minute, and stores the next minute's", async () => {
+    let clock = new Date("2026-11-02T10:00:30.000Z");
+    const inbox = openInbox(process.env.DATABASE_URL, { deliveriesPerShopPerMinute: 3, now: () => clock });
+    const limited = await listen(withWebhookEndpoint({ inbox, secret }, elsewhere));
+    try {
+      const targetPort = (limited.address() as AddressInfo).port;
+      // Arriving together, so in one batch: the limit holds inside a batch too.
+      const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => post({ targetPort, webhookId: `burst-${i}` })));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 429, 429]);
+      const refused = answers.find((a) => a.status === 429)!;
+      expect(refused.body).toBe(`Too many deliveries for ${shop} this minute`);
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      expect(await db.webhookDelivery.count()).toBe(3);
+      // A repeat of a stored one is still acknowledged, and not counted.
+      const storedId = (await rows())[0].webhookId;
+      expect((await post({ targetPort, webhookId: storedId })).status).toBe(200);
+      expect((await post({ targetPort, webhookId: "still-over" })).status).toBe(429);
+
+      clock = new Date("2026-11-02T10:01:00.000Z");
+      expect((await post({ targetPort, webhookId: "next-minute" })).status).toBe(200);
+      expect(await db.rateLimit.findUniqueOrThrow({ where: { key: deliveryCounterKey(shop) } })).toMatchObject({
+        windowStart: windowStartOf(clock),
+        count: 1,
+      });
+      expect(await db.webhookDelivery.count()).toBe(4);
+    } finally {
+      await new Promise((resolve) => limited.close(resolve));
+      await inbox.close();
+    }
   });
 
   it("stores a triggered-at header no database can hold (year before 1) as no time, like an unparseable one", async () => {
@@ -307,6 +364,20 @@ describe("the inbox's own connection next to other writers", () => {
       expect(stored[0].id).toBe("held-by-the-other-writer");
     } finally {
       await other.close();
+    }
+  });
+
+  it("two processes' inboxes share one per-minute count: together they store the limit, no more", async () => {
+    const at = () => new Date("2026-11-02T10:00:30.000Z");
+    const [a, b] = [openInbox(process.env.DATABASE_URL, { deliveriesPerShopPerMinute: 25, now: at }), openInbox(process.env.DATABASE_URL, { deliveriesPerShopPerMinute: 25, now: at })];
+    try {
+      const delivery = (webhookId: string) => ({ shop, webhookId, topic: "orders/paid", apiVersion: null, triggeredAt: null, payload: "{}" });
+      const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => [a.store(delivery(`a-${i}`)), b.store(delivery(`b-${i}`))]).flat());
+      expect(outcomes.filter((o) => o === "stored")).toHaveLength(25);
+      expect(outcomes.filter((o) => o === "over-limit")).toHaveLength(55);
+      expect(await db.webhookDelivery.count({ where: { shop } })).toBe(25);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 
