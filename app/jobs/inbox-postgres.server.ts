@@ -3,7 +3,7 @@
 // in one round trip and one commit, and returns each row's outcome.
 import pg from "pg";
 import { deliveryCounterKey, windowStartOf, type Admission } from "./inbox-admission";
-import type { InboxWriter, StoreOutcome } from "./inbox.server";
+import type { InboxWriter, StoreOutcome } from "./inbox-types";
 
 /** A DateTime as Prisma's pg adapter sends it for TIMESTAMP(3): UTC wall-clock time. */
 // (Years 1 to 9999 only, as readWebhookHeaders ensures: toISOString's own form then.)

@@ -12,7 +12,7 @@
 // transaction never spans an await, so it never holds the lock against Prisma.
 import Database from "better-sqlite3";
 import { deliveryCounterKey, windowStartOf, type Admission } from "./inbox-admission";
-import type { InboxRow, InboxWriter, StoreOutcome } from "./inbox.server";
+import type { InboxRow, InboxWriter, StoreOutcome } from "./inbox-types";
 import { startCheckpointer, type Checkpointer } from "./sqlite-checkpointer.server";
 
 /** A DateTime as Prisma's better-sqlite3 adapter stores it: ISO-8601 text, UTC as "+00:00". */

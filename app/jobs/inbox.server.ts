@@ -25,6 +25,7 @@ import { randomInt } from "node:crypto";
 import { databaseTarget } from "../db-url";
 import { DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE, env } from "../env.server";
 import { groupCommit } from "./group-commit";
+import type { InboxRow, StoreOutcome } from "./inbox-types";
 import type { Admission } from "./inbox-admission";
 import { openPostgresInboxWriter } from "./inbox-postgres.server";
 import { openSqliteInboxWriter } from "./inbox-sqlite.server";
@@ -36,14 +37,7 @@ export interface DeliveryToStore extends WebhookHeaders {
   payload: string;
 }
 
-/**
- * "duplicate": this (shop, webhookId) was already stored (Shopify delivers at
- * least once). Not stored: "not-installed" (neither a Shop row nor a session:
- * the shop never installed the app, or shop/redact erased it), "uninstalled"
- * (the topic is not one Shopify sends after an uninstall), "over-limit" (the
- * shop's deliveries this minute reached the limit).
- */
-export type StoreOutcome = "stored" | "duplicate" | "not-installed" | "uninstalled" | "over-limit";
+export type { InboxRow, InboxWriter, StoreOutcome } from "./inbox-types";
 
 export interface Inbox {
   /** Resolves once the delivery is committed (or known to be stored already). */
@@ -52,31 +46,6 @@ export interface Inbox {
   close(): Promise<void>;
 }
 
-/**
- * One provider's admission and INSERT of inbox rows, in one transaction, with
- * one outcome per row in order; the batch counts in the window of its last row.
- */
-export interface InboxWriter {
-  write(rows: InboxRow[]): StoreOutcome[] | Promise<StoreOutcome[]>;
-  /** How many writes may run at once. */
-  maxInFlight: number;
-  close(): Promise<void>;
-}
-
-/** A WebhookDelivery row as the inbox inserts it; the other columns keep their defaults. */
-export interface InboxRow {
-  id: string;
-  shop: string;
-  webhookId: string;
-  topic: string;
-  apiVersion: string | null;
-  triggeredAt: Date | null;
-  payload: string;
-  status: typeof PENDING;
-  lastError: null;
-  /** Also the row's availableAt: due at once, like Prisma's @default(now()). */
-  receivedAt: Date;
-}
 
 export function inboxRow(delivery: DeliveryToStore, now: Date): InboxRow {
   return {

@@ -17,7 +17,8 @@ import type { OrderRefundsQuery, OrdersForReconciliationQuery } from "../types/a
 import { attributeOrder } from "./attribution.server";
 import { Decimal, toDecimal } from "./money";
 import { addressHash, type OrderFacts } from "./order";
-import { cancelOrder, recordRefund, type RefundFacts } from "./reversal.server";
+import { cancelOrder } from "./cancellation.server";
+import { recordRefund, type RefundFacts } from "./reversal.server";
 
 export const RECONCILE_JOB = "reconcile-orders";
 export const RECONCILE_EVERY_MS = 60 * 60_000;

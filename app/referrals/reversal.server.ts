@@ -10,10 +10,8 @@ import type { Db } from "../db.server";
 import type { WorkContext } from "../jobs/types";
 import { enqueueJob } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
-import { attributeOrder } from "./attribution.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
-import type { OrderFacts } from "./order";
 import { isUniqueViolation } from "../db-errors";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "./statuses";
 
@@ -110,20 +108,6 @@ export async function applyRefunds(ctx: WorkContext, referralId: string): Promis
     return (await reverseReferral(ctx, referral.id, reason)) ?? referral.status;
   }
   return referral.status;
-}
-
-/** A cancelled order: reverse its referral, or record it reversed if the paid webhook has not come yet. */
-export async function cancelOrder(ctx: WorkContext, order: OrderFacts) {
-  const referral = await ctx.db.referral.findUnique({
-    where: { shop_orderId: { shop: ctx.shop, orderId: order.orderId } },
-    select: { id: true },
-  });
-  if (referral) return reverseReferral(ctx, referral.id, "The order was cancelled");
-  const outcome = await attributeOrder(ctx, order, { cancelled: true });
-  // The paid order's referral was created after the lookup above (another worker
-  // processed orders/paid at the same time): it must still be reversed.
-  if (outcome.kind === "duplicate") return reverseReferral(ctx, outcome.referralId, "The order was cancelled");
-  return ReferralStatus.REVERSED;
 }
 
 /**

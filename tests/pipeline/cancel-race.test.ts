@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
 import db from "../../app/db.server";
 import { parseOrder } from "../../app/jobs/handlers/orders-paid.server";
-import { cancelOrder } from "../../app/referrals/reversal.server";
+import { cancelOrder } from "../../app/referrals/cancellation.server";
 import { orderCancelledPayload, orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";

@@ -1,6 +1,6 @@
 // orders/cancelled: reverse the order's referral, or record it reversed when the
 // cancellation arrives before the paid order (app/referrals/reversal.server.ts).
-import { cancelOrder } from "../../referrals/reversal.server";
+import { cancelOrder } from "../../referrals/cancellation.server";
 import type { WebhookHandler } from "../types";
 import { parseOrder } from "./orders-paid.server";
 
