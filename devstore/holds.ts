@@ -4,8 +4,7 @@
 // earlier is what waiting would have done; the app's worker then approves and
 // issues the reward through its usual path.
 import type { Db } from "../app/db.server";
-import { enqueueJob } from "../app/jobs/queue.server";
-import { RELEASE_JOB } from "../app/referrals/attribution.server";
+import { requestRelease } from "../app/referrals/rewards.server";
 import { recordAudit } from "../app/referrals/audit.server";
 import { ReferralStatus } from "../app/referrals/statuses";
 
@@ -30,7 +29,7 @@ export async function moveHolds(
     const moved = await db.referral.updateMany({ where: { id: referral.id, shop, status: ReferralStatus.PENDING }, data: { holdUntil: until } });
     if (!moved.count) continue;
     await recordAudit(db, { shop, referralId: referral.id, referrerId: referral.referrerId, action: "referral.hold-ended", cause: "devstore", detail });
-    await enqueueJob(db, { shop, kind: RELEASE_JOB, key: referral.id, availableAt: until }, now);
+    await requestRelease(db, { shop, referralId: referral.id, at: until, now });
     if (until <= now) due++;
   }
   return due;

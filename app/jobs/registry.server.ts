@@ -15,12 +15,10 @@ import { customersDataRequest, customersRedact, shopRedact } from "./handlers/co
 import { handleOrdersPaid } from "./handlers/orders-paid.server";
 import { handleOrdersCancelled } from "./handlers/orders-cancelled.server";
 import { handleRefundsCreate } from "./handlers/refunds-create.server";
-import { RELEASE_JOB } from "../referrals/attribution.server";
 import { CODE_SYNC_JOB, syncCodesJob } from "../referrals/code-sync.server";
 import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "../referrals/reconciliation.server";
-import { REVOKE_JOB } from "../referrals/reversal.server";
 import { INVITE_JOB, runInvite } from "../referrals/invites.server";
-import { ISSUE_JOB, revokeRewardJob, issueReward, releaseReferral } from "../referrals/rewards.server";
+import { ISSUE_JOB, issueReward, RELEASE_JOB, releaseReferral, REVOKE_JOB, revokeRewardJob } from "../referrals/rewards.server";
 
 /** Topic as Shopify writes it in X-Shopify-Topic ("orders/paid") -> handler. */
 export const webhookHandlers = new Map<string, WebhookHandler>([

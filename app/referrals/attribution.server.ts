@@ -4,8 +4,8 @@
 // a unique key), and in any order relative to the order's refunds and cancellation.
 import type { Db } from "../db.server";
 import type { WorkContext } from "../jobs/types";
-import { enqueueJob } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
+import { requestRelease } from "./rewards.server";
 import { canonicalCode } from "./codes";
 import { normaliseEmail } from "./email";
 import { countedTransaction } from "./daily-stats.server";
@@ -16,7 +16,6 @@ import { applyRefunds } from "./reversal.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus } from "./statuses";
 import type { ProgramRow } from "./programs.server";
 
-export const RELEASE_JOB = "release-referral";
 
 export type AttributionOutcome =
   | { kind: "not-referred" }
@@ -121,7 +120,7 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
 
 /** Schedules a pending referral's release and applies refunds that arrived before the paid order. Idempotent. */
 async function followUpPending(ctx: WorkContext, referral: { id: string; holdUntil: Date | null }): Promise<string> {
-  await enqueueJob(ctx.db, { shop: ctx.shop, kind: RELEASE_JOB, key: referral.id, availableAt: referral.holdUntil ?? ctx.now() });
+  await requestRelease(ctx.db, { shop: ctx.shop, referralId: referral.id, at: referral.holdUntil ?? ctx.now() });
   return applyRefunds(ctx, referral.id);
 }
 

@@ -1,8 +1,7 @@
 // The merchant's decisions on referrals on hold: end the hold now (the release
 // job approves them and issues their rewards), or reject them with a reason.
 import type { Db } from "../db.server";
-import { enqueueJob } from "../jobs/queue.server";
-import { RELEASE_JOB } from "./attribution.server";
+import { requestRelease } from "./rewards.server";
 import { recordAudit } from "./audit.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { ReferralStatus } from "./statuses";
@@ -31,7 +30,7 @@ export async function approveReferrals({ db, shop, ids, cause, now = new Date() 
     const changed = await db.referral.updateMany({ where: { id: row.id, shop, status: ReferralStatus.PENDING }, data: { holdUntil: now } });
     if (!changed.count) continue;
     await recordAudit(db, { shop, referralId: row.id, referrerId: row.referrerId, action: "referral.hold-ended", cause, detail: "Approved by the merchant before the hold ended" });
-    await enqueueJob(db, { shop, kind: RELEASE_JOB, key: row.id, availableAt: now }, now);
+    await requestRelease(db, { shop, referralId: row.id, at: now });
     approved++;
   }
   return { approved, skipped: rows.length - approved };

@@ -8,14 +8,13 @@
 import { z } from "zod";
 import type { Db } from "../db.server";
 import type { WorkContext } from "../jobs/types";
-import { enqueueJob } from "../jobs/queue.server";
 import { recordAudit } from "./audit.server";
+import { requestRevoke } from "./rewards.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
 import { isUniqueViolation } from "../db-errors";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "./statuses";
 
-export const REVOKE_JOB = "revoke-reward";
 
 const money = z.union([z.string(), z.number()]).nullish();
 const shopMoney = z.object({ shop_money: z.object({ amount: money, currency_code: z.string().nullish() }) }).nullish();
@@ -181,6 +180,6 @@ export async function revokeReward(
   const inShopify: string[] = [RewardStatus.ISSUING, RewardStatus.ISSUED, RewardStatus.PAID];
   if (!inShopify.includes(reward.status)) return "not-revocable";
   await recordAudit(db, { ...audit, action: "reward.revoke-requested", fromStatus: reward.status, detail: reason });
-  await enqueueJob(db, { shop, kind: REVOKE_JOB, key: rewardId, availableAt: now }, now);
+  await requestRevoke(db, { shop, rewardId, now });
   return "revoking";
 }

@@ -2,6 +2,7 @@
 // decided; the reward is then issued in Shopify by a durable job, exactly once
 // across retries and crashes (the reward row is unique per referral, its code is
 // chosen before the call, and an uncertain call is checked before it is repeated).
+import type { Db } from "../db.server";
 import type { JobContext, WorkContext } from "../jobs/types";
 import { PermanentError } from "../jobs/types";
 import { enqueueJob } from "../jobs/queue.server";
@@ -19,7 +20,21 @@ import type { ProgramRow } from "./programs.server";
 import { findReward, type RevocationOutcome, type RewardWithReferrer } from "./reward-row.server";
 import { creditStore, debitStore } from "./store-credit.server";
 
+// The reward jobs, each named here with its handler; the domain asks for them
+// through the request functions, never by writing a job kind itself.
+export const RELEASE_JOB = "release-referral";
 export const ISSUE_JOB = "issue-reward";
+export const REVOKE_JOB = "revoke-reward";
+
+/** Asks for a referral's hold to end at `at`: the release job then approves it and decides its reward. */
+export function requestRelease(db: Db, { shop, referralId, at, now = at }: { shop: string; referralId: string; at: Date; now?: Date }) {
+  return enqueueJob(db, { shop, kind: RELEASE_JOB, key: referralId, availableAt: at }, now);
+}
+
+/** Asks for a reward that is (or may be) in Shopify to be taken back by the revoke job. */
+export function requestRevoke(db: Db, { shop, rewardId, now }: { shop: string; rewardId: string; now: Date }) {
+  return enqueueJob(db, { shop, kind: REVOKE_JOB, key: rewardId, availableAt: now }, now);
+}
 
 /** The hold is over: approve the referral and decide its reward (job "release-referral", key = referral id). */
 export async function releaseReferral(ctx: JobContext) {

@@ -9,7 +9,7 @@ import db from "../../app/db.server";
 import { enqueueJob } from "../../app/jobs/queue.server";
 import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
 import { createWorker } from "../../app/jobs/worker.server";
-import { REVOKE_JOB } from "../../app/referrals/reversal.server";
+import { REVOKE_JOB } from "../../app/referrals/rewards.server";
 import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
 import { STORE_CREDIT_DEBIT } from "../../app/shopify/documents";
 import { unauthenticated } from "../../app/shopify.server";
