@@ -37,8 +37,8 @@ if (dev) {
 // The webhook endpoint is the hot path (every order of every shop): a plain
 // node:http handler in front of Express answers it, skipping Express, Remix and
 // the Request/Response conversion. Same function as the route app/routes/webhooks.tsx.
-const { closeInbox, getInbox } = await import("./app/jobs/inbox.server");
-const { withWebhookEndpoint } = await import("./app/jobs/receive-webhook-node.server");
+const { closeInbox, getInbox } = await import("./app/webhooks/inbox.server");
+const { withWebhookEndpoint } = await import("./app/webhooks/receive-webhook-node.server");
 const handleRequest = withWebhookEndpoint({ inbox: getInbox(), secret: config.SHOPIFY_API_SECRET, customShopDomain: config.SHOP_CUSTOM_DOMAIN }, app);
 app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
 

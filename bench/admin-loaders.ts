@@ -122,9 +122,9 @@ async function child(provider: "sqlite" | "postgresql", size: number): Promise<R
     const { rowsSeconds: seedSeconds, backfillSeconds } = seeded;
 
     const { requireAdmin } = await import("../app/shopify/admin-request.server");
-    const { dashboardData } = await import("../app/models/dashboard.server");
-    const { parseDateRange } = await import("../app/models/date-range");
-    const { listReferrals, referralFiltersFrom } = await import("../app/models/referrals.server");
+    const { dashboardData } = await import("../app/admin/dashboard.server");
+    const { parseDateRange } = await import("../app/admin/date-range");
+    const { listReferrals, referralFiltersFrom } = await import("../app/admin/referral-list.server");
     // The bodies of app.dashboard.tsx's and app.referrals._index.tsx's loaders.
     const { programTimezone } = await import("../app/referrals/programs.server");
     const dashboardLoader = async (request: Request) => {

@@ -329,7 +329,7 @@ async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[st
   await timeEach("Prisma create (the inbox write before)", (i) => db.webhookDelivery.create({ data: { ...delivery(`prisma-${i}`, i), status: "PENDING" } }));
   await db.$disconnect();
 
-  const { openInbox } = await import("../app/jobs/inbox.server");
+  const { openInbox } = await import("../app/webhooks/inbox.server");
   await installShop(inboxDb.url);
   const inbox = openInbox(inboxDb.url);
   await timeEach("inbox.store (group commit: install check, INSERT, count)", (i) => inbox.store(delivery(`inbox-${i}`, i)));
@@ -343,7 +343,7 @@ async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[st
     const response = await route.action({ request: new Request("https://referrals.bench/webhooks", { method: "POST", headers: d.headers, body: d.body.toString("utf8") }), params: {}, context: {} });
     if (response.status !== 200) throw new Error(`in-process action answered ${response.status}`);
   });
-  const { closeInbox } = await import("../app/jobs/inbox.server");
+  const { closeInbox } = await import("../app/webhooks/inbox.server");
   await closeInbox();
 
   for (const target of [app, base]) {

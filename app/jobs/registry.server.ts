@@ -3,8 +3,8 @@
 // ("no handler"), so add a line here when you subscribe to a topic in
 // shopify.app.toml (and to SUBSCRIBED_TOPICS in webhook-topics.ts, which the
 // door admits, with its payload check in webhook-payloads.ts).
-import type { JobHandler, WebhookHandler } from "./types";
-import type { RecurringJob } from "./schedule.server";
+import type { JobHandler, WebhookHandler } from "../queue/types";
+import type { RecurringJob } from "../queue/schedule.server";
 import type { MaintenanceTask } from "./worker.server";
 import { pruneRateLimits } from "../storefront/rate-limit.server";
 import { env, retentionPolicy } from "../env.server";

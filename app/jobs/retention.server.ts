@@ -12,7 +12,7 @@
 // batches by an indexed condition, so several workers running it at once, or
 // a worker killed halfway, leave nothing inconsistent.
 import type { Db } from "../db.server";
-import { DEAD, DONE, INVALID } from "./queue.server";
+import { DEAD, DONE, INVALID } from "../queue/queue.server";
 import { UTC } from "../referrals/daily-stats.server";
 import { localDay, startOfLocalDay } from "../referrals/local-day";
 

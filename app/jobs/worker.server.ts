@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import type { AdminClient } from "../shopify/admin-client.server";
-import { LeaseLostError, PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "./types";
+import { LeaseLostError, PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "../queue/types";
 import {
   claimNext,
   completeClaim,
@@ -18,9 +18,9 @@ import {
   type Claim,
   type Outcome,
   type QueueName,
-} from "./queue.server";
-import { scheduleRecurring, type RecurringJob } from "./schedule.server";
-import { onNudge } from "./nudge.server";
+} from "../queue/queue.server";
+import { scheduleRecurring, type RecurringJob } from "../queue/schedule.server";
+import { onNudge } from "../queue/nudge.server";
 import { checkWebhookPayload } from "./webhook-payloads";
 
 export interface WorkerLogger {

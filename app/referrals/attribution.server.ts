@@ -3,7 +3,7 @@
 // any number of times for the same order (one referral per order, enforced by
 // a unique key), and in any order relative to the order's refunds and cancellation.
 import type { Db } from "../db.server";
-import type { WorkContext } from "../jobs/types";
+import type { WorkContext } from "../queue/types";
 import { recordAudit } from "./audit.server";
 import { requestRelease } from "./rewards.server";
 import { canonicalCode } from "./codes";

@@ -9,8 +9,8 @@
 // the last checkpoint; re-enrolling the few lines after it is harmless
 // (enrolment is idempotent) and they are counted the same way the second time.
 import type { Db } from "../db.server";
-import { enqueueJob } from "../jobs/queue.server";
-import type { JobContext } from "../jobs/types";
+import { enqueueJob } from "../queue/queue.server";
+import type { JobContext } from "../queue/types";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { ShopifyUserError } from "../shopify/errors";
 import { customerExportQuery, type ExportedCustomer } from "../shopify/customer-export";

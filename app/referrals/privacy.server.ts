@@ -4,7 +4,7 @@
 // Shopify id or by any spelling of their email, as referrer and as friend.
 import type { Db, Prisma } from "../db.server";
 import { isUniqueViolation } from "../db-errors";
-import { DEAD, INVALID, PENDING } from "../jobs/queue.server";
+import { DEAD, INVALID, PENDING } from "../queue/queue.server";
 import { recordAudit } from "./audit.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";

@@ -7,7 +7,7 @@
 // refund transactions.
 import { z } from "zod";
 import type { Db } from "../db.server";
-import type { WorkContext } from "../jobs/types";
+import type { WorkContext } from "../queue/types";
 import { recordAudit } from "./audit.server";
 import { requestRevoke } from "./rewards.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";

@@ -3,9 +3,9 @@
 // across retries and crashes (the reward row is unique per referral, its code is
 // chosen before the call, and an uncertain call is checked before it is repeated).
 import type { Db } from "../db.server";
-import type { JobContext, WorkContext } from "../jobs/types";
-import { PermanentError } from "../jobs/types";
-import { enqueueJob } from "../jobs/queue.server";
+import type { JobContext, WorkContext } from "../queue/types";
+import { PermanentError } from "../queue/types";
+import { enqueueJob } from "../queue/queue.server";
 import type { AdminClient } from "../shopify/admin-client.server";
 import { ShopifyUserError } from "../shopify/errors";
 import { DISCOUNT_BY_CODE, DISCOUNT_DEACTIVATE, REWARD_CODE_CREATE } from "../shopify/documents";

@@ -4,7 +4,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page
 import db from "../db.server";
 import { env } from "../env.server";
 import { t } from "../i18n/en";
-import { checklist, themeEditorLinks } from "../models/home.server";
+import { checklist, themeEditorLinks } from "../admin/home.server";
 import { ensureProgram } from "../referrals/programs.server";
 import { requireAdmin } from "../shopify/admin-request.server";
 import { ShopifyApiError, ShopifyUserError } from "../shopify/errors";

@@ -7,7 +7,7 @@ import db from "../db.server";
 import { env } from "../env.server";
 import { formatDateTime } from "../i18n/format";
 import { t } from "../i18n/en";
-import { deliveryProblems, retryProblem } from "../models/delivery-problems.server";
+import { deliveryProblems, retryProblem } from "../admin/delivery-problems.server";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
 import { RouteError } from "../components/RouteError";
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
-import { csvLine, csvResponse } from "../models/csv.server";
-import { payoutLedger } from "../models/payouts.server";
+import { csvLine, csvResponse } from "../admin/csv.server";
+import { payoutLedger } from "../admin/payout-ledger.server";
 import { requireAdmin } from "../shopify/admin-request.server";
 
 // What to pay whom: one line per referrer (a few thousand at most), so one string.

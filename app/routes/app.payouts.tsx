@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatMoney } from "../i18n/format";
 import { t } from "../i18n/en";
-import { payoutLedger } from "../models/payouts.server";
+import { payoutLedger } from "../admin/payout-ledger.server";
 import { markPaid } from "../referrals/payouts.server";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
 import { ExportButton } from "../components/ExportButton";

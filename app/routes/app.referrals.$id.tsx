@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatDateTime, formatMoney, personName } from "../i18n/format";
 import { t } from "../i18n/en";
-import { getReferral } from "../models/referrals.server";
+import { getReferral } from "../admin/referral-list.server";
 import { approveReferrals, rejectReferrals } from "../referrals/referral-decisions.server";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";
 import { ReasonModal } from "../components/ReasonModal";

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatDate, formatMoney, personName } from "../i18n/format";
 import { t } from "../i18n/en";
-import { listReferrals, referralFiltersFrom, referrerBelongsTo } from "../models/referrals.server";
+import { listReferrals, referralFiltersFrom, referrerBelongsTo } from "../admin/referral-list.server";
 import { approveReferrals, rejectReferrals } from "../referrals/referral-decisions.server";
 import { ReferralStatus } from "../referrals/statuses";
 import { notFound, requireAdmin } from "../shopify/admin-request.server";

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import db from "../db.server";
 import { formatDate, formatMoney, formatNumber, personName } from "../i18n/format";
 import { t } from "../i18n/en";
-import { getReferrer } from "../models/referrers.server";
+import { getReferrer } from "../admin/referrer-list.server";
 import { setReferrerStatus } from "../referrals/referrers.server";
 import { issueManualReward } from "../referrals/rewards.server";
 import { revokeReward } from "../referrals/reversal.server";

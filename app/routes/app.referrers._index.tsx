@@ -5,7 +5,7 @@ import { useState } from "react";
 import db from "../db.server";
 import { formatDate, formatMoney, formatNumber, personName } from "../i18n/format";
 import { t } from "../i18n/en";
-import { listReferrers } from "../models/referrers.server";
+import { listReferrers } from "../admin/referrer-list.server";
 import { requireAdmin } from "../shopify/admin-request.server";
 import { ExportButton } from "../components/ExportButton";
 import { Pager } from "../components/Pager";

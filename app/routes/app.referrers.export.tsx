@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import db from "../db.server";
-import { csvResponse } from "../models/csv.server";
-import { referrersCsv } from "../models/exports.server";
+import { csvResponse } from "../admin/csv.server";
+import { referrersCsv } from "../admin/exports.server";
 import { requireAdmin } from "../shopify/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

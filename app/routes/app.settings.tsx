@@ -5,7 +5,7 @@ import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, La
 import { useEffect, useMemo, useState } from "react";
 import db from "../db.server";
 import { t } from "../i18n/en";
-import { fieldErrorsFromShopify, formValues, settingsFromForm } from "../models/settings-form";
+import { fieldErrorsFromShopify, formValues, settingsFromForm } from "../admin/settings-form";
 import { parseProgramSettings, type FieldErrors } from "../referrals/program-settings";
 import { ensureProgram, saveProgram, settingsOf } from "../referrals/programs.server";
 import { requireAdmin } from "../shopify/admin-request.server";

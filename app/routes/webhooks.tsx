@@ -1,11 +1,11 @@
 // The one endpoint every webhook subscription in shopify.app.toml posts to
-// (see app/jobs/receive-webhook.server.ts for what it does). server.ts answers
+// (see app/webhooks/receive-webhook.server.ts for what it does). server.ts answers
 // /webhooks itself with the same function; this route serves it wherever the
 // Remix app runs without that server (and in the tests).
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { env } from "../env.server";
-import { getInbox } from "../jobs/inbox.server";
-import { methodNotAllowed, receiveWebhook } from "../jobs/receive-webhook.server";
+import { getInbox } from "../webhooks/inbox.server";
+import { methodNotAllowed, receiveWebhook } from "../webhooks/receive-webhook.server";
 
 export const loader = () => methodNotAllowed();
 

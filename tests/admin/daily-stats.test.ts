@@ -5,8 +5,8 @@
 // customer's erasure, racing reversals), in a non-UTC time zone, on both databases.
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { dashboardData } from "../../app/models/dashboard.server";
-import { parseDateRange } from "../../app/models/date-range";
+import { dashboardData } from "../../app/admin/dashboard.server";
+import { parseDateRange } from "../../app/admin/date-range";
 import { rejectReferrals } from "../../app/referrals/referral-decisions.server";
 import { countedTransaction, rebuildDailyStats, setShopTimezone, shopTimezone } from "../../app/referrals/daily-stats.server";
 import { localDay } from "../../app/referrals/local-day";

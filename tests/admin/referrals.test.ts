@@ -5,7 +5,7 @@ import db from "../../app/db.server";
 import * as detail from "../../app/routes/app.referrals.$id";
 import * as exportRoute from "../../app/routes/app.referrals.export";
 import * as list from "../../app/routes/app.referrals._index";
-import { listReferrals } from "../../app/models/referrals.server";
+import { listReferrals } from "../../app/admin/referral-list.server";
 import { act, adminRequest, installShop, load, thrownStatus } from "../helpers/admin-request";
 import { seedShopActivity } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";

@@ -2,9 +2,9 @@
 // even one made while the job is running.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import db from "../../app/db.server";
-import { enqueueJob } from "../../app/jobs/queue.server";
-import { nextRunAt, RECURRING_KEY, scheduleRecurring } from "../../app/jobs/schedule.server";
-import { PermanentError, type JobHandler } from "../../app/jobs/types";
+import { enqueueJob } from "../../app/queue/queue.server";
+import { nextRunAt, RECURRING_KEY, scheduleRecurring } from "../../app/queue/schedule.server";
+import { PermanentError, type JobHandler } from "../../app/queue/types";
 import { createWorker } from "../../app/jobs/worker.server";
 
 const shop = "alpha.myshopify.com";

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb } from "../../app/db.server";
 import { createWorker, type Worker } from "../../app/jobs/worker.server";
-import type { JobHandler, WebhookHandler } from "../../app/jobs/types";
+import type { JobHandler, WebhookHandler } from "../../app/queue/types";
 
 const url = process.env.DATABASE_URL!;
 const clients = [createDb(url), createDb(url)];

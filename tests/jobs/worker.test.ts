@@ -2,8 +2,8 @@
 // path from a real webhook request to its handler running once.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import db from "../../app/db.server";
-import { claimNext, completeClaim, failClaim } from "../../app/jobs/queue.server";
-import { PermanentError, type WebhookHandler } from "../../app/jobs/types";
+import { claimNext, completeClaim, failClaim } from "../../app/queue/queue.server";
+import { PermanentError, type WebhookHandler } from "../../app/queue/types";
 import { createWorker, type WorkerLogger, type WorkerOptions } from "../../app/jobs/worker.server";
 import { maintenanceTasks, RATE_LIMIT_RETENTION_MS } from "../../app/jobs/registry.server";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";

@@ -6,7 +6,7 @@
 // credit of a reversed referral.
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { enqueueJob } from "../../app/jobs/queue.server";
+import { enqueueJob } from "../../app/queue/queue.server";
 import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
 import { createWorker } from "../../app/jobs/worker.server";
 import { REVOKE_JOB } from "../../app/referrals/rewards.server";

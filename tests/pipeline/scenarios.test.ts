@@ -4,7 +4,7 @@
 // never lost, whatever the delivery order, duplication or failures.
 import { describe, expect, it } from "vitest";
 import db from "../../app/db.server";
-import { enqueueJob } from "../../app/jobs/queue.server";
+import { enqueueJob } from "../../app/queue/queue.server";
 import { RECONCILE_JOB } from "../../app/referrals/reconciliation.server";
 import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
 import { STORE_CREDIT_DEBIT } from "../../app/shopify/documents";

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { customersRedact } from "../../app/jobs/handlers/compliance.server";
-import { PermanentError } from "../../app/jobs/types";
+import { PermanentError } from "../../app/queue/types";
 import { customersRedactPayload } from "../fixtures/shopify-payloads";
 import { deleteEveryRow, mentionsOf } from "./every-row";
 import { ALICE, ALICE_NEEDLES, CAROL, anonymousTotals, seedShop, webhookContext } from "./seed";

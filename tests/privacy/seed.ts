@@ -3,7 +3,7 @@
 // stored webhook bodies, in a job, in a staff session. Bob and Carol are the
 // other customers, whose data must survive Alice's erasure.
 import type { Db } from "../../app/db.server";
-import type { WebhookContext } from "../../app/jobs/types";
+import type { WebhookContext } from "../../app/queue/types";
 import { rateLimitAddress } from "../../app/storefront/proxy-context";
 import { storefrontRules } from "../../app/storefront/rate-limit.server";
 import { orderPaidPayload } from "../fixtures/shopify-payloads";

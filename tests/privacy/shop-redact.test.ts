@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import db from "../../app/db.server";
 import { shopRedact } from "../../app/jobs/handlers/compliance.server";
-import { PermanentError } from "../../app/jobs/types";
+import { PermanentError } from "../../app/queue/types";
 import { shopRedactPayload } from "../fixtures/shopify-payloads";
 import { belongsTo, deleteEveryRow, everyRow, rowText } from "./every-row";
 import { seedShop, webhookContext } from "./seed";

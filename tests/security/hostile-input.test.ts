@@ -11,13 +11,13 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import db from "../../app/db.server";
 import { PROJECT_ROOT } from "../../app/db-url";
-import { MAX_WEBHOOK_BODY_BYTES } from "../../app/jobs/verify-webhook.server";
+import { MAX_WEBHOOK_BODY_BYTES } from "../../app/webhooks/verify-webhook.server";
 import { startInvite } from "../../app/referrals/invites.server";
 import { numericCustomerId } from "../../app/referrals/personal-data";
 import { enrolReferrer } from "../../app/referrals/referrers.server";
 import type { FakeShopify } from "../fake-shopify";
 import { env } from "../../app/env.server";
-import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "../../app/jobs/inbox-admission";
+import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "../../app/webhooks/inbox-admission";
 import { appUninstalledPayload, orderCancelledPayload, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
 import { testClock } from "../helpers/admin";
 import { adminRequest, installShop, sessionToken } from "../helpers/admin-request";
@@ -366,7 +366,7 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
   it("hostile but signed order fields (escaped NUL, markup, SQL) are stored as given and still counted", async () => {
     const p = await pipeline.setupShop({ holdDays: 30 });
     const cases = [
-      // PostgreSQL text cannot hold NUL: on both databases it becomes U+FFFD (app/jobs/shopify-json.ts).
+      // PostgreSQL text cannot hold NUL: on both databases it becomes U+FFFD (app/webhooks/shopify-json.ts).
       { label: "escaped NUL in the email and name", email: "nul\u0000@example.com", firstName: "A\u0000B", stored: "nul\uFFFD@example.com" },
       { label: "script tag email", email: "<script>alert(1)</script>@example.com", firstName: "<script>alert(1)</script>" },
       { label: "SQL email", email: "robert');DROP_TABLE\"Referral\";--@example.com", firstName: "Robert'); DROP TABLE \"Referral\";--" },

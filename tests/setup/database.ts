@@ -7,7 +7,7 @@ process.env.DATABASE_URL = database.url;
 
 afterAll(async () => {
   const { default: db } = await import("../../app/db.server");
-  const { closeInbox } = await import("../../app/jobs/inbox.server");
+  const { closeInbox } = await import("../../app/webhooks/inbox.server");
   await Promise.all([db.$disconnect(), closeInbox()]);
   await database.drop();
 });

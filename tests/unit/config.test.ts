@@ -7,7 +7,7 @@ import { EnvError, parseEnv, PUBLIC_DEMO_SECRET } from "../../app/env.server";
 import { APP_SCOPES } from "../../app/shopify/scopes";
 import { webhookHandlers } from "../../app/jobs/registry.server";
 import { webhookPayloadSchemas } from "../../app/jobs/webhook-payloads";
-import { SUBSCRIBED_TOPICS, TOPICS_AFTER_UNINSTALL } from "../../app/jobs/webhook-topics";
+import { SUBSCRIBED_TOPICS, TOPICS_AFTER_UNINSTALL } from "../../app/webhooks/webhook-topics";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const toml = readFileSync(join(ROOT, "shopify.app.toml"), "utf8");

@@ -1,8 +1,8 @@
-// Group commit (app/jobs/group-commit.ts), the batching under the webhook inbox:
+// Group commit (app/webhooks/group-commit.ts), the batching under the webhook inbox:
 // what arrives in one turn is written together, each caller hears about its
 // own item only once the write holding it is done, and one bad item fails alone.
 import { describe, expect, it } from "vitest";
-import { groupCommit } from "../../app/jobs/group-commit";
+import { groupCommit } from "../../app/webhooks/group-commit";
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 

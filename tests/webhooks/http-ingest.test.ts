@@ -14,11 +14,11 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import db, { providerOf } from "../../app/db.server";
 import { databaseTarget } from "../../app/db-url";
-import { deliveryCounterKey, windowStartOf } from "../../app/jobs/inbox-admission";
-import { closeInbox, getInbox, openInbox, type Inbox } from "../../app/jobs/inbox.server";
-import { withWebhookEndpoint } from "../../app/jobs/receive-webhook-node.server";
-import type { WebhookHandler } from "../../app/jobs/types";
-import { MAX_WEBHOOK_BODY_BYTES } from "../../app/jobs/verify-webhook.server";
+import { deliveryCounterKey, windowStartOf } from "../../app/webhooks/inbox-admission";
+import { closeInbox, getInbox, openInbox, type Inbox } from "../../app/webhooks/inbox.server";
+import { withWebhookEndpoint } from "../../app/webhooks/receive-webhook-node.server";
+import type { WebhookHandler } from "../../app/queue/types";
+import { MAX_WEBHOOK_BODY_BYTES } from "../../app/webhooks/verify-webhook.server";
 import { createWorker } from "../../app/jobs/worker.server";
 import { signWebhookBody } from "../helpers/webhook-request";
 

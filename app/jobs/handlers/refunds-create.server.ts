@@ -2,7 +2,7 @@
 // (app/referrals/reversal.server.ts).
 import { ZodError } from "zod";
 import { recordRefund, refundFromWebhook } from "../../referrals/reversal.server";
-import { PermanentError, type WebhookHandler } from "../types";
+import { PermanentError, type WebhookHandler } from "../../queue/types";
 
 export const handleRefundsCreate: WebhookHandler = async (ctx) => {
   let refund;

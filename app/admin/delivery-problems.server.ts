@@ -3,8 +3,8 @@
 // RETENTION_PROBLEM_DAYS with their reasons. A dead one can be retried; an
 // unreadable one cannot (retrying cannot make its body readable).
 import type { Db } from "../db.server";
-import { DEAD, INVALID, retryDead, type QueueName, type RetryOutcome } from "../jobs/queue.server";
-import { nudgeWorker } from "../jobs/nudge.server";
+import { DEAD, INVALID, retryDead, type QueueName, type RetryOutcome } from "../queue/queue.server";
+import { nudgeWorker } from "../queue/nudge.server";
 import { recordAudit } from "../referrals/audit.server";
 
 export const PROBLEMS_SHOWN = 100;

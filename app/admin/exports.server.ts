@@ -1,8 +1,8 @@
 // The referral and referrer exports: the list's filters, every row, streamed.
 import type { Db } from "../db.server";
 import { csvStream } from "./csv.server";
-import { referralWhere, type ReferralFilters } from "./referrals.server";
-import { referrerListStats, referrerWhere } from "./referrers.server";
+import { referralWhere, type ReferralFilters } from "./referral-list.server";
+import { referrerListStats, referrerWhere } from "./referrer-list.server";
 
 export function referralsCsv(db: Db, shop: string, filters: ReferralFilters) {
   const where = referralWhere(shop, filters);

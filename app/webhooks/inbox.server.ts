@@ -29,7 +29,7 @@ import type { InboxRow, StoreOutcome } from "./inbox-types";
 import type { Admission } from "./inbox-admission";
 import { openPostgresInboxWriter } from "./inbox-postgres.server";
 import { openSqliteInboxWriter } from "./inbox-sqlite.server";
-import { PENDING } from "./queue.server";
+import { PENDING } from "../queue/queue.server";
 import type { WebhookHeaders } from "./verify-webhook.server";
 import { TOPICS_AFTER_UNINSTALL } from "./webhook-topics";
 
