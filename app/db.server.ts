@@ -3,13 +3,13 @@
 // are generated from the same model, so the SQLite client's type describes both.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/sqlite/client";
-import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
+import { PrismaClient } from "~/generated/sqlite/client";
+import { PrismaClient as PostgresPrismaClient } from "~/generated/postgresql/client";
 import { databaseTarget, type DatabaseTarget } from "./db-url";
 
 export type Db = PrismaClient;
 export type DbProvider = DatabaseTarget["provider"];
-export { Prisma } from "./generated/sqlite/client";
+export { Prisma } from "~/generated/sqlite/client";
 
 const providers = new WeakMap<Db, DbProvider>();
 

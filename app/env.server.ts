@@ -2,8 +2,8 @@
 // variable stops the process with a message that names it; no secret has a default.
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, databaseTarget } from "./db-url";
-import { APP_SCOPES } from "./shopify/scopes";
-import { DEFAULT_RETENTION, type RetentionPolicy } from "./jobs/retention.server";
+import { APP_SCOPES } from "~/shopify/scopes";
+import { DEFAULT_RETENTION, type RetentionPolicy } from "~/jobs/retention.server";
 
 export const APP_BRIDGE_CDN_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 

@@ -3,9 +3,9 @@ import { AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-r
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server";
 import { env } from "./env.server";
-import { ADMIN_API_VERSION_ENUM } from "./shopify/api-version";
-import { recordInstall } from "./referrals/shops.server";
-import { routeAdminApiTo } from "./shopify/admin-api-origin.server";
+import { ADMIN_API_VERSION_ENUM } from "~/shopify/api-version";
+import { recordInstall } from "~/referrals/shops.server";
+import { routeAdminApiTo } from "~/shopify/admin-api-origin.server";
 
 const config = env();
 if (config.SHOPIFY_ADMIN_API_ORIGIN) routeAdminApiTo(config.SHOPIFY_ADMIN_API_ORIGIN);

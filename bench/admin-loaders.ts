@@ -111,7 +111,7 @@ async function child(provider: "sqlite" | "postgresql", size: number): Promise<R
   const database = await createTestDatabase(provider);
   process.env.DATABASE_URL = database.url;
   try {
-    const { default: db } = await import("../app/db.server");
+    const { default: db } = await import("~/db.server");
     // Imported after DATABASE_URL is set: it loads the app's database client.
     const { seedAdminData } = await import("./lib/admin-data");
     const { installShop, adminRequest } = await import("../tests/helpers/admin-request");
@@ -121,12 +121,12 @@ async function child(provider: "sqlite" | "postgresql", size: number): Promise<R
     await installShop(shop);
     const { rowsSeconds: seedSeconds, backfillSeconds } = seeded;
 
-    const { requireAdmin } = await import("../app/shopify/admin-request.server");
-    const { dashboardData } = await import("../app/admin/dashboard.server");
-    const { parseDateRange } = await import("../app/admin/date-range");
-    const { listReferrals, referralFiltersFrom } = await import("../app/admin/referral-list.server");
+    const { requireAdmin } = await import("~/shopify/admin-request.server");
+    const { dashboardData } = await import("~/admin/dashboard.server");
+    const { parseDateRange } = await import("~/admin/date-range");
+    const { listReferrals, referralFiltersFrom } = await import("~/admin/referral-list.server");
     // The bodies of app.dashboard.tsx's and app.referrals._index.tsx's loaders.
-    const { programTimezone } = await import("../app/referrals/programs.server");
+    const { programTimezone } = await import("~/referrals/programs.server");
     const dashboardLoader = async (request: Request) => {
       const { shop, admin } = await requireAdmin(request);
       const timezone = await programTimezone({ db, admin, shop });

@@ -110,14 +110,14 @@ async function main() {
   const database = await createTestDatabase(PROVIDER);
   process.env.DATABASE_URL = database.url;
 
-  const { default: db } = await import("../app/db.server");
-  const { createWorker } = await import("../app/jobs/worker.server");
-  const { webhookHandlers, jobHandlers } = await import("../app/jobs/registry.server");
-  const { adminForShop } = await import("../app/shopify/admin-for-shop.server");
-  const { saveProgram } = await import("../app/referrals/programs.server");
-  const { DEFAULT_PROGRAM_SETTINGS, programSettingsSchema } = await import("../app/referrals/program-settings");
-  const { startInvite, InviteStatus } = await import("../app/referrals/invites.server");
-  const documents = documentsByOperation(await import("../app/shopify/documents"), await import("../app/referrals/code-sync.server"));
+  const { default: db } = await import("~/db.server");
+  const { createWorker } = await import("~/jobs/worker.server");
+  const { webhookHandlers, jobHandlers } = await import("~/jobs/registry.server");
+  const { adminForShop } = await import("~/shopify/admin-for-shop.server");
+  const { saveProgram } = await import("~/referrals/programs.server");
+  const { DEFAULT_PROGRAM_SETTINGS, programSettingsSchema } = await import("~/referrals/program-settings");
+  const { startInvite, InviteStatus } = await import("~/referrals/invites.server");
+  const documents = documentsByOperation(await import("~/shopify/documents"), await import("~/referrals/code-sync.server"));
 
   const fake = new FakeShopify({ bulkAddPolls: 1, bucket: BUCKET });
   indexCodeLookup(fake.shop(SHOP));

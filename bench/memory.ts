@@ -20,7 +20,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PROJECT_ROOT } from "../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
 import { signWebhookBody } from "../tests/helpers/webhook-request";
 import { BENCH_APP_ENV, BENCH_SECRET } from "./lib/app-env";
@@ -177,7 +177,7 @@ async function main() {
   process.env.DATABASE_URL = database.url;
   const { seedProgram, seedReferrer } = await import("../tests/helpers/storefront");
   const { proxyUrl } = await import("../tests/helpers/app-proxy");
-  const { default: db } = await import("../app/db.server");
+  const { default: db } = await import("~/db.server");
   // The door stores deliveries of installed shops only.
   await db.shop.create({ data: { shop: SHOP } });
   await seedProgram(SHOP, { currencyCode: "USD" });

@@ -97,15 +97,15 @@ async function main() {
 
 /** The app's modules, loaded once DATABASE_URL names the benchmark's database. */
 async function loadApp() {
-  const { default: db } = await import("../app/db.server");
-  const { createWorker } = await import("../app/jobs/worker.server");
-  const { webhookHandlers, jobHandlers } = await import("../app/jobs/registry.server");
-  const { adminForShop } = await import("../app/shopify/admin-for-shop.server");
-  const { saveProgram } = await import("../app/referrals/programs.server");
-  const { DEFAULT_PROGRAM_SETTINGS, programSettingsSchema } = await import("../app/referrals/program-settings");
-  const { enrolReferrer } = await import("../app/referrals/referrers.server");
-  const route = await import("../app/routes/webhooks");
-  const documents = await import("../app/shopify/documents");
+  const { default: db } = await import("~/db.server");
+  const { createWorker } = await import("~/jobs/worker.server");
+  const { webhookHandlers, jobHandlers } = await import("~/jobs/registry.server");
+  const { adminForShop } = await import("~/shopify/admin-for-shop.server");
+  const { saveProgram } = await import("~/referrals/programs.server");
+  const { DEFAULT_PROGRAM_SETTINGS, programSettingsSchema } = await import("~/referrals/program-settings");
+  const { enrolReferrer } = await import("~/referrals/referrers.server");
+  const route = await import("~/routes/webhooks");
+  const documents = await import("~/shopify/documents");
   const { CUSTOMER_EARLIER_ORDERS } = documents;
   return { db, createWorker, webhookHandlers, jobHandlers, adminForShop, saveProgram, DEFAULT_PROGRAM_SETTINGS, programSettingsSchema, enrolReferrer, route, documents, CUSTOMER_EARLIER_ORDERS };
 }

@@ -47,9 +47,9 @@ if (!PROVIDERS.every((p) => p === "sqlite" || p === "postgresql") || !(Number.is
 // Before any app module loads.
 Object.assign(process.env, { ...BENCH_APP_ENV, NODE_ENV: "test" });
 
-const { createDb } = await import("../app/db.server");
+const { createDb } = await import("~/db.server");
 type Db = ReturnType<typeof createDb>;
-const { applyRetention, DEFAULT_RETENTION } = await import("../app/jobs/retention.server");
+const { applyRetention, DEFAULT_RETENTION } = await import("~/jobs/retention.server");
 
 const SHOP = "bench-retention.myshopify.com";
 const TIMEZONE = "America/New_York";

@@ -31,11 +31,11 @@ const provider = process.env.BENCH_DATABASE === "postgresql" ? "postgresql" : "s
 const database = await createTestDatabase(provider);
 process.env.DATABASE_URL = database.url;
 
-const { ASSET_BUDGETS, gzippedSize } = await import("../app/storefront/asset-budgets");
+const { ASSET_BUDGETS, gzippedSize } = await import("~/storefront/asset-budgets");
 const { EXTENSION_DIR } = await import("../tests/helpers/liquid");
 const { seedProgram, seedReferrer } = await import("../tests/helpers/storefront");
 const { startStorefrontServer } = await import("../tests/helpers/storefront-server");
-const { default: db } = await import("../app/db.server");
+const { default: db } = await import("~/db.server");
 const { reportFigures } = await import("./lib/figures");
 
 const figures: Figure[] = [];

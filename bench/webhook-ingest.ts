@@ -28,7 +28,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PROJECT_ROOT } from "../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
 import { signWebhookBody } from "../tests/helpers/webhook-request";
 import { BENCH_APP_ENV, BENCH_SECRET } from "./lib/app-env";
@@ -308,7 +308,7 @@ async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[st
   process.env.SHOPIFY_API_SECRET = SECRET;
   process.env.SHOPIFY_APP_URL ??= "https://referrals.bench";
   process.env.RUN_WORKER = "false";
-  const { checkWebhookPayload } = await import("../app/jobs/webhook-payloads");
+  const { checkWebhookPayload } = await import("~/jobs/webhook-payloads");
   await timeEach("payload check (JSON.parse + zod; in the worker)", (i) => {
     if (!checkWebhookPayload({ topic: "orders/paid", shop: SHOP }, payloadOf(i)).ok) throw new Error("bench payload failed its check");
   });
@@ -324,26 +324,26 @@ async function breakdown(bodies: Body[], app: Target, base: Target): Promise<[st
   await timeEach("better-sqlite3 prepared INSERT (bare)", (i) => insert.run(randomUUID(), SHOP, `raw-${i}`, "orders/paid", "2026-10", Date.now(), payloadOf(i)));
   sqlite.close();
 
-  const { createDb } = await import("../app/db.server");
+  const { createDb } = await import("~/db.server");
   const db = createDb(prismaDb.url);
   await timeEach("Prisma create (the inbox write before)", (i) => db.webhookDelivery.create({ data: { ...delivery(`prisma-${i}`, i), status: "PENDING" } }));
   await db.$disconnect();
 
-  const { openInbox } = await import("../app/webhooks/inbox.server");
+  const { openInbox } = await import("~/webhooks/inbox.server");
   await installShop(inboxDb.url);
   const inbox = openInbox(inboxDb.url);
   await timeEach("inbox.store (group commit: install check, INSERT, count)", (i) => inbox.store(delivery(`inbox-${i}`, i)));
   await inbox.close();
 
   // The route uses the default database of this process: its scratch database (see main).
-  const route = await import("../app/routes/webhooks");
+  const route = await import("~/routes/webhooks");
   const make = deliveries(bodies, "inproc");
   await timeEach("route action in process (HMAC, headers, checks, inbox)", async () => {
     const d = make();
     const response = await route.action({ request: new Request("https://referrals.bench/webhooks", { method: "POST", headers: d.headers, body: d.body.toString("utf8") }), params: {}, context: {} });
     if (response.status !== 200) throw new Error(`in-process action answered ${response.status}`);
   });
-  const { closeInbox } = await import("../app/webhooks/inbox.server");
+  const { closeInbox } = await import("~/webhooks/inbox.server");
   await closeInbox();
 
   for (const target of [app, base]) {
@@ -372,7 +372,7 @@ function mergeResults(parts: LoadResult[]): LoadResult {
 
 /** The benchmark's shop, installed in the database `url` names. */
 async function installShop(url: string) {
-  const { createDb } = await import("../app/db.server");
+  const { createDb } = await import("~/db.server");
   const db = createDb(url);
   try {
     await db.shop.create({ data: { shop: SHOP } });
@@ -383,7 +383,7 @@ async function installShop(url: string) {
 
 /** The inbox rows of the benchmark's shop: how many, how many distinct ids, which ids. */
 async function countInbox(url: string) {
-  const { createDb } = await import("../app/db.server");
+  const { createDb } = await import("~/db.server");
   const db = createDb(url);
   try {
     const rows = await db.webhookDelivery.findMany({ where: { shop: SHOP }, select: { webhookId: true, status: true } });

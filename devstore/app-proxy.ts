@@ -83,17 +83,17 @@ async function routeFor(pathname: string): Promise<RouteModule | null> {
   const rest = pathname.slice(PROXY_PREFIX.length).replace(/\/+$/, "");
   switch (rest) {
     case "":
-      return import("../app/routes/apps.referrals._index");
+      return import("~/routes/apps.referrals._index");
     case "/data":
-      return import("../app/routes/apps.referrals.data");
+      return import("~/routes/apps.referrals.data");
     case "/enrol":
-      return import("../app/routes/apps.referrals.enrol");
+      return import("~/routes/apps.referrals.enrol");
     case "/click":
-      return import("../app/routes/apps.referrals.click");
+      return import("~/routes/apps.referrals.click");
     case "/share":
-      return import("../app/routes/apps.referrals.share");
+      return import("~/routes/apps.referrals.share");
     case "/join":
-      return import("../app/routes/apps.referrals.join");
+      return import("~/routes/apps.referrals.join");
     default:
       return null;
   }

@@ -1,8 +1,8 @@
 // The demo shop's fixed facts, shared by the launcher, the seed and the end-to-end
 // test (only side-effect-free app modules are imported here: the app's
 // configuration is set before the others load).
-import type { ProgramSettingsInput } from "../app/referrals/program-settings";
-import { PUBLIC_DEMO_SECRET } from "../app/env.server";
+import type { ProgramSettingsInput } from "~/referrals/program-settings";
+import { PUBLIC_DEMO_SECRET } from "~/env.server";
 
 export const DEMO_SHOP = "demo-outfitters.myshopify.com";
 export const DEMO_SHOP_NAME = "Demo Outfitters";

@@ -3,10 +3,10 @@
 // (app/referrals/rewards.server.ts). Moving `holdUntil` and the job's due time
 // earlier is what waiting would have done; the app's worker then approves and
 // issues the reward through its usual path.
-import type { Db } from "../app/db.server";
-import { requestRelease } from "../app/referrals/rewards.server";
-import { recordAudit } from "../app/referrals/audit.server";
-import { ReferralStatus } from "../app/referrals/statuses";
+import type { Db } from "~/db.server";
+import { requestRelease } from "~/referrals/rewards.server";
+import { recordAudit } from "~/referrals/audit.server";
+import { ReferralStatus } from "~/referrals/statuses";
 
 /**
  * Sets each of the shop's referrals on hold to `holdUntil(referral)` (if that is

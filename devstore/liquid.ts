@@ -5,8 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Liquid, type TagToken, type TopLevelToken } from "liquidjs";
-import { PROJECT_ROOT } from "../app/db-url";
-import { lookup } from "../app/storefront/i18n";
+import { PROJECT_ROOT } from "~/db-url";
+import { lookup } from "~/storefront/i18n";
 
 export const EXTENSION_DIR = path.join(PROJECT_ROOT, "extensions/referral");
 export const ASSET_PREFIX = "/ext-assets/";

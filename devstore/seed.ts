@@ -7,21 +7,21 @@
 // written directly: orders carry their own past dates, and the rows the app
 // stamped "now" are moved back to them, holds included (then the dashboard's
 // daily totals are rebuilt from the rows by the app's own rebuild).
-import type { Db } from "../app/db.server";
-import { createWorker } from "../app/jobs/worker.server";
-import { jobHandlers, webhookHandlers } from "../app/jobs/registry.server";
-import { adminForShop } from "../app/shopify/admin-for-shop.server";
-import { APP_SCOPES } from "../app/shopify/scopes";
-import { saveProgram } from "../app/referrals/programs.server";
-import { programSettingsSchema } from "../app/referrals/program-settings";
-import { enrolReferrer } from "../app/referrals/referrers.server";
-import { rebuildDailyStats } from "../app/referrals/daily-stats.server";
-import { recordInstall } from "../app/referrals/shops.server";
+import type { Db } from "~/db.server";
+import { createWorker } from "~/jobs/worker.server";
+import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
+import { adminForShop } from "~/shopify/admin-for-shop.server";
+import { APP_SCOPES } from "~/shopify/scopes";
+import { saveProgram } from "~/referrals/programs.server";
+import { programSettingsSchema } from "~/referrals/program-settings";
+import { enrolReferrer } from "~/referrals/referrers.server";
+import { rebuildDailyStats } from "~/referrals/daily-stats.server";
+import { recordInstall } from "~/referrals/shops.server";
 import type { FakeShopify } from "../tests/fake-shopify/fake-shopify";
 import type { DevCommerce } from "./checkout";
 import { DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
 import { moveHolds } from "./holds";
-import { recountLinkEvents } from "../app/storefront/link-events.server";
+import { recountLinkEvents } from "~/storefront/link-events.server";
 
 export const DAY = 86_400_000;
 

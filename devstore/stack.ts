@@ -11,7 +11,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { PROJECT_ROOT, databaseTarget } from "../app/db-url";
+import { PROJECT_ROOT, databaseTarget } from "~/db-url";
 import { FakeShopify } from "../tests/fake-shopify/fake-shopify";
 import { startFakeShopifyServer } from "../tests/fake-shopify/http-server";
 import { startAdminServer } from "./admin";
@@ -98,8 +98,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     const adminApi = await startFakeShopifyServer(fake, { port: ports.adminApi });
     stoppers.push(() => adminApi.close());
 
-    const { default: db } = await import("../app/db.server");
-    const webhooksRoute = await import("../app/routes/webhooks");
+    const { default: db } = await import("~/db.server");
+    const webhooksRoute = await import("~/routes/webhooks");
     const { seedDemoShop } = await import("./seed");
     const { endHoldsNow } = await import("./holds");
     const secret = appEnv.SHOPIFY_API_SECRET;

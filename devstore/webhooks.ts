@@ -3,7 +3,7 @@
 // POSTed to the app's /webhooks. Anything but 200 is an error: Shopify would
 // retry, the dev store reports it instead.
 import { createHmac, randomUUID } from "node:crypto";
-import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 
 export type WebhookTopic = "orders/paid" | "refunds/create" | "orders/cancelled";
 

@@ -6,7 +6,7 @@
 //   DEMO_PORT=3200 npm run demo     first of five consecutive ports (default 3200)
 import fs from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT, databaseTarget } from "../app/db-url";
+import { PROJECT_ROOT, databaseTarget } from "~/db-url";
 import { ensureAdminSchema } from "./fetch-admin-schema";
 import { generatePrismaClients } from "./prisma-clients";
 import { migrate, startDemoStack } from "../devstore/stack";
@@ -69,7 +69,7 @@ async function shutdown() {
   stopping = true;
   console.log("\nStopping the demo…");
   await stack.stop();
-  const { default: db } = await import("../app/db.server");
+  const { default: db } = await import("~/db.server");
   await db.$disconnect();
   process.exit(0);
 }

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
-import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 
 const DEV_MCP_PACKAGE = "@shopify/dev-mcp@1.16.0";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

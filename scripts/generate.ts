@@ -1,7 +1,7 @@
 // `npm run generate`: everything derived from checked-in sources, into git-ignored
 // places: Shopify's Admin schema (from npm), the Prisma clients, the GraphQL types.
 import { execFileSync } from "node:child_process";
-import { PROJECT_ROOT } from "../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 import { ensureAdminSchema } from "./fetch-admin-schema";
 import { generatePrismaClients } from "./prisma-clients";
 

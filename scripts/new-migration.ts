@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { PROJECT_ROOT } from "../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 import { postgresSchemaFrom, SCHEMA_FILES } from "./schema-files";
 
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_");

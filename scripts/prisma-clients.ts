@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { PROJECT_ROOT } from "../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 import { SCHEMA_FILES } from "./schema-files";
 
 const CLIENTS = [

@@ -1,7 +1,7 @@
 // Where the one model and its per-provider derivatives live, and how the
 // PostgreSQL schema is derived from the SQLite one.
 import path from "node:path";
-import { PROJECT_ROOT } from "../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 
 export const SCHEMA_FILES = {
   sqlite: path.join(PROJECT_ROOT, "prisma/schema.prisma"),

@@ -1,7 +1,7 @@
 // `npm run setup`: generate the Prisma clients and apply every migration to DATABASE_URL
 // (the SQLite file by default, or PostgreSQL). Safe to run any number of times.
 import { execFileSync } from "node:child_process";
-import { DEFAULT_DATABASE_URL, PROJECT_ROOT, databaseTarget } from "../app/db-url";
+import { DEFAULT_DATABASE_URL, PROJECT_ROOT, databaseTarget } from "~/db-url";
 import { generatePrismaClients } from "./prisma-clients";
 import { loadDotEnv } from "./load-env";
 

@@ -32,8 +32,8 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { PROJECT_ROOT } from "../app/db-url";
-import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+import { PROJECT_ROOT } from "~/db-url";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { FakeShopify } from "../tests/fake-shopify/fake-shopify";
 import { seededRandom, type Fault } from "../tests/fake-shopify/faults";
 import { startFakeShopifyServer, shopState, type FakeShopifyServer } from "../tests/fake-shopify/http-server";
@@ -501,14 +501,14 @@ async function main(): Promise<number> {
     SOAK_MAX_ATTEMPTS: String(opts["max-attempts"]),
   };
   // The app's modules read the environment on import.
-  const { default: db } = await import("../app/db.server");
+  const { default: db } = await import("~/db.server");
   cleanups.push(() => db.$disconnect());
-  const { createAdminClient } = await import("../app/shopify/admin-client.server");
-  const { ThrottleTracker } = await import("../app/shopify/throttle.server");
-  const { saveProgram } = await import("../app/referrals/programs.server");
-  const { programSettingsSchema, DEFAULT_PROGRAM_SETTINGS } = await import("../app/referrals/program-settings");
-  const { enrolReferrer } = await import("../app/referrals/referrers.server");
-  const { syncReferrerCodes } = await import("../app/referrals/code-sync.server");
+  const { createAdminClient } = await import("~/shopify/admin-client.server");
+  const { ThrottleTracker } = await import("~/shopify/throttle.server");
+  const { saveProgram } = await import("~/referrals/programs.server");
+  const { programSettingsSchema, DEFAULT_PROGRAM_SETTINGS } = await import("~/referrals/program-settings");
+  const { enrolReferrer } = await import("~/referrals/referrers.server");
+  const { syncReferrerCodes } = await import("~/referrals/code-sync.server");
 
   // ---- seed ---------------------------------------------------------------
   const seedAdmin = (shop: string) =>

@@ -6,11 +6,11 @@
 // path, and the soak must not depend on a stale or concurrently rebuilt build/.
 // Prints "LISTENING <port>" once it accepts deliveries.
 import http from "node:http";
-import { env } from "../app/env.server";
+import { env } from "~/env.server";
 
 env(); // fail fast on a bad environment
 
-const route = await import("../app/routes/webhooks");
+const route = await import("~/routes/webhooks");
 
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];

@@ -7,13 +7,13 @@
 //
 //   SOAK_LEASE_MS, SOAK_POLL_MS, SOAK_MAX_ATTEMPTS, SOAK_WORKER_NAME
 //   + the app's own environment (DATABASE_URL, SHOPIFY_*).
-import { env } from "../app/env.server";
+import { env } from "~/env.server";
 
 env(); // fail fast on a bad environment, before the database client is built
 
-const { default: db } = await import("../app/db.server");
-const { createWorker } = await import("../app/jobs/worker.server");
-const registry = await import("../app/jobs/registry.server");
+const { default: db } = await import("~/db.server");
+const { createWorker } = await import("~/jobs/worker.server");
+const registry = await import("~/jobs/registry.server");
 
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);

@@ -2,9 +2,9 @@
 // per-day totals (DailyStat: at most a row per day and share channel, kept by
 // app/referrals/daily-stats.server.ts) and the referrers' own counters, so the
 // page costs the same at 1,000 referrals as at 1,000,000.
-import type { Db } from "../db.server";
-import { NO_CHANNEL } from "../referrals/daily-stats.server";
-import { currencyDigits, Decimal, toDecimal } from "../referrals/money";
+import type { Db } from "~/db.server";
+import { NO_CHANNEL } from "~/referrals/daily-stats.server";
+import { currencyDigits, Decimal, toDecimal } from "~/referrals/money";
 import { daysOf, type DateRange } from "./date-range";
 
 export interface ChannelFigures {

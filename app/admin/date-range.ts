@@ -1,7 +1,7 @@
 // The date range of a dashboard or a filter, from `?from=YYYY-MM-DD&to=YYYY-MM-DD`.
 // Days are the shop's local days (its IANA time zone); `to` is inclusive for the
 // merchant and exclusive in queries.
-import { addDays, daysBetween, ISO_DAY, localDay, startOfLocalDay } from "../referrals/local-day";
+import { addDays, daysBetween, ISO_DAY, localDay, startOfLocalDay } from "~/referrals/local-day";
 
 export const MAX_RANGE_DAYS = 366;
 

@@ -2,10 +2,10 @@
 // could not be read (INVALID), and jobs that failed for good, kept for
 // RETENTION_PROBLEM_DAYS with their reasons. A dead one can be retried; an
 // unreadable one cannot (retrying cannot make its body readable).
-import type { Db } from "../db.server";
-import { DEAD, INVALID, retryDead, type QueueName, type RetryOutcome } from "../queue/queue.server";
-import { nudgeWorker } from "../queue/nudge.server";
-import { recordAudit } from "../referrals/audit.server";
+import type { Db } from "~/db.server";
+import { DEAD, INVALID, retryDead, type QueueName, type RetryOutcome } from "~/queue/queue.server";
+import { nudgeWorker } from "~/queue/nudge.server";
+import { recordAudit } from "~/referrals/audit.server";
 
 export const PROBLEMS_SHOWN = 100;
 

@@ -1,5 +1,5 @@
 // The referral and referrer exports: the list's filters, every row, streamed.
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 import { csvStream } from "./csv.server";
 import { referralWhere, type ReferralFilters } from "./referral-list.server";
 import { referrerListStats, referrerWhere } from "./referrer-list.server";

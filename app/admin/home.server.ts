@@ -2,7 +2,7 @@
 // be read without theme access (a scope this app does not ask for), so each is
 // shown done once its effect is seen: a shopper joined from the store (block),
 // a shared link was clicked (embed).
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 
 export async function checklist(db: Db, shop: string) {
   const [referrers, referrals, joinedFromStore, clicked] = await Promise.all([

@@ -2,9 +2,9 @@
 // hold ends (earned), becomes payable once "issued" (there is nothing to send to
 // Shopify: issuing only approves it), and PAID when the merchant records the
 // payment with a reference.
-import type { Db } from "../db.server";
-import { currencyDigits, Decimal, toDecimal } from "../referrals/money";
-import { RewardStatus } from "../referrals/statuses";
+import type { Db } from "~/db.server";
+import { currencyDigits, Decimal, toDecimal } from "~/referrals/money";
+import { RewardStatus } from "~/referrals/statuses";
 
 const EARNED = [RewardStatus.PENDING, RewardStatus.ISSUING, RewardStatus.ISSUED, RewardStatus.PAID];
 

@@ -1,10 +1,10 @@
 // The merchant's view of referrals: list, detail, and approving or rejecting
 // the ones on hold. Every query names the shop; ids from the client are only
 // ever used together with it.
-import type { Db } from "../db.server";
-import { shopTimezone } from "../referrals/daily-stats.server";
-import { normaliseEmail } from "../referrals/email";
-import { ReferralStatus } from "../referrals/statuses";
+import type { Db } from "~/db.server";
+import { shopTimezone } from "~/referrals/daily-stats.server";
+import { normaliseEmail } from "~/referrals/email";
+import { ReferralStatus } from "~/referrals/statuses";
 import { keysetPage, type PageRequest } from "./cursor";
 import { optionalDayFilter } from "./date-range";
 

@@ -1,9 +1,9 @@
 // The merchant's view of referrers: list with their numbers, detail, disabling,
 // and rewards issued or revoked by hand (each with the merchant's reason in the
 // audit trail).
-import type { Db } from "../db.server";
-import { canonicalCode } from "../referrals/codes";
-import { LIVE_REFERRAL_STATUSES } from "../referrals/statuses";
+import type { Db } from "~/db.server";
+import { canonicalCode } from "~/referrals/codes";
+import { LIVE_REFERRAL_STATUSES } from "~/referrals/statuses";
 import { keysetPage, type PageRequest } from "./cursor";
 
 export function referrerWhere(shop: string, search?: string | null, status?: string | null) {

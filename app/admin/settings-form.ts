@@ -1,7 +1,7 @@
 // Between the settings form (strings) and the program settings schema, and
 // from Shopify's userErrors back to the form's fields. Shared by the route's
 // action and its tests; no server-only imports.
-import type { FieldErrors, ProgramSettings, ProgramSettingsInput } from "../referrals/program-settings";
+import type { FieldErrors, ProgramSettings, ProgramSettingsInput } from "~/referrals/program-settings";
 
 type Key = keyof ProgramSettings;
 const BOOLEANS: Key[] = ["enabled", "firstOrderOnly", "combinesWithProduct", "combinesWithOrder", "combinesWithShipping"];

@@ -2,7 +2,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Button, InlineStack, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { t } from "../i18n/en";
+import { t } from "~/i18n/en";
 
 export function DateRangeForm({ from, to, hidden = {} }: { from: string; to: string; hidden?: Record<string, string> }) {
   const [first, setFirst] = useState(from);

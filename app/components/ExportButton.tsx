@@ -2,7 +2,7 @@
 // adds the session token to fetch requests, which a plain link would not carry.
 import { Button } from "@shopify/polaris";
 import { useState } from "react";
-import { t } from "../i18n/en";
+import { t } from "~/i18n/en";
 
 export async function download(url: string, fallbackName: string) {
   const response = await fetch(url);

@@ -2,7 +2,7 @@
 // reason goes to the audit trail.
 import { Modal, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { t } from "../i18n/en";
+import { t } from "~/i18n/en";
 
 interface Props {
   open: boolean;

@@ -2,7 +2,7 @@
 // (not a stack trace), and a way back.
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Page, Text } from "@shopify/polaris";
-import { t } from "../i18n/en";
+import { t } from "~/i18n/en";
 
 export function RouteError() {
   const error = useRouteError();

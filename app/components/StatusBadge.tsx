@@ -1,5 +1,5 @@
 import { Badge, type BadgeProps } from "@shopify/polaris";
-import { t } from "../i18n/en";
+import { t } from "~/i18n/en";
 
 const TONES: Record<string, BadgeProps["tone"]> = {
   PENDING: "attention",

@@ -1,7 +1,7 @@
 // The worker as the app runs it: the process's database and every registered
 // handler and recurring job. Used by the web server (RUN_WORKER=true) and by
 // `npm run worker`.
-import db from "../db.server";
+import db from "~/db.server";
 import { createWorker, type Worker } from "./worker.server";
 import { jobHandlers, maintenanceTasks, recurringJobs, webhookHandlers } from "./registry.server";
 

@@ -3,22 +3,22 @@
 // ("no handler"), so add a line here when you subscribe to a topic in
 // shopify.app.toml (and to SUBSCRIBED_TOPICS in webhook-topics.ts, which the
 // door admits, with its payload check in webhook-payloads.ts).
-import type { JobHandler, WebhookHandler } from "../queue/types";
-import type { RecurringJob } from "../queue/schedule.server";
+import type { JobHandler, WebhookHandler } from "~/queue/types";
+import type { RecurringJob } from "~/queue/schedule.server";
 import type { MaintenanceTask } from "./worker.server";
-import { pruneRateLimits } from "../storefront/rate-limit.server";
-import { env, retentionPolicy } from "../env.server";
+import { pruneRateLimits } from "~/storefront/rate-limit.server";
+import { env, retentionPolicy } from "~/env.server";
 import { applyRetention, totalRemoved } from "./retention.server";
-import { handleAppUninstalled } from "./handlers/app-uninstalled.server";
-import { handleAppScopesUpdate } from "./handlers/app-scopes-update.server";
-import { customersDataRequest, customersRedact, shopRedact } from "./handlers/compliance.server";
-import { handleOrdersPaid } from "./handlers/orders-paid.server";
-import { handleOrdersCancelled } from "./handlers/orders-cancelled.server";
-import { handleRefundsCreate } from "./handlers/refunds-create.server";
-import { CODE_SYNC_JOB, syncCodesJob } from "../referrals/code-sync.server";
-import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "../referrals/reconciliation.server";
-import { INVITE_JOB, runInvite } from "../referrals/invites.server";
-import { ISSUE_JOB, issueReward, RELEASE_JOB, releaseReferral, REVOKE_JOB, revokeRewardJob } from "../referrals/rewards.server";
+import { handleAppUninstalled } from "~/jobs/handlers/app-uninstalled.server";
+import { handleAppScopesUpdate } from "~/jobs/handlers/app-scopes-update.server";
+import { customersDataRequest, customersRedact, shopRedact } from "~/jobs/handlers/compliance.server";
+import { handleOrdersPaid } from "~/jobs/handlers/orders-paid.server";
+import { handleOrdersCancelled } from "~/jobs/handlers/orders-cancelled.server";
+import { handleRefundsCreate } from "~/jobs/handlers/refunds-create.server";
+import { CODE_SYNC_JOB, syncCodesJob } from "~/referrals/code-sync.server";
+import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "~/referrals/reconciliation.server";
+import { INVITE_JOB, runInvite } from "~/referrals/invites.server";
+import { ISSUE_JOB, issueReward, RELEASE_JOB, releaseReferral, REVOKE_JOB, revokeRewardJob } from "~/referrals/rewards.server";
 
 /** Topic as Shopify writes it in X-Shopify-Topic ("orders/paid") -> handler. */
 export const webhookHandlers = new Map<string, WebhookHandler>([

@@ -11,10 +11,10 @@
 // Run by every worker as a maintenance task: each step deletes in small
 // batches by an indexed condition, so several workers running it at once, or
 // a worker killed halfway, leave nothing inconsistent.
-import type { Db } from "../db.server";
-import { DEAD, DONE, INVALID } from "../queue/queue.server";
-import { UTC } from "../referrals/daily-stats.server";
-import { localDay, startOfLocalDay } from "../referrals/local-day";
+import type { Db } from "~/db.server";
+import { DEAD, DONE, INVALID } from "~/queue/queue.server";
+import { UTC } from "~/referrals/daily-stats.server";
+import { localDay, startOfLocalDay } from "~/referrals/local-day";
 
 export interface RetentionPolicy {
   processedDays: number;

@@ -12,8 +12,8 @@
 // The schemas demand what the handlers key on and what tells the topics apart;
 // everything else passes through.
 import { z } from "zod";
-import { parseShopifyJson } from "../webhooks/shopify-json";
-import type { SubscribedTopic } from "../webhooks/webhook-topics";
+import { parseShopifyJson } from "~/webhooks/shopify-json";
+import type { SubscribedTopic } from "~/webhooks/webhook-topics";
 
 const id = z.union([z.number().int(), z.string().min(1)]);
 const gidOf = (type: string) => z.string().startsWith(`gid://shopify/${type}/`, `must be gid://shopify/${type}/<id>`);

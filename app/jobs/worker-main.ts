@@ -5,7 +5,7 @@ import { loadEnvOrExit } from "../../scripts/load-env";
 
 await loadEnvOrExit();
 // Imported after the environment is known good: the database client reads it on import.
-const { default: db } = await import("../db.server");
+const { default: db } = await import("~/db.server");
 const { startAppWorker } = await import("./app-worker.server");
 const worker = startAppWorker();
 

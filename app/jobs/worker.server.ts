@@ -4,9 +4,9 @@
 // of them at a time, and a killed worker's rows come back after their lease.
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db.server";
-import type { AdminClient } from "../shopify/admin-client.server";
-import { LeaseLostError, PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "../queue/types";
+import type { Db } from "~/db.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { LeaseLostError, PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "~/queue/types";
 import {
   claimNext,
   completeClaim,
@@ -18,9 +18,9 @@ import {
   type Claim,
   type Outcome,
   type QueueName,
-} from "../queue/queue.server";
-import { scheduleRecurring, type RecurringJob } from "../queue/schedule.server";
-import { onNudge } from "../queue/nudge.server";
+} from "~/queue/queue.server";
+import { scheduleRecurring, type RecurringJob } from "~/queue/schedule.server";
+import { onNudge } from "~/queue/nudge.server";
 import { checkWebhookPayload } from "./webhook-payloads";
 
 export interface WorkerLogger {
@@ -100,7 +100,7 @@ export function createWorker(options: WorkerOptions): Worker {
     options.admin ??
     (async (shop: string, adminOptions: { beforeRetry: () => Promise<void> }) => {
       // Loaded on first use so the worker (and its tests) do not need the Shopify app configured.
-      const { adminForShop } = await import("../shopify/admin-for-shop.server");
+      const { adminForShop } = await import("~/shopify/admin-for-shop.server");
       return adminForShop(shop, adminOptions);
     });
   let lastScheduledAt = -Infinity;

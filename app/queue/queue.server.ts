@@ -17,9 +17,9 @@
 // run is due" and holds NO_RERUN when none was asked for. enqueueJob lowers it;
 // completion finds it lowered and leaves the row PENDING instead of DONE.
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db.server";
-import { isUniqueViolation } from "../db-errors";
-import type { Job, WebhookDelivery } from "../generated/sqlite/client";
+import type { Db } from "~/db.server";
+import { isUniqueViolation } from "~/db-errors";
+import type { Job, WebhookDelivery } from "~/generated/sqlite/client";
 
 export type QueueName = "webhook" | "job";
 export const PENDING = "PENDING";

@@ -5,7 +5,7 @@
 // may call scheduleRecurring as often as it likes: enqueueJob is idempotent and
 // only ever brings a run forward, so several workers agree on one schedule.
 import { createHash } from "node:crypto";
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 import { enqueueJob, PENDING, RUNNING } from "./queue.server";
 
 export const RECURRING_KEY = "recurring";

@@ -1,6 +1,6 @@
 // What the worker hands to the code that processes a webhook delivery or a job.
-import type { Db } from "../db.server";
-import type { AdminClient } from "../shopify/admin-client.server";
+import type { Db } from "~/db.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
 
 export interface WorkContext {
   db: Db;

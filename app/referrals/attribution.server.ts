@@ -2,15 +2,15 @@
 // whether it qualifies. Every decision is recorded with its reason. Safe to run
 // any number of times for the same order (one referral per order, enforced by
 // a unique key), and in any order relative to the order's refunds and cancellation.
-import type { Db } from "../db.server";
-import type { WorkContext } from "../queue/types";
+import type { Db } from "~/db.server";
+import type { WorkContext } from "~/queue/types";
 import { recordAudit } from "./audit.server";
 import { requestRelease } from "./rewards.server";
 import { canonicalCode } from "./codes";
 import { normaliseEmail } from "./email";
 import { countedTransaction } from "./daily-stats.server";
 import { linkChannelOf, linkCodeOf, type OrderFacts } from "./order";
-import { isUniqueViolation } from "../db-errors";
+import { isUniqueViolation } from "~/db-errors";
 import { hasEarlierOrder } from "./shopify-lookups.server";
 import { applyRefunds } from "./reversal.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus } from "./statuses";

@@ -1,5 +1,5 @@
 // The audit trail: why every referral, reward and referrer is in the state it is.
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 
 export interface AuditEntry {
   shop: string;

@@ -2,7 +2,7 @@
 // cancellation arrives before the paid order. Apart from the reversal rules,
 // which attribution also applies (refunds that arrived first), so neither
 // module imports the other.
-import type { WorkContext } from "../queue/types";
+import type { WorkContext } from "~/queue/types";
 import { attributeOrder } from "./attribution.server";
 import type { OrderFacts } from "./order";
 import { reverseReferral } from "./reversal.server";

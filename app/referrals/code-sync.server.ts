@@ -4,14 +4,14 @@
 // so a leaked code stops working at checkout. Runs as a durable job
 // ("sync-codes"): enrolment, disabling and erasure only write rows and ask for a
 // sync, so they never wait on Shopify.
-import type { Db } from "../db.server";
-import type { AdminClient } from "../shopify/admin-client.server";
-import { JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODE_BULK_PROGRESS, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "../shopify/documents";
-import { enqueueJob } from "../queue/queue.server";
+import type { Db } from "~/db.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODE_BULK_PROGRESS, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "~/shopify/documents";
+import { enqueueJob } from "~/queue/queue.server";
 import { generateReferralCode } from "./codes";
 import { discountIdOfCode } from "./friend-discount.server";
 import { retirePreviousDiscount } from "./friend-offer-switch.server";
-import type { JobHandler } from "../queue/types";
+import type { JobHandler } from "~/queue/types";
 
 export const CODE_SYNC_JOB = "sync-codes";
 export const CODES_PER_CALL = 100;

@@ -8,7 +8,7 @@
 // transaction (on PostgreSQL with FOR SHARE), and a change of time zone rebuilds
 // the shop's totals from its rows under FOR UPDATE of the same Program row: a
 // count made during a rebuild lands in the new zone's day, never twice.
-import { Prisma, providerOf, type Db, type DbProvider } from "../db.server";
+import { Prisma, providerOf, type Db, type DbProvider } from "~/db.server";
 import { assertTimeZone, localDay, offsetSegments } from "./local-day";
 import { Decimal } from "./money";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "./statuses";

@@ -2,7 +2,7 @@
 // enrolment costs 1/100 of a bulk-add call per referrer, and changing the offer
 // is a single update. (One discount per referrer would cost a mutation each and
 // N updates on every change.)
-import type { AdminClient } from "../shopify/admin-client.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
 import {
   DISCOUNT_BY_CODE,
   DISCOUNT_BY_ID,
@@ -11,7 +11,7 @@ import {
   FRIEND_OFFER_CREATE,
   FRIEND_OFFER_DELETE,
   FRIEND_OFFER_UPDATE,
-} from "../shopify/documents";
+} from "~/shopify/documents";
 import { randomCodePart } from "./codes";
 import { toDecimal } from "./money";
 import type { ProgramSettings } from "./program-settings";

@@ -32,8 +32,8 @@
 // each code's gap, but that mutation takes redeem-code ids: one look-up per
 // code, where adding them back costs one call per 100 codes, and the codes not
 // yet moved would go on giving the old offer for that much longer.
-import type { Db } from "../db.server";
-import type { AdminClient } from "../shopify/admin-client.server";
+import type { Db } from "~/db.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
 import {
   createFriendDiscount,
   deleteFriendDiscount,

@@ -8,13 +8,13 @@
 // are written together at each checkpoint, so a crash or a restart resumes at
 // the last checkpoint; re-enrolling the few lines after it is harmless
 // (enrolment is idempotent) and they are counted the same way the second time.
-import type { Db } from "../db.server";
-import { enqueueJob } from "../queue/queue.server";
-import type { JobContext } from "../queue/types";
-import type { AdminClient } from "../shopify/admin-client.server";
-import { ShopifyUserError } from "../shopify/errors";
-import { customerExportQuery, type ExportedCustomer } from "../shopify/customer-export";
-import { BULK_OPERATION, BULK_QUERY_RUN, RECENT_BULK_OPERATIONS } from "../shopify/documents";
+import type { Db } from "~/db.server";
+import { enqueueJob } from "~/queue/queue.server";
+import type { JobContext } from "~/queue/types";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { ShopifyUserError } from "~/shopify/errors";
+import { customerExportQuery, type ExportedCustomer } from "~/shopify/customer-export";
+import { BULK_OPERATION, BULK_QUERY_RUN, RECENT_BULK_OPERATIONS } from "~/shopify/documents";
 import { recordAudit } from "./audit.server";
 import { InviteStatus } from "./invite-status";
 import { EnrolmentError, enrolReferrer } from "./referrers.server";

@@ -1,5 +1,5 @@
 // Money is a decimal amount plus an ISO 4217 currency code, never a float.
-import { Prisma } from "../generated/sqlite/client";
+import { Prisma } from "~/generated/sqlite/client";
 
 export type Decimal = Prisma.Decimal;
 export const Decimal = Prisma.Decimal;

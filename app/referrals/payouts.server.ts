@@ -1,6 +1,6 @@
 // Paying cash referral fees: the merchant records a payment for exactly the
 // fees they were shown, all or none.
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 import { recordAudit } from "./audit.server";
 import { Decimal, toDecimal } from "./money";
 import { RewardStatus } from "./statuses";

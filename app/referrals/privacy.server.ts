@@ -2,9 +2,9 @@
 // the merchant what it holds about a customer, erase a customer, erase a shop.
 // Every query names the shop. A customer is the same person whether found by
 // Shopify id or by any spelling of their email, as referrer and as friend.
-import type { Db, Prisma } from "../db.server";
-import { isUniqueViolation } from "../db-errors";
-import { DEAD, INVALID, PENDING } from "../queue/queue.server";
+import type { Db, Prisma } from "~/db.server";
+import { isUniqueViolation } from "~/db-errors";
+import { DEAD, INVALID, PENDING } from "~/queue/queue.server";
 import { recordAudit } from "./audit.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";

@@ -1,11 +1,11 @@
 // The shop's referral program: its settings in the database and its friend
 // discount in Shopify, kept in step.
-import type { Db } from "../db.server";
-import type { AdminClient } from "../shopify/admin-client.server";
-import { SHOP_INFO } from "../shopify/documents";
+import type { Db } from "~/db.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { SHOP_INFO } from "~/shopify/documents";
 import { recordAudit } from "./audit.server";
 import { setShopTimezone, UTC } from "./daily-stats.server";
-import { nudgeWorker } from "../queue/nudge.server";
+import { nudgeWorker } from "~/queue/nudge.server";
 import { createFriendDiscount, isFreeShipping, newAnchorCode, updateFriendDiscount } from "./friend-discount.server";
 import { abandonSwitch, createReplacementDiscount, retirePreviousDiscount } from "./friend-offer-switch.server";
 import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettings } from "./program-settings";

@@ -10,9 +10,9 @@
 // (the job's payload): a run cut short (killed, or past its page budget, when
 // it asks for another run at once) resumes at that cursor, and the watermark
 // moves to the run's start only once every page was processed.
-import type { JobContext } from "../queue/types";
-import { enqueueJob } from "../queue/queue.server";
-import { ORDER_REFUNDS, ORDERS_FOR_RECONCILIATION } from "../shopify/documents";
+import type { JobContext } from "~/queue/types";
+import { enqueueJob } from "~/queue/queue.server";
+import { ORDER_REFUNDS, ORDERS_FOR_RECONCILIATION } from "~/shopify/documents";
 import type { OrderRefundsQuery, OrdersForReconciliationQuery } from "../types/admin.generated";
 import { attributeOrder } from "./attribution.server";
 import { Decimal, toDecimal } from "./money";

@@ -1,6 +1,6 @@
 // The merchant's decisions on referrals on hold: end the hold now (the release
 // job approves them and issues their rewards), or reject them with a reason.
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 import { requestRelease } from "./rewards.server";
 import { recordAudit } from "./audit.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";

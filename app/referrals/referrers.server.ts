@@ -1,7 +1,7 @@
 // Enrolling referrers: one per customer (or per email for guests), each with a
 // unique, unguessable code. Idempotent, also when two requests race.
-import type { Db } from "../db.server";
-import { isUniqueViolation } from "../db-errors";
+import type { Db } from "~/db.server";
+import { isUniqueViolation } from "~/db-errors";
 import { recordAudit } from "./audit.server";
 import { canonicalCode, generateReferralCode } from "./codes";
 import { countedTransaction } from "./daily-stats.server";

@@ -6,13 +6,13 @@
 // a refund with no line items (an arbitrary amount) counts its successful
 // refund transactions.
 import { z } from "zod";
-import type { Db } from "../db.server";
-import type { WorkContext } from "../queue/types";
+import type { Db } from "~/db.server";
+import type { WorkContext } from "~/queue/types";
 import { recordAudit } from "./audit.server";
 import { requestRevoke } from "./rewards.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
-import { isUniqueViolation } from "../db-errors";
+import { isUniqueViolation } from "~/db-errors";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "./statuses";
 
 

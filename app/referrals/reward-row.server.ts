@@ -1,6 +1,6 @@
 // The reward row as the reward jobs read it (with its referrer and referral),
 // and what taking a reward back came to.
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 
 export type RewardWithReferrer = NonNullable<Awaited<ReturnType<typeof findReward>>>;
 export function findReward(db: Db, shop: string, id: string) {

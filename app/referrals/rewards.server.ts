@@ -2,18 +2,18 @@
 // decided; the reward is then issued in Shopify by a durable job, exactly once
 // across retries and crashes (the reward row is unique per referral, its code is
 // chosen before the call, and an uncertain call is checked before it is repeated).
-import type { Db } from "../db.server";
-import type { JobContext, WorkContext } from "../queue/types";
-import { PermanentError } from "../queue/types";
-import { enqueueJob } from "../queue/queue.server";
-import type { AdminClient } from "../shopify/admin-client.server";
-import { ShopifyUserError } from "../shopify/errors";
-import { DISCOUNT_BY_CODE, DISCOUNT_DEACTIVATE, REWARD_CODE_CREATE } from "../shopify/documents";
+import type { Db } from "~/db.server";
+import type { JobContext, WorkContext } from "~/queue/types";
+import { PermanentError } from "~/queue/types";
+import { enqueueJob } from "~/queue/queue.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { ShopifyUserError } from "~/shopify/errors";
+import { DISCOUNT_BY_CODE, DISCOUNT_DEACTIVATE, REWARD_CODE_CREATE } from "~/shopify/documents";
 import { recordAudit } from "./audit.server";
 import { countedTransaction, ISSUED_REWARD_STATUSES } from "./daily-stats.server";
 import { randomCodePart } from "./codes";
 import { toDecimal } from "./money";
-import { isUniqueViolation } from "../db-errors";
+import { isUniqueViolation } from "~/db-errors";
 import type { MerchantAction } from "./referrers.server";
 import { ReferralStatus, RewardStatus } from "./statuses";
 import type { ProgramRow } from "./programs.server";

@@ -1,6 +1,6 @@
 // Read-only Admin API lookups attribution and rewards need.
-import type { AdminClient } from "../shopify/admin-client.server";
-import { CUSTOMER_EARLIER_ORDERS, CUSTOMER_SIGN_IN_EMAIL } from "../shopify/documents";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { CUSTOMER_EARLIER_ORDERS, CUSTOMER_SIGN_IN_EMAIL } from "~/shopify/documents";
 
 /**
  * Did this customer (or, for guest checkouts, this email) place an order other

@@ -1,5 +1,5 @@
 // Install state of each shop.
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 
 export async function recordInstall(db: Db, { shop, scope }: { shop: string; scope: string | null }) {
   await db.shop.upsert({

@@ -2,10 +2,10 @@
 // it exactly once (a retry finds its own earlier credit, never a manual one),
 // and debiting it back when the referral is reversed (a retry finds its own
 // earlier debit, never debits twice).
-import type { WorkContext } from "../queue/types";
-import { PermanentError } from "../queue/types";
-import type { AdminClient } from "../shopify/admin-client.server";
-import { CUSTOMER_BY_IDENTIFIER, STORE_CREDIT_CREDIT, STORE_CREDIT_DEBIT, STORE_CREDIT_TRANSACTIONS } from "../shopify/documents";
+import type { WorkContext } from "~/queue/types";
+import { PermanentError } from "~/queue/types";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { CUSTOMER_BY_IDENTIFIER, STORE_CREDIT_CREDIT, STORE_CREDIT_DEBIT, STORE_CREDIT_TRANSACTIONS } from "~/shopify/documents";
 import { Decimal, toDecimal } from "./money";
 import type { CurrencyCode } from "../types/admin.types";
 

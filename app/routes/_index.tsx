@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { login } from "../shopify.server";
+import { login } from "~/shopify.server";
 
 // Shopify opens the app inside the admin; a direct visit goes to the login form.
 export const loader = async ({ request }: LoaderFunctionArgs) => {

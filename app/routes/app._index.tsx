@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
-import db from "../db.server";
-import { env } from "../env.server";
-import { t } from "../i18n/en";
-import { checklist, themeEditorLinks } from "../admin/home.server";
-import { ensureProgram } from "../referrals/programs.server";
-import { requireAdmin } from "../shopify/admin-request.server";
-import { ShopifyApiError, ShopifyUserError } from "../shopify/errors";
-import { RouteError } from "../components/RouteError";
+import db from "~/db.server";
+import { env } from "~/env.server";
+import { t } from "~/i18n/en";
+import { checklist, themeEditorLinks } from "~/admin/home.server";
+import { ensureProgram } from "~/referrals/programs.server";
+import { requireAdmin } from "~/shopify/admin-request.server";
+import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
+import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin, cause } = await requireAdmin(request);

@@ -3,20 +3,20 @@ import { Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, Layout, Page, ProgressBar, SkeletonBodyText, Text } from "@shopify/polaris";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { lazy, Suspense } from "react";
-import db from "../db.server";
-import { formatMoney, formatNumber, formatPercent } from "../i18n/format";
-import { t } from "../i18n/en";
-import { dashboardData } from "../admin/dashboard.server";
-import { parseDateRange } from "../admin/date-range";
-import { programTimezone } from "../referrals/programs.server";
-import { requireAdmin } from "../shopify/admin-request.server";
-import { ClientOnly } from "../components/ClientOnly";
-import { DateRangeForm } from "../components/DateRangeForm";
-import { RouteError } from "../components/RouteError";
-import { FigureCard, SectionCard } from "../components/SectionCard";
-import { SeriesTable } from "../components/SeriesTable";
+import db from "~/db.server";
+import { formatMoney, formatNumber, formatPercent } from "~/i18n/format";
+import { t } from "~/i18n/en";
+import { dashboardData } from "~/admin/dashboard.server";
+import { parseDateRange } from "~/admin/date-range";
+import { programTimezone } from "~/referrals/programs.server";
+import { requireAdmin } from "~/shopify/admin-request.server";
+import { ClientOnly } from "~/components/ClientOnly";
+import { DateRangeForm } from "~/components/DateRangeForm";
+import { RouteError } from "~/components/RouteError";
+import { FigureCard, SectionCard } from "~/components/SectionCard";
+import { SeriesTable } from "~/components/SeriesTable";
 
-const TimeSeriesChart = lazy(() => import("../components/TimeSeriesChart.client"));
+const TimeSeriesChart = lazy(() => import("~/components/TimeSeriesChart.client"));
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 

@@ -3,13 +3,13 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Button, Card, DataTable, EmptyState, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
-import db from "../db.server";
-import { env } from "../env.server";
-import { formatDateTime } from "../i18n/format";
-import { t } from "../i18n/en";
-import { deliveryProblems, retryProblem } from "../admin/delivery-problems.server";
-import { notFound, requireAdmin } from "../shopify/admin-request.server";
-import { RouteError } from "../components/RouteError";
+import db from "~/db.server";
+import { env } from "~/env.server";
+import { formatDateTime } from "~/i18n/format";
+import { t } from "~/i18n/en";
+import { deliveryProblems, retryProblem } from "~/admin/delivery-problems.server";
+import { notFound, requireAdmin } from "~/shopify/admin-request.server";
+import { RouteError } from "~/components/RouteError";
 
 export const meta = () => [{ title: t.problems.title }];
 

@@ -3,13 +3,13 @@ import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } fro
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import db from "../db.server";
-import { formatDateTime, formatNumber } from "../i18n/format";
-import { t } from "../i18n/en";
-import { InviteStatus } from "../referrals/invite-status";
-import { recentInvites, startInvite } from "../referrals/invites.server";
-import { requireAdmin } from "../shopify/admin-request.server";
-import { RouteError } from "../components/RouteError";
+import db from "~/db.server";
+import { formatDateTime, formatNumber } from "~/i18n/format";
+import { t } from "~/i18n/en";
+import { InviteStatus } from "~/referrals/invite-status";
+import { recentInvites, startInvite } from "~/referrals/invites.server";
+import { requireAdmin } from "~/shopify/admin-request.server";
+import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

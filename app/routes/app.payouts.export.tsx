@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import db from "../db.server";
-import { csvLine, csvResponse } from "../admin/csv.server";
-import { payoutLedger } from "../admin/payout-ledger.server";
-import { requireAdmin } from "../shopify/admin-request.server";
+import db from "~/db.server";
+import { csvLine, csvResponse } from "~/admin/csv.server";
+import { payoutLedger } from "~/admin/payout-ledger.server";
+import { requireAdmin } from "~/shopify/admin-request.server";
 
 // What to pay whom: one line per referrer (a few thousand at most), so one string.
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -3,14 +3,14 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Button, Card, DataTable, EmptyState, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import db from "../db.server";
-import { formatMoney } from "../i18n/format";
-import { t } from "../i18n/en";
-import { payoutLedger } from "../admin/payout-ledger.server";
-import { markPaid } from "../referrals/payouts.server";
-import { notFound, requireAdmin } from "../shopify/admin-request.server";
-import { ExportButton } from "../components/ExportButton";
-import { RouteError } from "../components/RouteError";
+import db from "~/db.server";
+import { formatMoney } from "~/i18n/format";
+import { t } from "~/i18n/en";
+import { payoutLedger } from "~/admin/payout-ledger.server";
+import { markPaid } from "~/referrals/payouts.server";
+import { notFound, requireAdmin } from "~/shopify/admin-request.server";
+import { ExportButton } from "~/components/ExportButton";
+import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

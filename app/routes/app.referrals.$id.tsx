@@ -3,16 +3,16 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import db from "../db.server";
-import { formatDateTime, formatMoney, personName } from "../i18n/format";
-import { t } from "../i18n/en";
-import { getReferral } from "../admin/referral-list.server";
-import { approveReferrals, rejectReferrals } from "../referrals/referral-decisions.server";
-import { notFound, requireAdmin } from "../shopify/admin-request.server";
-import { ReasonModal } from "../components/ReasonModal";
-import { RouteError } from "../components/RouteError";
-import { SectionCard } from "../components/SectionCard";
-import { StatusBadge } from "../components/StatusBadge";
+import db from "~/db.server";
+import { formatDateTime, formatMoney, personName } from "~/i18n/format";
+import { t } from "~/i18n/en";
+import { getReferral } from "~/admin/referral-list.server";
+import { approveReferrals, rejectReferrals } from "~/referrals/referral-decisions.server";
+import { notFound, requireAdmin } from "~/shopify/admin-request.server";
+import { ReasonModal } from "~/components/ReasonModal";
+import { RouteError } from "~/components/RouteError";
+import { SectionCard } from "~/components/SectionCard";
+import { StatusBadge } from "~/components/StatusBadge";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

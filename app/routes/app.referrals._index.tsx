@@ -3,18 +3,18 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, Select, Tag, Text, TextField, useIndexResourceState } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import db from "../db.server";
-import { formatDate, formatMoney, personName } from "../i18n/format";
-import { t } from "../i18n/en";
-import { listReferrals, referralFiltersFrom, referrerBelongsTo } from "../admin/referral-list.server";
-import { approveReferrals, rejectReferrals } from "../referrals/referral-decisions.server";
-import { ReferralStatus } from "../referrals/statuses";
-import { notFound, requireAdmin } from "../shopify/admin-request.server";
-import { ExportButton } from "../components/ExportButton";
-import { Pager } from "../components/Pager";
-import { ReasonModal } from "../components/ReasonModal";
-import { RouteError } from "../components/RouteError";
-import { StatusBadge } from "../components/StatusBadge";
+import db from "~/db.server";
+import { formatDate, formatMoney, personName } from "~/i18n/format";
+import { t } from "~/i18n/en";
+import { listReferrals, referralFiltersFrom, referrerBelongsTo } from "~/admin/referral-list.server";
+import { approveReferrals, rejectReferrals } from "~/referrals/referral-decisions.server";
+import { ReferralStatus } from "~/referrals/statuses";
+import { notFound, requireAdmin } from "~/shopify/admin-request.server";
+import { ExportButton } from "~/components/ExportButton";
+import { Pager } from "~/components/Pager";
+import { ReasonModal } from "~/components/ReasonModal";
+import { RouteError } from "~/components/RouteError";
+import { StatusBadge } from "~/components/StatusBadge";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import db from "../db.server";
-import { csvResponse } from "../admin/csv.server";
-import { referralsCsv } from "../admin/exports.server";
-import { referralFiltersFrom, referrerBelongsTo } from "../admin/referral-list.server";
-import { notFound, requireAdmin } from "../shopify/admin-request.server";
+import db from "~/db.server";
+import { csvResponse } from "~/admin/csv.server";
+import { referralsCsv } from "~/admin/exports.server";
+import { referralFiltersFrom, referrerBelongsTo } from "~/admin/referral-list.server";
+import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 
 // The list's filters, every matching row, streamed.
 export const loader = async ({ request }: LoaderFunctionArgs) => {

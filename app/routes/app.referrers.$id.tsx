@@ -3,20 +3,20 @@ import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@r
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Button, Card, IndexTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import db from "../db.server";
-import { formatDate, formatMoney, formatNumber, personName } from "../i18n/format";
-import { t } from "../i18n/en";
-import { getReferrer } from "../admin/referrer-list.server";
-import { setReferrerStatus } from "../referrals/referrers.server";
-import { issueManualReward } from "../referrals/rewards.server";
-import { revokeReward } from "../referrals/reversal.server";
-import { currencyDigits, Decimal, toDecimal } from "../referrals/money";
-import { LIVE_REFERRAL_STATUSES } from "../referrals/statuses";
-import { notFound, requireAdmin } from "../shopify/admin-request.server";
-import { ReasonModal } from "../components/ReasonModal";
-import { RouteError } from "../components/RouteError";
-import { FigureCard, SectionCard } from "../components/SectionCard";
-import { StatusBadge } from "../components/StatusBadge";
+import db from "~/db.server";
+import { formatDate, formatMoney, formatNumber, personName } from "~/i18n/format";
+import { t } from "~/i18n/en";
+import { getReferrer } from "~/admin/referrer-list.server";
+import { setReferrerStatus } from "~/referrals/referrers.server";
+import { issueManualReward } from "~/referrals/rewards.server";
+import { revokeReward } from "~/referrals/reversal.server";
+import { currencyDigits, Decimal, toDecimal } from "~/referrals/money";
+import { LIVE_REFERRAL_STATUSES } from "~/referrals/statuses";
+import { notFound, requireAdmin } from "~/shopify/admin-request.server";
+import { ReasonModal } from "~/components/ReasonModal";
+import { RouteError } from "~/components/RouteError";
+import { FigureCard, SectionCard } from "~/components/SectionCard";
+import { StatusBadge } from "~/components/StatusBadge";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

@@ -2,15 +2,15 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import db from "../db.server";
-import { formatDate, formatMoney, formatNumber, personName } from "../i18n/format";
-import { t } from "../i18n/en";
-import { listReferrers } from "../admin/referrer-list.server";
-import { requireAdmin } from "../shopify/admin-request.server";
-import { ExportButton } from "../components/ExportButton";
-import { Pager } from "../components/Pager";
-import { RouteError } from "../components/RouteError";
-import { StatusBadge } from "../components/StatusBadge";
+import db from "~/db.server";
+import { formatDate, formatMoney, formatNumber, personName } from "~/i18n/format";
+import { t } from "~/i18n/en";
+import { listReferrers } from "~/admin/referrer-list.server";
+import { requireAdmin } from "~/shopify/admin-request.server";
+import { ExportButton } from "~/components/ExportButton";
+import { Pager } from "~/components/Pager";
+import { RouteError } from "~/components/RouteError";
+import { StatusBadge } from "~/components/StatusBadge";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

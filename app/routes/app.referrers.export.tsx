@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import db from "../db.server";
-import { csvResponse } from "../admin/csv.server";
-import { referrersCsv } from "../admin/exports.server";
-import { requireAdmin } from "../shopify/admin-request.server";
+import db from "~/db.server";
+import { csvResponse } from "~/admin/csv.server";
+import { referrersCsv } from "~/admin/exports.server";
+import { requireAdmin } from "~/shopify/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

@@ -3,14 +3,14 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
-import db from "../db.server";
-import { t } from "../i18n/en";
-import { fieldErrorsFromShopify, formValues, settingsFromForm } from "../admin/settings-form";
-import { parseProgramSettings, type FieldErrors } from "../referrals/program-settings";
-import { ensureProgram, saveProgram, settingsOf } from "../referrals/programs.server";
-import { requireAdmin } from "../shopify/admin-request.server";
-import { ShopifyApiError, ShopifyUserError } from "../shopify/errors";
-import { RouteError } from "../components/RouteError";
+import db from "~/db.server";
+import { t } from "~/i18n/en";
+import { fieldErrorsFromShopify, formValues, settingsFromForm } from "~/admin/settings-form";
+import { parseProgramSettings, type FieldErrors } from "~/referrals/program-settings";
+import { ensureProgram, saveProgram, settingsOf } from "~/referrals/programs.server";
+import { requireAdmin } from "~/shopify/admin-request.server";
+import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
+import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin, cause } = await requireAdmin(request);

@@ -4,9 +4,9 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
-import { authenticate } from "../shopify.server";
-import { env } from "../env.server";
-import { t } from "../i18n/en";
+import { authenticate } from "~/shopify.server";
+import { env } from "~/env.server";
+import { t } from "~/i18n/en";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 

@@ -1,10 +1,10 @@
 // POST /apps/referrals/click: the embed reports a visit through a referral link.
 // The answer is the same whether the code exists, is disabled or is unknown.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import db from "../db.server";
-import { normaliseChannel, recordClick } from "../storefront/link-events.server";
-import { liveProgram } from "../storefront/member-view.server";
-import { methodNotAllowed, privateJson, rateLimited, readBody, verifyProxy } from "../storefront/proxy-http.server";
+import db from "~/db.server";
+import { normaliseChannel, recordClick } from "~/storefront/link-events.server";
+import { liveProgram } from "~/storefront/member-view.server";
+import { methodNotAllowed, privateJson, rateLimited, readBody, verifyProxy } from "~/storefront/proxy-http.server";
 
 export const loader = () => methodNotAllowed("POST");
 

@@ -2,10 +2,10 @@
 // A guest is answered 202 {state: "sign_in"} whatever the email (new, enrolled
 // or disabled): no code or link goes to someone who has not signed in.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import db from "../db.server";
-import { adminForShop } from "../shopify/admin-for-shop.server";
-import { enrolFromStorefront } from "../storefront/enrolment.server";
-import { methodNotAllowed, privateJson, rateLimited, readBody, verifyProxy } from "../storefront/proxy-http.server";
+import db from "~/db.server";
+import { adminForShop } from "~/shopify/admin-for-shop.server";
+import { enrolFromStorefront } from "~/storefront/enrolment.server";
+import { methodNotAllowed, privateJson, rateLimited, readBody, verifyProxy } from "~/storefront/proxy-http.server";
 
 export const loader = () => methodNotAllowed("POST");
 

@@ -3,12 +3,12 @@
 // guest the same "sign in with this email" whatever the email, or the errors by field.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import db from "../db.server";
-import { adminForShop } from "../shopify/admin-for-shop.server";
-import { enrolFromStorefront } from "../storefront/enrolment.server";
-import { translator } from "../storefront/i18n";
-import { programPageFor } from "../storefront/program-page.server";
-import { PRIVATE_HEADERS, methodNotAllowed, rateLimited, readBody, verifyProxy } from "../storefront/proxy-http.server";
+import db from "~/db.server";
+import { adminForShop } from "~/shopify/admin-for-shop.server";
+import { enrolFromStorefront } from "~/storefront/enrolment.server";
+import { translator } from "~/storefront/i18n";
+import { programPageFor } from "~/storefront/program-page.server";
+import { PRIVATE_HEADERS, methodNotAllowed, rateLimited, readBody, verifyProxy } from "~/storefront/proxy-http.server";
 
 // A reload of the result page (GET) goes back to the program page.
 export const loader = () => redirect("/apps/referrals");

@@ -1,8 +1,8 @@
 // POST /apps/referrals/share: the block reports which share button was used.
 import type { ActionFunctionArgs } from "@remix-run/node";
-import db from "../db.server";
-import { normaliseChannel, recordShare } from "../storefront/link-events.server";
-import { methodNotAllowed, rateLimited, readBody, verifyProxy, PRIVATE_HEADERS } from "../storefront/proxy-http.server";
+import db from "~/db.server";
+import { normaliseChannel, recordShare } from "~/storefront/link-events.server";
+import { methodNotAllowed, rateLimited, readBody, verifyProxy, PRIVATE_HEADERS } from "~/storefront/proxy-http.server";
 
 export const loader = () => methodNotAllowed("POST");
 

@@ -3,9 +3,9 @@
 // /webhooks itself with the same function; this route serves it wherever the
 // Remix app runs without that server (and in the tests).
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { env } from "../env.server";
-import { getInbox } from "../webhooks/inbox.server";
-import { methodNotAllowed, receiveWebhook } from "../webhooks/receive-webhook.server";
+import { env } from "~/env.server";
+import { getInbox } from "~/webhooks/inbox.server";
+import { methodNotAllowed, receiveWebhook } from "~/webhooks/receive-webhook.server";
 
 export const loader = () => methodNotAllowed();
 

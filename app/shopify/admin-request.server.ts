@@ -1,7 +1,7 @@
 // What every embedded-admin loader and action starts with: the merchant's shop
 // (from the verified session token, never from the request's parameters), an
 // Admin client, and who is acting, for the audit trail.
-import { authenticate } from "../shopify.server";
+import { authenticate } from "~/shopify.server";
 import { createAdminClient, type AdminClient, type AdminGraphql } from "./admin-client.server";
 
 export interface AdminRequest {

@@ -2,10 +2,10 @@
 // ticked, or the logged-in customer (identity from the signed proxy request).
 // Only the signed-in customer is shown a code (see enrolFromStorefront).
 import { z } from "zod";
-import type { Db } from "../db.server";
-import { EnrolmentError, enrolReferrer, type ReferrerSource } from "../referrals/referrers.server";
-import { verifiedCustomerEmail } from "../referrals/shopify-lookups.server";
-import type { AdminClient } from "../shopify/admin-client.server";
+import type { Db } from "~/db.server";
+import { EnrolmentError, enrolReferrer, type ReferrerSource } from "~/referrals/referrers.server";
+import { verifiedCustomerEmail } from "~/referrals/shopify-lookups.server";
+import type { AdminClient } from "~/shopify/admin-client.server";
 import { translator, type Translate } from "./i18n";
 import { canShare, liveProgram, memberView, type MemberView } from "./member-view.server";
 import type { ProxyContext } from "./proxy-context";

@@ -1,12 +1,12 @@
 // Clicks on referral links and shares from the block, for channel analytics.
 // Answers never say whether a code exists: the caller gets the same result
 // for an unknown code, a disabled referrer and a real one.
-import type { Db } from "../db.server";
-import { looksLikeReferralCode } from "../referrals/codes";
-import { countedTransaction } from "../referrals/daily-stats.server";
-import { findReferrerByCode } from "../referrals/referrers.server";
+import type { Db } from "~/db.server";
+import { looksLikeReferralCode } from "~/referrals/codes";
+import { countedTransaction } from "~/referrals/daily-stats.server";
+import { findReferrerByCode } from "~/referrals/referrers.server";
 
-export { MAX_CHANNEL_LENGTH, normaliseChannel } from "../referrals/channels";
+export { MAX_CHANNEL_LENGTH, normaliseChannel } from "~/referrals/channels";
 
 async function activeReferrer(db: Db, shop: string, code: string) {
   if (!looksLikeReferralCode(code)) return null;

@@ -1,7 +1,7 @@
 // What the block and the program page show: the state of the program and, for
 // an enrolled shopper, their code, link, share texts and (when logged in) stats.
-import type { Db } from "../db.server";
-import type { ProgramRow } from "../referrals/programs.server";
+import type { Db } from "~/db.server";
+import type { ProgramRow } from "~/referrals/programs.server";
 import { translator, type Translate } from "./i18n";
 import { offerText } from "./offer";
 import { shareOrigin, type ProxyContext } from "./proxy-context";

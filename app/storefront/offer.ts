@@ -1,6 +1,6 @@
 // The friend's offer in the shopper's language: "10% off", "5,00 € de remise", "free shipping".
-import { formatMoney } from "../i18n/format";
-import { money } from "../referrals/money";
+import { formatMoney } from "~/i18n/format";
+import { money } from "~/referrals/money";
 import type { Translate } from "./i18n";
 
 export interface OfferTerms {

@@ -1,7 +1,7 @@
 // The program page at /apps/referrals: Liquid that Shopify renders inside the
 // shop's theme layout, so it wears the theme. Every dynamic value goes through
 // escapeLiquidHtml; the only Liquid evaluated is what is written here.
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 import type { EnrolmentErrors } from "./enrolment.server";
 import { translator, type Translate } from "./i18n";
 import { escapeLiquidHtml as esc } from "./liquid-escape";

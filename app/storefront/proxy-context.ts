@@ -2,7 +2,7 @@
 // URL whose signature was checked: the customer's identity is the signed
 // logged_in_customer_id and nothing else (no body field or header can set it).
 import { isIPv4, isIPv6 } from "node:net";
-import { customerGid } from "../referrals/personal-data";
+import { customerGid } from "~/referrals/personal-data";
 import { pickLocale } from "./i18n";
 
 export interface ProxyContext {

@@ -1,7 +1,7 @@
 // HTTP plumbing shared by the app proxy routes (app/routes/apps.referrals.*):
 // signature check, JSON and Liquid responses, body parsing, rate limiting.
-import type { Db } from "../db.server";
-import { env } from "../env.server";
+import type { Db } from "~/db.server";
+import { env } from "~/env.server";
 import { isValidAppProxyRequest, liquidResponse } from "./app-proxy-signature.server";
 import { proxyContext, type ProxyContext } from "./proxy-context";
 import { hitRateLimits, storefrontRules, type LimitedAction } from "./rate-limit.server";

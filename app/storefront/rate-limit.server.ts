@@ -4,7 +4,7 @@
 // SQLite and PostgreSQL); a row left from an earlier window is reset by a
 // compare-and-set on its windowStart, so two processes racing over the
 // window boundary cannot both reset it.
-import type { Db } from "../db.server";
+import type { Db } from "~/db.server";
 
 export interface RateLimitRule {
   /** What is limited, e.g. "enrol:ip:shop.myshopify.com:203.0.113.9". */

@@ -1,9 +1,9 @@
 // What a referrer has earned, as the block shows it: friends who ordered,
 // rewards, and reward codes still to spend, formatted for the shopper's locale.
-import type { Db, Prisma } from "../db.server";
-import { formatMoney } from "../i18n/format";
-import { money, toDecimal } from "../referrals/money";
-import { LIVE_REFERRAL_STATUSES, RewardStatus } from "../referrals/statuses";
+import type { Db, Prisma } from "~/db.server";
+import { formatMoney } from "~/i18n/format";
+import { money, toDecimal } from "~/referrals/money";
+import { LIVE_REFERRAL_STATUSES, RewardStatus } from "~/referrals/statuses";
 import { formatPercent } from "./offer";
 
 export interface RewardCodeView {

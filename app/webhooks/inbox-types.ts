@@ -1,6 +1,6 @@
 // The types the inbox and its two writers (better-sqlite3, pg) share, apart from
 // both so that neither imports the other.
-import type { PENDING } from "../queue/queue.server";
+import type { PENDING } from "~/queue/queue.server";
 
 /**
  * "duplicate": this (shop, webhookId) was already stored (Shopify delivers at

@@ -22,14 +22,14 @@
 // same id format, the same DateTime encoding per provider, every default explicit.
 import os from "node:os";
 import { randomInt } from "node:crypto";
-import { databaseTarget } from "../db-url";
-import { DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE, env } from "../env.server";
+import { databaseTarget } from "~/db-url";
+import { DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE, env } from "~/env.server";
 import { groupCommit } from "./group-commit";
 import type { InboxRow, StoreOutcome } from "./inbox-types";
 import type { Admission } from "./inbox-admission";
 import { openPostgresInboxWriter } from "./inbox-postgres.server";
 import { openSqliteInboxWriter } from "./inbox-sqlite.server";
-import { PENDING } from "../queue/queue.server";
+import { PENDING } from "~/queue/queue.server";
 import type { WebhookHeaders } from "./verify-webhook.server";
 import { TOPICS_AFTER_UNINSTALL } from "./webhook-topics";
 

@@ -21,7 +21,7 @@
 // /webhooks with, skipping Express and Remix on this hot path).
 import { secondsLeftInWindow } from "./inbox-admission";
 import type { Inbox, StoreOutcome } from "./inbox.server";
-import { nudgeWorker } from "../queue/nudge.server";
+import { nudgeWorker } from "~/queue/nudge.server";
 import { BodyTooLarge, isValidShopifyHmac, readBodyWithLimit, readWebhookHeaders, shopDomainPattern, type HeaderReader } from "./verify-webhook.server";
 import { isSubscribedTopic } from "./webhook-topics";
 

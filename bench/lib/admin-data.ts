@@ -5,9 +5,9 @@
 // seconds, not Prisma round trips. The dashboard's totals are then built from
 // those rows by the production backfill (rebuildDailyStats), as an existing
 // shop's would be.
-import { providerOf, type Db } from "../../app/db.server";
-import { rebuildDailyStats } from "../../app/referrals/daily-stats.server";
-import { recountLinkEvents } from "../../app/storefront/link-events.server";
+import { providerOf, type Db } from "~/db.server";
+import { rebuildDailyStats } from "~/referrals/daily-stats.server";
+import { recountLinkEvents } from "~/storefront/link-events.server";
 
 const DAY = 86_400_000;
 const SPAN = 90 * DAY;

@@ -3,7 +3,7 @@
 // function, same secret) and answers 200, storing nothing. Run as a child
 // process: `tsx bench/lib/baseline-server.ts <port>`; prints "ready" when listening.
 import http from "node:http";
-import { isValidShopifyHmac } from "../../app/webhooks/verify-webhook.server";
+import { isValidShopifyHmac } from "~/webhooks/verify-webhook.server";
 
 const port = Number(process.argv[2]);
 const secret = process.env.SHOPIFY_API_SECRET;

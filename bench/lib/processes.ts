@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { PROJECT_ROOT } from "../../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 
 export const LOOPBACK = "127.0.0.1";
 

@@ -4,19 +4,19 @@
 // revocation, refunds delivered twice, a merchant rejection, clicks and shares, a
 // customer's erasure, racing reversals), in a non-UTC time zone, on both databases.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { dashboardData } from "../../app/admin/dashboard.server";
-import { parseDateRange } from "../../app/admin/date-range";
-import { rejectReferrals } from "../../app/referrals/referral-decisions.server";
-import { countedTransaction, rebuildDailyStats, setShopTimezone, shopTimezone } from "../../app/referrals/daily-stats.server";
-import { localDay } from "../../app/referrals/local-day";
-import { Decimal } from "../../app/referrals/money";
-import { programTimezone } from "../../app/referrals/programs.server";
-import { redactCustomer, redactShop } from "../../app/referrals/privacy.server";
-import { enrolReferrer } from "../../app/referrals/referrers.server";
-import { applyRefunds, reverseReferral } from "../../app/referrals/reversal.server";
-import { LIVE_REFERRAL_STATUSES } from "../../app/referrals/statuses";
-import { recordClick, recordShare } from "../../app/storefront/link-events.server";
+import db from "~/db.server";
+import { dashboardData } from "~/admin/dashboard.server";
+import { parseDateRange } from "~/admin/date-range";
+import { rejectReferrals } from "~/referrals/referral-decisions.server";
+import { countedTransaction, rebuildDailyStats, setShopTimezone, shopTimezone } from "~/referrals/daily-stats.server";
+import { localDay } from "~/referrals/local-day";
+import { Decimal } from "~/referrals/money";
+import { programTimezone } from "~/referrals/programs.server";
+import { redactCustomer, redactShop } from "~/referrals/privacy.server";
+import { enrolReferrer } from "~/referrals/referrers.server";
+import { applyRefunds, reverseReferral } from "~/referrals/reversal.server";
+import { LIVE_REFERRAL_STATUSES } from "~/referrals/statuses";
+import { recordClick, recordShare } from "~/storefront/link-events.server";
 import { orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";

@@ -1,12 +1,12 @@
 // The dashboard's figures for a date range, and inviting existing customers
 // through a Shopify bulk operation (JSONL), including a resumed run.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { runInvite } from "../../app/referrals/invites.server";
-import { localDay } from "../../app/referrals/local-day";
-import * as dashboard from "../../app/routes/app.dashboard";
-import * as invite from "../../app/routes/app.invite";
-import { customerExportQuery } from "../../app/shopify/customer-export";
+import db from "~/db.server";
+import { runInvite } from "~/referrals/invites.server";
+import { localDay } from "~/referrals/local-day";
+import * as dashboard from "~/routes/app.dashboard";
+import * as invite from "~/routes/app.invite";
+import { customerExportQuery } from "~/shopify/customer-export";
 import { adminSchema } from "../fake-shopify/schema";
 import { parse, validate } from "graphql";
 import { testAdminClient } from "../helpers/admin";

@@ -2,13 +2,13 @@
 // is shown with its reason and can be retried; nothing is kept forever. Through
 // the real webhook route, worker (with the app's maintenance tasks) and admin route.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { createWorker } from "../../app/jobs/worker.server";
-import { jobHandlers, maintenanceTasks, webhookHandlers } from "../../app/jobs/registry.server";
-import { rebuildDailyStats } from "../../app/referrals/daily-stats.server";
-import { recordClick } from "../../app/storefront/link-events.server";
-import * as page from "../../app/routes/app.delivery-problems";
-import * as referrerPage from "../../app/routes/app.referrers.$id";
+import db from "~/db.server";
+import { createWorker } from "~/jobs/worker.server";
+import { jobHandlers, maintenanceTasks, webhookHandlers } from "~/jobs/registry.server";
+import { rebuildDailyStats } from "~/referrals/daily-stats.server";
+import { recordClick } from "~/storefront/link-events.server";
+import * as page from "~/routes/app.delivery-problems";
+import * as referrerPage from "~/routes/app.referrers.$id";
 import { act, installShop, load, thrownStatus } from "../helpers/admin-request";
 import { sendOrder } from "../helpers/admin-seed";
 import { testClock } from "../helpers/admin";

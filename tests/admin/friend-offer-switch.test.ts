@@ -5,13 +5,13 @@
 // the code already shared, the code gives the new offer, and an order placed
 // with it is attributed to its referrer; a crash at any step resumes to that.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { CODE_SYNC_JOB, syncReferrerCodes } from "../../app/referrals/code-sync.server";
-import { saveProgram, settingsOf } from "../../app/referrals/programs.server";
-import { enrolReferrer } from "../../app/referrals/referrers.server";
-import * as settings from "../../app/routes/app.settings";
-import type { AdminClient } from "../../app/shopify/admin-client.server";
-import { REDEEM_CODES_ADD } from "../../app/shopify/documents";
+import db from "~/db.server";
+import { CODE_SYNC_JOB, syncReferrerCodes } from "~/referrals/code-sync.server";
+import { saveProgram, settingsOf } from "~/referrals/programs.server";
+import { enrolReferrer } from "~/referrals/referrers.server";
+import * as settings from "~/routes/app.settings";
+import type { AdminClient } from "~/shopify/admin-client.server";
+import { REDEEM_CODES_ADD } from "~/shopify/documents";
 import type { Fault } from "../fake-shopify";
 import { orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
 import { testAdminClient, testClock, useTestShopify } from "../helpers/admin";

@@ -1,9 +1,9 @@
 // First run, the checklist and the program settings form, through the real
 // loaders and actions with a merchant's session token.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import * as home from "../../app/routes/app._index";
-import * as settings from "../../app/routes/app.settings";
+import db from "~/db.server";
+import * as home from "~/routes/app._index";
+import * as settings from "~/routes/app.settings";
 import { useTestShopify } from "../helpers/admin";
 import { act, installShop, load, sessionToken } from "../helpers/admin-request";
 import { uniqueShop } from "../helpers/shops";

@@ -1,11 +1,11 @@
 // The referrals list, detail, bulk approve/reject and CSV export, on data made
 // by the real order pipeline. Another shop's ids are answered 404.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import * as detail from "../../app/routes/app.referrals.$id";
-import * as exportRoute from "../../app/routes/app.referrals.export";
-import * as list from "../../app/routes/app.referrals._index";
-import { listReferrals } from "../../app/admin/referral-list.server";
+import db from "~/db.server";
+import * as detail from "~/routes/app.referrals.$id";
+import * as exportRoute from "~/routes/app.referrals.export";
+import * as list from "~/routes/app.referrals._index";
+import { listReferrals } from "~/admin/referral-list.server";
 import { act, adminRequest, installShop, load, thrownStatus } from "../helpers/admin-request";
 import { seedShopActivity } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";

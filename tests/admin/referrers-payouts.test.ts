@@ -1,12 +1,12 @@
 // Referrers (list, detail, disable, rewards by hand), the payout ledger and
 // the exports. Another shop's ids are answered 404 and change nothing.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import * as payouts from "../../app/routes/app.payouts";
-import * as payoutsExport from "../../app/routes/app.payouts.export";
-import * as detail from "../../app/routes/app.referrers.$id";
-import * as referrersExport from "../../app/routes/app.referrers.export";
-import * as list from "../../app/routes/app.referrers._index";
+import db from "~/db.server";
+import * as payouts from "~/routes/app.payouts";
+import * as payoutsExport from "~/routes/app.payouts.export";
+import * as detail from "~/routes/app.referrers.$id";
+import * as referrersExport from "~/routes/app.referrers.export";
+import * as list from "~/routes/app.referrers._index";
 import { customersRedactPayload } from "../fixtures/shopify-payloads";
 import { act, adminRequest, installShop, load, thrownStatus } from "../helpers/admin-request";
 import { seedShopActivity, sendOrder } from "../helpers/admin-seed";

@@ -8,7 +8,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 import { createServer } from "vite";
-import { PROJECT_ROOT } from "../../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 
 export async function startAdminServer() {
   const vite = await createServer({

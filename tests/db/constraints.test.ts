@@ -1,7 +1,7 @@
 // The database itself makes a double reward impossible: one referral per order
 // and one reward per referral, whatever the application code does.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
+import db from "~/db.server";
 import { uniqueShop } from "../helpers/shops";
 
 async function seedReferral(shop: string) {

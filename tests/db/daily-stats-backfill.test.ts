@@ -4,9 +4,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../app/db-url";
-import { createDb } from "../../app/db.server";
-import { rebuildDailyStats } from "../../app/referrals/daily-stats.server";
+import { PROJECT_ROOT } from "~/db-url";
+import { createDb } from "~/db.server";
+import { rebuildDailyStats } from "~/referrals/daily-stats.server";
 import { applySql, createEmptyDatabase, type Provider } from "../helpers/test-database";
 
 const provider = (process.env.TEST_DATABASE ?? "sqlite") as Provider;

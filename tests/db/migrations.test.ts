@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 import { postgresSchemaFrom, SCHEMA_FILES } from "../../scripts/schema-files";
 import { createEmptyDatabase, type Provider } from "../helpers/test-database";
 

@@ -1,7 +1,7 @@
 // SQLite runs in WAL mode with a busy timeout, so the web process and workers
 // can share the file. (PostgreSQL needs no such settings.)
 import { describe, expect, it } from "vitest";
-import db, { providerOf } from "../../app/db.server";
+import db, { providerOf } from "~/db.server";
 
 describe("database connection settings", () => {
   it.runIf(providerOf(db) === "sqlite")("SQLite uses WAL, synchronous NORMAL and a busy timeout", async () => {

@@ -16,10 +16,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { PROJECT_ROOT } from "../../app/db-url";
-import { formatMoney } from "../../app/i18n/format";
-import { money, toDecimal } from "../../app/referrals/money";
+import db from "~/db.server";
+import { PROJECT_ROOT } from "~/db-url";
+import { formatMoney } from "~/i18n/format";
+import { money, toDecimal } from "~/referrals/money";
 import { startDemoStack, type DemoStack } from "../../devstore/stack";
 import { DEMO_SHOPPER } from "../../devstore/demo-shop";
 

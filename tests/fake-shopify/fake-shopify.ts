@@ -14,7 +14,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLSchema,
 } from "graphql";
-import { ADMIN_API_VERSION } from "../../app/shopify/api-version";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 import { LeakyBucket, requestedCost } from "./cost";
 import { FaultPlan, type Fault } from "./faults";
 import { rootValue } from "./resolvers";

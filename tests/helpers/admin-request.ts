@@ -4,8 +4,8 @@
 // test database. The shop comes from the token, as in production.
 import { createHmac, randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import db from "../../app/db.server";
-import { APP_SCOPES } from "../../app/shopify/scopes";
+import db from "~/db.server";
+import { APP_SCOPES } from "~/shopify/scopes";
 
 /** The offline session `authenticate.admin` looks up (scopes equal to the app's, so no token exchange). */
 export async function installShop(shop: string) {

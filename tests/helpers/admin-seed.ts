@@ -1,15 +1,15 @@
 // Realistic admin data through the real order pipeline: referrers enrolled by
 // the domain, friends' orders sent as signed Shopify webhooks, holds released
 // by the worker, a cancellation reversing one referral, and link events.
-import db from "../../app/db.server";
-import { rebuildDailyStats } from "../../app/referrals/daily-stats.server";
-import { enrolReferrer } from "../../app/referrals/referrers.server";
-import type { ProgramSettingsInput } from "../../app/referrals/program-settings";
+import db from "~/db.server";
+import { rebuildDailyStats } from "~/referrals/daily-stats.server";
+import { enrolReferrer } from "~/referrals/referrers.server";
+import type { ProgramSettingsInput } from "~/referrals/program-settings";
 import { orderCancelledPayload, orderPaidPayload } from "../fixtures/shopify-payloads";
 import { testClock } from "./admin";
 import { installShop } from "./admin-request";
 import { DAY, type usePipeline } from "./pipeline";
-import { recountLinkEvents } from "../../app/storefront/link-events.server";
+import { recountLinkEvents } from "~/storefront/link-events.server";
 
 type Pipeline = ReturnType<typeof usePipeline>;
 type Shop = Awaited<ReturnType<Pipeline["setupShop"]>>;

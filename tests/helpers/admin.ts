@@ -1,8 +1,8 @@
 // The app's Admin client over a real shopify-app-remix `admin.graphql`, answered
 // by the fake Shopify through msw. One manual clock drives both the fake's cost
 // bucket and the client's waits, so throttling is exercised without sleeping.
-import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
-import { ThrottleTracker } from "../../app/shopify/throttle.server";
+import { createAdminClient, type AdminClient } from "~/shopify/admin-client.server";
+import { ThrottleTracker } from "~/shopify/throttle.server";
 import { ManualClock, useFakeShopify, type FakeShopifyOptions } from "../fake-shopify";
 import { unauthenticatedAdminGraphql } from "../shopify/remix-admin";
 

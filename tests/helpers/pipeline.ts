@@ -4,15 +4,15 @@
 // talking to the fake Shopify through msw. One manual clock drives the worker,
 // the hold periods and the fake's cost bucket.
 import { randomUUID } from "node:crypto";
-import db from "../../app/db.server";
-import { createWorker, type Worker } from "../../app/jobs/worker.server";
-import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
-import { createAdminClient } from "../../app/shopify/admin-client.server";
-import { ThrottleTracker } from "../../app/shopify/throttle.server";
-import { unauthenticated } from "../../app/shopify.server";
-import { saveProgram } from "../../app/referrals/programs.server";
-import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettingsInput, programSettingsSchema } from "../../app/referrals/program-settings";
-import { enrolReferrer } from "../../app/referrals/referrers.server";
+import db from "~/db.server";
+import { createWorker, type Worker } from "~/jobs/worker.server";
+import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
+import { createAdminClient } from "~/shopify/admin-client.server";
+import { ThrottleTracker } from "~/shopify/throttle.server";
+import { unauthenticated } from "~/shopify.server";
+import { saveProgram } from "~/referrals/programs.server";
+import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettingsInput, programSettingsSchema } from "~/referrals/program-settings";
+import { enrolReferrer } from "~/referrals/referrers.server";
 import { testClock, useTestShopify } from "./admin";
 import { uniqueShop } from "./shops";
 import { deliverWebhook, signedWebhookRequest } from "./webhook-request";

@@ -1,8 +1,8 @@
 // Storefront fixtures: a program and referrers written straight to the test
 // database (the admin and Shopify are not what these tests are about).
 import { randomInt } from "node:crypto";
-import db from "../../app/db.server";
-import { generateReferralCode } from "../../app/referrals/codes";
+import db from "~/db.server";
+import { generateReferralCode } from "~/referrals/codes";
 
 export async function seedProgram(shop: string, overrides: Partial<Parameters<typeof db.program.create>[0]["data"]> = {}) {
   return db.program.create({ data: { shop, terms: "Be kind.\nOne reward per friend.", ...overrides } });

@@ -7,7 +7,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { PROJECT_ROOT } from "../../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 
 export type Provider = "sqlite" | "postgresql";
 export interface TestDatabase {

@@ -41,7 +41,7 @@ export function signedWebhookRequest(input: SignedWebhookRequestInput): Request 
 
 /** Sends a request through the real webhook route (app/routes/webhooks.tsx). */
 export async function deliverWebhook(request: Request): Promise<Response> {
-  const route = await import("../../app/routes/webhooks");
+  const route = await import("~/routes/webhooks");
   if (request.method === "GET" || request.method === "HEAD") {
     return route.loader();
   }

@@ -1,9 +1,9 @@
 // app/uninstalled and app/scopes_update, from a signed request through the
 // route, the inbox and the worker with the app's registry.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
-import { createWorker } from "../../app/jobs/worker.server";
+import db from "~/db.server";
+import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
+import { createWorker } from "~/jobs/worker.server";
 import { appUninstalledPayload } from "../fixtures/shopify-payloads";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 

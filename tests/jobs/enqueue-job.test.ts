@@ -1,11 +1,11 @@
 // enqueueJob is idempotent by (shop, kind, key) and never loses a request,
 // even one made while the job is running.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import db from "../../app/db.server";
-import { enqueueJob } from "../../app/queue/queue.server";
-import { nextRunAt, RECURRING_KEY, scheduleRecurring } from "../../app/queue/schedule.server";
-import { PermanentError, type JobHandler } from "../../app/queue/types";
-import { createWorker } from "../../app/jobs/worker.server";
+import db from "~/db.server";
+import { enqueueJob } from "~/queue/queue.server";
+import { nextRunAt, RECURRING_KEY, scheduleRecurring } from "~/queue/schedule.server";
+import { PermanentError, type JobHandler } from "~/queue/types";
+import { createWorker } from "~/jobs/worker.server";
 
 const shop = "alpha.myshopify.com";
 const T0 = new Date("2026-11-01T12:00:00.000Z");

@@ -2,9 +2,9 @@
 // have) draining the same queue: every row is processed exactly once. On the
 // PostgreSQL project this is a real race between two connection pools.
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb } from "../../app/db.server";
-import { createWorker, type Worker } from "../../app/jobs/worker.server";
-import type { JobHandler, WebhookHandler } from "../../app/queue/types";
+import { createDb } from "~/db.server";
+import { createWorker, type Worker } from "~/jobs/worker.server";
+import type { JobHandler, WebhookHandler } from "~/queue/types";
 
 const url = process.env.DATABASE_URL!;
 const clients = [createDb(url), createDb(url)];

@@ -1,11 +1,11 @@
 // The worker over the durable queue: retries, dead letters, leases, and the
 // path from a real webhook request to its handler running once.
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import db from "../../app/db.server";
-import { claimNext, completeClaim, failClaim } from "../../app/queue/queue.server";
-import { PermanentError, type WebhookHandler } from "../../app/queue/types";
-import { createWorker, type WorkerLogger, type WorkerOptions } from "../../app/jobs/worker.server";
-import { maintenanceTasks, RATE_LIMIT_RETENTION_MS } from "../../app/jobs/registry.server";
+import db from "~/db.server";
+import { claimNext, completeClaim, failClaim } from "~/queue/queue.server";
+import { PermanentError, type WebhookHandler } from "~/queue/types";
+import { createWorker, type WorkerLogger, type WorkerOptions } from "~/jobs/worker.server";
+import { maintenanceTasks, RATE_LIMIT_RETENTION_MS } from "~/jobs/registry.server";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 
 const shop = "alpha.myshopify.com";

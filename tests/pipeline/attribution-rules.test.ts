@@ -2,7 +2,7 @@
 // cap while several workers attribute the referrer's orders at once, and the
 // first-order rule for guest checkouts (no customer account, only an email).
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
+import db from "~/db.server";
 import { customerGid, orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
 import { testClock } from "../helpers/admin";
 import { DAY, pipelineWorker, usePipeline } from "../helpers/pipeline";

@@ -5,10 +5,10 @@
 // lost the race on the (shop, orderId) key: it returned as if done, and the
 // paid order's referral stayed live and was rewarded for a cancelled order.
 import { describe, expect, it } from "vitest";
-import type { Db } from "../../app/db.server";
-import db from "../../app/db.server";
-import { parseOrder } from "../../app/jobs/handlers/orders-paid.server";
-import { cancelOrder } from "../../app/referrals/cancellation.server";
+import type { Db } from "~/db.server";
+import db from "~/db.server";
+import { parseOrder } from "~/jobs/handlers/orders-paid.server";
+import { cancelOrder } from "~/referrals/cancellation.server";
 import { orderCancelledPayload, orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";

@@ -9,12 +9,12 @@
 //   reward, before scheduling the issue job. The retried job saw the referral
 //   no longer PENDING and stopped: the reward stayed PENDING for ever.
 import { describe, expect, it } from "vitest";
-import type { Db } from "../../app/db.server";
-import db from "../../app/db.server";
-import { parseOrder } from "../../app/jobs/handlers/orders-paid.server";
-import { attributeOrder } from "../../app/referrals/attribution.server";
-import { RELEASE_JOB } from "../../app/referrals/rewards.server";
-import { releaseReferral } from "../../app/referrals/rewards.server";
+import type { Db } from "~/db.server";
+import db from "~/db.server";
+import { parseOrder } from "~/jobs/handlers/orders-paid.server";
+import { attributeOrder } from "~/referrals/attribution.server";
+import { RELEASE_JOB } from "~/referrals/rewards.server";
+import { releaseReferral } from "~/referrals/rewards.server";
 import { orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";

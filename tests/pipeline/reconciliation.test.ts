@@ -4,9 +4,9 @@
 // cancellations with the reversal code the webhooks use (a refund both paths
 // see counts once), and runs every attribution rule, the address check included.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { enqueueJob } from "../../app/queue/queue.server";
-import { PAGES_PER_RUN, RECONCILE_JOB } from "../../app/referrals/reconciliation.server";
+import db from "~/db.server";
+import { enqueueJob } from "~/queue/queue.server";
+import { PAGES_PER_RUN, RECONCILE_JOB } from "~/referrals/reconciliation.server";
 import { customerGid, orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
 import { testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";

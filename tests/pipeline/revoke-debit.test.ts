@@ -5,15 +5,15 @@
 // value) and marked this reward REVOKED without debiting: the referrer kept the
 // credit of a reversed referral.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { enqueueJob } from "../../app/queue/queue.server";
-import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
-import { createWorker } from "../../app/jobs/worker.server";
-import { REVOKE_JOB } from "../../app/referrals/rewards.server";
-import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
-import { STORE_CREDIT_DEBIT } from "../../app/shopify/documents";
-import { unauthenticated } from "../../app/shopify.server";
-import { ThrottleTracker } from "../../app/shopify/throttle.server";
+import db from "~/db.server";
+import { enqueueJob } from "~/queue/queue.server";
+import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
+import { createWorker } from "~/jobs/worker.server";
+import { REVOKE_JOB } from "~/referrals/rewards.server";
+import { createAdminClient, type AdminClient } from "~/shopify/admin-client.server";
+import { STORE_CREDIT_DEBIT } from "~/shopify/documents";
+import { unauthenticated } from "~/shopify.server";
+import { ThrottleTracker } from "~/shopify/throttle.server";
 import { orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
 import { testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";

@@ -3,11 +3,11 @@
 // fake Shopify. A referrer is paid once for every qualifying friend, never twice,
 // never lost, whatever the delivery order, duplication or failures.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { enqueueJob } from "../../app/queue/queue.server";
-import { RECONCILE_JOB } from "../../app/referrals/reconciliation.server";
-import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
-import { STORE_CREDIT_DEBIT } from "../../app/shopify/documents";
+import db from "~/db.server";
+import { enqueueJob } from "~/queue/queue.server";
+import { RECONCILE_JOB } from "~/referrals/reconciliation.server";
+import { createAdminClient, type AdminClient } from "~/shopify/admin-client.server";
+import { STORE_CREDIT_DEBIT } from "~/shopify/documents";
 import { orderCancelledPayload, orderPaidPayload, refundCreatePayload, customerGid, orderGid } from "../fixtures/shopify-payloads";
 import { DAY, pipelineWorker, usePipeline } from "../helpers/pipeline";
 import { testClock } from "../helpers/admin";
@@ -184,7 +184,7 @@ describe("order pipeline", () => {
       await p.send("orders/paid", payload);
       await p.drain();
       // The referrer spends the credit at checkout.
-      const { unauthenticated } = await import("../../app/shopify.server");
+      const { unauthenticated } = await import("~/shopify.server");
       const admin = createAdminClient((await unauthenticated.admin(p.shop)).admin.graphql, { shop: p.shop, now: testClock.now, sleep: testClock.sleep });
       await admin.mutate(STORE_CREDIT_DEBIT, { id: p.referrerCustomer.id, debitInput: { debitAmount: { amount: "15.00", currencyCode: "USD" } } });
       await p.send("refunds/create", refundCreatePayload({ orderId, refundId: newId(), amount: "100.00", currency: "USD" }));
@@ -244,9 +244,9 @@ describe("order pipeline", () => {
           throw new Error("SIGKILL (simulated): the process died before recording the result");
         }) as AdminClient["mutate"],
       });
-      const { createWorker } = await import("../../app/jobs/worker.server");
-      const { jobHandlers, webhookHandlers } = await import("../../app/jobs/registry.server");
-      const { unauthenticated } = await import("../../app/shopify.server");
+      const { createWorker } = await import("~/jobs/worker.server");
+      const { jobHandlers, webhookHandlers } = await import("~/jobs/registry.server");
+      const { unauthenticated } = await import("~/shopify.server");
       const crashing = createWorker({
         db,
         webhookHandlers,

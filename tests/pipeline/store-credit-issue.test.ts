@@ -4,14 +4,14 @@
 // credit, a refund to store credit), and a worker that lost its claim on the
 // job to another worker must not credit a second time.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
-import { createWorker } from "../../app/jobs/worker.server";
-import { ISSUE_JOB } from "../../app/referrals/rewards.server";
-import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
-import { STORE_CREDIT_CREDIT } from "../../app/shopify/documents";
-import { unauthenticated } from "../../app/shopify.server";
-import { ThrottleTracker } from "../../app/shopify/throttle.server";
+import db from "~/db.server";
+import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
+import { createWorker } from "~/jobs/worker.server";
+import { ISSUE_JOB } from "~/referrals/rewards.server";
+import { createAdminClient, type AdminClient } from "~/shopify/admin-client.server";
+import { STORE_CREDIT_CREDIT } from "~/shopify/documents";
+import { unauthenticated } from "~/shopify.server";
+import { ThrottleTracker } from "~/shopify/throttle.server";
 import { orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";

@@ -1,9 +1,9 @@
 // The compliance webhooks end to end: a signed request through the real route,
 // drained by the real worker with the app's handler registry.
 import { beforeEach, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
-import { createWorker } from "../../app/jobs/worker.server";
+import db from "~/db.server";
+import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
+import { createWorker } from "~/jobs/worker.server";
 import { appUninstalledPayload, customersDataRequestPayload, customersRedactPayload, shopRedactPayload } from "../fixtures/shopify-payloads";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 import { belongsTo, deleteEveryRow, everyRow, mentionsOf } from "./every-row";

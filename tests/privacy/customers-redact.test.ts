@@ -1,9 +1,9 @@
 // customers/redact: the customer is gone from every table of the shop, the
 // shop's numbers are not, and other shops are not touched.
 import { beforeEach, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { customersRedact } from "../../app/jobs/handlers/compliance.server";
-import { PermanentError } from "../../app/queue/types";
+import db from "~/db.server";
+import { customersRedact } from "~/jobs/handlers/compliance.server";
+import { PermanentError } from "~/queue/types";
 import { customersRedactPayload } from "../fixtures/shopify-payloads";
 import { deleteEveryRow, mentionsOf } from "./every-row";
 import { ALICE, ALICE_NEEDLES, CAROL, anonymousTotals, seedShop, webhookContext } from "./seed";

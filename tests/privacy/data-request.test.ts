@@ -1,9 +1,9 @@
 // customers/data_request: the merchant gets everything the app holds about the
 // customer, and nothing about anyone else.
 import { beforeAll, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { customersDataRequest } from "../../app/jobs/handlers/compliance.server";
-import { customerDataReport, type CustomerDataReport } from "../../app/referrals/privacy.server";
+import db from "~/db.server";
+import { customersDataRequest } from "~/jobs/handlers/compliance.server";
+import { customerDataReport, type CustomerDataReport } from "~/referrals/privacy.server";
 import { customersDataRequestPayload } from "../fixtures/shopify-payloads";
 import { ALICE, BOB, CAROL, seedShop, webhookContext } from "./seed";
 

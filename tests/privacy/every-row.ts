@@ -1,7 +1,7 @@
 // Reads every row of every model the Prisma schema declares, found from the
 // generated client rather than listed by hand: a model added later is searched
 // by the privacy tests without anyone remembering to add it here.
-import { Prisma, type Db } from "../../app/db.server";
+import { Prisma, type Db } from "~/db.server";
 
 export interface FoundRow {
   model: string;

@@ -3,10 +3,10 @@
 // transactions; a worker that dies halfway leaves a resumable erasure that a
 // later run finishes with the same result, counting nothing twice.
 import { beforeAll, describe, expect, it } from "vitest";
-import db, { type Db } from "../../app/db.server";
-import { jobHandlers, webhookHandlers } from "../../app/jobs/registry.server";
-import { createWorker } from "../../app/jobs/worker.server";
-import { CUSTOMER_REDACT_ACTION } from "../../app/referrals/privacy.server";
+import db, { type Db } from "~/db.server";
+import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
+import { createWorker } from "~/jobs/worker.server";
+import { CUSTOMER_REDACT_ACTION } from "~/referrals/privacy.server";
 import { customersRedactPayload } from "../fixtures/shopify-payloads";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 import { mentionsOf } from "./every-row";

@@ -2,12 +2,12 @@
 // referrer, as the friend in someone else's referral, in audit details, in
 // stored webhook bodies, in a job, in a staff session. Bob and Carol are the
 // other customers, whose data must survive Alice's erasure.
-import type { Db } from "../../app/db.server";
-import type { WebhookContext } from "../../app/queue/types";
-import { rateLimitAddress } from "../../app/storefront/proxy-context";
-import { storefrontRules } from "../../app/storefront/rate-limit.server";
+import type { Db } from "~/db.server";
+import type { WebhookContext } from "~/queue/types";
+import { rateLimitAddress } from "~/storefront/proxy-context";
+import { storefrontRules } from "~/storefront/rate-limit.server";
 import { orderPaidPayload } from "../fixtures/shopify-payloads";
-import { recountLinkEvents } from "../../app/storefront/link-events.server";
+import { recountLinkEvents } from "~/storefront/link-events.server";
 
 export const ALICE = {
   id: "7283749823749",

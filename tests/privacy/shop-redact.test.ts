@@ -1,9 +1,9 @@
 // shop/redact: nothing of the shop is left in any table, except the emptied row
 // of the delivery being processed; other shops are untouched.
 import { beforeEach, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { shopRedact } from "../../app/jobs/handlers/compliance.server";
-import { PermanentError } from "../../app/queue/types";
+import db from "~/db.server";
+import { shopRedact } from "~/jobs/handlers/compliance.server";
+import { PermanentError } from "~/queue/types";
 import { shopRedactPayload } from "../fixtures/shopify-payloads";
 import { belongsTo, deleteEveryRow, everyRow, rowText } from "./every-row";
 import { seedShop, webhookContext } from "./seed";

@@ -1,10 +1,10 @@
 // The program core through its real entry points: settings saved in the
 // database and the friend discount created and kept in step in (fake) Shopify.
 import { beforeEach, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { ensureProgram, getProgram, saveProgram, settingsOf } from "../../app/referrals/programs.server";
-import { DEFAULT_PROGRAM_SETTINGS, parseProgramSettings } from "../../app/referrals/program-settings";
-import { ShopifyUserError } from "../../app/shopify/errors";
+import db from "~/db.server";
+import { ensureProgram, getProgram, saveProgram, settingsOf } from "~/referrals/programs.server";
+import { DEFAULT_PROGRAM_SETTINGS, parseProgramSettings } from "~/referrals/program-settings";
+import { ShopifyUserError } from "~/shopify/errors";
 
 import { testAdminClient, useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";

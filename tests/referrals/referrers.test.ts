@@ -1,10 +1,10 @@
 // Enrolment and code sync through the domain entry points, on the test database
 // and the fake Shopify.
 import { beforeEach, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { ensureProgram } from "../../app/referrals/programs.server";
-import { enrolReferrer, findReferrerByCode, EnrolmentError } from "../../app/referrals/referrers.server";
-import { syncReferrerCodes } from "../../app/referrals/code-sync.server";
+import db from "~/db.server";
+import { ensureProgram } from "~/referrals/programs.server";
+import { enrolReferrer, findReferrerByCode, EnrolmentError } from "~/referrals/referrers.server";
+import { syncReferrerCodes } from "~/referrals/code-sync.server";
 
 import { testAdminClient, useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";

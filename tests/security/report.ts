@@ -4,7 +4,7 @@
 // the table is for humans.
 import fs from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 
 export interface CaseRow {
   surface: string;

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { flatRoutes } from "@remix-run/dev/dist/config/flat-routes.js";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
-import { PROJECT_ROOT } from "../../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 
 export interface RouteModule {
   loader?: (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
@@ -76,7 +76,7 @@ export function discoverRoutes() {
         module: await load(),
       });
     }
-    const root = (await import("../../app/root")) as RouteModule;
+    const root = (await import("~/root")) as RouteModule;
     return { routes: routes.sort((a, b) => a.pattern.localeCompare(b.pattern) || a.id.localeCompare(b.id)), root };
   })();
   return discovered;
@@ -90,7 +90,7 @@ export function urlFor(route: DiscoveredRoute, params: Record<string, string> = 
 /** A Remix server build of the discovered routes with the app's entry.server.tsx: documents as the server renders them. */
 export async function appRequestHandler() {
   const { routes, root } = await discoverRoutes();
-  const entry = await import("../../app/entry.server");
+  const entry = await import("~/entry.server");
   const serverRoutes: ServerBuild["routes"] = {
     root: { id: "root", path: "", module: root as never },
   };

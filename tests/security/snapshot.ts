@@ -1,7 +1,7 @@
 // What "nothing written" and "nothing of shop B changed" mean, measured over
 // every model the generated Prisma client declares (a table added later is
 // counted without anyone listing it).
-import db from "../../app/db.server";
+import db from "~/db.server";
 import { belongsTo, models, rowText } from "../privacy/every-row";
 
 const delegate = (model: string) =>

@@ -6,8 +6,8 @@ const database = await createTestDatabase((process.env.TEST_DATABASE as "sqlite"
 process.env.DATABASE_URL = database.url;
 
 afterAll(async () => {
-  const { default: db } = await import("../../app/db.server");
-  const { closeInbox } = await import("../../app/webhooks/inbox.server");
+  const { default: db } = await import("~/db.server");
+  const { closeInbox } = await import("~/webhooks/inbox.server");
   await Promise.all([db.$disconnect(), closeInbox()]);
   await database.drop();
 });

@@ -2,7 +2,7 @@
 // of @shopify/shopify-app-remix (requests cross fetch; msw answers). Time is
 // a ManualClock: the client's sleep advances it, nothing really waits.
 import { beforeEach, describe, expect, it } from "vitest";
-import { createAdminClient, type AdminClient, type AdminClientOptions, type AdminGraphql } from "../../app/shopify/admin-client.server";
+import { createAdminClient, type AdminClient, type AdminClientOptions, type AdminGraphql } from "~/shopify/admin-client.server";
 import {
   DISCOUNT_BY_CODE,
   FRIEND_OFFER_CREATE,
@@ -10,9 +10,9 @@ import {
   SHOP_INFO,
   STORE_CREDIT_CREDIT,
   STORE_CREDIT_DEBIT,
-} from "../../app/shopify/documents";
-import { ShopifyApiError, ShopifyUserError } from "../../app/shopify/errors";
-import { ThrottleTracker } from "../../app/shopify/throttle.server";
+} from "~/shopify/documents";
+import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
+import { ThrottleTracker } from "~/shopify/throttle.server";
 import { ManualClock, useFakeShopify, type FakeShopifyOptions } from "../fake-shopify";
 import { authenticatedAdminGraphql, unauthenticatedAdminGraphql } from "./remix-admin";
 

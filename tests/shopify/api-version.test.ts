@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ApiVersion } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
-import { ADMIN_API_VERSION, ADMIN_API_VERSION_ENUM } from "../../app/shopify/api-version";
+import { ADMIN_API_VERSION, ADMIN_API_VERSION_ENUM } from "~/shopify/api-version";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 

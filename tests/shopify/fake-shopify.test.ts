@@ -2,7 +2,7 @@
 // tests pin that behaviour (documents from app/shopify/documents.ts, over
 // the real admin.graphql).
 import { beforeEach, describe, expect, it } from "vitest";
-import { createAdminClient, type AdminClient } from "../../app/shopify/admin-client.server";
+import { createAdminClient, type AdminClient } from "~/shopify/admin-client.server";
 import {
   CUSTOMER_BY_ID,
   CUSTOMER_BY_IDENTIFIER,
@@ -20,8 +20,8 @@ import {
   SHOP_INFO,
   STORE_CREDIT_CREDIT,
   STORE_CREDIT_DEBIT,
-} from "../../app/shopify/documents";
-import { ThrottleTracker } from "../../app/shopify/throttle.server";
+} from "~/shopify/documents";
+import { ThrottleTracker } from "~/shopify/throttle.server";
 import { ManualClock, useFakeShopify } from "../fake-shopify";
 import { TEST_ACCESS_TOKEN, unauthenticatedAdminGraphql } from "./remix-admin";
 

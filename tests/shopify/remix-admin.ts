@@ -6,8 +6,8 @@ import { createHmac, randomUUID } from "node:crypto";
 import "@shopify/shopify-app-remix/adapters/node";
 import { LogSeverity, Session, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
-import type { AdminGraphql } from "../../app/shopify/admin-client.server";
-import { ADMIN_API_VERSION_ENUM } from "../../app/shopify/api-version";
+import type { AdminGraphql } from "~/shopify/admin-client.server";
+import { ADMIN_API_VERSION_ENUM } from "~/shopify/api-version";
 
 export const TEST_ACCESS_TOKEN = "shpat_test_offline_token";
 

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../app/db-url";
+import { PROJECT_ROOT } from "~/db-url";
 
 // Generous: about a minute when the machine is idle, several times that when it is loaded.
 const TIMEOUT_MS = 300_000;

@@ -2,11 +2,11 @@
 // signs them: what the block gets, enrolment, link events, rate limits, and
 // what must never leak (whether a code exists, another shop's referrers).
 import { beforeEach, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { GUEST_ANSWER_MS } from "../../app/storefront/enrolment.server";
-import { STOREFRONT_LOCALES, translator } from "../../app/storefront/i18n";
-import { escapeLiquidHtml } from "../../app/storefront/liquid-escape";
-import { STOREFRONT_LIMITS } from "../../app/storefront/rate-limit.server";
+import db from "~/db.server";
+import { GUEST_ANSWER_MS } from "~/storefront/enrolment.server";
+import { STOREFRONT_LOCALES, translator } from "~/storefront/i18n";
+import { escapeLiquidHtml } from "~/storefront/liquid-escape";
+import { STOREFRONT_LIMITS } from "~/storefront/rate-limit.server";
 import { appProxySignature, callProxy, proxyUrl, sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
 import { renderProxyLiquid } from "../helpers/liquid";
 import { useTestShopify } from "../helpers/admin";

@@ -1,8 +1,8 @@
 // The database-backed fixed window: exact under concurrency, reset once per
 // window, and the same on SQLite and PostgreSQL.
 import { describe, expect, it } from "vitest";
-import db from "../../app/db.server";
-import { hitRateLimit, hitRateLimits, pruneRateLimits } from "../../app/storefront/rate-limit.server";
+import db from "~/db.server";
+import { hitRateLimit, hitRateLimits, pruneRateLimits } from "~/storefront/rate-limit.server";
 
 const MINUTE = 60_000;
 const start = new Date("2026-11-20T10:00:00.000Z");

@@ -1,7 +1,7 @@
 // Every app proxy endpoint refuses a request Shopify did not sign (or signed
 // for someone else, or too long ago) and writes nothing for it.
 import { beforeEach, describe, expect, it } from "vitest";
-import db from "../../app/db.server";
+import db from "~/db.server";
 import { sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer } from "../helpers/storefront";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { adminApiUrl } from "../../app/shopify/admin-api-origin.server";
+import { adminApiUrl } from "~/shopify/admin-api-origin.server";
 
 describe("SHOPIFY_ADMIN_API_ORIGIN", () => {
   it("sends Admin API calls to the configured origin, keyed by shop, and leaves other URLs alone", () => {

@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { ApiVersion, LogSeverity, shopifyApi } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
-import { appProxyMessage, isValidAppProxyRequest } from "../../app/storefront/app-proxy-signature.server";
+import { appProxyMessage, isValidAppProxyRequest } from "~/storefront/app-proxy-signature.server";
 import { appProxySignature } from "../helpers/app-proxy";
 
 const secret = "proxy-secret-0123456789";

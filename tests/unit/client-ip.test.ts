@@ -1,8 +1,8 @@
 // The shopper's address for per-IP rate limits, read from X-Forwarded-For the
 // way Shopify's app proxy and the app's own hosting write it.
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../../app/env.server";
-import { clientIp, rateLimitAddress } from "../../app/storefront/proxy-context";
+import { parseEnv } from "~/env.server";
+import { clientIp, rateLimitAddress } from "~/storefront/proxy-context";
 
 const forwarded = (value: string | null) => new Headers(value === null ? {} : { "X-Forwarded-For": value });
 

@@ -3,11 +3,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv, PUBLIC_DEMO_SECRET } from "../../app/env.server";
-import { APP_SCOPES } from "../../app/shopify/scopes";
-import { webhookHandlers } from "../../app/jobs/registry.server";
-import { webhookPayloadSchemas } from "../../app/jobs/webhook-payloads";
-import { SUBSCRIBED_TOPICS, TOPICS_AFTER_UNINSTALL } from "../../app/webhooks/webhook-topics";
+import { EnvError, parseEnv, PUBLIC_DEMO_SECRET } from "~/env.server";
+import { APP_SCOPES } from "~/shopify/scopes";
+import { webhookHandlers } from "~/jobs/registry.server";
+import { webhookPayloadSchemas } from "~/jobs/webhook-payloads";
+import { SUBSCRIBED_TOPICS, TOPICS_AFTER_UNINSTALL } from "~/webhooks/webhook-topics";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const toml = readFileSync(join(ROOT, "shopify.app.toml"), "utf8");

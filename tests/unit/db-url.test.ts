@@ -2,7 +2,7 @@
 // the production bundle alike, so `npm start` and the Prisma CLI use one file.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { databaseTarget, findProjectRoot, PROJECT_ROOT } from "../../app/db-url";
+import { databaseTarget, findProjectRoot, PROJECT_ROOT } from "~/db-url";
 
 describe("database URL", () => {
   it("finds the project root from app/ and from the bundle's build/server/", () => {

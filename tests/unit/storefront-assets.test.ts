@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ASSET_BUDGETS, gzippedSize } from "../../app/storefront/asset-budgets";
+import { ASSET_BUDGETS, gzippedSize } from "~/storefront/asset-budgets";
 import { EXTENSION_DIR } from "../helpers/liquid";
 
 const LOCALES = ["en.default", "hi", "mt", "es", "fr", "de"];

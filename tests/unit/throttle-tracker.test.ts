@@ -1,7 +1,7 @@
 // Concurrent callers must not overdraw Shopify's bucket: a response's
 // throttleStatus does not yet include requests still in flight.
 import { describe, expect, it } from "vitest";
-import { ThrottleTracker } from "../../app/shopify/throttle.server";
+import { ThrottleTracker } from "~/shopify/throttle.server";
 
 const status = (currentlyAvailable: number) => ({
   requestedQueryCost: 10,

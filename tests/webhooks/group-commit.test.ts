@@ -2,7 +2,7 @@
 // what arrives in one turn is written together, each caller hears about its
 // own item only once the write holding it is done, and one bad item fails alone.
 import { describe, expect, it } from "vitest";
-import { groupCommit } from "../../app/webhooks/group-commit";
+import { groupCommit } from "~/webhooks/group-commit";
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -2,13 +2,13 @@
 // refuses, and what it leaves in the inbox.
 import { createHmac } from "node:crypto";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import db from "../../app/db.server";
-import { env } from "../../app/env.server";
-import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "../../app/webhooks/inbox-admission";
-import type { WebhookHandler } from "../../app/queue/types";
-import { MAX_WEBHOOK_BODY_BYTES } from "../../app/webhooks/verify-webhook.server";
-import { SUBSCRIBED_TOPICS } from "../../app/webhooks/webhook-topics";
-import { createWorker } from "../../app/jobs/worker.server";
+import db from "~/db.server";
+import { env } from "~/env.server";
+import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "~/webhooks/inbox-admission";
+import type { WebhookHandler } from "~/queue/types";
+import { MAX_WEBHOOK_BODY_BYTES } from "~/webhooks/verify-webhook.server";
+import { SUBSCRIBED_TOPICS } from "~/webhooks/webhook-topics";
+import { createWorker } from "~/jobs/worker.server";
 import { customersDataRequestPayload, customersRedactPayload, shopRedactPayload, appUninstalledPayload } from "../fixtures/shopify-payloads";
 import { sessionToken } from "../helpers/admin-request";
 import { deliverWebhook, signedWebhookRequest, WEBHOOK_URL } from "../helpers/webhook-request";

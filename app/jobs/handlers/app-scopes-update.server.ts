@@ -2,7 +2,7 @@
 // carry the scope the app checks before calling the Admin API, so they must
 // say what Shopify now allows.
 import { z } from "zod";
-import { PermanentError, type WebhookHandler } from "../../queue/types";
+import { PermanentError, type WebhookHandler } from "~/queue/types";
 
 const payloadSchema = z.object({ current: z.array(z.string()) });
 

@@ -1,7 +1,7 @@
 // app/uninstalled: the shop removed the app. Its access tokens are dead, so its
 // sessions go; the shop row stays (inactive) because shop/redact, 48 hours
 // later, is what erases the shop's data.
-import type { WebhookHandler } from "../../queue/types";
+import type { WebhookHandler } from "~/queue/types";
 
 export const handleAppUninstalled: WebhookHandler = async ({ db, shop, triggeredAt, now }) => {
   const current = await db.shop.findUnique({ where: { shop } });

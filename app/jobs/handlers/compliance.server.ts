@@ -2,8 +2,8 @@
 // merchant's privacy request; the app must answer it for real (App Store
 // requirement). The work itself lives in app/referrals/privacy.server.ts.
 import { z } from "zod";
-import { recordCustomerDataRequest, redactCustomer, redactShop } from "../../referrals/privacy.server";
-import { PermanentError, type WebhookContext, type WebhookHandler } from "../../queue/types";
+import { recordCustomerDataRequest, redactCustomer, redactShop } from "~/referrals/privacy.server";
+import { PermanentError, type WebhookContext, type WebhookHandler } from "~/queue/types";
 
 const id = z.union([z.number().int(), z.string().min(1)]);
 

@@ -1,8 +1,8 @@
 // refunds/create: record the refund once and apply the partial/full refund rule
 // (app/referrals/reversal.server.ts).
 import { ZodError } from "zod";
-import { recordRefund, refundFromWebhook } from "../../referrals/reversal.server";
-import { PermanentError, type WebhookHandler } from "../../queue/types";
+import { recordRefund, refundFromWebhook } from "~/referrals/reversal.server";
+import { PermanentError, type WebhookHandler } from "~/queue/types";
 
 export const handleRefundsCreate: WebhookHandler = async (ctx) => {
   let refund;
