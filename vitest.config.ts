@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "sqlite",
-          include: ["tests/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}"],
+          include: ["tests/**/*.test.{ts,tsx}"],
           env: { TEST_DATABASE: "sqlite" },
         },
       },
@@ -30,7 +30,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "postgresql",
-          include: ["tests/**/*.test.{ts,tsx}", "app/**/*.test.{ts,tsx}"],
+          include: ["tests/**/*.test.{ts,tsx}"],
           exclude: ["**/node_modules/**", ...notOnPostgres],
           env: { TEST_DATABASE: "postgresql" },
         },

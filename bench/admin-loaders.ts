@@ -107,7 +107,7 @@ async function child(provider: "sqlite" | "postgresql", size: number): Promise<R
   process.env.SHOPIFY_APP_URL ??= "https://referrals.bench";
   process.env.RUN_WORKER = "false";
   process.env.NODE_ENV = "test"; // quiet shopify-app logging
-  const { createTestDatabase } = await import("../tests/helpers/test-database");
+  const { createTestDatabase } = await import("../scripts/test-database");
   const database = await createTestDatabase(provider);
   process.env.DATABASE_URL = database.url;
   try {

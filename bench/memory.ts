@@ -21,7 +21,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT } from "~/db-url";
-import { createTestDatabase, type Provider } from "../tests/helpers/test-database";
+import { createTestDatabase, type Provider } from "../scripts/test-database";
 import { signWebhookBody } from "../tests/helpers/webhook-request";
 import { BENCH_APP_ENV, BENCH_SECRET } from "./lib/app-env";
 import { flag, option } from "./lib/cli";

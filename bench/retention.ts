@@ -28,7 +28,7 @@
 //   --days N         simulated days (default 365, also with --quick)
 import fs from "node:fs";
 import { performance } from "node:perf_hooks";
-import { createTestDatabase, type Provider, type TestDatabase } from "../tests/helpers/test-database";
+import { createTestDatabase, type Provider, type TestDatabase } from "../scripts/test-database";
 import { BENCH_APP_ENV } from "./lib/app-env";
 import { flag, option } from "./lib/cli";
 import { reportFigures, type Figure } from "./lib/figures";

@@ -24,7 +24,7 @@ process.env.SHOPIFY_API_SECRET ??= "bench-api-secret-0123456789abcdef";
 process.env.SHOPIFY_APP_URL ??= "https://referrals.test";
 process.env.RUN_WORKER = "false";
 
-const { createTestDatabase } = await import("../tests/helpers/test-database");
+const { createTestDatabase } = await import("../scripts/test-database");
 const { generatePrismaClients } = await import("../scripts/prisma-clients");
 generatePrismaClients();
 const provider = process.env.BENCH_DATABASE === "postgresql" ? "postgresql" : "sqlite";

@@ -14,8 +14,8 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import type { FakeShopify } from "../tests/fake-shopify/fake-shopify";
-import { shopState } from "../tests/fake-shopify/http-server";
+import type { FakeShopify } from "../fake-shopify/fake-shopify";
+import { shopState } from "../fake-shopify/http-server";
 import { DevStoreError, PRODUCTS, type DevCommerce, type PlacedOrder } from "./checkout";
 import { escapeHtml } from "./html";
 import { listenOnLoopback } from "./loopback";

@@ -4,10 +4,10 @@
 // API's store (the app looks orders up there) and sends orders/paid; a refund
 // sends refunds/create, a cancellation orders/cancelled. Payloads are
 // Shopify's documented examples carrying this order's values
-// (tests/fixtures/shopify-payloads.ts).
-import type { FakeShopify } from "../tests/fake-shopify/fake-shopify";
-import type { FakeDiscount } from "../tests/fake-shopify/store";
-import { orderCancelledPayload, orderPaidPayload, refundCreatePayload } from "../tests/fixtures/shopify-payloads";
+// (fake-shopify/payloads.ts).
+import type { FakeShopify } from "../fake-shopify/fake-shopify";
+import type { FakeDiscount } from "../fake-shopify/store";
+import { orderCancelledPayload, orderPaidPayload, refundCreatePayload } from "../fake-shopify/payloads";
 import type { DeliverWebhook } from "./webhooks";
 
 export interface Product {

@@ -17,7 +17,7 @@ import { programSettingsSchema } from "~/referrals/program-settings";
 import { enrolReferrer } from "~/referrals/referrers.server";
 import { rebuildDailyStats } from "~/referrals/daily-stats.server";
 import { recordInstall } from "~/referrals/shops.server";
-import type { FakeShopify } from "../tests/fake-shopify/fake-shopify";
+import type { FakeShopify } from "../fake-shopify/fake-shopify";
 import type { DevCommerce } from "./checkout";
 import { DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
 import { moveHolds } from "./holds";

@@ -6,7 +6,7 @@
 //   npx tsx soak/soak.ts --db sqlite --deliveries 5000 --seed 7 ...   (see OPTIONS below)
 //
 // What runs, all on 127.0.0.1:
-// - this process: the fake Shopify over HTTP (tests/fake-shopify/http-server.ts)
+// - this process: the fake Shopify over HTTP (fake-shopify/http-server.ts)
 //   injecting 5xx, THROTTLED (random, and a small cost bucket), 2-second
 //   timeouts and executed-then-dropped calls from a seeded plan; the app's REAL
 //   webhook route module (app/routes/webhooks.tsx `action`) behind a minimal
@@ -34,11 +34,11 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT } from "~/db-url";
 import { ADMIN_API_VERSION } from "~/shopify/api-version";
-import { FakeShopify } from "../tests/fake-shopify/fake-shopify";
-import { seededRandom, type Fault } from "../tests/fake-shopify/faults";
-import { startFakeShopifyServer, shopState, type FakeShopifyServer } from "../tests/fake-shopify/http-server";
-import { createTestDatabase, type Provider, type TestDatabase } from "../tests/helpers/test-database";
-import { orderCancelledPayload, orderPaidPayload, refundCreatePayload, orderGid } from "../tests/fixtures/shopify-payloads";
+import { FakeShopify } from "../fake-shopify/fake-shopify";
+import { seededRandom, type Fault } from "../fake-shopify/faults";
+import { startFakeShopifyServer, shopState, type FakeShopifyServer } from "../fake-shopify/http-server";
+import { createTestDatabase, type Provider, type TestDatabase } from "../scripts/test-database";
+import { orderCancelledPayload, orderPaidPayload, refundCreatePayload, orderGid } from "../fake-shopify/payloads";
 import { generatePrismaClients } from "../scripts/prisma-clients";
 import { ensureAdminSchema } from "../scripts/fetch-admin-schema";
 

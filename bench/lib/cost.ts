@@ -1,7 +1,7 @@
 // What the fake Shopify Admin API charges for one of the app's documents (its own cost model).
 import { getOperationAST, Kind, parse, type DocumentNode, type FragmentDefinitionNode } from "graphql";
-import { requestedCost } from "../../tests/fake-shopify/cost";
-import { adminSchema } from "../../tests/fake-shopify/schema";
+import { requestedCost } from "../../fake-shopify/cost";
+import { adminSchema } from "../../fake-shopify/schema";
 
 /** Points the fake charges for `document` (source text or parsed) with these variables. */
 export function costOf(document: string | DocumentNode, variables: Record<string, unknown> = {}): number {

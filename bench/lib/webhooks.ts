@@ -1,6 +1,6 @@
 // Signed orders/paid deliveries for the benchmarks that load the app server.
 import { randomUUID } from "node:crypto";
-import { orderPaidPayload } from "../../tests/fixtures/shopify-payloads";
+import { orderPaidPayload } from "../../fake-shopify/payloads";
 
 /** Shopify's orders/paid payload for friend `i`: a distinct order and customer per `i`, one of 50 codes. */
 export function friendOrderPaidBody(i: number): Buffer {

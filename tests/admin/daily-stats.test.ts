@@ -17,7 +17,7 @@ import { enrolReferrer } from "~/referrals/referrers.server";
 import { applyRefunds, reverseReferral } from "~/referrals/reversal.server";
 import { LIVE_REFERRAL_STATUSES } from "~/referrals/statuses";
 import { recordClick, recordShare } from "~/storefront/link-events.server";
-import { orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
+import { orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../../fake-shopify/payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";
 

@@ -7,7 +7,7 @@ import { localDay } from "~/referrals/local-day";
 import * as dashboard from "~/routes/app.dashboard";
 import * as invite from "~/routes/app.invite";
 import { customerExportQuery } from "~/shopify/customer-export";
-import { adminSchema } from "../fake-shopify/schema";
+import { adminSchema } from "../../fake-shopify/schema";
 import { parse, validate } from "graphql";
 import { testAdminClient } from "../helpers/admin";
 import { act, installShop, load } from "../helpers/admin-request";

@@ -7,7 +7,7 @@ import * as payoutsExport from "~/routes/app.payouts.export";
 import * as detail from "~/routes/app.referrers.$id";
 import * as referrersExport from "~/routes/app.referrers.export";
 import * as list from "~/routes/app.referrers._index";
-import { customersRedactPayload } from "../fixtures/shopify-payloads";
+import { customersRedactPayload } from "../../fake-shopify/payloads";
 import { act, adminRequest, installShop, load, thrownStatus } from "../helpers/admin-request";
 import { seedShopActivity, sendOrder } from "../helpers/admin-seed";
 import { DAY, usePipeline } from "../helpers/pipeline";

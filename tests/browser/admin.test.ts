@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { PROJECT_ROOT } from "~/db-url";
-import type { FakeShopify } from "../fake-shopify";
+import type { FakeShopify } from "../../fake-shopify";
 import { sessionToken } from "../helpers/admin-request";
 import { seedShopActivity } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "~/db-url";
 import { createDb } from "~/db.server";
 import { rebuildDailyStats } from "~/referrals/daily-stats.server";
-import { applySql, createEmptyDatabase, type Provider } from "../helpers/test-database";
+import { applySql, createEmptyDatabase, type Provider } from "../../scripts/test-database";
 
 const provider = (process.env.TEST_DATABASE ?? "sqlite") as Provider;
 const MIGRATION = "daily_stats_timezone_channel";

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "~/db-url";
 import { postgresSchemaFrom, SCHEMA_FILES } from "../../scripts/schema-files";
-import { createEmptyDatabase, type Provider } from "../helpers/test-database";
+import { createEmptyDatabase, type Provider } from "../../scripts/test-database";
 
 const provider = (process.env.TEST_DATABASE ?? "sqlite") as Provider;
 

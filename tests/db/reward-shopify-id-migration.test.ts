@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import pg from "pg";
 import Database from "better-sqlite3";
-import { applySql, createEmptyDatabase, migrationSql, type Provider } from "../helpers/test-database";
+import { applySql, createEmptyDatabase, migrationSql, type Provider } from "../../scripts/test-database";
 
 const provider = (process.env.TEST_DATABASE ?? "sqlite") as Provider;
 

@@ -5,7 +5,7 @@ import db from "~/db.server";
 import { rebuildDailyStats } from "~/referrals/daily-stats.server";
 import { enrolReferrer } from "~/referrals/referrers.server";
 import type { ProgramSettingsInput } from "~/referrals/program-settings";
-import { orderCancelledPayload, orderPaidPayload } from "../fixtures/shopify-payloads";
+import { orderCancelledPayload, orderPaidPayload } from "../../fake-shopify/payloads";
 import { testClock } from "./admin";
 import { installShop } from "./admin-request";
 import { DAY, type usePipeline } from "./pipeline";

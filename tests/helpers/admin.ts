@@ -3,7 +3,7 @@
 // bucket and the client's waits, so throttling is exercised without sleeping.
 import { createAdminClient, type AdminClient } from "~/shopify/admin-client.server";
 import { ThrottleTracker } from "~/shopify/throttle.server";
-import { ManualClock, useFakeShopify, type FakeShopifyOptions } from "../fake-shopify";
+import { ManualClock, useFakeShopify, type FakeShopifyOptions } from "../../fake-shopify";
 import { unauthenticatedAdminGraphql } from "../shopify/remix-admin";
 
 // Starts at the real time: rows the route stores are stamped with the real clock.

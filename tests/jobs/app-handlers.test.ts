@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
 import { createWorker } from "~/jobs/worker.server";
-import { appUninstalledPayload } from "../fixtures/shopify-payloads";
+import { appUninstalledPayload } from "../../fake-shopify/payloads";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 
 const shop = "alpha.myshopify.com";

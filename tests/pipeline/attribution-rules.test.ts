@@ -3,7 +3,7 @@
 // first-order rule for guest checkouts (no customer account, only an email).
 import { describe, expect, it } from "vitest";
 import db from "~/db.server";
-import { customerGid, orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
+import { customerGid, orderGid, orderPaidPayload } from "../../fake-shopify/payloads";
 import { testClock } from "../helpers/admin";
 import { DAY, pipelineWorker, usePipeline } from "../helpers/pipeline";
 

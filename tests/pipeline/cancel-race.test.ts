@@ -9,7 +9,7 @@ import type { Db } from "~/db.server";
 import db from "~/db.server";
 import { parseOrder } from "~/jobs/handlers/orders-paid.server";
 import { cancelOrder } from "~/referrals/cancellation.server";
-import { orderCancelledPayload, orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
+import { orderCancelledPayload, orderGid, orderPaidPayload } from "../../fake-shopify/payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";
 

@@ -15,7 +15,7 @@ import { parseOrder } from "~/jobs/handlers/orders-paid.server";
 import { attributeOrder } from "~/referrals/attribution.server";
 import { RELEASE_JOB } from "~/referrals/rewards.server";
 import { releaseReferral } from "~/referrals/rewards.server";
-import { orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
+import { orderGid, orderPaidPayload, refundCreatePayload } from "../../fake-shopify/payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { enqueueJob } from "~/queue/queue.server";
 import { PAGES_PER_RUN, RECONCILE_JOB } from "~/referrals/reconciliation.server";
-import { customerGid, orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
+import { customerGid, orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../../fake-shopify/payloads";
 import { testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";
 

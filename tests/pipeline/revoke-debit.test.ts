@@ -14,7 +14,7 @@ import { createAdminClient, type AdminClient } from "~/shopify/admin-client.serv
 import { STORE_CREDIT_DEBIT } from "~/shopify/documents";
 import { unauthenticated } from "~/shopify.server";
 import { ThrottleTracker } from "~/shopify/throttle.server";
-import { orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../fixtures/shopify-payloads";
+import { orderCancelledPayload, orderGid, orderPaidPayload, refundCreatePayload } from "../../fake-shopify/payloads";
 import { testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";
 

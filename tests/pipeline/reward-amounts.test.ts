@@ -1,7 +1,7 @@
 // Reward values go to Shopify as exact decimals: a percentage reward of 14.3
 // is 0.143 of the order, not floating point's 0.14300000000000002.
 import { describe, expect, it } from "vitest";
-import { orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
+import { orderGid, orderPaidPayload } from "../../fake-shopify/payloads";
 import { testClock } from "../helpers/admin";
 import { usePipeline } from "../helpers/pipeline";
 

@@ -8,7 +8,7 @@ import { enqueueJob } from "~/queue/queue.server";
 import { RECONCILE_JOB } from "~/referrals/reconciliation.server";
 import { createAdminClient, type AdminClient } from "~/shopify/admin-client.server";
 import { STORE_CREDIT_DEBIT } from "~/shopify/documents";
-import { orderCancelledPayload, orderPaidPayload, refundCreatePayload, customerGid, orderGid } from "../fixtures/shopify-payloads";
+import { orderCancelledPayload, orderPaidPayload, refundCreatePayload, customerGid, orderGid } from "../../fake-shopify/payloads";
 import { DAY, pipelineWorker, usePipeline } from "../helpers/pipeline";
 import { testClock } from "../helpers/admin";
 

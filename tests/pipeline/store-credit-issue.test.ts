@@ -12,7 +12,7 @@ import { createAdminClient, type AdminClient } from "~/shopify/admin-client.serv
 import { STORE_CREDIT_CREDIT } from "~/shopify/documents";
 import { unauthenticated } from "~/shopify.server";
 import { ThrottleTracker } from "~/shopify/throttle.server";
-import { orderGid, orderPaidPayload } from "../fixtures/shopify-payloads";
+import { orderGid, orderPaidPayload } from "../../fake-shopify/payloads";
 import { testAdminClient, testClock } from "../helpers/admin";
 import { DAY, usePipeline } from "../helpers/pipeline";
 

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
 import { createWorker } from "~/jobs/worker.server";
-import { appUninstalledPayload, customersDataRequestPayload, customersRedactPayload, shopRedactPayload } from "../fixtures/shopify-payloads";
+import { appUninstalledPayload, customersDataRequestPayload, customersRedactPayload, shopRedactPayload } from "../../fake-shopify/payloads";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 import { belongsTo, deleteEveryRow, everyRow, mentionsOf } from "./every-row";
 import { ALICE, ALICE_NEEDLES, seedShop } from "./seed";

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { customersRedact } from "~/jobs/handlers/compliance.server";
 import { PermanentError } from "~/queue/types";
-import { customersRedactPayload } from "../fixtures/shopify-payloads";
+import { customersRedactPayload } from "../../fake-shopify/payloads";
 import { deleteEveryRow, mentionsOf } from "./every-row";
 import { ALICE, ALICE_NEEDLES, CAROL, anonymousTotals, seedShop, webhookContext } from "./seed";
 

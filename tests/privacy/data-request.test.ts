@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { customersDataRequest } from "~/jobs/handlers/compliance.server";
 import { customerDataReport, type CustomerDataReport } from "~/referrals/privacy.server";
-import { customersDataRequestPayload } from "../fixtures/shopify-payloads";
+import { customersDataRequestPayload } from "../../fake-shopify/payloads";
 import { ALICE, BOB, CAROL, seedShop, webhookContext } from "./seed";
 
 const shop = "privacy-shop.myshopify.com";

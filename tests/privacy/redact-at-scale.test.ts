@@ -7,7 +7,7 @@ import db, { type Db } from "~/db.server";
 import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
 import { createWorker } from "~/jobs/worker.server";
 import { CUSTOMER_REDACT_ACTION } from "~/referrals/privacy.server";
-import { customersRedactPayload } from "../fixtures/shopify-payloads";
+import { customersRedactPayload } from "../../fake-shopify/payloads";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 import { mentionsOf } from "./every-row";
 import { ALICE, ALICE_NEEDLES, BOB, seedShop } from "./seed";

@@ -6,7 +6,7 @@ import type { Db } from "~/db.server";
 import type { WebhookContext } from "~/queue/types";
 import { rateLimitAddress } from "~/storefront/proxy-context";
 import { storefrontRules } from "~/storefront/rate-limit.server";
-import { orderPaidPayload } from "../fixtures/shopify-payloads";
+import { orderPaidPayload } from "../../fake-shopify/payloads";
 import { recountLinkEvents } from "~/storefront/link-events.server";
 
 export const ALICE = {

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { shopRedact } from "~/jobs/handlers/compliance.server";
 import { PermanentError } from "~/queue/types";
-import { shopRedactPayload } from "../fixtures/shopify-payloads";
+import { shopRedactPayload } from "../../fake-shopify/payloads";
 import { belongsTo, deleteEveryRow, everyRow, rowText } from "./every-row";
 import { seedShop, webhookContext } from "./seed";
 

@@ -1,6 +1,6 @@
 // A fresh, migrated database for this test file, on the provider the project names.
 import { afterAll } from "vitest";
-import { createTestDatabase } from "../helpers/test-database";
+import { createTestDatabase } from "../../scripts/test-database";
 
 const database = await createTestDatabase((process.env.TEST_DATABASE as "sqlite" | "postgresql") ?? "sqlite");
 process.env.DATABASE_URL = database.url;

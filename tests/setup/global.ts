@@ -3,7 +3,7 @@
 import pg from "pg";
 import { generatePrismaClients } from "../../scripts/prisma-clients";
 import { ensureAdminSchema } from "../../scripts/fetch-admin-schema";
-import { TEST_POSTGRES_URL } from "../helpers/test-database";
+import { TEST_POSTGRES_URL } from "../../scripts/test-database";
 
 export default async function globalSetup() {
   generatePrismaClients();

@@ -13,7 +13,7 @@ import {
 } from "~/shopify/documents";
 import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
 import { ThrottleTracker } from "~/shopify/throttle.server";
-import { ManualClock, useFakeShopify, type FakeShopifyOptions } from "../fake-shopify";
+import { ManualClock, useFakeShopify, type FakeShopifyOptions } from "../../fake-shopify";
 import { authenticatedAdminGraphql, unauthenticatedAdminGraphql } from "./remix-admin";
 
 const SHOP = "client-test.myshopify.com";

@@ -6,9 +6,9 @@ import { join, relative } from "node:path";
 import { Kind, parse, validate, type OperationDefinitionNode } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureAdminSchema } from "../../scripts/fetch-admin-schema";
-import { adminSchema } from "../fake-shopify/schema";
-import { rootValue } from "../fake-shopify/resolvers";
-import { ShopState } from "../fake-shopify/store";
+import { adminSchema } from "../../fake-shopify/schema";
+import { rootValue } from "../../fake-shopify/resolvers";
+import { ShopState } from "../../fake-shopify/store";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 

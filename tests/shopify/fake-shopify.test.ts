@@ -22,7 +22,7 @@ import {
   STORE_CREDIT_DEBIT,
 } from "~/shopify/documents";
 import { ThrottleTracker } from "~/shopify/throttle.server";
-import { ManualClock, useFakeShopify } from "../fake-shopify";
+import { ManualClock, useFakeShopify } from "../../fake-shopify";
 import { TEST_ACCESS_TOKEN, unauthenticatedAdminGraphql } from "./remix-admin";
 
 const SHOP = "fake-test.myshopify.com";

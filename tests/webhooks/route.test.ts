@@ -9,7 +9,7 @@ import type { WebhookHandler } from "~/queue/types";
 import { MAX_WEBHOOK_BODY_BYTES } from "~/webhooks/verify-webhook.server";
 import { SUBSCRIBED_TOPICS } from "~/webhooks/webhook-topics";
 import { createWorker } from "~/jobs/worker.server";
-import { customersDataRequestPayload, customersRedactPayload, shopRedactPayload, appUninstalledPayload } from "../fixtures/shopify-payloads";
+import { customersDataRequestPayload, customersRedactPayload, shopRedactPayload, appUninstalledPayload } from "../../fake-shopify/payloads";
 import { sessionToken } from "../helpers/admin-request";
 import { deliverWebhook, signedWebhookRequest, WEBHOOK_URL } from "../helpers/webhook-request";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addMark, customerGid, emptyMarks, mentions, numericCustomerId, REDACTED, scrubText } from "./personal-data";
+import { addMark, customerGid, emptyMarks, mentions, numericCustomerId, REDACTED, scrubText } from "~/referrals/personal-data";
 
 const marks = emptyMarks();
 addMark(marks, { customerId: "gid://shopify/Customer/7283749823749", email: "John.Smith+shop@gmail.com" });

@@ -2,7 +2,7 @@
 // scripts/fetch-admin-schema.ts). Parsing the 9 MB file takes about a second,
 // so it is built once per test worker.
 import { buildClientSchema, type GraphQLSchema } from "graphql";
-import { readAdminIntrospection } from "../../scripts/fetch-admin-schema";
+import { readAdminIntrospection } from "../scripts/fetch-admin-schema";
 
 let schema: GraphQLSchema | undefined;
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { normaliseEmail } from "./email";
+import { normaliseEmail } from "~/referrals/email";
 
 describe("normaliseEmail", () => {
   it.each([

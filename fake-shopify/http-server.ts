@@ -193,7 +193,7 @@ function callCounts(fake: FakeShopify, operation: string | null) {
 }
 
 async function sendResponse(res: http.ServerResponse, response: Response) {
-  // Response.error(): "drop the connection" (see tests/fake-shopify/index.ts).
+  // Response.error(): "drop the connection" (see fake-shopify/index.ts).
   if (response.type === "error") {
     res.destroy();
     return;

@@ -218,7 +218,7 @@ export class FakeShopify {
     if (missing && missing.kind === Kind.FIELD) {
       call.outcome = "graphql-error";
       return json({
-        errors: [{ message: `FakeShopify does not implement ${operation.operation} field ${missing.name.value}: add it to tests/fake-shopify/resolvers.ts` }],
+        errors: [{ message: `FakeShopify does not implement ${operation.operation} field ${missing.name.value}: add it to fake-shopify/resolvers.ts` }],
       });
     }
     const searchWarnings: string[] = [];

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CODE_ALPHABET, canonicalCode, generateReferralCode, looksLikeReferralCode, normalisePrefix } from "./codes";
+import { CODE_ALPHABET, canonicalCode, generateReferralCode, looksLikeReferralCode, normalisePrefix } from "~/referrals/codes";
 
 describe("referral codes", () => {
   it("never use characters that are hard to read aloud", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseShopifyJson } from "./shopify-json";
+import { parseShopifyJson } from "~/webhooks/shopify-json";
 
 describe("parseShopifyJson", () => {
   it("keeps 64-bit ids exact and leaves other numbers and strings alone", () => {
