@@ -114,11 +114,17 @@ async function child(provider: "sqlite" | "postgresql", size: number): Promise<R
     const { default: db } = await import("~/db.server");
     // Imported after DATABASE_URL is set: it loads the app's database client.
     const { seedAdminData } = await import("./lib/admin-data");
-    const { installShop, adminRequest } = await import("../tests/helpers/admin-request");
+    const { seedInstalledShop } = await import("../fake-shopify/seed");
+    const { sessionToken } = await import("../fake-shopify/sign");
+    // A loader request as App Bridge sends it: a fresh session token of a staff member.
+    const adminRequest = (shop: string, path: string) =>
+      new Request(`${process.env.SHOPIFY_APP_URL}${path}`, {
+        headers: { Authorization: `Bearer ${sessionToken({ shop, apiKey: process.env.SHOPIFY_API_KEY!, secret: process.env.SHOPIFY_API_SECRET!, user: "42", ttlSeconds: 3600 })}` },
+      });
     const shop = "bench-shop.myshopify.com";
     const seeded = await seedAdminData(db, shop, size, { prefix: "b" });
     await seedAdminData(db, "other-shop.myshopify.com", Math.round(size / 10), { prefix: "o" });
-    await installShop(shop);
+    await seedInstalledShop(db, shop);
     const { rowsSeconds: seedSeconds, backfillSeconds } = seeded;
 
     const { requireAdmin } = await import("~/shopify/admin-request.server");

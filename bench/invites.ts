@@ -31,6 +31,7 @@ import { setupServer } from "msw/node";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { FakeShopify } from "../fake-shopify/fake-shopify";
 import { BULK_RESULT_HOST } from "../fake-shopify/resolvers";
+import { seedInstalledShop } from "../fake-shopify/seed";
 import type { ShopState } from "../fake-shopify/store";
 import { createTestDatabase, type Provider } from "../scripts/test-database";
 import { BENCH_APP_ENV } from "./lib/app-env";
@@ -138,10 +139,7 @@ async function main() {
   try {
     // ---- setup (not timed) ----
     const seedStarted = performance.now();
-    await db.session.create({
-      data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: "shpat_bench", scope: "read_customers,write_discounts" },
-    });
-    await db.shop.create({ data: { shop: SHOP } });
+    await seedInstalledShop(db, SHOP, { accessToken: "shpat_bench", scope: "read_customers,write_discounts" });
     await saveProgram({
       db,
       admin: await adminForShop(SHOP),

@@ -22,7 +22,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT } from "~/db-url";
 import { createTestDatabase, type Provider } from "../scripts/test-database";
-import { signWebhookBody } from "../tests/helpers/webhook-request";
+import { signWebhookBody } from "../fake-shopify/sign";
 import { BENCH_APP_ENV, BENCH_SECRET } from "./lib/app-env";
 import { flag, option } from "./lib/cli";
 import { reportFigures } from "./lib/figures";
@@ -175,13 +175,13 @@ async function main() {
 
   const database = await createTestDatabase(PROVIDER);
   process.env.DATABASE_URL = database.url;
-  const { seedProgram, seedReferrer } = await import("../tests/helpers/storefront");
-  const { proxyUrl } = await import("../tests/helpers/app-proxy");
+  const { seedProgram, seedReferrer } = await import("../fake-shopify/seed");
+  const { proxyUrl } = await import("../devstore/app-proxy");
   const { default: db } = await import("~/db.server");
   // The door stores deliveries of installed shops only.
   await db.shop.create({ data: { shop: SHOP } });
-  await seedProgram(SHOP, { currencyCode: "USD" });
-  const member = await seedReferrer(SHOP, { customerId: `gid://shopify/Customer/${MEMBER_CUSTOMER_ID}` });
+  await seedProgram(db, SHOP, { currencyCode: "USD" });
+  const member = await seedReferrer(db, SHOP, { customerId: `gid://shopify/Customer/${MEMBER_CUSTOMER_ID}` });
   await db.$disconnect();
 
   const proxy = (i: number): Sent => {

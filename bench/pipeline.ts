@@ -21,12 +21,14 @@
 //   npx tsx bench/pipeline.ts [--db sqlite|postgresql] [--rewards 300]
 //       [--workers 4|1,2,4] [--referrers 20] [--latency 100]
 import { performance } from "node:perf_hooks";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { http } from "msw";
 import { setupServer } from "msw/node";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { FakeShopify } from "../fake-shopify/fake-shopify";
 import { orderPaidPayload } from "../fake-shopify/payloads";
+import { seedInstalledShop } from "../fake-shopify/seed";
+import { signWebhookBody } from "../fake-shopify/sign";
 import { createTestDatabase, type Provider } from "../scripts/test-database";
 import { BENCH_APP_ENV } from "./lib/app-env";
 import { option } from "./lib/cli";
@@ -138,10 +140,7 @@ async function run(app: App, WORKERS: number): Promise<RunSummary> {
 
   try {
     // ---- setup (not timed) ----
-    await db.session.create({
-      data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken: "shpat_bench", scope: "write_discounts" },
-    });
-    await db.shop.create({ data: { shop: SHOP } });
+    await seedInstalledShop(db, SHOP, { accessToken: "shpat_bench", scope: "write_discounts" });
     await saveProgram({
       db,
       admin: await adminForShop(SHOP),
@@ -182,7 +181,7 @@ async function run(app: App, WORKERS: number): Promise<RunSummary> {
         headers: {
           "Content-Type": "application/json",
           "X-Shopify-Topic": "orders/paid",
-          "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(body).digest("base64"),
+          "X-Shopify-Hmac-Sha256": signWebhookBody(body, secret),
           "X-Shopify-Shop-Domain": SHOP,
           "X-Shopify-Webhook-Id": randomUUID(),
           "X-Shopify-API-Version": "2026-10",

@@ -32,9 +32,9 @@ const database = await createTestDatabase(provider);
 process.env.DATABASE_URL = database.url;
 
 const { ASSET_BUDGETS, gzippedSize } = await import("~/storefront/asset-budgets");
-const { EXTENSION_DIR } = await import("../tests/helpers/liquid");
-const { seedProgram, seedReferrer } = await import("../tests/helpers/storefront");
-const { startStorefrontServer } = await import("../tests/helpers/storefront-server");
+const { EXTENSION_DIR } = await import("../devstore/liquid");
+const { seedProgram, seedReferrer } = await import("../fake-shopify/seed");
+const { startStorefrontServer } = await import("../devstore/storefront");
 const { default: db } = await import("~/db.server");
 const { reportFigures } = await import("./lib/figures");
 
@@ -110,8 +110,8 @@ function percentile(values: number[], p: number): number {
 }
 
 const shop = "bench-shop.myshopify.com";
-await seedProgram(shop, { currencyCode: "EUR" });
-const member = await seedReferrer(shop, { customerId: "gid://shopify/Customer/501" });
+await seedProgram(db, shop, { currencyCode: "EUR" });
+const member = await seedReferrer(db, shop, { customerId: "gid://shopify/Customer/501" });
 for (let i = 0; i < 20; i++) {
   const referral = await db.referral.create({
     data: { shop, referrerId: member.id, orderId: `gid://shopify/Order/${i}`, attributedBy: "LINK", subtotalAmount: 40, totalAmount: 40, currencyCode: "EUR", status: i % 4 ? "REWARDED" : "PENDING" },

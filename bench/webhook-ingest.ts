@@ -30,7 +30,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { PROJECT_ROOT } from "~/db-url";
 import { createTestDatabase, type Provider } from "../scripts/test-database";
-import { signWebhookBody } from "../tests/helpers/webhook-request";
+import { signWebhookBody } from "../fake-shopify/sign";
 import { BENCH_APP_ENV, BENCH_SECRET } from "./lib/app-env";
 import { flag, option } from "./lib/cli";
 import { reportFigures } from "./lib/figures";

@@ -19,7 +19,7 @@ import { shopState } from "../fake-shopify/http-server";
 import { DevStoreError, PRODUCTS, type DevCommerce, type PlacedOrder } from "./checkout";
 import { escapeHtml } from "./html";
 import { listenOnLoopback } from "./loopback";
-import { hostParam, sessionToken } from "./session-token";
+import { hostParam, sessionToken } from "../fake-shopify/sign";
 
 export interface AdminServerOptions {
   shop: string;

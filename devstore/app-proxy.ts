@@ -2,23 +2,15 @@
 // logged_in_customer_id, path_prefix and timestamp, signed with the app secret
 // (sorted key=value pairs joined with nothing, hex HMAC-SHA256), and a way to
 // send them through the real route modules of app/routes/apps.referrals.*.
-import { createHmac } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { appProxySignature as sign } from "../fake-shopify/sign";
 
 export const APP_URL = "https://referrals.test";
 export const PROXY_PREFIX = "/apps/referrals";
 
+/** The request's `signature` (fake-shopify/sign.ts), with the app's secret by default. */
 export function appProxySignature(params: URLSearchParams, secret = appSecret()): string {
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of params) {
-    if (key === "signature") continue;
-    grouped.set(key, [...(grouped.get(key) ?? []), value]);
-  }
-  const message = [...grouped.keys()]
-    .sort()
-    .map((key) => `${key}=${grouped.get(key)!.join(",")}`)
-    .join("");
-  return createHmac("sha256", secret).update(message).digest("hex");
+  return sign(params, secret);
 }
 
 export interface ProxyRequestInput {

@@ -1,5 +1,5 @@
-// The demo shop, made through the app's own code: the install (the offline
-// session Shopify's OAuth would leave), the program saved with saveProgram
+// The demo shop, made through the app's own code: the install (the Shop row
+// and offline session Shopify's OAuth leaves, fake-shopify/seed.ts), the program saved with saveProgram
 // (its friend discount created in the fake Admin API), referrers enrolled by
 // the domain and their codes synced by the worker, and a few weeks of orders
 // placed at the dev store's checkout and delivered as signed webhooks to the
@@ -16,8 +16,8 @@ import { saveProgram } from "~/referrals/programs.server";
 import { programSettingsSchema } from "~/referrals/program-settings";
 import { enrolReferrer } from "~/referrals/referrers.server";
 import { rebuildDailyStats } from "~/referrals/daily-stats.server";
-import { recordInstall } from "~/referrals/shops.server";
 import type { FakeShopify } from "../fake-shopify/fake-shopify";
+import { seedInstalledShop } from "../fake-shopify/seed";
 import type { DevCommerce } from "./checkout";
 import { DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
 import { moveHolds } from "./holds";
@@ -63,9 +63,7 @@ export interface SeedInput {
 
 export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() }: SeedInput) {
   const cause = "devstore seed";
-  const session = { shop, state: "", isOnline: false, accessToken: "shpat_devstore", scope: APP_SCOPES.join(",") };
-  await db.session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, ...session }, update: session });
-  await recordInstall(db, { shop, scope: session.scope });
+  await seedInstalledShop(db, shop, { accessToken: "shpat_devstore", shopScope: APP_SCOPES.join(",") });
 
   const worker = createWorker({ db, webhookHandlers, jobHandlers, logger: { info: () => {}, warn: (m, d) => console.warn(`[seed] ${m}`, d ?? "") } });
   const drain = async () => {

@@ -2,8 +2,9 @@
 // (base64 HMAC-SHA256 in X-Shopify-Hmac-Sha256) and the X-Shopify-* headers,
 // POSTed to the app's /webhooks. Anything but 200 is an error: Shopify would
 // retry, the dev store reports it instead.
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { ADMIN_API_VERSION } from "~/shopify/api-version";
+import { signWebhookBody } from "../fake-shopify/sign";
 
 export type WebhookTopic = "orders/paid" | "refunds/create" | "orders/cancelled";
 
@@ -17,7 +18,7 @@ export function signedWebhook(input: { url: string; topic: string; shop: string;
     headers: {
       "Content-Type": "application/json",
       "X-Shopify-Topic": input.topic,
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", input.secret).update(body).digest("base64"),
+      "X-Shopify-Hmac-Sha256": signWebhookBody(body, input.secret),
       "X-Shopify-Shop-Domain": input.shop,
       "X-Shopify-Webhook-Id": input.webhookId ?? randomUUID(),
       "X-Shopify-API-Version": ADMIN_API_VERSION,

@@ -26,7 +26,7 @@
 // app's database against a model of the traffic and against the fake's ledger.
 // Exit code: 0 all checks passed, 1 a check failed, 2 the soak could not run.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -41,6 +41,8 @@ import { createTestDatabase, type Provider, type TestDatabase } from "../scripts
 import { orderCancelledPayload, orderPaidPayload, refundCreatePayload, orderGid } from "../fake-shopify/payloads";
 import { generatePrismaClients } from "../scripts/prisma-clients";
 import { ensureAdminSchema } from "../scripts/fetch-admin-schema";
+import { seedInstalledShop } from "../fake-shopify/seed";
+import { signWebhookBody } from "../fake-shopify/sign";
 
 // ---- options ----------------------------------------------------------------
 
@@ -530,8 +532,7 @@ async function main(): Promise<number> {
     const rewardValue = rewardKind === "CODE_PERCENTAGE" ? "10" : rewardKind === "STORE_CREDIT" ? "5.00" : "7.50";
     const minimumCents = i % 3 === 2 ? null : i % 3 === 0 ? 5000 : 4000;
     const firstOrderOnly = i % 2 === 0;
-    await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: ACCESS_TOKEN, scope: "write_discounts,read_orders,write_store_credit_account_transactions,read_customers" } });
-    await db.shop.create({ data: { shop, currencyCode: CURRENCY } });
+    await seedInstalledShop(db, shop, { accessToken: ACCESS_TOKEN, scope: "write_discounts,read_orders,write_store_credit_account_transactions,read_customers", currencyCode: CURRENCY });
     const admin = seedAdmin(shop);
     const program = await saveProgram({
       db,
@@ -611,7 +612,7 @@ async function main(): Promise<number> {
         const headers = {
           "content-type": "application/json",
           "x-shopify-topic": e.topic,
-          "x-shopify-hmac-sha256": createHmac("sha256", SECRET).update(e.body).digest("base64"),
+          "x-shopify-hmac-sha256": signWebhookBody(e.body, SECRET),
           "x-shopify-shop-domain": e.order.shop.shop,
           "x-shopify-webhook-id": e.webhookId,
           "x-shopify-api-version": ADMIN_API_VERSION,

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { PROJECT_ROOT } from "~/db-url";
 import type { FakeShopify } from "../../fake-shopify";
+import { hostParam } from "../../fake-shopify/sign";
 import { sessionToken } from "../helpers/admin-request";
 import { seedShopActivity } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";
@@ -36,7 +37,7 @@ async function open(pathname: string) {
   const url = new URL(pathname, server.url);
   url.searchParams.set("embedded", "1");
   url.searchParams.set("shop", shop);
-  url.searchParams.set("host", Buffer.from(`${shop}/admin`).toString("base64url"));
+  url.searchParams.set("host", hostParam(shop));
   url.searchParams.set("id_token", sessionToken(shop));
   await page.goto(url.toString(), { waitUntil: "networkidle", timeout: 120_000 });
   await waitForHydration();

@@ -9,6 +9,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { PROJECT_ROOT } from "~/db-url";
+import { seedInstalledShop } from "../../fake-shopify/seed";
 import { useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer } from "../helpers/storefront";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   // The stand-in storefront is the shop's online store: its share links point there.
   await db.program.update({ where: { shop }, data: { storefrontUrl: server.origin } });
   // A customer claiming a guest enrolment is looked up in (fake) Shopify with the shop's offline session.
-  await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "write_customers" } });
+  await seedInstalledShop(db, shop, { scope: "write_customers" });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],

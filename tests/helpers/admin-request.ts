@@ -2,34 +2,19 @@
 // request carrying a session token signed with the app's secret, answered by
 // the app's own `authenticate.admin` against the shop's offline session in the
 // test database. The shop comes from the token, as in production.
-import { createHmac, randomUUID } from "node:crypto";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import db from "~/db.server";
-import { APP_SCOPES } from "~/shopify/scopes";
+import { seedInstalledShop } from "../../fake-shopify/seed";
+import { sessionToken as signSessionToken } from "../../fake-shopify/sign";
 
 /** The offline session `authenticate.admin` looks up (scopes equal to the app's, so no token exchange). */
 export async function installShop(shop: string) {
-  const data = { shop, state: "", isOnline: false, accessToken: "shpat_test", scope: APP_SCOPES.join(",") };
-  await db.session.upsert({ where: { id: `offline_${shop}` }, create: { id: `offline_${shop}`, ...data }, update: data });
-  await db.shop.upsert({ where: { shop }, create: { shop }, update: {} });
+  await seedInstalledShop(db, shop);
 }
 
-export function sessionToken(shop: string, { user = "42", ttlSeconds = 3600 } = {}) {
-  const now = Math.floor(Date.now() / 1000);
-  const payload = {
-    iss: `https://${shop}/admin`,
-    dest: `https://${shop}`,
-    aud: process.env.SHOPIFY_API_KEY,
-    sub: user,
-    exp: now + ttlSeconds,
-    nbf: now - 5,
-    iat: now,
-    jti: randomUUID(),
-    sid: randomUUID(),
-  };
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const body = `${part({ alg: "HS256", typ: "JWT" })}.${part(payload)}`;
-  return `${body}.${createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(body).digest("base64url")}`;
+/** A session token for a staff member of `shop` (fake-shopify/sign.ts), signed with the app's secret unless `secret` says otherwise. */
+export function sessionToken(shop: string, { user = "42", ttlSeconds = 3600, secret = process.env.SHOPIFY_API_SECRET! } = {}) {
+  return signSessionToken({ shop, apiKey: process.env.SHOPIFY_API_KEY!, secret, user, ttlSeconds });
 }
 
 export function adminRequest(shop: string, path: string, form?: Record<string, string | string[]>) {

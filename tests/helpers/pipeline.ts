@@ -13,6 +13,7 @@ import { unauthenticated } from "~/shopify.server";
 import { saveProgram } from "~/referrals/programs.server";
 import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettingsInput, programSettingsSchema } from "~/referrals/program-settings";
 import { enrolReferrer } from "~/referrals/referrers.server";
+import { seedInstalledShop } from "../../fake-shopify/seed";
 import { testClock, useTestShopify } from "./admin";
 import { uniqueShop } from "./shops";
 import { deliverWebhook, signedWebhookRequest } from "./webhook-request";
@@ -47,10 +48,7 @@ export function usePipeline() {
 
   async function setupShop(settings: ProgramSettingsInput = {}) {
     const shop = uniqueShop();
-    await db.session.create({
-      data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "write_discounts" },
-    });
-    await db.shop.create({ data: { shop } });
+    await seedInstalledShop(db, shop, { scope: "write_discounts" });
     const worker = pipelineWorker();
     const { admin } = await unauthenticated.admin(shop);
     const client = createAdminClient(admin.graphql, { shop, now: testClock.now, sleep: testClock.sleep, throttle: new ThrottleTracker() });

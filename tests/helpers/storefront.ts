@@ -1,18 +1,16 @@
 // Storefront fixtures: a program and referrers written straight to the test
-// database (the admin and Shopify are not what these tests are about).
+// database (the admin and Shopify are not what these tests are about); the
+// rows themselves are fake-shopify/seed.ts's.
 import { randomInt } from "node:crypto";
 import db from "~/db.server";
-import { generateReferralCode } from "~/referrals/codes";
+import * as seed from "../../fake-shopify/seed";
 
-export async function seedProgram(shop: string, overrides: Partial<Parameters<typeof db.program.create>[0]["data"]> = {}) {
-  return db.program.create({ data: { shop, terms: "Be kind.\nOne reward per friend.", ...overrides } });
+export function seedProgram(shop: string, overrides: Parameters<typeof seed.seedProgram>[2] = {}) {
+  return seed.seedProgram(db, shop, overrides);
 }
 
-export async function seedReferrer(
-  shop: string,
-  overrides: Partial<Parameters<typeof db.referrer.create>[0]["data"]> = {},
-) {
-  return db.referrer.create({ data: { shop, code: generateReferralCode("FRIEND"), source: "STOREFRONT", ...overrides } });
+export function seedReferrer(shop: string, overrides: Parameters<typeof seed.seedReferrer>[2] = {}) {
+  return seed.seedReferrer(db, shop, overrides);
 }
 
 /** A fresh client IP per test, so per-IP windows never leak between tests. */

@@ -1,11 +1,13 @@
 // Webhook requests as Shopify sends them: the raw body signed with the app's
 // secret (base64 HMAC-SHA256) and the X-Shopify-* headers.
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { signWebhookBody as sign } from "../../fake-shopify/sign";
 
 export const WEBHOOK_URL = "https://referrals.test/webhooks";
 
+/** X-Shopify-Hmac-Sha256 of a body (fake-shopify/sign.ts), with the app's secret by default. */
 export function signWebhookBody(body: string | Uint8Array, secret = appSecret()): string {
-  return createHmac("sha256", secret).update(body).digest("base64");
+  return sign(body, secret);
 }
 
 export interface SignedWebhookRequestInput {

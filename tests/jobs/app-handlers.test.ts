@@ -5,14 +5,23 @@ import db from "~/db.server";
 import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
 import { createWorker } from "~/jobs/worker.server";
 import { appUninstalledPayload } from "../../fake-shopify/payloads";
+import { seedInstalledShop } from "../../fake-shopify/seed";
 import { deliverWebhook, signedWebhookRequest } from "../helpers/webhook-request";
 
 const shop = "alpha.myshopify.com";
 const other = "beta.myshopify.com";
 const installedAt = new Date("2026-10-01T00:00:00.000Z");
 
-function session(id: string, shopDomain: string) {
-  return { id, shop: shopDomain, state: "", isOnline: false, scope: "read_orders", accessToken: `token-${id}` };
+/** Installed with "read_orders" granted; `staff` adds a second (staff) session. */
+function install(shopDomain: string, { shopScope, staff = false }: { shopScope?: string; staff?: boolean } = {}) {
+  const staffId = `${shopDomain}_42`;
+  return seedInstalledShop(db, shopDomain, {
+    installedAt,
+    shopScope,
+    scope: "read_orders",
+    accessToken: `token-offline_${shopDomain}`,
+    sessions: staff ? [{ id: staffId, isOnline: false, scope: "read_orders", accessToken: `token-${staffId}` }] : [],
+  });
 }
 
 function deliver(topic: string, shopDomain: string, body: object, triggeredAt: string) {
@@ -26,10 +35,8 @@ async function deliverAndRun(topic: string, shopDomain: string, body: object, tr
 }
 
 beforeEach(async () => {
-  await db.shop.createMany({ data: [{ shop, installedAt, scope: "read_orders" }, { shop: other, installedAt }] });
-  await db.session.createMany({
-    data: [session(`offline_${shop}`, shop), session(`${shop}_42`, shop), session(`offline_${other}`, other)],
-  });
+  await install(shop, { shopScope: "read_orders", staff: true });
+  await install(other);
 });
 afterEach(async () => {
   await db.session.deleteMany();

@@ -7,6 +7,7 @@ import type { WebhookContext } from "~/queue/types";
 import { rateLimitAddress } from "~/storefront/proxy-context";
 import { storefrontRules } from "~/storefront/rate-limit.server";
 import { orderPaidPayload } from "../../fake-shopify/payloads";
+import { seedInstalledShop } from "../../fake-shopify/seed";
 import { recountLinkEvents } from "~/storefront/link-events.server";
 
 export const ALICE = {
@@ -27,26 +28,18 @@ export const CAROL = { id: "2222222222222", gid: "gid://shopify/Customer/2222222
 const T0 = new Date("2026-10-01T12:00:00.000Z");
 
 export async function seedShop(db: Db, shop: string) {
-  await db.shop.create({ data: { shop, currencyCode: "USD", scope: "read_orders" } });
-  await db.program.create({ data: { shop } });
-  await db.session.createMany({
-    data: [
-      { id: `offline_${shop}`, shop, state: "", accessToken: "shpat_offline", isOnline: false },
+  await seedInstalledShop(db, shop, {
+    currencyCode: "USD",
+    shopScope: "read_orders",
+    accessToken: "shpat_offline",
+    scope: null,
+    sessions: [
       // A staff account that happens to be Alice.
-      {
-        id: `online_${shop}_1`,
-        shop,
-        state: "",
-        accessToken: "shpua_1",
-        isOnline: true,
-        userId: 99n,
-        email: "ALICE.LIDDELL@gmail.com",
-        firstName: "Alice",
-        lastName: "Liddell",
-      },
-      { id: `online_${shop}_2`, shop, state: "", accessToken: "shpua_2", isOnline: true, userId: 98n, email: "owner@example.com" },
+      { id: `online_${shop}_1`, accessToken: "shpua_1", userId: 99n, email: "ALICE.LIDDELL@gmail.com", firstName: "Alice", lastName: "Liddell" },
+      { id: `online_${shop}_2`, accessToken: "shpua_2", userId: 98n, email: "owner@example.com" },
     ],
   });
+  await db.program.create({ data: { shop } });
 
   const alice = await db.referrer.create({
     data: {

@@ -5,7 +5,7 @@
 // markup, template syntax, SQL and other scripts. Every case is asserted and
 // recorded; the table of cases and outcomes is printed after the file and
 // written to test-results/security-table-<database>.txt.
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -19,6 +19,7 @@ import type { FakeShopify } from "../../fake-shopify";
 import { env } from "~/env.server";
 import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "~/webhooks/inbox-admission";
 import { appUninstalledPayload, orderCancelledPayload, orderPaidPayload, refundCreatePayload } from "../../fake-shopify/payloads";
+import { hostParam, signAppProxyMessage } from "../../fake-shopify/sign";
 import { testClock } from "../helpers/admin";
 import { adminRequest, installShop, sessionToken } from "../helpers/admin-request";
 import { seedShopActivity, sendOrder } from "../helpers/admin-seed";
@@ -137,7 +138,7 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
       case: "right HMAC, hex instead of base64",
       request: () => {
         const body = JSON.stringify(order());
-        const hex = createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(body).digest("hex");
+        const hex = Buffer.from(signWebhookBody(body), "base64").toString("hex");
         return signedWebhookRequest({ topic: "orders/paid", shop, body, headers: { "X-Shopify-Hmac-Sha256": hex } });
       },
       status: 401,
@@ -212,7 +213,7 @@ describe.each(webhookRoutes.map((r) => [r.pattern, r] as const))("webhooks: %s",
       case: "an app proxy signature re-encoded, its message a JSON object after a space",
       request: () => {
         const message = ` {"id":1,"admin_graphql_api_id":"gid://shopify/Order/1","line_items":[],"note":"=logged_in_customer_id=path_prefix=/apps/referralsshop=attacker-dev.myshopify.comtimestamp=1700000000~="}`;
-        const hex = createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(message).digest("hex");
+        const hex = signAppProxyMessage(message, process.env.SHOPIFY_API_SECRET!);
         return signedRaw(message, { "X-Shopify-Hmac-Sha256": Buffer.from(hex, "hex").toString("base64") });
       },
       status: 400,
@@ -715,7 +716,7 @@ describe("another shop's ids on every admin route and proxy endpoint", () => {
   const forged: [string, (shop: string) => Record<string, string>][] = [
     ["no session token", () => ({})],
     ["garbage bearer token", () => ({ Authorization: "Bearer not-a-token" })],
-    ["token signed with another secret", (shop) => ({ Authorization: `Bearer ${resign(sessionToken(shop), "not-the-app-secret-0123456789abcdef")}` })],
+    ["token signed with another secret", (shop) => ({ Authorization: `Bearer ${sessionToken(shop, { secret: "not-the-app-secret-0123456789abcdef" })}` })],
     ["expired token", (shop) => ({ Authorization: `Bearer ${sessionToken(shop, { ttlSeconds: -3600 })}` })],
     ['token with alg "none"', (shop) => ({ Authorization: `Bearer ${algNone(sessionToken(shop))}` })],
     ["shop in the query, no token", (shop) => ({ "X-Query": `shop=${shop}&embedded=1` })],
@@ -768,11 +769,6 @@ describe("another shop's ids on every admin route and proxy endpoint", () => {
     }
   }
 });
-
-function resign(token: string, secret: string) {
-  const [h, p] = token.split(".");
-  return `${h}.${p}.${createHmac("sha256", secret).update(`${h}.${p}`).digest("base64url")}`;
-}
 
 function algNone(token: string) {
   const [, p] = token.split(".");
@@ -888,7 +884,7 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
         const url = new URL(`${process.env.SHOPIFY_APP_URL}${target}`);
         url.searchParams.set("embedded", "1");
         url.searchParams.set("shop", shop);
-        url.searchParams.set("host", Buffer.from(`${shop}/admin`).toString("base64url"));
+        url.searchParams.set("host", hostParam(shop));
         url.searchParams.set("id_token", sessionToken(shop));
         const response = await handler(new Request(url, { headers: { "User-Agent": "Mozilla/5.0 Chrome/120" } }));
         if (response.status === 404 && route.params.length) continue; // a referral id on the referrer page, and so on

@@ -2,12 +2,12 @@
 // shopifyApp() from @shopify/shopify-app-remix with a stored offline session.
 // Requests then go through Shopify's own clients over fetch, and msw (the
 // fake Shopify) answers them at the network edge.
-import { createHmac, randomUUID } from "node:crypto";
 import "@shopify/shopify-app-remix/adapters/node";
 import { LogSeverity, Session, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
 import type { AdminGraphql } from "~/shopify/admin-client.server";
 import { ADMIN_API_VERSION_ENUM } from "~/shopify/api-version";
+import { sessionToken } from "../../fake-shopify/sign";
 
 export const TEST_ACCESS_TOKEN = "shpat_test_offline_token";
 
@@ -37,18 +37,8 @@ export async function unauthenticatedAdminGraphql(shop: string): Promise<AdminGr
 /** admin.graphql from `authenticate.admin(request)` (embedded admin): throws a Response on 4xx/5xx. */
 export async function authenticatedAdminGraphql(shop: string): Promise<AdminGraphql> {
   const { app, config } = await appFor(shop);
-  const now = Math.floor(Date.now() / 1000);
-  const token = jwt(
-    { iss: `https://${shop}/admin`, dest: `https://${shop}`, aud: config.apiKey, sub: "1", exp: now + 60, nbf: now - 5, iat: now, jti: randomUUID(), sid: "s" },
-    config.apiSecretKey,
-  );
+  const token = sessionToken({ shop, apiKey: config.apiKey, secret: config.apiSecretKey, sid: "s" });
   const request = new Request(`${config.appUrl}/app?shop=${shop}`, { headers: { Authorization: `Bearer ${token}` } });
   const { admin } = await app.authenticate.admin(request);
   return admin.graphql as unknown as AdminGraphql;
-}
-
-function jwt(payload: object, secret: string) {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const body = `${part({ alg: "HS256", typ: "JWT" })}.${part(payload)}`;
-  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
 }

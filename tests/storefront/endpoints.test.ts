@@ -7,6 +7,7 @@ import { GUEST_ANSWER_MS } from "~/storefront/enrolment.server";
 import { STOREFRONT_LOCALES, translator } from "~/storefront/i18n";
 import { escapeLiquidHtml } from "~/storefront/liquid-escape";
 import { STOREFRONT_LIMITS } from "~/storefront/rate-limit.server";
+import { seedInstalledShop } from "../../fake-shopify/seed";
 import { appProxySignature, callProxy, proxyUrl, sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
 import { renderProxyLiquid } from "../helpers/liquid";
 import { useTestShopify } from "../helpers/admin";
@@ -20,7 +21,7 @@ let ip = "";
 beforeEach(async () => {
   shop = uniqueShop();
   ip = uniqueIp();
-  await db.session.create({ data: { id: `offline_${shop}`, shop, state: "", isOnline: false, accessToken: "shpat_test", scope: "write_customers" } });
+  await seedInstalledShop(db, shop, { scope: "write_customers" });
 });
 
 const send = (input: Omit<ProxyRequestInput, "shop" | "ip"> & { shop?: string; ip?: string }) => sendProxy({ shop, ip, ...input });

@@ -1,6 +1,5 @@
 // The webhook endpoint through its real route module: what it accepts, what it
 // refuses, and what it leaves in the inbox.
-import { createHmac } from "node:crypto";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import db from "~/db.server";
 import { env } from "~/env.server";
@@ -10,6 +9,7 @@ import { MAX_WEBHOOK_BODY_BYTES } from "~/webhooks/verify-webhook.server";
 import { SUBSCRIBED_TOPICS } from "~/webhooks/webhook-topics";
 import { createWorker } from "~/jobs/worker.server";
 import { customersDataRequestPayload, customersRedactPayload, shopRedactPayload, appUninstalledPayload } from "../../fake-shopify/payloads";
+import { signAppProxyMessage } from "../../fake-shopify/sign";
 import { sessionToken } from "../helpers/admin-request";
 import { deliverWebhook, signedWebhookRequest, WEBHOOK_URL } from "../helpers/webhook-request";
 
@@ -202,7 +202,7 @@ describe("POST /webhooks", () => {
       .map(([key, value]) => `${key}=${value}`)
       .join("");
     expect(JSON.parse(message)).toMatchObject({ id: 1, line_items: [] });
-    const proxySignature = createHmac("sha256", process.env.SHOPIFY_API_SECRET!).update(message).digest("hex");
+    const proxySignature = signAppProxyMessage(message, process.env.SHOPIFY_API_SECRET!);
     const request = signedWebhookRequest({
       topic: "orders/paid",
       shop,
