@@ -1,8 +1,9 @@
-// Which code processes each webhook topic and each job kind. The worker looks
-// handlers up here; a stored delivery whose topic has no handler goes DEAD
-// ("no handler"), so add a line here when you subscribe to a topic in
-// shopify.app.toml (and to SUBSCRIBED_TOPICS in webhook-topics.ts, which the
-// door admits, with its payload check in webhook-payloads.ts).
+// Which code processes each webhook topic and each job kind: one row each.
+// A topic's row is its handler, made by webhookTopic() with the topic's one
+// payload parser (shape check, then the domain's reading), which the worker
+// runs once before the handler. Subscribing to a topic: this row, the
+// shopify.app.toml line, SUBSCRIBED_TOPICS (what the door admits) and the
+// topic's schema in webhook-payloads.ts; tests/unit/config.test.ts checks they agree.
 import type { JobHandler, WebhookHandler } from "~/queue/types";
 import type { RecurringJob } from "~/queue/schedule.server";
 import type { MaintenanceTask } from "./worker.server";

@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { parseShopifyJson } from "~/webhooks/shopify-json";
 import type { SubscribedTopic } from "~/webhooks/webhook-topics";
+import { InvalidPayloadError, isInvalidPayload, type WebhookContext, type WebhookHandler } from "~/queue/types";
 
 const id = z.union([z.number().int(), z.string().min(1)]);
 const gidOf = (type: string) => z.string().startsWith(`gid://shopify/${type}/`, `must be gid://shopify/${type}/<id>`);
@@ -63,13 +64,57 @@ function namedShop(topic: SubscribedTopic, payload: Record<string, unknown>): st
   return null;
 }
 
-export type PayloadCheck = { ok: true; payload: unknown } | { ok: false; reason: string };
+/**
+ * The payload, checked against its topic's schema and, where it names its
+ * shop, against the delivery's shop; InvalidPayloadError with the reason otherwise.
+ */
+export function checkShape(topic: SubscribedTopic, shop: string, payload: unknown): Record<string, unknown> {
+  const result = webhookPayloadSchemas[topic].safeParse(payload);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`);
+    throw new InvalidPayloadError(`payload incomplete for ${topic}: ${problems.join("; ")}`);
+  }
+  const named = namedShop(topic, payload as Record<string, unknown>);
+  if (named !== null && named !== shop) throw new InvalidPayloadError(`${topic} payload names ${named}, but the delivery is for ${shop}`);
+  return payload as Record<string, unknown>;
+}
 
 /**
- * Parses the raw body as the handlers get it (parseShopifyJson: 64-bit ids
- * exact), checks it against its topic's schema and, where the payload names its
- * shop, that it names the delivery's.
+ * A topic's handler with its one parser: the shape check above, then the
+ * domain's reading of the payload (`read`). The worker runs the parser once,
+ * before the handler (see WebhookHandler); called directly, the handler parses.
  */
+export function webhookTopic<Facts>(
+  topic: SubscribedTopic,
+  read: (payload: Record<string, unknown>, delivery: { shop: string; topic: string }) => Facts,
+  handle: (ctx: WebhookContext, facts: Facts) => Promise<void>,
+): WebhookHandler {
+  const parse = (payload: unknown, delivery: { shop: string; topic: string }): Facts => {
+    const checked = checkShape(topic, delivery.shop, payload);
+    try {
+      return read(checked, delivery);
+    } catch (error) {
+      if (isInvalidPayload(error)) throw error;
+      throw new InvalidPayloadError(`payload incomplete for ${topic}: ${(error as Error).message}`);
+    }
+  };
+  const handler = async (ctx: WebhookContext) => handle(ctx, ctx.parsed !== undefined ? (ctx.parsed as Facts) : parse(ctx.payload, ctx));
+  return Object.assign(handler, { parse });
+}
+
+/**
+ * The parser a worker runs for a topic: its handler's, or (a handler made
+ * without webhookTopic, as tests make them) the topic's shape check alone.
+ */
+export function payloadParser(topic: string, handler: WebhookHandler | undefined): WebhookHandler["parse"] {
+  if (handler?.parse) return handler.parse;
+  if (!Object.hasOwn(webhookPayloadSchemas, topic)) return undefined;
+  return (payload, delivery) => checkShape(topic as SubscribedTopic, delivery.shop, payload);
+}
+
+export type PayloadCheck = { ok: true; payload: unknown } | { ok: false; reason: string };
+
+/** A raw body as the worker reads it (parseShopifyJson: 64-bit ids exact), and its shape check: the fixtures' test. */
 export function checkWebhookPayload({ topic, shop }: { topic: string; shop: string }, rawBody: string): PayloadCheck {
   let payload: unknown;
   try {
@@ -78,12 +123,10 @@ export function checkWebhookPayload({ topic, shop }: { topic: string; shop: stri
     return { ok: false, reason: `body is not valid JSON: ${(error as Error).message}` };
   }
   if (!Object.hasOwn(webhookPayloadSchemas, topic)) return { ok: false, reason: `unsupported topic "${topic}"` };
-  const result = webhookPayloadSchemas[topic as SubscribedTopic].safeParse(payload);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`);
-    return { ok: false, reason: `payload incomplete for ${topic}: ${problems.join("; ")}` };
+  try {
+    checkShape(topic as SubscribedTopic, shop, payload);
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
   }
-  const named = namedShop(topic as SubscribedTopic, payload as Record<string, unknown>);
-  if (named !== null && named !== shop) return { ok: false, reason: `${topic} payload names ${named}, but the delivery is for ${shop}` };
   return { ok: true, payload };
 }

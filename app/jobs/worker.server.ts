@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
-import { LeaseLostError, PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "~/queue/types";
+import { isInvalidPayload, LeaseLostError, PermanentError, type JobHandler, type WebhookHandler, type WorkContext } from "~/queue/types";
 import {
   claimNext,
   completeClaim,
@@ -21,7 +21,8 @@ import {
 } from "~/queue/queue.server";
 import { scheduleRecurring, type RecurringJob } from "~/queue/schedule.server";
 import { onNudge } from "~/queue/nudge.server";
-import { checkWebhookPayload } from "./webhook-payloads";
+import { parseShopifyJson } from "~/webhooks/shopify-json";
+import { payloadParser } from "./webhook-payloads";
 
 export interface WorkerLogger {
   info(message: string, details?: Record<string, unknown>): void;
@@ -130,8 +131,8 @@ export function createWorker(options: WorkerOptions): Worker {
     };
   }
 
-  /** `payload`: a webhook's, already parsed by its check (undefined when the row has none). */
-  async function dispatch(claim: Claim, lease: Lease, payload: unknown): Promise<void> {
+  /** `payload`: a webhook's JSON; `parsed`: what its topic's parser made of it (undefined when the row has none). */
+  async function dispatch(claim: Claim, lease: Lease, payload: unknown, parsed: unknown): Promise<void> {
     if (claim.queue === "webhook") {
       const { row } = claim;
       const handler = webhookHandlers.get(row.topic);
@@ -142,6 +143,7 @@ export function createWorker(options: WorkerOptions): Worker {
         topic: row.topic,
         webhookId: row.webhookId,
         payload,
+        parsed,
         triggeredAt: row.triggeredAt,
       });
     } else {
@@ -154,6 +156,26 @@ export function createWorker(options: WorkerOptions): Worker {
         key: row.key,
         payload: row.payload == null ? null : JSON.parse(row.payload),
       });
+    }
+  }
+
+  /** The delivery's JSON and its topic's parse of it, or why it cannot be processed. */
+  function readWebhookPayload(row: { topic: string; shop: string; payload: string }):
+    | { ok: true; payload: unknown; parsed: unknown }
+    | { ok: false; reason: string } {
+    let payload: unknown;
+    try {
+      payload = parseShopifyJson(row.payload);
+    } catch (error) {
+      return { ok: false, reason: `body is not valid JSON: ${(error as Error).message}` };
+    }
+    const parse = payloadParser(row.topic, webhookHandlers.get(row.topic));
+    if (!parse) return { ok: false, reason: `unsupported topic "${row.topic}"` };
+    try {
+      return { ok: true, payload, parsed: parse(payload, row) };
+    } catch (error) {
+      if (isInvalidPayload(error)) return { ok: false, reason: error.message };
+      throw error;
     }
   }
 
@@ -175,20 +197,21 @@ export function createWorker(options: WorkerOptions): Worker {
     }, Math.max(1_000, Math.floor(leaseMs / 3)));
     try {
       // The door stores a signed JSON object of an installed shop as it came:
-      // one that lacks what its topic needs, or does not fit the topic or shop
-      // its headers name, is parked here, never run, never retried.
-      // The check's parse is the one the handler gets.
+      // one that cannot be read, lacks what its topic needs, or does not fit the
+      // topic or shop its headers name, is parked here, never run, never
+      // retried. The topic's parser runs once; the handler gets what it made.
       let payload: unknown;
+      let parsed: unknown;
       if (claim.queue === "webhook" && claim.row.payload != null) {
-        const check = checkWebhookPayload(claim.row, claim.row.payload);
-        if (!check.ok) {
-          const outcome = await rejectClaim(db, claim, check.reason, now());
-          if (outcome === "invalid") logger.warn(`${describe(claim)} parked INVALID: ${check.reason}`);
+        const read = readWebhookPayload({ ...claim.row, payload: claim.row.payload });
+        if (!read.ok) {
+          const outcome = await rejectClaim(db, claim, read.reason, now());
+          if (outcome === "invalid") logger.warn(`${describe(claim)} parked INVALID: ${read.reason}`);
           return outcome;
         }
-        payload = check.payload;
+        ({ payload, parsed } = read);
       }
-      await dispatch(claim, lease, payload);
+      await dispatch(claim, lease, payload, parsed);
       return await completeClaim(db, claim, now());
     } catch (error) {
       const outcome = await failClaim(db, claim, error, now(), {

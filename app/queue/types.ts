@@ -25,6 +25,8 @@ export interface WebhookContext extends WorkContext {
   topic: string;
   webhookId: string;
   payload: unknown;
+  /** What the topic's parser made of the payload, when the worker ran it. */
+  parsed?: unknown;
   triggeredAt: Date | null;
 }
 
@@ -34,7 +36,15 @@ export interface JobContext extends WorkContext {
   payload: unknown;
 }
 
-export type WebhookHandler = (ctx: WebhookContext) => Promise<void>;
+/**
+ * Runs a webhook delivery. A topic's handler carries its one payload parser
+ * (`parse`, the domain's): the worker runs it once, before the handler, parks
+ * the delivery INVALID when it throws InvalidPayloadError, and hands the
+ * handler what it returned as `ctx.parsed`.
+ */
+export type WebhookHandler = ((ctx: WebhookContext) => Promise<void>) & {
+  parse?: (payload: unknown, delivery: { shop: string; topic: string }) => unknown;
+};
 export type JobHandler = (ctx: JobContext) => Promise<void>;
 
 /**
@@ -59,4 +69,16 @@ export class LeaseLostError extends Error {
     super(message);
     this.name = "LeaseLostError";
   }
+}
+
+/**
+ * The payload cannot be processed for its topic (incomplete, another topic's,
+ * another shop's): retrying cannot help, and the delivery is parked INVALID.
+ */
+export class InvalidPayloadError extends PermanentError {
+  readonly invalidPayload = true;
+}
+
+export function isInvalidPayload(error: unknown): error is InvalidPayloadError {
+  return error instanceof Error && (error as { invalidPayload?: unknown }).invalidPayload === true;
 }

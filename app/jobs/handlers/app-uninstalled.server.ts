@@ -1,9 +1,9 @@
 // app/uninstalled: the shop removed the app. Its access tokens are dead, so its
 // sessions go; the shop row stays (inactive) because shop/redact, 48 hours
 // later, is what erases the shop's data.
-import type { WebhookHandler } from "~/queue/types";
+import { webhookTopic } from "../webhook-payloads";
 
-export const handleAppUninstalled: WebhookHandler = async ({ db, shop, triggeredAt, now }) => {
+export const handleAppUninstalled = webhookTopic("app/uninstalled", () => null, async ({ db, shop, triggeredAt, now }) => {
   const current = await db.shop.findUnique({ where: { shop } });
   // Deliveries are retried for hours and arrive out of order: an uninstall older
   // than the shop's latest install must not log a re-installed shop out.
@@ -17,4 +17,4 @@ export const handleAppUninstalled: WebhookHandler = async ({ db, shop, triggered
       update: { active: false, uninstalledAt },
     }),
   ]);
-};
+});

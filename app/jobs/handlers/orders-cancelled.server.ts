@@ -1,9 +1,8 @@
-// orders/cancelled: reverse the order's referral, or record it reversed when the
-// cancellation arrives before the paid order (app/referrals/reversal.server.ts).
+// orders/cancelled: reverse the order's referral (app/referrals/cancellation.server.ts).
 import { cancelOrder } from "~/referrals/cancellation.server";
-import type { WebhookHandler } from "~/queue/types";
-import { parseOrder } from "./orders-paid.server";
+import { orderFromWebhook } from "~/referrals/order";
+import { webhookTopic } from "../webhook-payloads";
 
-export const handleOrdersCancelled: WebhookHandler = async (ctx) => {
-  await cancelOrder(ctx, parseOrder(ctx.payload));
-};
+export const handleOrdersCancelled = webhookTopic("orders/cancelled", orderFromWebhook, async (ctx, order) => {
+  await cancelOrder(ctx, order);
+});

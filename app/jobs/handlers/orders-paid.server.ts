@@ -1,12 +1,14 @@
 // orders/paid: attribute the order to a referrer (app/referrals/attribution.server.ts).
 import { attributeOrder } from "~/referrals/attribution.server";
 import { OrderPayloadError, orderFromWebhook } from "~/referrals/order";
-import { PermanentError, type WebhookHandler } from "~/queue/types";
+import { PermanentError } from "~/queue/types";
+import { webhookTopic } from "../webhook-payloads";
 
-export const handleOrdersPaid: WebhookHandler = async (ctx) => {
-  await attributeOrder(ctx, parseOrder(ctx.payload));
-};
+export const handleOrdersPaid = webhookTopic("orders/paid", orderFromWebhook, async (ctx, order) => {
+  await attributeOrder(ctx, order);
+});
 
+/** An order payload read as the domain's facts (PermanentError when it cannot be). */
 export function parseOrder(payload: unknown) {
   try {
     return orderFromWebhook(payload);

@@ -1,16 +1,7 @@
-// refunds/create: record the refund once and apply the partial/full refund rule
-// (app/referrals/reversal.server.ts).
-import { ZodError } from "zod";
+// refunds/create: apply the refund rule to the order's referral (app/referrals/reversal.server.ts).
 import { recordRefund, refundFromWebhook } from "~/referrals/reversal.server";
-import { PermanentError, type WebhookHandler } from "~/queue/types";
+import { webhookTopic } from "../webhook-payloads";
 
-export const handleRefundsCreate: WebhookHandler = async (ctx) => {
-  let refund;
-  try {
-    refund = refundFromWebhook(ctx.payload);
-  } catch (error) {
-    if (error instanceof ZodError) throw new PermanentError(`refund payload is incomplete: ${error.message}`);
-    throw error;
-  }
+export const handleRefundsCreate = webhookTopic("refunds/create", refundFromWebhook, async (ctx, refund) => {
   await recordRefund(ctx, refund);
-};
+});
