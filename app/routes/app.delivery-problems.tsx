@@ -8,6 +8,7 @@ import { env } from "~/env.server";
 import { formatDateTime } from "~/i18n/format";
 import { t } from "~/i18n/en";
 import { deliveryProblems, retryProblem } from "~/admin/delivery-problems.server";
+import type { QueueName } from "~/queue/queue.server";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { RouteError } from "~/components/RouteError";
 
@@ -18,13 +19,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { ...(await deliveryProblems(db, shop)), keptDays: env().RETENTION_PROBLEM_DAYS };
 };
 
+// What each retry button's form asks for, by the queue its row is in.
+const DELIVERIES: QueueName = "webhook";
+const JOBS: QueueName = "job";
+const queueFor = (intent: unknown) => (intent === "retry-delivery" ? DELIVERIES : intent === "retry-job" ? JOBS : null);
+
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, cause } = await requireAdmin(request);
   const form = await request.formData();
-  const intent = form.get("intent");
-  const id = String(form.get("id") ?? "");
-  if (intent !== "retry-delivery" && intent !== "retry-job") throw new Response("Unknown intent", { status: 400 });
-  const outcome = await retryProblem({ db, shop, queue: intent === "retry-delivery" ? "webhook" : "job", id, cause });
+  const queue = queueFor(form.get("intent"));
+  if (!queue) throw new Response("Unknown intent", { status: 400 });
+  const outcome = await retryProblem({ db, shop, queue, id: String(form.get("id") ?? ""), cause });
   if (outcome === "not-found") notFound();
   const ok = outcome === "retried";
   return json({ ok, message: ok ? t.problems.retried : t.problems.notRetryable }, { status: ok ? 200 : 409 });
