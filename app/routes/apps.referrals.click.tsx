@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "~/db.server";
 import { normaliseChannel, recordClick } from "~/storefront/link-events.server";
-import { liveProgram } from "~/storefront/member-view.server";
+import { liveProgram } from "~/storefront/referrer-view.server";
 import { methodNotAllowed, privateJson, rateLimited, readBody, verifyProxy } from "~/storefront/proxy-http.server";
 
 export const loader = () => methodNotAllowed("POST");

@@ -17,5 +17,5 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const result = await enrolFromStorefront(db, ctx, await readBody(request), "STOREFRONT", { admin: () => adminForShop(ctx.shop) });
   if (!result.ok) return privateJson({ errors: result.errors }, result.status);
   if (result.guest) return privateJson({ state: "sign_in" }, 202);
-  return privateJson({ state: "member", ...result.member }, result.created ? 201 : 200);
+  return privateJson({ state: "referrer", ...result.view }, result.created ? 201 : 200);
 };

@@ -30,6 +30,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     ? await programPageFor(db, ctx, { errors: result.errors, email })
     : result.guest
       ? await programPageFor(db, ctx, { signIn: true })
-      : await programPageFor(db, ctx, { member: result.member, joined: true });
+      : await programPageFor(db, ctx, { view: result.view, joined: true });
   return liquid(page, { status: result.ok ? 200 : result.status, headers: PRIVATE_HEADERS });
 };

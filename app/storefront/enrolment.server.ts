@@ -7,7 +7,7 @@ import { EnrolmentError, enrolReferrer, type ReferrerSource } from "~/referrals/
 import { verifiedCustomerEmail } from "~/referrals/shopify-lookups.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { translator, type Translate } from "./i18n";
-import { canShare, liveProgram, memberView, type MemberView } from "./member-view.server";
+import { canShare, liveProgram, referrerView, type ReferrerView } from "./referrer-view.server";
 import type { ProxyContext } from "./proxy-context";
 
 export const MAX_EMAIL_LENGTH = 254;
@@ -33,7 +33,7 @@ export type EnrolmentErrors = Partial<Record<EnrolmentField, string>>;
 export type EnrolmentResult =
   /** A guest: the same answer whether the email was new, already enrolled or disabled. */
   | { ok: true; guest: true }
-  | { ok: true; guest: false; created: boolean; member: MemberView }
+  | { ok: true; guest: false; created: boolean; view: ReferrerView }
   | { ok: false; status: 422 | 409; errors: EnrolmentErrors };
 
 /**
@@ -102,7 +102,7 @@ export async function enrolFromStorefront(
       cause: "storefront:customer",
     });
     if (!canShare(referrer)) return { ok: false, status: 409, errors: { form: live.t("page.unavailable") } };
-    return { ok: true, guest: false, created, member: await memberView(db, ctx, live, referrer, { withStats: true }) };
+    return { ok: true, guest: false, created, view: await referrerView(db, ctx, live, referrer, { withStats: true }) };
   } catch (error) {
     if (error instanceof EnrolmentError) {
       const field = error.field === "email" ? "email" : "form";

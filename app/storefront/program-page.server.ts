@@ -5,16 +5,16 @@ import type { Db } from "~/db.server";
 import type { EnrolmentErrors } from "./enrolment.server";
 import { translator, type Translate } from "./i18n";
 import { escapeLiquidHtml as esc } from "./liquid-escape";
-import { blockData, liveProgram, type MemberView } from "./member-view.server";
+import { blockData, liveProgram, type ReferrerView } from "./referrer-view.server";
 import type { ProxyContext } from "./proxy-context";
 import type { ShareChannel } from "./share-text";
 
 export interface ProgramPageInput {
   t: Translate;
-  state: "unavailable" | "guest" | "customer" | "member";
+  state: "unavailable" | "guest" | "customer" | "referrer";
   offer?: string;
   terms?: string;
-  member?: MemberView;
+  view?: ReferrerView;
   errors?: EnrolmentErrors;
   email?: string;
   joined?: boolean;
@@ -39,7 +39,7 @@ export function programPageLiquid(input: ProgramPageInput): string {
     `<p>${esc(t("page.intro", { offer: input.offer ?? "" }))}</p>`,
     `<h2>${esc(t("page.how_heading"))}</h2>`,
     `<ol>${["page.step_1", "page.step_2", "page.step_3"].map((k) => `<li>${esc(t(k))}</li>`).join("")}</ol>`,
-    input.member ? memberSection(input, input.member) : input.signIn ? signInSection(input) : joinForm(input),
+    input.view ? referrerSection(input, input.view) : input.signIn ? signInSection(input) : joinForm(input),
     `<section id="rfl-terms" aria-labelledby="rfl-terms-heading"><h2 id="rfl-terms-heading">${esc(t("page.terms_heading"))}</h2>`,
     `<div class="rfl-terms">${input.terms?.trim() ? esc(input.terms.trim()).replace(/\r?\n/g, "<br>") : esc(t("page.no_terms"))}</div></section>`,
     "</div>",
@@ -48,26 +48,26 @@ export function programPageLiquid(input: ProgramPageInput): string {
   return parts.join("\n");
 }
 
-function memberSection({ t, joined }: ProgramPageInput, member: MemberView): string {
+function referrerSection({ t, joined }: ProgramPageInput, view: ReferrerView): string {
   const links = NETWORKS.map((channel) => {
-    const share = member.share.channels[channel];
+    const share = view.share.channels[channel];
     return `<li><a href="${esc(share.url ?? share.link)}" target="_blank" rel="noopener">${esc(t(`block.share_${channel}`))}<span class="rfl-vh"> (${esc(t("block.new_window"))})</span></a></li>`;
   }).join("");
-  const stats = member.stats
+  const stats = view.stats
     ? `<h3>${esc(t("block.stats_heading"))}</h3><dl class="rfl-stats">` +
-      `<div><dt>${esc(t("block.friends_ordered"))}</dt><dd>${esc(member.stats.friendsOrdered)}</dd></div>` +
-      `<div><dt>${esc(t("block.rewards_earned"))}</dt><dd>${esc(member.stats.rewardsEarned)}</dd></div></dl>` +
+      `<div><dt>${esc(t("block.friends_ordered"))}</dt><dd>${esc(view.stats.friendsOrdered)}</dd></div>` +
+      `<div><dt>${esc(t("block.rewards_earned"))}</dt><dd>${esc(view.stats.rewardsEarned)}</dd></div></dl>` +
       `<h3>${esc(t("block.codes_heading"))}</h3>` +
-      (member.stats.unusedCodes.length
-        ? `<ul>${member.stats.unusedCodes.map((c) => `<li><code>${esc(c.code)}</code> ${esc(c.value)}</li>`).join("")}</ul>`
+      (view.stats.unusedCodes.length
+        ? `<ul>${view.stats.unusedCodes.map((c) => `<li><code>${esc(c.code)}</code> ${esc(c.value)}</li>`).join("")}</ul>`
         : `<p>${esc(t("block.no_codes"))}</p>`)
     : "";
   return [
-    `<section aria-labelledby="rfl-member-heading"><h2 id="rfl-member-heading">${esc(t("page.member_heading"))}</h2>`,
+    `<section aria-labelledby="rfl-referrer-heading"><h2 id="rfl-referrer-heading">${esc(t("page.referrer_heading"))}</h2>`,
     joined ? `<p role="status">${esc(t("page.joined"))}</p>` : "",
     `<label for="rfl-link">${esc(t("block.link_label"))}</label>`,
-    `<input id="rfl-link" class="rfl-input" type="text" readonly value="${esc(member.share.link)}">`,
-    `<p>${esc(t("block.code_label"))}: <strong>${esc(member.code)}</strong></p>`,
+    `<input id="rfl-link" class="rfl-input" type="text" readonly value="${esc(view.share.link)}">`,
+    `<p>${esc(t("block.code_label"))}: <strong>${esc(view.code)}</strong></p>`,
     `<h3>${esc(t("block.share_heading"))}</h3><ul class="rfl-share">${links}</ul>`,
     stats,
     `</section>`,
@@ -122,20 +122,20 @@ const STYLE = `<style>
 .rfl-vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 </style>`;
 
-/** The page for this request: the member's link when enrolled, else the join form. */
+/** The page for this request: the referrer's link when enrolled, else the join form. */
 export async function programPageFor(
   db: Db,
   ctx: ProxyContext,
-  extra: Pick<ProgramPageInput, "errors" | "email" | "joined" | "member" | "signIn"> = {},
+  extra: Pick<ProgramPageInput, "errors" | "email" | "joined" | "view" | "signIn"> = {},
 ): Promise<string> {
   const t = translator(ctx.locale.language);
   const language = ctx.locale.language;
   const live = await liveProgram(db, ctx);
   if (!live) return programPageLiquid({ t, language, state: "unavailable" });
   const base = { t: live.t, language, offer: live.offer, terms: live.program.terms, ...extra };
-  if (extra.member) return programPageLiquid({ ...base, state: "member" });
+  if (extra.view) return programPageLiquid({ ...base, state: "referrer" });
   if (!ctx.customerId) return programPageLiquid({ ...base, state: "guest" });
   const data = await blockData(db, ctx);
-  if (data.state === "member") return programPageLiquid({ ...base, state: "member", member: data });
+  if (data.state === "referrer") return programPageLiquid({ ...base, state: "referrer", view: data });
   return programPageLiquid({ ...base, state: data.state === "unavailable" ? "unavailable" : "customer" });
 }

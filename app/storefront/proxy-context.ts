@@ -81,10 +81,10 @@ function expandIPv6(address: string): string[] {
 }
 
 /**
- * The base URL of a member's share links. The block sends the storefront's URL
+ * The base URL of a referrer's share links. The block sends the storefront's URL
  * (Liquid's shop.url: the proxy request itself does not say which domain the
  * shopper is on), but anyone can put another ?origin= in a link to the
- * program page, and a member would then share links to someone else's site.
+ * program page, and a referrer would then share links to someone else's site.
  * So only the shop's own domains are taken: its myshopify.com domain and its
  * primary domain (stored from the Admin API's shop.primaryDomain, see
  * app/referrals/programs.server.ts); anything else, or nothing, gives the

@@ -122,7 +122,7 @@ describe("storefront in Chromium", () => {
     await until(() => events("SHARE"), (c) => c.length === 3, "three share events");
     expect((await events("SHARE")).sort()).toEqual(["copy", "native", "whatsapp"]);
 
-    await page.screenshot({ path: path.join(RESULTS, "storefront-member-block.png"), fullPage: false });
+    await page.screenshot({ path: path.join(RESULTS, "storefront-referrer-block.png"), fullPage: false });
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);
@@ -194,7 +194,7 @@ describe("storefront in Chromium", () => {
     expect(await signIn.getAttribute("href")).toBe("/account/login");
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Sign in");
     expect(await page.locator("[data-rfl-join]").isVisible()).toBe(false);
-    expect(await page.locator("[data-rfl-member]").isVisible()).toBe(false);
+    expect(await page.locator("[data-rfl-referrer]").isVisible()).toBe(false);
     const referrer = await db.referrer.findFirstOrThrow({ where: { shop, email: "friend@example.com" } });
     expect(await page.content()).not.toContain(referrer.code);
     await page.locator("[data-referral-block]").screenshot({ path: path.join(RESULTS, "storefront-guest-joined.png") });

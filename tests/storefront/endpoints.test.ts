@@ -27,7 +27,7 @@ beforeEach(async () => {
 const send = (input: Omit<ProxyRequestInput, "shop" | "ip"> & { shop?: string; ip?: string }) => sendProxy({ shop, ip, ...input });
 const customerGid = (id: number) => `gid://shopify/Customer/${id}`;
 
-async function seedMemberWithHistory() {
+async function seedReferrerWithHistory() {
   await seedProgram(shop, { currencyCode: "EUR", friendOfferKind: "PERCENTAGE", friendOfferValue: 15, shareMessage: "" });
   const referrer = await seedReferrer(shop, { customerId: customerGid(501), email: "ana@example.com" });
   const referral = (n: number, status: string) =>
@@ -58,14 +58,14 @@ async function seedMemberWithHistory() {
 
 describe("GET /apps/referrals/data", () => {
   it("gives the logged-in customer their code, links, share texts and stats, formatted for their locale", async () => {
-    const referrer = await seedMemberWithHistory();
+    const referrer = await seedReferrerWithHistory();
     await db.program.update({ where: { shop }, data: { storefrontUrl: "https://boutique.example" } });
     const response = await send({ path: "/data", customerId: 501, query: { locale: "fr", origin: "https://boutique.example" } });
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("private, no-store");
     expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
     const data = await response.json();
-    expect(data).toMatchObject({ state: "member", code: referrer.code, offer: "15\u00a0% de remise" });
+    expect(data).toMatchObject({ state: "referrer", code: referrer.code, offer: "15\u00a0% de remise" });
     expect(data.share.link).toBe(`https://boutique.example/?ref=${referrer.code}`);
     expect(data.share.channels.whatsapp.link).toBe(`https://boutique.example/?ref=${referrer.code}&ch=whatsapp`);
     expect(data.share.channels.whatsapp.url).toBe(`https://wa.me/?text=${encodeURIComponent(data.share.channels.whatsapp.text)}`);
@@ -190,9 +190,9 @@ describe("POST /apps/referrals/enrol", () => {
     expect(await (await send({ path: "/data", customerId: numeric })).json()).toMatchObject({ state: "customer" });
     const response = await send({ path: "/enrol", customerId: numeric, body: { terms: true } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ state: "member", code: guest.code });
+    expect(await response.json()).toMatchObject({ state: "referrer", code: guest.code });
     expect(await db.referrer.findMany({ where: { shop } })).toMatchObject([{ id: guest.id, customerId: zoe.id, source: "GUEST" }]);
-    expect(await (await send({ path: "/data", customerId: numeric })).json()).toMatchObject({ state: "member", code: guest.code });
+    expect(await (await send({ path: "/data", customerId: numeric })).json()).toMatchObject({ state: "referrer", code: guest.code });
     expect(shopify.fake.callsTo("CustomerSignInEmail")).toHaveLength(1);
   });
 

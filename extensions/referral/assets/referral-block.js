@@ -47,14 +47,14 @@
     var text = el(root, 'text');
     if (!text.textContent.trim()) text.textContent = text.dataset.template.replace('{offer}', data.offer);
     say(root, '');
-    if (data.state === 'member') member(root, data);
+    if (data.state === 'referrer') showReferrer(root, data);
     else el(root, 'join').hidden = false;
   }
 
-  function member(root, data) {
+  function showReferrer(root, data) {
     root.__referral = data;
     el(root, 'join').hidden = true;
-    el(root, 'member').hidden = false;
+    el(root, 'referrer').hidden = false;
     el(root, 'link').value = data.share.channels.copy.link;
     el(root, 'code').textContent = data.code;
     root.querySelectorAll('[data-rfl-channel]').forEach(function (a) {
@@ -150,7 +150,7 @@
         if (res.status === 429) return say(root, root.dataset.tRate);
         if (res.status >= 400) return say(root, errors.form || root.dataset.tError);
         if (res.json.state === 'sign_in') return signIn(root);
-        member(root, res.json);
+        showReferrer(root, res.json);
         el(root, 'link').focus();
       })
       .catch(function () {

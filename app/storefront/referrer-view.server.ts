@@ -8,7 +8,7 @@ import { shareOrigin, type ProxyContext } from "./proxy-context";
 import { referrerStats, STATS_INCLUDE, summariseStats, type ReferrerStats, type ReferrerWithStats } from "./referrer-stats.server";
 import { shareTexts, type Share } from "./share-text";
 
-export interface MemberView {
+export interface ReferrerView {
   code: string;
   share: Share;
   stats: ReferrerStats | null;
@@ -17,7 +17,7 @@ export interface MemberView {
 export type BlockData =
   | { state: "unavailable" }
   | { state: "guest" | "customer"; offer: string }
-  | ({ state: "member"; offer: string } & MemberView);
+  | ({ state: "referrer"; offer: string } & ReferrerView);
 
 type ReferrerRow = NonNullable<Awaited<ReturnType<Db["referrer"]["findUnique"]>>>;
 
@@ -39,14 +39,14 @@ export function canShare(referrer: Pick<ReferrerRow, "status" | "redactedAt">): 
   return referrer.status === "ACTIVE" && !referrer.redactedAt;
 }
 
-export async function memberView(
+export async function referrerView(
   db: Db,
   ctx: ProxyContext,
   live: LiveProgram,
   referrer: ReferrerRow,
   /** true: load them; a referrer loaded with STATS_INCLUDE: summarise it; false: none (guests). */
   { withStats }: { withStats: boolean | ReferrerWithStats },
-): Promise<MemberView> {
+): Promise<ReferrerView> {
   const origin = shareOrigin(ctx.requestedOrigin, { shop: ctx.shop, storefrontUrl: live.program.storefrontUrl });
   const share = shareTexts({ template: live.program.shareMessage, offer: live.offer, code: referrer.code, origin, t: live.t });
   const stats =
@@ -72,5 +72,5 @@ export async function blockData(db: Db, ctx: ProxyContext): Promise<BlockData> {
   if (!customerId) return { state: "guest", offer: live.offer };
   if (!referrer) return { state: "customer", offer: live.offer };
   if (!canShare(referrer)) return { state: "unavailable" };
-  return { state: "member", offer: live.offer, ...(await memberView(db, ctx, live, referrer, { withStats: referrer })) };
+  return { state: "referrer", offer: live.offer, ...(await referrerView(db, ctx, live, referrer, { withStats: referrer })) };
 }
