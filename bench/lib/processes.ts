@@ -24,7 +24,8 @@ export interface Child {
   process: ChildProcess;
   /** The last lines it printed, for error reports. */
   output(): string;
-  stop(): Promise<void>;
+  /** Sends `signal` (SIGTERM by default), then SIGKILL if it has not exited after `graceMs`; resolves once it exited. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
 /** `node --import tsx [...nodeArgs] script ...args` in the project root. */
@@ -45,10 +46,10 @@ export function startTsx(name: string, script: string, args: string[], env: Reco
     name,
     process: child,
     output: () => log,
-    async stop() {
+    async stop(signal = "SIGTERM", graceMs = 5_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
       await exited;
       clearTimeout(timer);
     },
