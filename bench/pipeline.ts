@@ -21,14 +21,13 @@
 //   npx tsx bench/pipeline.ts [--db sqlite|postgresql] [--rewards 300]
 //       [--workers 4|1,2,4] [--referrers 20] [--latency 100]
 import { performance } from "node:perf_hooks";
-import { randomUUID } from "node:crypto";
 import { http } from "msw";
 import { setupServer } from "msw/node";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { FakeShopify } from "../fake-shopify/fake-shopify";
 import { orderPaidPayload } from "../fake-shopify/payloads";
 import { seedInstalledShop } from "../fake-shopify/seed";
-import { signWebhookBody } from "../fake-shopify/sign";
+import { webhookHeaders } from "../fake-shopify/sign";
 import { createTestDatabase, type Provider } from "../scripts/test-database";
 import { BENCH_APP_ENV } from "./lib/app-env";
 import { option } from "./lib/cli";
@@ -178,15 +177,7 @@ async function run(app: App, WORKERS: number): Promise<RunSummary> {
       );
       const request = new Request("https://referrals.bench/webhooks", {
         method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          "X-Shopify-Topic": "orders/paid",
-          "X-Shopify-Hmac-Sha256": signWebhookBody(body, secret),
-          "X-Shopify-Shop-Domain": SHOP,
-          "X-Shopify-Webhook-Id": randomUUID(),
-          "X-Shopify-API-Version": "2026-10",
-          "X-Shopify-Triggered-At": new Date().toISOString(),
-        },
+        headers: webhookHeaders({ topic: "orders/paid", shop: SHOP, body, secret }),
         body,
       });
       const response = await route.action({ request, params: {}, context: {} });

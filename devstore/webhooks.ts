@@ -2,9 +2,7 @@
 // (base64 HMAC-SHA256 in X-Shopify-Hmac-Sha256) and the X-Shopify-* headers,
 // POSTed to the app's /webhooks. Anything but 200 is an error: Shopify would
 // retry, the dev store reports it instead.
-import { randomUUID } from "node:crypto";
-import { ADMIN_API_VERSION } from "~/shopify/api-version";
-import { signWebhookBody } from "../fake-shopify/sign";
+import { webhookHeaders } from "../fake-shopify/sign";
 
 export type WebhookTopic = "orders/paid" | "refunds/create" | "orders/cancelled";
 
@@ -15,16 +13,7 @@ export function signedWebhook(input: { url: string; topic: string; shop: string;
   const body = JSON.stringify(input.body);
   return new Request(input.url, {
     method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Topic": input.topic,
-      "X-Shopify-Hmac-Sha256": signWebhookBody(body, input.secret),
-      "X-Shopify-Shop-Domain": input.shop,
-      "X-Shopify-Webhook-Id": input.webhookId ?? randomUUID(),
-      "X-Shopify-API-Version": ADMIN_API_VERSION,
-      "X-Shopify-Triggered-At": new Date().toISOString(),
-      "X-Shopify-Event-Id": randomUUID(),
-    },
+    headers: webhookHeaders({ topic: input.topic, shop: input.shop, body, secret: input.secret, webhookId: input.webhookId }),
     body,
   });
 }

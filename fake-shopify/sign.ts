@@ -10,12 +10,47 @@
 //   "key=value" pairs sorted by key and joined with nothing (a repeated key's
 //   values joined with ","), `signature` itself left out.
 import { createHmac, randomUUID } from "node:crypto";
+import { ADMIN_API_VERSION } from "~/shopify/api-version";
 
 // ---- webhooks -----------------------------------------------------------------
 
 /** X-Shopify-Hmac-Sha256 for a webhook body: base64 HMAC-SHA256 of the raw bytes. */
 export function signWebhookBody(body: string | Uint8Array, secret: string): string {
   return createHmac("sha256", secret).update(body).digest("base64");
+}
+
+export interface WebhookHeadersInput {
+  topic: string;
+  shop: string;
+  /** The raw body, signed here with `secret`... */
+  body?: string | Uint8Array;
+  secret?: string;
+  /** ... or its signature, computed beforehand (signWebhookBody). */
+  signature?: string;
+  webhookId?: string;
+  /** X-Shopify-Event-Id; a fresh one by default. */
+  eventId?: string;
+  /** X-Shopify-API-Version; the app's by default. */
+  apiVersion?: string;
+}
+
+/** The headers of a webhook delivery as Shopify sends it: JSON, signed, and the X-Shopify-* facts. */
+export function webhookHeaders(input: WebhookHeadersInput): Record<string, string> {
+  let signature = input.signature;
+  if (signature === undefined) {
+    if (input.body === undefined || input.secret === undefined) throw new Error("webhookHeaders needs a signature, or the body and the secret to sign it");
+    signature = signWebhookBody(input.body, input.secret);
+  }
+  return {
+    "Content-Type": "application/json",
+    "X-Shopify-Topic": input.topic,
+    "X-Shopify-Hmac-Sha256": signature,
+    "X-Shopify-Shop-Domain": input.shop,
+    "X-Shopify-Webhook-Id": input.webhookId ?? randomUUID(),
+    "X-Shopify-API-Version": input.apiVersion ?? ADMIN_API_VERSION,
+    "X-Shopify-Triggered-At": new Date().toISOString(),
+    "X-Shopify-Event-Id": input.eventId ?? randomUUID(),
+  };
 }
 
 // ---- the embedded admin's session token ------------------------------------------

@@ -45,7 +45,7 @@ import { orderCancelledPayload, orderPaidPayload, refundCreatePayload, orderGid 
 import { generatePrismaClients } from "../scripts/prisma-clients";
 import { ensureAdminSchema } from "../scripts/fetch-admin-schema";
 import { seedInstalledShop } from "../fake-shopify/seed";
-import { signWebhookBody } from "../fake-shopify/sign";
+import { webhookHeaders } from "../fake-shopify/sign";
 import { parseOptions } from "../bench/lib/cli";
 import { startTsx, type Child } from "../bench/lib/processes";
 import { percentile } from "../bench/lib/report";
@@ -599,16 +599,7 @@ async function run({ db, fake, workerEnv, logDir }: Stack, plan: Plan) {
       while (next < wave.length) {
         const d = wave[next++];
         const e = plan.events[d.event];
-        const headers = {
-          "content-type": "application/json",
-          "x-shopify-topic": e.topic,
-          "x-shopify-hmac-sha256": signWebhookBody(e.body, SECRET),
-          "x-shopify-shop-domain": e.order.shop.shop,
-          "x-shopify-webhook-id": e.webhookId,
-          "x-shopify-api-version": ADMIN_API_VERSION,
-          "x-shopify-triggered-at": new Date().toISOString(),
-          "x-shopify-event-id": e.webhookId,
-        };
+        const headers = webhookHeaders({ topic: e.topic, shop: e.order.shop.shop, body: e.body, secret: SECRET, webhookId: e.webhookId, eventId: e.webhookId });
         e.firstSendAt ??= performance.now();
         // Shopify retries a delivery that got no 2xx; so does this sender, a bounded number of times.
         let status = 0;

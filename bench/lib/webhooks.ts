@@ -1,6 +1,6 @@
 // Signed orders/paid deliveries for the benchmarks that load the app server.
-import { randomUUID } from "node:crypto";
 import { orderPaidPayload } from "../../fake-shopify/payloads";
+import { webhookHeaders } from "../../fake-shopify/sign";
 
 /** Shopify's orders/paid payload for friend `i`: a distinct order and customer per `i`, one of 50 codes. */
 export function friendOrderPaidBody(i: number): Buffer {
@@ -19,15 +19,6 @@ export function friendOrderPaidBody(i: number): Buffer {
 }
 
 /** The X-Shopify-* headers of an orders/paid delivery whose body has signature `hmac`. */
-export function orderPaidHeaders(shop: string, hmac: string, webhookId: string = randomUUID()): Record<string, string> {
-  return {
-    "Content-Type": "application/json",
-    "X-Shopify-Topic": "orders/paid",
-    "X-Shopify-Hmac-Sha256": hmac,
-    "X-Shopify-Shop-Domain": shop,
-    "X-Shopify-Webhook-Id": webhookId,
-    "X-Shopify-API-Version": "2026-10",
-    "X-Shopify-Triggered-At": new Date().toISOString(),
-    "X-Shopify-Event-Id": randomUUID(),
-  };
+export function orderPaidHeaders(shop: string, hmac: string, webhookId?: string): Record<string, string> {
+  return webhookHeaders({ topic: "orders/paid", shop, signature: hmac, webhookId });
 }

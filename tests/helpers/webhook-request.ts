@@ -1,7 +1,6 @@
 // Webhook requests as Shopify sends them: the raw body signed with the app's
 // secret (base64 HMAC-SHA256) and the X-Shopify-* headers.
-import { randomUUID } from "node:crypto";
-import { signWebhookBody as sign } from "../../fake-shopify/sign";
+import { signWebhookBody as sign, webhookHeaders } from "../../fake-shopify/sign";
 
 export const WEBHOOK_URL = "https://referrals.test/webhooks";
 
@@ -24,16 +23,7 @@ export interface SignedWebhookRequestInput {
 
 export function signedWebhookRequest(input: SignedWebhookRequestInput): Request {
   const body = typeof input.body === "string" ? input.body : JSON.stringify(input.body);
-  const headers = new Headers({
-    "Content-Type": "application/json",
-    "X-Shopify-Topic": input.topic,
-    "X-Shopify-Hmac-Sha256": signWebhookBody(body, input.secret),
-    "X-Shopify-Shop-Domain": input.shop,
-    "X-Shopify-Webhook-Id": input.webhookId ?? randomUUID(),
-    "X-Shopify-API-Version": "2026-10",
-    "X-Shopify-Triggered-At": new Date().toISOString(),
-    "X-Shopify-Event-Id": randomUUID(),
-  });
+  const headers = new Headers(webhookHeaders({ topic: input.topic, shop: input.shop, signature: signWebhookBody(body, input.secret), webhookId: input.webhookId }));
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     if (value === null) headers.delete(name);
     else headers.set(name, value);
