@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { parseShopifyJson } from "~/webhooks/shopify-json";
 import type { SubscribedTopic } from "~/webhooks/webhook-topics";
-import { InvalidPayloadError, isInvalidPayload, type WebhookContext, type WebhookHandler } from "~/queue/types";
+import { InvalidPayloadError, isInvalidPayload, PermanentError, type WebhookContext, type WebhookHandler } from "~/queue/types";
 
 const id = z.union([z.number().int(), z.string().min(1)]);
 const gidOf = (type: string) => z.string().startsWith(`gid://shopify/${type}/`, `must be gid://shopify/${type}/<id>`);
@@ -94,8 +94,10 @@ export function webhookTopic<Facts>(
     try {
       return read(checked, delivery);
     } catch (error) {
-      if (isInvalidPayload(error)) throw error;
-      throw new InvalidPayloadError(`payload incomplete for ${topic}: ${(error as Error).message}`);
+      if (isInvalidPayload(error) || !(error instanceof Error)) throw error;
+      // Fits the topic's shape but the domain cannot use it: a failure for good
+      // (DEAD, with the reason), as when the handler read it itself.
+      throw new PermanentError(`${topic} payload cannot be processed: ${error.message}`);
     }
   };
   const handler = async (ctx: WebhookContext) => handle(ctx, ctx.parsed !== undefined ? (ctx.parsed as Facts) : parse(ctx.payload, ctx));

@@ -3,6 +3,6 @@ import { cancelOrder } from "~/referrals/cancellation.server";
 import { orderFromWebhook } from "~/referrals/order";
 import { webhookTopic } from "../webhook-payloads";
 
-export const handleOrdersCancelled = webhookTopic("orders/cancelled", orderFromWebhook, async (ctx, order) => {
+export const handleOrdersCancelled = webhookTopic("orders/cancelled", (payload) => orderFromWebhook(payload), async (ctx, order) => {
   await cancelOrder(ctx, order);
 });

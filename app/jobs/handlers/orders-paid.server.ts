@@ -4,7 +4,7 @@ import { OrderPayloadError, orderFromWebhook } from "~/referrals/order";
 import { PermanentError } from "~/queue/types";
 import { webhookTopic } from "../webhook-payloads";
 
-export const handleOrdersPaid = webhookTopic("orders/paid", orderFromWebhook, async (ctx, order) => {
+export const handleOrdersPaid = webhookTopic("orders/paid", (payload) => orderFromWebhook(payload), async (ctx, order) => {
   await attributeOrder(ctx, order);
 });
 

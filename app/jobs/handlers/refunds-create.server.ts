@@ -2,6 +2,6 @@
 import { recordRefund, refundFromWebhook } from "~/referrals/reversal.server";
 import { webhookTopic } from "../webhook-payloads";
 
-export const handleRefundsCreate = webhookTopic("refunds/create", refundFromWebhook, async (ctx, refund) => {
+export const handleRefundsCreate = webhookTopic("refunds/create", (payload) => refundFromWebhook(payload), async (ctx, refund) => {
   await recordRefund(ctx, refund);
 });
