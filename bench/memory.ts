@@ -4,7 +4,7 @@
 //   idle     a few seconds after start-up, nothing but the readiness probe: the baseline;
 //   warm-up  a third of SECONDS of the same load (modules loaded on first use, JIT);
 //   load 1   SECONDS of mixed load at fixed rates (open loop): signed orders/paid
-//            webhooks, and app proxy requests as Shopify signs them (a member's
+//            webhooks, and app proxy requests as Shopify signs them (a referrer's
 //            GET /apps/referrals/data and a shopper's POST /apps/referrals/click);
 //   load 2   the same again: what a leak would show, as growth over load 1.
 // Per phase: the RSS high-water mark (VmHWM in /proc/<pid>/status, reset
@@ -37,7 +37,7 @@ const PROXY_RATE = Number(option("proxy-rate", "50"));
 const IDLE_MS = 5_000;
 const SECRET = BENCH_SECRET;
 const SHOP = "bench-memory.myshopify.com";
-const MEMBER_CUSTOMER_ID = 501;
+const REFERRER_CUSTOMER_ID = 501;
 // Targets (stated next to the figures, not asserted).
 const TARGET_PEAK_RATIO = 2;
 const TARGET_GROWTH_RATIO = 1.1;
@@ -181,18 +181,18 @@ async function main() {
   // The door stores deliveries of installed shops only.
   await db.shop.create({ data: { shop: SHOP } });
   await seedProgram(db, SHOP, { currencyCode: "USD" });
-  const member = await seedReferrer(db, SHOP, { customerId: `gid://shopify/Customer/${MEMBER_CUSTOMER_ID}` });
+  const referrer = await seedReferrer(db, SHOP, { customerId: `gid://shopify/Customer/${REFERRER_CUSTOMER_ID}` });
   await db.$disconnect();
 
   const proxy = (i: number): Sent => {
-    // Half members looking at their stats, half shoppers arriving by a link (many IPs).
+    // Half referrers looking at their stats, half shoppers arriving by a link (many IPs).
     const click = i % 2 === 1;
-    const url = proxyUrl({ shop: SHOP, path: click ? "/click" : "/data", customerId: click ? null : MEMBER_CUSTOMER_ID, query: click ? {} : { locale: "en" } });
+    const url = proxyUrl({ shop: SHOP, path: click ? "/click" : "/data", customerId: click ? null : REFERRER_CUSTOMER_ID, query: click ? {} : { locale: "en" } });
     return {
       method: click ? "POST" : "GET",
       path: `${url.pathname}${url.search}`,
       headers: { "X-Forwarded-For": `10.2.${(i >> 8) & 255}.${i & 255}`, ...(click ? { "Content-Type": "application/json" } : {}) },
-      body: click ? Buffer.from(JSON.stringify({ code: member.code, channel: "whatsapp" })) : undefined,
+      body: click ? Buffer.from(JSON.stringify({ code: referrer.code, channel: "whatsapp" })) : undefined,
     };
   };
 

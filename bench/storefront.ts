@@ -111,13 +111,13 @@ function percentile(values: number[], p: number): number {
 
 const shop = "bench-shop.myshopify.com";
 await seedProgram(db, shop, { currencyCode: "EUR" });
-const member = await seedReferrer(db, shop, { customerId: "gid://shopify/Customer/501" });
+const referrer = await seedReferrer(db, shop, { customerId: "gid://shopify/Customer/501" });
 for (let i = 0; i < 20; i++) {
   const referral = await db.referral.create({
-    data: { shop, referrerId: member.id, orderId: `gid://shopify/Order/${i}`, attributedBy: "LINK", subtotalAmount: 40, totalAmount: 40, currencyCode: "EUR", status: i % 4 ? "REWARDED" : "PENDING" },
+    data: { shop, referrerId: referrer.id, orderId: `gid://shopify/Order/${i}`, attributedBy: "LINK", subtotalAmount: 40, totalAmount: 40, currencyCode: "EUR", status: i % 4 ? "REWARDED" : "PENDING" },
   });
   await db.reward.create({
-    data: { shop, referrerId: member.id, referralId: referral.id, kind: "CODE", valueType: "FIXED_AMOUNT", value: 5, currencyCode: "EUR", code: `REWARD-${i}`, status: "ISSUED" },
+    data: { shop, referrerId: referrer.id, referralId: referral.id, kind: "CODE", valueType: "FIXED_AMOUNT", value: 5, currencyCode: "EUR", code: `REWARD-${i}`, status: "ISSUED" },
   });
 }
 
@@ -147,7 +147,7 @@ await db.rateLimit.deleteMany();
 sizeTable();
 const scenarios: Array<[string, () => Promise<Run>]> = [
   ["bare node http (constant)", () => load(baselineUrl, () => ({ method: "GET" }))],
-  ["GET /apps/referrals/data (member, stats)", () => {
+  ["GET /apps/referrals/data (referrer, stats)", () => {
     storefront.state.customerId = 501;
     return load(new URL(`${storefront.origin}/apps/referrals/data?locale=fr&origin=https%3A%2F%2Fshop.example`), () => ({ method: "GET" }));
   }],
@@ -157,7 +157,7 @@ const scenarios: Array<[string, () => Promise<Run>]> = [
       method: "POST",
       // Many shoppers: the per-IP window must not be what is measured.
       headers: { "Content-Type": "application/json", "X-Forwarded-For": `10.1.${(i >> 8) & 255}.${i & 255}` },
-      body: JSON.stringify({ code: member.code, channel: "whatsapp" }),
+      body: JSON.stringify({ code: referrer.code, channel: "whatsapp" }),
     }));
   }],
 ];
