@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, databaseTarget } from "./db-url";
 import { APP_SCOPES } from "~/shopify/scopes";
-import { DEFAULT_RETENTION, type RetentionPolicy } from "~/jobs/retention.server";
+import { DEFAULT_RETENTION, type RetentionPolicy } from "~/jobs/retention-policy";
 
 export const APP_BRIDGE_CDN_URL = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 

@@ -13,17 +13,11 @@
 // a worker killed halfway, leave nothing inconsistent.
 import type { Db } from "~/db.server";
 import { DEAD, DONE, INVALID } from "~/queue/queue.server";
+import { DEFAULT_RETENTION, type RetentionPolicy } from "./retention-policy";
+
+export { DEFAULT_RETENTION, type RetentionPolicy };
 import { UTC } from "~/referrals/daily-stats.server";
 import { localDay, startOfLocalDay } from "~/referrals/local-day";
-
-export interface RetentionPolicy {
-  processedDays: number;
-  problemDays: number;
-  linkEventDays: number;
-  auditDays: number;
-}
-
-export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730 };
 
 export interface RetentionCounts {
   deliveries: number;

@@ -1,0 +1,11 @@
+// How many days each kind of row is kept (see retention.server.ts), in a module
+// with no imports: the environment's validation reads the defaults, and must
+// not load the database client on the way (it opens DATABASE_URL on import).
+export interface RetentionPolicy {
+  processedDays: number;
+  problemDays: number;
+  linkEventDays: number;
+  auditDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730 };
