@@ -15,7 +15,8 @@ const shell = Object.fromEntries(
 );
 const demo = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
   cwd: PROJECT_ROOT,
-  env: { ...shell, DEMO_PORT: String(base) } as NodeJS.ProcessEnv,
+  // No NODE_ENV: the command decides it, as in a newcomer's shell.
+  env: { ...shell, DEMO_PORT: String(base) } as unknown as NodeJS.ProcessEnv,
   stdio: ["ignore", "pipe", "pipe"],
 });
 demo.stdout.on("data", (chunk) => (output += chunk));
