@@ -9,7 +9,8 @@ export async function checklist(db: Db, shop: string) {
     db.referrer.count({ where: { shop } }),
     db.referral.count({ where: { shop } }),
     db.referrer.findFirst({ where: { shop, source: { in: ["STOREFRONT", "GUEST", "PROGRAM_PAGE"] } }, select: { id: true } }),
-    db.linkEvent.findFirst({ where: { shop, type: "CLICK" }, select: { id: true } }),
+    // The referrers' click counters outlive the raw link events (retention).
+    db.referrer.findFirst({ where: { shop, clickCount: { gt: 0 } }, select: { id: true } }),
   ]);
   return { referrers, referrals, blockAdded: Boolean(joinedFromStore), embedEnabled: Boolean(clicked), firstReferral: referrals > 0 };
 }

@@ -13,6 +13,7 @@ const TONES: Record<string, BadgeProps["tone"]> = {
   PAID: "success",
   FAILED: "critical",
   REVOKED: "warning",
+  CANCELLED: "warning",
   ISSUING: "info",
 };
 

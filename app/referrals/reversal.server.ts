@@ -173,12 +173,16 @@ export async function revokeReward(
       where: { id: rewardId, shop, status: reward.status },
       data: { status: RewardStatus.CANCELLED, reason, revokedAt: now },
     });
-    if (!changed.count) return "not-revocable";
-    await recordAudit(db, { ...audit, action: "reward.cancelled", fromStatus: reward.status, toStatus: RewardStatus.CANCELLED, detail: reason });
-    return "cancelled";
+    if (changed.count) {
+      await recordAudit(db, { ...audit, action: "reward.cancelled", fromStatus: reward.status, toStatus: RewardStatus.CANCELLED, detail: reason });
+      return "cancelled";
+    }
+    // It moved on since it was read (the issue job took it): it may reach
+    // Shopify now, so the revoke job takes it back (it waits out ISSUING).
+  } else {
+    const inShopify: string[] = [RewardStatus.ISSUING, RewardStatus.ISSUED, RewardStatus.PAID];
+    if (!inShopify.includes(reward.status)) return "not-revocable";
   }
-  const inShopify: string[] = [RewardStatus.ISSUING, RewardStatus.ISSUED, RewardStatus.PAID];
-  if (!inShopify.includes(reward.status)) return "not-revocable";
   await recordAudit(db, { ...audit, action: "reward.revoke-requested", fromStatus: reward.status, detail: reason });
   await requestRevoke(db, { shop, rewardId, now });
   return "revoking";

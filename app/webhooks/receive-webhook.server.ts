@@ -68,9 +68,15 @@ function looksLikeJsonObject(rawBody: Buffer): boolean {
   return end > 0 && rawBody[end] === 0x7d;
 }
 
+const COMPLIANCE_TOPICS: readonly string[] = ["customers/data_request", "customers/redact", "shop/redact"];
+
 function refusal(outcome: Exclude<StoreOutcome, "stored" | "duplicate">, shop: string, topic: string): WebhookAnswer {
   switch (outcome) {
     case "not-installed":
+      // A privacy request for a shop the app holds nothing of (shop/redact
+      // already erased it, and Shopify redelivers, or a customers/redact comes
+      // after it): done, and Shopify must not count a failure. Nothing stored.
+      if (COMPLIANCE_TOPICS.includes(topic)) return { status: 200, body: `Nothing held for ${shop}` };
       return { status: 403, body: `${shop} has not installed the app` };
     case "uninstalled":
       return { status: 403, body: `${shop} uninstalled the app: ${topic} is not accepted after an uninstall` };

@@ -9,6 +9,7 @@ import { rebuildDailyStats } from "~/referrals/daily-stats.server";
 import { recordClick } from "~/storefront/link-events.server";
 import * as page from "~/routes/app.delivery-problems";
 import * as referrerPage from "~/routes/app.referrers.$id";
+import * as home from "~/routes/app._index";
 import { act, installShop, load, thrownStatus } from "../helpers/admin-request";
 import { sendOrder } from "../helpers/admin-seed";
 import { testClock } from "../helpers/admin";
@@ -134,6 +135,8 @@ describe("retention", () => {
     // The counts outlive the rows, also through a rebuild of the daily totals.
     expect(await clicksShown()).toBe(3);
     expect(await dashboardClicks()).toBe(3);
+    // The first-run checklist still knows the embed works (a link was clicked).
+    expect(await load(home.loader, p.shop, "/app")).toMatchObject({ embedEnabled: true });
     await rebuildDailyStats(db, p.shop);
     expect(await dashboardClicks()).toBe(3);
     // The merchant's records stay.

@@ -8,6 +8,7 @@ import type { WebhookHandler } from "~/queue/types";
 import { MAX_WEBHOOK_BODY_BYTES } from "~/webhooks/verify-webhook.server";
 import { SUBSCRIBED_TOPICS } from "~/webhooks/webhook-topics";
 import { createWorker } from "~/jobs/worker.server";
+import { webhookHandlers } from "~/jobs/registry.server";
 import { customersDataRequestPayload, customersRedactPayload, shopRedactPayload, appUninstalledPayload } from "../../fake-shopify/payloads";
 import { signAppProxyMessage } from "../../fake-shopify/sign";
 import { sessionToken } from "../helpers/admin-request";
@@ -240,11 +241,35 @@ describe("POST /webhooks", () => {
     },
   );
 
-  it.each(SUBSCRIBED_TOPICS)("answers 403 to %s for a shop that never installed the app, and stores nothing", async (topic) => {
+  const COMPLIANCE = ["customers/data_request", "customers/redact", "shop/redact"];
+
+  it.each(SUBSCRIBED_TOPICS.filter((t) => !COMPLIANCE.includes(t)))("answers 403 to %s for a shop that never installed the app, and stores nothing", async (topic) => {
     const response = await deliverWebhook(signedWebhookRequest({ topic, shop: "never-installed.myshopify.com", body: { id: 1 } }));
     expect(response.status).toBe(403);
     expect(await response.text()).toBe("never-installed.myshopify.com has not installed the app");
     expect(await db.webhookDelivery.count()).toBe(0);
+  });
+
+  it.each(COMPLIANCE)("acknowledges %s for a shop it holds nothing of (200, so Shopify does not count a failure), and stores nothing", async (topic) => {
+    const response = await deliverWebhook(signedWebhookRequest({ topic, shop: "never-installed.myshopify.com", body: { id: 1 } }));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("Nothing held for never-installed.myshopify.com");
+    expect(await db.webhookDelivery.count()).toBe(0);
+  });
+
+  it("after shop/redact erased the shop, a redelivery of it and a late customers/redact are acknowledged and change nothing", async () => {
+    const erased = "erased-later.myshopify.com";
+    await db.shop.create({ data: { shop: erased } });
+    const redact = signedWebhookRequest({ topic: "shop/redact", shop: erased, body: shopRedactPayload(erased), webhookId: "erase-shop-1" });
+    expect((await deliverWebhook(redact.clone())).status).toBe(200);
+    await createWorker({ db, webhookHandlers, jobHandlers: new Map(), logger: { info() {}, warn() {} } }).runOnce();
+    expect(await db.shop.count({ where: { shop: erased } })).toBe(0);
+    const late = [
+      signedWebhookRequest({ topic: "shop/redact", shop: erased, body: shopRedactPayload(erased), webhookId: "erase-shop-2" }),
+      signedWebhookRequest({ topic: "customers/redact", shop: erased, body: customersRedactPayload({ shop: erased, customerId: 5, email: "late@example.com" }), webhookId: "erase-customer-1" }),
+    ];
+    for (const request of late) expect((await deliverWebhook(request)).status).toBe(200);
+    expect(await db.webhookDelivery.count({ where: { shop: erased, webhookId: { in: ["erase-shop-2", "erase-customer-1"] } } })).toBe(0);
   });
 
   it("stores the deliveries of a shop with an offline session but no Shop row (an install whose afterAuth never recorded it)", async () => {
