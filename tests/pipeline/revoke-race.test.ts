@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import db, { type Db } from "~/db.server";
 import { createWorker } from "~/jobs/worker.server";
-import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
+import { webhookHandlers } from "~/jobs/registry.server";
 import { REVOKE_JOB } from "~/referrals/rewards.server";
 import { orderGid, orderPaidPayload, refundCreatePayload } from "../../fake-shopify/payloads";
 import { testClock } from "../helpers/admin";
