@@ -319,7 +319,8 @@ async function scanPage(db: Db, erasure: ErasureRow, marks: CustomerMarks, curre
   const rows = await scan.fetch(db, { shop, after: erasure.cursor, take: SCAN_PAGE, currentWebhookId });
   const changes = rows.flatMap((row) => {
     const data = scan.scrub(row, marks);
-    return data ? [{ id: row.id, data }] : [];
+    // What the changed columns held when read: the write is conditional on them.
+    return data ? [{ id: row.id, data, read: Object.fromEntries(Object.keys(data).filter((k) => k in row).map((k) => [k, row[k]])) }] : [];
   });
   const lastPage = rows.length < SCAN_PAGE;
   const counts = JSON.parse(erasure.counts) as RedactionSummary;
@@ -333,7 +334,12 @@ async function scanPage(db: Db, erasure: ErasureRow, marks: CustomerMarks, curre
     // Compare-and-set on the position: of two workers on one erasure, one writes each page.
     const moved = await tx.erasure.updateMany({ where: { shop, id: erasure.id, phase: erasure.phase, cursor: erasure.cursor }, data: next });
     if (moved.count !== 1) throw new Error(`erasure ${erasure.id} moved on under this worker (another one is running it)`);
-    for (const change of changes) await scan.update(tx, shop, change.id, change.data);
+    for (const change of changes) {
+      const { count } = await scan.update(tx, shop, change.id, change.data, change.read);
+      // Written since it was read (a note, a redelivery): nothing of this page
+      // is kept, and the retry reads the row as it is now.
+      if (count !== 1) throw new Error(`erasure ${erasure.id}: a row changed while it was being scrubbed; the page is read again`);
+    }
     return { ...erasure, ...next };
   }, PAGE_TX);
 }
@@ -349,7 +355,8 @@ interface Scan {
   fetch(db: Db, page: { shop: string; after: string | null; take: number; currentWebhookId?: string }): Promise<Row[]>;
   /** The row's new text columns, or null when it does not mention the customer. */
   scrub(row: Row, marks: CustomerMarks): Changes | null;
-  update(tx: Tx, shop: string, id: string, data: Changes): Promise<unknown>;
+  /** Writes `data` if the row still holds `read` (compare-and-set). */
+  update(tx: Tx, shop: string, id: string, data: Changes, read: Changes): Promise<{ count: number }>;
 }
 
 const after = (cursor: string | null) => (cursor ? { id: { gt: cursor } } : {});
@@ -372,7 +379,7 @@ const SCANS: Scan[] = [
       // A data report is about the customer through and through (names too): drop it whole.
       return { detail: row.action === DATA_REQUEST_ACTION ? JSON.stringify({ redacted: true }) : scrubText(row.detail, marks) };
     },
-    update: (tx, shop, id, data) => tx.auditEvent.updateMany({ where: { shop, id }, data }),
+    update: (tx, shop, id, data, read) => tx.auditEvent.updateMany({ where: { shop, id, ...read }, data }),
   },
   {
     phase: "deliveries",
@@ -401,7 +408,7 @@ const SCANS: Scan[] = [
           : { lastError: scrubText(row.lastError, marks) }),
       };
     },
-    update: (tx, shop, id, data) => tx.webhookDelivery.updateMany({ where: { shop, id }, data }),
+    update: (tx, shop, id, data, read) => tx.webhookDelivery.updateMany({ where: { shop, id, ...read }, data }),
   },
   {
     phase: "jobs",
@@ -413,7 +420,7 @@ const SCANS: Scan[] = [
         ...page(take),
       }),
     scrub: (row, marks) => scrubColumns(row, ["payload", "lastError"], marks),
-    update: (tx, shop, id, data) => tx.job.updateMany({ where: { shop, id }, data }),
+    update: (tx, shop, id, data, read) => tx.job.updateMany({ where: { shop, id, ...read }, data }),
   },
   {
     // Staff sessions hold a user's email; if that user is the customer, it goes.
@@ -422,7 +429,7 @@ const SCANS: Scan[] = [
     fetch: (db, { shop, after: cursor, take }) =>
       db.session.findMany({ where: { shop, email: { not: null }, ...after(cursor) }, select: { id: true, email: true }, ...page(take) }),
     scrub: (row, marks) => (mentions(row.email, marks) ? { email: null, firstName: null, lastName: null } : null),
-    update: (tx, shop, id, data) => tx.session.updateMany({ where: { shop, id }, data }),
+    update: (tx, shop, id, data, read) => tx.session.updateMany({ where: { shop, id, ...read }, data }),
   },
   // Merchant-written notes (reasons, payout references) can quote an email too.
   {
@@ -435,7 +442,7 @@ const SCANS: Scan[] = [
         ...page(take),
       }),
     scrub: (row, marks) => scrubColumns(row, ["reason", "payoutReference"], marks),
-    update: (tx, shop, id, data) => tx.reward.updateMany({ where: { shop, id }, data }),
+    update: (tx, shop, id, data, read) => tx.reward.updateMany({ where: { shop, id, ...read }, data }),
   },
   {
     phase: "referrals",
@@ -443,7 +450,7 @@ const SCANS: Scan[] = [
     fetch: (db, { shop, after: cursor, take }) =>
       db.referral.findMany({ where: { shop, reason: { not: null }, ...after(cursor) }, select: { id: true, reason: true }, ...page(take) }),
     scrub: (row, marks) => scrubColumns(row, ["reason"], marks),
-    update: (tx, shop, id, data) => tx.referral.updateMany({ where: { shop, id }, data }),
+    update: (tx, shop, id, data, read) => tx.referral.updateMany({ where: { shop, id, ...read }, data }),
   },
   {
     phase: "referrers",
@@ -451,7 +458,7 @@ const SCANS: Scan[] = [
     fetch: (db, { shop, after: cursor, take }) =>
       db.referrer.findMany({ where: { shop, disabledReason: { not: null }, ...after(cursor) }, select: { id: true, disabledReason: true }, ...page(take) }),
     scrub: (row, marks) => scrubColumns(row, ["disabledReason"], marks),
-    update: (tx, shop, id, data) => tx.referrer.updateMany({ where: { shop, id }, data }),
+    update: (tx, shop, id, data, read) => tx.referrer.updateMany({ where: { shop, id, ...read }, data }),
   },
 ];
 
