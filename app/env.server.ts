@@ -64,6 +64,7 @@ export const envSchema = z.object({
   RETENTION_PROBLEM_DAYS: days(DEFAULT_RETENTION.problemDays),
   RETENTION_LINK_EVENT_DAYS: days(DEFAULT_RETENTION.linkEventDays),
   RETENTION_AUDIT_DAYS: days(DEFAULT_RETENTION.auditDays),
+  RETENTION_EMAIL_DAYS: days(DEFAULT_RETENTION.emailDays),
   // How many proxies of the app's own hosting (load balancer, TLS terminator, CDN)
   // append to X-Forwarded-For in front of the app. The storefront's per-IP rate
   // limits take the shopper's address Shopify's app proxy wrote, which is that
@@ -80,6 +81,21 @@ export const envSchema = z.object({
     .int()
     .min(1, "must be a whole number of deliveries, at least 1")
     .default(DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE),
+  // Where the app sends email: any SMTP server or provider (smtp://user:pass@host:587
+  // upgrades with STARTTLS, smtps://...:465 is TLS from the start). Unset: no email
+  // is sent or queued, and the admin says so.
+  SMTP_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .url("must be an smtp:// or smtps:// URL, e.g. smtp://user:password@smtp.example.com:587")
+      .refine((v) => /^smtps?:$/.test(new URL(v).protocol), "must be an smtp:// or smtps:// URL, e.g. smtp://user:password@smtp.example.com:587")
+      .optional(),
+  ),
+  // The address emails are sent from (the shop's name is shown as the sender); required with SMTP_URL.
+  EMAIL_FROM: z.preprocess((v) => (v === "" ? undefined : v), z.string().email("must be an email address, e.g. referrals@example.com").optional()),
+  // At most this many emails a second per shop (the provider's limits, the shop's reputation).
+  EMAIL_SENDS_PER_SHOP_PER_SECOND: z.coerce.number().positive("must be more than 0").max(100_000).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -108,6 +124,7 @@ function crossChecks(env: Env): string[] {
       problems.push(`${name} must be an https URL in production (or a loopback address for the local dev store)`);
     }
   }
+  if (env.SMTP_URL && !env.EMAIL_FROM) problems.push("EMAIL_FROM is required when SMTP_URL is set (the address emails are sent from)");
   if (env.SHOPIFY_API_SECRET === PUBLIC_DEMO_SECRET) {
     const standIn = env.SHOPIFY_STAND_IN && env.SHOPIFY_ADMIN_API_ORIGIN !== undefined && isLoopback(env.SHOPIFY_ADMIN_API_ORIGIN);
     if (!standIn) {
@@ -142,6 +159,7 @@ export function retentionPolicy(config: Env): RetentionPolicy {
     problemDays: config.RETENTION_PROBLEM_DAYS,
     linkEventDays: config.RETENTION_LINK_EVENT_DAYS,
     auditDays: config.RETENTION_AUDIT_DAYS,
+    emailDays: config.RETENTION_EMAIL_DAYS,
   };
 }
 
@@ -149,4 +167,10 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Reads the environment again (a test that started its own SMTP server sets SMTP_URL after start-up). */
+export function reloadEnv(): Env {
+  cached = undefined;
+  return env();
 }

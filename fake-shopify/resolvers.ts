@@ -140,6 +140,7 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
   return {
     // ---- QueryRoot
     shop: () => s.shop,
+    shopLocales: ({ published }: Args) => s.locales.filter((l) => published === undefined || published === null || l.published === published).map((l) => ({ ...l, marketWebPresences: [] })),
     codeDiscountNode: ({ id }: Args) => codeNodeView(s.findDiscount(id)),
     codeDiscountNodeByCode: ({ code }: Args) => codeNodeView(s.findByCode(code)?.discount),
     discountNode: ({ id }: Args) => {

@@ -149,6 +149,8 @@ export class ShopState {
     currencyCode: string;
     myshopifyDomain: string;
     ianaTimezone: string;
+    email: string;
+    contactEmail: string;
     /** The online store's primary domain: the myshopify.com one until a test (or the dev store) sets its own. */
     primaryDomain: { host: string; url: string; sslEnabled: boolean };
   };
@@ -162,6 +164,8 @@ export class ShopState {
   readonly metafields = new Map<string, FakeMetafield>(); // ownerId|namespace|key
   readonly orders: FakeOrder[] = [];
   readonly bulkOperations = new Map<string, FakeBulkOperation>();
+  /** The shop's languages (Shopify's shopLocales): the first primary one is the shop's primary locale. */
+  locales: { locale: string; name: string; primary: boolean; published: boolean }[] = [{ locale: "en", name: "English", primary: true, published: true }];
   /** Polls of bulkOperation(id) before a bulk query reports COMPLETED. */
   bulkPolls: number;
 
@@ -177,6 +181,8 @@ export class ShopState {
       currencyCode: "USD",
       myshopifyDomain: domain,
       ianaTimezone: "America/New_York",
+      email: `owner@${domain}`,
+      contactEmail: `hello@${domain}`,
       primaryDomain: { host: domain, url: `https://${domain}`, sslEnabled: true },
     };
   }

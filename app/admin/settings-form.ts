@@ -6,7 +6,21 @@ import type { FieldErrors, ProgramSettings, ProgramSettingsInput } from "~/refer
 type Key = keyof ProgramSettings;
 const BOOLEANS: Key[] = ["enabled", "firstOrderOnly", "combinesWithProduct", "combinesWithOrder", "combinesWithShipping"];
 const OPTIONAL: Key[] = ["rewardExpiryDays", "minimumOrderAmount", "maxRewardsPerReferrer"];
-const TEXTS: Key[] = ["friendOfferKind", "friendOfferValue", "rewardKind", "rewardValue", "holdDays", "codePrefix", "terms", "shareMessage"];
+const TEXTS: Key[] = [
+  "friendOfferKind",
+  "friendOfferValue",
+  "rewardKind",
+  "rewardValue",
+  "holdDays",
+  "codePrefix",
+  "terms",
+  "shareMessage",
+  "emailSenderName",
+  "emailReplyTo",
+  "emailLogoUrl",
+  "emailAccentColor",
+  "rewardReminderDays",
+];
 export const SETTINGS_FIELDS: Key[] = [...BOOLEANS, ...OPTIONAL, ...TEXTS];
 
 /** The form's values as the schema's input: "true"/"false" booleans, empty optional fields as null. */

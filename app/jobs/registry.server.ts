@@ -19,6 +19,8 @@ import { handleRefundsCreate } from "~/jobs/handlers/refunds-create.server";
 import { CODE_SYNC_JOB, syncCodesJob } from "~/referrals/code-sync.server";
 import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "~/referrals/reconciliation.server";
 import { INVITE_JOB, runInvite } from "~/referrals/invites.server";
+import { EMAIL_OUTBOX_JOB, kickDueOutboxes, runOutbox } from "~/email/outbox.server";
+import { EMAIL_DIGEST_EVERY_MS, EMAIL_DIGEST_JOB, queueDigest } from "~/email/digest.server";
 import { ISSUE_JOB, issueReward, RELEASE_JOB, releaseReferral, REVOKE_JOB, revokeRewardJob } from "~/referrals/rewards.server";
 
 /** Topic as Shopify writes it in X-Shopify-Topic ("orders/paid") -> handler. */
@@ -42,10 +44,15 @@ export const jobHandlers = new Map<string, JobHandler>([
   [REVOKE_JOB, revokeRewardJob],
   [RECONCILE_JOB, async (ctx) => void (await reconcileOrders(ctx))],
   [INVITE_JOB, async (ctx) => void (await runInvite(ctx))],
+  [EMAIL_OUTBOX_JOB, async (ctx) => void (await runOutbox(ctx))],
+  [EMAIL_DIGEST_JOB, async (ctx) => void (await queueDigest(ctx))],
 ]);
 
 /** Per-shop work the worker keeps scheduled for every active shop (see schedule.server.ts). */
-export const recurringJobs: RecurringJob[] = [{ kind: RECONCILE_JOB, everyMs: RECONCILE_EVERY_MS }];
+export const recurringJobs: RecurringJob[] = [
+  { kind: RECONCILE_JOB, everyMs: RECONCILE_EVERY_MS },
+  { kind: EMAIL_DIGEST_JOB, everyMs: EMAIL_DIGEST_EVERY_MS },
+];
 
 /** Longest rate-limit window in use is 10 minutes: a row a day old counts nothing. */
 export const RATE_LIMIT_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -56,6 +63,11 @@ export const maintenanceTasks: MaintenanceTask[] = [
     name: "prune expired rate-limit windows",
     everyMs: 10 * 60 * 1000,
     run: (db, now) => pruneRateLimits(db, new Date(now.getTime() - RATE_LIMIT_RETENTION_MS)),
+  },
+  {
+    name: "run the outbox of every shop with email due",
+    everyMs: 30 * 1000,
+    run: (db, now) => kickDueOutboxes(db, now),
   },
   {
     name: "delete data past its retention period",

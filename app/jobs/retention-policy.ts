@@ -6,6 +6,8 @@ export interface RetentionPolicy {
   problemDays: number;
   linkEventDays: number;
   auditDays: number;
+  /** Emails sent, suppressed or failed (the send log), and the outbox rows behind them. */
+  emailDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730 };
+export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730, emailDays: 90 };

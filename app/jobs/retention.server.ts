@@ -27,6 +27,7 @@ export interface RetentionCounts {
   erasures: number;
   linkEvents: number;
   auditEvents: number;
+  emails: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -76,6 +77,7 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     erasures: (await db.erasure.deleteMany({ where: { finishedAt: { lt: processed } } })).count,
     linkEvents: 0,
     auditEvents: 0,
+    emails: 0,
   };
 
   // Per shop, so each delete walks the (shop, createdAt) index.
@@ -85,6 +87,12 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     counts.auditEvents += await inBatches(
       () => db.auditEvent.findMany({ where: { shop, createdAt: { lt: auditBefore } }, ...ids }),
       (id) => db.auditEvent.deleteMany({ where: { shop, id: { in: id } } }),
+    );
+    // Finished emails only: one still waiting (a reminder months ahead) stays until it is sent.
+    const emailDone = { shop, status: { in: ["SENT", "SUPPRESSED", "FAILED"] }, createdAt: { lt: daysBefore(now, policy.emailDays) } };
+    counts.emails += await inBatches(
+      () => db.emailMessage.findMany({ where: emailDone, ...ids }),
+      (id) => db.emailMessage.deleteMany({ where: { ...emailDone, id: { in: id } } }),
     );
   }
   return counts;

@@ -15,6 +15,7 @@ import { hasEarlierOrder } from "./shopify-lookups.server";
 import { applyRefunds } from "./reversal.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus } from "./statuses";
 import type { ProgramRow } from "./programs.server";
+import { emailFriendOrdered } from "~/email/events.server";
 
 
 export type AttributionOutcome =
@@ -32,6 +33,7 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   const { db, shop } = ctx;
   const program = await db.program.findUnique({ where: { shop } });
   if (!program) return { kind: "not-referred" };
+  await markRewardCodesUsed(db, shop, order, ctx.now());
 
   const found = await findReferrer(db, shop, order, program);
   if (!found) {
@@ -119,9 +121,21 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
 }
 
 /** Schedules a pending referral's release and applies refunds that arrived before the paid order. Idempotent. */
-async function followUpPending(ctx: WorkContext, referral: { id: string; holdUntil: Date | null }): Promise<string> {
+async function followUpPending(ctx: WorkContext, referral: { id: string; referrerId: string; holdUntil: Date | null }): Promise<string> {
   await requestRelease(ctx.db, { shop: ctx.shop, referralId: referral.id, at: referral.holdUntil ?? ctx.now() });
-  return applyRefunds(ctx, referral.id);
+  const status = await applyRefunds(ctx, referral.id);
+  if (status === ReferralStatus.PENDING) {
+    const referrer = await ctx.db.referrer.findFirst({ where: { id: referral.referrerId, shop: ctx.shop } });
+    if (referrer) await emailFriendOrdered(ctx.db, { id: referral.id, shop: ctx.shop }, referrer, ctx.now());
+  }
+  return status;
+}
+
+/** An order paid with a reward code: the code was used (its reminder is not sent). */
+async function markRewardCodesUsed(db: Db, shop: string, order: OrderFacts, now: Date) {
+  const codes = order.discountCodes.map(canonicalCode).filter(Boolean);
+  if (codes.length === 0) return;
+  await db.reward.updateMany({ where: { shop, code: { in: codes }, usedAt: null }, data: { usedAt: now } });
 }
 
 async function findReferrer(db: Db, shop: string, order: OrderFacts, program: ProgramRow) {

@@ -18,6 +18,8 @@ import { BULK_OPERATION, BULK_QUERY_RUN, RECENT_BULK_OPERATIONS } from "~/shopif
 import { recordAudit } from "./audit.server";
 import { InviteStatus } from "./invite-status";
 import { EnrolmentError, enrolReferrer } from "./referrers.server";
+import { emailConfig } from "~/email/config.server";
+import { emailInvitation } from "~/email/events.server";
 
 export { InviteStatus };
 export const INVITE_JOB = "invite-customers";
@@ -126,20 +128,39 @@ async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { slic
   const started = Date.now();
   const response = await (options.fetchFn ?? fetch)(url);
   if (!response.ok || !response.body) throw new Error(`Downloading the customer export failed: HTTP ${response.status}`);
-  const progress = { line: 0, processed: run.processedLines, enrolled: run.enrolled, skipped: run.skipped, reasons: JSON.parse(run.skipReasons) as Record<string, number> };
+  const progress = {
+    line: 0,
+    processed: run.processedLines,
+    enrolled: run.enrolled,
+    skipped: run.skipped,
+    emailed: run.emailed,
+    notEmailed: run.notEmailed,
+    reasons: JSON.parse(run.skipReasons) as Record<string, number>,
+  };
   const checkpoint = () =>
     db.inviteRun.updateMany({
       where: { id: run.id, shop },
-      data: { processedLines: progress.processed, enrolled: progress.enrolled, skipped: progress.skipped, skipReasons: JSON.stringify(progress.reasons) },
+      data: {
+        processedLines: progress.processed,
+        enrolled: progress.enrolled,
+        skipped: progress.skipped,
+        emailed: progress.emailed,
+        notEmailed: progress.notEmailed,
+        skipReasons: JSON.stringify(progress.reasons),
+      },
     });
   for await (const line of jsonLines(response.body)) {
     progress.line++;
     if (progress.line <= run.processedLines) continue;
-    const reason = await enrolLine(ctx, run, line);
+    const { reason, emailed } = await enrolLine(ctx, run, line);
     if (reason) {
       progress.skipped++;
       progress.reasons[reason] = (progress.reasons[reason] ?? 0) + 1;
-    } else progress.enrolled++;
+    } else {
+      progress.enrolled++;
+      if (emailed === true) progress.emailed++;
+      else if (emailed === false) progress.notEmailed++;
+    }
     progress.processed++;
     if (progress.processed % CHECKPOINT_EVERY === 0) {
       await checkpoint();
@@ -154,16 +175,26 @@ async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { slic
   return true;
 }
 
-/** Enrols one exported customer; returns why it was skipped, or null. */
-async function enrolLine(ctx: JobContext, run: Run, line: string): Promise<string | null> {
+interface LineOutcome {
+  /** Why the customer was skipped, or null when enrolled. */
+  reason: string | null;
+  /** Enrolled: invited by email (true), not for lack of consent (false), or email is off (null). */
+  emailed?: boolean | null;
+}
+
+/**
+ * Enrols one exported customer, and invites them by email when their email
+ * marketing consent is SUBSCRIBED (the others are enrolled and counted, not emailed).
+ */
+async function enrolLine(ctx: JobContext, run: Run, line: string): Promise<LineOutcome> {
   let customer: ExportedCustomer;
   try {
     customer = JSON.parse(line);
   } catch {
-    return SkipReason.INVALID;
+    return { reason: SkipReason.INVALID };
   }
-  if (!customer.id?.startsWith("gid://shopify/Customer/")) return SkipReason.INVALID;
-  if (customer.state === "DISABLED") return SkipReason.DISABLED_ACCOUNT;
+  if (!customer.id?.startsWith("gid://shopify/Customer/")) return { reason: SkipReason.INVALID };
+  if (customer.state === "DISABLED") return { reason: SkipReason.DISABLED_ACCOUNT };
   try {
     const { referrer, created } = await enrolReferrer(ctx.db, {
       shop: ctx.shop,
@@ -171,17 +202,30 @@ async function enrolLine(ctx: JobContext, run: Run, line: string): Promise<strin
       email: customer.defaultEmailAddress?.emailAddress ?? null,
       firstName: customer.firstName ?? null,
       lastName: customer.lastName ?? null,
+      locale: customer.locale ?? null,
       source: "INVITE",
       cause: ctx.cause,
       now: ctx.now(),
     });
     // Enrolled by this run before a restart: count it as enrolled again, not as "already".
     const ours = referrer.source === "INVITE" && referrer.createdAt >= run.createdAt;
-    return created || ours ? null : SkipReason.ALREADY;
+    if (!created && !ours) return { reason: SkipReason.ALREADY };
+    if (!emailConfig()) return { reason: null, emailed: null };
+    if (customer.defaultEmailAddress?.marketingState !== "SUBSCRIBED" || !referrer.email) return { reason: null, emailed: false };
+    const outcome = await emailInvitation(ctx.db, referrer, run.id, ctx.now());
+    return { reason: null, emailed: outcome === "queued" || outcome === "exists" };
   } catch (error) {
-    if (error instanceof EnrolmentError) return error.field === "email" ? SkipReason.NO_CONTACT : error.message;
+    if (error instanceof EnrolmentError) return { reason: error.field === "email" ? SkipReason.NO_CONTACT : error.message };
     throw error;
   }
+}
+
+/** How the run's invitation emails are doing: by status of the emails it queued. */
+export async function inviteEmailProgress(db: Db, shop: string, inviteRunId: string) {
+  const rows = await db.emailMessage.groupBy({ by: ["status"], where: { shop, inviteRunId }, _count: { _all: true } });
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.status] = row._count._all;
+  return counts;
 }
 
 /** Splits a byte stream into lines, without holding the file in memory. */

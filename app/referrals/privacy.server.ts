@@ -78,11 +78,14 @@ export type CustomerDataReport = Awaited<ReturnType<typeof customerDataReport>>;
  */
 export async function customerDataReport(db: Db | Tx, request: CustomerRequest & { now?: Date }) {
   const { shop } = request;
-  const { gid, referrers, friendReferrals } = await findCustomer(db, request);
+  const { gid, emailKey, referrers, friendReferrals } = await findCustomer(db, request);
   const ids = referrers.map((r) => r.id);
-  const [made, rewards] = await Promise.all([
+  const emailKeys = [...new Set([emailKey, ...referrers.map((r) => r.emailKey)].filter((k): k is string => Boolean(k)))];
+  const [made, rewards, emails, suppressions] = await Promise.all([
     db.referral.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
     db.reward.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
+    db.emailMessage.findMany({ where: { shop, OR: [{ emailKey: { in: emailKeys } }, { referrerId: { in: ids } }] }, orderBy: { createdAt: "asc" } }),
+    db.emailSuppression.findMany({ where: { shop, emailKey: { in: emailKeys } } }),
   ]);
 
   return {
@@ -133,6 +136,17 @@ export async function customerDataReport(db: Db | Tx, request: CustomerRequest &
         })),
       linkEvents: { clicks: r.clickCount, shares: r.shareCount },
     })),
+    // The emails the app sent them or meant to (its outbox and send log), and any opt-out.
+    emails: emails.map((e) => ({
+      kind: e.kind,
+      to: e.recipient,
+      language: e.locale,
+      status: e.status,
+      reason: e.reason,
+      sentAt: iso(e.sentAt),
+      createdAt: iso(e.createdAt),
+    })),
+    emailOptOuts: suppressions.map((s) => ({ reason: s.reason, since: iso(s.createdAt) })),
     asFriend: friendReferrals.map((f) => ({
       referralId: f.id,
       orderId: f.orderId,
@@ -180,6 +194,8 @@ export async function recordCustomerDataRequest(
 export interface RedactionSummary {
   referrers: number;
   friendReferrals: number;
+  /** Emails to them in the outbox and send log, and their opt-outs. */
+  emails: number;
   auditEvents: number;
   deliveries: number;
   jobs: number;
@@ -187,7 +203,7 @@ export interface RedactionSummary {
   otherRows: number;
 }
 
-const NO_ROWS: RedactionSummary = { referrers: 0, friendReferrals: 0, auditEvents: 0, deliveries: 0, jobs: 0, sessions: 0, otherRows: 0 };
+const NO_ROWS: RedactionSummary = { referrers: 0, friendReferrals: 0, emails: 0, auditEvents: 0, deliveries: 0, jobs: 0, sessions: 0, otherRows: 0 };
 
 // Rows read per page of the free-text scan; each page's changes and the
 // erasure's progress are written in one short transaction.
@@ -286,11 +302,17 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
             data: { friendCustomerId: null, friendEmail: null, friendEmailKey: null, friendAddressHash: null },
           });
         }
-        const before: RedactionSummary = existing ? JSON.parse(existing.counts) : NO_ROWS;
+        // Their emails (queued, sent or not) and their opt-outs hold their address: deleted.
+        const emailKeys = [...marks.emailKeys];
+        const referrerIds = referrers.map((r) => r.id);
+        const emails = await tx.emailMessage.deleteMany({ where: { shop, OR: [{ emailKey: { in: emailKeys } }, { referrerId: { in: referrerIds } }] } });
+        const optOuts = await tx.emailSuppression.deleteMany({ where: { shop, emailKey: { in: emailKeys } } });
+        const before: RedactionSummary = { ...NO_ROWS, ...(existing ? JSON.parse(existing.counts) : {}) };
         const counts = JSON.stringify({
           ...before,
           referrers: before.referrers + referrers.length,
           friendReferrals: before.friendReferrals + friendReferrals.length,
+          emails: before.emails + emails.count + optOuts.count,
         });
         const data = { marks: JSON.stringify({ ids: [...marks.ids], emailKeys: [...marks.emailKeys] }), counts };
         return existing
@@ -477,7 +499,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures] =
+  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -494,6 +516,10 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.inviteRun.deleteMany({ where: { shop } }),
       db.dailyStat.deleteMany({ where: { shop } }),
       db.erasure.deleteMany({ where: { shop } }),
+      db.emailMessage.deleteMany({ where: { shop } }),
+      db.emailSuppression.deleteMany({ where: { shop } }),
+      db.emailSwitch.deleteMany({ where: { shop } }),
+      db.emailText.deleteMany({ where: { shop } }),
     ]);
   return {
     rewards: rewards.count,
@@ -510,5 +536,6 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     inviteRuns: inviteRuns.count,
     dailyStats: dailyStats.count,
     erasures: erasures.count,
+    emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }

@@ -34,6 +34,26 @@ export const programSettingsSchema = z
     combinesWithShipping: z.boolean().default(true),
     terms: z.string().max(10_000, "Terms are limited to 10,000 characters").default(""),
     shareMessage: z.string().max(500, "The share message is limited to 500 characters").default(""),
+    // Emails: who they are from, where replies go, and how they look.
+    emailSenderName: z
+      .string()
+      .trim()
+      .max(80, "The sender name is limited to 80 characters")
+      .refine((v) => !/[\r\n<>"]/.test(v), "The sender name cannot contain line breaks, quotes or < >")
+      .default(""),
+    emailReplyTo: z.string().trim().max(254).email("Enter an email address for replies, or leave it empty").or(z.literal("")).default(""),
+    emailLogoUrl: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((v) => v === "" || /^https:\/\/[^\s"'<>]+$/.test(v), "The logo must be an https:// address of an image, or empty")
+      .default(""),
+    emailAccentColor: z
+      .string()
+      .trim()
+      .regex(/^#[0-9a-fA-F]{6}$/, "The accent colour must be a colour like #2c6ecb")
+      .default("#2c6ecb"),
+    rewardReminderDays: z.coerce.number().int("Reminder days must be whole days").min(1, "Remind at least 1 day before").max(365).default(7),
   })
   .superRefine((s, ctx) => {
     const percentOk = (v: string) => Number(v) > 0 && Number(v) <= 100;

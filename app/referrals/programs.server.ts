@@ -2,7 +2,8 @@
 // discount in Shopify, kept in step.
 import type { Db } from "~/db.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
-import { SHOP_INFO } from "~/shopify/documents";
+import { SHOP_INFO, SHOP_LOCALES } from "~/shopify/documents";
+import { ShopifyApiError } from "~/shopify/errors";
 import { recordAudit } from "./audit.server";
 import { setShopTimezone, UTC } from "./daily-stats.server";
 import { nudgeWorker } from "~/queue/nudge.server";
@@ -36,6 +37,11 @@ export function settingsOf(program: ProgramRow): ProgramSettings {
     combinesWithShipping: program.combinesWithShipping,
     terms: program.terms,
     shareMessage: program.shareMessage,
+    emailSenderName: program.emailSenderName,
+    emailReplyTo: program.emailReplyTo,
+    emailLogoUrl: program.emailLogoUrl,
+    emailAccentColor: program.emailAccentColor,
+    rewardReminderDays: program.rewardReminderDays,
   };
 }
 
@@ -85,6 +91,9 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
     ...settings,
     currencyCode,
     storefrontUrl: info.primaryDomain.url,
+    shopName: info.name,
+    shopEmail: info.email,
+    primaryLocale: await primaryLocale(admin),
     discountId,
     discountCode,
     nextDiscountCode: null,
@@ -131,7 +140,7 @@ export async function ensureProgram(args: Omit<SaveArgs, "settings">) {
   // A switch of the offer's type committed, but the code sync that finishes it
   // was never asked for (the process died in between): ask on the next visit.
   if (program.previousDiscountId) await requestCodeSync(args.db, args.shop, args.now);
-  if (program.timezone === null || program.storefrontUrl === null) return { ...program, ...(await learnShop(args.db, args.admin, args.shop)) };
+  if (program.timezone === null || program.storefrontUrl === null || program.shopName === null) return { ...program, ...(await learnShop(args.db, args.admin, args.shop)) };
   return program;
 }
 
@@ -145,9 +154,23 @@ export async function programTimezone({ db, admin, shop }: { db: Db; admin: Admi
 /** What the program keeps of Shopify's shop: its time zone and its storefront's primary domain. */
 async function learnShop(db: Db, admin: AdminClient, shop: string) {
   const info = await shopInfo(admin);
-  await db.program.updateMany({ where: { shop }, data: { storefrontUrl: info.primaryDomain.url } });
+  await db.program.updateMany({
+    where: { shop },
+    data: { storefrontUrl: info.primaryDomain.url, shopName: info.name, shopEmail: info.email, primaryLocale: await primaryLocale(admin) },
+  });
   await setShopTimezone(db, shop, info.ianaTimezone);
-  return { timezone: info.ianaTimezone, storefrontUrl: info.primaryDomain.url };
+  return { timezone: info.ianaTimezone, storefrontUrl: info.primaryDomain.url, shopName: info.name, shopEmail: info.email };
+}
+
+/** The shop's primary locale ("fr", "pt-BR"), or null when Shopify will not say (read_locales not granted yet). */
+async function primaryLocale(admin: AdminClient): Promise<string | null> {
+  try {
+    const data = await admin.query(SHOP_LOCALES);
+    return data.shopLocales.find((l) => l.primary)?.locale ?? null;
+  } catch (error) {
+    if (error instanceof ShopifyApiError && !error.retryable) return null;
+    throw error;
+  }
 }
 
 async function shopInfo(admin: AdminClient) {

@@ -18,6 +18,8 @@ export interface EnrolInput {
   email?: string | null;
   firstName?: string | null;
   lastName?: string | null;
+  /** The person's language (Shopify's Customer.locale, the storefront's): their emails are written in it. */
+  locale?: string | null;
   source: ReferrerSource;
   cause: string;
   now?: Date;
@@ -60,6 +62,7 @@ export async function enrolReferrer(db: Db, input: EnrolInput) {
             emailKey: emailOwnedByOther ? null : emailKey,
             firstName: input.firstName || null,
             lastName: input.lastName || null,
+            locale: input.locale?.trim().slice(0, 20) || null,
             code: generateReferralCode(program.codePrefix),
             source: input.source,
           },

@@ -19,6 +19,8 @@ import { ReferralStatus, RewardStatus } from "./statuses";
 import type { ProgramRow } from "./programs.server";
 import { findReward, type RevocationOutcome, type RewardWithReferrer } from "./reward-row.server";
 import { creditStore, debitStore } from "./store-credit.server";
+import { emailRewardIssued, emailRewardRevoked } from "~/email/events.server";
+import { kickOutbox } from "~/email/outbox.server";
 
 // The reward jobs, each named here with its handler; the domain asks for them
 // through the request functions, never by writing a job kind itself.
@@ -141,7 +143,11 @@ export async function issueReward(ctx: JobContext) {
       if (isUniqueViolation(error)) throw new Error(`Store credit transaction ${shopifyId} is another reward's; looking for this reward's own`);
       throw error;
     });
-    if (issued.count) changes.issuedReward(reward, 1);
+    if (issued.count) {
+      changes.issuedReward(reward, 1);
+      const program = await tx.program.findUnique({ where: { shop }, select: { rewardReminderDays: true } });
+      await emailRewardIssued(tx, reward, program?.rewardReminderDays ?? 0, now);
+    }
     await recordAudit(tx, { shop, rewardId: reward.id, referralId: reward.referralId, referrerId: reward.referrerId, action: "reward.issued", fromStatus: RewardStatus.ISSUING, toStatus: RewardStatus.ISSUED, cause: ctx.cause, detail: shopifyId });
     if (reward.referralId) {
       const rewarded = await tx.referral.updateMany({
@@ -154,6 +160,7 @@ export async function issueReward(ctx: JobContext) {
       }
     }
   });
+  await kickOutbox(db, shop, now, now);
 }
 
 async function failReward(ctx: WorkContext, reward: RewardWithReferrer, reason: string) {
@@ -234,7 +241,10 @@ export async function revokeRewardJob(ctx: JobContext) {
     if (outcome.debitId) await tx.reward.updateMany({ where: { id: reward.id, shop }, data: { revokeShopifyId: outcome.debitId } });
     if (outcome.revoked) {
       const revoked = await tx.reward.updateMany({ where: { id: reward.id, shop, status: { in: ISSUED_REWARD_STATUSES } }, data: { status: RewardStatus.REVOKED, revokedAt: now, reason: outcome.note } });
-      if (revoked.count) changes.issuedReward(reward, -1);
+      if (revoked.count) {
+        changes.issuedReward(reward, -1);
+        await emailRewardRevoked(tx, reward, now);
+      }
     } else if (reward.referralId) {
       await tx.referral.updateMany({ where: { id: reward.referralId, shop }, data: { needsReview: true } });
     }
@@ -250,6 +260,7 @@ export async function revokeRewardJob(ctx: JobContext) {
       detail: outcome.note,
     });
   });
+  if (outcome.revoked) await kickOutbox(db, shop, now, now);
 }
 
 async function revokeCode(admin: AdminClient, reward: RewardWithReferrer) {

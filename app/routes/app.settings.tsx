@@ -227,6 +227,29 @@ export default function Settings() {
                   <TextField label={s.shareMessage} {...field("shareMessage")} autoComplete="off" />
                 </FormLayout>
               </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
+                    {s.emailTitle}
+                  </Text>
+                  <FormLayout.Group>
+                    <TextField label={s.emailSenderName} {...field("emailSenderName")} helpText={s.emailSenderNameHelp} autoComplete="off" />
+                    <TextField label={s.emailReplyTo} type="email" {...field("emailReplyTo")} helpText={s.emailReplyToHelp} autoComplete="email" />
+                  </FormLayout.Group>
+                  <FormLayout.Group>
+                    <TextField label={s.emailLogoUrl} type="url" {...field("emailLogoUrl")} helpText={s.emailLogoUrlHelp} autoComplete="off" />
+                    <TextField label={s.emailAccentColor} {...field("emailAccentColor")} helpText={s.emailAccentColorHelp} autoComplete="off" />
+                  </FormLayout.Group>
+                  <TextField
+                    label={s.rewardReminderDays}
+                    type="number"
+                    {...field("rewardReminderDays")}
+                    suffix={s.daysSuffix}
+                    helpText={s.rewardReminderDaysHelp}
+                    autoComplete="off"
+                  />
+                </FormLayout>
+              </Card>
               <InlineStack align="end">
                 <Button submit variant="primary" loading={saving} disabled={!dirty}>
                   {t.common.save}

@@ -1,6 +1,7 @@
 // POST /apps/referrals/enrol: the block's join form (guest email + terms, or the logged-in customer).
-// A guest is answered 202 {state: "sign_in"} whatever the email (new, enrolled
-// or disabled): no code or link goes to someone who has not signed in.
+// A guest is answered 202 {state: "check_email"} (the link was emailed to the
+// address) or, without email, {state: "sign_in"}, whatever the email (new,
+// enrolled or disabled): no code or link is shown to someone who has not signed in.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "~/db.server";
 import { adminForShop } from "~/shopify/admin-for-shop.server";
@@ -16,6 +17,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (limited) return limited;
   const result = await enrolFromStorefront(db, ctx, await readBody(request), "STOREFRONT", { admin: () => adminForShop(ctx.shop) });
   if (!result.ok) return privateJson({ errors: result.errors }, result.status);
-  if (result.guest) return privateJson({ state: "sign_in" }, 202);
+  if (result.guest) return privateJson({ state: result.emailed ? "check_email" : "sign_in" }, 202);
   return privateJson({ state: "referrer", ...result.view }, result.created ? 201 : 200);
 };

@@ -29,7 +29,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const page = !result.ok
     ? await programPageFor(db, ctx, { errors: result.errors, email })
     : result.guest
-      ? await programPageFor(db, ctx, { signIn: true })
+      ? await programPageFor(db, ctx, { signIn: true, emailed: result.emailed })
       : await programPageFor(db, ctx, { view: result.view, joined: true });
   return liquid(page, { status: result.ok ? 200 : result.status, headers: PRIVATE_HEADERS });
 };

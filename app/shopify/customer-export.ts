@@ -1,7 +1,10 @@
 // The bulk query that exports customers for an invitation. Built at run time
 // because Shopify's bulk queries take no variables: the tag goes into the
 // search string, escaped for Shopify's search syntax and then for GraphQL.
-export const CUSTOMER_FIELDS = `id firstName lastName state defaultEmailAddress { emailAddress }`;
+// defaultEmailAddress.marketingState is the customer's email marketing consent
+// (it replaces the deprecated Customer.emailMarketingConsent): only SUBSCRIBED
+// customers are sent an invitation. locale: the language they shop in.
+export const CUSTOMER_FIELDS = `id firstName lastName state locale defaultEmailAddress { emailAddress marketingState }`;
 
 export function customerSearch(tag: string | null | undefined): string | null {
   const t = tag?.trim();
@@ -22,5 +25,6 @@ export interface ExportedCustomer {
   firstName?: string | null;
   lastName?: string | null;
   state?: string | null;
-  defaultEmailAddress?: { emailAddress?: string | null } | null;
+  locale?: string | null;
+  defaultEmailAddress?: { emailAddress?: string | null; marketingState?: string | null } | null;
 }

@@ -20,9 +20,22 @@ export const SHOP_INFO = `#graphql
       currencyCode
       myshopifyDomain
       ianaTimezone
+      email
       primaryDomain {
         url
       }
+    }
+  }
+`;
+
+// The shop's primary language (read_locales): the language of an email whose
+// recipient's is unknown. Asked separately, so a shop that has not granted the
+// scope yet loses only this (emails fall back to English).
+export const SHOP_LOCALES = `#graphql
+  query ShopLocales {
+    shopLocales(published: true) {
+      locale
+      primary
     }
   }
 `;

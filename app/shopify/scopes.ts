@@ -6,4 +6,6 @@ export const APP_SCOPES = [
   "read_store_credit_accounts",
   "write_store_credit_account_transactions",
   "write_app_proxy",
+  // The shop's primary language, for emails to people whose own is unknown.
+  "read_locales",
 ] as const;

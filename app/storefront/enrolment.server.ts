@@ -7,6 +7,8 @@ import { EnrolmentError, enrolReferrer, type ReferrerSource } from "~/referrals/
 import { verifiedCustomerEmail } from "~/referrals/shopify-lookups.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { translator, type Translate } from "./i18n";
+import { emailConfig } from "~/email/config.server";
+import { emailGuestLink, emailYourLink } from "~/email/events.server";
 import { canShare, liveProgram, referrerView, type ReferrerView } from "./referrer-view.server";
 import type { ProxyContext } from "./proxy-context";
 
@@ -31,8 +33,12 @@ export type EnrolmentField = "email" | "terms" | "form";
 export type EnrolmentErrors = Partial<Record<EnrolmentField, string>>;
 
 export type EnrolmentResult =
-  /** A guest: the same answer whether the email was new, already enrolled or disabled. */
-  | { ok: true; guest: true }
+  /**
+   * A guest: the same answer whether the email was new, already enrolled or
+   * disabled. `emailed`: email is on, so the link went to the address (when it
+   * may join); otherwise the guest is told to sign in with it.
+   */
+  | { ok: true; guest: true; emailed: boolean }
   | { ok: true; guest: false; created: boolean; view: ReferrerView }
   | { ok: false; status: 422 | 409; errors: EnrolmentErrors };
 
@@ -66,11 +72,13 @@ export function parseEnrolment(input: unknown, { guest, t }: { guest: boolean; t
 }
 
 /**
- * A guest gets no code and no link: an email proves nothing, so anyone could
- * type someone else's and read their code (or learn that they are enrolled).
- * The guest is enrolled by email (once, however it is spelled) and told to
- * sign in with it; the code reaches its owner signed in, when the customer
- * account with that (verified) email claims the guest enrolment.
+ * A guest is shown no code and no link: an email proves nothing, so anyone
+ * could type someone else's and read their code (or learn that they are
+ * enrolled). The guest is enrolled by email (once, however it is spelled) and
+ * the link is emailed to that address (double opt-in: only its owner reads
+ * it); without email, they are told to sign in with it, and the code reaches
+ * its owner signed in, when the customer account with that (verified) email
+ * claims the guest enrolment.
  */
 export async function enrolFromStorefront(
   db: Db,
@@ -87,9 +95,13 @@ export async function enrolFromStorefront(
   if (!parsed.ok) return { ok: false, status: 422, errors: parsed.errors };
   try {
     if (!ctx.customerId) {
-      await enrolReferrer(db, { shop: ctx.shop, email: parsed.email, source: "GUEST", cause: "storefront:guest" });
+      const { referrer } = await enrolReferrer(db, { shop: ctx.shop, email: parsed.email, locale: ctx.locale.tag, source: "GUEST", cause: "storefront:guest" });
+      // The link goes to the address typed: only its owner reads it. Asked
+      // again, it goes again (once a day at most), new or known alike.
+      const emailed = emailConfig() !== null;
+      if (emailed) await emailGuestLink(db, { ...referrer, email: parsed.email ?? referrer.email });
       await sleep(started + GUEST_ANSWER_MS - Date.now());
-      return { ok: true, guest: true };
+      return { ok: true, guest: true, emailed };
     }
     const { referrer, created } = await enrolReferrer(db, {
       shop: ctx.shop,
@@ -98,10 +110,12 @@ export async function enrolFromStorefront(
       // else's guest enrolment (and take over its code and rewards). The email
       // Shopify verified for this customer may.
       email: await claimingEmail(db, ctx.shop, ctx.customerId, options),
+      locale: ctx.locale.tag,
       source,
       cause: "storefront:customer",
     });
     if (!canShare(referrer)) return { ok: false, status: 409, errors: { form: live.t("page.unavailable") } };
+    if (created) await emailYourLink(db, referrer);
     return { ok: true, guest: false, created, view: await referrerView(db, ctx, live, referrer, { withStats: true }) };
   } catch (error) {
     if (error instanceof EnrolmentError) {

@@ -20,6 +20,8 @@ export interface ProgramPageInput {
   joined?: boolean;
   /** A guest just joined: told to sign in with the email to see the link (the same whatever the email). */
   signIn?: boolean;
+  /** The guest's link was emailed (email is on). */
+  emailed?: boolean;
   language: string;
 }
 
@@ -75,10 +77,10 @@ function referrerSection({ t, joined }: ProgramPageInput, view: ReferrerView): s
 }
 
 // The sign-in URL is the theme's (classic or new customer accounts): Shopify fills it in.
-function signInSection({ t }: ProgramPageInput): string {
+function signInSection({ t, emailed }: ProgramPageInput): string {
   return [
     `<section aria-labelledby="rfl-join-heading"><h2 id="rfl-join-heading">${esc(t("page.join_heading"))}</h2>`,
-    `<p role="status">${esc(t("block.joined_guest"))}</p>`,
+    `<p role="status">${esc(t(emailed ? "block.joined_guest_email" : "block.joined_guest"))}</p>`,
     `<p><a class="button" href="{{ routes.account_login_url }}">${esc(t("block.sign_in"))}</a></p>`,
     `</section>`,
   ].join("\n");
@@ -126,7 +128,7 @@ const STYLE = `<style>
 export async function programPageFor(
   db: Db,
   ctx: ProxyContext,
-  extra: Pick<ProgramPageInput, "errors" | "email" | "joined" | "view" | "signIn"> = {},
+  extra: Pick<ProgramPageInput, "errors" | "email" | "joined" | "view" | "signIn" | "emailed"> = {},
 ): Promise<string> {
   const t = translator(ctx.locale.language);
   const language = ctx.locale.language;

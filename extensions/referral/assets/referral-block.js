@@ -79,12 +79,13 @@
     }
   }
 
-  // A guest is never shown a code: the same answer for every email, and a sign-in link.
-  function signIn(root) {
+  // A guest is never shown a code: the same answer for every email (the link
+  // was emailed to it when the shop sends email), and a sign-in link.
+  function signIn(root, emailed) {
     el(root, 'join').hidden = true;
     var box = el(root, 'signin');
     box.hidden = false;
-    say(root, root.dataset.tJoinedGuest);
+    say(root, emailed ? root.dataset.tJoinedGuestEmail : root.dataset.tJoinedGuest);
     box.querySelector('a').focus();
   }
 
@@ -149,7 +150,7 @@
         if (bad.length) return form.elements[bad[0]].focus();
         if (res.status === 429) return say(root, root.dataset.tRate);
         if (res.status >= 400) return say(root, errors.form || root.dataset.tError);
-        if (res.json.state === 'sign_in') return signIn(root);
+        if (res.json.state === 'sign_in' || res.json.state === 'check_email') return signIn(root, res.json.state === 'check_email');
         showReferrer(root, res.json);
         el(root, 'link').focus();
       })

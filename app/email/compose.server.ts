@@ -1,0 +1,310 @@
+// What each email says to its recipient: the shape of the layout (which texts,
+// which parts) and the recipient's values, read from the program, the referrer,
+// the referral and the reward as they are when the email is sent (so a reward
+// used or taken back meanwhile is not announced, and an erased person is not mailed).
+import type { Db } from "~/db.server";
+import type { EmailMessage, Program } from "~/generated/sqlite/client";
+import { referralLink } from "~/storefront/share-text";
+import { ESSENTIAL, fill, isEmailKind, pickLocale, TEST_KIND, type EmailKind, type EmailLocale } from "./kinds";
+import type { EmailShape, EmailValues } from "./render.server";
+import { DEFAULT_TEXTS, type CommonText, type KindText } from "./texts";
+import { unsubscribeUrl } from "./unsubscribe.server";
+import type { EmailConfig } from "./config.server";
+
+type Referrer = NonNullable<Awaited<ReturnType<Db["referrer"]["findFirst"]>>>;
+type Reward = NonNullable<Awaited<ReturnType<Db["reward"]["findFirst"]>>>;
+type Referral = NonNullable<Awaited<ReturnType<Db["referral"]["findFirst"]>>>;
+
+/** What a batch of one shop's messages needs, read once. */
+export interface ShopMailContext {
+  shop: string;
+  program: Program;
+  switches: Map<string, boolean>;
+  texts: Map<string, KindText>;
+  suppressions: Map<string, string>;
+  referrers: Map<string, Referrer>;
+  rewards: Map<string, Reward>;
+  referrals: Map<string, Referral>;
+}
+
+export async function loadShopMailContext(db: Db, shop: string, messages: EmailMessage[]): Promise<ShopMailContext | null> {
+  const program = await db.program.findUnique({ where: { shop } });
+  if (!program) return null;
+  const ids = (pick: (m: EmailMessage) => string | null) => [...new Set(messages.map(pick).filter((v): v is string => Boolean(v)))];
+  const [switches, texts, suppressions, referrers, rewards, referrals] = await Promise.all([
+    db.emailSwitch.findMany({ where: { shop } }),
+    db.emailText.findMany({ where: { shop } }),
+    db.emailSuppression.findMany({ where: { shop, emailKey: { in: ids((m) => m.emailKey) } } }),
+    db.referrer.findMany({ where: { shop, id: { in: [...ids((m) => m.referrerId), ...digestReferrerIds(messages)] } } }),
+    db.reward.findMany({ where: { shop, id: { in: ids((m) => m.rewardId) } } }),
+    db.referral.findMany({ where: { shop, id: { in: ids((m) => m.referralId) } } }),
+  ]);
+  return {
+    shop,
+    program,
+    switches: new Map(switches.map((s) => [s.kind, s.enabled])),
+    texts: new Map(texts.map((t) => [`${t.kind}|${t.locale}`, { subject: t.subject, heading: t.heading, body: t.body, button: "" }])),
+    suppressions: new Map(suppressions.map((s) => [s.emailKey, s.reason])),
+    referrers: new Map(referrers.map((r) => [r.id, r])),
+    rewards: new Map(rewards.map((r) => [r.id, r])),
+    referrals: new Map(referrals.map((r) => [r.id, r])),
+  };
+}
+
+function digestReferrerIds(messages: EmailMessage[]): string[] {
+  return messages
+    .filter((m) => m.kind === "MERCHANT_DIGEST" && m.payload)
+    .flatMap((m) => (JSON.parse(m.payload!) as DigestPayload).top.map((t) => t.referrerId));
+}
+
+/** The text of one email in one language: the merchant's, else the default (the button label is always the default's). */
+export function kindText(texts: Map<string, KindText>, kind: EmailKind, locale: EmailLocale): KindText {
+  const own = texts.get(`${kind}|${locale}`);
+  const fallback = DEFAULT_TEXTS[locale].kinds[kind];
+  return own ? { ...own, button: fallback.button } : fallback;
+}
+
+export type Composed =
+  | { ok: true; shape: EmailShape; values: EmailValues; unsubscribeUrl: string | null }
+  /** Not to be sent; why, for the send log. */
+  | { ok: false; reason: string };
+
+interface Formatters {
+  money: (amount: string, currency: string) => string;
+  date: (at: Date) => string;
+}
+
+function formatters(locale: string, timeZone: string | null): Formatters {
+  return {
+    money: (amount, currency) => {
+      try {
+        return new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(amount));
+      } catch {
+        return `${amount} ${currency}`;
+      }
+    },
+    date: (at) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: timeZone ?? "UTC" }).format(at),
+  };
+}
+
+const trimNumber = (v: { toString(): string }) => String(Number(v.toString()));
+
+/** "15% off their first order", in the recipient's language. */
+export function friendOfferPhrase(program: Program, common: CommonText, f: Formatters): string {
+  if (program.friendOfferKind === "FREE_SHIPPING") return common.offer_free_shipping;
+  if (program.friendOfferKind === "FIXED_AMOUNT") return common.offer_amount.replace("{amount}", f.money(program.friendOfferValue.toString(), program.currencyCode));
+  return common.offer_percent.replace("{value}", trimNumber(program.friendOfferValue));
+}
+
+/** What the program's referrer earns, or what one reward is, in a sentence. */
+export function rewardPhrase(
+  reward: { kind: string; valueType: string; value: { toString(): string }; currencyCode: string | null },
+  common: CommonText,
+  f: Formatters,
+): string {
+  const amount = () => f.money(reward.value.toString(), reward.currencyCode ?? "USD");
+  if (reward.kind === "STORE_CREDIT") return common.reward_store_credit.replace("{amount}", amount());
+  if (reward.kind === "CASH") return common.reward_cash.replace("{amount}", amount());
+  if (reward.valueType === "PERCENTAGE") return common.reward_code_percent.replace("{value}", trimNumber(reward.value));
+  return common.reward_code_amount.replace("{amount}", amount());
+}
+
+/** The program's reward as a Reward-like value (what a referrer would earn). */
+function programReward(program: Program) {
+  const kind = program.rewardKind.startsWith("CODE_") ? "CODE" : program.rewardKind;
+  return { kind, valueType: program.rewardKind === "CODE_PERCENTAGE" ? "PERCENTAGE" : "FIXED_AMOUNT", value: program.rewardValue, currencyCode: program.currencyCode };
+}
+
+export function storefrontOrigin(program: Program): string {
+  return (program.storefrontUrl ?? `https://${program.shop}`).replace(/\/$/, "");
+}
+
+export function shopDisplayName(program: Program): string {
+  return program.shopName?.trim() || program.shop.replace(/\.myshopify\.com$/, "");
+}
+
+/** The merchant's dashboard in the Shopify admin. */
+export function adminUrl(shop: string, apiKey: string): string {
+  return `https://admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, "")}/apps/${apiKey}`;
+}
+
+export interface TestPayload {
+  kind: EmailKind;
+  locale: EmailLocale;
+}
+
+/** Sample values for a test send or the admin's preview. */
+export function sampleValues(program: Program, locale: EmailLocale, common: CommonText, now: Date): EmailValues {
+  const f = formatters(locale, program.timezone);
+  const origin = storefrontOrigin(program);
+  return {
+    referrer_first_name: "Rita",
+    shop_name: shopDisplayName(program),
+    friend_offer: friendOfferPhrase(program, common, f),
+    reward: rewardPhrase(programReward(program), common, f),
+    code: `${program.codePrefix}-SAMPLE`,
+    link: referralLink(origin, `${program.codePrefix}-SAMPLE`, "email"),
+    expires_on: f.date(new Date(now.getTime() + 30 * 86_400_000)),
+    reward_date: f.date(new Date(now.getTime() + program.holdDays * 86_400_000)),
+  };
+}
+
+export interface ShapeInput {
+  kind: EmailKind;
+  locale: EmailLocale;
+  program: Program;
+  text: KindText;
+  hasCode: boolean;
+  hasExpiry: boolean;
+  rewardKind: string | null;
+  unsubscribe: boolean;
+  table?: EmailShape["parts"]["table"];
+}
+
+export function shapeFor(input: ShapeInput): EmailShape {
+  const { kind, locale, program } = input;
+  const common = DEFAULT_TEXTS[locale].common;
+  const after =
+    kind === "REWARD_ISSUED" && input.rewardKind
+      ? input.rewardKind === "STORE_CREDIT"
+        ? common.how_store_credit
+        : input.rewardKind === "CASH"
+          ? common.how_cash
+          : common.how_code
+      : null;
+  return {
+    kind,
+    locale,
+    brand: {
+      shopName: shopDisplayName(program),
+      logoUrl: /^https:\/\//.test(program.emailLogoUrl) ? program.emailLogoUrl : null,
+      accentColor: /^#[0-9a-f]{6}$/i.test(program.emailAccentColor) ? program.emailAccentColor : "#2c6ecb",
+    },
+    text: input.text,
+    common,
+    parts: {
+      button: true,
+      code: input.hasCode,
+      expiry: input.hasExpiry,
+      after,
+      unsubscribe: input.unsubscribe,
+      footer: kind === "MERCHANT_DIGEST" ? "merchant" : "referrer",
+      table: input.table ?? null,
+    },
+  };
+}
+
+/** Composes one queued message, or says why it must not go. */
+export function composeMessage(message: EmailMessage, ctx: ShopMailContext, config: EmailConfig, now: Date): Composed {
+  const { program } = ctx;
+  const test = message.kind === TEST_KIND;
+  const payload = message.payload ? (JSON.parse(message.payload) as Partial<TestPayload> & Record<string, unknown>) : {};
+  const kind = test ? payload.kind : message.kind;
+  if (!isEmailKind(kind)) return { ok: false, reason: `Unknown email ${String(kind)}` };
+  if (!test && (ctx.switches.get(kind) ?? kind !== "MERCHANT_DIGEST") === false) return { ok: false, reason: "Switched off on the Emails page" };
+  const suppressed = ctx.suppressions.get(message.emailKey);
+  if (suppressed === "UNDELIVERABLE") return { ok: false, reason: "Undeliverable: the mail server refused this address before" };
+  if (suppressed === "UNSUBSCRIBED" && !ESSENTIAL.has(kind) && !test) return { ok: false, reason: "Unsubscribed" };
+
+  const referrer = message.referrerId ? ctx.referrers.get(message.referrerId) : undefined;
+  const locale = pickLocale(test ? payload.locale : message.locale, referrer?.locale, program.primaryLocale);
+  const common = DEFAULT_TEXTS[locale].common;
+  const f = formatters(locale, program.timezone);
+  const origin = storefrontOrigin(program);
+  const unsubscribe = !ESSENTIAL.has(kind);
+  const unsubscribeHref = unsubscribe ? unsubscribeUrl(config.appUrl, config.secret, ctx.shop, message.emailKey, locale) : null;
+  const text = kindText(ctx.texts, kind, locale);
+
+  if (test) {
+    const values = { ...sampleValues(program, locale, common, now), button_href: origin, ...(unsubscribeHref ? { unsubscribe_href: unsubscribeHref } : {}) };
+    const shape = shapeFor({ kind, locale, program, text, hasCode: kind !== "MERCHANT_DIGEST" && kind !== "FRIEND_ORDERED" && kind !== "REWARD_REVOKED", hasExpiry: kind === "REWARD_REMINDER", rewardKind: programReward(program).kind, unsubscribe });
+    return { ok: true, shape, values, unsubscribeUrl: unsubscribeHref };
+  }
+
+  const base: EmailValues = { shop_name: shopDisplayName(program), friend_offer: friendOfferPhrase(program, common, f) };
+  if (unsubscribeHref) base.unsubscribe_href = unsubscribeHref;
+
+  if (kind === "MERCHANT_DIGEST") {
+    const digest = payload as unknown as DigestPayload;
+    const table = digestTable(digest, ctx, common, f);
+    const shape = shapeFor({ kind, locale, program, text, hasCode: false, hasExpiry: false, rewardKind: null, unsubscribe, table });
+    return { ok: true, shape, values: { ...base, button_href: adminUrl(ctx.shop, config.apiKey) }, unsubscribeUrl: unsubscribeHref };
+  }
+
+  if (!referrer || referrer.redactedAt) return { ok: false, reason: "The referrer is no longer enrolled" };
+  if (referrer.status !== "ACTIVE" && kind !== "REWARD_ISSUED" && kind !== "REWARD_REVOKED") return { ok: false, reason: "The referrer is disabled" };
+  const link = referralLink(origin, referrer.code, "email");
+  const values: EmailValues = {
+    ...base,
+    referrer_first_name: referrer.firstName?.trim() || common.name_fallback,
+    link,
+    code: referrer.code,
+    reward: rewardPhrase(programReward(program), common, f),
+    button_href: link,
+  };
+  let hasCode = kind === "INVITATION" || kind === "YOUR_LINK";
+  let hasExpiry = false;
+  let rewardKind: string | null = null;
+
+  if (kind === "FRIEND_ORDERED") {
+    const referral = message.referralId ? ctx.referrals.get(message.referralId) : undefined;
+    if (!referral) return { ok: false, reason: "The referral no longer exists" };
+    if (!["PENDING", "APPROVED"].includes(referral.status)) return { ok: false, reason: `The referral is ${referral.status.toLowerCase()}` };
+    values.reward_date = f.date(referral.holdUntil ?? now);
+  }
+  if (kind === "REWARD_ISSUED" || kind === "REWARD_REMINDER" || kind === "REWARD_REVOKED") {
+    const reward = message.rewardId ? ctx.rewards.get(message.rewardId) : undefined;
+    if (!reward) return { ok: false, reason: "The reward no longer exists" };
+    values.reward = rewardPhrase(reward, common, f);
+    rewardKind = reward.kind;
+    if (kind === "REWARD_REVOKED") {
+      if (reward.status !== "REVOKED") return { ok: false, reason: `The reward is ${reward.status.toLowerCase()}, not taken back` };
+    } else {
+      if (reward.status !== "ISSUED") return { ok: false, reason: `The reward is ${reward.status.toLowerCase()}` };
+      if (kind === "REWARD_REMINDER" && (reward.usedAt || !reward.expiresAt || reward.expiresAt <= now)) {
+        return { ok: false, reason: reward.usedAt ? "The reward code was used" : "The reward code has expired" };
+      }
+      values.button_href = origin;
+      hasCode = reward.kind === "CODE" && Boolean(reward.code);
+      if (hasCode) values.code = reward.code!;
+      if (reward.expiresAt && hasCode) {
+        values.expires_on = f.date(reward.expiresAt);
+        hasExpiry = true;
+      }
+    }
+  }
+  const shape = shapeFor({ kind, locale, program, text, hasCode, hasExpiry, rewardKind, unsubscribe });
+  return { ok: true, shape, values, unsubscribeUrl: unsubscribeHref };
+}
+
+/** What the weekly digest job stores: figures, and referrer ids (names are read when sending). */
+export interface DigestPayload {
+  from: string;
+  to: string;
+  orders: number;
+  revenue: string;
+  currencyCode: string;
+  rewards: number;
+  top: { referrerId: string; count: number }[];
+}
+
+function digestTable(d: DigestPayload, ctx: ShopMailContext, common: CommonText, f: Formatters): EmailShape["parts"]["table"] {
+  const lines = d.top
+    .map(({ referrerId, count }) => {
+      const r = ctx.referrers.get(referrerId);
+      if (!r || r.redactedAt) return null;
+      const name = [r.firstName, r.lastName].filter(Boolean).join(" ") || r.code;
+      return common.digest_top_line.replace("{name}", name).replace("{count}", String(count));
+    })
+    .filter((l): l is string => l !== null);
+  return {
+    rows: [
+      [common.digest_period.replace("{from}", f.date(new Date(d.from))).replace("{to}", f.date(new Date(d.to))), ""],
+      [common.digest_referrals, String(d.orders)],
+      [common.digest_revenue, f.money(d.revenue, d.currencyCode)],
+      [common.digest_rewards, String(d.rewards)],
+    ],
+    title: d.orders > 0 ? common.digest_top : null,
+    lines: d.orders > 0 ? lines : [common.digest_none],
+  };
+}

@@ -1,0 +1,80 @@
+// The emails the app sends, what each may say (placeholders) and which ones a
+// person can opt out of. Import-free: shared by the server, the admin page and tests.
+
+export const EMAIL_KINDS = [
+  "INVITATION",
+  "YOUR_LINK",
+  "FRIEND_ORDERED",
+  "REWARD_ISSUED",
+  "REWARD_REMINDER",
+  "REWARD_REVOKED",
+  "MERCHANT_DIGEST",
+] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+/** A test send from the Emails page: rendered as the kind it tests, with sample values. */
+export const TEST_KIND = "TEST";
+
+export function isEmailKind(value: unknown): value is EmailKind {
+  return typeof value === "string" && (EMAIL_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * Essential mail goes even to someone who unsubscribed: it tells them about
+ * their own money (a reward, a reward taken back) or answers what they just
+ * asked for (their link). Everything else carries a one-click unsubscribe.
+ */
+export const ESSENTIAL: ReadonlySet<EmailKind> = new Set(["YOUR_LINK", "REWARD_ISSUED", "REWARD_REVOKED"]);
+
+/** On unless the merchant switched them off; the digest only when switched on. */
+export const ON_BY_DEFAULT: ReadonlySet<EmailKind> = new Set(EMAIL_KINDS.filter((k) => k !== "MERCHANT_DIGEST"));
+
+export const PLACEHOLDERS = [
+  "referrer_first_name",
+  "friend_offer",
+  "reward",
+  "link",
+  "code",
+  "expires_on",
+  "reward_date",
+  "shop_name",
+] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type PlaceholderValues = Partial<Record<Placeholder, string>>;
+
+const PLACEHOLDER = /\{([a-z_]+)\}/g;
+
+/** The placeholders a text uses that the app does not know (a typo the merchant must fix). */
+export function unknownPlaceholders(text: string): string[] {
+  const unknown = new Set<string>();
+  for (const [, name] of text.matchAll(PLACEHOLDER)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) unknown.add(`{${name}}`);
+  }
+  return [...unknown];
+}
+
+/**
+ * Fills {placeholders} in one pass (a value that itself contains "{link}" is
+ * not filled again), each value passed through `escape` first.
+ */
+export function fill(text: string, values: PlaceholderValues, escape: (s: string) => string = (s) => s): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = values[name as Placeholder];
+    return value === undefined ? whole : escape(value);
+  });
+}
+
+/** The languages the default texts are written in. */
+export const EMAIL_LOCALES = ["en", "hi", "mt", "es", "fr", "de"] as const;
+export type EmailLocale = (typeof EMAIL_LOCALES)[number];
+
+/**
+ * The first candidate the app has texts for ("fr-CA" -> "fr"), else English.
+ * Candidates in order: the recipient's language, the shop's primary locale.
+ */
+export function pickLocale(...candidates: (string | null | undefined)[]): EmailLocale {
+  for (const candidate of candidates) {
+    const language = candidate?.trim().toLowerCase().split(/[-_]/)[0];
+    if (language && (EMAIL_LOCALES as readonly string[]).includes(language)) return language as EmailLocale;
+  }
+  return "en";
+}

@@ -1,0 +1,250 @@
+// The email outbox. queueEmail records an email to send, at most once per
+// (shop, kind, key) whatever retries, duplicate webhooks or workers do; the
+// shop's outbox job claims due messages in batches (compare-and-set, like the
+// job queue: only the holder of a claim token can finish a message), renders
+// and sends them over SMTP at no more than the shop's rate, and records each
+// outcome: SENT; QUEUED again with backoff after a transient failure; FAILED
+// and the address suppressed after a permanent refusal; SUPPRESSED (switched
+// off, unsubscribed, undeliverable, or no longer true) without sending.
+//
+// Exactly once: a message is claimed by one worker at a time, and marked SENT
+// right after the server accepted it. A worker killed between the server's
+// acceptance and that write leaves the message to be sent again after its
+// lease (at-least-once at that one point, as with any SMTP client).
+import { randomUUID } from "node:crypto";
+import type { Db } from "~/db.server";
+import { Prisma } from "~/db.server";
+import { isUniqueViolation } from "~/db-errors";
+import { backoffMs, enqueueJob } from "~/queue/queue.server";
+import { nudgeWorker } from "~/queue/nudge.server";
+import type { JobContext } from "~/queue/types";
+import { normaliseEmail } from "~/referrals/email";
+import { emailConfig, type EmailConfig } from "./config.server";
+import { composeMessage, loadShopMailContext, shopDisplayName } from "./compose.server";
+import type { EmailKind } from "./kinds";
+import { renderEmail } from "./render.server";
+import { classifySendError, smtpSender, type Sender } from "./transport.server";
+import { suppress, UNDELIVERABLE } from "./unsubscribe.server";
+
+export const EMAIL_OUTBOX_JOB = "email-outbox";
+const OUTBOX_KEY = "outbox";
+
+export const EmailStatus = {
+  QUEUED: "QUEUED",
+  SENDING: "SENDING",
+  SENT: "SENT",
+  SUPPRESSED: "SUPPRESSED",
+  FAILED: "FAILED",
+} as const;
+
+export const MAX_SEND_ATTEMPTS = 8;
+const LEASE_MS = 2 * 60_000;
+const MAX_BATCH = 50;
+const SLICE_MS = 20_000;
+
+type Tx = Prisma.TransactionClient;
+
+export interface QueueEmailInput {
+  shop: string;
+  kind: EmailKind | "TEST";
+  /** Names the event and what it refers to; the recipient is added to it. */
+  key: string;
+  recipient: string | null | undefined;
+  locale?: string | null;
+  referrerId?: string | null;
+  referralId?: string | null;
+  rewardId?: string | null;
+  inviteRunId?: string | null;
+  payload?: unknown;
+  /** Not before (a reminder's date). */
+  availableAt?: Date;
+}
+
+export type QueueOutcome = "queued" | "exists" | "off" | "no-address";
+
+/**
+ * Records one email in the outbox (inside the caller's transaction when given
+ * one). Nothing is recorded while email is off (no SMTP_URL): nothing waits
+ * to be lost or sent by surprise months later. Call kickOutbox after the
+ * transaction commits (queueEmail does it when given the client, not a transaction).
+ */
+export async function addToOutbox(db: Db | Tx, input: QueueEmailInput, now: Date = new Date(), config = emailConfig()): Promise<QueueOutcome> {
+  if (!config) return "off";
+  const recipient = input.recipient?.trim();
+  const emailKey = recipient ? normaliseEmail(recipient) : null;
+  if (!recipient || !emailKey) return "no-address";
+  const key = `${input.key}:${emailKey}`;
+  const where = { shop_kind_key: { shop: input.shop, kind: input.kind, key } };
+  if (await db.emailMessage.findUnique({ where, select: { id: true } })) return "exists";
+  try {
+    await db.emailMessage.create({
+      data: {
+        shop: input.shop,
+        kind: input.kind,
+        key,
+        recipient,
+        emailKey,
+        locale: input.locale ?? null,
+        referrerId: input.referrerId ?? null,
+        referralId: input.referralId ?? null,
+        rewardId: input.rewardId ?? null,
+        inviteRunId: input.inviteRunId ?? null,
+        payload: input.payload === undefined ? null : JSON.stringify(input.payload),
+        availableAt: input.availableAt ?? now,
+        createdAt: now,
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return "exists";
+    throw error;
+  }
+  return "queued";
+}
+
+/** addToOutbox, then asks for the shop's outbox to run when the email is due. */
+export async function queueEmail(db: Db, input: QueueEmailInput, now: Date = new Date(), config = emailConfig()): Promise<QueueOutcome> {
+  const outcome = await addToOutbox(db, input, now, config);
+  if (outcome === "queued") await kickOutbox(db, input.shop, input.availableAt ?? now, now);
+  return outcome;
+}
+
+/** Makes sure the shop's outbox job runs by `at` (idempotent), and wakes an in-process worker. */
+export async function kickOutbox(db: Db, shop: string, at: Date = new Date(), now: Date = new Date()): Promise<void> {
+  if (!emailConfig()) return;
+  await enqueueJob(db, { shop, kind: EMAIL_OUTBOX_JOB, key: OUTBOX_KEY, availableAt: at }, now);
+  if (at <= now) nudgeWorker();
+}
+
+/**
+ * Maintenance: every shop with mail due (a message queued in a transaction
+ * whose kick was lost to a crash, a retry whose time came, a reminder's day)
+ * gets its outbox job. Returns how many shops were kicked.
+ */
+export async function kickDueOutboxes(db: Db, now: Date): Promise<number> {
+  if (!emailConfig()) return 0;
+  const due = await db.emailMessage.findMany({
+    where: { OR: [{ status: EmailStatus.QUEUED, availableAt: { lte: now } }, { status: EmailStatus.SENDING, lockedUntil: { lt: now } }] },
+    distinct: ["shop"],
+    select: { shop: true },
+    take: 1000,
+  });
+  for (const { shop } of due) await kickOutbox(db, shop, now, now);
+  return due.length;
+}
+
+export interface OutboxOptions {
+  sender?: Sender;
+  config?: EmailConfig | null;
+  sliceMs?: number;
+  /** Sleeps between batches to keep to the rate (replaced in tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface OutboxRun {
+  sent: number;
+  suppressed: number;
+  failed: number;
+  retrying: number;
+}
+
+/** Job "email-outbox": sends the shop's due messages for up to a slice, then asks to run again if more are due. */
+export async function runOutbox(ctx: JobContext, options: OutboxOptions = {}): Promise<OutboxRun> {
+  const { db, shop } = ctx;
+  const run: OutboxRun = { sent: 0, suppressed: 0, failed: 0, retrying: 0 };
+  const config = options.config === undefined ? emailConfig() : options.config;
+  if (!config) return run; // switched off after queueing: the messages wait, and the admin says why
+  const sender = options.sender ?? smtpSender(config.smtpUrl);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(config.perSecond)));
+  const started = Date.now();
+  let attempted = 0;
+  for (;;) {
+    if (attempted > 0) {
+      if (Date.now() - started > (options.sliceMs ?? SLICE_MS)) break;
+      // Keep to the rate: the next batch waits until `attempted` sends have taken attempted / rate seconds.
+      const ahead = (attempted / config.perSecond) * 1000 - (Date.now() - started);
+      if (ahead > 0) await sleep(ahead);
+    }
+    await ctx.assertLease?.();
+    const token = `${ctx.cause}/${randomUUID()}`;
+    const batch = await claimDue(db, shop, batchSize, token, ctx.now());
+    if (batch.length === 0) break;
+    await sendBatch(ctx, batch, token, config, sender, run);
+    attempted += batch.length;
+  }
+  const next = await db.emailMessage.findFirst({
+    where: { shop, status: EmailStatus.QUEUED },
+    orderBy: { availableAt: "asc" },
+    select: { availableAt: true },
+  });
+  if (next) await enqueueJob(db, { shop, kind: EMAIL_OUTBOX_JOB, key: OUTBOX_KEY, availableAt: next.availableAt }, ctx.now());
+  return run;
+}
+
+type Message = NonNullable<Awaited<ReturnType<Db["emailMessage"]["findFirst"]>>>;
+
+async function claimDue(db: Db, shop: string, size: number, token: string, now: Date): Promise<Message[]> {
+  const due = {
+    shop,
+    OR: [{ status: EmailStatus.QUEUED, availableAt: { lte: now } }, { status: EmailStatus.SENDING, lockedUntil: { lt: now } }],
+  };
+  const candidates = await db.emailMessage.findMany({ where: due, orderBy: { availableAt: "asc" }, take: size, select: { id: true } });
+  if (candidates.length === 0) return [];
+  await db.emailMessage.updateMany({
+    where: { id: { in: candidates.map((c) => c.id) }, ...due },
+    data: { status: EmailStatus.SENDING, lockedBy: token, lockedUntil: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
+  });
+  return db.emailMessage.findMany({ where: { shop, lockedBy: token, status: EmailStatus.SENDING } });
+}
+
+async function sendBatch(ctx: JobContext, batch: Message[], token: string, config: EmailConfig, sender: Sender, run: OutboxRun) {
+  const { db, shop } = ctx;
+  const now = ctx.now();
+  const mine = (m: Message) => ({ id: m.id, shop, lockedBy: token });
+  const release = { lockedBy: null, lockedUntil: null };
+  const mail = await loadShopMailContext(db, shop, batch);
+  await Promise.all(
+    batch.map(async (message) => {
+      const composed = mail ? composeMessage(message, mail, config, now) : ({ ok: false, reason: "The shop has no referral program" } as const);
+      if (!composed.ok) {
+        run.suppressed++;
+        await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.SUPPRESSED, reason: composed.reason, ...release } });
+        return;
+      }
+      try {
+        const rendered = await renderEmail(composed.shape, composed.values);
+        const program = mail!.program;
+        const info = await sender.send({
+          from: { name: program.emailSenderName.trim() || shopDisplayName(program), address: config.from },
+          to: message.recipient,
+          replyTo: program.emailReplyTo || program.shopEmail || undefined,
+          subject: rendered.subject,
+          html: rendered.html,
+          text: rendered.text,
+          unsubscribeUrl: composed.unsubscribeUrl ?? undefined,
+          headers: { "X-Referral-Email": message.kind },
+        });
+        run.sent++;
+        // Recorded at once: the narrower the gap after the server's acceptance, the fewer duplicates a crash could cause.
+        await db.emailMessage.updateMany({
+          where: mine(message),
+          data: { status: EmailStatus.SENT, sentAt: now, reason: null, messageId: info.messageId.slice(0, 300) || null, ...release },
+        });
+      } catch (error) {
+        const failure = classifySendError(error);
+        if (failure.kind === "undeliverable") {
+          run.failed++;
+          await suppress(db, { shop, emailKey: message.emailKey, reason: UNDELIVERABLE, detail: failure.answer });
+          await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: failure.answer, ...release } });
+        } else if (message.attempts >= MAX_SEND_ATTEMPTS) {
+          run.failed++;
+          await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: `Gave up after ${message.attempts} attempts: ${failure.answer}`, ...release } });
+        } else {
+          run.retrying++;
+          const at = new Date(now.getTime() + backoffMs(message.attempts));
+          await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.QUEUED, reason: failure.answer, availableAt: at, ...release } });
+        }
+      }
+    }),
+  );
+}

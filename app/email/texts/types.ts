@@ -1,0 +1,58 @@
+// The shape of one language's default email texts. Import-free.
+import type { EmailKind } from "../kinds";
+
+/** What a merchant can rewrite per email and language: {placeholders} allowed (see PLACEHOLDERS). */
+export interface KindText {
+  subject: string;
+  heading: string;
+  /** Paragraphs separated by a blank line. */
+  body: string;
+  /** The label of the email's button (not editable). */
+  button: string;
+}
+
+/** Fixed parts of the layout; {value}, {amount}, {from}, {to}, {count} are filled by the app. */
+export interface CommonText {
+  /** Stands in for a first name the app does not know ("Hi there"). */
+  name_fallback: string;
+  code_label: string;
+  /** Shown under a reward code that expires: {expires_on}. */
+  expires_line: string;
+  /** How the program's reward reads in a sentence ("You get ..."). */
+  reward_code_percent: string;
+  reward_code_amount: string;
+  reward_store_credit: string;
+  reward_cash: string;
+  /** How the friend offer reads in a sentence ("Your friends get ..."). */
+  offer_percent: string;
+  offer_amount: string;
+  offer_free_shipping: string;
+  /** How to use an issued reward, one per reward kind. */
+  how_code: string;
+  how_store_credit: string;
+  how_cash: string;
+  /** Footer of mail to referrers and customers. */
+  footer_reason: string;
+  unsubscribe: string;
+  /** Footer of the merchant's digest. */
+  footer_merchant: string;
+  /** The merchant digest's table. */
+  digest_period: string;
+  digest_referrals: string;
+  digest_revenue: string;
+  digest_rewards: string;
+  digest_top: string;
+  digest_top_line: string;
+  digest_none: string;
+  /** The page an unsubscribe link opens. */
+  unsub_title: string;
+  unsub_explain: string;
+  unsub_button: string;
+  unsub_done: string;
+  unsub_invalid: string;
+}
+
+export interface EmailTexts {
+  kinds: Record<EmailKind, KindText>;
+  common: CommonText;
+}
