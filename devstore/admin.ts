@@ -11,13 +11,20 @@
 //   POST /api/orders/<number>/cancel   cancels it
 //   POST /api/clock/past-hold          every referral on hold becomes due now
 //   GET  /api/shopify                  the fake Admin API's state for the shop
+//   GET  /api/mail                     every email the app sent, newest first (?to=, ?kind=)
+//   GET  /api/mail/<id>                one email, its HTML and headers included
+//
+// and the Mailbox (/mailbox): every email the app sent to the dev store's SMTP
+// server (devstore/mailbox.ts), each shown with its headers, its HTML in a
+// sandboxed frame (no scripts, no remote images) and its plain text.
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { FakeShopify } from "../fake-shopify/fake-shopify";
 import { shopState } from "../fake-shopify/http-server";
 import { DevStoreError, PRODUCTS, type DevCommerce, type PlacedOrder } from "./checkout";
-import { escapeHtml } from "./html";
+import { adminPage, escapeHtml } from "./html";
+import type { Mailbox, MailboxMessage } from "./mailbox";
 import { listenOnLoopback } from "./loopback";
 import { hostParam, sessionToken } from "../fake-shopify/sign";
 
@@ -31,6 +38,8 @@ export interface AdminServerOptions {
   fake: FakeShopify;
   /** "Move the clock past the hold": returns how many referrals became due. */
   endHolds(): Promise<number>;
+  /** Where the app's email goes (the Mailbox page); without one the page says email is not captured. */
+  mailbox?: Mailbox;
   port?: number;
 }
 
@@ -69,6 +78,13 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     if (route === "POST /session-token") return json(res, 200, { token: token() });
     if (route === "GET /orders") return send(res, 200, "text/html; charset=utf-8", ordersPage(url.searchParams.get("message")));
+    if (route === "GET /mailbox" || route === "GET /mailbox/") return send(res, 200, "text/html; charset=utf-8", mailboxPage(), MAILBOX_CSP);
+    const mailId = /^\/mailbox\/(\d+)$/.exec(url.pathname);
+    if (method === "GET" && mailId) {
+      const message = options.mailbox?.message(mailId[1]);
+      if (!message) return send(res, 404, "text/html; charset=utf-8", adminPage("Mailbox", "mailbox", `<h1>No such email</h1><p>The mailbox keeps the newest ${options.mailbox?.capacity ?? 0} emails: <a href="/mailbox">see them</a>.</p>`));
+      return send(res, 200, "text/html; charset=utf-8", mailPage(message), MAILBOX_CSP);
+    }
     const orderAction = /^\/orders\/(\d+)\/(refund|cancel)$/.exec(url.pathname);
     if (method === "POST" && orderAction) {
       const order = await (orderAction[2] === "refund" ? commerce.refund(Number(orderAction[1])) : commerce.cancel(Number(orderAction[1])));
@@ -94,6 +110,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
           "POST /api/orders/<number>/cancel": "cancel it; orders/cancelled goes to the app",
           "POST /api/clock/past-hold": "every referral on hold becomes due now; the app's worker approves them and issues the rewards",
           "GET /api/shopify": "the fake Admin API's state for the shop (discounts, customers, store credit)",
+          "GET /api/mail": "every email the app sent (to the dev store's mailbox), newest first; ?to=<address> and ?kind=<YOUR_LINK...> filter it",
+          "GET /api/mail/<id>": "one email: its headers, HTML and plain text",
         },
         products: PRODUCTS.map((p) => p.handle),
       });
@@ -128,6 +146,23 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     if (route === "POST /api/clock/past-hold") return json(res, 200, { due: await options.endHolds() });
     if (route === "GET /api/shopify") return json(res, 200, shopState(options.fake, shop));
+    if (route === "GET /api/mail") {
+      const to = url.searchParams.get("to")?.trim().toLowerCase();
+      const kind = url.searchParams.get("kind")?.trim().toUpperCase();
+      const messages = (options.mailbox?.messages() ?? []).filter(
+        (m) => (!to || m.envelope.to.some((a) => a.toLowerCase() === to)) && (!kind || m.kind === kind),
+      );
+      return json(res, 200, {
+        smtp: options.mailbox?.url ?? null,
+        messages: messages.map(({ html: _html, headers: _headers, ...m }) => ({ ...m, page: `${origin}/mailbox/${m.id}`, api: `${origin}/api/mail/${m.id}` })),
+      });
+    }
+    const mail = /^GET \/api\/mail\/(\d+)$/.exec(route);
+    if (mail) {
+      const message = options.mailbox?.message(mail[1]);
+      if (!message) throw new DevStoreError(404, `No email ${mail[1]} in the mailbox (it keeps the newest ${options.mailbox?.capacity ?? 0}).`);
+      return json(res, 200, { message: { ...message, page: `${origin}/mailbox/${message.id}` } });
+    }
     return json(res, 404, { error: `No ${route}: see GET /api` });
   }
 
@@ -142,7 +177,7 @@ nav a[aria-current]{background:#fff;font-weight:600}nav h2{font-size:12px;color:
 iframe{border:0;width:100%;height:100%;background:#fff}#toast{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);padding:8px 16px;border-radius:8px;color:#fff;background:#303030;display:none}
 #loading{position:fixed;top:48px;left:0;height:3px;background:#008060;width:0}#loading.on{width:60%;transition:width 2s}</style></head>
 <body><header><strong>Dev store admin</strong><small>${escapeHtml(shop)}</small></header>
-<nav aria-label="Admin"><a href="/orders">Orders</a><h2>Referrals</h2><div id="app-nav"></div></nav>
+<nav aria-label="Admin"><a href="/orders">Orders</a><a href="/mailbox">Mailbox</a><h2>Referrals</h2><div id="app-nav"></div></nav>
 <main><iframe name="app-iframe" title="Referrals" src="${escapeHtml(src.href)}"></iframe></main>
 <div id="toast" role="status" aria-live="polite"></div><div id="loading"></div>
 <script>
@@ -212,13 +247,66 @@ iframe{border:0;width:100%;height:100%;background:#fff}#toast{position:fixed;bot
         return `<tr><td>${escapeHtml(o.name)}</td><td>${escapeHtml(o.createdAt.slice(0, 10))}</td><td>${escapeHtml(o.email)}</td><td>${escapeHtml(code)}</td><td>$${o.total}</td><td>${status}</td><td class="actions">${actions}</td></tr>`;
       })
       .join("");
-    return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Orders · Dev store admin</title>
-<style>body{font:14px system-ui,sans-serif;margin:0 auto;max-width:70rem;padding:16px}table{border-collapse:collapse;width:100%}
-td,th{border-bottom:1px solid #ddd;padding:6px;text-align:left}.actions{display:flex;gap:6px}.actions form{margin:0}</style></head>
-<body><p><a href="${APP_PATH}">← Referrals app</a></p><h1>Orders</h1>${message ? `<p role="status">${escapeHtml(message)}</p>` : ""}
+    return adminPage(
+      "Orders",
+      "orders",
+      `<h1>Orders</h1>${message ? `<p role="status">${escapeHtml(message)}</p>` : ""}
 <form method="post" action="/orders/past-hold"><button>Move the clock past the hold</button> <small>every referral on hold becomes due; the app's worker rewards it</small></form>
 <table><thead><tr><th>Order</th><th>Date</th><th>Email</th><th>Code</th><th>Total</th><th>Status</th><th></th></tr></thead><tbody>${rows}</tbody></table>
-<p>Place orders on the storefront, or with the control API: <a href="/api">/api</a>.</p></body></html>`;
+<p>Place orders on the storefront, or with the control API: <a href="/api">/api</a>. The emails the app sends are in the <a href="/mailbox">Mailbox</a>.</p>`,
+    );
+  }
+
+  function mailboxPage() {
+    const mailbox = options.mailbox;
+    if (!mailbox) return adminPage("Mailbox", "mailbox", `<h1>Mailbox</h1><p>This dev store does not capture the app's email.</p>`);
+    const messages = mailbox.messages();
+    const rows = messages
+      .map(
+        (m) => `<tr><td><time datetime="${escapeHtml(m.receivedAt)}">${escapeHtml(localTime(m.receivedAt))}</time></td><td class="wrap">${escapeHtml(m.envelope.to.join(", ") || m.to)}</td>
+<td>${kindBadge(m.kind)}</td><td class="wrap"><a href="/mailbox/${m.id}">${escapeHtml(m.subject || "(no subject)")}</a></td></tr>`,
+      )
+      .join("");
+    const list = messages.length
+      ? `<table class="mail"><thead><tr><th>Time</th><th>To</th><th>Email</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`
+      : `<p role="status">No email yet. Join the referral program from the storefront's block (a guest with an email, or a customer who logs in), place an order with a referral code, or move the clock past the hold on the <a href="/orders">Orders</a> page: the app's worker sends each email within seconds.</p>`;
+    return adminPage(
+      "Mailbox",
+      "mailbox",
+      `<h1>Mailbox</h1>
+<p class="note">Every email the app sent, newest first. The app and its worker send over SMTP to this dev store (<code>${escapeHtml(mailbox.url)}</code>), which keeps the newest ${mailbox.capacity} and delivers nothing onwards. <a href="/mailbox">Refresh</a> · <a href="/api/mail">JSON</a></p>
+${list}`,
+    );
+  }
+
+  function mailPage(m: MailboxMessage) {
+    const fields: [string, string | null][] = [
+      ["From", m.from],
+      ["To", m.to],
+      ["Reply-To", m.replyTo],
+      ["Subject", m.subject],
+      ["Date", m.date && localTime(m.date)],
+      ["Email", m.kind],
+      ["List-Unsubscribe", m.listUnsubscribe],
+      ["List-Unsubscribe-Post", m.listUnsubscribePost],
+      ["Message-ID", m.messageId],
+    ];
+    const rows = fields
+      .map(([name, value]) => `<tr><th scope="row">${name}</th><td class="wrap">${value ? escapeHtml(value) : '<span class="muted">none</span>'}</td></tr>`)
+      .join("");
+    const html = m.html
+      ? `<iframe class="email" title="The email as HTML" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="${escapeHtml(linksInNewTab(m.html))}"></iframe>`
+      : `<p class="muted">This email has no HTML part.</p>`;
+    const headers = m.headers.map((h) => `${h.name}: ${h.value}`).join("\n");
+    return adminPage(
+      m.subject || "Email",
+      "mailbox",
+      `<p><a href="/mailbox">← Mailbox</a></p><h1>${escapeHtml(m.subject || "(no subject)")}</h1>
+<table class="headers"><tbody>${rows}</tbody></table>
+<h2>HTML</h2><p class="note">Shown without scripts or remote images; links open in a new tab.</p>${html}
+<h2>Plain text</h2>${m.text ? `<pre data-mail-text>${escapeHtml(m.text)}</pre>` : `<p class="muted">This email has no plain-text part.</p>`}
+<h2>Every header</h2><details><summary>${m.headers.length} headers, ${m.size} bytes, received ${escapeHtml(localTime(m.receivedAt))} for ${escapeHtml(m.envelope.to.join(", "))}</summary><pre>${escapeHtml(headers)}</pre></details>`,
+    );
   }
 
   const listening = await listenOnLoopback(server, options.port);
@@ -240,9 +328,43 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
   send(res, status, "application/json; charset=utf-8", JSON.stringify(body, null, 2));
 }
 
-function send(res: http.ServerResponse, status: number, type: string, body: string) {
-  res.writeHead(status, { "Content-Type": type });
+function send(res: http.ServerResponse, status: number, type: string, body: string, csp?: string) {
+  res.writeHead(status, { "Content-Type": type, ...(csp ? { "Content-Security-Policy": csp } : {}) });
   res.end(body);
+}
+
+// The Mailbox shows what the app wrote: no script runs, and nothing is fetched
+// from outside the machine (the email's HTML, in a srcdoc frame, inherits this).
+const MAILBOX_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-src 'self'";
+
+const KINDS: Record<string, [string, string]> = {
+  YOUR_LINK: ["Your link", "info"],
+  INVITATION: ["Invitation", "info"],
+  FRIEND_ORDERED: ["A friend ordered", "info"],
+  REWARD_ISSUED: ["Your reward", "good"],
+  REWARD_REMINDER: ["Reward reminder", "info"],
+  REWARD_REVOKED: ["Reward taken back", "bad"],
+  MERCHANT_DIGEST: ["Weekly digest", ""],
+  TEST: ["Test send", ""],
+};
+
+function kindBadge(kind: string | null): string {
+  if (!kind) return '<span class="muted">not the app\'s</span>';
+  const [label, tone] = KINDS[kind] ?? [kind, ""];
+  return `<span class="kind ${tone}" data-kind="${escapeHtml(kind)}" title="${escapeHtml(kind)}">${escapeHtml(label)}</span>`;
+}
+
+/** "2025-01-31 14:05:09", this machine's time (the demo's user is at it). */
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** Links in the framed email open a new tab (the frame's sandbox lets them out, and nothing else). */
+function linksInNewTab(html: string): string {
+  const base = '<base target="_blank">';
+  return /<head(\s[^>]*)?>/i.test(html) ? html.replace(/<head(\s[^>]*)?>/i, (head) => head + base) : base + html;
 }
 
 function redirect(res: http.ServerResponse, location: string) {

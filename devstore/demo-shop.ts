@@ -11,6 +11,9 @@ export const DEMO_API_KEY = "devstore-demo-api-key";
 // The app refuses this secret unless it runs against the dev store (app/env.server.ts).
 export const DEMO_API_SECRET = PUBLIC_DEMO_SECRET;
 
+/** The address the app sends from (EMAIL_FROM): every email lands in the dev store's mailbox. */
+export const DEMO_EMAIL_FROM = "referrals@devstore.localhost";
+
 /** The program the demo starts with; the end-to-end test changes it to 10% / 10%, no hold. */
 export const DEMO_PROGRAM: ProgramSettingsInput = {
   friendOfferKind: "PERCENTAGE",

@@ -1,6 +1,6 @@
 // The whole demo on 127.0.0.1, started by `npm run demo` and by the end-to-end
 // test: the fake Admin API and the dev store (admin, storefront, checkout,
-// control API) in this process; the app (server.ts, the production build) and
+// control API, the mailbox every email goes to) in this process; the app (server.ts, the production build) and
 // its worker (app/jobs/worker-main.ts) as child processes, configured only
 // through their environment; a tunnel in front of the app as its public URL.
 //
@@ -15,8 +15,9 @@ import { PROJECT_ROOT, databaseTarget } from "~/db-url";
 import { FakeShopify } from "../fake-shopify/fake-shopify";
 import { startFakeShopifyServer } from "../fake-shopify/http-server";
 import { startAdminServer } from "./admin";
-import { DEMO_API_KEY, DEMO_API_SECRET, DEMO_SHOP, DEMO_SHOP_NAME } from "./demo-shop";
+import { DEMO_API_KEY, DEMO_API_SECRET, DEMO_EMAIL_FROM, DEMO_SHOP, DEMO_SHOP_NAME } from "./demo-shop";
 import { devCommerce, type DevCommerce } from "./checkout";
+import { startMailbox, type Mailbox } from "./mailbox";
 import { proxyOverHttp, startStorefrontServer } from "./storefront";
 import { startTunnel } from "./tunnel";
 import { webhookSender, type DeliverWebhook } from "./webhooks";
@@ -29,6 +30,8 @@ export interface DemoPorts {
   /** The app server behind the tunnel. */
   appServer: number;
   adminApi: number;
+  /** The mailbox's SMTP server (the app's SMTP_URL). */
+  mailbox: number;
 }
 
 export interface DemoStackOptions {
@@ -42,11 +45,13 @@ export interface DemoStackOptions {
 
 export interface DemoStack {
   shop: string;
-  urls: { admin: string; storefront: string; controlApi: string; app: string; adminApi: string };
+  urls: { admin: string; storefront: string; controlApi: string; app: string; adminApi: string; mailbox: string };
   /** Every port the stack listens on (all on 127.0.0.1). */
   ports: DemoPorts;
   fake: FakeShopify;
   commerce: DevCommerce;
+  /** Every email the app and its worker sent, as the mailbox received it. */
+  mailbox: Mailbox;
   /** Milliseconds from start to every URL answering. */
   startupMs: number;
   stop(): Promise<void>;
@@ -61,6 +66,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     app: await portOrFree(options.ports?.app),
     appServer: await portOrFree(options.ports?.appServer),
     adminApi: await portOrFree(options.ports?.adminApi),
+    mailbox: await portOrFree(options.ports?.mailbox),
   };
   const origin = (port: number) => `http://127.0.0.1:${port}`;
   const appUrl = origin(ports.app);
@@ -80,8 +86,14 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     HOST: "127.0.0.1",
     // Absolute: the production build resolves a relative SQLite path from build/, not from the project.
     DATABASE_URL: databaseTarget(process.env.DATABASE_URL).url,
+    // Every email goes to the dev store's mailbox (devstore/mailbox.ts), never out of the machine.
+    SMTP_URL: `smtp://127.0.0.1:${ports.mailbox}`,
+    EMAIL_FROM: DEMO_EMAIL_FROM,
   };
-  Object.assign(process.env, appEnv);
+  // This process runs the app's code only to seed the demo's weeks of history: it
+  // mails nobody (whatever SMTP_URL the shell has), so the mailbox starts empty
+  // and shows what happens once the demo runs.
+  Object.assign(process.env, appEnv, { SMTP_URL: "", EMAIL_FROM: "" });
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -97,6 +109,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     fake.shop(DEMO_SHOP).shop.primaryDomain = { host: new URL(storefrontUrl).host, url: storefrontUrl, sslEnabled: false };
     const adminApi = await startFakeShopifyServer(fake, { port: ports.adminApi });
     stoppers.push(() => adminApi.close());
+    const mailbox = await startMailbox({ port: ports.mailbox });
+    stoppers.push(() => mailbox.close());
 
     const { default: db } = await import("~/db.server");
     const webhooksRoute = await import("~/routes/webhooks");
@@ -119,6 +133,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       commerce,
       fake,
       endHolds: () => endHoldsNow(db, DEMO_SHOP),
+      mailbox,
       port: ports.admin,
     });
     stoppers.push(() => admin.close());
@@ -144,10 +159,18 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
 
     return {
       shop: DEMO_SHOP,
-      urls: { admin: admin.origin, storefront: storefront.origin, controlApi: `${admin.origin}/api`, app: appUrl, adminApi: adminApi.url },
+      urls: {
+        admin: admin.origin,
+        storefront: storefront.origin,
+        controlApi: `${admin.origin}/api`,
+        app: appUrl,
+        adminApi: adminApi.url,
+        mailbox: `${admin.origin}/mailbox`,
+      },
       ports,
       fake,
       commerce,
+      mailbox,
       startupMs: performance.now() - started,
       stop,
     };

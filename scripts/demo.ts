@@ -57,6 +57,9 @@ Demo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stack.sh
                    curl -X POST ${urls.controlApi}/orders -d '{"email":"friend@example.com","code":"<a referrer code>"}'
                    curl -X POST ${urls.controlApi}/orders/<number>/refund
                    curl -X POST ${urls.controlApi}/clock/past-hold     (approve and reward what is on hold)
+  Mailbox          ${urls.mailbox}
+                   every email the app sends (your link, a friend ordered, your reward...), caught by the
+                   dev store's SMTP server on 127.0.0.1:${stack.ports.mailbox}: nothing is delivered; JSON at ${urls.controlApi}/mail
 
   The app          ${urls.app} (production build, RUN_WORKER=false; the worker runs beside it)
   Logs             ${path.relative(PROJECT_ROOT, logDir)}/app.log, worker.log

@@ -5,7 +5,7 @@
 import type { Db } from "~/db.server";
 import type { EmailMessage, Program } from "~/generated/sqlite/client";
 import { referralLink } from "~/storefront/share-text";
-import { ESSENTIAL, fill, isEmailKind, pickLocale, TEST_KIND, type EmailKind, type EmailLocale } from "./kinds";
+import { ESSENTIAL, isEmailKind, pickLocale, TEST_KIND, type EmailKind, type EmailLocale } from "./kinds";
 import type { EmailShape, EmailValues } from "./render.server";
 import { DEFAULT_TEXTS, type CommonText, type KindText } from "./texts";
 import { unsubscribeUrl } from "./unsubscribe.server";

@@ -7,14 +7,18 @@ import db from "~/db.server";
 import { formatDateTime, formatNumber } from "~/i18n/format";
 import { t } from "~/i18n/en";
 import { InviteStatus } from "~/referrals/invite-status";
-import { recentInvites, startInvite } from "~/referrals/invites.server";
+import { inviteEmailProgress, recentInvites, startInvite } from "~/referrals/invites.server";
+import { emailOffReason } from "~/email/config.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const runs = await recentInvites(db, shop);
+  const latestEmails = runs[0] ? await inviteEmailProgress(db, shop, runs[0].id) : {};
   return {
+    emailOff: emailOffReason(),
+    latestEmails,
     runs: runs.map((r) => ({
       id: r.id,
       tag: r.tag,
@@ -23,6 +27,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       processed: r.processedLines,
       enrolled: r.enrolled,
       skipped: r.skipped,
+      emailed: r.emailed,
+      notEmailed: r.notEmailed,
       reasons: Object.entries(JSON.parse(r.skipReasons) as Record<string, number>),
       error: r.error,
       createdAt: r.createdAt.toISOString(),
@@ -42,7 +48,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const running = (status: string) => status !== InviteStatus.DONE && status !== InviteStatus.FAILED;
 
 export default function Invite() {
-  const { runs } = useLoaderData<typeof loader>();
+  const { runs, emailOff, latestEmails } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
   const revalidator = useRevalidator();
@@ -50,7 +56,9 @@ export default function Invite() {
   const [tag, setTag] = useState("");
   const i = t.invite;
   const [latest, ...earlier] = runs;
-  const active = latest && running(latest.status);
+  const emailsWaiting = (latestEmails.QUEUED ?? 0) + (latestEmails.SENDING ?? 0);
+  const emailTotal = Object.values(latestEmails).reduce((a, b) => a + b, 0);
+  const active = latest && (running(latest.status) || emailsWaiting > 0);
 
   useEffect(() => {
     if (result) shopify.toast.show(result.message, { isError: !result.ok });
@@ -73,6 +81,17 @@ export default function Invite() {
               <Form method="post">
                 <BlockStack gap="300">
                   <Text as="p">{i.intro}</Text>
+                  {emailOff ? (
+                    <Banner tone="warning">
+                      <p>
+                        {i.emailsOff} {emailOff}
+                      </p>
+                    </Banner>
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      {i.consentNote}
+                    </Text>
+                  )}
                   <TextField label={i.tag} name="tag" value={tag} onChange={setTag} helpText={i.tagHelp} autoComplete="off" disabled={active} />
                   <InlineStack>
                     <Button submit variant="primary" loading={busy} disabled={active}>
@@ -108,6 +127,29 @@ export default function Invite() {
                       {i.skipped}: <strong>{formatNumber(latest.skipped)}</strong>
                     </Text>
                   </InlineStack>
+                  {!emailOff ? (
+                    <InlineStack gap="600">
+                      <Text as="p">
+                        {i.emailed}: <strong>{formatNumber(latest.emailed)}</strong>
+                      </Text>
+                      <Text as="p">
+                        {i.notEmailed}: <strong>{formatNumber(latest.notEmailed)}</strong>
+                      </Text>
+                    </InlineStack>
+                  ) : null}
+                  {emailTotal > 0 ? (
+                    <BlockStack gap="100">
+                      <Text as="p" id="invite-email-progress">
+                        {i.emailProgress(latestEmails.SENT ?? 0, emailTotal)}
+                      </Text>
+                      <ProgressBar progress={((emailTotal - emailsWaiting) / emailTotal) * 100} ariaLabelledBy="invite-email-progress" tone="success" />
+                      <Text as="p" tone="subdued">
+                        {Object.entries(latestEmails)
+                          .map(([status, n]) => `${t.emails.status[status.toLowerCase()] ?? status}: ${formatNumber(n)}`)
+                          .join(" · ")}
+                      </Text>
+                    </BlockStack>
+                  ) : null}
                   {latest.reasons.length ? (
                     <DataTable columnContentTypes={["text", "numeric"]} headings={[i.reasons, i.skipped]} rows={latest.reasons.map(([reason, n]) => [reason, formatNumber(n)])} />
                   ) : null}

@@ -33,6 +33,7 @@ export default function App() {
         <Link to="/app/referrers">{t.nav.referrers}</Link>
         <Link to="/app/payouts">{t.nav.payouts}</Link>
         <Link to="/app/invite">{t.nav.invite}</Link>
+        <Link to="/app/emails">{t.nav.emails}</Link>
         <Link to="/app/settings">{t.nav.settings}</Link>
         <Link to="/app/delivery-problems">{t.nav.problems}</Link>
       </NavMenu>

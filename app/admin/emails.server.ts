@@ -1,0 +1,151 @@
+// The Emails page's read model and changes: each email's switch and texts (per
+// language), a preview rendered as the recipient would get it (sample values),
+// test sends, and the log of recent sends.
+import { randomUUID } from "node:crypto";
+import type { Db } from "~/db.server";
+import { emailConfig, emailOffReason } from "~/email/config.server";
+import { sampleValues, shapeFor } from "~/email/compose.server";
+import { EMAIL_KINDS, ESSENTIAL, ON_BY_DEFAULT, TEST_KIND, unknownPlaceholders, type EmailKind, type EmailLocale } from "~/email/kinds";
+import { queueEmail } from "~/email/outbox.server";
+import { renderEmail } from "~/email/render.server";
+import { DEFAULT_TEXTS, type KindText } from "~/email/texts";
+import { unsubscribeUrl } from "~/email/unsubscribe.server";
+import { normaliseEmail } from "~/referrals/email";
+import type { ProgramRow } from "~/referrals/programs.server";
+import { recordAudit } from "~/referrals/audit.server";
+
+export const LOG_SIZE = 50;
+
+/** What the send log shows for one message's state. */
+export function logStatus(m: { status: string; attempts: number }): "sent" | "retrying" | "queued" | "sending" | "failed" | "suppressed" {
+  if (m.status === "SENT") return "sent";
+  if (m.status === "FAILED") return "failed";
+  if (m.status === "SUPPRESSED") return "suppressed";
+  if (m.status === "SENDING") return "sending";
+  return m.attempts > 0 ? "retrying" : "queued";
+}
+
+export async function emailsPage(db: Db, shop: string) {
+  const [switches, texts, log, suppressed] = await Promise.all([
+    db.emailSwitch.findMany({ where: { shop } }),
+    db.emailText.findMany({ where: { shop }, select: { kind: true, locale: true } }),
+    db.emailMessage.findMany({
+      where: { shop },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: LOG_SIZE,
+      select: { id: true, kind: true, recipient: true, locale: true, status: true, reason: true, attempts: true, createdAt: true, sentAt: true, availableAt: true, payload: true },
+    }),
+    db.emailSuppression.groupBy({ by: ["reason"], where: { shop }, _count: { _all: true } }),
+  ]);
+  const on = new Map(switches.map((s) => [s.kind, s.enabled]));
+  return {
+    offReason: emailOffReason(),
+    kinds: EMAIL_KINDS.map((kind) => ({
+      kind,
+      enabled: on.get(kind) ?? ON_BY_DEFAULT.has(kind),
+      essential: ESSENTIAL.has(kind),
+      editedLocales: texts.filter((t) => t.kind === kind).map((t) => t.locale),
+    })),
+    log: log.map((m) => ({
+      id: m.id,
+      kind: m.kind === TEST_KIND && m.payload ? `${(JSON.parse(m.payload) as { kind: string }).kind}` : m.kind,
+      test: m.kind === TEST_KIND,
+      recipient: m.recipient,
+      locale: m.locale,
+      status: logStatus(m),
+      reason: m.reason,
+      createdAt: m.createdAt.toISOString(),
+      sentAt: m.sentAt?.toISOString() ?? null,
+      nextAttemptAt: m.status === "QUEUED" ? m.availableAt.toISOString() : null,
+    })),
+    suppressed: Object.fromEntries(suppressed.map((s) => [s.reason, s._count._all])) as Record<string, number>,
+  };
+}
+
+export async function setEmailEnabled(db: Db, { shop, kind, enabled, cause }: { shop: string; kind: EmailKind; enabled: boolean; cause: string }) {
+  await db.emailSwitch.upsert({ where: { shop_kind: { shop, kind } }, create: { shop, kind, enabled }, update: { enabled } });
+  await recordAudit(db, { shop, action: enabled ? "email.enabled" : "email.disabled", cause, detail: kind });
+}
+
+/** The texts the editor shows for one email and language: the merchant's, or the defaults. */
+export async function editorTexts(db: Db, shop: string, kind: EmailKind, locale: EmailLocale) {
+  const own = await db.emailText.findUnique({ where: { shop_kind_locale: { shop, kind, locale } } });
+  const fallback = DEFAULT_TEXTS[locale].kinds[kind];
+  return { subject: own?.subject ?? fallback.subject, heading: own?.heading ?? fallback.heading, body: own?.body ?? fallback.body, edited: Boolean(own) };
+}
+
+export type TextField = "subject" | "heading" | "body";
+export type TextErrors = Partial<Record<TextField, string>>;
+const LIMITS: Record<TextField, number> = { subject: 200, heading: 200, body: 5000 };
+
+/** Field errors of an edited text: empty, too long, a placeholder the app does not know. */
+export function validateTexts(input: Record<TextField, string>): TextErrors {
+  const errors: TextErrors = {};
+  for (const field of ["subject", "heading", "body"] as const) {
+    const value = input[field];
+    const unknown = unknownPlaceholders(value);
+    if (!value.trim()) errors[field] = "Enter a text, or reset to the default";
+    else if (value.length > LIMITS[field]) errors[field] = `At most ${LIMITS[field]} characters`;
+    else if (unknown.length) errors[field] = `Unknown placeholder ${unknown.join(", ")}: use only {referrer_first_name}, {friend_offer}, {reward}, {link}, {code}, {expires_on}, {reward_date}, {shop_name}`;
+    else if (field === "subject" && /[\r\n]/.test(value)) errors[field] = "The subject must be one line";
+  }
+  return errors;
+}
+
+export async function saveTexts(
+  db: Db,
+  { shop, kind, locale, texts, cause }: { shop: string; kind: EmailKind; locale: EmailLocale; texts: Record<TextField, string>; cause: string },
+): Promise<TextErrors> {
+  const errors = validateTexts(texts);
+  if (Object.keys(errors).length) return errors;
+  const data = { subject: texts.subject.trim(), heading: texts.heading.trim(), body: texts.body.trim() };
+  await db.emailText.upsert({ where: { shop_kind_locale: { shop, kind, locale } }, create: { shop, kind, locale, ...data }, update: data });
+  await recordAudit(db, { shop, action: "email.text_saved", cause, detail: `${kind} ${locale}` });
+  return {};
+}
+
+export async function resetTexts(db: Db, { shop, kind, locale, cause }: { shop: string; kind: EmailKind; locale: EmailLocale; cause: string }) {
+  await db.emailText.deleteMany({ where: { shop, kind, locale } });
+  await recordAudit(db, { shop, action: "email.text_reset", cause, detail: `${kind} ${locale}` });
+}
+
+/** The email as a recipient would get it, with sample values and the texts being edited (not yet saved). */
+export async function previewEmail(program: ProgramRow, kind: EmailKind, locale: EmailLocale, texts: Record<TextField, string>, now = new Date()) {
+  const fallback = DEFAULT_TEXTS[locale].kinds[kind];
+  const text: KindText = { ...texts, button: fallback.button };
+  const common = DEFAULT_TEXTS[locale].common;
+  const config = emailConfig();
+  const unsubscribe = !ESSENTIAL.has(kind);
+  const values = {
+    ...sampleValues(program, locale, common, now),
+    button_href: program.storefrontUrl ?? `https://${program.shop}`,
+    ...(unsubscribe ? { unsubscribe_href: unsubscribeUrl(config?.appUrl ?? "https://example.com", "preview", program.shop, "preview@example.com", locale) } : {}),
+  };
+  const table =
+    kind === "MERCHANT_DIGEST"
+      ? { rows: [[common.digest_referrals, "12"], [common.digest_revenue, "1,234.00"], [common.digest_rewards, "9"]] as [string, string][], title: common.digest_top, lines: [common.digest_top_line.replace("{name}", "Rita Sample").replace("{count}", "4")] }
+      : null;
+  const shape = shapeFor({
+    kind,
+    locale,
+    program,
+    text,
+    hasCode: kind === "INVITATION" || kind === "YOUR_LINK" || kind === "REWARD_ISSUED" || kind === "REWARD_REMINDER",
+    hasExpiry: kind === "REWARD_ISSUED" || kind === "REWARD_REMINDER",
+    rewardKind: kind === "REWARD_ISSUED" ? (program.rewardKind.startsWith("CODE_") ? "CODE" : program.rewardKind) : null,
+    unsubscribe,
+    table,
+  });
+  return renderEmail(shape, values);
+}
+
+export type TestSendResult = { ok: true } | { ok: false; field: "to" | "form"; message: string };
+
+/** Queues a test of one email in one language to `to`, with sample values. */
+export async function sendTest(db: Db, { shop, kind, locale, to, now = new Date() }: { shop: string; kind: EmailKind; locale: EmailLocale; to: string; now?: Date }): Promise<TestSendResult> {
+  if (!emailConfig()) return { ok: false, field: "form", message: emailOffReason() ?? "Email is off" };
+  if (!normaliseEmail(to) || to.length > 254) return { ok: false, field: "to", message: "Enter the email address to send the test to" };
+  await queueEmail(db, { shop, kind: TEST_KIND, key: `test:${randomUUID()}`, recipient: to.trim(), locale, payload: { kind, locale } }, now);
+  return { ok: true };
+}
+
