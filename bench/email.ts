@@ -31,9 +31,14 @@
 //   npx tsx bench/email.ts [--db sqlite|postgresql] [--emails 10000] [--quick] [--breakdown]
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import fs from "node:fs";
+import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
+import v8 from "node:v8";
+import vm from "node:vm";
 import nodemailer from "nodemailer";
 import type { Db } from "~/db.server";
 import type { OutgoingMessage, Sender } from "~/email/transport.server";
@@ -213,6 +218,87 @@ function memorySampler(sent: () => number) {
 }
 
 const peakOf = (samples: MemorySample[], key: "rss" | "heapUsed") => Math.max(...samples.map((s) => s[key]));
+
+/** A full garbage collection (V8's gc, exposed at run time), for the heap a phase leaves behind. */
+v8.setFlagsFromString("--expose-gc");
+const fullGc = vm.runInNewContext("gc") as () => void;
+v8.setFlagsFromString("--no-expose-gc");
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Profiles this process (V8's sampling profiler through node:inspector) while `work` runs. */
+async function cpuProfile<T>(work: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 500 });
+    await session.post("Profiler.start");
+    const result = await work();
+    const { profile } = (await session.post("Profiler.stop")) as unknown as { profile: CpuProfile };
+    return { result, profile };
+  } finally {
+    session.disconnect();
+  }
+}
+
+/** Where a frame's code comes from: an npm package, a file of the project, Node itself, or V8's own (GC, program). */
+function codeOwner(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith("(") ? functionName : "(native)";
+  if (url.startsWith("node:")) return "node internals";
+  if (url.startsWith("wasm://")) return "wasm (Prisma's query compiler)";
+  const modules = url.lastIndexOf("/node_modules/");
+  if (modules >= 0) {
+    const [first, second] = url.slice(modules + "/node_modules/".length).split("/");
+    return first.startsWith("@") ? `${first}/${second}` : first;
+  }
+  const file = url.replace(/^file:\/\//, "");
+  const relative = path.relative(PROJECT_ROOT, file);
+  if (relative.startsWith("app/generated/")) return "app/generated (Prisma client)";
+  return relative.startsWith("..") ? file : relative;
+}
+
+/**
+ * Self time per owner, and time attributed to the nearest caller that is not
+ * Node's own code (the stream and buffer work nodemailer asks for counts as
+ * nodemailer's), in ms; and the functions with the most self time.
+ */
+function summariseProfile(profile: CpuProfile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const ownerOf = new Map<number, string>();
+  const attributed = (id: number): string => {
+    const known = ownerOf.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id)!;
+    const own = codeOwner(n.callFrame.url, n.callFrame.functionName);
+    const p = parent.get(id);
+    const result = (own === "node internals" || own === "(native)") && p !== undefined && byId.get(p)!.callFrame.functionName !== "(root)" ? attributed(p) : own;
+    ownerOf.set(id, result);
+    return result;
+  };
+  const self = new Map<string, number>();
+  const nearest = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const n = byId.get(id)!;
+    const own = codeOwner(n.callFrame.url, n.callFrame.functionName);
+    total += ms;
+    self.set(own, (self.get(own) ?? 0) + ms);
+    nearest.set(attributed(id), (nearest.get(attributed(id)) ?? 0) + ms);
+    const fn = `${n.callFrame.functionName || "(anonymous)"} ${own}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ""}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + ms);
+  });
+  const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k);
+  return { total, self: top(self, 14), nearest: top(nearest, 14), functions: top(functions, 20) };
+}
 
 // ------------------------------------------------------------------ main --
 
@@ -405,6 +491,8 @@ async function main(): Promise<number> {
     // ---- the app: the outbox job until nothing is QUEUED ----
     console.log(`\napp: runOutbox until no message is QUEUED (smtpSender, ${EMAILS.toLocaleString("en")} messages)...`);
     await sink.reset();
+    fullGc();
+    const heapBefore = process.memoryUsage().heapUsed;
     let sent = 0;
     const mark = Math.ceil(EMAILS / 5);
     const appSender = smtpSender(config.smtpUrl);
@@ -421,6 +509,8 @@ async function main(): Promise<number> {
     const totals = await drainOutbox(jobContext(SHOP), countingSender);
     const appRun = meter();
     const samples = memory.stop();
+    fullGc();
+    const heapAfter = process.memoryUsage().heapUsed;
     const appStats = await sink.stats();
     const appRate = EMAILS / appRun.seconds;
     console.log(`  ${fmt(appRun.seconds, 2)} s, ${fmt(appRate, 0)} messages/s, ${totals.runs} run(s) of the job`);
@@ -480,7 +570,8 @@ async function main(): Promise<number> {
         ["arrived at the sink / distinct recipients / duplicates", `${appStats.messages} / ${appStats.recipients} / ${appStats.duplicates}`, `${EMAILS} / ${EMAILS} / 0`, verdict(correct)],
         ["peak heap used: first fifth / all sends", `${fmt(heapEarly / MB, 1)} / ${fmt(heapAll / MB, 1)} MiB = ${fmt(memoryRatio, 3)}x`, `<= ${TARGET_MEMORY_RATIO}x (flat)`, verdict(memoryRatio <= TARGET_MEMORY_RATIO)],
         ["peak RSS: first fifth / all sends", `${fmt(rssEarly / MB, 1)} / ${fmt(rssAll / MB, 1)} MiB = ${fmt(rssAll / rssEarly, 3)}x`, "(reference)", ""],
-        ["heap used / RSS when the sends started", `${fmt(samples[0].heapUsed / MB, 1)} / ${fmt(samples[0].rss / MB, 1)} MiB`, "(reference)", ""],
+        ["heap used / RSS when the sends started (after a full GC)", `${fmt(samples[0].heapUsed / MB, 1)} / ${fmt(samples[0].rss / MB, 1)} MiB`, "(reference)", ""],
+        ["heap left after a full GC: before / after the sends", `${fmt(heapBefore / MB, 1)} / ${fmt(heapAfter / MB, 1)} MiB = ${fmt(heapAfter / heapBefore, 3)}x`, "(reference: what the run retains)", ""],
       ]),
     );
 
@@ -523,12 +614,43 @@ async function main(): Promise<number> {
     ]);
     return correct ? 0 : 1;
 
-    /** The same sends again on a fresh shop, every query and send timed: where the time goes. */
+    /**
+     * Where the time goes: the same sends twice more, each on a fresh shop of
+     * its own: once under V8's CPU profiler, once with every database query
+     * and every SMTP send timed; and compose + render timed alone.
+     */
     async function breakdown() {
-      const shop = "bench-email-breakdown.myshopify.com";
-      const { run: run2 } = await seedShop(shop);
-      await queueInvitations(shop, run2.id);
-      clearTemplateCache();
+      const freshShop = async (shop: string) => {
+        const { run: r } = await seedShop(shop);
+        await queueInvitations(shop, r.id);
+        clearTemplateCache();
+        await sink.reset();
+        fullGc();
+      };
+
+      // 1. The CPU profile of a plain run.
+      const profiledShop = "bench-email-profiled.myshopify.com";
+      await freshShop(profiledShop);
+      const pm = processMeter();
+      const { profile } = await cpuProfile(() => drainOutbox(jobContext(profiledShop), appSender));
+      const pr = pm();
+      const dir = path.join(PROJECT_ROOT, "bench-results");
+      fs.mkdirSync(dir, { recursive: true });
+      const profileFile = path.join(dir, `email-outbox-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
+      fs.writeFileSync(profileFile, JSON.stringify(profile));
+      const summary = summariseProfile(profile);
+      const pct = (ms: number) => `${fmt((100 * ms) / summary.total, 1)}%`;
+      const heading = `the same ${n} sends on a fresh shop under the CPU profiler (${fmt(pr.seconds, 2)} s, ${fmt(EMAILS / pr.seconds, 0)} messages/s; this process's CPU ${busy(pr)}, event loop busy ${fmt(pr.elu, 2)}); ${fmt(summary.total, 0)} ms sampled`;
+      console.log(table(`Breakdown 1: ${heading}, by the code's owner`, ["owner", "self ms", "self share", "attributed to nearest non-Node caller", "share"], summary.nearest.map(([owner, ms]) => {
+        const own = summary.self.find(([o]) => o === owner)?.[1] ?? 0;
+        return [owner, fmt(own, 0), pct(own), fmt(ms, 0), pct(ms)];
+      })));
+      console.log(table("Breakdown 1: functions with the most self time", ["function owner:line", "self ms", "share"], summary.functions.map(([f, ms]) => [f, fmt(ms, 0), pct(ms)])));
+      console.log(`CPU profile written to ${path.relative(PROJECT_ROOT, profileFile)} (open it in Chrome DevTools > Performance, or VS Code)`);
+
+      // 2. Every query and send timed.
+      const timedShop = "bench-email-timed.myshopify.com";
+      await freshShop(timedShop);
       const queries = new Map<string, { count: number; ms: number }>();
       const record = (name: string, ms: number) => {
         const row = queries.get(name) ?? { count: 0, ms: 0 };
@@ -561,21 +683,21 @@ async function main(): Promise<number> {
           }
         },
       };
-      await sink.reset();
       const m = processMeter();
-      await drainOutbox(jobContext(shop, timed), timedSender);
+      await drainOutbox(jobContext(timedShop, timed), timedSender);
       const r = m();
-      // Compose + render alone, as sendBatch does it, over the same messages (already SENT: compose does not look).
-      const messages = await db.emailMessage.findMany({ where: { shop }, orderBy: { createdAt: "asc" } });
+
+      // 3. Compose + render alone, as sendBatch does them, over the same messages (now SENT: composing does not look).
+      const messages = await db.emailMessage.findMany({ where: { shop: timedShop }, orderBy: { createdAt: "asc" } });
       clearTemplateCache();
       const tc = performance.now();
       let composeMs = 0;
       for (let i = 0; i < messages.length; i += 50) {
         const batch = messages.slice(i, i + 50);
-        const ctx = await loadShopMailContext(db, shop, batch);
+        const context = await loadShopMailContext(db, timedShop, batch);
         const c0 = performance.now();
         for (const message of batch) {
-          const c = composeMessage(message, ctx!, config!, new Date());
+          const c = composeMessage(message, context!, config!, new Date());
           if (c.ok) await renderEmail(c.shape, c.values);
         }
         composeMs += performance.now() - c0;
@@ -585,17 +707,16 @@ async function main(): Promise<number> {
       const wallMs = r.seconds * 1000;
       console.log(
         table(
-          `Breakdown: the same ${n} sends on a fresh shop with every query and send timed (${fmt(r.seconds, 2)} s, ${fmt(EMAILS / r.seconds, 0)} messages/s instrumented; times overlap: 50 messages of a batch run at once)`,
-          ["step", "calls", "total ms", "ms per call", "share of wall time"],
+          `Breakdown 2: the same ${n} sends on a fresh shop with every query and send timed (${fmt(r.seconds, 2)} s, ${fmt(EMAILS / r.seconds, 0)} messages/s instrumented; this process's CPU ${busy(r)}, event loop busy ${fmt(r.elu, 2)}). Times overlap: the 50 messages of a batch are sent at once`,
+          ["step", "calls", "total ms", "ms per call", "total / wall time"],
           [
             ...[...queries].sort((a, b) => b[1].ms - a[1].ms).map(([name, q]) => [name, q.count, fmt(q.ms, 0), fmt(q.ms / q.count, 2), `${fmt((100 * q.ms) / wallMs, 0)}%`]),
-            ["sender.send (SMTP, pooled)", sends.length, fmt(sends.reduce((s, x) => s + x, 0), 0), `${fmt(percentile(sorted, 50), 2)} p50, ${fmt(percentile(sorted, 99), 2)} p99`, ""],
-            ["compose + render alone (in sequence, no send)", messages.length, fmt(composeMs, 0), fmt(composeMs / messages.length, 3), `${fmt((100 * composeMs) / wallMs, 0)}%`],
-            ["  with loadShopMailContext per 50", Math.ceil(messages.length / 50), fmt(loadAndComposeMs, 0), "", `${fmt((100 * loadAndComposeMs) / wallMs, 0)}%`],
+            ["sender.send (SMTP, pooled)", sends.length, fmt(sends.reduce((sum, x) => sum + x, 0), 0), `p50 ${fmt(percentile(sorted, 50), 1)}, p99 ${fmt(percentile(sorted, 99), 1)}`, ""],
+            ["compose + render alone (one after another, no send)", messages.length, fmt(composeMs, 0), fmt(composeMs / messages.length, 3), `${fmt((100 * composeMs) / wallMs, 0)}%`],
+            ["loadShopMailContext + compose + render, per 50", Math.ceil(messages.length / 50), fmt(loadAndComposeMs, 0), fmt(loadAndComposeMs / Math.ceil(messages.length / 50), 1), `${fmt((100 * loadAndComposeMs) / wallMs, 0)}%`],
           ],
         ),
       );
-      console.log(`instrumented run: this process's CPU ${busy(r)}, event loop busy ${fmt(r.elu, 2)}`);
     }
   } finally {
     closeSmtp();

@@ -25,7 +25,8 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       state: c.state,
       verifiedEmail: c.verifiedEmail,
       email: c.email,
-      defaultEmailAddress: c.email ? { emailAddress: c.email, marketingState: "NOT_SUBSCRIBED", validFormat: true } : null,
+      locale: c.locale,
+      defaultEmailAddress: c.email ? { emailAddress: c.email, marketingState: c.marketingState, validFormat: true } : null,
       storeCreditAccounts: (a: Args) => connection(s.accountsOf(c.id).map(accountView), a),
       metafield: ({ namespace, key }: Args) => metafieldView(c.id, namespace ?? "$app", key),
     };

@@ -55,6 +55,10 @@ export interface FakeCustomer {
   state: string;
   /** Customer.verifiedEmail: true for customers made by the admin or the API (Shopify's default). */
   verifiedEmail: boolean;
+  /** defaultEmailAddress.marketingState: SUBSCRIBED, NOT_SUBSCRIBED, UNSUBSCRIBED, PENDING... */
+  marketingState: string;
+  /** Customer.locale: the language the customer shops in. */
+  locale: string;
 }
 
 /** A bulk query operation: done after `pollsLeft` polls; its JSONL lines are computed at start. */
@@ -395,6 +399,8 @@ export class ShopState {
       tags: c.tags ?? [],
       state: c.state ?? "ENABLED",
       verifiedEmail: c.verifiedEmail ?? true,
+      marketingState: c.marketingState ?? "NOT_SUBSCRIBED",
+      locale: c.locale ?? "en",
     };
     this.customers.set(customer.id, customer);
     return customer;

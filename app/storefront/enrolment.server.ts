@@ -8,6 +8,8 @@ import { verifiedCustomerEmail } from "~/referrals/shopify-lookups.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { translator, type Translate } from "./i18n";
 import { emailConfig } from "~/email/config.server";
+import { isUniqueViolation } from "~/db-errors";
+import { normaliseEmail } from "~/referrals/email";
 import { emailGuestLink, emailYourLink } from "~/email/events.server";
 import { canShare, liveProgram, referrerView, type ReferrerView } from "./referrer-view.server";
 import type { ProxyContext } from "./proxy-context";
@@ -115,7 +117,7 @@ export async function enrolFromStorefront(
       cause: "storefront:customer",
     });
     if (!canShare(referrer)) return { ok: false, status: 409, errors: { form: live.t("page.unavailable") } };
-    if (created) await emailYourLink(db, referrer);
+    if (created && emailConfig()) await emailYourLink(db, await withCustomerEmail(db, referrer, ctx.customerId, options));
     return { ok: true, guest: false, created, view: await referrerView(db, ctx, live, referrer, { withStats: true }) };
   } catch (error) {
     if (error instanceof EnrolmentError) {
@@ -138,6 +140,26 @@ async function claimingEmail(db: Db, shop: string, customerId: string, { admin }
   ]);
   if (own || !unclaimed) return null;
   return verifiedCustomerEmail(await admin(), customerId);
+}
+
+/**
+ * The referrer with the email Shopify verified for their customer account, stored
+ * (their emails go there: their link, their friends' orders, their rewards). Its
+ * key is stored too unless another enrolment holds it (then only the address).
+ */
+async function withCustomerEmail<R extends { id: string; shop: string; email: string | null }>(db: Db, referrer: R, customerId: string, { admin }: EnrolmentOptions): Promise<R> {
+  if (referrer.email) return referrer;
+  const email = await verifiedCustomerEmail(await admin(), customerId);
+  const emailKey = email ? normaliseEmail(email) : null;
+  if (!email || !emailKey) return referrer;
+  const where = { id: referrer.id, shop: referrer.shop, email: null };
+  try {
+    await db.referrer.updateMany({ where, data: { email, emailKey } });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    await db.referrer.updateMany({ where, data: { email } });
+  }
+  return { ...referrer, email };
 }
 
 const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
