@@ -112,7 +112,11 @@ function toMessage(id: string, parsed: ParsedMail, envelope: MailboxMessage["env
     const colon = line.indexOf(":");
     return { name: line.slice(0, colon).trim(), value: line.slice(colon + 1).replace(/\r?\n[ \t]+/g, " ").trim() };
   });
-  const header = (name: string) => headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value ?? null;
+  const raw = (name: string) => headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value ?? null;
+  const header = (name: string) => {
+    const value = raw(name);
+    return value === null ? null : decodeWords(value);
+  };
   return {
     id,
     receivedAt: new Date().toISOString(),
@@ -123,8 +127,8 @@ function toMessage(id: string, parsed: ParsedMail, envelope: MailboxMessage["env
     subject: parsed.subject ?? "",
     date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null,
     kind: header("X-Referral-Email"),
-    listUnsubscribe: header("List-Unsubscribe"),
-    listUnsubscribePost: header("List-Unsubscribe-Post"),
+    listUnsubscribe: raw("List-Unsubscribe"),
+    listUnsubscribePost: raw("List-Unsubscribe-Post"),
     messageId: parsed.messageId ?? null,
     html: typeof parsed.html === "string" ? parsed.html : null,
     text: parsed.text ?? null,
@@ -136,4 +140,20 @@ function toMessage(id: string, parsed: ParsedMail, envelope: MailboxMessage["env
 function addresses(value: AddressObject | AddressObject[] | undefined): string {
   if (!value) return "";
   return (Array.isArray(value) ? value : [value]).map((a) => a.text).join(", ");
+}
+
+/** RFC 2047 encoded words (=?UTF-8?Q?...?=), which mailparser decodes in the headers it knows only. */
+function decodeWords(value: string): string {
+  // Whitespace between two encoded words is not part of the text.
+  return value.replace(/(\?=)\s+(?==\?)/g, "$1").replace(/=\?([^?*]+)(?:\*[^?]*)?\?([bq])\?([^?]*)\?=/gi, (whole, charset: string, encoding: string, text: string) => {
+    try {
+      const bytes =
+        encoding.toLowerCase() === "b"
+          ? Buffer.from(text, "base64")
+          : Buffer.from(text.replace(/_/g, " ").replace(/=([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+      return new TextDecoder(charset).decode(bytes);
+    } catch {
+      return whole;
+    }
+  });
 }

@@ -107,6 +107,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     // The storefront below is the shop's online store: share links may only point at it.
     const storefrontUrl = origin(ports.storefront);
     fake.shop(DEMO_SHOP).shop.primaryDomain = { host: new URL(storefrontUrl).host, url: storefrontUrl, sslEnabled: false };
+    // The shop's name, as its emails sign them ("Demo Outfitters <referrals@...>").
+    fake.shop(DEMO_SHOP).shop.name = DEMO_SHOP_NAME;
     const adminApi = await startFakeShopifyServer(fake, { port: ports.adminApi });
     stoppers.push(() => adminApi.close());
     const mailbox = await startMailbox({ port: ports.mailbox });

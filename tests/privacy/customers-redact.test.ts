@@ -26,7 +26,7 @@ describe("customers/redact", () => {
   it("the seed really puts the customer in many tables (the search below can find her)", async () => {
     const hits = await mentionsOf(db, shop, ALICE_NEEDLES);
     const tables = new Set(hits.map((h) => h.split(".")[0]));
-    expect([...tables].sort()).toEqual(["AuditEvent", "Job", "Referral", "Referrer", "Reward", "Session", "WebhookDelivery"]);
+    expect([...tables].sort()).toEqual(["AuditEvent", "EmailMessage", "EmailSuppression", "Job", "Referral", "Referrer", "Reward", "Session", "WebhookDelivery"]);
   });
 
   it("leaves no trace of the customer's email, id or name in any table of the shop", async () => {

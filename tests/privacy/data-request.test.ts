@@ -50,6 +50,16 @@ describe("customers/data_request", () => {
     });
   });
 
+  it("holds the emails the app sent her or meant to, and her opt-out", async () => {
+    const report = await customerDataReport(db, { shop, customerId: ALICE.id, email: ALICE.requestEmail });
+    expect(report.emails.map((e) => [e.kind, e.status, e.to]).sort()).toEqual([
+      ["REWARD_REMINDER", "FAILED", ALICE.referrerEmail],
+      ["YOUR_LINK", "SENT", ALICE.referrerEmail],
+    ]);
+    expect(report.emailOptOuts).toEqual([{ reason: "UNSUBSCRIBED", since: expect.any(String) }]);
+    expect(JSON.stringify(report)).not.toContain("bob@example.com");
+  });
+
   it("holds the referral where she was the friend", async () => {
     const report = await customerDataReport(db, { shop, customerId: ALICE.id, email: ALICE.requestEmail });
     expect(report.asFriend).toEqual([

@@ -189,6 +189,19 @@ export async function seedShop(db: Db, shop: string) {
   const windows = [...storefrontRules("enrol", { shop, ip: "203.0.113.9" }), ...storefrontRules("click", { shop, ip: rateLimitAddress("2001:db8:5::1") })];
   await db.rateLimit.createMany({ data: windows.map(({ key }) => ({ key, windowStart: T0, count: 3 })) });
 
+  // The email outbox and send log: Alice's link (sent), a reminder refused by
+  // her server (its answer quotes her address), her opt-out; Bob's email.
+  await db.emailMessage.createMany({
+    data: [
+      { shop, kind: "YOUR_LINK", key: `link:${alice.id}:${ALICE.emailKey}`, recipient: ALICE.referrerEmail, emailKey: ALICE.emailKey, locale: "en", referrerId: alice.id, status: "SENT", sentAt: T0, messageId: "<a1@app.test>" },
+      { shop, kind: "REWARD_REMINDER", key: `reminder:x:${ALICE.emailKey}`, recipient: ALICE.referrerEmail, emailKey: ALICE.emailKey, status: "FAILED", reason: `550 5.1.1 <${ALICE.referrerEmail}>: mailbox full` },
+      { shop, kind: "YOUR_LINK", key: `link:${bob.id}:${BOB.email}`, recipient: BOB.email, emailKey: BOB.email, referrerId: bob.id, status: "SENT", sentAt: T0 },
+    ],
+  });
+  await db.emailSuppression.create({ data: { shop, emailKey: ALICE.emailKey, reason: "UNSUBSCRIBED" } });
+  await db.emailSwitch.create({ data: { shop, kind: "MERCHANT_DIGEST", enabled: true } });
+  await db.emailText.create({ data: { shop, kind: "INVITATION", locale: "en", subject: "Hi", heading: "Hello", body: "Share {link}" } });
+
   return { alice, bob, aliceReferral, bobReferral };
 }
 
