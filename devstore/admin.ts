@@ -280,20 +280,21 @@ ${list}`,
   }
 
   function mailPage(m: MailboxMessage) {
-    const fields: [string, string | null][] = [
-      ["From", m.from],
-      ["To", m.to],
-      ["Reply-To", m.replyTo],
-      ["Subject", m.subject],
-      ["Date", m.date && localTime(m.date)],
-      ["Email", m.kind],
-      ["List-Unsubscribe", m.listUnsubscribe],
-      ["List-Unsubscribe-Post", m.listUnsubscribePost],
-      ["Message-ID", m.messageId],
-    ];
-    const rows = fields
-      .map(([name, value]) => `<tr><th scope="row">${name}</th><td class="wrap">${value ? escapeHtml(value) : '<span class="muted">none</span>'}</td></tr>`)
-      .join("");
+    const none = '<span class="muted">none</span>';
+    const row = (name: string, cell: string) => `<tr><th scope="row">${name}</th><td class="wrap">${cell}</td></tr>`;
+    const text = (value: string | null) => (value ? escapeHtml(value) : none);
+    const rows = [
+      row("From", text(m.from)),
+      row("To", text(m.to)),
+      row("Reply-To", text(m.replyTo)),
+      row("Subject", text(m.subject)),
+      row("Date", text(m.date && localTime(m.date))),
+      // The header the app names each email with, and what that email is.
+      row("X-Referral-Email", m.kind ? `<code>${escapeHtml(m.kind)}</code>${KINDS.has(m.kind) ? ` ${kindBadge(m.kind)}` : ""}` : none),
+      row("List-Unsubscribe", text(m.listUnsubscribe)),
+      row("List-Unsubscribe-Post", text(m.listUnsubscribePost)),
+      row("Message-ID", text(m.messageId)),
+    ].join("");
     const html = m.html
       ? `<iframe class="email" title="The email as HTML" sandbox="allow-popups allow-popups-to-escape-sandbox" srcdoc="${escapeHtml(linksInNewTab(m.html))}"></iframe>`
       : `<p class="muted">This email has no HTML part.</p>`;
@@ -337,20 +338,20 @@ function send(res: http.ServerResponse, status: number, type: string, body: stri
 // from outside the machine (the email's HTML, in a srcdoc frame, inherits this).
 const MAILBOX_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-src 'self'";
 
-const KINDS: Record<string, [string, string]> = {
-  YOUR_LINK: ["Your link", "info"],
-  INVITATION: ["Invitation", "info"],
-  FRIEND_ORDERED: ["A friend ordered", "info"],
-  REWARD_ISSUED: ["Your reward", "good"],
-  REWARD_REMINDER: ["Reward reminder", "info"],
-  REWARD_REVOKED: ["Reward taken back", "bad"],
-  MERCHANT_DIGEST: ["Weekly digest", ""],
-  TEST: ["Test send", ""],
-};
+const KINDS = new Map<string, [label: string, tone: string]>([
+  ["YOUR_LINK", ["Your link", "info"]],
+  ["INVITATION", ["Invitation", "info"]],
+  ["FRIEND_ORDERED", ["A friend ordered", "info"]],
+  ["REWARD_ISSUED", ["Your reward", "good"]],
+  ["REWARD_REMINDER", ["Reward reminder", "info"]],
+  ["REWARD_REVOKED", ["Reward taken back", "bad"]],
+  ["MERCHANT_DIGEST", ["Weekly digest", ""]],
+  ["TEST", ["Test send", ""]],
+]);
 
 function kindBadge(kind: string | null): string {
   if (!kind) return '<span class="muted">not the app\'s</span>';
-  const [label, tone] = KINDS[kind] ?? [kind, ""];
+  const [label, tone] = KINDS.get(kind) ?? [kind, ""];
   return `<span class="kind ${tone}" data-kind="${escapeHtml(kind)}" title="${escapeHtml(kind)}">${escapeHtml(label)}</span>`;
 }
 

@@ -23,7 +23,7 @@ nav.admin{display:flex;gap:16px;align-items:baseline}nav.admin a[aria-current]{f
 .note{color:#555}.muted{color:#616161}.kind{display:inline-block;padding:1px 8px;border-radius:10px;background:#e4e5e7;font-size:12px;white-space:nowrap}
 .kind.good{background:#cdfee1}.kind.bad{background:#fedad9}.kind.info{background:#e0f0ff}td.wrap{overflow-wrap:anywhere}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f7;border:1px solid #ddd;border-radius:6px;padding:12px;margin:0}
-iframe.email{display:block;width:100%;height:720px;border:1px solid #ddd;border-radius:6px;background:#fff}h2{font-size:16px;margin:24px 0 8px}`;
+iframe.email{display:block;width:100%;height:600px;resize:vertical;overflow:auto;border:1px solid #ddd;border-radius:6px;background:#fff}h2{font-size:16px;margin:24px 0 8px}`;
 
 /** The dev store admin's own pages (Orders, Mailbox): the admin's links on top. */
 export function adminPage(title: string, current: "orders" | "mailbox", body: string): string {

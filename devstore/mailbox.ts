@@ -110,6 +110,7 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
 function toMessage(id: string, parsed: ParsedMail, envelope: MailboxMessage["envelope"], size: number): MailboxMessage {
   const headers = parsed.headerLines.map(({ line }) => {
     const colon = line.indexOf(":");
+    if (colon < 0) return { name: line.trim(), value: "" };
     return { name: line.slice(0, colon).trim(), value: line.slice(colon + 1).replace(/\r?\n[ \t]+/g, " ").trim() };
   });
   const raw = (name: string) => headers.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value ?? null;

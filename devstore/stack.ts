@@ -1,8 +1,9 @@
 // The whole demo on 127.0.0.1, started by `npm run demo` and by the end-to-end
 // test: the fake Admin API and the dev store (admin, storefront, checkout,
-// control API, the mailbox every email goes to) in this process; the app (server.ts, the production build) and
-// its worker (app/jobs/worker-main.ts) as child processes, configured only
-// through their environment; a tunnel in front of the app as its public URL.
+// control API, the mailbox every email goes to) in this process; the app
+// (server.ts, the production build) and its worker (app/jobs/worker-main.ts)
+// as child processes, configured only through their environment; a tunnel in
+// front of the app as its public URL.
 //
 // The database named by DATABASE_URL must be migrated and empty of this shop;
 // the demo shop is seeded into it before the app starts.

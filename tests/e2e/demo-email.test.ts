@@ -328,7 +328,7 @@ describe("the demo's email, end to end", () => {
     expect(await header("From")).toBe(spent.from);
     expect(await header("To")).toBe(GUEST);
     expect(await header("Subject")).toBe(spent.subject);
-    expect(await header("Email")).toBe("REWARD_ISSUED");
+    expect(await header("X-Referral-Email")).toBe("REWARD_ISSUED Your reward");
     expect(await header("Reply-To")).toBe(spent.replyTo ?? "none");
     expect(await header("List-Unsubscribe")).toBe("none");
     // The HTML in a frame that runs no script; the text as it was sent.
@@ -358,14 +358,18 @@ describe("the demo's email, end to end", () => {
         text: `${hostile} </pre><script>window.__owned=1</script>`,
         headers: { "X-Referral-Email": `<b>${hostile}</b>` },
       });
+      // A kind named like an Object property is a kind like any other.
+      await transport.sendMail({ from: "evil@example.com", to: "merchant@example.com", subject: "Proto", text: "proto", headers: { "X-Referral-Email": "constructor" } });
     } finally {
       transport.close();
     }
-    const message = stack.mailbox.messages()[0];
+    const [proto, message] = stack.mailbox.messages();
+    expect(proto.kind).toBe("constructor");
+    expect((await fetch(`${stack.urls.admin}/mailbox/${proto.id}`)).status).toBe(200);
     expect(message.subject).toBe(`Hello ${hostile}`);
     const owned = () => merchant.evaluate(() => (window as unknown as { __owned?: number }).__owned);
     await merchant.goto(stack.urls.mailbox);
-    const row = merchant.locator("table.mail tbody tr").first();
+    const row = merchant.locator("table.mail tbody tr").nth(1);
     expect(await row.textContent()).toContain(`Hello ${hostile}`);
     expect(await row.locator("img").count()).toBe(0);
     expect(await row.locator("[data-kind]").textContent()).toBe(`<b>${hostile}</b>`);
@@ -378,6 +382,7 @@ describe("the demo's email, end to end", () => {
     expect(await owned()).toBeUndefined();
     const framed = merchant.frames().find((f) => f !== merchant.mainFrame())!;
     expect(await framed.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined();
+    await merchant.screenshot({ path: path.join(OUT, "mail-3-hostile-email.png"), fullPage: true });
   }, 60_000);
 
   it("had no page errors", () => {
