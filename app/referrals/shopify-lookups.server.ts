@@ -29,8 +29,16 @@ function searchValue(value: string): string {
  * sign-up form proves nothing, and must not claim a guest enrolment made with it.
  */
 export async function verifiedCustomerEmail(admin: AdminClient, customerId: string): Promise<string | null> {
+  return (await customerContact(admin, customerId)).email;
+}
+
+/** The customer's verified email (as above), and the name they gave Shopify: what their emails greet them with. */
+export async function customerContact(admin: AdminClient, customerId: string) {
   const data = await admin.query(CUSTOMER_SIGN_IN_EMAIL, { id: customerId });
   const customer = data.customer;
-  if (!customer?.verifiedEmail) return null;
-  return customer.defaultEmailAddress?.emailAddress ?? null;
+  return {
+    email: customer?.verifiedEmail ? (customer.defaultEmailAddress?.emailAddress ?? null) : null,
+    firstName: customer?.firstName ?? null,
+    lastName: customer?.lastName ?? null,
+  };
 }

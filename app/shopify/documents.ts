@@ -641,6 +641,9 @@ export const CUSTOMER_SIGN_IN_EMAIL = `#graphql
   query CustomerSignInEmail($id: ID!) {
     customer(id: $id) {
       id
+      firstName
+      lastName
+      locale
       verifiedEmail
       defaultEmailAddress {
         emailAddress

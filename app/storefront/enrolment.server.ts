@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Db } from "~/db.server";
 import { EnrolmentError, enrolReferrer, type ReferrerSource } from "~/referrals/referrers.server";
-import { verifiedCustomerEmail } from "~/referrals/shopify-lookups.server";
+import { customerContact, verifiedCustomerEmail } from "~/referrals/shopify-lookups.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { translator, type Translate } from "./i18n";
 import { emailConfig } from "~/email/config.server";
@@ -143,23 +143,30 @@ async function claimingEmail(db: Db, shop: string, customerId: string, { admin }
 }
 
 /**
- * The referrer with the email Shopify verified for their customer account, stored
- * (their emails go there: their link, their friends' orders, their rewards). Its
- * key is stored too unless another enrolment holds it (then only the address).
+ * The referrer with the email Shopify verified for their customer account and
+ * their name, stored (their emails go there, and greet them by name: their
+ * link, their friends' orders, their rewards). The email's key is stored too
+ * unless another enrolment holds it (then only the address).
  */
-async function withCustomerEmail<R extends { id: string; shop: string; email: string | null }>(db: Db, referrer: R, customerId: string, { admin }: EnrolmentOptions): Promise<R> {
-  if (referrer.email) return referrer;
-  const email = await verifiedCustomerEmail(await admin(), customerId);
-  const emailKey = email ? normaliseEmail(email) : null;
-  if (!email || !emailKey) return referrer;
-  const where = { id: referrer.id, shop: referrer.shop, email: null };
+async function withCustomerEmail<R extends { id: string; shop: string; email: string | null; firstName: string | null; lastName: string | null }>(
+  db: Db,
+  referrer: R,
+  customerId: string,
+  { admin }: EnrolmentOptions,
+): Promise<R> {
+  if (referrer.email && referrer.firstName) return referrer;
+  const contact = await customerContact(await admin(), customerId);
+  const names = { firstName: referrer.firstName ?? contact.firstName, lastName: referrer.lastName ?? contact.lastName };
+  const where = { id: referrer.id, shop: referrer.shop };
+  const email = referrer.email ?? contact.email;
+  const emailKey = !referrer.email && email ? normaliseEmail(email) : null;
   try {
-    await db.referrer.updateMany({ where, data: { email, emailKey } });
+    await db.referrer.updateMany({ where, data: { ...names, ...(emailKey ? { email, emailKey } : {}) } });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    await db.referrer.updateMany({ where, data: { email } });
+    await db.referrer.updateMany({ where, data: { ...names, email } });
   }
-  return { ...referrer, email };
+  return { ...referrer, ...names, email };
 }
 
 const sleep = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());

@@ -79,6 +79,8 @@ describe("joining from the storefront", () => {
     const referrer = await db.referrer.findFirstOrThrow({ where: { shop: p.shop, customerId: customer.id } });
     expect(referrer).toMatchObject({ email: `Eve+${p.shop}@example.com`, emailKey: "eve@example.com", locale: "fr" });
     expect(mail[0].parsed.text).toContain(referrer.code);
+    expect(mail[0].parsed.text).toContain("Eve");
+    expect(referrer.firstName).toBe("Eve");
     // Essential (they asked for it): no unsubscribe header.
     expect(mail[0].raw).not.toMatch(/^List-Unsubscribe:/m);
   });
