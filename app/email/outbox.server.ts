@@ -228,7 +228,8 @@ async function sendBatch(ctx: JobContext, batch: Message[], token: string, confi
         // Recorded at once: the narrower the gap after the server's acceptance, the fewer duplicates a crash could cause.
         await db.emailMessage.updateMany({
           where: mine(message),
-          data: { status: EmailStatus.SENT, sentAt: now, reason: null, messageId: info.messageId.slice(0, 300) || null, ...release },
+          // The language it was written in, as sent (the recipient's, the shop's or English).
+          data: { status: EmailStatus.SENT, sentAt: now, reason: null, locale: composed.shape.locale, messageId: info.messageId.slice(0, 300) || null, ...release },
         });
       } catch (error) {
         const failure = classifySendError(error);

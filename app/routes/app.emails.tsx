@@ -128,12 +128,7 @@ export default function Emails() {
                       ) : null}
                     </BlockStack>
                     <InlineStack gap="300" blockAlign="center" wrap={false}>
-                      <Checkbox
-                        label={`${e.enabled}: ${name(kind)}`}
-                        labelHidden
-                        checked={k.enabled}
-                        onChange={(on) => submit({ intent: "toggle", kind, enabled: String(on) }, { method: "post", preventScrollReset: true })}
-                      />
+                      <EmailSwitch kind={kind} label={`${e.enabled}: ${name(kind)}`} enabled={k.enabled} />
                       <Button onClick={() => choose(kind, data.locale)} pressed={kind === data.kind} accessibilityLabel={`${e.edit}: ${name(kind)}`}>
                         {e.edit}
                       </Button>
@@ -269,6 +264,24 @@ export default function Emails() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+/** One email's switch: shows the change at once, and the answer as a toast. */
+function EmailSwitch({ kind, label, enabled }: { kind: string; label: string; enabled: boolean }) {
+  const fetcher = useFetcher<ActionResult>();
+  const shopify = useAppBridge();
+  const pending = fetcher.formData?.get("enabled");
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data) shopify.toast.show(fetcher.data.message, { isError: !fetcher.data.ok });
+  }, [fetcher.state, fetcher.data, shopify]);
+  return (
+    <Checkbox
+      label={label}
+      labelHidden
+      checked={pending === undefined || pending === null ? enabled : pending === "true"}
+      onChange={(on) => fetcher.submit({ intent: "toggle", kind, enabled: String(on) }, { method: "post" })}
+    />
   );
 }
 

@@ -17,6 +17,7 @@ import { sessionToken } from "../helpers/admin-request";
 import { seedShopActivity } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";
 import { startAdminServer } from "./admin-server";
+import { startTestSmtp, useSmtpEnv, type TestSmtp } from "../helpers/smtp";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -32,6 +33,7 @@ let shop: string;
 let samId: string;
 let seeded: Awaited<ReturnType<typeof seedShopActivity>>;
 let fake: FakeShopify;
+let smtp: TestSmtp;
 
 async function open(pathname: string) {
   const url = new URL(pathname, server.url);
@@ -66,6 +68,9 @@ const errors: string[] = [];
 describe("embedded admin in Chromium", () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
+    // Email on (a real SMTP server in this process), before the app reads its environment.
+    smtp = await startTestSmtp();
+    useSmtpEnv(smtp);
     // One fake Shopify for the whole file (useFakeShopify makes one per test):
     // the pages act on the discount the seeding created.
     fake = pipeline.shopify.reset();
@@ -117,6 +122,8 @@ describe("embedded admin in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await smtp?.close();
+    useSmtpEnv(null);
   });
 
   it("home: first-run checklist with theme editor links", async () => {
@@ -225,6 +232,43 @@ describe("embedded admin in Chromium", () => {
     await page.getByText(/Number must be less than or equal to 365/).waitFor({ timeout: 30_000 });
     expect(await hold.inputValue()).toBe("400"); // what the merchant typed stays, to be corrected
     await page.screenshot({ path: path.join(OUT, "admin-settings-error.png"), fullPage: true });
+  }, 240_000);
+
+  it("emails: an unknown placeholder is refused on its field, the preview follows the typing, a test goes out and is logged", async () => {
+    await open("/app/emails");
+    const preview = page.frameLocator('iframe[title="Preview"]');
+    await preview.getByRole("heading", { name: /Give your friends/ }).waitFor({ timeout: 30_000 });
+    await page.getByLabel("Subject").fill("Hello {first_name}");
+    await page.getByRole("button", { name: "Save text" }).click();
+    await page.getByText("Unknown placeholder {first_name}", { exact: false }).waitFor({ timeout: 30_000 });
+    expect(await db.emailText.count({ where: { shop } })).toBe(0);
+    await page.getByLabel("Subject").fill("{referrer_first_name}, your friends will love {shop_name}");
+    await page.getByLabel("Heading").fill("Share the love & save");
+    await preview.getByRole("heading", { name: "Share the love & save" }).waitFor({ timeout: 30_000 });
+    await page.getByRole("button", { name: "Save text" }).click();
+    await page.locator("#stand-in-toast", { hasText: "Text saved" }).waitFor({ timeout: 30_000 });
+    expect(await db.emailText.findFirst({ where: { shop, kind: "INVITATION", locale: "en" } })).toMatchObject({ heading: "Share the love & save" });
+    await snapshot("emails");
+
+    // Another language: its own default text, and its own preview.
+    await page.getByLabel("Language").selectOption("fr");
+    await preview.locator('html[lang="fr"]').waitFor({ timeout: 30_000 });
+    await page.getByLabel("Send to").fill("merchant@example.com");
+    await page.getByRole("button", { name: /^Send test/ }).click();
+    await page.locator("#stand-in-toast", { hasText: "Test email queued" }).waitFor({ timeout: 30_000 });
+    await seeded.drain();
+    expect(smtp.received.some((m) => m.envelopeTo.includes("merchant@example.com") && /lang="fr"/.test(String(m.parsed.html)))).toBe(true);
+    await open("/app/emails?kind=INVITATION&locale=fr");
+    await page.getByRole("cell", { name: "merchant@example.com" }).waitFor({ timeout: 30_000 });
+    await page.getByText("Sent", { exact: true }).first().waitFor();
+    // The weekly digest is off until switched on.
+    const digest = page.getByLabel("On: Weekly digest (to you)");
+    expect(await digest.isChecked()).toBe(false);
+    await digest.click();
+    await page.locator("#stand-in-toast", { hasText: "Email switched on" }).waitFor({ timeout: 30_000 });
+    expect(await digest.isChecked()).toBe(true);
+    expect(await db.emailSwitch.findFirst({ where: { shop, kind: "MERCHANT_DIGEST" } })).toMatchObject({ enabled: true });
+    await snapshot("emails-log");
   }, 240_000);
 
   it("had no page errors", () => {
