@@ -97,6 +97,30 @@ describe("unsubscribe", () => {
   });
 });
 
+describe("per-shop rate", () => {
+  it("sends at most EMAIL_SENDS_PER_SHOP_PER_SECOND a second: batches of that size, each waiting for its second", async () => {
+    const { shop, referrer } = await shopWithReferrer();
+    for (let i = 0; i < 5; i++) await queueEmail(db, { shop, kind: "INVITATION", key: `rate:${i}`, recipient: `r${i}+${shop}@example.com`, referrerId: referrer.id });
+    const config = { smtpUrl: smtp.url, from: "referrals@app.test", perSecond: 2, appUrl: "https://referrals.test", apiKey: "k", secret: process.env.SHOPIFY_API_SECRET! };
+    const waits: number[] = [];
+    const sentBeforeWait: number[] = [];
+    const before = smtp.received.length;
+    const run = await runOutbox(ctx(shop), {
+      config,
+      sleep: async (ms) => {
+        waits.push(ms);
+        sentBeforeWait.push(smtp.received.length - before);
+      },
+    });
+    expect(run).toMatchObject({ sent: 5 });
+    // 2 a batch: after 2 sent, wait until 1 s has passed since the start; after 4, until 2 s.
+    expect(sentBeforeWait).toEqual([2, 4, 5].slice(0, waits.length));
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    expect(waits[0]).toBeGreaterThan(500);
+    expect(waits[1]).toBeGreaterThan(waits[0]);
+  });
+});
+
 describe("weekly digest", () => {
   it("is scheduled weekly per shop, off by default, and once switched on emails the owner last week's figures and top referrers", async () => {
     expect(recurringJobs.find((j) => j.kind === EMAIL_DIGEST_JOB)?.everyMs).toBe(7 * 86_400_000);
