@@ -260,7 +260,9 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
     if (kind === "REWARD_REVOKED") {
       if (reward.status !== "REVOKED") return { ok: false, reason: `The reward is ${reward.status.toLowerCase()}, not taken back` };
     } else {
-      if (reward.status !== "ISSUED") return { ok: false, reason: `The reward is ${reward.status.toLowerCase()}` };
+      // A cash fee may be paid out before its email goes: still news worth sending.
+      const live = kind === "REWARD_ISSUED" ? ["ISSUED", "PAID"] : ["ISSUED"];
+      if (!live.includes(reward.status)) return { ok: false, reason: `The reward is ${reward.status.toLowerCase()}` };
       if (kind === "REWARD_REMINDER" && (reward.usedAt || !reward.expiresAt || reward.expiresAt <= now)) {
         return { ok: false, reason: reward.usedAt ? "The reward code was used" : "The reward code has expired" };
       }

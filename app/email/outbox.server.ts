@@ -202,10 +202,13 @@ async function sendBatch(ctx: JobContext, batch: Message[], token: string, confi
   const now = ctx.now();
   const mine = (m: Message) => ({ id: m.id, shop, lockedBy: token });
   const release = { lockedBy: null, lockedUntil: null };
-  const mail = await loadShopMailContext(db, shop, batch);
+  // Nothing goes out for a shop that uninstalled the app.
+  const installed = await db.shop.findUnique({ where: { shop }, select: { active: true } });
+  const mail = installed?.active === false ? null : await loadShopMailContext(db, shop, batch);
+  const noMail = installed?.active === false ? "The shop uninstalled the app" : "The shop has no referral program";
   await Promise.all(
     batch.map(async (message) => {
-      const composed = mail ? composeMessage(message, mail, config, now) : ({ ok: false, reason: "The shop has no referral program" } as const);
+      const composed = mail ? composeMessage(message, mail, config, now) : ({ ok: false, reason: noMail } as const);
       if (!composed.ok) {
         run.suppressed++;
         await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.SUPPRESSED, reason: composed.reason, ...release } });

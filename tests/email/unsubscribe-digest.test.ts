@@ -97,6 +97,18 @@ describe("unsubscribe", () => {
   });
 });
 
+describe("uninstalled", () => {
+  it("a shop that uninstalled the app sends nothing more: its waiting emails are recorded as not sent", async () => {
+    const { shop, referrer } = await shopWithReferrer();
+    await queueEmail(db, { shop, kind: "INVITATION", key: "late", recipient: referrer.email, referrerId: referrer.id });
+    await db.shop.update({ where: { shop }, data: { active: false, uninstalledAt: new Date() } });
+    const before = smtp.received.length;
+    await runOutbox(ctx(shop));
+    expect(smtp.received.length).toBe(before);
+    expect(await db.emailMessage.findFirst({ where: { shop } })).toMatchObject({ status: "SUPPRESSED", reason: "The shop uninstalled the app" });
+  });
+});
+
 describe("per-shop rate", () => {
   it("sends at most EMAIL_SENDS_PER_SHOP_PER_SECOND a second: batches of that size, each waiting for its second", async () => {
     const { shop, referrer } = await shopWithReferrer();
