@@ -77,6 +77,11 @@ export const en = {
         why: "The app embed remembers who referred a visitor, so link referrals count. Done once a shared link was clicked.",
         action: "Turn on in theme editor",
       },
+      emails: {
+        title: "Emails set up",
+        why: "The program emails your customers: invitations, their link, their friends' orders and their rewards.",
+        action: "Review emails",
+      },
       firstReferral: {
         title: "First referral",
         why: "Invite your existing customers so they can start sharing right away.",

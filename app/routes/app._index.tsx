@@ -5,6 +5,7 @@ import db from "~/db.server";
 import { env } from "~/env.server";
 import { t } from "~/i18n/en";
 import { checklist, themeEditorLinks } from "~/admin/home.server";
+import { emailOffReason } from "~/email/config.server";
 import { ensureProgram } from "~/referrals/programs.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
@@ -21,7 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!(error instanceof ShopifyUserError || error instanceof ShopifyApiError)) throw error;
     setupError = error.message;
   }
-  return { shop, enabled, setupError, links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), ...(await checklist(db, shop)) };
+  return { shop, enabled, setupError, emailOff: emailOffReason(), links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), ...(await checklist(db, shop)) };
 };
 
 export default function Index() {
@@ -31,6 +32,7 @@ export default function Index() {
     { key: "program", done: data.enabled && !data.setupError, ...s.program, url: "/app/settings", external: false },
     { key: "block", done: data.blockAdded, ...s.block, url: data.links.addBlock, external: true },
     { key: "embed", done: data.embedEnabled, ...s.embed, url: data.links.enableEmbed, external: true },
+    { key: "emails", done: !data.emailOff, ...s.emails, why: data.emailOff ?? s.emails.why, url: "/app/emails", external: false },
     { key: "first", done: data.firstReferral, ...s.firstReferral, url: "/app/invite", external: false },
   ];
   const done = steps.filter((x) => x.done).length;
