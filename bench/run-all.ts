@@ -82,6 +82,14 @@ const BENCHES: Bench[] = [
     limitMinutes: 10,
   },
   {
+    name: "email",
+    script: "bench/email.ts",
+    about: "10,000 invitation emails through the outbox job and nodemailer's pool into an SMTP sink vs the sink's bare acceptance rate; peak heap",
+    args: [],
+    quickArgs: ["--quick"],
+    limitMinutes: 20,
+  },
+  {
     name: "retention",
     script: "bench/retention.ts",
     about: "table sizes after a simulated year of one busy shop with the app's daily retention vs the same year without it",

@@ -27,27 +27,43 @@ export interface ShopMailContext {
   referrals: Map<string, Referral>;
 }
 
-export async function loadShopMailContext(db: Db, shop: string, messages: EmailMessage[]): Promise<ShopMailContext | null> {
-  const program = await db.program.findUnique({ where: { shop } });
-  if (!program) return null;
-  const ids = (pick: (m: EmailMessage) => string | null) => [...new Set(messages.map(pick).filter((v): v is string => Boolean(v)))];
-  const [switches, texts, suppressions, referrers, rewards, referrals] = await Promise.all([
+export type ShopMailSettings = Pick<ShopMailContext, "shop" | "program" | "switches" | "texts">;
+export type BatchRows = Omit<ShopMailContext, keyof ShopMailSettings>;
+
+/** The shop's program, email switches and texts (null without a program). */
+export async function loadShopMailSettings(db: Db, shop: string): Promise<ShopMailSettings | null> {
+  const [program, switches, texts] = await Promise.all([
+    db.program.findUnique({ where: { shop } }),
     db.emailSwitch.findMany({ where: { shop } }),
     db.emailText.findMany({ where: { shop } }),
-    db.emailSuppression.findMany({ where: { shop, emailKey: { in: ids((m) => m.emailKey) } } }),
-    db.referrer.findMany({ where: { shop, id: { in: [...ids((m) => m.referrerId), ...digestReferrerIds(messages)] } } }),
-    db.reward.findMany({ where: { shop, id: { in: ids((m) => m.rewardId) } } }),
-    db.referral.findMany({ where: { shop, id: { in: ids((m) => m.referralId) } } }),
   ]);
+  if (!program) return null;
   return {
     shop,
     program,
     switches: new Map(switches.map((s) => [s.kind, s.enabled])),
     texts: new Map(texts.map((t) => [`${t.kind}|${t.locale}`, { subject: t.subject, heading: t.heading, body: t.body, button: "" }])),
+  };
+}
+
+/** The rows a batch of messages is about, and its recipients' suppressions (read for every batch: an unsubscribe counts at once). */
+export async function loadBatchRows(db: Db, shop: string, messages: EmailMessage[]): Promise<BatchRows> {
+  const ids = (pick: (m: EmailMessage) => string | null) => [...new Set(messages.map(pick).filter((v): v is string => Boolean(v)))];
+  const none = Promise.resolve([]);
+  const referrerIds = [...ids((m) => m.referrerId), ...digestReferrerIds(messages)];
+  const rewardIds = ids((m) => m.rewardId);
+  const referralIds = ids((m) => m.referralId);
+  const [suppressions, referrers, rewards, referrals] = await Promise.all([
+    db.emailSuppression.findMany({ where: { shop, emailKey: { in: ids((m) => m.emailKey) } } }),
+    referrerIds.length ? db.referrer.findMany({ where: { shop, id: { in: referrerIds } } }) : none,
+    rewardIds.length ? db.reward.findMany({ where: { shop, id: { in: rewardIds } } }) : none,
+    referralIds.length ? db.referral.findMany({ where: { shop, id: { in: referralIds } } }) : none,
+  ]);
+  return {
     suppressions: new Map(suppressions.map((s) => [s.emailKey, s.reason])),
-    referrers: new Map(referrers.map((r) => [r.id, r])),
-    rewards: new Map(rewards.map((r) => [r.id, r])),
-    referrals: new Map(referrals.map((r) => [r.id, r])),
+    referrers: new Map(referrers.map((r) => [r.id, r] as const)),
+    rewards: new Map(rewards.map((r) => [r.id, r] as const)),
+    referrals: new Map(referrals.map((r) => [r.id, r] as const)),
   };
 }
 

@@ -20,7 +20,7 @@ import { nudgeWorker } from "~/queue/nudge.server";
 import type { JobContext } from "~/queue/types";
 import { normaliseEmail } from "~/referrals/email";
 import { emailConfig, type EmailConfig } from "./config.server";
-import { composeMessage, loadShopMailContext, shopDisplayName } from "./compose.server";
+import { composeMessage, loadBatchRows, loadShopMailSettings, shopDisplayName, type ShopMailSettings } from "./compose.server";
 import type { EmailKind } from "./kinds";
 import { renderEmail } from "./render.server";
 import { classifySendError, smtpSender, type Sender } from "./transport.server";
@@ -39,7 +39,7 @@ export const EmailStatus = {
 
 export const MAX_SEND_ATTEMPTS = 8;
 const LEASE_MS = 2 * 60_000;
-const MAX_BATCH = 50;
+const MAX_BATCH = 100;
 const SLICE_MS = 20_000;
 
 type Tx = Prisma.TransactionClient;
@@ -157,6 +157,8 @@ export async function runOutbox(ctx: JobContext, options: OutboxOptions = {}): P
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const batchSize = Math.max(1, Math.min(MAX_BATCH, Math.floor(config.perSecond)));
   const started = Date.now();
+  // The shop's settings, once per run: a switch changed meanwhile counts from the next run (seconds away).
+  const settings = await loadShopSettings(db, shop);
   let attempted = 0;
   for (;;) {
     if (attempted > 0) {
@@ -169,7 +171,7 @@ export async function runOutbox(ctx: JobContext, options: OutboxOptions = {}): P
     const token = `${ctx.cause}/${randomUUID()}`;
     const batch = await claimDue(db, shop, batchSize, token, ctx.now());
     if (batch.length === 0) break;
-    await sendBatch(ctx, batch, token, config, sender, run);
+    await sendBatch(ctx, { batch, token, settings, config, sender, run });
     attempted += batch.length;
   }
   const next = await db.emailMessage.findFirst({
@@ -181,7 +183,51 @@ export async function runOutbox(ctx: JobContext, options: OutboxOptions = {}): P
   return run;
 }
 
+const SENT_WINDOW_MS = 20;
+const SENT_MAX_ITEMS = 50;
+
+/**
+ * Collects items and writes them together: SENT_WINDOW_MS after the first one
+ * (or at SENT_MAX_ITEMS), one write at a time, in order. close() writes what
+ * is left and reports a write that failed.
+ */
+function windowedWriter<T>(write: (items: T[]) => Promise<void>) {
+  let pending: T[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let failure: unknown;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const items = pending;
+    pending = [];
+    if (items.length) chain = chain.then(() => write(items)).catch((error: unknown) => void (failure ??= error));
+    return chain;
+  };
+  return {
+    add(item: T) {
+      pending.push(item);
+      if (pending.length >= SENT_MAX_ITEMS) void flush();
+      else timer ??= setTimeout(flush, SENT_WINDOW_MS);
+    },
+    async close() {
+      await flush();
+      if (failure) throw failure;
+    },
+  };
+}
+
 type Message = NonNullable<Awaited<ReturnType<Db["emailMessage"]["findFirst"]>>>;
+
+type ShopSettings = { ok: true; context: ShopMailSettings } | { ok: false; reason: string };
+
+/** What every message of the run needs: nothing goes out for a shop that uninstalled the app or has no program. */
+async function loadShopSettings(db: Db, shop: string): Promise<ShopSettings> {
+  const installed = await db.shop.findUnique({ where: { shop }, select: { active: true } });
+  if (installed?.active === false) return { ok: false, reason: "The shop uninstalled the app" };
+  const context = await loadShopMailSettings(db, shop);
+  return context ? { ok: true, context } : { ok: false, reason: "The shop has no referral program" };
+}
 
 async function claimDue(db: Db, shop: string, size: number, token: string, now: Date): Promise<Message[]> {
   const due = {
@@ -197,18 +243,36 @@ async function claimDue(db: Db, shop: string, size: number, token: string, now: 
   return db.emailMessage.findMany({ where: { shop, lockedBy: token, status: EmailStatus.SENDING } });
 }
 
-async function sendBatch(ctx: JobContext, batch: Message[], token: string, config: EmailConfig, sender: Sender, run: OutboxRun) {
+interface Batch {
+  batch: Message[];
+  token: string;
+  settings: ShopSettings;
+  config: EmailConfig;
+  sender: Sender;
+  run: OutboxRun;
+}
+
+async function sendBatch(ctx: JobContext, { batch, token, settings, config, sender, run }: Batch) {
   const { db, shop } = ctx;
   const now = ctx.now();
   const mine = (m: Message) => ({ id: m.id, shop, lockedBy: token });
   const release = { lockedBy: null, lockedUntil: null };
-  // Nothing goes out for a shop that uninstalled the app.
-  const installed = await db.shop.findUnique({ where: { shop }, select: { active: true } });
-  const mail = installed?.active === false ? null : await loadShopMailContext(db, shop, batch);
-  const noMail = installed?.active === false ? "The shop uninstalled the app" : "The shop has no referral program";
+  const mail = settings.ok ? { ...settings.context, ...(await loadBatchRows(db, shop, batch)) } : null;
+  // Messages the server accepted are recorded SENT together, at most
+  // SENT_WINDOW_MS after the first of them (one UPDATE per language instead
+  // of one per message): a crash can only resend what was accepted in that window.
+  const recordSent = windowedWriter<{ id: string; locale: string }>(async (items) => {
+    for (const locale of new Set(items.map((i) => i.locale))) {
+      await db.emailMessage.updateMany({
+        where: { id: { in: items.filter((i) => i.locale === locale).map((i) => i.id) }, shop, lockedBy: token },
+        // The language it was written in (the recipient's, the shop's or English).
+        data: { status: EmailStatus.SENT, sentAt: now, reason: null, locale, ...release },
+      });
+    }
+  });
   await Promise.all(
     batch.map(async (message) => {
-      const composed = mail ? composeMessage(message, mail, config, now) : ({ ok: false, reason: noMail } as const);
+      const composed = mail ? composeMessage(message, mail, config, now) : ({ ok: false, reason: settings.ok ? "" : settings.reason } as const);
       if (!composed.ok) {
         run.suppressed++;
         await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.SUPPRESSED, reason: composed.reason, ...release } });
@@ -217,7 +281,8 @@ async function sendBatch(ctx: JobContext, batch: Message[], token: string, confi
       try {
         const rendered = await renderEmail(composed.shape, composed.values);
         const program = mail!.program;
-        const info = await sender.send({
+        await sender.send({
+          messageId: `<${message.id}@${config.from.split("@")[1]}>`,
           from: { name: program.emailSenderName.trim() || shopDisplayName(program), address: config.from },
           to: message.recipient,
           replyTo: program.emailReplyTo || program.shopEmail || undefined,
@@ -228,12 +293,7 @@ async function sendBatch(ctx: JobContext, batch: Message[], token: string, confi
           headers: { "X-Referral-Email": message.kind },
         });
         run.sent++;
-        // Recorded at once: the narrower the gap after the server's acceptance, the fewer duplicates a crash could cause.
-        await db.emailMessage.updateMany({
-          where: mine(message),
-          // The language it was written in, as sent (the recipient's, the shop's or English).
-          data: { status: EmailStatus.SENT, sentAt: now, reason: null, locale: composed.shape.locale, messageId: info.messageId.slice(0, 300) || null, ...release },
-        });
+        recordSent.add({ id: message.id, locale: composed.shape.locale });
       } catch (error) {
         const failure = classifySendError(error);
         if (failure.kind === "undeliverable") {
@@ -251,4 +311,5 @@ async function sendBatch(ctx: JobContext, batch: Message[], token: string, confi
       }
     }),
   );
+  await recordSent.close();
 }

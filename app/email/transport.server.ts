@@ -3,6 +3,8 @@
 import nodemailer, { type Transporter } from "nodemailer";
 
 export interface OutgoingMessage {
+  /** The Message-ID header: the outbox row's id, so a message can be traced to its row. */
+  messageId?: string;
   from: { name: string; address: string };
   to: string;
   replyTo?: string;
@@ -30,6 +32,7 @@ export function smtpSender(url: string): Sender {
   return {
     async send(message) {
       const info = await transporter.sendMail({
+        messageId: message.messageId,
         from: message.from,
         to: message.to,
         replyTo: message.replyTo || undefined,

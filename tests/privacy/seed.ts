@@ -193,7 +193,7 @@ export async function seedShop(db: Db, shop: string) {
   // her server (its answer quotes her address), her opt-out; Bob's email.
   await db.emailMessage.createMany({
     data: [
-      { shop, kind: "YOUR_LINK", key: `link:${alice.id}:${ALICE.emailKey}`, recipient: ALICE.referrerEmail, emailKey: ALICE.emailKey, locale: "en", referrerId: alice.id, status: "SENT", sentAt: T0, messageId: "<a1@app.test>" },
+      { shop, kind: "YOUR_LINK", key: `link:${alice.id}:${ALICE.emailKey}`, recipient: ALICE.referrerEmail, emailKey: ALICE.emailKey, locale: "en", referrerId: alice.id, status: "SENT", sentAt: T0 },
       { shop, kind: "REWARD_REMINDER", key: `reminder:x:${ALICE.emailKey}`, recipient: ALICE.referrerEmail, emailKey: ALICE.emailKey, status: "FAILED", reason: `550 5.1.1 <${ALICE.referrerEmail}>: mailbox full` },
       { shop, kind: "YOUR_LINK", key: `link:${bob.id}:${BOB.email}`, recipient: BOB.email, emailKey: BOB.email, referrerId: bob.id, status: "SENT", sentAt: T0 },
     ],

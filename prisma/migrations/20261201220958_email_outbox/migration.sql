@@ -24,7 +24,6 @@ CREATE TABLE "EmailMessage" (
     "lockedBy" TEXT,
     "lockedUntil" DATETIME,
     "payload" TEXT,
-    "messageId" TEXT,
     "sentAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL

@@ -38,7 +38,6 @@ CREATE TABLE "EmailMessage" (
     "lockedBy" TEXT,
     "lockedUntil" TIMESTAMP(3),
     "payload" TEXT,
-    "messageId" TEXT,
     "sentAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
