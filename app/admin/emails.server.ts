@@ -4,8 +4,8 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { emailConfig, emailOffReason } from "~/email/config.server";
-import { sampleValues, shapeFor } from "~/email/compose.server";
-import { EMAIL_KINDS, ESSENTIAL, ON_BY_DEFAULT, TEST_KIND, unknownPlaceholders, type EmailKind, type EmailLocale } from "~/email/kinds";
+import { allowedValues, sampleValues, shapeFor } from "~/email/compose.server";
+import { EMAIL_KINDS, ESSENTIAL, KIND_PLACEHOLDERS, ON_BY_DEFAULT, TEST_KIND, unknownPlaceholders, type EmailKind, type EmailLocale } from "~/email/kinds";
 import { queueEmail } from "~/email/outbox.server";
 import { renderEmail } from "~/email/render.server";
 import { DEFAULT_TEXTS, type KindText } from "~/email/texts";
@@ -23,6 +23,15 @@ export function logStatus(m: { status: string; attempts: number }): "sent" | "re
   if (m.status === "SUPPRESSED") return "suppressed";
   if (m.status === "SENDING") return "sending";
   return m.attempts > 0 ? "retrying" : "queued";
+}
+
+function testedKind(payload: string | null): string {
+  try {
+    const kind = (JSON.parse(payload ?? "{}") as { kind?: unknown }).kind;
+    return typeof kind === "string" ? kind : TEST_KIND;
+  } catch {
+    return TEST_KIND;
+  }
 }
 
 export async function emailsPage(db: Db, shop: string) {
@@ -48,7 +57,7 @@ export async function emailsPage(db: Db, shop: string) {
     })),
     log: log.map((m) => ({
       id: m.id,
-      kind: m.kind === TEST_KIND && m.payload ? `${(JSON.parse(m.payload) as { kind: string }).kind}` : m.kind,
+      kind: m.kind === TEST_KIND ? testedKind(m.payload) : m.kind,
       test: m.kind === TEST_KIND,
       recipient: m.recipient,
       locale: m.locale,
@@ -79,14 +88,14 @@ export type TextErrors = Partial<Record<TextField, string>>;
 const LIMITS: Record<TextField, number> = { subject: 200, heading: 200, body: 5000 };
 
 /** Field errors of an edited text: empty, too long, a placeholder the app does not know. */
-export function validateTexts(input: Record<TextField, string>): TextErrors {
+export function validateTexts(input: Record<TextField, string>, kind: EmailKind): TextErrors {
   const errors: TextErrors = {};
   for (const field of ["subject", "heading", "body"] as const) {
     const value = input[field];
-    const unknown = unknownPlaceholders(value);
+    const unknown = unknownPlaceholders(value, kind);
     if (!value.trim()) errors[field] = "Enter a text, or reset to the default";
     else if (value.length > LIMITS[field]) errors[field] = `At most ${LIMITS[field]} characters`;
-    else if (unknown.length) errors[field] = `Unknown placeholder ${unknown.join(", ")}: use only {referrer_first_name}, {friend_offer}, {reward}, {link}, {code}, {expires_on}, {reward_date}, {shop_name}`;
+    else if (unknown.length) errors[field] = `Unknown placeholder ${unknown.join(", ")}: this email can use ${KIND_PLACEHOLDERS[kind].map((p) => `{${p}}`).join(", ")}`;
     else if (field === "subject" && /[\r\n]/.test(value)) errors[field] = "The subject must be one line";
   }
   return errors;
@@ -96,7 +105,7 @@ export async function saveTexts(
   db: Db,
   { shop, kind, locale, texts, cause }: { shop: string; kind: EmailKind; locale: EmailLocale; texts: Record<TextField, string>; cause: string },
 ): Promise<TextErrors> {
-  const errors = validateTexts(texts);
+  const errors = validateTexts(texts, kind);
   if (Object.keys(errors).length) return errors;
   const data = { subject: texts.subject.trim(), heading: texts.heading.trim(), body: texts.body.trim() };
   await db.emailText.upsert({ where: { shop_kind_locale: { shop, kind, locale } }, create: { shop, kind, locale, ...data }, update: data });
@@ -117,7 +126,7 @@ export async function previewEmail(program: ProgramRow, kind: EmailKind, locale:
   const config = emailConfig();
   const unsubscribe = !ESSENTIAL.has(kind);
   const values = {
-    ...sampleValues(program, locale, common, now),
+    ...allowedValues(kind, sampleValues(program, locale, common, now)),
     button_href: program.storefrontUrl ?? `https://${program.shop}`,
     ...(unsubscribe ? { unsubscribe_href: unsubscribeUrl(config?.appUrl ?? "https://example.com", "preview", program.shop, "preview@example.com", locale) } : {}),
   };
@@ -142,9 +151,14 @@ export async function previewEmail(program: ProgramRow, kind: EmailKind, locale:
 export type TestSendResult = { ok: true } | { ok: false; field: "to" | "form"; message: string };
 
 /** Queues a test of one email in one language to `to`, with sample values. */
+/** Test sends per shop per hour, at most: the operator's SMTP account and sender domain are not a free mailer. */
+export const TEST_SENDS_PER_HOUR = 20;
+
 export async function sendTest(db: Db, { shop, kind, locale, to, now = new Date() }: { shop: string; kind: EmailKind; locale: EmailLocale; to: string; now?: Date }): Promise<TestSendResult> {
   if (!emailConfig()) return { ok: false, field: "form", message: emailOffReason() ?? "Email is off" };
   if (!normaliseEmail(to) || to.length > 254) return { ok: false, field: "to", message: "Enter the email address to send the test to" };
+  const lastHour = await db.emailMessage.count({ where: { shop, kind: TEST_KIND, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
+  if (lastHour >= TEST_SENDS_PER_HOUR) return { ok: false, field: "form", message: `At most ${TEST_SENDS_PER_HOUR} test emails an hour: try again later` };
   await queueEmail(db, { shop, kind: TEST_KIND, key: `test:${randomUUID()}`, recipient: to.trim(), locale, payload: { kind, locale } }, now);
   return { ok: true };
 }

@@ -5,7 +5,7 @@
 import type { Db } from "~/db.server";
 import type { EmailMessage, Program } from "~/generated/sqlite/client";
 import { referralLink } from "~/storefront/share-text";
-import { ESSENTIAL, isEmailKind, pickLocale, TEST_KIND, type EmailKind, type EmailLocale } from "./kinds";
+import { ESSENTIAL, isEmailKind, KIND_PLACEHOLDERS, pickLocale, PLACEHOLDERS, TEST_KIND, type EmailKind, type EmailLocale } from "./kinds";
 import type { EmailShape, EmailValues } from "./render.server";
 import { DEFAULT_TEXTS, type CommonText, type KindText } from "./texts";
 import { unsubscribeUrl } from "./unsubscribe.server";
@@ -68,9 +68,30 @@ export async function loadBatchRows(db: Db, shop: string, messages: EmailMessage
 }
 
 function digestReferrerIds(messages: EmailMessage[]): string[] {
-  return messages
-    .filter((m) => m.kind === "MERCHANT_DIGEST" && m.payload)
-    .flatMap((m) => (JSON.parse(m.payload!) as DigestPayload).top.map((t) => t.referrerId));
+  return messages.filter((m) => m.kind === "MERCHANT_DIGEST").flatMap((m) => digestPayload(m.payload)?.top.map((t) => t.referrerId) ?? []);
+}
+
+/** A stored digest's figures, or null when the row holds something else. */
+function digestPayload(payload: string | null): DigestPayload | null {
+  try {
+    const d = JSON.parse(payload ?? "null") as DigestPayload | null;
+    const valid = d && Array.isArray(d.top) && d.top.every((t) => typeof t?.referrerId === "string") && !Number.isNaN(Date.parse(d.from)) && !Number.isNaN(Date.parse(d.to));
+    return valid ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The values this email may fill in, every other placeholder empty: a text
+ * can only hold the ones its email allows (checked on save), and a value
+ * another email has (a referral code in a store-credit reward) never leaks in.
+ */
+export function allowedValues(kind: EmailKind, values: EmailValues): EmailValues {
+  const allowed: readonly string[] = KIND_PLACEHOLDERS[kind];
+  const out: EmailValues = { button_href: values.button_href, unsubscribe_href: values.unsubscribe_href };
+  for (const name of PLACEHOLDERS) out[name] = allowed.includes(name) ? (values[name] ?? "") : "";
+  return out;
 }
 
 /** The text of one email in one language: the merchant's, else the default (the button label is always the default's). */
@@ -82,8 +103,8 @@ export function kindText(texts: Map<string, KindText>, kind: EmailKind, locale: 
 
 export type Composed =
   | { ok: true; shape: EmailShape; values: EmailValues; unsubscribeUrl: string | null }
-  /** Not to be sent; why, for the send log. */
-  | { ok: false; reason: string };
+  /** Not to be sent; why, for the send log (erase: the row itself goes, its recipient's data was erased). */
+  | { ok: false; reason: string; erase?: boolean };
 
 interface Formatters {
   money: (amount: string, currency: string) => string;
@@ -192,7 +213,8 @@ export function shapeFor(input: ShapeInput): EmailShape {
     kind,
     locale,
     brand: {
-      shopName: shopDisplayName(program),
+      // Braces would read as placeholders in the rendered layout.
+      shopName: shopDisplayName(program).replace(/[{}]/g, ""),
       logoUrl: /^https:\/\//.test(program.emailLogoUrl) ? program.emailLogoUrl : null,
       accentColor: /^#[0-9a-f]{6}$/i.test(program.emailAccentColor) ? program.emailAccentColor : "#2c6ecb",
     },
@@ -214,25 +236,28 @@ export function shapeFor(input: ShapeInput): EmailShape {
 export function composeMessage(message: EmailMessage, ctx: ShopMailContext, config: EmailConfig, now: Date): Composed {
   const { program } = ctx;
   const test = message.kind === TEST_KIND;
-  const payload = message.payload ? (JSON.parse(message.payload) as Partial<TestPayload> & Record<string, unknown>) : {};
-  const kind = test ? payload.kind : message.kind;
+  const payload = test ? testPayload(message.payload) : null;
+  const kind = test ? payload?.kind : message.kind;
   if (!isEmailKind(kind)) return { ok: false, reason: `Unknown email ${String(kind)}` };
   if (!test && (ctx.switches.get(kind) ?? kind !== "MERCHANT_DIGEST") === false) return { ok: false, reason: "Switched off on the Emails page" };
+  // A guest's link is asked for by whoever typed the address: it honours an
+  // unsubscribe and carries the link, like the non-essential emails.
+  const essential = ESSENTIAL.has(kind) && !message.key.startsWith("guest:");
   const suppressed = ctx.suppressions.get(message.emailKey);
   if (suppressed === "UNDELIVERABLE") return { ok: false, reason: "Undeliverable: the mail server refused this address before" };
-  if (suppressed === "UNSUBSCRIBED" && !ESSENTIAL.has(kind) && !test) return { ok: false, reason: "Unsubscribed" };
+  if (suppressed === "UNSUBSCRIBED" && !essential && !test) return { ok: false, reason: "Unsubscribed" };
 
   const referrer = message.referrerId ? ctx.referrers.get(message.referrerId) : undefined;
-  const locale = pickLocale(test ? payload.locale : message.locale, referrer?.locale, program.primaryLocale);
+  const locale = pickLocale(test ? payload?.locale : message.locale, referrer?.locale, program.primaryLocale);
   const common = DEFAULT_TEXTS[locale].common;
   const f = formatters(locale, program.timezone);
   const origin = storefrontOrigin(program);
-  const unsubscribe = !ESSENTIAL.has(kind);
+  const unsubscribe = !essential;
   const unsubscribeHref = unsubscribe ? unsubscribeUrl(config.appUrl, config.secret, ctx.shop, message.emailKey, locale) : null;
   const text = kindText(ctx.texts, kind, locale);
 
   if (test) {
-    const values = { ...sampleValues(program, locale, common, now), button_href: origin, ...(unsubscribeHref ? { unsubscribe_href: unsubscribeHref } : {}) };
+    const values = allowedValues(kind, { ...sampleValues(program, locale, common, now), button_href: origin, ...(unsubscribeHref ? { unsubscribe_href: unsubscribeHref } : {}) });
     const shape = shapeFor({ kind, locale, program, text, hasCode: kind !== "MERCHANT_DIGEST" && kind !== "FRIEND_ORDERED" && kind !== "REWARD_REVOKED", hasExpiry: kind === "REWARD_REMINDER", rewardKind: programReward(program).kind, unsubscribe });
     return { ok: true, shape, values, unsubscribeUrl: unsubscribeHref };
   }
@@ -241,13 +266,15 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   if (unsubscribeHref) base.unsubscribe_href = unsubscribeHref;
 
   if (kind === "MERCHANT_DIGEST") {
-    const digest = payload as unknown as DigestPayload;
+    const digest = digestPayload(message.payload);
+    if (!digest) return { ok: false, reason: "The digest's figures are unreadable" };
     const table = digestTable(digest, ctx, common, f);
     const shape = shapeFor({ kind, locale, program, text, hasCode: false, hasExpiry: false, rewardKind: null, unsubscribe, table });
-    return { ok: true, shape, values: { ...base, button_href: adminUrl(ctx.shop, config.apiKey) }, unsubscribeUrl: unsubscribeHref };
+    return { ok: true, shape, values: allowedValues(kind, { ...base, button_href: adminUrl(ctx.shop, config.apiKey) }), unsubscribeUrl: unsubscribeHref };
   }
 
-  if (!referrer || referrer.redactedAt) return { ok: false, reason: "The referrer is no longer enrolled" };
+  if (referrer?.redactedAt) return { ok: false, reason: "The referrer's data was erased", erase: true };
+  if (!referrer) return { ok: false, reason: "The referrer is no longer enrolled" };
   if (referrer.status !== "ACTIVE" && kind !== "REWARD_ISSUED" && kind !== "REWARD_REVOKED") return { ok: false, reason: "The referrer is disabled" };
   const link = referralLink(origin, referrer.code, "email");
   const values: EmailValues = {
@@ -272,6 +299,8 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
     const reward = message.rewardId ? ctx.rewards.get(message.rewardId) : undefined;
     if (!reward) return { ok: false, reason: "The reward no longer exists" };
     values.reward = rewardPhrase(reward, common, f);
+    // {code} in a reward's email is the reward's code (none for store credit or a fee).
+    values.code = reward.code ?? "";
     rewardKind = reward.kind;
     if (kind === "REWARD_REVOKED") {
       if (reward.status !== "REVOKED") return { ok: false, reason: `The reward is ${reward.status.toLowerCase()}, not taken back` };
@@ -284,7 +313,6 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
       }
       values.button_href = origin;
       hasCode = reward.kind === "CODE" && Boolean(reward.code);
-      if (hasCode) values.code = reward.code!;
       if (reward.expiresAt && hasCode) {
         values.expires_on = f.date(reward.expiresAt);
         hasExpiry = true;
@@ -292,7 +320,15 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
     }
   }
   const shape = shapeFor({ kind, locale, program, text, hasCode, hasExpiry, rewardKind, unsubscribe });
-  return { ok: true, shape, values, unsubscribeUrl: unsubscribeHref };
+  return { ok: true, shape, values: allowedValues(kind, values), unsubscribeUrl: unsubscribeHref };
+}
+
+function testPayload(payload: string | null): Partial<TestPayload> | null {
+  try {
+    return JSON.parse(payload ?? "null") as Partial<TestPayload> | null;
+  } catch {
+    return null;
+  }
 }
 
 /** What the weekly digest job stores: figures, and referrer ids (names are read when sending). */
@@ -312,7 +348,7 @@ function digestTable(d: DigestPayload, ctx: ShopMailContext, common: CommonText,
       const r = ctx.referrers.get(referrerId);
       if (!r || r.redactedAt) return null;
       const name = [r.firstName, r.lastName].filter(Boolean).join(" ") || r.code;
-      return common.digest_top_line.replace("{name}", name).replace("{count}", String(count));
+      return common.digest_top_line.replace("{name}", () => name).replace("{count}", String(count));
     })
     .filter((l): l is string => l !== null);
   return {

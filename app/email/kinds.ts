@@ -43,11 +43,24 @@ export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
 
-/** The placeholders a text uses that the app does not know (a typo the merchant must fix). */
-export function unknownPlaceholders(text: string): string[] {
+const REFERRER: Placeholder[] = ["referrer_first_name", "friend_offer", "reward", "link", "code", "shop_name"];
+/** What each email can fill in (a reward's {code} is the reward code, when the reward is one). */
+export const KIND_PLACEHOLDERS: Record<EmailKind, readonly Placeholder[]> = {
+  INVITATION: REFERRER,
+  YOUR_LINK: REFERRER,
+  FRIEND_ORDERED: [...REFERRER, "reward_date"],
+  REWARD_ISSUED: [...REFERRER, "expires_on"],
+  REWARD_REMINDER: [...REFERRER, "expires_on"],
+  REWARD_REVOKED: REFERRER,
+  MERCHANT_DIGEST: ["shop_name"],
+};
+
+/** The placeholders a text uses that the app does not know (a typo the merchant must fix), or that this email cannot fill in. */
+export function unknownPlaceholders(text: string, kind?: EmailKind): string[] {
+  const allowed: readonly string[] = kind ? KIND_PLACEHOLDERS[kind] : PLACEHOLDERS;
   const unknown = new Set<string>();
   for (const [, name] of text.matchAll(PLACEHOLDER)) {
-    if (!(PLACEHOLDERS as readonly string[]).includes(name)) unknown.add(`{${name}}`);
+    if (!allowed.includes(name)) unknown.add(`{${name}}`);
   }
   return [...unknown];
 }

@@ -20,7 +20,7 @@ import { nudgeWorker } from "~/queue/nudge.server";
 import type { JobContext } from "~/queue/types";
 import { normaliseEmail } from "~/referrals/email";
 import { emailConfig, type EmailConfig } from "./config.server";
-import { composeMessage, loadBatchRows, loadShopMailSettings, shopDisplayName, type ShopMailSettings } from "./compose.server";
+import { composeMessage, loadBatchRows, loadShopMailSettings, shopDisplayName, type Composed, type ShopMailSettings } from "./compose.server";
 import type { EmailKind } from "./kinds";
 import { renderEmail } from "./render.server";
 import { classifySendError, smtpSender, type Sender } from "./transport.server";
@@ -37,7 +37,8 @@ export const EmailStatus = {
   FAILED: "FAILED",
 } as const;
 
-export const MAX_SEND_ATTEMPTS = 8;
+/** With the queue's backoff (30 s doubling, capped at an hour): an SMTP outage of about 14 hours loses nothing. */
+export const MAX_SEND_ATTEMPTS = 20;
 const LEASE_MS = 2 * 60_000;
 const MAX_BATCH = 100;
 const SLICE_MS = 20_000;
@@ -122,10 +123,11 @@ export async function kickOutbox(db: Db, shop: string, at: Date = new Date(), no
  */
 export async function kickDueOutboxes(db: Db, now: Date): Promise<number> {
   if (!emailConfig()) return 0;
-  const due = await db.emailMessage.findMany({
+  // GROUP BY in the database (Prisma's `distinct` would read every due row).
+  const due = await db.emailMessage.groupBy({
+    by: ["shop"],
     where: { OR: [{ status: EmailStatus.QUEUED, availableAt: { lte: now } }, { status: EmailStatus.SENDING, lockedUntil: { lt: now } }] },
-    distinct: ["shop"],
-    select: { shop: true },
+    orderBy: { shop: "asc" },
     take: 1000,
   });
   for (const { shop } of due) await kickOutbox(db, shop, now, now);
@@ -234,7 +236,11 @@ async function claimDue(db: Db, shop: string, size: number, token: string, now: 
     shop,
     OR: [{ status: EmailStatus.QUEUED, availableAt: { lte: now } }, { status: EmailStatus.SENDING, lockedUntil: { lt: now } }],
   };
-  const candidates = await db.emailMessage.findMany({ where: due, orderBy: { availableAt: "asc" }, take: size, select: { id: true } });
+  // Invitations go out in bulk: everything else (a guest's link, a reward, a
+  // test) is sent first, so it never waits behind a customer list.
+  const first = await db.emailMessage.findMany({ where: { ...due, kind: { not: "INVITATION" } }, orderBy: { availableAt: "asc" }, take: size, select: { id: true } });
+  const rest = first.length < size ? await db.emailMessage.findMany({ where: { ...due, kind: "INVITATION" }, orderBy: { availableAt: "asc" }, take: size - first.length, select: { id: true } }) : [];
+  const candidates = [...first, ...rest];
   if (candidates.length === 0) return [];
   await db.emailMessage.updateMany({
     where: { id: { in: candidates.map((c) => c.id) }, ...due },
@@ -272,10 +278,23 @@ async function sendBatch(ctx: JobContext, { batch, token, settings, config, send
   });
   await Promise.all(
     batch.map(async (message) => {
-      const composed = mail ? composeMessage(message, mail, config, now) : ({ ok: false, reason: settings.ok ? "" : settings.reason } as const);
+      if (message.attempts > MAX_SEND_ATTEMPTS) {
+        // Claimed this often without an answer (a worker killed mid-send each time): stop.
+        run.failed++;
+        await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: message.reason ?? `Gave up after ${message.attempts - 1} attempts`, ...release } });
+        return;
+      }
+      let composed: Composed;
+      try {
+        composed = mail ? composeMessage(message, mail, config, now) : { ok: false, reason: settings.ok ? "" : settings.reason };
+      } catch (error) {
+        // Stored data it cannot read: this message is not sent, the batch goes on.
+        composed = { ok: false, reason: `Could not be written: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500) };
+      }
       if (!composed.ok) {
         run.suppressed++;
-        await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.SUPPRESSED, reason: composed.reason, ...release } });
+        if (composed.erase) await db.emailMessage.deleteMany({ where: mine(message) });
+        else await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.SUPPRESSED, reason: composed.reason, ...release } });
         return;
       }
       try {

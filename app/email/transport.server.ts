@@ -71,16 +71,16 @@ interface SmtpError {
 }
 
 /**
- * What an SMTP error says about the recipient. A 5xx answer to RCPT TO (or to
- * DATA with the recipient refused) is permanent for that address. A 5xx to the
- * login or to MAIL FROM is the app's own configuration, which the merchant or
- * the operator fixes: retried like a 4xx, never blamed on the recipient.
+ * What an SMTP error says about the recipient. Only a 5xx answer to RCPT TO
+ * (nodemailer: command "RCPT TO") is permanent for that address. A 5xx to the
+ * login, to MAIL FROM (relay refused, sender not verified) or to the message
+ * (DATA: a spam filter, the size) is about the app's configuration or the
+ * message, not the address: retried like a 4xx, never blamed on the recipient.
  */
 export function classifySendError(error: unknown): SendFailure {
   const e = (error ?? {}) as SmtpError;
   const answer = (e.response || e.message || String(error)).slice(0, 500);
   const permanent = typeof e.responseCode === "number" && e.responseCode >= 500 && e.responseCode < 600;
-  const aboutRecipient = e.code === "EENVELOPE" || /RCPT/i.test(e.command ?? "") || (e.code === "EMESSAGE" && /DATA/i.test(e.command ?? ""));
-  if (permanent && aboutRecipient) return { kind: "undeliverable", answer };
+  if (permanent && e.command === "RCPT TO") return { kind: "undeliverable", answer };
   return { kind: "transient", answer };
 }

@@ -8,6 +8,7 @@ import { customerContact, verifiedCustomerEmail } from "~/referrals/shopify-look
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { translator, type Translate } from "./i18n";
 import { emailConfig } from "~/email/config.server";
+import { ShopifyApiError } from "~/shopify/errors";
 import { isUniqueViolation } from "~/db-errors";
 import { normaliseEmail } from "~/referrals/email";
 import { emailGuestLink, emailYourLink } from "~/email/events.server";
@@ -117,7 +118,15 @@ export async function enrolFromStorefront(
       cause: "storefront:customer",
     });
     if (!canShare(referrer)) return { ok: false, status: 409, errors: { form: live.t("page.unavailable") } };
-    if (created && emailConfig()) await emailYourLink(db, await withCustomerEmail(db, referrer, ctx.customerId, options));
+    // Their link by email, once (asked on every join, so a join whose email
+    // Shopify could not tell gets it on the next one).
+    if (emailConfig()) {
+      try {
+        await emailYourLink(db, await withCustomerEmail(db, referrer, ctx.customerId, options));
+      } catch (error) {
+        if (!(error instanceof ShopifyApiError)) throw error;
+      }
+    }
     return { ok: true, guest: false, created, view: await referrerView(db, ctx, live, referrer, { withStats: true }) };
   } catch (error) {
     if (error instanceof EnrolmentError) {

@@ -75,6 +75,11 @@ describe("Emails page", () => {
     expect(bad.data.errors.body).toBeUndefined();
     expect(await db.emailText.count({ where: { shop } })).toBe(0);
 
+    // A known placeholder this email cannot fill in is refused too.
+    const elsewhere = await act(emails.action, shop, "/app/emails", { intent: "save", kind: "YOUR_LINK", locale: "es", subject: "Hasta {expires_on}", heading: "Hola", body: "{link}" });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.data.errors.subject).toMatch(/\{expires_on\}.*this email can use/);
+
     const good = await act(emails.action, shop, "/app/emails", {
       intent: "save",
       kind: "YOUR_LINK",
@@ -127,6 +132,13 @@ describe("Emails page", () => {
     expect(mail.parsed.text).toContain("FRIEND-SAMPLE");
     const page = await load(emails.loader, shop, "/app/emails");
     expect(page.log[0]).toMatchObject({ kind: "REWARD_ISSUED", test: true, status: "sent", recipient: to });
+  });
+
+  it("limits test sends to 20 an hour per shop", async () => {
+    const shop = await newShop();
+    for (let i = 0; i < 20; i++) expect((await act(emails.action, shop, "/app/emails", { intent: "test", kind: "INVITATION", locale: "en", to: `t${i}@example.com` })).status).toBe(200);
+    const refused = await act(emails.action, shop, "/app/emails", { intent: "test", kind: "INVITATION", locale: "en", to: "t21@example.com" });
+    expect(refused).toMatchObject({ status: 409, data: { message: expect.stringMatching(/20 test emails an hour/) } });
   });
 
   it("uses the sender name, reply-to, logo and accent colour from Settings", async () => {

@@ -203,6 +203,27 @@ describe("delivery", () => {
     expect(smtp.received.length).toBe(attemptsBefore);
   });
 
+  it("a server refusing the sender (530 to MAIL FROM: a login is missing) is the app's configuration, not the recipient: retried, nobody blocked", async () => {
+    const p = await setupShop({ holdDays: 14 });
+    const to = `config+${p.shop}@example.com`;
+    await setRitaTo(p.shop, { email: to });
+    smtp.refuseSender = { code: 530, message: "5.7.0 Authentication required" };
+    try {
+      await p.send("orders/paid", paidOrder(p.referrer.code).payload);
+      await p.drain();
+      const row = await db.emailMessage.findFirst({ where: { shop: p.shop, kind: "FRIEND_ORDERED" } });
+      expect(row).toMatchObject({ status: "QUEUED", attempts: 1 });
+      expect(row!.reason).toMatch(/Authentication required/);
+      expect(await db.emailSuppression.count({ where: { shop: p.shop } })).toBe(0);
+    } finally {
+      smtp.refuseSender = null;
+    }
+    p.advance(60_000);
+    await p.drain();
+    expect(await db.emailMessage.findFirst({ where: { shop: p.shop, kind: "FRIEND_ORDERED" } })).toMatchObject({ status: "SENT", attempts: 2 });
+    expect(mailTo(to)).toHaveLength(1);
+  });
+
   it("a busy server (451) is tried again with backoff, and the email goes once", async () => {
     const p = await setupShop({ holdDays: 14 });
     const to = `busy+${p.shop}@example.com`;

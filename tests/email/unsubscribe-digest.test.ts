@@ -97,6 +97,45 @@ describe("unsubscribe", () => {
   });
 });
 
+describe("unreadable stored data", () => {
+  it("a message whose stored data cannot be read is recorded as not sent, and the rest of the batch goes", async () => {
+    const { shop, referrer } = await shopWithReferrer();
+    await db.emailSwitch.create({ data: { shop, kind: "MERCHANT_DIGEST", enabled: true } });
+    await queueEmail(db, { shop, kind: "MERCHANT_DIGEST", key: "digest:bad", recipient: `owner@${shop}`, payload: { from: "not a date", top: "nope" } });
+    await queueEmail(db, { shop, kind: "TEST", key: "test:bad", recipient: `owner@${shop}` });
+    await db.emailMessage.updateMany({ where: { shop, key: { startsWith: "test:bad" } }, data: { payload: "{not json" } });
+    await queueEmail(db, { shop, kind: "INVITATION", key: "fine", recipient: referrer.email, referrerId: referrer.id });
+    const run = await runOutbox(ctx(shop));
+    expect(run).toMatchObject({ sent: 1, suppressed: 2 });
+    const rows = await db.emailMessage.findMany({ where: { shop }, select: { kind: true, status: true, reason: true } });
+    expect(rows.map((r) => [r.kind, r.status]).sort()).toEqual([
+      ["INVITATION", "SENT"],
+      ["MERCHANT_DIGEST", "SUPPRESSED"],
+      ["TEST", "SUPPRESSED"],
+    ]);
+    expect(rows.find((r) => r.kind === "MERCHANT_DIGEST")?.reason).toBe("The digest's figures are unreadable");
+  });
+
+  it("a guest's link (asked for by whoever typed the address) honours an unsubscribe", async () => {
+    const { shop, referrer } = await shopWithReferrer();
+    await db.emailSuppression.create({ data: { shop, emailKey: "sam@example.com", reason: "UNSUBSCRIBED" } });
+    await queueEmail(db, { shop, kind: "YOUR_LINK", key: `guest:${referrer.id}:2026-12-01`, recipient: referrer.email, referrerId: referrer.id });
+    await queueEmail(db, { shop, kind: "YOUR_LINK", key: `link:${referrer.id}`, recipient: referrer.email, referrerId: referrer.id });
+    await runOutbox(ctx(shop));
+    const rows = await db.emailMessage.findMany({ where: { shop }, select: { key: true, status: true } });
+    expect(rows.find((r) => r.key.startsWith("guest:"))?.status).toBe("SUPPRESSED");
+    expect(rows.find((r) => r.key.startsWith("link:"))?.status).toBe("SENT");
+  });
+
+  it("an email to a referrer whose data was erased is deleted, not kept as not sent", async () => {
+    const { shop, referrer } = await shopWithReferrer();
+    await queueEmail(db, { shop, kind: "INVITATION", key: "late", recipient: referrer.email, referrerId: referrer.id });
+    await db.referrer.update({ where: { id: referrer.id }, data: { email: null, emailKey: null, firstName: null, redactedAt: new Date(), status: "DISABLED" } });
+    await runOutbox(ctx(shop));
+    expect(await db.emailMessage.count({ where: { shop } })).toBe(0);
+  });
+});
+
 describe("uninstalled", () => {
   it("a shop that uninstalled the app sends nothing more: its waiting emails are recorded as not sent", async () => {
     const { shop, referrer } = await shopWithReferrer();

@@ -23,6 +23,8 @@ export interface TestSmtp {
   rejectForGood: Set<string>;
   /** Addresses answered 451 at RCPT TO (the count of refusals left; Infinity for always). */
   rejectForNow: Map<string, number>;
+  /** While set, MAIL FROM is answered with it (say 530: the relay wants a login). */
+  refuseSender: { code: number; message: string } | null;
   /** Resolves when `count` messages have arrived in all. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
@@ -33,8 +35,13 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const rejectForGood = new Set<string>();
   const rejectForNow = new Map<string, number>();
   const waiters: (() => void)[] = [];
+  const state: { refuseSender: TestSmtp["refuseSender"] } = { refuseSender: null };
   const server = new SMTPServer({
     authOptional: true,
+    onMailFrom(_address, _session, callback) {
+      if (state.refuseSender) return callback(Object.assign(new Error(state.refuseSender.message), { responseCode: state.refuseSender.code }));
+      callback();
+    },
     disabledCommands: ["STARTTLS"],
     logger: false,
     onRcptTo(address, _session, callback) {
@@ -71,6 +78,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     received,
     rejectForGood,
     rejectForNow,
+    get refuseSender() {
+      return state.refuseSender;
+    },
+    set refuseSender(value) {
+      state.refuseSender = value;
+    },
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {

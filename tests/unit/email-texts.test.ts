@@ -17,7 +17,7 @@ describe("default email texts", () => {
           const value = texts.kinds[kind][field];
           expect(value.trim(), `${locale} ${kind}.${field}`).not.toBe("");
           expect(placeholders(value), `${locale} ${kind}.${field}`).toEqual(placeholders(en.kinds[kind][field]));
-          expect(unknownPlaceholders(value), `${locale} ${kind}.${field}`).toEqual([]);
+          expect(unknownPlaceholders(value, kind), `${locale} ${kind}.${field}`).toEqual([]);
         }
       }
       for (const key of Object.keys(en.common) as (keyof typeof en.common)[]) {
