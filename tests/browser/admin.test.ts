@@ -86,7 +86,8 @@ describe("embedded admin in Chromium", () => {
         { ...fee, referrerId: p.sam.id, status: "ISSUED", issuedAt: new Date() },
       ],
     });
-    for (let i = 0; i < 12; i++) fake.seedCustomer(shop, { firstName: `Vip${i}`, email: `vip${i}@example.com`, tags: ["VIP"] });
+    // Half of them agreed to marketing email: those are emailed an invitation.
+    for (let i = 0; i < 12; i++) fake.seedCustomer(shop, { firstName: `Vip${i}`, email: `vip${i}@example.com`, tags: ["VIP"], marketingState: i % 2 ? "SUBSCRIBED" : "NOT_SUBSCRIBED" });
     server = await startAdminServer();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     // Headless Chromium says "HeadlessChrome": shopify-app-remix answers bots 410 Gone.
@@ -211,6 +212,10 @@ describe("embedded admin in Chromium", () => {
     }
     await page.getByText("Finished").waitFor({ timeout: 30_000 });
     await page.getByText("12 of 12 customers processed").waitFor();
+    // The invitation emails go out (the test's worker runs the outbox); the page follows them.
+    await seeded.drain();
+    await page.getByText("6 of 6 invitation emails sent").waitFor({ timeout: 30_000 });
+    expect(smtp.received.filter((m) => /^vip\d+@example\.com$/.test(m.envelopeTo[0] ?? ""))).toHaveLength(6);
     await snapshot("invite");
   }, 240_000);
 
