@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Liquid, type TagToken, type TopLevelToken } from "liquidjs";
 import { PROJECT_ROOT } from "~/db-url";
+import { addedText } from "~/storefront/asset-budgets";
 import { lookup } from "~/storefront/i18n";
 
 export const EXTENSION_DIR = path.join(PROJECT_ROOT, "extensions/referral");
@@ -65,13 +66,31 @@ export async function renderBlock(name: "referral" | "referral-embed", globals: 
   const source = fs.readFileSync(file, "utf8");
   const language = globals.language ?? "en";
   const settings = { ...schemaDefaults(source, language), ...globals.settings };
-  return storefrontLiquid(language).parseAndRender(source, {
-    block: { id: globals.blockId ?? "AbC123", settings, shopify_attributes: 'data-shopify-editor-block="{}"' },
+  // Shopify's global objects are seen by snippets too ({% render %} hides only the caller's variables).
+  const shopifyGlobals = {
     customer: globals.customer ?? null,
     request: { locale: { iso_code: language } },
     shop: { url: globals.shopUrl ?? "https://shop.example", name: "Example Shop" },
     routes: STOREFRONT_ROUTES,
-  });
+  };
+  return storefrontLiquid(language).parseAndRender(
+    source,
+    { block: { id: globals.blockId ?? "AbC123", settings, shopify_attributes: 'data-shopify-editor-block="{}"' } },
+    { globals: shopifyGlobals },
+  );
+}
+
+/**
+ * Exactly what the floating launcher adds to a page before its click: the
+ * embed rendered with the launcher on, less the same embed with it off
+ * (LAUNCHER_BUDGET in app/storefront/asset-budgets.ts).
+ */
+export async function launcherPreClick(globals: StorefrontGlobals = {}): Promise<string> {
+  const [off, on] = await Promise.all([
+    renderBlock("referral-embed", { ...globals, settings: { ...globals.settings, launcher: false } }),
+    renderBlock("referral-embed", { ...globals, settings: { ...globals.settings, launcher: true } }),
+  ]);
+  return addedText(off, on);
 }
 
 /** Renders a Liquid response of the app proxy (the program page) as Shopify would inside the theme. */

@@ -18,7 +18,10 @@ describe("the referral block", () => {
     expectFullyRendered(html);
     expect(html).toContain('<label for="rfl-email-AbC123">Email address</label>');
     expect(html).toContain('<label for="rfl-terms-AbC123">I agree to the referral program terms</label>');
-    expect(html).toContain('<h2 class="rfl__heading">Give 10%, get 10%</h2>');
+    // No fixed "Give 10%, get 10%": the heading says "Refer a friend" until the script states the program's offer.
+    expect(html).toContain(
+      '<h2 class="rfl__heading" id="rfl-heading-AbC123" data-rfl-heading data-template="Give your friends {offer}">Refer a friend</h2>',
+    );
     expect(html).toContain('data-origin="https://shop.example"');
     expect(html).toMatch(/<script src="\/ext-assets\/referral-block\.js" defer><\/script>/);
     expect(html).toMatch(/<link rel="stylesheet" href="\/ext-assets\/referral-block\.css" media="print" onload="this.media='all'">/);
@@ -31,7 +34,8 @@ describe("the referral block", () => {
     expect(html).not.toContain('name="email"');
     expect(html).toContain("data-rfl-stats");
     expect(html).toContain("ऑर्डर करने वाले दोस्त");
-    expect(html).toContain("10% दें, 10% पाएँ");
+    expect(html).toContain('data-template="अपने दोस्तों को {offer} दें"');
+    expect(html).not.toContain("10%");
     expect(html).toContain('class="rfl rfl--columns"');
     expect(html).toContain('data-locale="hi"');
   });
@@ -39,6 +43,7 @@ describe("the referral block", () => {
   it("escapes the merchant's heading and text", async () => {
     const html = await renderBlock("referral", { settings: { heading: "<img src=x onerror=alert(1)>", text: '"quoted"' } });
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(html).not.toContain("data-rfl-heading");
     expect(html).toMatch(/(&quot;|&#34;)quoted(&quot;|&#34;)/);
   });
 });
@@ -56,6 +61,42 @@ describe("the link-capture embed", () => {
       expect(html).toContain("rfl-banner--bottom");
     });
   }
+});
+
+describe("the floating launcher", () => {
+  it("is off by default: the embed adds no button", async () => {
+    const html = await renderBlock("referral-embed");
+    expect(html).not.toContain("data-rfl-launcher");
+    expect(html).not.toContain("referral-block");
+  });
+
+  it("renders a labelled button controlling a hidden panel whose content waits in a template, in Maltese", async () => {
+    const html = await renderBlock("referral-embed", {
+      language: "mt",
+      settings: { launcher: true, launcher_position: "bottom_left", launcher_bg: "#004d40", launcher_fg: "#fafafa" },
+    });
+    expectFullyRendered(html);
+    expect(html).toContain('class="rfl-launch rfl-launch--bottom_left"');
+    expect(html).toContain('style="--rfl-bg:#004d40;--rfl-fg:#fafafa"');
+    expect(html).toMatch(/<button type="button" class="rfl-launch__btn" aria-expanded="false" aria-controls="rfl-panel-AbC123">[\s\S]*Irreferi ħabib<\/button>/);
+    expect(html).toMatch(/<div class="rfl-panel" id="rfl-panel-AbC123" role="dialog" aria-labelledby="rfl-heading-AbC123" tabindex="-1" hidden>/);
+    expect(html).toContain('aria-label="Agħlaq"');
+    const template = html.match(/<template>([\s\S]*)<\/template>/)?.[1] ?? "";
+    expect(template).toContain('id="rfl-heading-AbC123"');
+    expect(template).toContain('name="email"');
+    expect(template).toContain('data-locale="mt"');
+    // The block's assets are named for the first click, not loaded.
+    expect(html).toContain('data-js="/ext-assets/referral-block.js"');
+    expect(html).not.toMatch(/<script src="\/ext-assets\/referral-block|<link[^>]+referral-block/);
+  });
+
+  it("escapes the merchant's label; a logged-in customer's panel has no email field and has the stats", async () => {
+    const html = await renderBlock("referral-embed", { customer, settings: { launcher: true, launcher_label: "<b>Win</b>" } });
+    expect(html).toContain("&lt;b&gt;Win&lt;/b&gt;</button>");
+    expect(html).not.toContain('name="email"');
+    expect(html).toContain("data-rfl-stats");
+    expect(html).toContain('class="rfl-launch rfl-launch--bottom_right"');
+  });
 });
 
 describe("the program page", () => {

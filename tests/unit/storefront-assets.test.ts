@@ -1,11 +1,12 @@
 // Budgets the storefront must keep (sizes, not timings): the block's JS and
-// CSS at most 8 KB gzipped together, the embed's JS at most 2 KB, each locale
+// CSS at most 8 KB gzipped together, the embed's JS at most 2 KB, what the
+// floating launcher puts on a page before its click at most 3 KB, each locale
 // file within Shopify's 15 KB, and every locale carrying every key.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ASSET_BUDGETS, gzippedSize } from "~/storefront/asset-budgets";
-import { EXTENSION_DIR } from "../helpers/liquid";
+import { ASSET_BUDGETS, LAUNCHER_BUDGET, gzippedSize, gzippedTextSize } from "~/storefront/asset-budgets";
+import { EXTENSION_DIR, launcherPreClick } from "../helpers/liquid";
 
 const LOCALES = ["en.default", "hi", "mt", "es", "fr", "de"];
 const keysOf = (node: unknown, prefix = ""): string[] =>
@@ -21,6 +22,24 @@ describe("storefront budgets", () => {
       expect(total).toBeLessThanOrEqual(budget.maxGzipBytes);
     });
   }
+
+  it(`${LAUNCHER_BUDGET.name}: the launcher's markup, inline CSS and script within ${LAUNCHER_BUDGET.maxGzipBytes} bytes gzipped in every language`, async () => {
+    const sizes: Record<string, number> = {};
+    for (const locale of LOCALES) {
+      const language = locale.split(".")[0];
+      for (const customer of [null, { id: 501, first_name: "Ana", email: "ana@example.com" }]) {
+        // A long label and a customer (the stats section) are the heaviest case.
+        const settings = customer ? { launcher_label: "Refer a friend and get a reward" } : {};
+        const added = await launcherPreClick({ language, customer, settings });
+        expect(added).toContain("data-rfl-launcher");
+        // Nothing is fetched before the click: no external script, stylesheet or image.
+        expect(added).not.toMatch(/<script[^>]*\ssrc=|<link\b|<img\b/);
+        sizes[`${language} ${customer ? "customer" : "guest"}`] = gzippedTextSize(added);
+      }
+    }
+    console.log(`launcher before the click, gzip bytes: ${JSON.stringify(sizes)}`);
+    expect(Math.max(...Object.values(sizes))).toBeLessThanOrEqual(LAUNCHER_BUDGET.maxGzipBytes);
+  });
 
   it("every locale file is within 15 KB and has exactly the default's keys", () => {
     for (const kind of ["", ".schema"]) {

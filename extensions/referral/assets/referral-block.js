@@ -1,10 +1,12 @@
-// Referral block: fetches the shopper's data from the app proxy once the block
-// nears the viewport, then fills in the link, share buttons and stats.
+// Referral block (and the launcher's panel, the same markup): fetches the
+// shopper's data from the app proxy once the block nears the viewport, then
+// fills in the offer, the link, share buttons and stats.
 // Plain ES2017, no framework: it must stay small (budget: 8 KB gzipped with the CSS).
 (function () {
   'use strict';
   if (window.__referralBlock) return; // the block may be on the page more than once; one script serves all
-  window.__referralBlock = true;
+  // The launcher calls it when it adds its panel to a page where this script already runs.
+  window.__referralBlock = init;
 
   function el(root, name) {
     return root.querySelector('[data-rfl-' + name + ']');
@@ -46,6 +48,9 @@
     if (data.state === 'unavailable') return say(root, root.dataset.tUnavailable);
     var text = el(root, 'text');
     if (!text.textContent.trim()) text.textContent = text.dataset.template.replace('{offer}', data.offer);
+    // A heading left empty by the merchant states the program's real offer.
+    var heading = el(root, 'heading');
+    if (heading) heading.textContent = heading.dataset.template.replace('{offer}', data.offer);
     say(root, '');
     if (data.state === 'referrer') showReferrer(root, data);
     else el(root, 'join').hidden = false;
@@ -161,6 +166,8 @@
   }
 
   function wire(root) {
+    if (root.__rflWired) return;
+    root.__rflWired = true;
     root.addEventListener('click', function (event) {
       var target = event.target.closest('[data-rfl-copy],[data-rfl-native-btn],[data-rfl-channel]');
       if (!target || !root.__referral) return;
