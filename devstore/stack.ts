@@ -140,7 +140,15 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       port: ports.admin,
     });
     stoppers.push(() => admin.close());
-    const storefront = await startStorefrontServer({ shop: DEMO_SHOP, app: proxyOverHttp(appUrl), secret, port: ports.storefront, commerce });
+    // The theme has the app embed on with its floating launcher: every storefront page shows the referral button.
+    const storefront = await startStorefrontServer({
+      shop: DEMO_SHOP,
+      app: proxyOverHttp(appUrl),
+      secret,
+      port: ports.storefront,
+      commerce,
+      embedSettings: { launcher: true },
+    });
     stoppers.push(() => storefront.close());
     await build;
     const assets = fs.mkdtempSync(path.join(os.tmpdir(), "referrals-demo-assets-"));

@@ -10,6 +10,7 @@ import http from "node:http";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { APP_URL, PROXY_PREFIX, appProxySignature, callProxy } from "./app-proxy";
+import { STOREFRONT_LOCALES } from "~/storefront/i18n";
 import { ASSET_PREFIX, EXTENSION_DIR, renderBlock } from "./liquid";
 import type { Cart, Commerce, StoreCustomer } from "./checkout";
 import { escapeHtml, page } from "./html";
@@ -41,6 +42,8 @@ export interface StorefrontOptions {
   secret?: string;
   port?: number;
   commerce?: Commerce;
+  /** The theme's settings of the app embed (referral-embed), e.g. `{ launcher: true }`; default its schema's. */
+  embedSettings?: Record<string, unknown>;
 }
 
 export interface StorefrontServer {
@@ -144,7 +147,7 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
       const list = (await shop.customers())
         .map((c) => `<li><form method="post" action="/account/login"><input type="hidden" name="email" value="${escapeHtml(c.email ?? "")}"><button>Log in as ${escapeHtml(c.firstName ?? "")} (${escapeHtml(c.email ?? "")})</button></form></li>`)
         .join("");
-      send(res, 200, "text/html; charset=utf-8", page("Log in", `<h1>Log in</h1><p>The dev store's customers (no password):</p><ul class="plain">${list}</ul>`));
+      send(res, 200, "text/html; charset=utf-8", page("Log in", `<h1>Log in</h1><p>The dev store's customers (no password):</p><ul class="plain">${list}</ul>${await embedFor(req)}`));
       return true;
     }
     if (url.pathname === "/account/login" && method === "POST") {
@@ -186,7 +189,7 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
       return true;
     }
     if (url.pathname === "/cart" && method === "GET") {
-      send(res, 200, "text/html; charset=utf-8", await cartPage(shop, cartOf(req, res), "cart"));
+      send(res, 200, "text/html; charset=utf-8", (await cartPage(shop, cartOf(req, res), "cart")).replace("</main>", `${await embedFor(req)}</main>`));
       return true;
     }
     if (url.pathname === "/checkout" && method === "GET") {
@@ -278,16 +281,32 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
     res.end(body);
   }
 
+  /** The app embed as the theme renders it on the shop's own pages (login, cart): Shopify checkout has none. */
+  async function embedFor(req: http.IncomingMessage): Promise<string> {
+    const known = await customerOf(req);
+    const customer = known ? { id: known.id, first_name: known.firstName ?? "", email: known.email ?? undefined } : null;
+    return renderBlock("referral-embed", { customer, shopUrl: origin, settings: options.embedSettings });
+  }
+
   async function themePage(req: http.IncomingMessage, url: URL): Promise<string> {
     const customerId = customerIdOf(req);
     const known = customerId === null ? null : await customerOf(req);
     const customer = known ? { id: known.id, first_name: known.firstName ?? "", email: known.email ?? undefined } : null;
-    const globals = { customer, shopUrl: origin };
-    const [block, embed] = await Promise.all([renderBlock("referral", globals), renderBlock("referral-embed", globals)]);
-    const handle = url.pathname.match(/^\/products\/([^/]+)$/)?.[1];
+    // Shopify's subfolder per language: /hi/products/..., /mt/...
+    const prefix = url.pathname.match(/^\/([a-z]{2})(?=\/|$)/)?.[1];
+    const language = prefix && prefix !== "en" && STOREFRONT_LOCALES.includes(prefix) ? prefix : "en";
+    const pathname = language === "en" ? url.pathname : url.pathname.slice(3) || "/";
+    const globals = { customer, shopUrl: origin, language };
+    // A shop's other pages (/pages/...) have no referral block, only the embed, as most pages of a real shop.
+    const withBlock = !pathname.startsWith("/pages/");
+    const [block, embed] = await Promise.all([
+      withBlock ? renderBlock("referral", globals) : "",
+      renderBlock("referral-embed", { ...globals, settings: options.embedSettings }),
+    ]);
+    const handle = pathname.match(/^\/products\/([^/]+)$/)?.[1];
     const product = commerce?.products.find((p) => p.handle === handle);
-    const home = url.pathname === "/";
-    const heading = home ? "Welcome" : (product?.title ?? "A fine product");
+    const home = pathname === "/";
+    const heading = home ? "Welcome" : (product?.title ?? (withBlock ? "A fine product" : "About us"));
     const account = commerce
       ? customer
         ? `<span>Hello, ${escapeHtml(customer.first_name)}</span> <a href="/account/logout">Log out</a>`
@@ -304,14 +323,14 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
 <form method="post" action="/cart/add"><input type="hidden" name="handle" value="${product.handle}"><input type="hidden" name="quantity" value="1"><button>Add to cart</button></form>`;
     }
     return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(commerce?.shopName ?? "Example Shop")} – ${home ? "Home" : escapeHtml(heading)}</title>
 <style>body{margin:0;font-family:system-ui,sans-serif;color:#1a1a1a;background:#fff}header,main,footer{max-width:60rem;margin:0 auto;padding:1rem}
 header{display:flex;justify-content:space-between;gap:1rem}nav a,nav span{margin-left:.75rem}.products{display:flex;gap:1rem;list-style:none;padding:0}
 .products li{border:1px solid #ddd;border-radius:8px;padding:1rem}.hero{min-height:${url.searchParams.has("short") ? 0 : 130}vh}</style></head>
 <body><header><a href="/">${escapeHtml(commerce?.shopName ?? "Example Shop")}</a>${nav}</header>
 <main><h1>${escapeHtml(heading)}</h1><section class="hero">${content}</section>
-<section aria-label="Referral program">${block}</section></main>
+${block ? `<section aria-label="Referral program">${block}</section>` : ""}</main>
 <footer><p>© ${escapeHtml(commerce?.shopName ?? "Example Shop")}</p></footer>${embed}</body></html>`;
   }
 
