@@ -1,5 +1,6 @@
 // Storefront figures for issue 5, printed (never asserted):
-//  1. gzipped sizes of the extension's assets against their budgets;
+//  1. gzipped sizes of the extension's assets, and of what the floating launcher
+//     puts on a page before its click, against their budgets;
 //  2. app proxy latency at a steady 100 requests/s for ~10 s, against a real
 //     HTTP server that signs each request as Shopify does and runs the real
 //     route modules on a fresh migrated database, next to a bare node http
@@ -31,8 +32,9 @@ const provider = process.env.BENCH_DATABASE === "postgresql" ? "postgresql" : "s
 const database = await createTestDatabase(provider);
 process.env.DATABASE_URL = database.url;
 
-const { ASSET_BUDGETS, gzippedSize } = await import("~/storefront/asset-budgets");
-const { EXTENSION_DIR } = await import("../devstore/liquid");
+const { ASSET_BUDGETS, LAUNCHER_BUDGET, gzippedSize, gzippedTextSize } = await import("~/storefront/asset-budgets");
+const { EXTENSION_DIR, launcherPreClick } = await import("../devstore/liquid");
+const { STOREFRONT_LOCALES } = await import("~/storefront/i18n");
 const { seedProgram, seedReferrer } = await import("../fake-shopify/seed");
 const { startStorefrontServer } = await import("../devstore/storefront");
 const { default: db } = await import("~/db.server");
@@ -43,7 +45,7 @@ const figures: Figure[] = [];
 // what a shopper notices, on this machine's loopback.
 const TARGET_P95_MS = 50;
 
-function sizeTable() {
+async function sizeTable() {
   console.log("\nAsset sizes (gzip)");
   console.log(["budget", "files", "gzip bytes", "limit", "headroom", "ok"].join("\t"));
   for (const budget of ASSET_BUDGETS) {
@@ -61,6 +63,24 @@ function sizeTable() {
       met: total <= budget.maxGzipBytes,
     });
   }
+  // The launcher's markup, CSS and script before its click, in the heaviest language, for a logged-in customer.
+  const sizes = await Promise.all(
+    STOREFRONT_LOCALES.map(async (language) => gzippedTextSize(await launcherPreClick({ language, customer: { id: 1, first_name: "Ana" } }))),
+  );
+  const worst = Math.max(...sizes);
+  const limit = LAUNCHER_BUDGET.maxGzipBytes;
+  console.log([LAUNCHER_BUDGET.name, "referral-embed (launcher on)", worst, limit, limit - worst, worst <= limit ? "yes" : "NO"].join("\t"));
+  figures.push({
+    bench: "storefront",
+    figure: `asset size (gzip): ${LAUNCHER_BUDGET.name}`,
+    value: worst,
+    unit: "bytes",
+    baseline: "budget",
+    baselineValue: limit,
+    ratio: worst / limit,
+    target: "<= 1.0x budget",
+    met: worst <= limit,
+  });
 }
 
 interface Run {
@@ -144,7 +164,7 @@ await warmUp(`${storefront.origin}/apps/referrals/click`, {
 }, 60);
 await db.rateLimit.deleteMany();
 
-sizeTable();
+await sizeTable();
 const scenarios: Array<[string, () => Promise<Run>]> = [
   ["bare node http (constant)", () => load(baselineUrl, () => ({ method: "GET" }))],
   ["GET /apps/referrals/data (referrer, stats)", () => {
