@@ -1,8 +1,9 @@
 // Calls the extension routes as Shopify's UI extensions do: a Bearer session
 // token signed with the app secret (fake-shopify/sign.ts), from another origin.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { extensionSessionToken } from "../../fake-shopify/sign";
 
-type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
+type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
 
 export const EXTENSION_ORIGIN = "https://extensions.shopifycdn.com";
 
