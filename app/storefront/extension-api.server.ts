@@ -166,7 +166,7 @@ const canShare = (r: Pick<ReferrerRow, "status" | "redactedAt">) => r.status ===
 /** A guest's order proves less than a signed-in buyer: its link is shown only around the time of the order. */
 function guestMayView(caller: ExtensionCaller, order: OrderFacts, now: Date): boolean {
   if (caller.customerId) return true;
-  return !order.createdAt || now.getTime() - order.createdAt.getTime() <= GUEST_ORDER_WINDOW_MS;
+  return order.createdAt !== null && now.getTime() - order.createdAt.getTime() <= GUEST_ORDER_WINDOW_MS;
 }
 
 // ---------------------------------------------------------------- the referrer's state

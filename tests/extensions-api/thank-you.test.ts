@@ -142,6 +142,11 @@ describe("what the buyer sees", () => {
     expect((await get(guestOrder, guest)).json).toMatchObject({ state: "offer", guest: true });
     const enrolled = await seedReferrer(shop, { email: "guest.person@example.com", emailKey: "guest.person@example.com" });
     expect((await get(guestOrder, guest)).json).toMatchObject({ state: "referrer", code: enrolled.code });
+    // An order id proves less than a sign-in: a day after the order, a guest is offered the emailed link instead.
+    const old = shopify.fake.seedOrder(shop, { subtotal: "10.00", email: "guest.person@example.com", createdAt: new Date(Date.now() - 2 * 86_400_000).toISOString() }).id;
+    const later = await get(old, guest);
+    expect(later.json).toMatchObject({ state: "offer", guest: true });
+    expect(later.text).not.toContain(enrolled.code);
   });
 });
 
