@@ -121,6 +121,7 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       totalPriceSet: bag(o.total),
       currentSubtotalPriceSet: bag(o.currentSubtotal),
       totalRefundedSet: bag(o.totalRefunded),
+      totalDiscountsSet: bag(o.totalDiscounts),
       shippingAddress: a ? { address1: a.address1, address2: a.address2 ?? null, city: a.city ?? null, zip: a.zip ?? null, countryCodeV2: a.countryCode ?? null } : null,
       refunds: ({ first }: Args) =>
         o.refunds.slice(0, first ?? o.refunds.length).map((r) => ({

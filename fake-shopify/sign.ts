@@ -90,6 +90,40 @@ export function sessionToken(input: SessionTokenInput): string {
   return signJwt(sessionTokenClaims(input), input.secret);
 }
 
+// ---- checkout and customer account UI extensions' session token ------------------
+
+export interface ExtensionTokenInput {
+  shop: string;
+  apiKey: string;
+  secret: string;
+  /** The buyer's customer gid (`sub`); none for a guest at checkout. */
+  customerId?: string | null;
+  ttlSeconds?: number;
+  now?: number;
+}
+
+/**
+ * The session token a checkout or customer account UI extension gets from
+ * `shopify.sessionToken.get()`: HS256 with the app secret, `dest` the shop,
+ * `aud` the app's API key, `sub` the signed-in customer's gid.
+ */
+export function extensionSessionToken({ shop, apiKey, secret, customerId = null, ttlSeconds = 300, now = Date.now() }: ExtensionTokenInput): string {
+  const seconds = Math.floor(now / 1000);
+  return signJwt(
+    {
+      iss: `https://${shop}`,
+      dest: `https://${shop}`,
+      aud: apiKey,
+      ...(customerId ? { sub: customerId } : {}),
+      exp: seconds + ttlSeconds,
+      nbf: seconds - 5,
+      iat: seconds,
+      jti: randomUUID(),
+    },
+    secret,
+  );
+}
+
 /** An HS256 JWT of `payload`. */
 export function signJwt(payload: object, secret: string): string {
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");

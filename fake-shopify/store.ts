@@ -120,6 +120,8 @@ export interface FakeOrder {
   total: string;
   currentSubtotal: string;
   totalRefunded: string;
+  /** Every discount of the order (codes and automatic), in the shop's currency. */
+  totalDiscounts: string;
   shippingAddress: FakeAddress | null;
   refunds: FakeRefund[];
 }
@@ -572,6 +574,7 @@ export class ShopState {
       total: o.total ?? o.subtotal,
       currentSubtotal: o.currentSubtotal ?? o.subtotal,
       totalRefunded: o.totalRefunded ?? "0.0",
+      totalDiscounts: o.totalDiscounts ?? "0.0",
       shippingAddress: o.shippingAddress ?? null,
       refunds: o.refunds ?? [],
     };

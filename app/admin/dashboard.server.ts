@@ -5,6 +5,7 @@
 import type { Db } from "~/db.server";
 import { NO_CHANNEL } from "~/referrals/daily-stats.server";
 import { currencyDigits, Decimal, toDecimal } from "~/referrals/money";
+import { LIVE_REFERRAL_STATUSES } from "~/referrals/statuses";
 import { daysOf, type DateRange } from "./date-range";
 
 export interface ChannelFigures {
@@ -34,12 +35,20 @@ export interface DashboardData {
   series: { day: string; orders: number; clicks: number; revenue: string }[];
   /** Share channels, and (channel "") the orders no link brought: codes typed at checkout. */
   channels: ChannelFigures[];
+  /**
+   * The referral loop in the range: referred friends who joined as referrers
+   * themselves (from their order's thank-you page or their account page), and
+   * the live referrals those new referrers brought.
+   */
+  loop: { referrers: number; referrals: number };
   /** All time, by live referrals. */
   topReferrers: { id: string; name: string; code: string; orders: number; revenue: string }[];
 }
 
 export async function dashboardData(db: Db, shop: string, range: DateRange): Promise<DashboardData> {
-  const [program, stats, top] = await Promise.all([
+  const inRange = { gte: range.from, lt: range.to };
+  const fromFriends = { referredByOrderId: { not: null } };
+  const [program, stats, top, loopReferrers, loopReferrals] = await Promise.all([
     db.program.findUnique({ where: { shop }, select: { currencyCode: true } }),
     db.dailyStat.findMany({ where: { shop, day: { gte: range.fromDay, lte: range.toDay } } }),
     db.referrer.findMany({
@@ -48,6 +57,8 @@ export async function dashboardData(db: Db, shop: string, range: DateRange): Pro
       take: 5,
       select: { id: true, firstName: true, lastName: true, email: true, code: true, referralCount: true, referredRevenue: true },
     }),
+    db.referrer.count({ where: { shop, ...fromFriends, createdAt: inRange } }),
+    db.referral.count({ where: { shop, test: false, status: { in: LIVE_REFERRAL_STATUSES }, createdAt: inRange, referrer: fromFriends } }),
   ]);
   const currencyCode = program?.currencyCode ?? "USD";
   const digits = currencyDigits(currencyCode);
@@ -106,6 +117,7 @@ export async function dashboardData(db: Db, shop: string, range: DateRange): Pro
       .filter((c) => c.shares || c.clicks || c.orders)
       .sort((a, b) => b.orders - a.orders || b.clicks - a.clicks || b.shares - a.shares || a.channel.localeCompare(b.channel))
       .map((c) => ({ ...c, revenue: c.revenue.toFixed(digits), conversion: c.clicks ? c.orders / c.clicks : null })),
+    loop: { referrers: loopReferrers, referrals: loopReferrals },
     topReferrers: top.map((r) => ({
       id: r.id,
       name: [r.firstName, r.lastName].filter(Boolean).join(" ") || r.email || r.code,

@@ -177,6 +177,10 @@ export const en = {
     conversionHelp: "Conversion: referred orders that came by a channel's link, per click on it.",
     typedCode: "Code typed, no link",
     timezoneNote: (zone: string) => `Days are the shop's days (${zone}).`,
+    loopReferrers: "Friends who became referrers",
+    loopReferrersHelp: "Referred friends who joined from their order's thank-you page or their account page.",
+    loopReferrals: "Their referrals",
+    loopReferralsHelp: "Referred orders those new referrers brought, still standing.",
     topReferrers: "Top referrers",
     topReferrersHelp: "All time, by referred orders still standing.",
     referrer: "Referrer",
@@ -244,7 +248,7 @@ export const en = {
     emptyFiltered: "No referrers match these filters.",
     emptyBody: "Shoppers join from the referral block on your store, or you can invite your existing customers.",
     resourceName: { singular: "referrer", plural: "referrers" },
-    sources: { STOREFRONT: "Store", GUEST: "Store (guest)", PROGRAM_PAGE: "Program page", INVITE: "Invitation", ADMIN: "Admin" } as Record<
+    sources: { STOREFRONT: "Store", GUEST: "Store (guest)", PROGRAM_PAGE: "Program page", THANK_YOU: "Thank-you page", ACCOUNT: "Customer account", INVITE: "Invitation", ADMIN: "Admin" } as Record<
       string,
       string
     >,

@@ -8,7 +8,7 @@ import { countedTransaction } from "./daily-stats.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";
 
-export const REFERRER_SOURCES = ["STOREFRONT", "GUEST", "PROGRAM_PAGE", "INVITE", "ADMIN"] as const;
+export const REFERRER_SOURCES = ["STOREFRONT", "GUEST", "PROGRAM_PAGE", "THANK_YOU", "ACCOUNT", "INVITE", "ADMIN"] as const;
 export type ReferrerSource = (typeof REFERRER_SOURCES)[number];
 
 export interface EnrolInput {

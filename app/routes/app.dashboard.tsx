@@ -77,6 +77,8 @@ export default function Dashboard() {
                 <FigureCard label={d.rewardsIssued} value={formatNumber(data.rewardsIssued)} />
                 <FigureCard label={d.rewardsCost} value={money(data.rewardsCost)} help={data.percentCostBasis ? d.costNote(money(data.percentCostBasis)) : undefined} />
                 <FigureCard label={d.roi} value={data.roi === null ? t.common.none : `${data.roi.toFixed(1)}×`} help={d.roiHelp} />
+                <FigureCard label={d.loopReferrers} value={formatNumber(data.loop.referrers)} help={d.loopReferrersHelp} />
+                <FigureCard label={d.loopReferrals} value={formatNumber(data.loop.referrals)} help={d.loopReferralsHelp} />
               </InlineGrid>
             </Layout.Section>
             <Layout.Section>

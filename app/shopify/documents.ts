@@ -651,3 +651,31 @@ export const CUSTOMER_SIGN_IN_EMAIL = `#graphql
     }
   }
 `;
+
+// A checkout or customer account extension names an order: whose it is (the
+// customer, or the email of a guest checkout), and what the referral program
+// needs to thank a referred buyer (the codes and cart attribute that refer it,
+// what its discounts saved).
+export const EXTENSION_ORDER = `#graphql
+  query ExtensionOrder($id: ID!) {
+    order(id: $id) {
+      id
+      createdAt
+      email
+      customer {
+        id
+      }
+      discountCodes
+      customAttributes {
+        key
+        value
+      }
+      totalDiscountsSet {
+        presentmentMoney {
+          amount
+          currencyCode
+        }
+      }
+    }
+  }
+`;

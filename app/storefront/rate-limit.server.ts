@@ -74,6 +74,10 @@ export const STOREFRONT_LIMITS = {
   enrol: { perIp: { limit: 10, windowMs: 10 * MINUTE }, perShop: { limit: 300, windowMs: MINUTE } },
   click: { perIp: { limit: 60, windowMs: MINUTE }, perShop: { limit: 3000, windowMs: MINUTE } },
   share: { perIp: { limit: 60, windowMs: MINUTE }, perShop: { limit: 3000, windowMs: MINUTE } },
+  // The checkout and customer account extensions (app/routes/api.extensions.*):
+  // reading the block's state, and joining from it.
+  extension: { perIp: { limit: 60, windowMs: MINUTE }, perShop: { limit: 3000, windowMs: MINUTE } },
+  extension_join: { perIp: { limit: 10, windowMs: 10 * MINUTE }, perShop: { limit: 300, windowMs: MINUTE } },
 } as const;
 
 export type LimitedAction = keyof typeof STOREFRONT_LIMITS;

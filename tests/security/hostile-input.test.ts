@@ -19,7 +19,7 @@ import type { FakeShopify } from "../../fake-shopify";
 import { env } from "~/env.server";
 import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "~/webhooks/inbox-admission";
 import { appUninstalledPayload, orderCancelledPayload, orderPaidPayload, refundCreatePayload } from "../../fake-shopify/payloads";
-import { hostParam, signAppProxyMessage } from "../../fake-shopify/sign";
+import { hostParam, signAppProxyMessage, signJwt } from "../../fake-shopify/sign";
 import { testClock } from "../helpers/admin";
 import { adminRequest, installShop, sessionToken } from "../helpers/admin-request";
 import { seedShopActivity, sendOrder } from "../helpers/admin-seed";
@@ -45,6 +45,7 @@ const bySurface = (s: DiscoveredRoute["surface"]) => routes.filter((r) => r.surf
 const webhookRoutes = bySurface("webhook");
 const proxyRoutes = bySurface("proxy");
 const adminRoutes = bySurface("admin");
+const extensionRoutes = bySurface("extension");
 const otherRoutes = routes.filter((r) => r.surface === "auth" || r.surface === "other");
 const METHODS = ["GET", "POST"] as const;
 
@@ -86,7 +87,7 @@ describe("route discovery", () => {
     const files = fs.readdirSync(path.join(PROJECT_ROOT, "app/routes")).filter((f) => !f.startsWith(".") && !/\.test\.tsx?$/.test(f));
     const discovered = new Set(routes.map((r) => r.file.replace(/^routes\//, "").split("/")[0]));
     const missing = files.filter((f) => !discovered.has(f));
-    const counts = Object.fromEntries(["webhook", "proxy", "admin", "auth", "other"].map((s) => [s, bySurface(s as DiscoveredRoute["surface"]).length]));
+    const counts = Object.fromEntries(["webhook", "proxy", "admin", "extension", "auth", "other"].map((s) => [s, bySurface(s as DiscoveredRoute["surface"]).length]));
     check(
       { surface: "discovery", target: "app/routes", case: `${files.length} route modules`, expected: "every module discovered" },
       `${routes.length} discovered (${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(", ")})`,
@@ -774,6 +775,75 @@ function algNone(token: string) {
   const [, p] = token.split(".");
   return `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${p}.`;
 }
+
+// ---------------------------------------------------------------- checkout and customer account extensions
+
+describe.each(extensionRoutes.map((r) => [r.pattern, r] as const))("extension: %s", (pattern, route) => {
+  const secret = process.env.SHOPIFY_API_SECRET!;
+  let shop = "";
+  let victimOrder = "";
+  let customer = "";
+  beforeEach(async () => {
+    shop = uniqueShop("ext");
+    await installShop(shop);
+    await seedProgram(shop);
+    customer = pipeline.shopify.fake.seedCustomer(shop, { email: "buyer@example.com" }).id;
+    const victim = pipeline.shopify.fake.seedCustomer(shop, { email: "victim@example.com" }).id;
+    await seedReferrer(shop, { customerId: victim, email: "victim@example.com" });
+    victimOrder = pipeline.shopify.fake.seedOrder(shop, { subtotal: "10.00", customerId: victim, email: "victim@example.com" }).id;
+  });
+  const claims = (over: Record<string, unknown> = {}) => {
+    const now = Math.floor(Date.now() / 1000);
+    return { iss: `https://${shop}`, dest: `https://${shop}`, aud: process.env.SHOPIFY_API_KEY, sub: customer, exp: now + 60, nbf: now - 5, iat: now, jti: randomUUID(), ...over };
+  };
+  const forgedTokens: [string, () => string | null][] = [
+    ["no token", () => null],
+    ["garbage bearer token", () => "not-a-token"],
+    ["signed with another secret", () => signJwt(claims(), "not-the-app-secret-0123456789abcdef")],
+    ["expired", () => signJwt(claims({ exp: Math.floor(Date.now() / 1000) - 3600 }), secret)],
+    ["another app's audience", () => signJwt(claims({ aud: "another-app" }), secret)],
+    ['alg "none"', () => algNone(signJwt(claims(), secret))],
+    ["dest with markup", () => signJwt(claims({ dest: "https://<script>alert(1)</script>.myshopify.com" }), secret)],
+    ["sub is SQL", () => signJwt(claims({ sub: `x'; DROP TABLE "Referrer";--` }), secret)],
+  ];
+  for (const method of [...METHODS, "OPTIONS"] as const) {
+    if (!handlerFor(route.module, method)) continue;
+    for (const [name, token] of forgedTokens) {
+      it(`${method}: ${name}`, async () => {
+        const t = token();
+        const headers = new Headers({ Origin: "https://extensions.shopifycdn.com", ...(t ? { Authorization: `Bearer ${t}` } : {}) });
+        const body = method === "POST" ? JSON.stringify({ orderId: victimOrder, terms: true, termsVersion: "x" }) : undefined;
+        if (body) headers.set("Content-Type", "application/json");
+        const before = await countEveryTable();
+        const answer = await answerOf(handlerFor(route.module, method)!, new Request(`${process.env.SHOPIFY_APP_URL}${pattern}?orderId=${encodeURIComponent(victimOrder)}`, { method, headers, body }));
+        const diff = countDiff(before, await countEveryTable());
+        // The preflight is answered before any token is read; the method a route does not serve is 405.
+        const served = pattern.endsWith("/join") ? "POST" : "GET";
+        const expected = method === "OPTIONS" ? 204 : method === served ? 401 : 405;
+        check(
+          { surface: "extension", target: `${method} ${pattern}`, case: name, expected: `${expected}, empty, CORS, nothing written` },
+          `${answer.status}, ${answer.body ? "BODY" : "empty"}, ${noDiff(diff)}`,
+          answer.status === expected && answer.body === "" && answer.headers.get("Access-Control-Allow-Origin") === "*" && diff.length === 0,
+        );
+      });
+    }
+  }
+  if (route.module.loader && pattern.includes("thank-you")) {
+    it("GET: a valid token, another customer's order", async () => {
+      const before = await countEveryTable();
+      const answer = await answerOf(
+        route.module.loader!,
+        new Request(`${process.env.SHOPIFY_APP_URL}${pattern}?orderId=${encodeURIComponent(victimOrder)}`, { headers: { Authorization: `Bearer ${signJwt(claims(), secret)}`, "X-Forwarded-For": uniqueIp() } }),
+      );
+      const leaked = answer.body.includes("victim") || answer.body.includes("FRIEND-");
+      check(
+        { surface: "extension", target: `GET ${pattern}`, case: "valid token, another customer's order", expected: "404, no data" },
+        `${answer.status}, ${leaked ? "LEAKED" : "no data"}`,
+        answer.status === 404 && !leaked && countDiff(before, await countEveryTable()).every((d) => d.startsWith("RateLimit")),
+      );
+    });
+  }
+});
 
 // ---------------------------------------------------------------- other routes (login, index)
 

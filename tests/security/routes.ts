@@ -17,7 +17,7 @@ export interface RouteModule {
   [key: string]: unknown;
 }
 
-export type Surface = "webhook" | "proxy" | "admin" | "auth" | "other";
+export type Surface = "webhook" | "proxy" | "admin" | "extension" | "auth" | "other";
 
 export interface DiscoveredRoute {
   id: string;
@@ -42,6 +42,7 @@ const modules = import.meta.glob<RouteModule>(["../../app/routes/**/*.{ts,tsx}",
 function surfaceOf(pattern: string): Surface {
   if (pattern === "/webhooks" || pattern.startsWith("/webhooks/")) return "webhook";
   if (pattern.startsWith("/apps/")) return "proxy";
+  if (pattern.startsWith("/api/extensions/")) return "extension";
   if (pattern === "/app" || pattern.startsWith("/app/")) return "admin";
   if (pattern.startsWith("/auth")) return "auth";
   return "other";
