@@ -69,9 +69,10 @@ export function fakeBackend(routes: Record<string, Route>) {
   return { requests, unexpected };
 }
 
+/** Unmounts what a test rendered and gives the next one a fresh body (Preact keeps its tree on the element). */
 export function unmount() {
   render(null, document.body);
-  document.body.innerHTML = "";
+  document.documentElement.replaceChild(document.createElement("body"), document.body);
 }
 
 /** The text a shopper reads: each text node, separated by a space, whitespace collapsed. */
@@ -95,4 +96,13 @@ export function button(label: string): HTMLElement {
 /** Lets pending fetches, effects and re-renders settle. */
 export async function settle() {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Waits, a macrotask at a time, until `check` holds (at most `ms`). */
+export async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms; the page shows: ${document.body.innerHTML.slice(0, 1000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
