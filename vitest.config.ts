@@ -5,7 +5,7 @@ import tsconfigPaths from "vite-tsconfig-paths";
 // "sqlite" project runs every test; the "postgresql" project runs again every
 // test that touches the database, against the real server (TEST_POSTGRES_URL,
 // default postgresql://postgres@127.0.0.1:5432/postgres).
-const notOnPostgres = ["tests/shopify/**", "tests/browser/**", "tests/unit/**", "tests/e2e/**"];
+const notOnPostgres = ["tests/shopify/**", "tests/browser/**", "tests/unit/**", "tests/e2e/**", "tests/extensions/**"];
 
 export default defineConfig({
   plugins: [tsconfigPaths()],
