@@ -59,11 +59,11 @@ async function seedReferrerWithHistory() {
 /**
  * The rate limits count in fixed windows aligned to the clock: a test that
  * fills a window must not straddle two (on a loaded machine its requests can
- * take seconds). Waits for the next window when less than 20 s are left.
+ * take seconds). Waits for the next window when less than 10 s are left.
  */
 async function awayFromWindowEdge(windowMs: number) {
   const left = windowMs - (Date.now() % windowMs);
-  if (left < 20_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+  if (left < 10_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }
 
 describe("GET /apps/referrals/data", () => {
@@ -364,7 +364,7 @@ describe("rate limits: one client cannot use up a shop's windows", () => {
     for (let i = 0; i < limit + 5; i++) statuses.push((await send({ path: "/enrol", body: { email: `flood${i}@example.com`, terms: true } })).status);
     expect(statuses.filter((s) => s === 429)).toHaveLength(5);
     expect(await db.rateLimit.findUnique({ where: { key: `enrol:shop:${shop}` } })).toMatchObject({ count: limit });
-  });
+  }, 60_000);
 
   it("an IP's window is its own on each shop", async () => {
     const other = uniqueShop("other");
@@ -390,7 +390,7 @@ describe("rate limits: one client cannot use up a shop's windows", () => {
     expect(statuses.slice(0, limit).every((s) => s === 200)).toBe(true);
     expect(statuses[limit]).toBe(429);
     expect(await db.rateLimit.findMany({ where: { key: { startsWith: `click:ip:${shop}:` } } })).toMatchObject([{ key: `click:ip:${shop}:${ip}`, count: limit + 1 }]);
-  });
+ }, 60_000);
 });
 
 describe("the signed proxy parameters", () => {
