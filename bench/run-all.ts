@@ -66,6 +66,14 @@ const BENCHES: Bench[] = [
     limitMinutes: 10,
   },
   {
+    name: "extensions",
+    script: "bench/extensions.ts",
+    about: "UI extension bundles (gzip) vs Shopify's limit; thank-you route p95 at 100 req/s vs a bare node:http server verifying the same session tokens",
+    args: [],
+    quickArgs: ["--seconds", "5"],
+    limitMinutes: 10,
+  },
+  {
     name: "invites",
     script: "bench/invites.ts",
     about: "inviting 100,000 existing customers vs the rate-limit bound of its Admin calls",

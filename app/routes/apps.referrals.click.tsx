@@ -1,5 +1,7 @@
 // POST /apps/referrals/click: the embed reports a visit through a referral link.
-// The answer is the same whether the code exists, is disabled or is unknown.
+// The answer is the same whether the code exists, is disabled or is unknown,
+// except that it names an active referrer who allowed their first name to be
+// shown ({ offer, referrer: "Rita" }); otherwise referrer is null.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "~/db.server";
 import { normaliseChannel, recordClick } from "~/storefront/link-events.server";
@@ -15,9 +17,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (limited) return limited;
   const body = await readBody(request);
   const code = typeof body.code === "string" ? body.code.slice(0, 64) : "";
-  const [live] = await Promise.all([
+  const [live, click] = await Promise.all([
     liveProgram(db, ctx),
     code ? recordClick(db, { shop: ctx.shop, code, channel: normaliseChannel(body.channel) }) : null,
   ]);
-  return privateJson({ offer: live?.offer ?? null });
+  // The referrer's first name for the welcome banner, only when they allowed it.
+  return privateJson({ offer: live?.offer ?? null, referrer: (live && click?.firstName) || null });
 };

@@ -18,9 +18,23 @@ async function activeReferrer(db: Db, shop: string, code: string) {
   return referrer;
 }
 
-export async function recordClick(db: Db, { shop, code, channel }: { shop: string; code: string; channel: string }) {
+/**
+ * A visit through a referral link: counted for an active referrer of a live
+ * program. Returns the first name the friend's welcome banner may show: only
+ * when that referrer allowed it (showFirstName) and one is known; never their
+ * last name or email.
+ */
+export async function recordClick(db: Db, { shop, code, channel }: { shop: string; code: string; channel: string }): Promise<{ firstName: string | null }> {
   const referrer = await activeReferrer(db, shop, code);
-  if (referrer) await recordEvent(db, { shop, referrerId: referrer.id, type: "CLICK", channel });
+  if (!referrer) return { firstName: null };
+  await recordEvent(db, { shop, referrerId: referrer.id, type: "CLICK", channel });
+  return { firstName: shownFirstName(referrer) };
+}
+
+/** The referrer's first name when they allowed it to be shown, trimmed (40 characters at most), else null. */
+export function shownFirstName(referrer: { showFirstName: boolean; firstName: string | null }): string | null {
+  const name = referrer.showFirstName ? (referrer.firstName ?? "").trim().slice(0, 40) : "";
+  return name || null;
 }
 
 /** A share by the logged-in customer (their referrer) or by a guest who just enrolled (their code). */

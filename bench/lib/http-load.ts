@@ -12,6 +12,8 @@ export interface Target {
   host: string;
   port: number;
   path: string;
+  /** POST unless said (a GET is sent with an empty body). */
+  method?: string;
 }
 
 export interface OutgoingRequest {
@@ -19,6 +21,8 @@ export interface OutgoingRequest {
   headers: Record<string, string>;
   /** Reported back for requests answered 200 (e.g. the webhook id). */
   id: string;
+  /** This request's path (with its query), when not the target's. */
+  path?: string;
 }
 
 export interface LoadResult {
@@ -44,9 +48,9 @@ function send(agent: http.Agent, target: Target, req: OutgoingRequest): Promise<
         agent,
         host: target.host,
         port: target.port,
-        path: target.path,
-        method: "POST",
-        headers: { ...req.headers, "Content-Length": String(req.body.length) },
+        path: req.path ?? target.path,
+        method: target.method ?? "POST",
+        headers: { ...req.headers, ...(req.body.length || target.method === undefined ? { "Content-Length": String(req.body.length) } : {}) },
       },
       (res) => {
         res.resume();

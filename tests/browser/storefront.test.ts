@@ -214,4 +214,29 @@ describe("storefront in Chromium", () => {
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it("the friend's welcome banner names the referrer who allowed it, and only them", async () => {
+    server.state.customerId = null;
+    const contact = { lastName: "Referrer", email: "rita@example.com" };
+    const rita = await seedReferrer(shop, { customerId: "gid://shopify/Customer/601", firstName: "Rita", showFirstName: true, ...contact });
+    const quiet = await seedReferrer(shop, { customerId: "gid://shopify/Customer/602", firstName: "Quinn", showFirstName: false, ...contact });
+    for (const [referrer, text] of [
+      [rita, "Rita sent you 10% off. It is applied at checkout."],
+      [quiet, "Your friend gave you 10% off. It is applied at checkout."],
+    ] as const) {
+      const context = await newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/products/widget?ref=${referrer.code}&ch=whatsapp`);
+      await page.waitForURL(`${server.origin}/products/widget`);
+      const banner = page.getByRole("region", { name: "Your friend's discount is applied at checkout." });
+      await poll(() => banner.isVisible()).toBe(true);
+      expect((await banner.textContent())?.trim()).toContain(text);
+      expect(await banner.textContent()).not.toMatch(/Quinn|Referrer|rita@/);
+      if (referrer === rita) {
+        await page.screenshot({ path: path.join(RESULTS, "storefront-friend-banner-named.png") });
+        expect(await axeViolations(page)).toEqual([]);
+      }
+      await context.close();
+    }
+  }, 60_000);
 });

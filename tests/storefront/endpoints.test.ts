@@ -297,8 +297,38 @@ describe("click and share events", () => {
       });
     }
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
-    expect(JSON.parse(answers[0].body)).toEqual({ offer: "10% off" });
+    expect(JSON.parse(answers[0].body)).toEqual({ offer: "10% off", referrer: null });
     expect(await db.linkEvent.findMany({ where: { shop } })).toMatchObject([{ referrerId: active.id }]);
+  });
+
+  it("names the referrer for the welcome banner only when they allowed their first name to be shown", async () => {
+    await seedProgram(shop, { friendOfferKind: "PERCENTAGE", friendOfferValue: 15 });
+    const contact = { lastName: "Referrer", email: "rita@example.com" };
+    const allowed = await seedReferrer(shop, { firstName: "  Rita ", showFirstName: true, ...contact });
+    const notAllowed = await seedReferrer(shop, { firstName: "Rita", showFirstName: false, ...contact });
+    const noName = await seedReferrer(shop, { firstName: null, showFirstName: true, ...contact });
+    const blankName = await seedReferrer(shop, { firstName: "   ", showFirstName: true, ...contact });
+    const disabled = await seedReferrer(shop, { firstName: "Rita", showFirstName: true, status: "DISABLED", ...contact });
+    const click = async (code: string, locale = "en") => {
+      const response = await send({ path: `/click?locale=${locale}`, body: { code, channel: "whatsapp" } });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+
+    expect(JSON.parse(await click(allowed.code))).toEqual({ offer: "15% off", referrer: "Rita" });
+    for (const referrer of [notAllowed, noName, blankName, disabled]) {
+      const body = await click(referrer.code);
+      expect(JSON.parse(body)).toEqual({ offer: "15% off", referrer: null });
+      expect(body).not.toMatch(/Rita|Referrer|example\.com/);
+    }
+    // Never the last name or the email, whatever is allowed.
+    expect(await click(allowed.code)).not.toMatch(/Referrer|rita@/);
+    // The clicks are counted whether the name is shown or not.
+    expect(await db.linkEvent.count({ where: { shop, type: "CLICK", referrerId: { in: [allowed.id, notAllowed.id, noName.id, blankName.id] } } })).toBe(5);
+
+    // A paused program names nobody.
+    await db.program.update({ where: { shop }, data: { enabled: false } });
+    expect(JSON.parse(await click(allowed.code))).toEqual({ offer: null, referrer: null });
   });
 
   it("never shows or counts another shop's referrer", async () => {

@@ -56,6 +56,7 @@ describe("the link-capture embed", () => {
       expect(html).toMatch(/<script src="\/ext-assets\/referral-embed\.js" defer><\/script>/);
       expect(html).toContain('data-cart="/cart/update"');
       expect(html).toContain('data-t-banner="Ħabibek tak {offer}. Jiġi applikat fil-checkout."');
+      expect(html).toContain('data-t-named="{name} bagħatlek {offer}. Jiġi applikat fil-checkout."');
       expect(html).toContain('aria-label="Agħlaq"');
       expect(html).toMatch(/role="region"[\s\S]*hidden/);
       expect(html).toContain("rfl-banner--bottom");

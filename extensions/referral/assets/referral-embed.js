@@ -34,7 +34,11 @@
 
   function banner(s) {
     if (!root.dataset.banner || s.d || s.o === null) return;
-    root.querySelector('[data-rfl-banner-text]').textContent = s.o ? root.dataset.tBanner.replace('{offer}', s.o) : root.dataset.tGeneric;
+    // The referrer's first name only when they allowed it (the app answers null otherwise).
+    var text = s.o ? (s.n ? root.dataset.tNamed : root.dataset.tBanner).replace('{offer}', s.o) : root.dataset.tGeneric;
+    root.querySelector('[data-rfl-banner-text]').textContent = text.replace('{name}', function () {
+      return s.n;
+    });
     root.hidden = false;
     root.querySelector('[data-rfl-dismiss]').onclick = function () {
       s.d = 1;
@@ -114,6 +118,7 @@
     })
     .then(function (d) {
       s.o = d.offer;
+      s.n = d.referrer || '';
       save(s);
     })
     .catch(function () {})
