@@ -173,6 +173,21 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
       redirect(res, "/");
       return true;
     }
+    const orderStatus = url.pathname.match(/^\/account\/orders\/(\d+)$/);
+    if (orderStatus && method === "GET" && options.extensions) {
+      // The order status page of customer accounts: only the customer's own order, with the block below it.
+      const customer = await customerOf(req);
+      const order = shop.order(Number(orderStatus[1]));
+      if (!customer || !order || order.customerId !== customer.id) {
+        send(res, 404, "text/html; charset=utf-8", page("Order", `<h1>Order not found</h1><p><a href="/account">Your account</a></p>`));
+        return true;
+      }
+      const language = extensionLanguage("referral-thank-you", url.searchParams.get("locale"));
+      const query = new URLSearchParams({ handle: "referral-thank-you", target: "customer-account.order-status.block.render", order: order.id, locale: language });
+      const body = `<p><a href="/account">← Your account</a></p><h1>Order ${escapeHtml(order.name)}</h1><p>Paid · Total <strong>$${order.total}</strong></p>${extensionFrame(`/extensions/frame?${query}`, "Referrals")}`;
+      send(res, 200, "text/html; charset=utf-8", page(`Order ${order.name}`, body));
+      return true;
+    }
     if ((url.pathname === "/account" || url.pathname === "/account/referrals") && method === "GET" && options.extensions) {
       const customer = await customerOf(req);
       if (!customer) {
@@ -243,7 +258,9 @@ ${extensionFrame(frame("customer-account.profile.block.render"), "Referrals")}`
         res,
         200,
         "text/html; charset=utf-8",
-        page(`Order ${order.name}`, `<h1>Thank you!</h1><p data-order-name>Order ${escapeHtml(order.name)} is confirmed and paid.</p>${discount}<p>Total paid: <strong data-order-total>$${order.total}</strong></p>${thankYouExtension(order.id, url)}<p><a href="/">Continue shopping</a></p>`),
+        page(`Order ${order.name}`, `<h1>Thank you!</h1><p data-order-name>Order ${escapeHtml(order.name)} is confirmed and paid.</p>${discount}<p>Total paid: <strong data-order-total>$${order.total}</strong></p>${thankYouExtension(order.id, url)}${
+            options.extensions && customerIdOf(req) === order.customerId ? `<p><a href="/account/orders/${order.number}">Order status</a></p>` : ""
+          }<p><a href="/">Continue shopping</a></p>`),
       );
       return true;
     }

@@ -222,6 +222,18 @@ describe("the UI extensions in the dev store", () => {
     expect(await home.getByRole("region", { name: "Your reward codes" }).innerText()).toMatch(/^[A-Z0-9-]+: 15%$/);
     await expectAccessible(maya, home);
     await shot(maya, "ext-6-account-referral-home");
+
+    // Back on her first order's status page: the order-status target of the same bundle shows her link and stats.
+    await maya.goto(`${stack.urls.storefront}/account${mayaOrder}`);
+    const status = await extensionFrame(maya);
+    await status.getByText(mayaCode, { exact: true }).first().waitFor();
+    expect(await status.locator("body").innerText()).toContain("1 reward");
+    await expectAccessible(maya, status);
+    await shot(maya, "ext-7-order-status");
+
+    // Another customer's order is not hers to see.
+    const other = await friend.context().request.get(`${stack.urls.storefront}/account${mayaOrder}`);
+    expect(other.status()).toBe(404);
     expect(errors).toEqual([]);
   }, 120_000);
 });
