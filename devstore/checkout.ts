@@ -173,6 +173,8 @@ export function devCommerce(options: { fake: FakeShopify; shop: string; shopName
       customAttributes: Object.entries(attributes).map(([key, value]) => ({ key, value })),
       subtotal: q.total,
       total: q.total,
+      // What the buyer saved, as Shopify's totalDiscountsSet (the thank-you block says "you saved $12").
+      totalDiscounts: q.discount?.amount ?? "0.00",
       currencyCode: CURRENCY,
     });
     customer.numberOfOrders++;

@@ -21,6 +21,7 @@ import { devCommerce, type DevCommerce } from "./checkout";
 import { startMailbox, type Mailbox } from "./mailbox";
 import { proxyOverHttp, startStorefrontServer } from "./storefront";
 import { startTunnel } from "./tunnel";
+import { buildExtensionAssets } from "./extension-pages";
 import { webhookSender, type DeliverWebhook } from "./webhooks";
 
 export interface DemoPorts {
@@ -103,6 +104,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
   };
   try {
     const build = ensureBuild(progress);
+    // The UI extensions as Shopify CLI builds them, with the app's public URL: the thank-you and account pages run them.
+    const extensions = await buildExtensionAssets(appUrl);
+    stoppers.push(() => extensions.close());
 
     const fake = new FakeShopify({ bulkAddPolls: 1 });
     // The storefront below is the shop's online store: share links may only point at it.
@@ -148,6 +152,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       port: ports.storefront,
       commerce,
       embedSettings: { launcher: true },
+      extensions: { dir: extensions.dir, apiKey: appEnv.SHOPIFY_API_KEY },
     });
     stoppers.push(() => storefront.close());
     await build;

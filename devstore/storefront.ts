@@ -15,6 +15,7 @@ import { ASSET_PREFIX, EXTENSION_DIR, renderBlock } from "./liquid";
 import type { Cart, Commerce, StoreCustomer } from "./checkout";
 import { escapeHtml, page } from "./html";
 import { listenOnLoopback } from "./loopback";
+import { EXTENSION_ASSET_PREFIX, TOKEN_PATH, extensionAsset, extensionFrame, extensionFramePage, extensionLanguage, sessionTokenFor, type ExtensionFrame } from "./extension-pages";
 
 export interface StorefrontState {
   shop: string;
@@ -44,6 +45,11 @@ export interface StorefrontOptions {
   commerce?: Commerce;
   /** The theme's settings of the app embed (referral-embed), e.g. `{ launcher: true }`; default its schema's. */
   embedSettings?: Record<string, unknown>;
+  /**
+   * The UI extensions' built bundles (devstore/extension-pages.ts): with them the
+   * thank-you page and the customer account pages run the extensions.
+   */
+  extensions?: { dir: string; apiKey: string };
 }
 
 export interface StorefrontServer {
@@ -133,6 +139,7 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
       state.cartAttributes = cart.attributes;
       return send(res, 200, "application/json", JSON.stringify({ token: cart.token, attributes: cart.attributes }));
     }
+    if (options.extensions && url.pathname.startsWith("/extensions/")) return extensionRoutes(req, res, url, options.extensions);
     if (commerce) {
       const handled = await shopPages(req, res, url, method, commerce);
       if (handled) return;
@@ -164,6 +171,37 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
     if (url.pathname === "/account/logout") {
       res.appendHeader("Set-Cookie", `${CUSTOMER_COOKIE}=; Path=/; Max-Age=0`);
       redirect(res, "/");
+      return true;
+    }
+    const orderStatus = url.pathname.match(/^\/account\/orders\/(\d+)$/);
+    if (orderStatus && method === "GET" && options.extensions) {
+      // The order status page of customer accounts: only the customer's own order, with the block below it.
+      const customer = await customerOf(req);
+      const order = shop.order(Number(orderStatus[1]));
+      if (!customer || !order || order.customerId !== customer.id) {
+        send(res, 404, "text/html; charset=utf-8", page("Order", `<h1>Order not found</h1><p><a href="/account">Your account</a></p>`));
+        return true;
+      }
+      const language = extensionLanguage("referral-thank-you", url.searchParams.get("locale"));
+      const query = new URLSearchParams({ handle: "referral-thank-you", target: "customer-account.order-status.block.render", order: order.id, locale: language });
+      const body = `<p><a href="/account">← Your account</a></p><h1>Order ${escapeHtml(order.name)}</h1><p>Paid · Total <strong>$${order.total}</strong></p>${extensionFrame(`/extensions/frame?${query}`, "Referrals")}`;
+      send(res, 200, "text/html; charset=utf-8", page(`Order ${order.name}`, body));
+      return true;
+    }
+    if ((url.pathname === "/account" || url.pathname === "/account/referrals") && method === "GET" && options.extensions) {
+      const customer = await customerOf(req);
+      if (!customer) {
+        redirect(res, "/account/login");
+        return true;
+      }
+      const language = extensionLanguage("referral-account", url.searchParams.get("locale"));
+      const frame = (target: string) => `/extensions/frame?${new URLSearchParams({ handle: "referral-account", target, locale: language })}`;
+      const body =
+        url.pathname === "/account"
+          ? `<h1>Your account</h1><p>${escapeHtml(customer.firstName ?? "")} · ${escapeHtml(customer.email ?? "")}</p><p><a href="/account/referrals">Referrals</a> · <a href="/account/logout">Log out</a></p>
+${extensionFrame(frame("customer-account.profile.block.render"), "Referrals")}`
+          : `<p><a href="/account">← Your account</a></p>${extensionFrame(frame("customer-account.page.render"), "Referrals")}`;
+      send(res, 200, "text/html; charset=utf-8", page(url.pathname === "/account" ? "Your account" : "Referrals", body));
       return true;
     }
     if (url.pathname === "/cart/add" && method === "POST") {
@@ -220,11 +258,54 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
         res,
         200,
         "text/html; charset=utf-8",
-        page(`Order ${order.name}`, `<h1>Thank you!</h1><p data-order-name>Order ${escapeHtml(order.name)} is confirmed and paid.</p>${discount}<p>Total paid: <strong data-order-total>$${order.total}</strong></p><p><a href="/">Continue shopping</a></p>`),
+        page(`Order ${order.name}`, `<h1>Thank you!</h1><p data-order-name>Order ${escapeHtml(order.name)} is confirmed and paid.</p>${discount}<p>Total paid: <strong data-order-total>$${order.total}</strong></p>${thankYouExtension(order.id, url)}${
+            options.extensions && customerIdOf(req) === order.customerId ? `<p><a href="/account/orders/${order.number}">Order status</a></p>` : ""
+          }<p><a href="/">Continue shopping</a></p>`),
       );
       return true;
     }
     return false;
+  }
+
+  /** The thank-you page's referral block: the checkout UI extension, in the buyer's language (`?locale=`). */
+  function thankYouExtension(orderId: string, url: URL): string {
+    if (!options.extensions) return "";
+    const language = extensionLanguage("referral-thank-you", url.searchParams.get("locale"));
+    const query = new URLSearchParams({ handle: "referral-thank-you", target: "purchase.thank-you.block.render", order: orderId, locale: language });
+    return extensionFrame(`/extensions/frame?${query}`, "Referrals");
+  }
+
+  /** The extensions' bundles, the frames running them, and their session tokens. */
+  async function extensionRoutes(req: http.IncomingMessage, res: http.ServerResponse, url: URL, extensions: { dir: string; apiKey: string }) {
+    if (url.pathname.startsWith(EXTENSION_ASSET_PREFIX)) {
+      const asset = extensionAsset(extensions.dir, url.pathname);
+      return asset ? send(res, 200, "text/javascript", asset) : send(res, 404, "text/plain", "no such extension asset");
+    }
+    if (url.pathname === TOKEN_PATH) {
+      const customerId = customerIdOf(req);
+      // Customer accounts exist only for a logged-in customer; checkout also has guests.
+      if (customerId === null && url.searchParams.get("kind") !== "checkout") return send(res, 401, "text/plain", "log in first");
+      const secret = options.secret ?? process.env.SHOPIFY_API_SECRET ?? "";
+      return send(res, 200, "text/plain", sessionTokenFor({ shop: options.shop, apiKey: extensions.apiKey, secret, customerId }));
+    }
+    if (url.pathname === "/extensions/frame") {
+      const handle = url.searchParams.get("handle");
+      const target = url.searchParams.get("target") ?? "";
+      const targets: Record<string, string[]> = {
+        "referral-thank-you": ["purchase.thank-you.block.render", "customer-account.order-status.block.render"],
+        "referral-account": ["customer-account.page.render", "customer-account.profile.block.render"],
+      };
+      if (!handle || !targets[handle]?.includes(target)) return send(res, 404, "text/plain", "no such extension target");
+      const frame: ExtensionFrame = {
+        handle: handle as ExtensionFrame["handle"],
+        target,
+        language: extensionLanguage(handle, url.searchParams.get("locale")),
+        orderId: url.searchParams.get("order") ?? undefined,
+      };
+      const shop = { name: commerce?.shopName ?? "Example Shop", myshopifyDomain: options.shop, storefrontUrl: origin };
+      return send(res, 200, "text/html; charset=utf-8", extensionFramePage(frame, shop));
+    }
+    return send(res, 404, "text/plain", "not found");
   }
 
   async function cartPage(shop: Commerce, cart: Cart, step: "cart" | "checkout", customer?: StoreCustomer | null, error?: string) {

@@ -92,7 +92,8 @@ function formatDate(host: ExtensionHost, iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : host.i18n.formatDate(date, { dateStyle: "medium" });
 }
 
-const FRIEND_STATUSES = new Set(["pending", "rewarded", "reversed"]);
+/** The app's referral statuses (PENDING, APPROVED, REWARDED, REVERSED) as the three the buyer is told. */
+const FRIEND_STATUSES: Record<string, string> = { pending: "pending", approved: "pending", rewarded: "rewarded", reversed: "reversed" };
 
 function Home({ host, view }: { host: ExtensionHost; view: AccountReferrerView }) {
   const t = translator(host);
@@ -116,7 +117,7 @@ function Home({ host, view }: { host: ExtensionHost; view: AccountReferrerView }
                   {t("home.friendLine", {
                     name: friend.name,
                     date: formatDate(host, friend.orderedAt),
-                    status: FRIEND_STATUSES.has(friend.status) ? t(`home.status.${friend.status}`) : friend.status,
+                    status: FRIEND_STATUSES[friend.status.toLowerCase()] ? t(`home.status.${FRIEND_STATUSES[friend.status.toLowerCase()]}`) : friend.status,
                   })}
                 </s-list-item>
               ))}
