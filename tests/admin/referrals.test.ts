@@ -2,6 +2,7 @@
 // by the real order pipeline. Another shop's ids are answered 404.
 import { describe, expect, it } from "vitest";
 import db from "~/db.server";
+import { localDay } from "~/referrals/local-day";
 import * as detail from "~/routes/app.referrals.$id";
 import * as exportRoute from "~/routes/app.referrals.export";
 import * as list from "~/routes/app.referrals._index";
@@ -35,7 +36,8 @@ describe("referrals list", () => {
     expect(byEmail.items.map((i) => i.friendEmail)).toEqual(["ben@example.com"]);
     const byOrder = await load(list.loader, p.shop, `/app/referrals?q=${encodeURIComponent(byEmail.items[0].orderName!)}`);
     expect(byOrder.items.map((i) => i.id)).toEqual([byEmail.items[0].id]);
-    const today = new Date().toISOString().slice(0, 10);
+    // The range is in the shop's days (the fake shop is in New York), not UTC's.
+    const today = localDay(new Date(), "America/New_York");
     expect((await load(list.loader, p.shop, `/app/referrals?from=${today}&to=${today}`)).items).toHaveLength(7);
     expect((await load(list.loader, p.shop, "/app/referrals?to=2020-01-01")).items).toHaveLength(0);
   });
