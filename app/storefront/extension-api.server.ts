@@ -21,7 +21,7 @@ import { EXTENSION_ORDER } from "~/shopify/documents";
 import { ShopifyApiError } from "~/shopify/errors";
 import type { ExtensionCaller } from "./extension-auth.server";
 import { translator, type Translate } from "./i18n";
-import { formatPercent, offerText } from "./offer";
+import { formatPercent, giveGetText, offerText } from "./offer";
 import { shareOrigin } from "./proxy-context";
 import { shareTexts } from "./share-text";
 
@@ -86,7 +86,7 @@ export async function liveFor(db: Db, caller: ExtensionCaller): Promise<Live | n
   return {
     program,
     t,
-    offer: t("block.offer_intro", { offer: offerText(program, t, caller.locale.tag) }),
+    offer: giveGetText(program, t, caller.locale.tag),
     termsVersion: termsVersionOf(program.terms),
     // The program page shows the terms (app proxy, /apps/referrals).
     termsUrl: program.terms.trim() ? `${origin}/apps/referrals#rfl-terms` : null,
@@ -314,11 +314,47 @@ function rewardValue(program: Pick<ProgramRow, "rewardKind" | "currencyCode">, v
   return formatMoney(money(value, currencyCode).amount, currencyCode, localeTag);
 }
 
-export async function accountData(db: Db, caller: ExtensionCaller, now = new Date()): Promise<Outcome> {
+/**
+ * A customer who joined as a guest (on a thank-you page or the storefront,
+ * with the address they now sign in with) is that referrer here too: their
+ * guest enrolment becomes theirs, when Shopify says the customer's email is
+ * verified. Asks the Admin API only when the shop has guest referrers at all.
+ */
+async function claimGuestEnrolment(db: Db, caller: ExtensionCaller, admin: AdminFor, now: Date): Promise<ReferrerRow | null> {
+  const shop = caller.shop;
+  const anyGuest = await db.referrer.findFirst({ where: { shop, customerId: null, emailKey: { not: null } }, select: { id: true } });
+  if (!anyGuest) return null;
+  let contact: Awaited<ReturnType<typeof customerContact>>;
+  try {
+    contact = await customerContact(await admin(), caller.customerId as string);
+  } catch (error) {
+    if (error instanceof ShopifyApiError) return null;
+    throw error;
+  }
+  const emailKey = contact.email ? normaliseEmail(contact.email) : null;
+  if (!emailKey) return null;
+  const guest = await db.referrer.findFirst({ where: { shop, emailKey, customerId: null }, select: { id: true } });
+  if (!guest) return null;
+  const { referrer } = await enrolReferrer(db, {
+    shop,
+    customerId: caller.customerId,
+    email: contact.email,
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    source: "ACCOUNT",
+    cause: "extension:account-claim",
+    now,
+  });
+  return referrer;
+}
+
+export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminFor, now = new Date()): Promise<Outcome> {
   const live = await liveFor(db, caller);
   if (!live) return hidden();
   const shop = caller.shop;
-  const referrer = await db.referrer.findUnique({ where: { shop_customerId: { shop, customerId: caller.customerId as string } } });
+  const referrer =
+    (await db.referrer.findUnique({ where: { shop_customerId: { shop, customerId: caller.customerId as string } } })) ??
+    (await claimGuestEnrolment(db, caller, admin, now));
   if (referrer && !canShare(referrer)) return hidden();
   if (!referrer) return { status: 200, body: { state: "join", offer: live.offer, termsUrl: live.termsUrl, termsVersion: live.termsVersion } };
   const tag = caller.locale.tag;

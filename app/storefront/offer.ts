@@ -18,6 +18,26 @@ export function offerText(program: OfferTerms, t: Translate, localeTag: string):
   return t("offer.percent", { value: formatPercent(value, localeTag) });
 }
 
+export interface RewardTerms extends OfferTerms {
+  rewardKind: string;
+  rewardValue: { toString(): string };
+}
+
+/**
+ * The whole deal in the program's words: "Give your friends 15% off, get 15%
+ * off your next order." The referrer's half follows the reward kind (a code
+ * off the next order, store credit, or a cash fee per friend who buys).
+ */
+export function giveGetText(program: RewardTerms, t: Translate, localeTag: string): string {
+  const offer = offerText(program, t, localeTag);
+  const value = program.rewardValue.toString();
+  if (program.rewardKind === "CODE_PERCENTAGE") return t("block.give_get_code", { offer, reward: formatPercent(value, localeTag) });
+  const reward = formatMoney(money(value, program.currencyCode).amount, program.currencyCode, localeTag);
+  if (program.rewardKind === "STORE_CREDIT") return t("block.give_get_credit", { offer, reward });
+  if (program.rewardKind === "CASH") return t("block.give_get_cash", { offer, reward });
+  return t("block.give_get_code", { offer, reward });
+}
+
 /** 10 -> "10%" (or "10 %" in French): Intl knows each locale's spacing and sign. */
 export function formatPercent(value: string, localeTag: string): string {
   // The value is a stored decimal with at most 4 places; dividing as a float is exact enough to print.

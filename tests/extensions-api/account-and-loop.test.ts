@@ -108,7 +108,7 @@ describe("customer account page", () => {
     const before = await callExtension(account, { path: "/api/extensions/account?locale=en", token, ip });
     expect(before.json).toEqual({
       state: "join",
-      offer: "Give your friends 10% off on their first order and earn a reward when they buy.",
+      offer: "Give your friends 10% off, get 10% off your next order.",
       termsUrl: `https://${p.shop}/apps/referrals#rfl-terms`,
       termsVersion: version,
     });
@@ -128,5 +128,33 @@ describe("customer account page", () => {
     expect(mine.json).toMatchObject({ state: "referrer", friends: [], terms: "Play fair." });
     await db.program.update({ where: { shop: p.shop }, data: { enabled: false } });
     expect((await callExtension(account, { path: "/api/extensions/account", token, ip })).json).toEqual({ state: "hidden" });
+  });
+  it("a guest who joined on a thank-you page is that referrer when they sign in with the same, verified, email", async () => {
+    const p = await pipeline.setupShop();
+    const program = await db.program.findUniqueOrThrow({ where: { shop: p.shop } });
+    const version = termsVersionOf(program.terms);
+    const ip = uniqueIp();
+    const guestOrder = pipeline.shopify.fake.seedOrder(p.shop, { customerId: null, email: "Gina@Example.com", subtotal: "30.00", createdAt: new Date().toISOString() }).id;
+    const joined = await callExtension(join, { path: "/api/extensions/join", token: extensionToken(p.shop), ip, body: { orderId: guestOrder, terms: true, termsVersion: version } });
+    expect(joined.status).toBe(202);
+    const guestRow = await db.referrer.findFirstOrThrow({ where: { shop: p.shop, emailKey: "gina@example.com" } });
+    expect(guestRow).toMatchObject({ customerId: null, termsVersion: version, source: "THANK_YOU" });
+
+    // Someone else with an unverified claim to the address does not get it.
+    const impostor = pipeline.shopify.fake.seedCustomer(p.shop, { email: "gina@example.com", verifiedEmail: false });
+    const theirs = await callExtension(account, { path: "/api/extensions/account?locale=en", token: extensionToken(p.shop, { customerId: impostor.id }), ip });
+    expect(theirs.json).toMatchObject({ state: "join" });
+    expect(await db.referrer.findUniqueOrThrow({ where: { id: guestRow.id } })).toMatchObject({ customerId: null });
+
+    const gina = pipeline.shopify.fake.seedCustomer(p.shop, { firstName: "Gina", email: "gina@example.com" });
+    const token = extensionToken(p.shop, { customerId: gina.id });
+    const home = await callExtension(account, { path: "/api/extensions/account?locale=en", token, ip });
+    expect(home.status).toBe(200);
+    expect(home.json).toMatchObject({ state: "referrer", code: guestRow.code });
+    expect(await db.referrer.findUniqueOrThrow({ where: { id: guestRow.id } })).toMatchObject({ customerId: gina.id, termsVersion: version });
+    expect(await db.referrer.count({ where: { shop: p.shop, OR: [{ emailKey: "gina@example.com" }, { customerId: gina.id }] } })).toBe(1);
+    // A shop's other customers still see the offer.
+    const other = pipeline.shopify.fake.seedCustomer(p.shop, { email: "olga@example.com" });
+    expect((await callExtension(account, { path: "/api/extensions/account", token: extensionToken(p.shop, { customerId: other.id }), ip })).json).toMatchObject({ state: "join" });
   });
 });

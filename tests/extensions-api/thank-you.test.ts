@@ -103,7 +103,7 @@ describe("what the buyer sees", () => {
     expect(answer.headers.get("Cache-Control")).toBe("private, no-store");
     expect(answer.json).toEqual({
       state: "offer",
-      offer: "Give your friends 15% off on their first order and earn a reward when they buy.",
+      offer: "Give your friends 15% off, get 10% off your next order.",
       termsUrl: `https://${shop}/apps/referrals#rfl-terms`,
       termsVersion: VERSION,
       guest: false,
