@@ -12,7 +12,10 @@
 //     (bench/lib/jwt-baseline-server.ts), measured in the same run, in
 //     alternating slices so drifting load weighs on both alike.
 //
-//   npx tsx bench/extensions.ts [--seconds 10] [--rate 100] [--rounds 2] [--no-build] [--standard-bucket]
+//   npx tsx bench/extensions.ts [--seconds 10] [--rate 100] [--rounds 2] [--no-build] [--standard-bucket] [--cpu-prof-dir DIR]
+//
+// --cpu-prof-dir writes the app server's V8 CPU profile there (open it in
+// Chrome's DevTools, or sum self time per function) to see where its time goes.
 //
 // The fake Admin API's cost bucket is a Plus shop's (1,000 points/s): the
 // rate a shop with 100 thank-you pages a second has; --standard-bucket gives
@@ -151,7 +154,7 @@ async function routeLatency() {
     "server.ts",
     [],
     { ...BENCH_APP_ENV, NODE_ENV: "production", DATABASE_URL: database.url, PORT: String(appPort), SHOPIFY_ADMIN_API_ORIGIN: adminApi.url, SHOPIFY_STAND_IN: "true" },
-    ["--import", path.join(PROJECT_ROOT, "bench/lib/listen-on-loopback.mjs")],
+    ["--import", path.join(PROJECT_ROOT, "bench/lib/listen-on-loopback.mjs"), ...(option("cpu-prof-dir", "") ? ["--cpu-prof", `--cpu-prof-dir=${option("cpu-prof-dir", "")}`] : [])],
   );
   children.push(app);
   const base = startTsx("baseline (node:http + JWT)", "bench/lib/jwt-baseline-server.ts", [String(basePort)], { ...BENCH_APP_ENV, NODE_ENV: "production" });

@@ -41,7 +41,7 @@ export const EXTENSION_ASSET_PREFIX = "/extensions/assets/";
 export const TOKEN_PATH = "/extensions/session-token";
 
 export interface ExtensionFrame {
-  handle: "referral-thank-you" | "referral-account";
+  handle: "referral-thank-you" | "referral-account" | "referral-account-profile";
   target: string;
   language: string;
   orderId?: string;

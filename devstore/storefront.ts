@@ -195,12 +195,12 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
         return true;
       }
       const language = extensionLanguage("referral-account", url.searchParams.get("locale"));
-      const frame = (target: string) => `/extensions/frame?${new URLSearchParams({ handle: "referral-account", target, locale: language })}`;
+      const frame = (handle: string, target: string) => `/extensions/frame?${new URLSearchParams({ handle, target, locale: language })}`;
       const body =
         url.pathname === "/account"
           ? `<h1>Your account</h1><p>${escapeHtml(customer.firstName ?? "")} · ${escapeHtml(customer.email ?? "")}</p><p><a href="/account/referrals">Referrals</a> · <a href="/account/logout">Log out</a></p>
-${extensionFrame(frame("customer-account.profile.block.render"), "Referrals")}`
-          : `<p><a href="/account">← Your account</a></p>${extensionFrame(frame("customer-account.page.render"), "Referrals")}`;
+${extensionFrame(frame("referral-account-profile", "customer-account.profile.block.render"), "Referrals")}`
+          : `<p><a href="/account">← Your account</a></p>${extensionFrame(frame("referral-account", "customer-account.page.render"), "Referrals")}`;
       send(res, 200, "text/html; charset=utf-8", page(url.pathname === "/account" ? "Your account" : "Referrals", body));
       return true;
     }
@@ -293,7 +293,8 @@ ${extensionFrame(frame("customer-account.profile.block.render"), "Referrals")}`
       const target = url.searchParams.get("target") ?? "";
       const targets: Record<string, string[]> = {
         "referral-thank-you": ["purchase.thank-you.block.render", "customer-account.order-status.block.render"],
-        "referral-account": ["customer-account.page.render", "customer-account.profile.block.render"],
+        "referral-account": ["customer-account.page.render"],
+        "referral-account-profile": ["customer-account.profile.block.render"],
       };
       if (!handle || !targets[handle]?.includes(target)) return send(res, 404, "text/plain", "no such extension target");
       const frame: ExtensionFrame = {

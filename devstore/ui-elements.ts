@@ -7,14 +7,15 @@
 
 type Props = Record<string, string | boolean | null>;
 
-/** Where `extension:/` (the extension's own full page) leads in the dev store. */
+/** Where `extension://referral-account` (the referral home's full page) leads in the dev store. */
 let extensionPageUrl = "/account/referrals";
 export function setExtensionPageUrl(url: string) {
   extensionPageUrl = url;
 }
 
 const escape = (value: string) => value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-const resolveHref = (href: string) => (href.startsWith("extension:") ? extensionPageUrl : href);
+// `extension://<handle>` opens another of the app's extensions; the only one linked to is the referral home.
+const resolveHref = (href: string) => (href === "extension://referral-account" ? extensionPageUrl : href);
 /** A link's target: the extension's own page replaces the whole page, not the frame the extension runs in. */
 const targetOf = (href: string, target: string | boolean | null) =>
   href.startsWith("extension:") ? ' target="_top"' : target ? ` target="${escape(String(target))}" rel="noopener"` : "";

@@ -33,10 +33,37 @@ const TICKED = new Set([true, "true", "on", "1", "yes"]);
 /** A guest's thank-you page shows their link for this long after the order; later, joining again emails it. */
 export const GUEST_ORDER_WINDOW_MS = 24 * 3_600_000;
 
-type ReferrerRow = Awaited<ReturnType<Db["referrer"]["create"]>>;
+/** What these answers read of a referrer (a narrow select: these routes run on every order page view). */
+const REFERRER_FIELDS = {
+  id: true,
+  shop: true,
+  code: true,
+  status: true,
+  redactedAt: true,
+  email: true,
+  firstName: true,
+  showFirstName: true,
+  clickCount: true,
+  referralCount: true,
+} as const;
+type ReferrerRow = Pick<Awaited<ReturnType<Db["referrer"]["create"]>>, keyof typeof REFERRER_FIELDS>;
+
+/** What these answers read of the program. */
+const PROGRAM_FIELDS = {
+  enabled: true,
+  friendOfferKind: true,
+  friendOfferValue: true,
+  rewardKind: true,
+  rewardValue: true,
+  currencyCode: true,
+  shareMessage: true,
+  terms: true,
+  storefrontUrl: true,
+} as const;
+type LiveProgram = Pick<ProgramRow, keyof typeof PROGRAM_FIELDS>;
 
 export interface Live {
-  program: ProgramRow;
+  program: LiveProgram;
   t: Translate;
   offer: string;
   termsVersion: string;
@@ -76,7 +103,7 @@ export function termsVersionOf(terms: string): string {
 
 export async function liveFor(db: Db, caller: ExtensionCaller): Promise<Live | null> {
   const [program, shop] = await Promise.all([
-    db.program.findUnique({ where: { shop: caller.shop } }),
+    db.program.findUnique({ where: { shop: caller.shop }, select: PROGRAM_FIELDS }),
     db.shop.findUnique({ where: { shop: caller.shop }, select: { active: true } }),
   ]);
   // An uninstalled shop shows nothing (and has no Admin API session to ask about orders).
@@ -139,7 +166,7 @@ async function callersOrder(caller: ExtensionCaller, orderId: unknown, admin: Ad
 async function referredByOf(db: Db, caller: ExtensionCaller, live: Live, order: OrderFacts, buyer: ReferrerRow | null) {
   const referral = await db.referral.findUnique({
     where: { shop_orderId: { shop: caller.shop, orderId: order.id } },
-    select: { id: true, status: true, referrer: true },
+    select: { id: true, status: true, referrer: { select: REFERRER_FIELDS } },
   });
   let referrer: ReferrerRow | null = null;
   if (referral) {
@@ -147,7 +174,7 @@ async function referredByOf(db: Db, caller: ExtensionCaller, live: Live, order: 
   } else if (order.codes.length) {
     // Not processed yet (the paid webhook comes later): the code it carries says who referred it.
     const codes = order.codes.map((c) => canonicalCode(c.slice(0, 64)));
-    referrer = await db.referrer.findFirst({ where: { shop: caller.shop, code: { in: codes }, status: "ACTIVE", redactedAt: null } });
+    referrer = await db.referrer.findFirst({ where: { shop: caller.shop, code: { in: codes }, status: "ACTIVE", redactedAt: null }, select: REFERRER_FIELDS });
   }
   if (!referrer || referrer.id === buyer?.id) return null;
   const saved = order.saved ? formatMoney(money(order.saved.amount, order.saved.currencyCode).amount, order.saved.currencyCode, caller.locale.tag) : null;
@@ -156,9 +183,9 @@ async function referredByOf(db: Db, caller: ExtensionCaller, live: Live, order: 
 }
 
 async function buyerReferrer(db: Db, shop: string, who: { customerId: string | null; email: string | null }): Promise<ReferrerRow | null> {
-  if (who.customerId) return db.referrer.findUnique({ where: { shop_customerId: { shop, customerId: who.customerId } } });
+  if (who.customerId) return db.referrer.findUnique({ where: { shop_customerId: { shop, customerId: who.customerId } }, select: REFERRER_FIELDS });
   const emailKey = who.email ? normaliseEmail(who.email) : null;
-  return emailKey ? db.referrer.findUnique({ where: { shop_emailKey: { shop, emailKey } } }) : null;
+  return emailKey ? db.referrer.findUnique({ where: { shop_emailKey: { shop, emailKey } }, select: REFERRER_FIELDS }) : null;
 }
 
 const canShare = (r: Pick<ReferrerRow, "status" | "redactedAt">) => r.status === "ACTIVE" && !r.redactedAt;
@@ -269,7 +296,7 @@ async function enrolCustomer(db: Db, caller: ExtensionCaller, live: Live, input:
     if (email && !referrer.email) await db.referrer.updateMany({ where: { id: referrer.id, shop: referrer.shop, email: null }, data: { email } });
     await emailYourLink(db, { ...referrer, email }, now);
   }
-  const fresh = (await db.referrer.findFirst({ where: { id: referrer.id, shop: caller.shop } })) ?? referrer;
+  const fresh = (await db.referrer.findFirst({ where: { id: referrer.id, shop: caller.shop }, select: REFERRER_FIELDS })) ?? referrer;
   return { status: created ? 201 : 200, body: { ...(await referrerState(db, live, fresh, caller.locale.tag)) } };
 }
 
@@ -353,7 +380,7 @@ export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminF
   if (!live) return hidden();
   const shop = caller.shop;
   const referrer =
-    (await db.referrer.findUnique({ where: { shop_customerId: { shop, customerId: caller.customerId as string } } })) ??
+    (await db.referrer.findUnique({ where: { shop_customerId: { shop, customerId: caller.customerId as string } }, select: REFERRER_FIELDS })) ??
     (await claimGuestEnrolment(db, caller, admin, now));
   if (referrer && !canShare(referrer)) return hidden();
   if (!referrer) return { status: 200, body: { state: "join", offer: live.offer, termsUrl: live.termsUrl, termsVersion: live.termsVersion } };

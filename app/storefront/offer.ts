@@ -1,5 +1,5 @@
 // The friend's offer in the shopper's language: "10% off", "5,00 € de remise", "free shipping".
-import { formatMoney } from "~/i18n/format";
+import { formatMoney, numberFormat } from "~/i18n/format";
 import { money } from "~/referrals/money";
 import type { Translate } from "./i18n";
 
@@ -41,5 +41,5 @@ export function giveGetText(program: RewardTerms, t: Translate, localeTag: strin
 /** 10 -> "10%" (or "10 %" in French): Intl knows each locale's spacing and sign. */
 export function formatPercent(value: string, localeTag: string): string {
   // The value is a stored decimal with at most 4 places; dividing as a float is exact enough to print.
-  return new Intl.NumberFormat(localeTag, { style: "percent", maximumFractionDigits: 2 }).format(Number(value) / 100);
+  return numberFormat(localeTag, { style: "percent", maximumFractionDigits: 2 }).format(Number(value) / 100);
 }

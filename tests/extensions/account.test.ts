@@ -3,7 +3,7 @@
 // against the `shopify` stand-in and a fake of the app's account endpoints.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import renderPage from "../../extensions/referral-account/src/ReferralPage";
-import renderProfileBlock from "../../extensions/referral-account/src/ProfileBlock";
+import renderProfileBlock from "../../extensions/referral-account-profile/src/ProfileBlock";
 import { SESSION_TOKEN, all, button, fakeBackend, installShopify, settle, text, unmount, type Route } from "../helpers/ui-extensions";
 
 const PAGE = "customer-account.page.render";
@@ -37,7 +37,7 @@ const home = (overrides: Record<string, unknown> = {}) => ({
 const answer = (body: unknown, status = 200): Route => () => ({ status, body });
 
 async function show(target: typeof PAGE | typeof PROFILE, routes: Record<string, Route>, language = "en") {
-  installShopify("referral-account", { target, language });
+  installShopify(target === PAGE ? "referral-account" : "referral-account-profile", { target, language });
   const backend = fakeBackend(routes);
   await (target === PAGE ? renderPage() : renderProfileBlock());
   await settle();
@@ -158,13 +158,13 @@ describe("profile block", () => {
     await show(PROFILE, { "GET /api/extensions/account": answer(joinView) });
     expect(all("s-section")[0].getAttribute("heading")).toBe("Refer a friend");
     expect(text()).toContain("Give your friends 15% off");
-    expect(button("Get my link").getAttribute("href")).toBe("extension:/");
+    expect(button("Get my link").getAttribute("href")).toBe("extension://referral-account");
   });
 
   it("reminds a referrer of their code, linking to the full page", async () => {
     await show(PROFILE, { "GET /api/extensions/account": answer(home()) });
     expect(text()).toContain("Your code RITA15 is ready to share.");
-    expect(button("See my referrals").getAttribute("href")).toBe("extension:/");
+    expect(button("See my referrals").getAttribute("href")).toBe("extension://referral-account");
   });
 
   it.each([

@@ -24,7 +24,7 @@ afterEach(() => {
 describe("built bundles", () => {
   it("builds both UI extensions, each within Shopify's compressed size limit", async () => {
     const result = await bundles();
-    expect(result.map((bundle) => bundle.handle).sort()).toEqual(["referral-account", "referral-thank-you"]);
+    expect(result.map((bundle) => bundle.handle).sort()).toEqual(["referral-account", "referral-account-profile", "referral-thank-you"]);
     for (const bundle of result) {
       console.log(`${bundle.handle}: ${bundle.bytes} B minified, ${bundle.gzipBytes} B gzip, limit ${bundle.limitBytes} B`);
       expect(bundle.gzipBytes).toBeLessThanOrEqual(bundle.limitBytes);
@@ -80,7 +80,8 @@ describe("extension configuration", () => {
     const targets = Object.fromEntries(uiExtensions().map((extension) => [extension.handle, extension.targets.map(({ target }) => target)]));
     expect(targets).toEqual({
       "referral-thank-you": ["purchase.thank-you.block.render", "customer-account.order-status.block.render"],
-      "referral-account": ["customer-account.page.render", "customer-account.profile.block.render"],
+      "referral-account": ["customer-account.page.render"],
+      "referral-account-profile": ["customer-account.profile.block.render"],
     });
   });
 });
@@ -95,7 +96,7 @@ describe("locales", () => {
   const key = (leaf: string) => leaf.replace(/\.(zero|one|two|few|many|other)$/, "");
   const placeholders = (value: string) => [...value.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]).sort();
 
-  for (const extension of ["referral-thank-you", "referral-account"]) {
+  for (const extension of ["referral-thank-you", "referral-account", "referral-account-profile"]) {
     it(`${extension}: every language has exactly the English keys and placeholders, and is translated`, () => {
       expect(readdirSync(path.join("extensions", extension, "locales")).sort()).toEqual(
         LANGUAGES.map((language) => (language === "en" ? "en.default.json" : `${language}.json`)).sort(),

@@ -11,20 +11,8 @@ import {
   type ExtensionHost,
   type JoinResult,
 } from "../../shared/backend";
+import { useAccountView } from "../../shared/account";
 import { ReferrerShare, ReferrerStats, translator } from "../../shared/ui";
-
-export function useAccountView(host: ExtensionHost) {
-  const [view, setView] = useState<AccountView | "loading">("loading");
-  const locale = host.localization.language.value.isoCode;
-  useEffect(() => {
-    let live = true;
-    loadAccount(host, locale).then((loaded) => live && setView(loaded));
-    return () => {
-      live = false;
-    };
-  }, [host, locale]);
-  return [view, setView, locale] as const;
-}
 
 export function ReferralHome({ host }: { host: ExtensionHost }) {
   const t = translator(host);

@@ -6,10 +6,13 @@ import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import type { Api } from "@shopify/ui-extensions/customer-account.profile.block.render";
 import type { ExtensionHost } from "../../shared/backend";
+import { useAccountView } from "../../shared/account";
 import { translator } from "../../shared/ui";
-import { useAccountView } from "./ReferralHome";
 
 declare const shopify: Api;
+
+/** The referral home (extensions/referral-account, customer-account.page.render). */
+export const REFERRAL_HOME = "extension://referral-account";
 
 export function ProfileCard({ host }: { host: ExtensionHost }) {
   const t = translator(host);
@@ -19,8 +22,8 @@ export function ProfileCard({ host }: { host: ExtensionHost }) {
     <s-section heading={t("profile.heading")}>
       <s-stack gap="base">
         <s-paragraph>{view.state === "join" ? view.offer : t("profile.referrer", { code: view.code })}</s-paragraph>
-        {/* "extension:/" is this extension's own full page (customer-account.page.render). */}
-        <s-button variant="secondary" href="extension:/">
+        {/* "extension://<handle>" opens another of the app's extensions: the referral home's full page. */}
+        <s-button variant="secondary" href={REFERRAL_HOME}>
           {t(view.state === "join" ? "profile.join" : "profile.open")}
         </s-button>
       </s-stack>
