@@ -4,7 +4,7 @@
 import type { FieldErrors, ProgramSettings, ProgramSettingsInput } from "~/referrals/program-settings";
 
 type Key = keyof ProgramSettings;
-const BOOLEANS: Key[] = ["enabled", "firstOrderOnly", "combinesWithProduct", "combinesWithOrder", "combinesWithShipping"];
+const BOOLEANS: Key[] = ["enabled", "firstOrderOnly", "combinesWithProduct", "combinesWithOrder", "combinesWithShipping", "leakAutoRotate"];
 const OPTIONAL: Key[] = ["rewardExpiryDays", "minimumOrderAmount", "maxRewardsPerReferrer"];
 const TEXTS: Key[] = [
   "friendOfferKind",
@@ -20,6 +20,9 @@ const TEXTS: Key[] = [
   "emailLogoUrl",
   "emailAccentColor",
   "rewardReminderDays",
+  "leakMinOrders",
+  "leakThresholdPercent",
+  "leakGraceDays",
 ];
 export const SETTINGS_FIELDS: Key[] = [...BOOLEANS, ...OPTIONAL, ...TEXTS];
 

@@ -180,6 +180,7 @@ export function sampleValues(program: Program, locale: EmailLocale, common: Comm
     friend_offer: friendOfferPhrase(program, common, f),
     reward: rewardPhrase(programReward(program), common, f),
     code: `${program.codePrefix}-SAMPLE`,
+    old_code: `${program.codePrefix}-OLDSAMPLE`,
     link: referralLink(origin, `${program.codePrefix}-SAMPLE`, "email"),
     expires_on: f.date(new Date(now.getTime() + 30 * 86_400_000)),
     reward_date: f.date(new Date(now.getTime() + program.holdDays * 86_400_000)),
@@ -295,6 +296,15 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
     if (!["PENDING", "APPROVED"].includes(referral.status)) return { ok: false, reason: `The referral is ${referral.status.toLowerCase()}` };
     values.reward_date = f.date(referral.holdUntil ?? now);
   }
+  if (kind === "CODE_CHANGED") {
+    const change = codeChangePayload(message.payload);
+    if (!change) return { ok: false, reason: "The code change is unreadable" };
+    // Rotated again since: this email would announce a code that is already gone.
+    if (change.newCode !== referrer.code) return { ok: false, reason: "The referrer's code changed again since" };
+    values.old_code = change.oldCode;
+    values.expires_on = f.date(new Date(change.retireAt));
+    hasCode = true;
+  }
   if (kind === "REWARD_ISSUED" || kind === "REWARD_REMINDER" || kind === "REWARD_REVOKED") {
     const reward = message.rewardId ? ctx.rewards.get(message.rewardId) : undefined;
     if (!reward) return { ok: false, reason: "The reward no longer exists" };
@@ -321,6 +331,24 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   }
   const shape = shapeFor({ kind, locale, program, text, hasCode, hasExpiry, rewardKind, unsubscribe });
   return { ok: true, shape, values: allowedValues(kind, values), unsubscribeUrl: unsubscribeHref };
+}
+
+/** What a code rotation stores with its email (app/referrals/code-rotation.server.ts). */
+export interface CodeChangePayload {
+  oldCode: string;
+  newCode: string;
+  /** ISO time the old code stops working. */
+  retireAt: string;
+}
+
+function codeChangePayload(payload: string | null): CodeChangePayload | null {
+  try {
+    const p = JSON.parse(payload ?? "null") as Partial<CodeChangePayload> | null;
+    const valid = p && typeof p.oldCode === "string" && typeof p.newCode === "string" && typeof p.retireAt === "string" && !Number.isNaN(Date.parse(p.retireAt));
+    return valid ? (p as CodeChangePayload) : null;
+  } catch {
+    return null;
+  }
 }
 
 function testPayload(payload: string | null): Partial<TestPayload> | null {

@@ -72,3 +72,28 @@ export async function emailRewardRevoked(tx: Tx, reward: RewardFacts, now: Date)
     now,
   );
 }
+
+/**
+ * In the transaction that rotates a referrer's code: "your code changed", with
+ * the old code and until when it works (read back when sending).
+ */
+export async function emailCodeChanged(
+  tx: Tx,
+  referrer: ReferrerContact,
+  change: { rotationId: string; oldCode: string; newCode: string; retireAt: Date },
+  now: Date,
+): Promise<QueueOutcome> {
+  return addToOutbox(
+    tx,
+    {
+      shop: referrer.shop,
+      kind: "CODE_CHANGED",
+      key: `rotated:${change.rotationId}`,
+      recipient: referrer.email,
+      locale: referrer.locale,
+      referrerId: referrer.id,
+      payload: { oldCode: change.oldCode, newCode: change.newCode, retireAt: change.retireAt.toISOString() },
+    },
+    now,
+  );
+}

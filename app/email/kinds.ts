@@ -8,6 +8,7 @@ export const EMAIL_KINDS = [
   "REWARD_ISSUED",
   "REWARD_REMINDER",
   "REWARD_REVOKED",
+  "CODE_CHANGED",
   "MERCHANT_DIGEST",
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
@@ -21,9 +22,10 @@ export function isEmailKind(value: unknown): value is EmailKind {
 /**
  * Essential mail goes even to someone who unsubscribed: it tells them about
  * their own money (a reward, a reward taken back) or answers what they just
- * asked for (their link). Everything else carries a one-click unsubscribe.
+ * asked for (their link), or replaces the code they share (a code changed
+ * after a leak: without it their friends' old code stops working unannounced). Everything else carries a one-click unsubscribe.
  */
-export const ESSENTIAL: ReadonlySet<EmailKind> = new Set(["YOUR_LINK", "REWARD_ISSUED", "REWARD_REVOKED"]);
+export const ESSENTIAL: ReadonlySet<EmailKind> = new Set(["YOUR_LINK", "REWARD_ISSUED", "REWARD_REVOKED", "CODE_CHANGED"]);
 
 /** On unless the merchant switched them off; the digest only when switched on. */
 export const ON_BY_DEFAULT: ReadonlySet<EmailKind> = new Set(EMAIL_KINDS.filter((k) => k !== "MERCHANT_DIGEST"));
@@ -37,6 +39,7 @@ export const PLACEHOLDERS = [
   "expires_on",
   "reward_date",
   "shop_name",
+  "old_code",
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
@@ -52,6 +55,8 @@ export const KIND_PLACEHOLDERS: Record<EmailKind, readonly Placeholder[]> = {
   REWARD_ISSUED: [...REFERRER, "expires_on"],
   REWARD_REMINDER: [...REFERRER, "expires_on"],
   REWARD_REVOKED: REFERRER,
+  // {code} and {link} are the new ones; {expires_on} is the last day of the old code.
+  CODE_CHANGED: [...REFERRER, "old_code", "expires_on"],
   MERCHANT_DIGEST: ["shop_name"],
 };
 

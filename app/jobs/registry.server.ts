@@ -17,6 +17,7 @@ import { handleOrdersPaid } from "~/jobs/handlers/orders-paid.server";
 import { handleOrdersCancelled } from "~/jobs/handlers/orders-cancelled.server";
 import { handleRefundsCreate } from "~/jobs/handlers/refunds-create.server";
 import { CODE_SYNC_JOB, syncCodesJob } from "~/referrals/code-sync.server";
+import { RETIRE_CODE_JOB, retireCode } from "~/referrals/code-rotation.server";
 import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "~/referrals/reconciliation.server";
 import { INVITE_JOB, runInvite } from "~/referrals/invites.server";
 import { EMAIL_OUTBOX_JOB, kickDueOutboxes, runOutbox } from "~/email/outbox.server";
@@ -39,6 +40,7 @@ export const webhookHandlers = new Map<string, WebhookHandler>([
 /** Job kind -> handler. */
 export const jobHandlers = new Map<string, JobHandler>([
   [CODE_SYNC_JOB, syncCodesJob],
+  [RETIRE_CODE_JOB, (ctx) => retireCode(ctx)],
   [RELEASE_JOB, releaseReferral],
   [ISSUE_JOB, issueReward],
   [REVOKE_JOB, revokeRewardJob],

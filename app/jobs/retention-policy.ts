@@ -8,6 +8,8 @@ export interface RetentionPolicy {
   auditDays: number;
   /** Emails sent, suppressed or failed (the send log), and the outbox rows behind them. */
   emailDays: number;
+  /** The landing and referring sites kept on referrals as leak evidence. */
+  leakEvidenceDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730, emailDays: 90 };
+export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730, emailDays: 90, leakEvidenceDays: 180 };

@@ -5,6 +5,8 @@
 // the merchant can see them (and retry) on the Delivery problems page. Raw
 // link events go after `linkEventDays`: their counts live on in the daily
 // totals and the referrer counters. The audit trail goes after `auditDays`.
+// The landing and referring sites of referrals (leak evidence) are cleared
+// after `leakEvidenceDays`; the referral keeps whether it was typed without a link.
 // Referrals, rewards, referrers and daily totals are the merchant's records:
 // they stay while the app is installed, and shop/redact removes them.
 //
@@ -28,6 +30,8 @@ export interface RetentionCounts {
   linkEvents: number;
   auditEvents: number;
   emails: number;
+  /** Referrals whose landing and referring sites were cleared. */
+  leakEvidence: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -78,6 +82,7 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     linkEvents: 0,
     auditEvents: 0,
     emails: 0,
+    leakEvidence: 0,
   };
 
   // Per shop, so each delete walks the (shop, createdAt) index.
@@ -93,6 +98,15 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     counts.emails += await inBatches(
       () => db.emailMessage.findMany({ where: emailDone, ...ids }),
       (id) => db.emailMessage.deleteMany({ where: { ...emailDone, id: { in: id } } }),
+    );
+    const oldEvidence = {
+      shop,
+      createdAt: { lt: daysBefore(now, policy.leakEvidenceDays) },
+      OR: [{ landingSite: { not: null } }, { referringSite: { not: null } }],
+    };
+    counts.leakEvidence += await inBatches(
+      () => db.referral.findMany({ where: oldEvidence, ...ids }),
+      (id) => db.referral.updateMany({ where: { ...oldEvidence, id: { in: id } }, data: { landingSite: null, referringSite: null } }),
     );
   }
   return counts;

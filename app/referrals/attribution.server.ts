@@ -16,6 +16,8 @@ import { applyRefunds } from "./reversal.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus } from "./statuses";
 import type { ProgramRow } from "./programs.server";
 import { emailFriendOrdered } from "~/email/events.server";
+import { referrerOfFormerCode } from "./code-rotation.server";
+import { checkForLeak, leakFactsOf } from "./leaks.server";
 
 
 export type AttributionOutcome =
@@ -49,6 +51,7 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   }
 
   const rejection = await rejectionReason(ctx, program, found.referrer, order);
+  const leak = await leakFactsOf(db, shop, found.referrer, order, found.by);
   const now = ctx.now();
   const holdUntil = new Date(now.getTime() + program.holdDays * 86_400_000);
   let status = rejection ? ReferralStatus.REJECTED : cancelled ? ReferralStatus.REVERSED : ReferralStatus.PENDING;
@@ -91,6 +94,10 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
           rejectedAt: status === ReferralStatus.REJECTED ? now : null,
           reversedAt: status === ReferralStatus.REVERSED ? now : null,
           channel: linkChannelOf(order),
+          landingSite: leak.landingSite,
+          referringSite: leak.referringSite,
+          couponSite: leak.couponSite,
+          typedWithoutLink: leak.typedWithoutLink,
         },
       });
       if (status === ReferralStatus.PENDING) changes.liveReferral(created, 1);
@@ -120,8 +127,12 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   return { kind: status === ReferralStatus.REJECTED ? "rejected" : "reversed", referralId: referral.id, reason: reason ?? undefined };
 }
 
-/** Schedules a pending referral's release and applies refunds that arrived before the paid order. Idempotent. */
+/**
+ * Checks the referrer for a leaked code, schedules a pending referral's
+ * release and applies refunds that arrived before the paid order. Idempotent.
+ */
 async function followUpPending(ctx: WorkContext, referral: { id: string; referrerId: string; holdUntil: Date | null }): Promise<string> {
+  await checkForLeak(ctx, referral.referrerId);
   await requestRelease(ctx.db, { shop: ctx.shop, referralId: referral.id, at: referral.holdUntil ?? ctx.now() });
   const status = await applyRefunds(ctx, referral.id);
   if (status === ReferralStatus.PENDING) {
@@ -147,12 +158,17 @@ async function findReferrer(db: Db, shop: string, order: OrderFacts, program: Pr
       const referrer = referrers.find((r) => r.code === code);
       if (referrer) return { referrer, code, by: "CODE" as const };
     }
+    // A rotated code in its grace period still belongs to its referrer.
+    const former = await referrerOfFormerCode(db, shop, typed, order.createdAt);
+    if (former) return { ...former, by: "CODE" as const };
   }
   const linked = linkCodeOf(order);
   if (linked) {
     const code = canonicalCode(linked);
     const referrer = await db.referrer.findUnique({ where: { shop_code: { shop, code } } });
     if (referrer) return { referrer, code, by: "LINK" as const };
+    const former = await referrerOfFormerCode(db, shop, [code], order.createdAt);
+    if (former) return { ...former, by: "LINK" as const };
   }
   return null;
 }

@@ -167,7 +167,8 @@ async function removeDisabledCodes(
   }
 }
 
-async function redeemCodeId(admin: AdminClient, discountId: string, code: string): Promise<string | null> {
+/** The id of `code` among the discount's redeem codes, or null when it is not on it. */
+export async function redeemCodeId(admin: AdminClient, discountId: string, code: string): Promise<string | null> {
   const data = await admin.query(REDEEM_CODE_LOOKUP, { id: discountId, query: code });
   const discount = data.codeDiscountNode?.codeDiscount;
   const nodes = discount && "codes" in discount ? discount.codes.nodes : [];
@@ -175,7 +176,7 @@ async function redeemCodeId(admin: AdminClient, discountId: string, code: string
   return nodes.find((n) => n.code.toUpperCase() === code.toUpperCase())?.id ?? null;
 }
 
-type Polling = { sleep: (ms: number) => Promise<void>; maxPolls: number };
+export type Polling = { sleep: (ms: number) => Promise<void>; maxPolls: number };
 
 /** Polls `done` (backing off from 250 ms to 5 s) until it is true; `what` names the work in the error. */
 async function pollUntilDone(done: () => Promise<boolean>, { sleep, maxPolls }: Polling, what: string): Promise<void> {
@@ -186,7 +187,8 @@ async function pollUntilDone(done: () => Promise<boolean>, { sleep, maxPolls }: 
   throw new Error(`Shopify's ${what} did not finish after ${maxPolls} polls`);
 }
 
-async function waitForJob(admin: AdminClient, id: string, polling: Polling) {
+/** Waits for a Shopify job (a bulk delete of codes) to finish. */
+export async function waitForJob(admin: AdminClient, id: string, polling: Polling) {
   await pollUntilDone(async () => Boolean((await admin.query(JOB_STATUS, { id })).job?.done), polling, `job ${id} deleting codes`);
 }
 

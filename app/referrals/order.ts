@@ -21,6 +21,8 @@ export interface OrderFacts {
   discountCodes: string[];
   attributes: Record<string, string>;
   landingSite: string | null;
+  /** The site the buyer's visit came from (Shopify's referring_site); null when unknown. */
+  referringSite: string | null;
   subtotal: Decimal;
   total: Decimal;
   currencyCode: string;
@@ -52,6 +54,7 @@ const restOrder = z.object({
   discount_codes: z.array(z.object({ code: z.string() })).nullish(),
   note_attributes: z.array(z.object({ name: z.string(), value: z.union([z.string(), z.number()]).nullish() })).nullish(),
   landing_site: z.string().nullish(),
+  referring_site: z.string().nullish(),
   subtotal_price: amount,
   total_price: amount,
   currency: z.string().length(3),
@@ -83,6 +86,7 @@ export function orderFromWebhook(payload: unknown): OrderFacts {
     discountCodes: (o.discount_codes ?? []).map((d) => d.code),
     attributes,
     landingSite: o.landing_site ?? null,
+    referringSite: o.referring_site || null,
     subtotal: o.subtotal_price,
     total: o.total_price,
     currencyCode: o.currency,

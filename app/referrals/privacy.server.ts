@@ -157,6 +157,9 @@ export async function customerDataReport(db: Db | Tx, request: CustomerRequest &
       addressFingerprintHeld: f.friendAddressHash !== null,
       referredWithCode: f.codeUsed ?? f.referrer.code,
       attributedBy: f.attributedBy,
+      // Where their visit began and came from, kept as evidence of leaked codes.
+      landingSite: f.landingSite,
+      referringSite: f.referringSite,
       status: f.status,
       subtotalAmount: decimal(f.subtotalAmount),
       totalAmount: decimal(f.totalAmount),
@@ -299,7 +302,8 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
         if (friendReferrals.length > 0) {
           await tx.referral.updateMany({
             where: { shop, id: { in: friendReferrals.map((f) => f.id) } },
-            data: { friendCustomerId: null, friendEmail: null, friendEmailKey: null, friendAddressHash: null },
+            // Where their visit began and came from is theirs too (leak evidence).
+            data: { friendCustomerId: null, friendEmail: null, friendEmailKey: null, friendAddressHash: null, landingSite: null, referringSite: null },
           });
         }
         // Their emails (queued, sent or not) and their opt-outs hold their address: deleted.

@@ -54,6 +54,28 @@ export const programSettingsSchema = z
       .regex(/^#[0-9a-fA-F]{6}$/, "The accent colour must be a colour like #2c6ecb")
       .default("#2c6ecb"),
     rewardReminderDays: z.coerce.number().int("Reminder days must be whole days").min(1, "Remind at least 1 day before").max(365).default(7),
+    // Leaked codes: how many of a referrer's orders are counted before judging,
+    // what share of them typed without a link flags the referrer, how long a
+    // rotated code keeps working, and whether a flag rotates the code at once.
+    leakMinOrders: z.coerce
+      .number({ invalid_type_error: "Enter a number of orders" })
+      .int("The minimum must be a whole number of orders")
+      .min(2, "Count at least 2 orders before flagging a referrer")
+      .max(1000, "The minimum is limited to 1,000 orders")
+      .default(5),
+    leakThresholdPercent: z.coerce
+      .number({ invalid_type_error: "Enter a percentage" })
+      .int("The share must be a whole percentage")
+      .min(1, "The share must be between 1 and 100%")
+      .max(100, "The share must be between 1 and 100%")
+      .default(60),
+    leakGraceDays: z.coerce
+      .number({ invalid_type_error: "Enter a number of days" })
+      .int("The grace period must be whole days")
+      .min(0, "The grace period cannot be negative")
+      .max(90, "The grace period is limited to 90 days")
+      .default(14),
+    leakAutoRotate: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
     const percentOk = (v: string) => Number(v) > 0 && Number(v) <= 100;

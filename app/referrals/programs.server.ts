@@ -42,6 +42,10 @@ export function settingsOf(program: ProgramRow): ProgramSettings {
     emailLogoUrl: program.emailLogoUrl,
     emailAccentColor: program.emailAccentColor,
     rewardReminderDays: program.rewardReminderDays,
+    leakMinOrders: program.leakMinOrders,
+    leakThresholdPercent: program.leakThresholdPercent,
+    leakGraceDays: program.leakGraceDays,
+    leakAutoRotate: program.leakAutoRotate,
   };
 }
 

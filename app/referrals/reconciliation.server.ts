@@ -60,7 +60,10 @@ export function orderFromGraphql(o: GraphqlOrder): OrderFacts {
     email: o.email ?? null,
     discountCodes: o.discountCodes,
     attributes: Object.fromEntries(o.customAttributes.map((a) => [a.key, a.value ?? ""])),
+    // Not in the GraphQL order this query reads: leak evidence of an order
+    // attributed here has its cart attributes only.
     landingSite: null,
+    referringSite: null,
     subtotal: toDecimal(o.subtotalPriceSet?.shopMoney.amount ?? 0),
     total: toDecimal(o.totalPriceSet.shopMoney.amount),
     currencyCode: o.currencyCode,

@@ -221,6 +221,36 @@ export default function Settings() {
               <Card>
                 <FormLayout>
                   <Text as="h2" variant="headingMd">
+                    {s.leakTitle}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {s.leakIntro}
+                  </Text>
+                  <FormLayout.Group>
+                    <TextField label={s.leakMinOrders} type="number" {...field("leakMinOrders")} helpText={s.leakMinOrdersHelp} autoComplete="off" />
+                    <TextField
+                      label={s.leakThresholdPercent}
+                      type="number"
+                      {...field("leakThresholdPercent")}
+                      suffix={s.percentSuffix}
+                      helpText={s.leakThresholdPercentHelp}
+                      autoComplete="off"
+                    />
+                  </FormLayout.Group>
+                  <TextField
+                    label={s.leakGraceDays}
+                    type="number"
+                    {...field("leakGraceDays")}
+                    suffix={s.daysSuffix}
+                    helpText={s.leakGraceDaysHelp}
+                    autoComplete="off"
+                  />
+                  <Checkbox label={s.leakAutoRotate} helpText={s.leakAutoRotateHelp} checked={values.leakAutoRotate === "true"} onChange={set("leakAutoRotate")} />
+                </FormLayout>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
                     {s.textsTitle}
                   </Text>
                   <TextField label={s.terms} {...field("terms")} multiline={4} helpText={s.termsHelp} autoComplete="off" />

@@ -50,6 +50,7 @@ describe("Emails page", () => {
       ["REWARD_ISSUED", true],
       ["REWARD_REMINDER", true],
       ["REWARD_REVOKED", true],
+      ["CODE_CHANGED", true],
       ["MERCHANT_DIGEST", false],
     ]);
     expect(await act(emails.action, shop, "/app/emails", { intent: "toggle", kind: "INVITATION", enabled: "false" })).toMatchObject({ status: 200 });

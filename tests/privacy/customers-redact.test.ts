@@ -67,6 +67,8 @@ describe("customers/redact", () => {
       friendEmail: null,
       friendEmailKey: null,
       friendAddressHash: null,
+      landingSite: null,
+      referringSite: null,
       status: "APPROVED",
       reason: "Friend [redacted] passed the self-referral checks",
     });

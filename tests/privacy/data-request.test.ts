@@ -69,6 +69,8 @@ describe("customers/data_request", () => {
         email: ALICE.friendEmail,
         addressFingerprintHeld: true,
         referredWithCode: BOB.code,
+        landingSite: expect.stringContaining("subscriber="),
+        referringSite: "https://mail.example.net/u/alice.liddell/inbox",
         totalAmount: "55",
       }),
     ]);

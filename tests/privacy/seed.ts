@@ -101,6 +101,9 @@ export async function seedShop(db: Db, shop: string) {
       friendEmail: ALICE.friendEmail,
       friendEmailKey: ALICE.emailKey,
       friendAddressHash: "addrhash-4f1c",
+      // Leak evidence can name her: a newsletter link with her address, her webmail.
+      landingSite: `/?ref=${BOB.code}&subscriber=${encodeURIComponent(ALICE.friendEmail)}`,
+      referringSite: "https://mail.example.net/u/alice.liddell/inbox",
       codeUsed: BOB.code,
       attributedBy: "LINK",
       subtotalAmount: "50.00",

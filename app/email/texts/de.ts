@@ -38,6 +38,12 @@ export const de: EmailTexts = {
       body: "Hallo {referrer_first_name},\n\ndie Bestellung deines Freundes wurde rückerstattet, daher mussten wir die Belohnung, die du dafür erhalten hattest ({reward}), stornieren. Es tut uns leid, dass wir dich enttäuschen müssen.\n\nFür jeden Freund, der bestellt und seine Bestellung behält, bekommst du weiterhin eine Belohnung.",
       button: "Link teilen",
     },
+    CODE_CHANGED: {
+      subject: "Dein Empfehlungscode bei {shop_name} hat sich geändert",
+      heading: "Hier ist dein neuer Empfehlungscode",
+      body: "Hallo {referrer_first_name},\n\ndein Empfehlungscode {old_code} ist an Orten aufgetaucht, an denen ihn Leute benutzt haben, die du nicht kennst. Deshalb haben wir dir einen neuen gegeben: {code}. Dein neuer Link lautet {link}.\n\nDer alte Code funktioniert noch bis zum {expires_on}. Danach teile bitte nur noch den neuen Code oder Link: Deine Freunde erhalten weiterhin {friend_offer}, und du bekommst weiterhin {reward} für jeden Freund, der bestellt.",
+      button: "Neuen Link öffnen",
+    },
     MERCHANT_DIGEST: {
       subject: "Dein Empfehlungsprogramm bei {shop_name}: der Wochenüberblick",
       heading: "Deine Woche im Empfehlungsprogramm",

@@ -38,6 +38,12 @@ export const en: EmailTexts = {
       body: "Hi {referrer_first_name},\n\nThe order your friend placed was refunded, so the reward it earned you, {reward}, has been cancelled. We're sorry for the disappointment.\n\nEvery friend who orders and keeps their order still earns you a reward.",
       button: "Share your link",
     },
+    CODE_CHANGED: {
+      subject: "Your {shop_name} referral code has changed",
+      heading: "Here is your new referral code",
+      body: "Hi {referrer_first_name},\n\nYour referral code {old_code} turned up in places where people you don't know were using it, so we've given you a new one: {code}. Your new link is {link}.\n\nThe old code keeps working until {expires_on}. After that, share only the new code or link: your friends still get {friend_offer}, and you still get {reward} for every friend who orders.",
+      button: "Open your new link",
+    },
     MERCHANT_DIGEST: {
       subject: "Your referral program this week at {shop_name}",
       heading: "Your week in referrals",

@@ -38,6 +38,12 @@ export const es: EmailTexts = {
       body: "Hola {referrer_first_name}:\n\nEl pedido de tu amigo se ha reembolsado, así que la recompensa que te había dado, {reward}, se ha anulado. Lo sentimos mucho.\n\nRecuerda que sigues ganando una recompensa por cada amigo que haga un pedido y se lo quede.",
       button: "Compartir mi enlace",
     },
+    CODE_CHANGED: {
+      subject: "Tu código de recomendación de {shop_name} ha cambiado",
+      heading: "Este es tu nuevo código de recomendación",
+      body: "Hola {referrer_first_name}:\n\nTu código de recomendación {old_code} apareció en sitios donde lo usaba gente que no conoces, así que te hemos dado uno nuevo: {code}. Tu nuevo enlace es {link}.\n\nEl código antiguo seguirá funcionando hasta el {expires_on}. A partir de entonces, comparte solo el código o el enlace nuevos: tus amigos siguen recibiendo {friend_offer} y tú sigues ganando {reward} por cada amigo que haga un pedido.",
+      button: "Abrir mi nuevo enlace",
+    },
     MERCHANT_DIGEST: {
       subject: "Tu programa de recomendaciones en {shop_name}: resumen de la semana",
       heading: "Tu semana de recomendaciones",

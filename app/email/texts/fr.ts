@@ -38,6 +38,12 @@ export const fr: EmailTexts = {
       body: "Bonjour {referrer_first_name},\n\nLa commande de votre ami a été remboursée : la récompense qu'elle vous avait rapportée, {reward}, a donc été annulée. Nous sommes désolés de vous décevoir.\n\nChaque ami qui passe commande et garde ses achats vous rapporte toujours une récompense.",
       button: "Partager mon lien",
     },
+    CODE_CHANGED: {
+      subject: "Votre code de parrainage {shop_name} a changé",
+      heading: "Voici votre nouveau code de parrainage",
+      body: "Bonjour {referrer_first_name},\n\nVotre code de parrainage {old_code} est apparu sur des sites où des inconnus l'utilisaient : nous vous en avons donc attribué un nouveau, {code}. Votre nouveau lien est {link}.\n\nL'ancien code reste valable jusqu'au {expires_on}. Ensuite, partagez uniquement le nouveau code ou le nouveau lien : vos amis bénéficient toujours de {friend_offer}, et vous recevez toujours {reward} pour chaque ami qui passe commande.",
+      button: "Ouvrir mon nouveau lien",
+    },
     MERCHANT_DIGEST: {
       subject: "Votre programme de parrainage {shop_name} : le bilan de la semaine",
       heading: "Votre semaine de parrainage",

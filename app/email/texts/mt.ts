@@ -38,6 +38,12 @@ export const mt: EmailTexts = {
       body: "Bonġu {referrer_first_name},\n\nL-ordni li għamel ħabibek ġiet rimborżata, u għalhekk il-premju li qlajt minnha, {reward}, ġie kkanċellat. Jiddispjaċina tassew għad-diżappunt.\n\nKull ħabib li jagħmel ordni u jżommha xorta jaqlagħlek premju.",
       button: "Aqsam il-link tiegħek",
     },
+    CODE_CHANGED: {
+      subject: "Il-kodiċi tar-riferiment tiegħek ta' {shop_name} inbidel",
+      heading: "Dan hu l-kodiċi ġdid tar-riferiment tiegħek",
+      body: "Bonġu {referrer_first_name},\n\nIl-kodiċi tar-riferiment tiegħek {old_code} deher f'postijiet fejn nies li ma tafx kienu qed jużawh, u għalhekk tajniek wieħed ġdid: {code}. Il-link il-ġdid tiegħek hu {link}.\n\nIl-kodiċi l-antik jibqa' jaħdem sa {expires_on}. Wara dan, aqsam il-kodiċi jew il-link il-ġdid biss: ħbiebek xorta jieħdu {friend_offer}, u int xorta tieħu {reward} għal kull ħabib li jagħmel ordni.",
+      button: "Iftaħ il-link il-ġdid tiegħek",
+    },
     MERCHANT_DIGEST: {
       subject: "Il-programm tar-riferimenti ta' {shop_name} din il-ġimgħa",
       heading: "Il-ġimgħa tiegħek fir-riferimenti",
