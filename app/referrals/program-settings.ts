@@ -57,18 +57,20 @@ export const programSettingsSchema = z
     // Leaked codes: how many of a referrer's orders are counted before judging,
     // what share of them typed without a link flags the referrer, how long a
     // rotated code keeps working, and whether a flag rotates the code at once.
+    // Friends told a code by word of mouth type it too: the defaults (10 orders,
+    // 80%) wait for a pattern, and a flag only asks the merchant to look.
     leakMinOrders: z.coerce
       .number({ invalid_type_error: "Enter a number of orders" })
       .int("The minimum must be a whole number of orders")
       .min(2, "Count at least 2 orders before flagging a referrer")
       .max(1000, "The minimum is limited to 1,000 orders")
-      .default(5),
+      .default(10),
     leakThresholdPercent: z.coerce
       .number({ invalid_type_error: "Enter a percentage" })
       .int("The share must be a whole percentage")
       .min(1, "The share must be between 1 and 100%")
       .max(100, "The share must be between 1 and 100%")
-      .default(60),
+      .default(80),
     leakGraceDays: z.coerce
       .number({ invalid_type_error: "Enter a number of days" })
       .int("The grace period must be whole days")

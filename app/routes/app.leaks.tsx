@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
 import { formatDate, formatDateTime, personName } from "~/i18n/format";
@@ -22,7 +22,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const { program, referrers, rotations } = await possibleLeaks(db, shop);
   return {
-    settings: program ?? { leakMinOrders: 5, leakThresholdPercent: 60, leakGraceDays: 14, leakAutoRotate: false },
+    settings: program ?? { leakMinOrders: 10, leakThresholdPercent: 80, leakGraceDays: 14, leakAutoRotate: false },
     referrers: referrers.map((r) => ({
       id: r.id,
       name: personName(r),
@@ -115,11 +115,11 @@ export default function PossibleLeaks() {
               </BlockStack>
             </Banner>
             {referrers.length === 0 ? (
-              <Card>
-                <EmptyState heading={l.emptyTitle} image="">
-                  <p>{l.emptyBody}</p>
-                </EmptyState>
-              </Card>
+              <SectionCard title={l.emptyTitle}>
+                <Text as="p" tone="subdued">
+                  {l.emptyBody}
+                </Text>
+              </SectionCard>
             ) : (
               <BlockStack gap="400">
                 <Text as="h2" variant="headingLg">
@@ -169,7 +169,7 @@ export default function PossibleLeaks() {
                               </Text>
                             </IndexTable.Cell>
                             <IndexTable.Cell>
-                              <BlockStack gap="100">
+                              <BlockStack gap="100" inlineAlign="start">
                                 <Text as="span" breakWord>
                                   {e.referringSite ?? l.direct}
                                 </Text>

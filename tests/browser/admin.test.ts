@@ -13,7 +13,9 @@ import db from "~/db.server";
 import { PROJECT_ROOT } from "~/db-url";
 import type { FakeShopify } from "../../fake-shopify";
 import { hostParam } from "../../fake-shopify/sign";
-import { sessionToken } from "../helpers/admin-request";
+import { testClock } from "../helpers/admin";
+import { installShop, sessionToken } from "../helpers/admin-request";
+import { orderPaidPayload } from "../../fake-shopify/payloads";
 import { seedShopActivity } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";
 import { startAdminServer } from "./admin-server";
@@ -274,6 +276,49 @@ describe("embedded admin in Chromium", () => {
     expect(await digest.isChecked()).toBe(true);
     expect(await db.emailSwitch.findFirst({ where: { shop, kind: "MERCHANT_DIGEST" } })).toMatchObject({ enabled: true });
     await snapshot("emails-log");
+  }, 240_000);
+
+  it("possible leaks: a flagged referrer with the evidence, and rotating the code", async () => {
+    // A shop of its own, so the other pages' figures stay as seeded.
+    const p = await pipeline.setupShop({ holdDays: 30, firstOrderOnly: false, leakMinOrders: 3, leakThresholdPercent: 60 });
+    await installShop(p.shop);
+    const referringSites = ["https://www.retailmenot.com/view/example-shop.com", "https://couponfollow.com/site/example-shop.com", "https://www.google.com/"];
+    for (const [i, referringSite] of referringSites.entries()) {
+      await p.send(
+        "orders/paid",
+        orderPaidPayload({ orderId: 7_300_000_000_000 + i, customerId: 7_300_000_000_100 + i, email: `stranger${i}@example.com`, discountCodes: [p.referrer.code], subtotal: "50.00", total: "50.00", currency: "USD", name: `#${3001 + i}`, createdAt: new Date(testClock.now()).toISOString(), landingSite: "/collections/all", referringSite }),
+      );
+    }
+    await p.drain();
+    const main = shop;
+    shop = p.shop;
+    try {
+      await open("/app/leaks");
+      await page.getByRole("heading", { name: "Flagged referrers" }).waitFor();
+      expect(await page.locator(".Polaris-IndexTable__TableRow").count()).toBe(3);
+      expect(await page.getByText("Coupon site: RetailMeNot").count()).toBe(1);
+      expect(await page.getByText("3 of 3 orders (100%) typed the code without a link").count()).toBe(1);
+      await snapshot("leaks");
+
+      await page.getByRole("button", { name: `Rotate code ${p.referrer.code}` }).click();
+      const grace = page.getByLabel("Grace period (days)");
+      await grace.waitFor();
+      expect(await grace.inputValue()).toBe("14");
+      await grace.fill("7");
+      await snapshot("leaks-rotate");
+      await page.getByRole("dialog").getByRole("button", { name: "Rotate code" }).click();
+      await page.locator("#stand-in-toast", { hasText: "New code" }).waitFor({ timeout: 30_000 });
+      await page.getByRole("heading", { name: "No possible leaks" }).waitFor();
+      const referrer = await db.referrer.findFirstOrThrow({ where: { shop: p.shop, id: p.referrer.id } });
+      expect(referrer.code).not.toBe(p.referrer.code);
+      const history = await db.referrerCode.findFirstOrThrow({ where: { shop: p.shop, referrerId: p.referrer.id } });
+      expect(history.code).toBe(p.referrer.code);
+      expect(Math.round((history.retireAt.getTime() - Date.now()) / 86_400_000)).toBe(7);
+      await page.getByRole("cell", { name: referrer.code }).waitFor();
+      await snapshot("leaks-rotated");
+    } finally {
+      shop = main;
+    }
   }, 240_000);
 
   it("had no page errors", () => {

@@ -181,7 +181,7 @@ describe("leak detection", () => {
   it("validates the thresholds on the settings page, each error on its field", async () => {
     const p = await setupShop();
     const { values } = await load(settings.loader, p.shop, "/app/settings");
-    expect(values).toMatchObject({ leakMinOrders: "5", leakThresholdPercent: "60", leakGraceDays: "14", leakAutoRotate: "false" });
+    expect(values).toMatchObject({ leakMinOrders: "10", leakThresholdPercent: "80", leakGraceDays: "14", leakAutoRotate: "false" });
     const bad = await act(settings.action, p.shop, "/app/settings", { ...values, intent: "save", leakMinOrders: "1", leakThresholdPercent: "120", leakGraceDays: "-1" });
     expect(bad.status).toBe(400);
     expect(bad.data.errors).toMatchObject({

@@ -1,8 +1,8 @@
 -- AlterTable
 ALTER TABLE "Program" ADD COLUMN     "leakAutoRotate" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "leakGraceDays" INTEGER NOT NULL DEFAULT 14,
-ADD COLUMN     "leakMinOrders" INTEGER NOT NULL DEFAULT 5,
-ADD COLUMN     "leakThresholdPercent" INTEGER NOT NULL DEFAULT 60;
+ADD COLUMN     "leakMinOrders" INTEGER NOT NULL DEFAULT 10,
+ADD COLUMN     "leakThresholdPercent" INTEGER NOT NULL DEFAULT 80;
 
 -- AlterTable
 ALTER TABLE "Referrer" ADD COLUMN     "leakFlaggedAt" TIMESTAMP(3),
