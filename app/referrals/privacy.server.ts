@@ -81,11 +81,12 @@ export async function customerDataReport(db: Db | Tx, request: CustomerRequest &
   const { gid, emailKey, referrers, friendReferrals } = await findCustomer(db, request);
   const ids = referrers.map((r) => r.id);
   const emailKeys = [...new Set([emailKey, ...referrers.map((r) => r.emailKey)].filter((k): k is string => Boolean(k)))];
-  const [made, rewards, emails, suppressions] = await Promise.all([
+  const [made, rewards, emails, suppressions, formerCodes] = await Promise.all([
     db.referral.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
     db.reward.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
     db.emailMessage.findMany({ where: { shop, OR: [{ emailKey: { in: emailKeys } }, { referrerId: { in: ids } }] }, orderBy: { createdAt: "asc" } }),
     db.emailSuppression.findMany({ where: { shop, emailKey: { in: emailKeys } } }),
+    db.referrerCode.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
   ]);
 
   return {
@@ -99,6 +100,8 @@ export async function customerDataReport(db: Db | Tx, request: CustomerRequest &
       firstName: r.firstName,
       lastName: r.lastName,
       code: r.code,
+      // Codes replaced after a leak: until when each worked.
+      formerCodes: formerCodes.filter((c) => c.referrerId === r.id).map((c) => ({ code: c.code, replacedAt: iso(c.createdAt), worksUntil: iso(c.retireAt) })),
       source: r.source,
       status: r.status,
       enrolledAt: iso(r.createdAt),
@@ -503,11 +506,12 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
       db.referral.deleteMany({ where: { shop } }),
+      db.referrerCode.deleteMany({ where: { shop } }),
       db.referrer.deleteMany({ where: { shop } }),
       db.program.deleteMany({ where: { shop } }),
       db.auditEvent.deleteMany({ where: { shop } }),
@@ -529,6 +533,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     rewards: rewards.count,
     linkEvents: linkEvents.count,
     referrals: referrals.count,
+    formerCodes: formerCodes.count,
     referrers: referrers.count,
     programs: programs.count,
     auditEvents: auditEvents.count,

@@ -44,6 +44,7 @@ describe("customers/data_request", () => {
       firstName: "Alice",
       lastName: "Liddell",
       code: ALICE.code,
+      formerCodes: [{ code: "FRIEND-OLDA1ICE", replacedAt: "2026-10-01T12:00:00.000Z", worksUntil: "2026-10-15T00:00:00.000Z" }],
       referrals: [{ orderId: "gid://shopify/Order/5000000000001", status: "REWARDED", subtotalAmount: "100", totalAmount: "110", currencyCode: "USD" }],
       rewards: [{ kind: "CASH", value: "10", currencyCode: "USD", status: "PAID", payoutReference: "PayPal to Alice.Liddell@gmail.com" }],
       linkEvents: { clicks: 3, shares: 1 },

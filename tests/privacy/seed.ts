@@ -54,6 +54,8 @@ export async function seedShop(db: Db, shop: string) {
       createdAt: T0,
     },
   });
+  // Her code before a rotation after a leak, still in its grace period.
+  await db.referrerCode.create({ data: { shop, referrerId: alice.id, code: "FRIEND-OLDA1ICE", retireAt: new Date("2026-10-15T00:00:00.000Z"), createdAt: T0 } });
   const bob = await db.referrer.create({
     data: { shop, customerId: BOB.gid, email: BOB.email, emailKey: BOB.email, firstName: "Bob", lastName: "Builder", code: BOB.code, source: "ADMIN" },
   });
