@@ -31,6 +31,7 @@ import { couponSiteOf } from "./coupon-sites";
 import { rotateReferrerCode } from "./code-rotation.server";
 import { normaliseEmail } from "./email";
 import { linkCodeOf, type OrderFacts } from "./order";
+import { ReferralStatus } from "./statuses";
 
 /** Longest landing or referring site kept (Shopify's are URLs; anything longer is cut). */
 export const MAX_SITE_LENGTH = 1000;
@@ -117,7 +118,10 @@ export function passesThreshold(counts: LeakCounts, program: { leakMinOrders: nu
 
 export const sharePercent = (c: LeakCounts) => (c.orders === 0 ? 0 : Math.round((c.typedWithoutLink * 100) / c.orders));
 
-export type LeakCheck = "not-flagged" | "flagged" | "already-flagged";
+export type LeakCheck =
+  | { state: "not-flagged" }
+  /** Flagged now or before; `since`: where the counting that flagged them started (null: since they joined). */
+  | { state: "flagged" | "already-flagged"; since: Date | null; evidence: string };
 
 /**
  * After a referral of `referrerId` was recorded: flags the referrer when their
@@ -130,11 +134,11 @@ export async function checkForLeak(ctx: WorkContext, referrerId: string): Promis
     db.program.findUnique({ where: { shop }, select: { leakMinOrders: true, leakThresholdPercent: true, leakGraceDays: true, leakAutoRotate: true } }),
     db.referrer.findFirst({ where: { id: referrerId, shop }, select: { id: true, status: true, leakFlaggedAt: true, leakSince: true } }),
   ]);
-  if (!program || !referrer) return "not-flagged";
-  if (referrer.leakFlaggedAt) return "already-flagged";
-  if (referrer.status !== "ACTIVE") return "not-flagged";
+  if (!program || !referrer) return { state: "not-flagged" };
   const counts = await leakCounts(db, shop, referrer);
-  if (!passesThreshold(counts, program)) return "not-flagged";
+  const evidence = `${counts.typedWithoutLink} of ${counts.orders} orders (${sharePercent(counts)}%) typed the code without a referral link`;
+  if (referrer.leakFlaggedAt) return { state: "already-flagged", since: referrer.leakSince, evidence };
+  if (referrer.status !== "ACTIVE" || !passesThreshold(counts, program)) return { state: "not-flagged" };
 
   const now = ctx.now();
   // Only while unflagged and counted from the same start: a rotation or a
@@ -143,8 +147,11 @@ export async function checkForLeak(ctx: WorkContext, referrerId: string): Promis
     where: { id: referrer.id, shop, leakFlaggedAt: null, leakSince: referrer.leakSince },
     data: { leakFlaggedAt: now },
   });
-  if (count !== 1) return "already-flagged";
-  const evidence = `${counts.typedWithoutLink} of ${counts.orders} orders (${sharePercent(counts)}%) typed the code without a referral link`;
+  if (count !== 1) {
+    // Flagged by a concurrent run (its holds may have missed this order), or rotated or dismissed meanwhile.
+    const current = await db.referrer.findFirst({ where: { id: referrer.id, shop }, select: { leakFlaggedAt: true, leakSince: true } });
+    return current?.leakFlaggedAt ? { state: "already-flagged", since: current.leakSince, evidence } : { state: "not-flagged" };
+  }
   await recordAudit(db, { shop, referrerId: referrer.id, action: "referrer.leak-flagged", cause: ctx.cause, detail: `Possible leak: ${evidence}` });
   if (program.leakAutoRotate) {
     await rotateReferrerCode({
@@ -158,7 +165,40 @@ export async function checkForLeak(ctx: WorkContext, referrerId: string): Promis
       now,
     });
   }
-  return "flagged";
+  return { state: "flagged", since: referrer.leakSince, evidence };
+}
+
+export interface LeakSuspect {
+  referralId: string;
+  /** What the review queue shows: no landing or referring site (personal data kept on the referral only). */
+  evidence: Record<string, unknown>;
+}
+
+/**
+ * The referrer's pending orders that must wait for the merchant's review after
+ * `referral` was recorded: while the referrer is flagged, every pending order
+ * typed without a link since the counting that flagged them started; else this
+ * order, when it was typed without a link with one of the referrer's former
+ * codes (rotated after a leak, still in its grace period).
+ */
+export async function leakSuspects(
+  db: Db,
+  shop: string,
+  referral: { id: string; referrerId: string; codeUsed: string | null; typedWithoutLink: boolean },
+  check: LeakCheck,
+): Promise<LeakSuspect[]> {
+  const pending = { shop, referrerId: referral.referrerId, status: ReferralStatus.PENDING, typedWithoutLink: true, test: false };
+  const select = { id: true, codeUsed: true, couponSite: true } as const;
+  if (check.state !== "not-flagged") {
+    const rows = await db.referral.findMany({ where: { ...pending, ...(check.since ? { createdAt: { gte: check.since } } : {}) }, select });
+    return rows.map((r) => ({ referralId: r.id, evidence: { why: "referrer-flagged", summary: check.evidence, code: r.codeUsed, couponSite: r.couponSite } }));
+  }
+  if (!referral.typedWithoutLink || !referral.codeUsed) return [];
+  const former = await db.referrerCode.findFirst({ where: { shop, referrerId: referral.referrerId, code: referral.codeUsed }, select: { createdAt: true, retireAt: true } });
+  if (!former) return [];
+  const row = await db.referral.findFirst({ where: { ...pending, id: referral.id }, select });
+  if (!row) return [];
+  return [{ referralId: row.id, evidence: { why: "former-code", code: row.codeUsed, couponSite: row.couponSite, rotatedAt: former.createdAt.toISOString(), worksUntil: former.retireAt.toISOString() } }];
 }
 
 /** The merchant looked at the evidence and keeps the code: the flag goes, and counting starts again from now. */
