@@ -16,6 +16,8 @@ import { applyRefunds } from "./reversal.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus } from "./statuses";
 import type { ProgramRow } from "./programs.server";
 import { emailFriendOrdered } from "~/email/events.server";
+import { deviceHashes } from "./device";
+import { reviewNewReferral } from "./review.server";
 
 
 export type AttributionOutcome =
@@ -40,11 +42,15 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
     await rememberReferrerAddress(db, shop, order);
     return { kind: "not-referred" };
   }
+  const device = deviceHashes(shop, { ip: order.clientIp, userAgent: order.userAgent });
   const existing = await db.referral.findUnique({ where: { shop_orderId: { shop, orderId: order.orderId } } });
   if (existing) {
     // A run that died between creating the referral and scheduling its release
     // is retried here: finish its work, or the referral would wait forever.
-    if (existing.status === ReferralStatus.PENDING) await followUpPending(ctx, existing);
+    if (existing.status === ReferralStatus.PENDING) {
+      await review(ctx, program, existing, found.referrer, order, device);
+      await followUpPending(ctx, existing);
+    }
     return { kind: "duplicate", referralId: existing.id };
   }
 
@@ -78,6 +84,9 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
           friendEmail: order.email,
           friendEmailKey: order.email ? normaliseEmail(order.email) : null,
           friendAddressHash: order.shippingAddressHash,
+          friendStreetHash: order.shippingStreetHash,
+          friendIpHash: device.ipHash,
+          friendUaHash: device.uaHash,
           codeUsed: found.code,
           attributedBy: found.by,
           subtotalAmount: order.subtotal,
@@ -113,11 +122,25 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   });
 
   if (status === ReferralStatus.PENDING) {
+    // Before the release is scheduled: a held referral must never be approved by it.
+    await review(ctx, program, referral, found.referrer, order, device);
     const afterRefunds = await followUpPending(ctx, referral);
     if (afterRefunds === ReferralStatus.REVERSED) return { kind: "reversed", referralId: referral.id };
     return { kind: "pending", referralId: referral.id };
   }
   return { kind: status === ReferralStatus.REJECTED ? "rejected" : "reversed", referralId: referral.id, reason: reason ?? undefined };
+}
+
+/** The suspecting rules (review.server.ts): a flagged referral waits for the merchant. Idempotent. */
+function review(ctx: WorkContext, program: ProgramRow, referral: { id: string; referrerId: string; orderName: string | null; createdAt: Date }, referrer: ReferrerRow, order: OrderFacts, device: ReturnType<typeof deviceHashes>) {
+  return reviewNewReferral(ctx.db, {
+    referral: { ...referral, shop: ctx.shop },
+    referrer,
+    order: { device, streetHash: order.shippingStreetHash, addressHash: order.shippingAddressHash, createdAt: order.createdAt },
+    holdDays: program.holdDays,
+    cause: ctx.cause,
+    now: ctx.now(),
+  });
 }
 
 /** Schedules a pending referral's release and applies refunds that arrived before the paid order. Idempotent. */
@@ -209,6 +232,6 @@ async function rememberReferrerAddress(db: Db, shop: string, order: OrderFacts) 
   if (!order.customerId || !order.shippingAddressHash) return;
   await db.referrer.updateMany({
     where: { shop, customerId: order.customerId },
-    data: { addressHash: order.shippingAddressHash },
+    data: { addressHash: order.shippingAddressHash, streetHash: order.shippingStreetHash },
   });
 }

@@ -293,13 +293,19 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
               status: "DISABLED",
               disabledReason: "Customer data erased at the customer's request",
               redactedAt: request.now,
+              // What could still single them out: their address and device, as hashes.
+              addressHash: null,
+              streetHash: null,
+              deviceIpHash: null,
+              deviceUaHash: null,
+              deviceSeenAt: null,
             },
           });
         }
         if (friendReferrals.length > 0) {
           await tx.referral.updateMany({
             where: { shop, id: { in: friendReferrals.map((f) => f.id) } },
-            data: { friendCustomerId: null, friendEmail: null, friendEmailKey: null, friendAddressHash: null },
+            data: { friendCustomerId: null, friendEmail: null, friendEmailKey: null, friendAddressHash: null, friendStreetHash: null, friendIpHash: null, friendUaHash: null },
           });
         }
         // Their emails (queued, sent or not) and their opt-outs hold their address: deleted.
