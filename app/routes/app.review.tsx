@@ -1,15 +1,43 @@
 // The review queue: referrals a fraud rule held, with why, approved or
 // rejected by the merchant (app/referrals/review.server.ts).
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  json,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
+import {
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSubmit,
+} from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { BlockStack, Badge, Card, EmptyState, IndexTable, InlineStack, Page, Text, useIndexResourceState } from "@shopify/polaris";
+import {
+  BlockStack,
+  Badge,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Page,
+  Text,
+  useIndexResourceState,
+} from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDate, formatDateTime, formatMoney, personName } from "~/i18n/format";
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  personName,
+} from "~/i18n/format";
 import { t } from "~/i18n/en";
 import { reviewQueue } from "~/admin/review-queue.server";
-import { clearReview, rejectReferrals } from "~/referrals/referral-decisions.server";
+import {
+  clearReview,
+  rejectReferrals,
+} from "~/referrals/referral-decisions.server";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { ReasonModal } from "~/components/ReasonModal";
 import { RouteError } from "~/components/RouteError";
@@ -33,7 +61,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   if (intent === "reject") {
     const reason = String(form.get("reason") ?? "").trim();
-    if (!reason) return json({ intent, error: t.referrer.reasonRequired }, { status: 400 });
+    if (!reason)
+      return json(
+        { intent, error: t.referrer.reasonRequired },
+        { status: 400 }
+      );
     const result = await rejectReferrals({ db, shop, ids, cause, reason });
     if (!result) notFound();
     return json({ intent, done: result.rejected, skipped: result.skipped });
@@ -48,14 +80,25 @@ export default function Review() {
   const shopify = useAppBridge();
   const busy = useNavigation().state !== "idle";
   const [rejecting, setRejecting] = useState(false);
-  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(items);
+  const {
+    selectedResources,
+    allResourcesSelected,
+    handleSelectionChange,
+    clearSelection,
+  } = useIndexResourceState(items);
   const r = t.review;
 
   useEffect(() => {
     if (!result) return;
-    if ("error" in result) return void shopify.toast.show(result.error ?? "", { isError: true });
-    const message = result.intent === "approve" ? r.approved(result.done) : r.rejected(result.done);
-    shopify.toast.show(result.skipped ? `${message}. ${r.onlyWaiting}` : message);
+    if ("error" in result)
+      return void shopify.toast.show(result.error ?? "", { isError: true });
+    const message =
+      result.intent === "approve"
+        ? r.approved(result.done)
+        : r.rejected(result.done);
+    shopify.toast.show(
+      result.skipped ? `${message}. ${r.onlyWaiting}` : message
+    );
     clearSelection();
     setRejecting(false);
   }, [result]);
@@ -83,54 +126,101 @@ export default function Review() {
             <IndexTable
               resourceName={{ singular: "referral", plural: "referrals" }}
               itemCount={items.length}
-              selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+              selectedItemsCount={
+                allResourcesSelected ? "All" : selectedResources.length
+              }
               onSelectionChange={handleSelectionChange}
               promotedBulkActions={[
                 { content: r.approve, onAction: () => bulk("approve") },
                 { content: r.reject, onAction: () => setRejecting(true) },
               ]}
-              headings={[{ title: r.order }, { title: r.referrer }, { title: r.friend }, { title: r.total, alignment: "end" }, { title: r.why }, { title: r.holdEnds }]}
+              headings={[
+                { title: r.order },
+                { title: r.referrer },
+                { title: r.friend },
+                { title: r.total, alignment: "end" },
+                { title: r.why },
+                { title: r.holdEnds },
+              ]}
             >
               {items.map((item, index) => (
-                <IndexTable.Row id={item.id} key={item.id} position={index} selected={selectedResources.includes(item.id)}>
+                <IndexTable.Row
+                  id={item.id}
+                  key={item.id}
+                  position={index}
+                  selected={selectedResources.includes(item.id)}
+                >
                   <IndexTable.Cell>
-                    <Link to={`/app/referrals/${item.id}`}>{item.orderName ?? item.id}</Link>
+                    <Link to={`/app/referrals/${item.id}`}>
+                      {item.orderName ?? item.id}
+                    </Link>
                     <Text as="p" tone="subdued" variant="bodySm">
                       {formatDateTime(item.createdAt)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Link to={`/app/referrers/${item.referrer.id}`}>{personName(item.referrer)}</Link>
+                    <Link to={`/app/referrers/${item.referrer.id}`}>
+                      {personName(item.referrer)}
+                    </Link>
                     <Text as="p" tone="subdued" variant="bodySm">
-                      {item.codeUsed ? r.code(item.codeUsed, item.attributedBy) : null}
+                      {item.codeUsed
+                        ? r.code(item.codeUsed, item.attributedBy)
+                        : null}
                     </Text>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{item.friendEmail ?? t.common.none}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {item.friendEmail ?? t.common.none}
+                  </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
                       {formatMoney(item.totalAmount, item.currencyCode)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <BlockStack gap="100">
-                      {item.flags.map((flag) => (
-                        <BlockStack gap="050" key={flag.rule}>
-                          <InlineStack gap="100">
-                            <Badge tone="warning">{r.rules[flag.rule] ?? flag.rule}</Badge>
-                          </InlineStack>
-                          <Text as="p" variant="bodySm" breakWord>
-                            {flag.summary}
-                          </Text>
-                          {flag.orders.length ? (
-                            <Text as="p" variant="bodySm" tone="subdued" breakWord>
-                              {flag.orders.map((o) => `${o.order ?? "?"} (${formatDateTime(o.at)})`).join(", ")}
+                    {/* Index table cells do not wrap; the evidence is sentences. */}
+                    <div
+                      style={{
+                        whiteSpace: "normal",
+                        minWidth: 220,
+                        maxWidth: 360,
+                      }}
+                    >
+                      <BlockStack gap="100">
+                        {item.flags.map((flag) => (
+                          <BlockStack gap="050" key={flag.rule}>
+                            <InlineStack gap="100">
+                              <Badge tone="warning">
+                                {r.rules[flag.rule] ?? flag.rule}
+                              </Badge>
+                            </InlineStack>
+                            <Text as="p" variant="bodySm" breakWord>
+                              {flag.summary}
                             </Text>
-                          ) : null}
-                        </BlockStack>
-                      ))}
-                    </BlockStack>
+                            {flag.orders.length ? (
+                              <Text
+                                as="p"
+                                variant="bodySm"
+                                tone="subdued"
+                                breakWord
+                              >
+                                {flag.orders
+                                  .map(
+                                    (o) =>
+                                      `${o.order ?? "?"} (${formatDateTime(
+                                        o.at
+                                      )})`
+                                  )
+                                  .join(", ")}
+                              </Text>
+                            ) : null}
+                          </BlockStack>
+                        ))}
+                      </BlockStack>
+                    </div>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{formatDate(item.holdUntil)}</IndexTable.Cell>
+                  <IndexTable.Cell>
+                    {formatDate(item.holdUntil)}
+                  </IndexTable.Cell>
                 </IndexTable.Row>
               ))}
             </IndexTable>
