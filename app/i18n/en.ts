@@ -56,6 +56,9 @@ export const en = {
     CASH: "Cash referral fee",
   } as Record<string, string>,
   home: {
+    toReview: (n: number) => `${n} referral${n === 1 ? " waits" : "s wait"} for your review`,
+    toReviewWhy: "A fraud check held them. They are not rewarded until you approve them.",
+    openReview: "Review them",
     title: "Referral program",
     programOn: "Your program is on",
     programPaused: "Your program is paused",

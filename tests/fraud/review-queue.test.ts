@@ -7,6 +7,7 @@ import db from "~/db.server";
 import { applyRetention } from "~/jobs/retention.server";
 import { deviceHashes } from "~/referrals/device";
 import { IP_CLUSTER_FRIENDS } from "~/referrals/review.server";
+import * as home from "~/routes/app._index";
 import * as review from "~/routes/app.review";
 import * as referralPage from "~/routes/app.referrals.$id";
 import { orderGid, orderPaidPayload } from "../../fake-shopify/payloads";
@@ -88,6 +89,7 @@ describe("same device as the referrer", () => {
     expect((await p.referral(other.orderId))!.status).toBe("REWARDED");
 
     // The page shows it with why; the merchant approves; the hold is already over, so it is rewarded.
+    expect(await load(home.loader, p.shop, "/app")).toMatchObject({ toReview: 1 });
     const queue = await load(review.loader, p.shop, "/app/review");
     expect(queue.total).toBe(1);
     expect(queue.items[0]).toMatchObject({ id: same.id, flags: [{ rule: "DEVICE", summary: expect.stringContaining("browser and network address the referrer joined from") }] });
