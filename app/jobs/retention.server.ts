@@ -32,6 +32,8 @@ export interface RetentionCounts {
   emails: number;
   /** Referrals whose landing and referring sites were cleared. */
   leakEvidence: number;
+  /** Rows whose device hashes (device.ts) were erased: past the program's hold period. */
+  deviceSignals: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -83,6 +85,7 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     auditEvents: 0,
     emails: 0,
     leakEvidence: 0,
+    deviceSignals: 0,
   };
 
   // Per shop, so each delete walks the (shop, createdAt) index.
@@ -108,8 +111,36 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
       () => db.referral.findMany({ where: oldEvidence, ...ids }),
       (id) => db.referral.updateMany({ where: { ...oldEvidence, id: { in: id } }, data: { landingSite: null, referringSite: null } }),
     );
+    counts.deviceSignals += await expireDeviceSignals(db, shop, now);
   }
   return counts;
+}
+
+/**
+ * Device hashes serve the hold period only (a friend order from the
+ * referrer's device, many friends from one address, a browser that came by
+ * the link): erased once it has passed since they were taken. The rows stay.
+ */
+async function expireDeviceSignals(db: Db, shop: string, now: Date): Promise<number> {
+  const program = await db.program.findUnique({ where: { shop }, select: { holdDays: true } });
+  const before = daysBefore(now, Math.max(1, program?.holdDays ?? 30));
+  const clicks = { shop, createdAt: { lt: before }, OR: [{ ipHash: { not: null } }, { uaHash: { not: null } }] };
+  const referrers = { shop, deviceSeenAt: { lt: before } };
+  const friends = { shop, createdAt: { lt: before }, OR: [{ friendIpHash: { not: null } }, { friendUaHash: { not: null } }] };
+  return (
+    (await inBatches(
+      () => db.linkEvent.findMany({ where: clicks, ...ids }),
+      (id) => db.linkEvent.updateMany({ where: { shop, id: { in: id } }, data: { ipHash: null, uaHash: null } }),
+    )) +
+    (await inBatches(
+      () => db.referrer.findMany({ where: referrers, ...ids }),
+      (id) => db.referrer.updateMany({ where: { shop, id: { in: id } }, data: { deviceIpHash: null, deviceUaHash: null, deviceSeenAt: null } }),
+    )) +
+    (await inBatches(
+      () => db.referral.findMany({ where: friends, ...ids }),
+      (id) => db.referral.updateMany({ where: { shop, id: { in: id } }, data: { friendIpHash: null, friendUaHash: null } }),
+    ))
+  );
 }
 
 /**

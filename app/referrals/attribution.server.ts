@@ -16,8 +16,10 @@ import { applyRefunds } from "./reversal.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus } from "./statuses";
 import type { ProgramRow } from "./programs.server";
 import { emailFriendOrdered } from "~/email/events.server";
+import { deviceHashes } from "./device";
+import { holdForReview, reviewNewReferral } from "./review.server";
 import { referrerOfFormerCode } from "./code-rotation.server";
-import { checkForLeak, leakFactsOf } from "./leaks.server";
+import { checkForLeak, leakFactsOf, leakSuspects } from "./leaks.server";
 
 
 export type AttributionOutcome =
@@ -42,11 +44,15 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
     await rememberReferrerAddress(db, shop, order);
     return { kind: "not-referred" };
   }
+  const device = deviceHashes(shop, { ip: order.clientIp, userAgent: order.userAgent });
   const existing = await db.referral.findUnique({ where: { shop_orderId: { shop, orderId: order.orderId } } });
   if (existing) {
     // A run that died between creating the referral and scheduling its release
     // is retried here: finish its work, or the referral would wait forever.
-    if (existing.status === ReferralStatus.PENDING) await followUpPending(ctx, existing);
+    if (existing.status === ReferralStatus.PENDING) {
+      await review(ctx, program, existing, found.referrer, order, device);
+      await followUpPending(ctx, existing);
+    }
     return { kind: "duplicate", referralId: existing.id };
   }
 
@@ -81,6 +87,9 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
           friendEmail: order.email,
           friendEmailKey: order.email ? normaliseEmail(order.email) : null,
           friendAddressHash: order.shippingAddressHash,
+          friendStreetHash: order.shippingStreetHash,
+          friendIpHash: device.ipHash,
+          friendUaHash: device.uaHash,
           codeUsed: found.code,
           attributedBy: found.by,
           subtotalAmount: order.subtotal,
@@ -120,6 +129,8 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   });
 
   if (status === ReferralStatus.PENDING) {
+    // Before the release is scheduled: a held referral must never be approved by it.
+    await review(ctx, program, referral, found.referrer, order, device);
     const afterRefunds = await followUpPending(ctx, referral);
     if (afterRefunds === ReferralStatus.REVERSED) return { kind: "reversed", referralId: referral.id };
     return { kind: "pending", referralId: referral.id };
@@ -127,12 +138,31 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   return { kind: status === ReferralStatus.REJECTED ? "rejected" : "reversed", referralId: referral.id, reason: reason ?? undefined };
 }
 
+type NewReferralRow = { id: string; referrerId: string; orderName: string | null; createdAt: Date; codeUsed: string | null; typedWithoutLink: boolean };
+
 /**
- * Checks the referrer for a leaked code, schedules a pending referral's
- * release and applies refunds that arrived before the paid order. Idempotent.
+ * The suspecting rules (review.server.ts): a flagged referral waits for the
+ * merchant. Then leak detection (leaks.server.ts): the referrer may be flagged
+ * now, and their orders typed without a link wait for review while they are,
+ * as do orders typed with a former code in its grace period. Idempotent.
  */
+async function review(ctx: WorkContext, program: ProgramRow, referral: NewReferralRow, referrer: ReferrerRow, order: OrderFacts, device: ReturnType<typeof deviceHashes>) {
+  await reviewNewReferral(ctx.db, {
+    referral: { id: referral.id, referrerId: referral.referrerId, orderName: referral.orderName, createdAt: referral.createdAt, shop: ctx.shop },
+    referrer,
+    order: { device, streetHash: order.shippingStreetHash, addressHash: order.shippingAddressHash, createdAt: order.createdAt },
+    holdDays: program.holdDays,
+    cause: ctx.cause,
+    now: ctx.now(),
+  });
+  const check = await checkForLeak(ctx, referral.referrerId);
+  for (const suspect of await leakSuspects(ctx.db, ctx.shop, referral, check)) {
+    await holdForReview(ctx.db, { shop: ctx.shop, referralId: suspect.referralId, rule: "LEAK", evidence: suspect.evidence, cause: ctx.cause, now: ctx.now() });
+  }
+}
+
+/** Schedules a pending referral's release and applies refunds that arrived before the paid order. Idempotent. */
 async function followUpPending(ctx: WorkContext, referral: { id: string; referrerId: string; holdUntil: Date | null }): Promise<string> {
-  await checkForLeak(ctx, referral.referrerId);
   await requestRelease(ctx.db, { shop: ctx.shop, referralId: referral.id, at: referral.holdUntil ?? ctx.now() });
   const status = await applyRefunds(ctx, referral.id);
   if (status === ReferralStatus.PENDING) {
@@ -225,6 +255,6 @@ async function rememberReferrerAddress(db: Db, shop: string, order: OrderFacts) 
   if (!order.customerId || !order.shippingAddressHash) return;
   await db.referrer.updateMany({
     where: { shop, customerId: order.customerId },
-    data: { addressHash: order.shippingAddressHash },
+    data: { addressHash: order.shippingAddressHash, streetHash: order.shippingStreetHash },
   });
 }

@@ -18,9 +18,9 @@
 // nor a referrer they brought in.
 //
 // Detection runs in the attribution path, right after the referral is created
-// and before its release is scheduled (attribution.server.ts, followUpPending),
-// rather than in a recurring job: the order that crosses the threshold is
-// itself held for review before anything can reward it. A delivery retried
+// and before its release is scheduled (attribution.server.ts, review), rather
+// than in a recurring job: the order that crosses the threshold is itself held
+// for review (review.server.ts, rule LEAK) before anything can reward it. A delivery retried
 // after a crash runs it again through the same path; every write is
 // conditional (flag only while unflagged), so running it twice changes nothing.
 import type { Db } from "~/db.server";
@@ -198,7 +198,7 @@ export async function leakSuspects(
   if (!former) return [];
   const row = await db.referral.findFirst({ where: { ...pending, id: referral.id }, select });
   if (!row) return [];
-  return [{ referralId: row.id, evidence: { why: "former-code", code: row.codeUsed, couponSite: row.couponSite, rotatedAt: former.createdAt.toISOString(), worksUntil: former.retireAt.toISOString() } }];
+  return [{ referralId: row.id, evidence: { why: "former-code", summary: `Typed without a link with ${row.codeUsed}, a code rotated after a leak`, code: row.codeUsed, couponSite: row.couponSite, rotatedAt: former.createdAt.toISOString(), worksUntil: former.retireAt.toISOString() } }];
 }
 
 /** The merchant looked at the evidence and keeps the code: the flag goes, and counting starts again from now. */

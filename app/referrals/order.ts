@@ -27,6 +27,11 @@ export interface OrderFacts {
   total: Decimal;
   currencyCode: string;
   shippingAddressHash: string | null;
+  /** The shipping address without its flat or unit (streetHash): another flat of the same building. */
+  shippingStreetHash: string | null;
+  /** The buyer's browser (browser_ip / client_details; Order.clientIp): only ever hashed (device.ts). */
+  clientIp: string | null;
+  userAgent: string | null;
 }
 
 const id = z.union([z.string(), z.number()]).transform(String);
@@ -59,6 +64,8 @@ const restOrder = z.object({
   total_price: amount,
   currency: z.string().length(3),
   shipping_address: address,
+  browser_ip: z.string().nullish(),
+  client_details: z.object({ browser_ip: z.string().nullish(), user_agent: z.string().nullish() }).nullish(),
 });
 
 export class OrderPayloadError extends Error {
@@ -91,6 +98,9 @@ export function orderFromWebhook(payload: unknown): OrderFacts {
     total: o.total_price,
     currencyCode: o.currency,
     shippingAddressHash: addressHash(o.shipping_address),
+    shippingStreetHash: streetHash(o.shipping_address),
+    clientIp: o.client_details?.browser_ip || o.browser_ip || null,
+    userAgent: o.client_details?.user_agent || null,
   };
 }
 
@@ -104,6 +114,24 @@ export function addressHash(a: z.infer<typeof address>): string | null {
   const norm = (s: string | null | undefined) => (s ?? "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
   const key = [a.address1, a.address2, a.city, a.zip, a.country_code].map(norm).join("|");
   return createHash("sha256").update(key).digest("hex");
+}
+
+/** Flat, unit, suite, apartment or "#n" designators, and what follows them on the street line. */
+const UNIT = /\b(?:apt|apartment|unit|flat|suite|ste|room|rm|floor|fl|no|wohnung|appartement|piso|dpto|departamento|etage)\b\.?\s*[\p{L}\p{N}-]*|#\s*[\p{L}\p{N}-]+/giu;
+
+/**
+ * A hash of the building an address is in: its street line without flat or
+ * unit designators, its postcode and country (not address2, nor the city's
+ * spelling). Two addresses with the same streetHash and different
+ * addressHash are "near": another flat of the same building, or the same
+ * address written differently.
+ */
+export function streetHash(a: z.infer<typeof address>): string | null {
+  if (!a?.address1 || !a.zip) return null;
+  const norm = (s: string | null | undefined) => (s ?? "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  const street = norm(a.address1.replace(UNIT, " "));
+  if (!street) return null;
+  return createHash("sha256").update(["street", street, norm(a.zip), norm(a.country_code)].join("|")).digest("hex");
 }
 
 /** The referral code an order carries by link (cart attribute, or ?ref= on its landing page). */

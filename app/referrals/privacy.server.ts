@@ -299,6 +299,12 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
               status: "DISABLED",
               disabledReason: "Customer data erased at the customer's request",
               redactedAt: request.now,
+              // What could still single them out: their address and device, as hashes.
+              addressHash: null,
+              streetHash: null,
+              deviceIpHash: null,
+              deviceUaHash: null,
+              deviceSeenAt: null,
             },
           });
         }
@@ -306,7 +312,17 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
           await tx.referral.updateMany({
             where: { shop, id: { in: friendReferrals.map((f) => f.id) } },
             // Where their visit began and came from is theirs too (leak evidence).
-            data: { friendCustomerId: null, friendEmail: null, friendEmailKey: null, friendAddressHash: null, landingSite: null, referringSite: null },
+            data: {
+              friendCustomerId: null,
+              friendEmail: null,
+              friendEmailKey: null,
+              friendAddressHash: null,
+              friendStreetHash: null,
+              friendIpHash: null,
+              friendUaHash: null,
+              landingSite: null,
+              referringSite: null,
+            },
           });
         }
         // Their emails (queued, sent or not) and their opt-outs hold their address: deleted.

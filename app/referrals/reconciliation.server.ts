@@ -16,7 +16,7 @@ import { ORDER_REFUNDS, ORDERS_FOR_RECONCILIATION } from "~/shopify/documents";
 import type { OrderRefundsQuery, OrdersForReconciliationQuery } from "../types/admin.generated";
 import { attributeOrder } from "./attribution.server";
 import { Decimal, toDecimal } from "./money";
-import { addressHash, type OrderFacts } from "./order";
+import { addressHash, streetHash, type OrderFacts } from "./order";
 import { cancelOrder } from "./cancellation.server";
 import { recordRefund, type RefundFacts } from "./reversal.server";
 
@@ -42,6 +42,7 @@ interface GraphqlOrder {
   customAttributes: { key: string; value?: string | null }[];
   customer?: { id: string } | null;
   email?: string | null;
+  clientIp?: string | null;
   currencyCode: string;
   subtotalPriceSet?: { shopMoney: { amount: string } } | null;
   totalPriceSet: { shopMoney: { amount: string } };
@@ -50,6 +51,8 @@ interface GraphqlOrder {
 }
 
 export function orderFromGraphql(o: GraphqlOrder): OrderFacts {
+  const a = o.shippingAddress;
+  const shipping = a ? { address1: a.address1, address2: a.address2, city: a.city, zip: a.zip, country_code: a.countryCodeV2 } : null;
   return {
     orderId: o.id,
     orderName: o.name,
@@ -68,9 +71,11 @@ export function orderFromGraphql(o: GraphqlOrder): OrderFacts {
     total: toDecimal(o.totalPriceSet.shopMoney.amount),
     currencyCode: o.currencyCode,
     // Hashed at once, as for the webhook: the address itself is not kept.
-    shippingAddressHash: o.shippingAddress
-      ? addressHash({ address1: o.shippingAddress.address1, address2: o.shippingAddress.address2, city: o.shippingAddress.city, zip: o.shippingAddress.zip, country_code: o.shippingAddress.countryCodeV2 })
-      : null,
+    shippingAddressHash: shipping ? addressHash(shipping) : null,
+    shippingStreetHash: shipping ? streetHash(shipping) : null,
+    clientIp: o.clientIp ?? null,
+    // The Admin API has the order's IP, not its browser.
+    userAgent: null,
   };
 }
 

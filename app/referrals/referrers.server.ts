@@ -1,6 +1,7 @@
 // Enrolling referrers: one per customer (or per email for guests), each with a
 // unique, unguessable code. Idempotent, also when two requests race.
 import type { Db } from "~/db.server";
+import { deviceHashes } from "./device";
 import { isUniqueViolation } from "~/db-errors";
 import { recordAudit } from "./audit.server";
 import { canonicalCode, generateReferralCode } from "./codes";
@@ -133,4 +134,19 @@ export async function setReferrerStatus({ db, shop, referrerId, cause, reason, n
   // enabling puts it back.
   await requestCodeSync(db, shop, now);
   return status;
+}
+
+/**
+ * The device a referrer joined from (keyed hashes only, device.ts): a friend
+ * order from the same browser and network address within the hold period is
+ * held for review. Recorded when the person at that device is surely the
+ * referrer: a signed-in customer, or whoever just created the enrolment.
+ */
+export async function rememberReferrerDevice(db: Db, input: { shop: string; referrerId: string; ip: string | null; userAgent: string | null; now?: Date }) {
+  const hashes = deviceHashes(input.shop, { ip: input.ip, userAgent: input.userAgent });
+  if (!hashes.ipHash || !hashes.uaHash) return;
+  await db.referrer.updateMany({
+    where: { id: input.referrerId, shop: input.shop, redactedAt: null },
+    data: { deviceIpHash: hashes.ipHash, deviceUaHash: hashes.uaHash, deviceSeenAt: input.now ?? new Date() },
+  });
 }

@@ -16,6 +16,7 @@ import { toDecimal } from "./money";
 import { isUniqueViolation } from "~/db-errors";
 import type { MerchantAction } from "./referrers.server";
 import { ReferralStatus, RewardStatus } from "./statuses";
+import { ReviewStatus, waitsForReview } from "./review.server";
 import type { ProgramRow } from "./programs.server";
 import { findReward, type RevocationOutcome, type RewardWithReferrer } from "./reward-row.server";
 import { creditStore, debitStore } from "./store-credit.server";
@@ -52,6 +53,8 @@ export async function releaseReferral(ctx: JobContext) {
     return;
   }
   if (!referral || referral.status !== ReferralStatus.PENDING) return;
+  // Flagged by a fraud rule: only the merchant's decision releases it (clearReview asks again).
+  if (waitsForReview(referral)) return;
   const now = ctx.now();
   if (referral.holdUntil && referral.holdUntil > now) {
     // Run early (e.g. re-requested): come back when the hold really ends.
@@ -64,7 +67,8 @@ export async function releaseReferral(ctx: JobContext) {
   const reward = rewardFor(program, referral.currencyCode, now);
   const rewardId = await db.$transaction(async (tx) => {
     const approved = await tx.referral.updateMany({
-      where: { id: referral.id, shop, status: ReferralStatus.PENDING },
+      // Not held for review meanwhile (a rule that fired while this job ran).
+      where: { id: referral.id, shop, status: ReferralStatus.PENDING, OR: [{ reviewStatus: null }, { reviewStatus: { not: ReviewStatus.WAITING } }] },
       data: { status: ReferralStatus.APPROVED, approvedAt: now },
     });
     if (approved.count === 0) return null; // Reversed or approved meanwhile.

@@ -5,6 +5,7 @@ import db from "~/db.server";
 import { env } from "~/env.server";
 import { t } from "~/i18n/en";
 import { checklist, themeEditorLinks } from "~/admin/home.server";
+import { reviewCount } from "~/admin/review-queue.server";
 import { emailOffReason } from "~/email/config.server";
 import { ensureProgram } from "~/referrals/programs.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
@@ -22,7 +23,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!(error instanceof ShopifyUserError || error instanceof ShopifyApiError)) throw error;
     setupError = error.message;
   }
-  return { shop, enabled, setupError, emailOff: emailOffReason(), links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), ...(await checklist(db, shop)) };
+  return { shop, enabled, setupError, emailOff: emailOffReason(), links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), toReview: await reviewCount(db, shop), ...(await checklist(db, shop)) };
 };
 
 export default function Index() {
@@ -43,6 +44,13 @@ export default function Index() {
           <Layout.Section>
             <Banner tone="critical" title={t.settings.shopifyRefused}>
               <p>{data.setupError}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {data.toReview > 0 ? (
+          <Layout.Section>
+            <Banner tone="warning" title={t.home.toReview(data.toReview)} action={{ content: t.home.openReview, url: "/app/review" }}>
+              <p>{t.home.toReviewWhy}</p>
             </Banner>
           </Layout.Section>
         ) : null}

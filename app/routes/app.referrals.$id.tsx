@@ -7,6 +7,7 @@ import db from "~/db.server";
 import { formatDateTime, formatMoney, personName } from "~/i18n/format";
 import { t } from "~/i18n/en";
 import { getReferral } from "~/admin/referral-list.server";
+import { referralFlags } from "~/admin/review-queue.server";
 import { approveReferrals, rejectReferrals } from "~/referrals/referral-decisions.server";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { ReasonModal } from "~/components/ReasonModal";
@@ -39,7 +40,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       currencyCode: referral.currencyCode,
       createdAt: referral.createdAt.toISOString(),
       holdUntil: referral.holdUntil?.toISOString() ?? null,
+      reviewStatus: referral.reviewStatus,
     },
+    flags: await referralFlags(db, shop, referral.id),
     referrer: { id: referrer.id, name: personName(referrer), code: referrer.code, status: referrer.status },
     reward: reward
       ? { kind: reward.kind, valueType: reward.valueType, value: reward.value.toString(), currencyCode: reward.currencyCode, code: reward.code, status: reward.status, reason: reward.reason }
@@ -79,7 +82,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 }
 
 export default function ReferralDetail() {
-  const { referral: r, referrer, reward, audit } = useLoaderData<typeof loader>();
+  const { referral: r, referrer, reward, audit, flags } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
   const submit = useSubmit();
@@ -106,6 +109,20 @@ export default function ReferralDetail() {
           <Layout.Section>
             <Banner tone={r.needsReview ? "critical" : "warning"} title={r.needsReview ? t.referrals.needsReview : d.reasonCard}>
               <p>{r.reason ?? reward?.reason}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {flags.length ? (
+          <Layout.Section>
+            <Banner tone={r.reviewStatus === "WAITING" ? "warning" : "info"} title={r.reviewStatus === "WAITING" ? d.heldForReview : d.flagged}>
+              <BlockStack gap="100">
+                {flags.map((flag) => (
+                  <p key={flag.rule}>
+                    <strong>{t.review.rules[flag.rule] ?? flag.rule}</strong>: {flag.summary}
+                    {flag.orders.length ? ` (${flag.orders.map((o) => o.order ?? "?").join(", ")})` : ""}
+                  </p>
+                ))}
+              </BlockStack>
             </Banner>
           </Layout.Section>
         ) : null}

@@ -30,6 +30,7 @@ export default function App() {
         </Link>
         <Link to="/app/dashboard">{t.nav.dashboard}</Link>
         <Link to="/app/referrals">{t.nav.referrals}</Link>
+        <Link to="/app/review">{t.nav.review}</Link>
         <Link to="/app/referrers">{t.nav.referrers}</Link>
         <Link to="/app/payouts">{t.nav.payouts}</Link>
         <Link to="/app/invite">{t.nav.invite}</Link>

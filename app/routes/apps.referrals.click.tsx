@@ -19,7 +19,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const code = typeof body.code === "string" ? body.code.slice(0, 64) : "";
   const [live, click] = await Promise.all([
     liveProgram(db, ctx),
-    code ? recordClick(db, { shop: ctx.shop, code, channel: normaliseChannel(body.channel) }) : null,
+    code ? recordClick(db, { shop: ctx.shop, code, channel: normaliseChannel(body.channel), visitor: { ip: ctx.ip, userAgent: ctx.userAgent } }) : null,
   ]);
   // The referrer's first name for the welcome banner, only when they allowed it.
   return privateJson({ offer: live?.offer ?? null, referrer: (live && click?.firstName) || null });

@@ -462,6 +462,7 @@ export const ORDERS_FOR_RECONCILIATION = `#graphql
           id
         }
         email
+        clientIp
         currencyCode
         presentmentCurrencyCode
         subtotalPriceSet {

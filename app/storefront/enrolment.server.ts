@@ -3,7 +3,7 @@
 // Only the signed-in customer is shown a code (see enrolFromStorefront).
 import { z } from "zod";
 import type { Db } from "~/db.server";
-import { EnrolmentError, enrolReferrer, type ReferrerSource } from "~/referrals/referrers.server";
+import { EnrolmentError, enrolReferrer, rememberReferrerDevice, type ReferrerSource } from "~/referrals/referrers.server";
 import { customerContact, verifiedCustomerEmail } from "~/referrals/shopify-lookups.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { translator, type Translate } from "./i18n";
@@ -98,7 +98,8 @@ export async function enrolFromStorefront(
   if (!parsed.ok) return { ok: false, status: 422, errors: parsed.errors };
   try {
     if (!ctx.customerId) {
-      const { referrer } = await enrolReferrer(db, { shop: ctx.shop, email: parsed.email, locale: ctx.locale.tag, source: "GUEST", cause: "storefront:guest" });
+      const { referrer, created } = await enrolReferrer(db, { shop: ctx.shop, email: parsed.email, locale: ctx.locale.tag, source: "GUEST", cause: "storefront:guest" });
+      if (created) await rememberReferrerDevice(db, { shop: ctx.shop, referrerId: referrer.id, ip: ctx.ip, userAgent: ctx.userAgent });
       // The link goes to the address typed: only its owner reads it. Asked
       // again, it goes again (once a day at most), new or known alike.
       const emailed = emailConfig() !== null;
@@ -118,6 +119,7 @@ export async function enrolFromStorefront(
       cause: "storefront:customer",
     });
     if (!canShare(referrer)) return { ok: false, status: 409, errors: { form: live.t("page.unavailable") } };
+    await rememberReferrerDevice(db, { shop: ctx.shop, referrerId: referrer.id, ip: ctx.ip, userAgent: ctx.userAgent });
     // Their link by email, once (asked on every join, so a join whose email
     // Shopify could not tell gets it on the next one).
     if (emailConfig()) {

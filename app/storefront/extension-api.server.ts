@@ -13,7 +13,7 @@ import { normaliseEmail } from "~/referrals/email";
 import { money, toDecimal, type Decimal } from "~/referrals/money";
 import { REFERRAL_ATTRIBUTE } from "~/referrals/order";
 import type { ProgramRow } from "~/referrals/programs.server";
-import { EnrolmentError, enrolReferrer, type ReferrerSource } from "~/referrals/referrers.server";
+import { EnrolmentError, enrolReferrer, rememberReferrerDevice, type ReferrerSource } from "~/referrals/referrers.server";
 import { customerContact } from "~/referrals/shopify-lookups.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "~/referrals/statuses";
 import type { AdminClient } from "~/shopify/admin-client.server";
@@ -291,6 +291,7 @@ async function enrolCustomer(db: Db, caller: ExtensionCaller, live: Live, input:
   });
   if (!canShare(referrer)) return { status: 409, body: { errors: { form: live.t("page.unavailable") } } };
   await recordJoin(db, live, referrer, created, input, how.loop, now);
+  await rememberReferrerDevice(db, { shop: caller.shop, referrerId: referrer.id, ip: caller.ip, userAgent: caller.userAgent, now });
   if (emailConfig()) {
     const email = referrer.email ?? contact.email;
     if (email && !referrer.email) await db.referrer.updateMany({ where: { id: referrer.id, shop: referrer.shop, email: null }, data: { email } });
@@ -317,6 +318,8 @@ export async function joinFromThankYou(db: Db, caller: ExtensionCaller, body: Re
     if (!order.email) return { status: 422, body: { errors: { form: live.t("block.error_email") } } };
     const { referrer, created } = await enrolReferrer(db, { shop: caller.shop, email: order.email, locale: caller.locale.tag, source: "THANK_YOU", cause: "extension:guest", now });
     if (canShare(referrer)) await recordJoin(db, live, referrer, created, input, loop, now);
+    // The buyer at this browser placed the order whose email this is: the referrer's device.
+    if (created) await rememberReferrerDevice(db, { shop: caller.shop, referrerId: referrer.id, ip: caller.ip, userAgent: caller.userAgent, now });
     const emailed = emailConfig() !== null;
     if (emailed) await emailGuestLink(db, { ...referrer, email: order.email }, now);
     return { status: 202, body: { state: emailed ? "check_email" : "sign_in" } };

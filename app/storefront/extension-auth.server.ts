@@ -25,6 +25,8 @@ export interface ExtensionCaller {
   locale: { tag: string; language: string };
   /** The buyer's address as the app's own hosting saw it (per-IP rate limits). */
   ip: string;
+  /** The buyer's browser (device signals; hashed before it is kept). */
+  userAgent: string | null;
   cors: (response: Response) => Response;
 }
 
@@ -79,6 +81,7 @@ export async function authenticateExtension(request: Request, kind: ExtensionKin
     customerId,
     locale: pickLocale(locale, request.headers.get("accept-language")),
     ip: callerIp(request.headers, env().TRUSTED_PROXY_HOPS),
+    userAgent: request.headers.get("user-agent")?.slice(0, 512) || null,
     cors: (response) => extensionCors(request, verified.cors(response)),
   };
 }

@@ -2,6 +2,7 @@
 // Answers never say whether a code exists: the caller gets the same result
 // for an unknown code, a disabled referrer and a real one.
 import type { Db } from "~/db.server";
+import { deviceHashes } from "~/referrals/device";
 import { looksLikeReferralCode } from "~/referrals/codes";
 import { countedTransaction } from "~/referrals/daily-stats.server";
 import { findReferrerByCode } from "~/referrals/referrers.server";
@@ -24,10 +25,15 @@ async function activeReferrer(db: Db, shop: string, code: string) {
  * when that referrer allowed it (showFirstName) and one is known; never their
  * last name or email.
  */
-export async function recordClick(db: Db, { shop, code, channel }: { shop: string; code: string; channel: string }): Promise<{ firstName: string | null }> {
+export async function recordClick(
+  db: Db,
+  { shop, code, channel, visitor }: { shop: string; code: string; channel: string; visitor?: { ip: string | null; userAgent: string | null } },
+): Promise<{ firstName: string | null }> {
   const referrer = await activeReferrer(db, shop, code);
   if (!referrer) return { firstName: null };
-  await recordEvent(db, { shop, referrerId: referrer.id, type: "CLICK", channel });
+  // The visitor's browser, hashed (device.ts): whether an order's browser came by this link.
+  const hashes = visitor ? deviceHashes(shop, visitor) : { ipHash: null, uaHash: null };
+  await recordEvent(db, { shop, referrerId: referrer.id, type: "CLICK", channel, ...hashes });
   return { firstName: shownFirstName(referrer) };
 }
 
@@ -52,7 +58,7 @@ export async function recordShare(
   }
 }
 
-async function recordEvent(db: Db, data: { shop: string; referrerId: string; type: "CLICK" | "SHARE"; channel: string }) {
+async function recordEvent(db: Db, data: { shop: string; referrerId: string; type: "CLICK" | "SHARE"; channel: string; ipHash?: string | null; uaHash?: string | null }) {
   await countedTransaction(db, data.shop, async (tx, changes) => {
     const event = await tx.linkEvent.create({ data });
     // The referrer's all-time count outlives the raw event (see retention.server.ts).

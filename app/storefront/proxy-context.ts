@@ -1,17 +1,22 @@
 // Who and where a verified app proxy request comes from. Only call this on a
 // URL whose signature was checked: the customer's identity is the signed
 // logged_in_customer_id and nothing else (no body field or header can set it).
-import { isIPv4, isIPv6 } from "node:net";
+import { networkAddress } from "~/referrals/network-address";
 import { customerGid } from "~/referrals/personal-data";
 import { pickLocale } from "./i18n";
+
+/** The address as a rate-limit key (see networkAddress). */
+export const rateLimitAddress = networkAddress;
 
 export interface ProxyContext {
   shop: string;
   /** gid://shopify/Customer/<id>, or null for a guest. */
   customerId: string | null;
   locale: { tag: string; language: string };
-  /** The shopper's address as Shopify's proxy forwards it (for per-IP rate limits). */
+  /** The shopper's address as Shopify's proxy forwards it (for per-IP rate limits and device signals). */
   ip: string;
+  /** The shopper's browser as Shopify's proxy forwards it (device signals; hashed before it is kept). */
+  userAgent: string | null;
   /** The storefront URL the block asked its links to use (`?origin=`): a wish, checked by shareOrigin. */
   requestedOrigin: string | null;
 }
@@ -27,6 +32,7 @@ export function proxyContext(url: URL, headers: Headers, { trustedHops }: ProxyC
     customerId: customerGid(url.searchParams.get("logged_in_customer_id") || null),
     locale: pickLocale(url.searchParams.get("locale"), headers.get("accept-language")),
     ip: clientIp(headers, trustedHops),
+    userAgent: headers.get("user-agent")?.slice(0, 512) || null,
     requestedOrigin: url.searchParams.get("origin"),
   };
 }
@@ -52,32 +58,6 @@ export function clientIp(headers: Headers, trustedHops: number): string {
   if (chain.length === 0) return "unknown";
   const entry = chain[Math.max(0, chain.length - 1 - trustedHops)];
   return rateLimitAddress(entry);
-}
-
-/**
- * The address as a rate-limit key: IPv4 as is, IPv6 by its /64 (one
- * subscriber's network: rotating addresses inside it is free), a port or
- * brackets some proxies add dropped, anything else cut to 64 characters.
- */
-export function rateLimitAddress(entry: string): string {
-  const bare = entry.match(/^\[([^\]]+)\](?::\d+)?$/)?.[1] ?? entry.match(/^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/)?.[1] ?? entry;
-  if (isIPv4(bare)) return bare;
-  if (isIPv6(bare)) {
-    const mapped = bare.match(/^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i)?.[1];
-    if (mapped && isIPv4(mapped)) return mapped;
-    return `${expandIPv6(bare).slice(0, 4).join(":")}::/64`;
-  }
-  return bare.slice(0, 64);
-}
-
-function expandIPv6(address: string): string[] {
-  const [head, tail = ""] = address.toLowerCase().split("::");
-  const left = head ? head.split(":") : [];
-  const right = address.includes("::") && tail ? tail.split(":") : [];
-  // An embedded IPv4 tail (::ffff:1.2.3.4) stands for two groups.
-  const groups = (list: string[]) => list.reduce((n, group) => n + (group.includes(".") ? 2 : 1), 0);
-  const missing = Math.max(0, 8 - groups(left) - groups(right));
-  return [...left, ...Array<string>(missing).fill("0"), ...right].map((group) => group.replace(/^0+(?=.)/, ""));
 }
 
 /**

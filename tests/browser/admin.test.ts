@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
+import { holdForReview } from "~/referrals/review.server";
 import { PROJECT_ROOT } from "~/db-url";
 import type { FakeShopify } from "../../fake-shopify";
 import { hostParam } from "../../fake-shopify/sign";
@@ -196,6 +197,24 @@ describe("embedded admin in Chromium", () => {
     await page.getByRole("button", { name: "Retry: Order paid" }).click();
     await page.locator("#stand-in-toast", { hasText: "Queued again" }).waitFor({ timeout: 30_000 });
     expect(await db.webhookDelivery.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: "PENDING", attempts: 0 });
+  }, 240_000);
+
+  it("review: a referral a fraud check held, with why; approved from the page", async () => {
+    const pending = await db.referral.findFirstOrThrow({ where: { shop, status: "PENDING" }, orderBy: { createdAt: "asc" } });
+    await holdForReview(db, {
+      shop,
+      referralId: pending.id,
+      rule: "IP_CLUSTER",
+      evidence: { summary: "3 friends of this referrer ordered from one network address within 30 days", orders: [{ order: pending.orderName, at: pending.createdAt.toISOString() }] },
+      cause: "test",
+    });
+    await open("/app/review");
+    await page.getByText("3 friends of this referrer ordered from one network address").waitFor();
+    await snapshot("review");
+    await page.locator(".Polaris-IndexTable__TableRow").first().locator('input[type="checkbox"]').check({ force: true });
+    await page.getByRole("button", { name: "Approve" }).click();
+    await page.locator("#stand-in-toast", { hasText: "1 referral approved" }).waitFor({ timeout: 30_000 });
+    expect(await db.referral.findUniqueOrThrow({ where: { id: pending.id } })).toMatchObject({ reviewStatus: "CLEARED", status: "PENDING" });
   }, 240_000);
 
   it("invite: a run started in the page shows its progress and its result", async () => {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import * as leaks from "~/routes/app.leaks";
+import * as review from "~/routes/app.review";
 import * as settings from "~/routes/app.settings";
 import { applyRetention, DEFAULT_RETENTION } from "~/jobs/retention.server";
 import { couponSiteOf } from "~/referrals/coupon-sites";
@@ -73,12 +74,11 @@ async function referrerNow(p: Shop) {
   return db.referrer.findFirstOrThrow({ where: { shop: p.shop, id: p.referrer.id } });
 }
 
-/** Flags the shop's referrer: two strangers type the code with no link (minimum 2 orders, 50%). */
-async function flaggedShop(settings: Record<string, unknown> = {}) {
+/** Flags the shop's referrer: strangers type the code with no link, as many as the minimum (default 2 orders, 50%). */
+async function flaggedShop(settings: { leakMinOrders?: number } & Record<string, unknown> = {}) {
   const p = await setupShop({ holdDays: 30, firstOrderOnly: false, leakMinOrders: 2, leakThresholdPercent: 50, ...settings });
   await db.referrer.updateMany({ where: { shop: p.shop, id: p.referrer.id }, data: { email: `rita+${p.shop}@example.com` } });
-  await order(p, { code: p.referrer.code, ...fromCouponSite });
-  await order(p, { code: p.referrer.code, ...fromCouponSite });
+  for (let i = 0; i < (settings.leakMinOrders ?? 2); i++) await order(p, { code: p.referrer.code, ...fromCouponSite });
   return p;
 }
 
@@ -195,6 +195,24 @@ describe("leak detection", () => {
   });
 });
 
+describe("orders of a flagged referrer wait for review", () => {
+  it("after a rotation, typed orders with the old code wait for review during the grace period; the new code's do not", async () => {
+    // Three orders before a flag: the two after the rotation below are not enough to flag the referrer again.
+    const p = await flaggedShop({ leakMinOrders: 3 });
+    const oldCode = p.referrer.code;
+    expect((await act(leaks.action, p.shop, PATH, { intent: "rotate", referrerId: p.referrer.id, code: oldCode, graceDays: "5" })).status).toBe(200);
+    catchUp();
+    await p.drain();
+    const newCode = (await referrerNow(p)).code;
+    const withOld = await p.referral(await order(p, { code: oldCode, ...fromCouponSite }));
+    expect(withOld).toMatchObject({ referrerId: p.referrer.id, status: "PENDING", reviewStatus: "WAITING" });
+    const flag = await db.referralFlag.findFirstOrThrow({ where: { shop: p.shop, referralId: withOld!.id } });
+    expect(JSON.parse(flag.evidence)).toMatchObject({ why: "former-code", code: oldCode });
+    const withNew = await p.referral(await order(p, { code: newCode, landingSite: "/" }));
+    expect(withNew).toMatchObject({ referrerId: p.referrer.id, status: "PENDING", reviewStatus: null });
+  });
+});
+
 describe("rotating a leaked code", () => {
   it("gives a new code on the discount, keeps the old one working during the grace period, emails the referrer, then removes it", async () => {
     const p = await flaggedShop();
@@ -282,5 +300,41 @@ describe("rotating a leaked code", () => {
     expect(await thrownStatus(() => act(leaks.action, other.shop, PATH, { intent: "dismiss", referrerId: p.referrer.id, reason: "no" }))).toBe(404);
     expect(await referrerNow(p)).toMatchObject({ code: p.referrer.code, leakFlaggedAt: expect.any(Date) });
     expect((await load(leaks.loader, other.shop, PATH)).referrers).toEqual([]);
+  });
+});
+
+// Last: it moves the test clock days ahead of the real one, which the admin
+// actions above stamp their rotations with (grace periods in real time).
+describe("orders of a flagged referrer wait for review, past the hold", () => {
+  it("holds the orders that flagged the referrer and their next typed-code order, never rewarding them automatically; a linked order goes through", async () => {
+    const p = await flaggedShop({ holdDays: 10 });
+    const held = await db.referral.findMany({ where: { shop: p.shop }, orderBy: { createdAt: "asc" } });
+    expect(held.map((r) => [r.status, r.reviewStatus])).toEqual([
+      ["PENDING", "WAITING"],
+      ["PENDING", "WAITING"],
+    ]);
+
+    const next = await p.referral(await order(p, { code: p.referrer.code, landingSite: "/", referringSite: "https://www.wethrift.com/example-shop" }));
+    expect(next).toMatchObject({ status: "PENDING", reviewStatus: "WAITING", typedWithoutLink: true, couponSite: "Wethrift" });
+    const flag = await db.referralFlag.findFirstOrThrow({ where: { shop: p.shop, referralId: next!.id } });
+    expect(flag.rule).toBe("LEAK");
+    expect(JSON.parse(flag.evidence)).toMatchObject({ why: "referrer-flagged", code: p.referrer.code, couponSite: "Wethrift", summary: "3 of 3 orders (100%) typed the code without a referral link" });
+    // The review queue's evidence names no landing or referring site (those stay on the referral, erasable).
+    expect(flag.evidence).not.toContain("wethrift.com");
+
+    const linked = await p.referral(await order(p, { email: "pal@example.com", landingSite: `/?ref=${p.referrer.code}` }));
+    expect(linked).toMatchObject({ status: "PENDING", reviewStatus: null });
+
+    // Past the hold, only the linked order is rewarded.
+    p.advance(11 * DAY);
+    await p.drain();
+    expect(await p.referral(linked!.orderId)).toMatchObject({ status: "REWARDED" });
+    for (const r of [...held, next!]) expect(await p.referral(r.orderId)).toMatchObject({ status: "PENDING", reviewStatus: "WAITING", reward: null });
+
+    // The merchant's decision on the review page clears them.
+    const approved = await act(review.action, p.shop, "/app/review", { intent: "approve", ids: [next!.id] });
+    expect(approved).toMatchObject({ status: 200, data: { done: 1 } });
+    await p.drain();
+    expect(await p.referral(next!.orderId)).toMatchObject({ status: "REWARDED", reviewStatus: "CLEARED" });
   });
 });

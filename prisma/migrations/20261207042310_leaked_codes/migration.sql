@@ -74,6 +74,7 @@ CREATE TABLE "new_Referral" (
     "friendEmail" TEXT,
     "friendEmailKey" TEXT,
     "friendAddressHash" TEXT,
+    "friendStreetHash" TEXT,
     "codeUsed" TEXT,
     "attributedBy" TEXT NOT NULL,
     "channel" TEXT,
@@ -88,6 +89,9 @@ CREATE TABLE "new_Referral" (
     "status" TEXT NOT NULL,
     "reason" TEXT,
     "needsReview" BOOLEAN NOT NULL DEFAULT false,
+    "reviewStatus" TEXT,
+    "friendIpHash" TEXT,
+    "friendUaHash" TEXT,
     "test" BOOLEAN NOT NULL DEFAULT false,
     "orderCreatedAt" DATETIME,
     "holdUntil" DATETIME,
@@ -99,7 +103,7 @@ CREATE TABLE "new_Referral" (
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "Referral_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
-INSERT INTO "new_Referral" ("approvedAt", "attributedBy", "channel", "codeUsed", "createdAt", "currencyCode", "friendAddressHash", "friendCustomerId", "friendEmail", "friendEmailKey", "holdUntil", "id", "needsReview", "orderCreatedAt", "orderId", "orderName", "reason", "referrerId", "refundedAmount", "rejectedAt", "reversedAt", "rewardedAt", "shop", "status", "subtotalAmount", "test", "totalAmount", "updatedAt") SELECT "approvedAt", "attributedBy", "channel", "codeUsed", "createdAt", "currencyCode", "friendAddressHash", "friendCustomerId", "friendEmail", "friendEmailKey", "holdUntil", "id", "needsReview", "orderCreatedAt", "orderId", "orderName", "reason", "referrerId", "refundedAmount", "rejectedAt", "reversedAt", "rewardedAt", "shop", "status", "subtotalAmount", "test", "totalAmount", "updatedAt" FROM "Referral";
+INSERT INTO "new_Referral" ("approvedAt", "attributedBy", "channel", "codeUsed", "createdAt", "currencyCode", "friendAddressHash", "friendCustomerId", "friendEmail", "friendEmailKey", "friendIpHash", "friendStreetHash", "friendUaHash", "holdUntil", "id", "needsReview", "orderCreatedAt", "orderId", "orderName", "reason", "referrerId", "refundedAmount", "rejectedAt", "reversedAt", "reviewStatus", "rewardedAt", "shop", "status", "subtotalAmount", "test", "totalAmount", "updatedAt") SELECT "approvedAt", "attributedBy", "channel", "codeUsed", "createdAt", "currencyCode", "friendAddressHash", "friendCustomerId", "friendEmail", "friendEmailKey", "friendIpHash", "friendStreetHash", "friendUaHash", "holdUntil", "id", "needsReview", "orderCreatedAt", "orderId", "orderName", "reason", "referrerId", "refundedAmount", "rejectedAt", "reversedAt", "reviewStatus", "rewardedAt", "shop", "status", "subtotalAmount", "test", "totalAmount", "updatedAt" FROM "Referral";
 DROP TABLE "Referral";
 ALTER TABLE "new_Referral" RENAME TO "Referral";
 CREATE INDEX "Referral_shop_status_holdUntil_idx" ON "Referral"("shop", "status", "holdUntil");
@@ -108,6 +112,8 @@ CREATE INDEX "Referral_shop_status_createdAt_idx" ON "Referral"("shop", "status"
 CREATE INDEX "Referral_shop_referrerId_status_idx" ON "Referral"("shop", "referrerId", "status");
 CREATE INDEX "Referral_shop_friendEmailKey_createdAt_idx" ON "Referral"("shop", "friendEmailKey", "createdAt");
 CREATE INDEX "Referral_shop_friendCustomerId_idx" ON "Referral"("shop", "friendCustomerId");
+CREATE INDEX "Referral_shop_reviewStatus_createdAt_idx" ON "Referral"("shop", "reviewStatus", "createdAt");
+CREATE INDEX "Referral_shop_referrerId_friendIpHash_idx" ON "Referral"("shop", "referrerId", "friendIpHash");
 CREATE INDEX "Referral_shop_id_idx" ON "Referral"("shop", "id");
 CREATE INDEX "Referral_shop_referrerId_createdAt_idx" ON "Referral"("shop", "referrerId", "createdAt");
 CREATE UNIQUE INDEX "Referral_shop_orderId_key" ON "Referral"("shop", "orderId");

@@ -1,0 +1,46 @@
+-- AlterTable
+ALTER TABLE "Referrer" ADD COLUMN     "deviceIpHash" TEXT,
+ADD COLUMN     "deviceSeenAt" TIMESTAMP(3),
+ADD COLUMN     "deviceUaHash" TEXT,
+ADD COLUMN     "streetHash" TEXT;
+
+-- AlterTable
+ALTER TABLE "Referral" ADD COLUMN     "friendIpHash" TEXT,
+ADD COLUMN     "friendStreetHash" TEXT,
+ADD COLUMN     "friendUaHash" TEXT,
+ADD COLUMN     "reviewStatus" TEXT;
+
+-- AlterTable
+ALTER TABLE "LinkEvent" ADD COLUMN     "ipHash" TEXT,
+ADD COLUMN     "uaHash" TEXT;
+
+-- CreateTable
+CREATE TABLE "ReferralFlag" (
+    "id" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "referralId" TEXT NOT NULL,
+    "rule" TEXT NOT NULL,
+    "evidence" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ReferralFlag_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "ReferralFlag_shop_createdAt_idx" ON "ReferralFlag"("shop", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ReferralFlag_referralId_rule_key" ON "ReferralFlag"("referralId", "rule");
+
+-- CreateIndex
+CREATE INDEX "Referrer_shop_deviceSeenAt_idx" ON "Referrer"("shop", "deviceSeenAt");
+
+-- CreateIndex
+CREATE INDEX "Referral_shop_reviewStatus_createdAt_idx" ON "Referral"("shop", "reviewStatus", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "Referral_shop_referrerId_friendIpHash_idx" ON "Referral"("shop", "referrerId", "friendIpHash");
+
+-- AddForeignKey
+ALTER TABLE "ReferralFlag" ADD CONSTRAINT "ReferralFlag_referralId_fkey" FOREIGN KEY ("referralId") REFERENCES "Referral"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
