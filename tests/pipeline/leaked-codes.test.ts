@@ -11,6 +11,8 @@ import * as review from "~/routes/app.review";
 import * as settings from "~/routes/app.settings";
 import { applyRetention, DEFAULT_RETENTION } from "~/jobs/retention.server";
 import { couponSiteOf } from "~/referrals/coupon-sites";
+import { RETIRE_CODE_JOB } from "~/referrals/code-rotation.server";
+import { enqueueJob } from "~/queue/queue.server";
 import { REFERRAL_ATTRIBUTE } from "~/referrals/order";
 import { orderGid, orderPaidPayload } from "../../fake-shopify/payloads";
 import { testClock } from "../helpers/admin";
@@ -44,26 +46,28 @@ interface OrderInput {
 
 type Shop = Awaited<ReturnType<typeof setupShop>>;
 
+/** Each order's payload, by gid: sent again as Shopify's duplicate deliveries are. */
+const payloads = new Map<string, object>();
+
 /** A paid order by a new customer, sent as orders/paid and processed. Returns its gid. */
 async function order(p: Shop, { code, email, landingSite = "/", referringSite = null, attributes = {} }: OrderInput) {
   const orderId = newId();
-  await p.send(
-    "orders/paid",
-    orderPaidPayload({
-      orderId,
-      customerId: newId(),
-      email: email ?? `buyer${orderId}@example.com`,
-      discountCodes: code ? [code] : [],
-      noteAttributes: Object.entries(attributes).map(([name, value]) => ({ name, value })),
-      subtotal: "80.00",
-      total: "80.00",
-      currency: "USD",
-      createdAt: new Date(testClock.now()).toISOString(),
-      name: `#${orderId % 100_000}`,
-      landingSite,
-      referringSite,
-    }),
-  );
+  const payload = orderPaidPayload({
+    orderId,
+    customerId: newId(),
+    email: email ?? `buyer${orderId}@example.com`,
+    discountCodes: code ? [code] : [],
+    noteAttributes: Object.entries(attributes).map(([name, value]) => ({ name, value })),
+    subtotal: "80.00",
+    total: "80.00",
+    currency: "USD",
+    createdAt: new Date(testClock.now()).toISOString(),
+    name: `#${orderId % 100_000}`,
+    landingSite,
+    referringSite,
+  });
+  payloads.set(orderGid(orderId), payload);
+  await p.send("orders/paid", payload);
   await p.drain();
   return orderGid(orderId);
 }
@@ -125,9 +129,11 @@ describe("leak detection", () => {
     const audit = await db.auditEvent.findMany({ where: { shop: p.shop, referrerId: p.referrer.id, action: "referrer.leak-flagged" } });
     expect(audit.map((a) => a.detail)).toEqual(["Possible leak: 6 of 9 orders (67%) typed the code without a referral link"]);
 
-    // The same delivery again (a retry): still one flag, one audit event.
+    // The same order again under a new webhook id (attribution runs again): still one flag, one audit event.
+    await p.send("orders/paid", payloads.get(tipping)!);
     await p.drain();
     expect(await db.auditEvent.count({ where: { shop: p.shop, action: "referrer.leak-flagged" } })).toBe(1);
+    expect(await db.referral.count({ where: { shop: p.shop } })).toBe(9);
 
     const page = await load(leaks.loader, p.shop, PATH);
     expect(page.referrers).toHaveLength(1);
@@ -263,6 +269,12 @@ describe("rotating a leaked code", () => {
     expect(friendDiscountCodes(p)).not.toContain(oldCode);
     const history = await db.referrerCode.findFirstOrThrow({ where: { shop: p.shop, code: oldCode } });
     expect(history.removedAt).not.toBeNull();
+    // The retire job run again (a retry): the code is already gone, nothing changes.
+    await enqueueJob(db, { shop: p.shop, kind: RETIRE_CODE_JOB, key: oldCode, availableAt: new Date(testClock.now()) });
+    await p.drain();
+    expect(await db.job.findFirstOrThrow({ where: { shop: p.shop, kind: RETIRE_CODE_JOB, key: oldCode } })).toMatchObject({ status: "DONE", attempts: 1 });
+    expect(await db.auditEvent.count({ where: { shop: p.shop, action: "referrer.old-code-removed" } })).toBe(1);
+    expect(friendDiscountCodes(p)).toContain(newCode);
     expect((await load(leaks.loader, p.shop, PATH)).rotations).toEqual([]);
     expect(await p.referral(await order(p, { code: oldCode, landingSite: "/" }))).toBeNull();
 
