@@ -168,6 +168,8 @@ export async function checkForLeak(ctx: WorkContext, referrerId: string): Promis
   return { state: "flagged", since: referrer.leakSince, evidence };
 }
 
+const fromSite = (site: string | null) => (site ? `; this order came from ${site}` : "");
+
 export interface LeakSuspect {
   referralId: string;
   /** What the review queue shows: no landing or referring site (personal data kept on the referral only). */
@@ -191,14 +193,17 @@ export async function leakSuspects(
   const select = { id: true, codeUsed: true, couponSite: true } as const;
   if (check.state !== "not-flagged") {
     const rows = await db.referral.findMany({ where: { ...pending, ...(check.since ? { createdAt: { gte: check.since } } : {}) }, select });
-    return rows.map((r) => ({ referralId: r.id, evidence: { why: "referrer-flagged", summary: check.evidence, code: r.codeUsed, couponSite: r.couponSite } }));
+    return rows.map((r) => ({
+      referralId: r.id,
+      evidence: { why: "referrer-flagged", summary: `Possible leak: ${check.evidence}${fromSite(r.couponSite)}`, code: r.codeUsed, couponSite: r.couponSite },
+    }));
   }
   if (!referral.typedWithoutLink || !referral.codeUsed) return [];
   const former = await db.referrerCode.findFirst({ where: { shop, referrerId: referral.referrerId, code: referral.codeUsed }, select: { createdAt: true, retireAt: true } });
   if (!former) return [];
   const row = await db.referral.findFirst({ where: { ...pending, id: referral.id }, select });
   if (!row) return [];
-  return [{ referralId: row.id, evidence: { why: "former-code", summary: `Typed without a link with ${row.codeUsed}, a code rotated after a leak`, code: row.codeUsed, couponSite: row.couponSite, rotatedAt: former.createdAt.toISOString(), worksUntil: former.retireAt.toISOString() } }];
+  return [{ referralId: row.id, evidence: { why: "former-code", summary: `Typed without a link with ${row.codeUsed}, a code rotated after a leak${fromSite(row.couponSite)}`, code: row.codeUsed, couponSite: row.couponSite, rotatedAt: former.createdAt.toISOString(), worksUntil: former.retireAt.toISOString() } }];
 }
 
 /** The merchant looked at the evidence and keeps the code: the flag goes, and counting starts again from now. */

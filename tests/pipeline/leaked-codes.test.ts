@@ -330,7 +330,7 @@ describe("orders of a flagged referrer wait for review, past the hold", () => {
     expect(next).toMatchObject({ status: "PENDING", reviewStatus: "WAITING", typedWithoutLink: true, couponSite: "Wethrift" });
     const flag = await db.referralFlag.findFirstOrThrow({ where: { shop: p.shop, referralId: next!.id } });
     expect(flag.rule).toBe("LEAK");
-    expect(JSON.parse(flag.evidence)).toMatchObject({ why: "referrer-flagged", code: p.referrer.code, couponSite: "Wethrift", summary: "3 of 3 orders (100%) typed the code without a referral link" });
+    expect(JSON.parse(flag.evidence)).toMatchObject({ why: "referrer-flagged", code: p.referrer.code, couponSite: "Wethrift", summary: "Possible leak: 3 of 3 orders (100%) typed the code without a referral link; this order came from Wethrift" });
     // The review queue's evidence names no landing or referring site (those stay on the referral, erasable).
     expect(flag.evidence).not.toContain("wethrift.com");
 
