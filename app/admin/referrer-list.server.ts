@@ -59,7 +59,7 @@ export async function listReferrers(db: Db, shop: string, filters: { search?: st
 export async function getReferrer(db: Db, shop: string, id: string) {
   const referrer = await db.referrer.findFirst({ where: { id, shop } });
   if (!referrer) return null;
-  const [byStatus, rewards, referrals, program] = await Promise.all([
+  const [byStatus, rewards, referrals, program, formerCodes] = await Promise.all([
     db.referral.groupBy({ by: ["status"], where: { shop, referrerId: id }, _count: { _all: true }, _sum: { totalAmount: true } }),
     db.reward.findMany({ where: { shop, referrerId: id }, orderBy: { createdAt: "desc" }, take: 50 }),
     db.referral.findMany({
@@ -69,6 +69,7 @@ export async function getReferrer(db: Db, shop: string, id: string) {
       select: { id: true, orderName: true, status: true, totalAmount: true, currencyCode: true, createdAt: true },
     }),
     db.program.findUnique({ where: { shop }, select: { currencyCode: true } }),
+    db.referrerCode.findMany({ where: { shop, referrerId: id }, orderBy: { createdAt: "desc" }, take: 20, select: { code: true, retireAt: true, removedAt: true } }),
   ]);
-  return { referrer, byStatus, rewards, referrals, currencyCode: program?.currencyCode ?? "USD" };
+  return { referrer, byStatus, rewards, referrals, formerCodes, currencyCode: program?.currencyCode ?? "USD" };
 }

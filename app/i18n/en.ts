@@ -272,6 +272,11 @@ export const en = {
   },
   referrer: {
     link: "Share link",
+    leakTitle: "Possible leaked code",
+    leakBody: (date: string) => `Flagged ${date}: most orders with this code typed it without following the referrer's link. Rotate the code or keep it on the Possible leaks page.`,
+    formerCodes: "Former codes",
+    formerWorksUntil: (date: string) => `works until ${date}`,
+    formerRemoved: (date: string) => `removed ${date}`,
     stats: "Performance",
     shares: "Shares",
     rewardsTitle: "Rewards",

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { BlockStack, Button, Card, IndexTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, IndexTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
 import { formatDate, formatMoney, formatNumber, personName } from "~/i18n/format";
@@ -22,7 +22,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const found = await getReferrer(db, shop, params.id ?? "");
   if (!found) notFound();
-  const { referrer, byStatus, rewards, referrals, currencyCode } = found;
+  const { referrer, byStatus, rewards, referrals, formerCodes, currencyCode } = found;
   const live = byStatus.filter((s) => LIVE_REFERRAL_STATUSES.includes(s.status));
   return {
     referrer: {
@@ -35,7 +35,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       source: referrer.source,
       createdAt: referrer.createdAt.toISOString(),
       link: `https://${shop}/?ref=${encodeURIComponent(referrer.code)}`,
+      leakFlaggedAt: referrer.leakFlaggedAt?.toISOString() ?? null,
     },
+    formerCodes: formerCodes.map((c) => ({ code: c.code, until: (c.removedAt ?? c.retireAt).toISOString(), removed: c.removedAt !== null })),
     stats: {
       referrals: live.reduce((n, s) => n + s._count._all, 0),
       // Summed as Decimal and shown to the currency's own precision (3 digits for KWD, 0 for JPY).
@@ -84,7 +86,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 type Dialog = { intent: "disable" | "issue" | "revoke"; rewardId?: string } | null;
 
 export default function ReferrerDetail() {
-  const { referrer, stats, rewards, referrals, currencyCode } = useLoaderData<typeof loader>();
+  const { referrer, stats, rewards, referrals, formerCodes, currencyCode } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const shopify = useAppBridge();
@@ -119,6 +121,13 @@ export default function ReferrerDetail() {
       ]}
     >
       <Layout>
+        {referrer.leakFlaggedAt ? (
+          <Layout.Section>
+            <Banner tone="warning" title={d.leakTitle} action={{ content: t.nav.leaks, url: "/app/leaks" }}>
+              <p>{d.leakBody(formatDate(referrer.leakFlaggedAt))}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <BlockStack gap="400">
             <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
@@ -208,6 +217,18 @@ export default function ReferrerDetail() {
               <Text as="p" tone="subdued">
                 {t.referrers.source}: {t.referrers.sources[referrer.source] ?? referrer.source} · {formatDate(referrer.createdAt)}
               </Text>
+              {formerCodes.length ? (
+                <BlockStack gap="100">
+                  <Text as="h3" variant="headingSm">
+                    {d.formerCodes}
+                  </Text>
+                  {formerCodes.map((c) => (
+                    <Text as="p" key={c.code} tone="subdued">
+                      {`${c.code}: ${c.removed ? d.formerRemoved(formatDate(c.until)) : d.formerWorksUntil(formatDate(c.until))}`}
+                    </Text>
+                  ))}
+                </BlockStack>
+              ) : null}
               {referrer.disabledReason ? (
                 <Text as="p" tone="critical">
                   {referrer.disabledReason}

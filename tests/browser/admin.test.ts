@@ -335,6 +335,11 @@ describe("embedded admin in Chromium", () => {
       expect(Math.round((history.retireAt.getTime() - Date.now()) / 86_400_000)).toBe(7);
       await page.getByRole("cell", { name: referrer.code }).waitFor();
       await snapshot("leaks-rotated");
+      // The referrer's page lists the former code and until when it works.
+      await open(`/app/referrers/${p.referrer.id}`);
+      await page.getByRole("heading", { name: "Former codes" }).waitFor();
+      expect(await page.getByText(`${p.referrer.code}: works until`).count()).toBe(1);
+      await snapshot("referrer-former-code");
     } finally {
       shop = main;
     }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import * as leaks from "~/routes/app.leaks";
 import * as review from "~/routes/app.review";
+import * as referrerPage from "~/routes/app.referrers.$id";
 import * as settings from "~/routes/app.settings";
 import { applyRetention, DEFAULT_RETENTION } from "~/jobs/retention.server";
 import { couponSiteOf } from "~/referrals/coupon-sites";
@@ -135,6 +136,9 @@ describe("leak detection", () => {
     expect(await db.auditEvent.count({ where: { shop: p.shop, action: "referrer.leak-flagged" } })).toBe(1);
     expect(await db.referral.count({ where: { shop: p.shop } })).toBe(9);
 
+    const detail = await load(referrerPage.loader, p.shop, `/app/referrers/${p.referrer.id}`, { id: p.referrer.id });
+    expect(detail.referrer.leakFlaggedAt).toBe(flagged.leakFlaggedAt!.toISOString());
+
     const page = await load(leaks.loader, p.shop, PATH);
     expect(page.referrers).toHaveLength(1);
     const [listed] = page.referrers;
@@ -254,6 +258,11 @@ describe("rotating a leaked code", () => {
     const page = await load(leaks.loader, p.shop, PATH);
     expect(page.referrers).toEqual([]);
     expect(page.rotations).toMatchObject([{ referrerId: p.referrer.id, oldCode, newCode }]);
+    const detailPath = `/app/referrers/${p.referrer.id}`;
+    expect(await load(referrerPage.loader, p.shop, detailPath, { id: p.referrer.id })).toMatchObject({
+      referrer: { code: newCode, leakFlaggedAt: null },
+      formerCodes: [{ code: oldCode, removed: false }],
+    });
 
     // During the grace period the old code still attributes to the referrer.
     p.advance(3 * DAY);
@@ -276,6 +285,7 @@ describe("rotating a leaked code", () => {
     expect(await db.auditEvent.count({ where: { shop: p.shop, action: "referrer.old-code-removed" } })).toBe(1);
     expect(friendDiscountCodes(p)).toContain(newCode);
     expect((await load(leaks.loader, p.shop, PATH)).rotations).toEqual([]);
+    expect((await load(referrerPage.loader, p.shop, detailPath, { id: p.referrer.id })).formerCodes).toMatchObject([{ code: oldCode, removed: true }]);
     expect(await p.referral(await order(p, { code: oldCode, landingSite: "/" }))).toBeNull();
 
     const actions = (await db.auditEvent.findMany({ where: { shop: p.shop, referrerId: p.referrer.id }, orderBy: { createdAt: "asc" } })).map((a) => a.action);
