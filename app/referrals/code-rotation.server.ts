@@ -52,7 +52,7 @@ export async function rotateReferrerCode(input: RotateInput): Promise<RotationOu
   if (!referrer) return { kind: "not-found" };
   if (input.expectedCode !== null && referrer.code !== input.expectedCode) return { kind: "stale" };
   if (referrer.status !== "ACTIVE" || referrer.redactedAt) return { kind: "disabled" };
-  const program = await db.program.findUnique({ where: { shop }, select: { codePrefix: true } });
+  const program = await db.program.findUnique({ where: { shop }, select: { codePrefix: true, discountId: true } });
   if (!program) return { kind: "not-found" };
 
   const oldCode = referrer.code;
@@ -74,7 +74,9 @@ export async function rotateReferrerCode(input: RotateInput): Promise<RotationOu
           data: { code, codeSyncedAt: null, leakFlaggedAt: null, leakSince: now },
         });
         if (moved.count !== 1) return null;
-        const history = await tx.referrerCode.create({ data: { shop, referrerId, code: oldCode, retireAt, createdAt: now } });
+        // On the discount already when the referrer's code was; else the code sync adds it.
+        const onDiscount = referrer.codeSyncedAt ? program.discountId : null;
+        const history = await tx.referrerCode.create({ data: { shop, referrerId, code: oldCode, retireAt, discountId: onDiscount, createdAt: now } });
         await recordAudit(tx, {
           shop,
           referrerId,

@@ -68,7 +68,9 @@ export async function syncReferrerCodes({
       take: CODES_PER_CALL,
     });
     if (batch.length === 0) {
-      if (later.length) throw new Error(`${later.length} referrer code(s) could not be added to the friend discount yet; the sync will try again`);
+      const formerLater = await addFormerCodes({ db, admin, shop, discountId, previousDiscountId: program.previousDiscountId, now, sleep, maxPolls }, result);
+      const waiting = later.length + formerLater;
+      if (waiting) throw new Error(`${waiting} referral code(s) could not be added to the friend discount yet; the sync will try again`);
       return result;
     }
 
@@ -109,6 +111,53 @@ export async function syncReferrerCodes({
       result.synced += syncedIds.length;
     }
   }
+}
+
+/**
+ * Puts referrers' former codes still in their grace period (code-rotation.server.ts)
+ * on the program's discount when they are not there: after a switch of the
+ * offer's type moved the program to a new discount, or when the code was
+ * rotated before its referrer's code reached the discount. Returns how many
+ * must wait for a later run (still held by the replaced discount). A former
+ * code another discount took is history only from then on.
+ */
+async function addFormerCodes(
+  { db, admin, shop, discountId, previousDiscountId, now, ...polling }: { db: Db; admin: AdminClient; shop: string; discountId: string; previousDiscountId: string | null; now: () => Date } & Polling,
+  result: SyncResult,
+): Promise<number> {
+  const later: string[] = [];
+  for (;;) {
+    const batch = await db.referrerCode.findMany({
+      where: { shop, removedAt: null, retireAt: { gt: now() }, OR: [{ discountId: null }, { discountId: { not: discountId } }], id: { notIn: later } },
+      select: { id: true, code: true },
+      orderBy: { createdAt: "asc" },
+      take: CODES_PER_CALL,
+    });
+    if (batch.length === 0) return later.length;
+    const added = await admin.mutate(REDEEM_CODES_ADD, { discountId, codes: batch.map((c) => ({ code: c.code })) }, { verify: async () => null });
+    result.calls++;
+    const creationId = added.discountRedeemCodeBulkAdd?.bulkCreation?.id;
+    if (!creationId) throw new Error("discountRedeemCodeBulkAdd returned no bulk creation");
+    const outcomes = await waitForCreation(admin, creationId, { ...polling, codes: batch.map((c) => c.code) });
+    const onDiscount: string[] = [];
+    for (const former of batch) {
+      const holder = outcomes.get(former.code) === "added" ? discountId : await discountIdOfCode(admin, former.code);
+      if (holder === discountId) onDiscount.push(former.id);
+      else if (holder === null || holder === previousDiscountId) later.push(former.id);
+      else await db.referrerCode.updateMany({ where: { id: former.id, shop, removedAt: null }, data: { removedAt: now() } });
+    }
+    if (onDiscount.length && !(await markFormerCodes(db, shop, discountId, onDiscount))) return later.length;
+  }
+}
+
+/** As markSynced, for former codes: recorded on the discount only while the program is still on it. */
+async function markFormerCodes(db: Db, shop: string, discountId: string, ids: string[]): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.program.updateMany({ where: { shop, discountId }, data: { discountId } });
+    if (count === 0) return false;
+    await tx.referrerCode.updateMany({ where: { shop, id: { in: ids } }, data: { discountId } });
+    return true;
+  });
 }
 
 /**

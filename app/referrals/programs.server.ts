@@ -114,7 +114,14 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
   // again, and the program moves to it in the same transaction, so that
   // "codeSyncedAt set" always means "on the program's discount".
   const program = moved
-    ? (await db.$transaction([write, db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } })]))[0]
+    ? (
+        await db.$transaction([
+          write,
+          db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } }),
+          // Former codes in their grace period move too (code-sync.server.ts).
+          db.referrerCode.updateMany({ where: { shop, removedAt: null }, data: { discountId: null } }),
+        ])
+      )[0]
     : await write;
   // The shop may have moved time zone since: its dashboard days move with it.
   await setShopTimezone(db, shop, info.ianaTimezone);

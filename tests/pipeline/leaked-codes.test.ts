@@ -224,6 +224,29 @@ describe("orders of a flagged referrer wait for review", () => {
 });
 
 describe("rotating a leaked code", () => {
+  it("a switch of the friend offer's type during the grace period moves the old code to the new discount too", async () => {
+    const p = await flaggedShop();
+    const oldCode = p.referrer.code;
+    expect((await act(leaks.action, p.shop, PATH, { intent: "rotate", referrerId: p.referrer.id, code: oldCode, graceDays: "10" })).status).toBe(200);
+    catchUp();
+    await p.drain();
+    const newCode = (await referrerNow(p)).code;
+
+    const { values } = await load(settings.loader, p.shop, "/app/settings");
+    expect((await act(settings.action, p.shop, "/app/settings", { ...values, intent: "save", friendOfferKind: "FREE_SHIPPING" })).status).toBe(200);
+    catchUp();
+    await p.drain();
+    const program = await db.program.findUniqueOrThrow({ where: { shop: p.shop } });
+    expect(program.discountId).not.toBe(p.program.discountId);
+    const discounts = shopify.fake.discounts(p.shop);
+    expect(discounts.map((d) => d.id)).toEqual([program.discountId]);
+    expect(discounts[0].codes.map((c) => c.code)).toEqual(expect.arrayContaining([oldCode, newCode]));
+    expect(await db.referrerCode.findFirstOrThrow({ where: { shop: p.shop, code: oldCode } })).toMatchObject({ discountId: program.discountId, removedAt: null });
+
+    const during = await p.referral(await order(p, { code: oldCode, email: "latecomer@example.com", landingSite: `/?ref=${oldCode}` }));
+    expect(during).toMatchObject({ referrerId: p.referrer.id, codeUsed: oldCode });
+  });
+
   it("gives a new code on the discount, keeps the old one working during the grace period, emails the referrer, then removes it", async () => {
     const p = await flaggedShop();
     const oldCode = p.referrer.code;

@@ -10,6 +10,7 @@ CREATE TABLE "ReferrerCode" (
     "code" TEXT NOT NULL,
     "retireAt" DATETIME NOT NULL,
     "removedAt" DATETIME,
+    "discountId" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "ReferrerCode_referrerId_fkey" FOREIGN KEY ("referrerId") REFERENCES "Referrer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );

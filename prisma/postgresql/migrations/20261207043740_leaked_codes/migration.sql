@@ -22,6 +22,7 @@ CREATE TABLE "ReferrerCode" (
     "code" TEXT NOT NULL,
     "retireAt" TIMESTAMP(3) NOT NULL,
     "removedAt" TIMESTAMP(3),
+    "discountId" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "ReferrerCode_pkey" PRIMARY KEY ("id")
