@@ -227,6 +227,8 @@ export const en = {
   referral: {
     heldForReview: "Waiting for your review: a fraud check held it, and it is not rewarded until you approve it",
     flagged: "A fraud check flagged this referral",
+    shopifyObjects: { Order: "order", Customer: "customer", DiscountCodeNode: "discount", DiscountAutomaticNode: "discount", Product: "product" } as Record<string, string>,
+    shopifyObject: (kind: string, id: string) => `${kind} ${id}`,
     title: (order: string) => `Referral ${order}`,
     orderCard: "Order",
     subtotal: "Subtotal",
