@@ -11,7 +11,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { APP_URL, PROXY_PREFIX, appProxySignature, callProxy } from "./app-proxy";
 import { STOREFRONT_LOCALES } from "~/storefront/i18n";
-import { ASSET_PREFIX, EXTENSION_DIR, renderBlock } from "./liquid";
+import { ASSET_PREFIX, EXTENSION_DIR, renderBlock, renderProxyLiquid } from "./liquid";
 import type { Cart, Commerce, StoreCustomer } from "./checkout";
 import { escapeHtml, page } from "./html";
 import { listenOnLoopback } from "./loopback";
@@ -116,7 +116,9 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", origin);
     const method = req.method ?? "GET";
-    if (url.pathname.startsWith(PROXY_PREFIX)) return forwardToApp(req, res, url);
+    // The app proxy, also under a language's subfolder (/hi/apps/referrals) as Shopify serves it.
+    const proxied = languageOf(url.pathname);
+    if (proxied.pathname.startsWith(PROXY_PREFIX)) return forwardToApp(req, res, url, proxied);
     if (url.pathname.startsWith(ASSET_PREFIX)) {
       const file = path.join(EXTENSION_DIR, "assets", path.basename(url.pathname));
       if (!fs.existsSync(file)) return send(res, 404, "text/plain", "no such asset");
@@ -334,8 +336,10 @@ ${extensionFrame(frame("referral-account-profile", "customer-account.profile.blo
     );
   }
 
-  async function forwardToApp(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
-    const target = new URL(`${APP_URL}${url.pathname}${url.search}`);
+  async function forwardToApp(req: http.IncomingMessage, res: http.ServerResponse, url: URL, { language, pathname }: { language: string; pathname: string }) {
+    const target = new URL(`${APP_URL}${pathname}${url.search}`);
+    // The storefront's language reaches the app as the block sends it (`locale`), unless the page asked for one.
+    if (language !== "en" && !target.searchParams.has("locale")) target.searchParams.set("locale", language);
     target.searchParams.set("shop", state.shop);
     const customerId = customerIdOf(req);
     target.searchParams.set("logged_in_customer_id", customerId == null ? "" : String(customerId));
@@ -359,8 +363,22 @@ ${extensionFrame(frame("referral-account-profile", "customer-account.profile.blo
     });
     const body = Buffer.from(await response.arrayBuffer());
     out["server-timing"] = `app;dur=${(performance.now() - started).toFixed(2)}`;
+    if (out["content-type"]?.startsWith("application/liquid")) {
+      // Shopify renders a Liquid answer with the theme's objects, inside the theme's layout.
+      const customer = await themeCustomer(req);
+      const main = await renderProxyLiquid(body.toString("utf8"), { customer, shopUrl: origin, language });
+      out["content-type"] = "text/html; charset=utf-8";
+      res.writeHead(response.status, out);
+      res.end(await themeLayout({ req, url, language, title: "Referral program", main: `<section aria-label="Referral program">${main}</section>` }));
+      return;
+    }
     res.writeHead(response.status, out);
     res.end(body);
+  }
+
+  async function themeCustomer(req: http.IncomingMessage) {
+    const known = customerIdOf(req) === null ? null : await customerOf(req);
+    return known ? { id: known.id, first_name: known.firstName ?? "", email: known.email ?? undefined } : null;
   }
 
   /** The app embed as the theme renders it on the shop's own pages (login, cart): Shopify checkout has none. */
@@ -371,30 +389,16 @@ ${extensionFrame(frame("referral-account-profile", "customer-account.profile.blo
   }
 
   async function themePage(req: http.IncomingMessage, url: URL): Promise<string> {
-    const customerId = customerIdOf(req);
-    const known = customerId === null ? null : await customerOf(req);
-    const customer = known ? { id: known.id, first_name: known.firstName ?? "", email: known.email ?? undefined } : null;
-    // Shopify's subfolder per language: /hi/products/..., /mt/...
-    const prefix = url.pathname.match(/^\/([a-z]{2})(?=\/|$)/)?.[1];
-    const language = prefix && prefix !== "en" && STOREFRONT_LOCALES.includes(prefix) ? prefix : "en";
-    const pathname = language === "en" ? url.pathname : url.pathname.slice(3) || "/";
+    const customer = await themeCustomer(req);
+    const { language, pathname } = languageOf(url.pathname);
     const globals = { customer, shopUrl: origin, language };
     // A shop's other pages (/pages/...) have no referral block, only the embed, as most pages of a real shop.
     const withBlock = !pathname.startsWith("/pages/");
-    const [block, embed] = await Promise.all([
-      withBlock ? renderBlock("referral", globals) : "",
-      renderBlock("referral-embed", { ...globals, settings: options.embedSettings }),
-    ]);
+    const block = withBlock ? await renderBlock("referral", globals) : "";
     const handle = pathname.match(/^\/products\/([^/]+)$/)?.[1];
     const product = commerce?.products.find((p) => p.handle === handle);
     const home = pathname === "/";
     const heading = home ? "Welcome" : (product?.title ?? (withBlock ? "A fine product" : "About us"));
-    const account = commerce
-      ? customer
-        ? `<span>Hello, ${escapeHtml(customer.first_name)}</span> <a href="/account/logout">Log out</a>`
-        : `<a href="/account/login">Log in</a>`
-      : "";
-    const nav = commerce ? `<nav aria-label="Shop"><a href="/cart">Cart</a> ${account}</nav>` : "";
     let content = `<p>Things worth buying.</p>`;
     if (commerce && home) {
       content = `<ul class="products">${commerce.products
@@ -404,21 +408,54 @@ ${extensionFrame(frame("referral-account-profile", "customer-account.profile.blo
       content = `<p>${escapeHtml(product.description)}</p><p class="price">$${product.price}</p>
 <form method="post" action="/cart/add"><input type="hidden" name="handle" value="${product.handle}"><input type="hidden" name="quantity" value="1"><button>Add to cart</button></form>`;
     }
+    const main = `<h1>${escapeHtml(heading)}</h1><section class="hero">${content}</section>
+${block ? `<section aria-label="Referral program">${block}</section>` : ""}`;
+    return themeLayout({ req, url, language, title: home ? "Home" : heading, main });
+  }
+
+  /**
+   * The theme's layout around a page: the shop's header with cart, account and
+   * a language picker (each language is a subfolder of the same path, as
+   * Shopify serves a shop's languages), and the app embed on every page.
+   */
+  async function themeLayout({ req, url, language, title, main }: { req: http.IncomingMessage; url: URL; language: string; title: string; main: string }) {
+    const customer = await themeCustomer(req);
+    const embed = await renderBlock("referral-embed", { customer, shopUrl: origin, language, settings: options.embedSettings });
+    const account = commerce
+      ? customer
+        ? `<span>Hello, ${escapeHtml(customer.first_name)}</span> <a href="/account/logout">Log out</a>`
+        : `<a href="/account/login">Log in</a>`
+      : "";
+    const nav = commerce ? `<a href="/cart">Cart</a> ${account}` : "";
+    const { pathname } = languageOf(url.pathname);
+    const here = `${pathname}${url.search}`;
+    const languages = STOREFRONT_LOCALES.map((code) => {
+      const href = code === "en" ? here : `/${code}${pathname === "/" ? "" : pathname}${url.search}`;
+      const name = new Intl.DisplayNames([code], { type: "language" }).of(code) ?? code;
+      return `<a href="${escapeHtml(href)}" hreflang="${code}" lang="${code}"${code === language ? ' aria-current="true"' : ""}>${escapeHtml(name)}</a>`;
+    }).join(" ");
+    const shopName = escapeHtml(commerce?.shopName ?? "Example Shop");
     return `<!doctype html>
 <html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(commerce?.shopName ?? "Example Shop")} – ${home ? "Home" : escapeHtml(heading)}</title>
+<title>${shopName} – ${escapeHtml(title)}</title>
 <style>body{margin:0;font-family:system-ui,sans-serif;color:#1a1a1a;background:#fff}header,main,footer{max-width:60rem;margin:0 auto;padding:1rem}
-header{display:flex;justify-content:space-between;gap:1rem}nav a,nav span{margin-left:.75rem}.products{display:flex;gap:1rem;list-style:none;padding:0}
-.products li{border:1px solid #ddd;border-radius:8px;padding:1rem}.hero{min-height:${url.searchParams.has("short") ? 0 : 130}vh}</style></head>
-<body><header><a href="/">${escapeHtml(commerce?.shopName ?? "Example Shop")}</a>${nav}</header>
-<main><h1>${escapeHtml(heading)}</h1><section class="hero">${content}</section>
-${block ? `<section aria-label="Referral program">${block}</section>` : ""}</main>
-<footer><p>© ${escapeHtml(commerce?.shopName ?? "Example Shop")}</p></footer>${embed}</body></html>`;
+header{display:flex;justify-content:space-between;gap:1rem;flex-wrap:wrap}nav a,nav span{margin-left:.75rem}nav.languages a[aria-current]{font-weight:600;color:#1a1a1a;text-decoration:none}
+.products{display:flex;gap:1rem;list-style:none;padding:0}.products li{border:1px solid #ddd;border-radius:8px;padding:1rem}.hero{min-height:${url.searchParams.has("short") ? 0 : 130}vh}</style></head>
+<body><header><a href="${language === "en" ? "/" : `/${language}`}">${shopName}</a><nav aria-label="Shop">${nav}</nav><nav class="languages" aria-label="Language">${languages}</nav></header>
+<main>${main}</main>
+<footer><p>© ${shopName}</p></footer>${embed}</body></html>`;
   }
 
   const listening = await listenOnLoopback(server, options.port);
   origin = listening.origin;
   return { origin, state, close: listening.close };
+}
+
+/** The storefront language a path's subfolder names (/hi/products/x), and the path without it. */
+function languageOf(pathname: string): { language: string; pathname: string } {
+  const prefix = pathname.match(/^\/([a-z]{2})(?=\/|$)/)?.[1];
+  if (!prefix || prefix === "en" || !STOREFRONT_LOCALES.includes(prefix)) return { language: "en", pathname };
+  return { language: prefix, pathname: pathname.slice(3) || "/" };
 }
 
 function cookies(req: http.IncomingMessage): Record<string, string> {

@@ -30,9 +30,12 @@ export async function startTunnel(options: { target: string; adminOrigin: string
       fs.createReadStream(asset).pipe(res);
       return;
     }
+    let answered = false;
     const upstream = http.request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      // A connection per request, as a simple proxy: no pooled socket the app may have closed meanwhile.
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: false },
       (answer) => {
+        answered = true;
         const headers = { ...answer.headers };
         const csp = headers["content-security-policy"];
         if (typeof csp === "string") headers["content-security-policy"] = allowFraming(csp, options.adminOrigin);
@@ -41,9 +44,17 @@ export async function startTunnel(options: { target: string; adminOrigin: string
       },
     );
     upstream.on("error", (error) => {
+      // The app answered before reading the whole body and cut the connection
+      // (a body too large even to drain): the rest of the upload fails, and the
+      // answer already on its way is what the client must get.
+      if (answered) return;
       if (res.headersSent) return res.destroy();
       res.writeHead(502, { "Content-Type": "text/plain" });
       res.end(`The app at ${options.target} is not answering (${error.message}); is it still starting?`);
+    });
+    // The app may have answered and closed while the body was still coming: stop sending it.
+    upstream.on("close", () => {
+      if (answered) req.unpipe(upstream);
     });
     req.pipe(upstream);
   });

@@ -23,8 +23,12 @@ export interface DashboardData {
   currencyCode: string;
   timezone: string;
   referrers: number;
+  /** Shares the app saw (copy and share buttons): a lower bound of the real number. */
+  shares: number;
   clicks: number;
   orders: number;
+  /** Referred orders that came by a referral link (the rest had a typed code). */
+  linkOrders: number;
   rewarded: number;
   revenue: string;
   rewardsIssued: number;
@@ -104,8 +108,11 @@ export async function dashboardData(db: Db, shop: string, range: DateRange): Pro
     currencyCode,
     timezone: range.timezone,
     referrers,
+    shares: [...channels.values()].reduce((n, c) => n + c.shares, 0),
     clicks,
     orders,
+    // Channel "" holds the orders that came without a link (a typed code).
+    linkOrders: orders - (channels.get("")?.orders ?? 0),
     rewarded,
     revenue: revenue.toFixed(digits),
     rewardsIssued,

@@ -37,15 +37,49 @@ export function formatPercent(ratio: number): string {
   return new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
 }
 
-/** Dates as the admin shows them; UTC so the server render and the browser agree. */
-export function formatDate(iso: string | null | undefined): string {
+/**
+ * Dates as the admin shows them, in a named time zone (the shop's, where the
+ * page knows it; UTC otherwise) so the server render and the browser agree.
+ */
+export function formatDate(iso: string | null | undefined, timeZone = "UTC"): string {
   if (!iso) return "—";
-  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: validZone(timeZone) }).format(new Date(iso));
 }
 
-export function formatDateTime(iso: string | null | undefined): string {
+/** A time with its zone named ("Dec 7, 2026, 9:15 AM GMT+1"; "… UTC" without a shop zone). */
+export function formatDateTime(iso: string | null | undefined, timeZone = "UTC"): string {
   if (!iso) return "—";
-  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
+  const zone = validZone(timeZone);
+  if (zone === "UTC") return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
+  // dateStyle and timeZoneName cannot be combined: the medium date's fields, spelled out.
+  return new Intl.DateTimeFormat(LOCALE, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: zone, timeZoneName: "short" }).format(new Date(iso));
+}
+
+function validZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat(LOCALE, { timeZone });
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
+const ADMIN_PATHS: Record<string, string> = {
+  Order: "orders",
+  Customer: "customers",
+  DiscountCodeNode: "discounts",
+  DiscountAutomaticNode: "discounts",
+  Product: "products",
+};
+
+/**
+ * A Shopify object id as a link into the Shopify admin (`shopify://admin/...`,
+ * which App Bridge opens in the admin), or null for ids the admin has no page for.
+ */
+export function adminLink(gid: string): string | null {
+  const match = /^gid:\/\/shopify\/(\w+)\/(\d+)$/.exec(gid);
+  const section = match ? ADMIN_PATHS[match[1]] : undefined;
+  return section ? `shopify://admin/${section}/${match![2]}` : null;
 }
 
 export function personName(p: { firstName?: string | null; lastName?: string | null; email?: string | null; code?: string }): string {

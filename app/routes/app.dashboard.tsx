@@ -32,11 +32,15 @@ export default function Dashboard() {
   const loading = useNavigation().state === "loading";
   const d = t.dashboard;
   const money = (amount: string) => formatMoney(amount, data.currencyCode);
+  // Each step a share of the one before it, so every rate is at most 100%:
+  // shares seen -> clicks on links -> orders that came by a link; and of all
+  // referred orders (typed codes too), those rewarded.
   const funnel = [
-    { label: d.funnelSteps.clicks, n: data.clicks },
-    { label: d.funnelSteps.enrolled, n: data.referrers },
-    { label: d.funnelSteps.orders, n: data.orders },
-    { label: d.funnelSteps.rewarded, n: data.rewarded },
+    ...(data.shares > 0 ? [{ label: d.funnelSteps.shares, n: data.shares, of: null as number | null }] : []),
+    { label: d.funnelSteps.clicks, n: data.clicks, of: data.shares > 0 ? data.shares : null },
+    { label: d.funnelSteps.linkOrders, n: data.linkOrders, of: data.clicks },
+    { label: d.funnelSteps.orders, n: data.orders, of: null },
+    { label: d.funnelSteps.rewarded, n: data.rewarded, of: data.orders },
   ];
   const widest = Math.max(1, ...funnel.map((f) => f.n));
   const series = [
@@ -103,7 +107,7 @@ export default function Dashboard() {
                   <BlockStack gap="100" key={step.label}>
                     <Text as="p" id={`funnel-step-${i}`}>
                       {step.label}: <strong>{formatNumber(step.n)}</strong>
-                      {i > 0 && funnel[i - 1].n > 0 ? ` (${formatPercent(step.n / funnel[i - 1].n)})` : ""}
+                      {step.of ? ` (${d.funnelRate(formatPercent(Math.min(1, step.n / step.of)))})` : ""}
                     </Text>
                     <ProgressBar progress={(step.n / widest) * 100} size="small" ariaLabelledBy={`funnel-step-${i}`} />
                   </BlockStack>

@@ -4,7 +4,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDateTime, formatMoney, personName } from "~/i18n/format";
+import { adminLink, formatDateTime, formatMoney, personName } from "~/i18n/format";
+import { programTimezone } from "~/referrals/programs.server";
 import { t } from "~/i18n/en";
 import { getReferral } from "~/admin/referral-list.server";
 import { referralFlags } from "~/admin/review-queue.server";
@@ -16,7 +17,7 @@ import { SectionCard } from "~/components/SectionCard";
 import { StatusBadge } from "~/components/StatusBadge";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, admin } = await requireAdmin(request);
   const found = await getReferral(db, shop, params.id ?? "");
   if (!found) notFound();
   const { referral, audit } = found;
@@ -43,6 +44,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       reviewStatus: referral.reviewStatus,
     },
     flags: await referralFlags(db, shop, referral.id),
+    // Times as the dashboard shows them: in the shop's time zone.
+    timezone: await programTimezone({ db, admin, shop }),
     referrer: { id: referrer.id, name: personName(referrer), code: referrer.code, status: referrer.status },
     reward: reward
       ? { kind: reward.kind, valueType: reward.valueType, value: reward.value.toString(), currencyCode: reward.currencyCode, code: reward.code, status: reward.status, reason: reward.reason }
@@ -70,6 +73,25 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   throw new Response("Unknown intent", { status: 400 });
 };
 
+/** An audit detail with the Shopify objects it names as links into the Shopify admin. */
+function AuditDetail({ text }: { text: string }) {
+  const parts = text.split(/(gid:\/\/shopify\/\w+\/\d+)/g);
+  return (
+    <Text as="p" breakWord>
+      {parts.map((part, i) => {
+        const href = adminLink(part);
+        if (!href) return part;
+        const [type, id] = part.split("/").slice(-2);
+        return (
+          <a key={i} href={href} target="_top">
+            {t.referral.shopifyObject(t.referral.shopifyObjects[type] ?? type, id)}
+          </a>
+        );
+      })}
+    </Text>
+  );
+}
+
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <InlineStack align="space-between" gap="200">
@@ -82,7 +104,8 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 }
 
 export default function ReferralDetail() {
-  const { referral: r, referrer, reward, audit, flags } = useLoaderData<typeof loader>();
+  const { referral: r, referrer, reward, audit, flags, timezone } = useLoaderData<typeof loader>();
+  const when = (iso: string | null) => formatDateTime(iso, timezone);
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
   const submit = useSubmit();
@@ -135,13 +158,13 @@ export default function ReferralDetail() {
                 </a>
                 {r.test ? ` (${d.testOrder})` : ""}
               </Row>
-              <Row label={t.referrals.date}>{formatDateTime(r.createdAt)}</Row>
+              <Row label={t.referrals.date}>{when(r.createdAt)}</Row>
               <Row label={d.subtotal}>{money(r.subtotal)}</Row>
               <Row label={d.total}>{money(r.total)}</Row>
               <Row label={d.refunded}>{money(r.refunded)}</Row>
               <Row label={d.attributedBy}>{d.attributedByKind[r.attributedBy] ?? r.attributedBy}</Row>
               <Row label={d.codeUsed}>{r.codeUsed ?? t.common.none}</Row>
-              {pending ? <Row label={d.holdUntil}>{formatDateTime(r.holdUntil)}</Row> : null}
+              {pending ? <Row label={d.holdUntil}>{when(r.holdUntil)}</Row> : null}
             </SectionCard>
             <SectionCard title={d.auditTitle} emptyText={audit.length === 0 ? d.auditEmpty : null}>
               <BlockStack as="ol" gap="200">
@@ -153,10 +176,10 @@ export default function ReferralDetail() {
                         {e.toStatus ? ` → ${(e.action.startsWith("reward.") ? t.rewardStatus[e.toStatus] : t.status[e.toStatus]) ?? e.toStatus}` : ""}
                       </Text>
                       <Text as="span" tone="subdued">
-                        {formatDateTime(e.createdAt)}
+                        {when(e.createdAt)}
                       </Text>
                     </InlineStack>
-                    {e.detail ? <Text as="p">{e.detail}</Text> : null}
+                    {e.detail ? <AuditDetail text={e.detail} /> : null}
                     <Text as="p" variant="bodySm" tone="subdued">
                       {d.cause}: {t.audit.cause(e.cause)}
                     </Text>

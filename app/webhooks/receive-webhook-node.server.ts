@@ -21,14 +21,51 @@ export function withWebhookEndpoint(deps: WebhookDeps, next: RequestListener): R
   };
 }
 
+/**
+ * How much of a refused body is read and thrown away after the answer, and for
+ * how long. Closing a connection with unread data makes the kernel reset it,
+ * and a client (or a proxy in front of the app) still sending the body may
+ * lose the answer with the reset and report 502 instead of 413: so the rest
+ * is drained ("lingering close", as nginx does), within these bounds.
+ */
+export const LINGER_BYTES = 16 * 1024 * 1024;
+export const LINGER_MS = 5_000;
+
 function send(req: IncomingMessage, res: ServerResponse, answer: WebhookAnswer) {
   const body = answer.body ?? "";
   const headers: Record<string, string> = { ...answer.headers, "Content-Length": String(Buffer.byteLength(body)) };
   if (body) headers["Content-Type"] = "text/plain; charset=utf-8";
-  // A body left unread (refused before or while reading it) is not drained:
-  // the connection closes after the answer.
-  if (!req.complete) headers.Connection = "close";
+  if (!req.complete) {
+    // Too much even to drain: closed at once (Node destroys a `Connection:
+    // close` response's socket as soon as the answer is written).
+    if (Number(req.headers["content-length"]) > LINGER_BYTES) headers.Connection = "close";
+    else lingerThenClose(req);
+  }
   res.writeHead(answer.status, headers).end(body);
+}
+
+/**
+ * Reads and discards the rest of a refused body. Without `Connection: close`
+ * Node keeps the socket after the answer and reads the rest of the body off
+ * the wire, then serves the connection's next request as usual; this bounds
+ * that: past LINGER_BYTES or LINGER_MS the connection is cut.
+ */
+function lingerThenClose(req: IncomingMessage) {
+  const socket = req.socket;
+  let drained = 0;
+  const cut = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  const timer = setTimeout(cut, LINGER_MS);
+  timer.unref();
+  req.on("data", (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > LINGER_BYTES) cut();
+  });
+  req.once("end", () => clearTimeout(timer));
+  req.once("error", cut);
+  req.resume();
 }
 
 export function handleWebhookRequest(req: IncomingMessage, res: ServerResponse, deps: WebhookDeps): void {

@@ -32,6 +32,9 @@ describe("dashboard", () => {
     // The seeded orders typed their codes: no link, no channel.
     expect(data.channels[0]).toEqual({ channel: "", shares: 0, clicks: 0, orders: 6, revenue: "465.00", conversion: null });
     expect(data.channels[1]).toEqual({ channel: "whatsapp", shares: 2, clicks: 4, orders: 0, revenue: "0.00", conversion: 0 });
+    // The funnel's steps: every referred order here had a typed code, none came by a link.
+    expect(data.shares).toBe(data.channels.reduce((n, c) => n + c.shares, 0));
+    expect(data.linkOrders).toBe(0);
     expect(data.topReferrers[0]).toMatchObject({ id: p.referrer.id, orders: 4, revenue: "345.00" });
     expect(data.series).toHaveLength(30);
     expect(data.series.at(-1)).toMatchObject({ day: today(), orders: 6 });

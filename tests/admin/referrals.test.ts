@@ -112,6 +112,9 @@ describe("referral detail", () => {
     expect(data.referrer).toMatchObject({ id: p.referrer.id, code: p.referrer.code });
     expect(data.reward).toMatchObject({ kind: "CODE", status: "ISSUED" });
     expect(data.audit.map((a) => a.action)).toEqual(["referral.created", "referral.approved", "reward.created", "reward.issued", "referral.rewarded"]);
+    // Times in the shop's zone, as on the dashboard (Shopify's ianaTimezone, learned once).
+    expect(data.timezone).toBe((await db.program.findUniqueOrThrow({ where: { shop: p.shop } })).timezone);
+    expect(data.timezone).not.toBe("UTC");
   });
 
   it("shows why a referral was reversed", async () => {

@@ -160,6 +160,10 @@ describe("embedded admin in Chromium", () => {
     await page.getByText("Reward issued", { exact: false }).first().waitFor();
     expect(page.url()).toMatch(/\/app\/referrals\/\w+/);
     await page.waitForLoadState("networkidle");
+    // The reward's Shopify discount is a link into the Shopify admin, not a raw id; times say their zone.
+    const discount = page.getByRole("link", { name: /^discount \d+$/ }).first();
+    expect(await discount.getAttribute("href")).toMatch(/^shopify:\/\/admin\/discounts\/\d+$/);
+    expect(await page.locator(".Polaris-Page").innerText()).not.toContain("gid://shopify/");
     await snapshot("referral");
   }, 240_000);
 

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
+import { translator } from "~/storefront/i18n";
 import { PROJECT_ROOT } from "~/db-url";
 import { seedInstalledShop } from "../../fake-shopify/seed";
 import { useTestShopify } from "../helpers/admin";
@@ -214,6 +215,34 @@ describe("storefront in Chromium", () => {
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it("the program page (a Liquid answer of the app proxy) renders inside the theme, reached from the block, in English and by a language's subfolder", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    server.state.customerId = 501;
+    await page.goto(`${server.origin}/?short`);
+    await page.getByRole("link", { name: "How it works" }).click();
+    await page.waitForURL(/\/apps\/referrals$/);
+    // The theme's layout around it (the shop's header and language picker), no Liquid left, the customer's name filled in.
+    await page.getByRole("navigation", { name: "Language" }).waitFor();
+    const body = await page.locator("main").innerText();
+    expect(body).toContain("How it works");
+    expect(body).not.toMatch(/\{\{|\{%/);
+    expect(await page.evaluate(() => document.contentType)).toBe("text/html");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(RESULTS, "storefront-program-page-en.png"), fullPage: true });
+
+    await page.getByRole("link", { name: "हिन्दी" }).click();
+    await page.waitForURL(/\/hi\/apps\/referrals$/);
+    expect(await page.locator("html").getAttribute("lang")).toBe("hi");
+    expect(await page.locator("main").innerText()).toContain(translator("hi")("page.how_heading"));
+    await page.screenshot({ path: path.join(RESULTS, "storefront-program-page-hi.png"), fullPage: true });
+    // The storefront's own pages follow the subfolder too: the block in Maltese.
+    await page.goto(`${server.origin}/mt/?short`);
+    await expect.poll(() => page.locator("[data-referral-block]").first().innerText(), { timeout: 10_000 }).toContain(translator("mt")("block.share_heading"));
+    server.state.customerId = null;
+    await context.close();
+  });
 
   it("the friend's welcome banner names the referrer who allowed it, and only them", async () => {
     server.state.customerId = null;
