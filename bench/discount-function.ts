@@ -52,6 +52,7 @@ function cartInput(triggering: string | null) {
     enteredDiscountCodes: [{ code: CODE, rejectable: true }],
     triggeringDiscountCode: triggering,
     presentmentCurrencyRate: "1.0",
+    localization: { language: { isoCode: "EN" } },
   });
 }
 

@@ -15,6 +15,8 @@ const HANDLE = "referral-discount";
 const RATE = "1.0";
 /** One delivery group: the dev store ships everything together (and charges nothing for it). */
 const DELIVERY_GROUP = "gid://shopify/CartDeliveryGroup/1";
+/** The dev store's checkout is in English. */
+const LOCALIZATION = { language: { isoCode: "EN" as const } };
 
 interface Run {
   state: ShopState;
@@ -52,6 +54,7 @@ export function runDiscountFunction({ state, discount, code, itemsCents, currenc
       enteredDiscountCodes: entered,
       triggeringDiscountCode: null,
       presentmentCurrencyRate: RATE,
+      localization: LOCALIZATION,
     };
     for (const op of cartLinesDiscountsGenerateRun(input).operations) {
       const reject = op.enteredDiscountCodesReject;
@@ -64,6 +67,7 @@ export function runDiscountFunction({ state, discount, code, itemsCents, currenc
     enteredDiscountCodes: entered,
     triggeringDiscountCode: code,
     presentmentCurrencyRate: RATE,
+    localization: LOCALIZATION,
   };
   const notApplicable = { error: `${code} can't be used on this order.` };
   if (discount.discountClasses?.includes("SHIPPING")) {

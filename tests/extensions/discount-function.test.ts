@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { cartLinesDiscountsGenerateRun, cartDeliveryOptionsDiscountsGenerateRun } from "../../extensions/referral-discount/src/index";
 import { parseConfig } from "../../extensions/referral-discount/src/config";
 import { isReferralCode } from "../../extensions/referral-discount/src/friend-offer";
+import { LANGUAGES, message } from "../../extensions/referral-discount/src/messages";
 import { CODE_ALPHABET, CODE_RANDOM_LENGTH, generateReferralCode } from "~/referrals/codes";
 import { deliveryInput, linesInput, percentOffer, resultErrors, type Buyer } from "../helpers/discount-function";
 
@@ -209,6 +210,31 @@ describe("the referral check's run (an automatic discount: rejects with a reason
     expect(rejected({ buyer: RETURNING, entered: [{ code: CODE }, { code: other }] })).toEqual([
       { codes: [CODE, other], message: "Referral codes are for a first order, and you've ordered here before." },
     ]);
+  });
+});
+
+describe("the buyer's language", () => {
+  it("refuses in the buyer's checkout language, English when the app has not got it", () => {
+    expect(rejected({ buyer: RETURNING, language: "DE" })[0]?.message).toBe("Empfehlungscodes gelten für eine erste Bestellung, und Sie haben hier schon bestellt.");
+    expect(rejected({ buyer: { numberOfOrders: 0, ownCode: CODE }, language: "FR" })[0]?.message).toMatch(/^C'est votre propre code de parrainage/);
+    expect(rejected({ config: percentOffer({ minimumSubtotal: "50" }), subtotal: "20", language: "ES" })[0]?.message).toBe(
+      "Los códigos de recomendación requieren un pedido de al menos 50.00 USD.",
+    );
+    expect(rejected({ buyer: RETURNING, language: "PT_BR" })[0]?.message).toBe("Referral codes are for a first order, and you've ordered here before.");
+  });
+
+  it.each(LANGUAGES)("has every refusal in %s, each its own words, the minimum with its amount", (language) => {
+    const iso = language.toUpperCase() as "EN";
+    const texts = [
+      rejected({ buyer: RETURNING, language: iso }),
+      rejected({ buyer: { numberOfOrders: 0, ownCode: CODE }, language: iso }),
+      rejected({ config: null, language: iso, discountClasses: ["ORDER"] }),
+      rejected({ config: percentOffer({ minimumSubtotal: "50" }), subtotal: "20", language: iso }),
+    ].map((r) => r[0]?.message ?? "");
+    expect(texts.every((t) => t.length > 10)).toBe(true);
+    expect(new Set(texts).size).toBe(4);
+    expect(texts[3]).toContain("50.00 USD");
+    if (language !== "en") expect(texts[0]).not.toBe(message("RETURNING_CUSTOMER", "EN"));
   });
 });
 

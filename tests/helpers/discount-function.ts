@@ -42,6 +42,8 @@ interface InputOptions {
   triggering?: string | null;
   entered?: { code: string; rejectable?: boolean }[];
   deliveryGroups?: string[];
+  /** Shopify's LanguageCode of the buyer's checkout (default EN). */
+  language?: "EN" | "DE" | "ES" | "FR" | "HI" | "MT" | "PT_BR";
 }
 
 function common(o: InputOptions) {
@@ -63,6 +65,7 @@ function common(o: InputOptions) {
         : null,
     },
     cost: { subtotalAmount: { amount: o.subtotal ?? "120.0", currencyCode: o.currencyCode ?? "USD" } },
+    localization: { language: { isoCode: o.language ?? "EN" } },
   };
 }
 
@@ -78,6 +81,7 @@ export function linesInput(o: InputOptions = {}): CartLinesDiscountsGenerateRunI
     presentmentCurrencyRate: c.presentmentCurrencyRate,
     discount: c.discount,
     enteredDiscountCodes: c.enteredDiscountCodes,
+    localization: c.localization,
     cart: { buyerIdentity: c.buyerIdentity, cost: c.cost },
   };
 }
@@ -89,6 +93,7 @@ export function deliveryInput(o: InputOptions = {}): CartDeliveryOptionsDiscount
     presentmentCurrencyRate: c.presentmentCurrencyRate,
     discount: c.discount,
     enteredDiscountCodes: c.enteredDiscountCodes,
+    localization: c.localization,
     cart: {
       buyerIdentity: c.buyerIdentity,
       cost: c.cost,

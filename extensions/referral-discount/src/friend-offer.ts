@@ -5,6 +5,7 @@
 // webhooks still refuse to reward a self-referral or a returning customer.
 import { parseConfig, type FriendOfferConfig, type OfferKind } from "./config";
 import { greaterOrEqual, multiply, round } from "./decimal";
+import { message } from "./messages";
 
 // Codes.ts in the app: 31 symbols (no 0/O, 1/I/L), 8 of them, after an optional prefix of up to 12.
 const REFERRAL_CODE = /^(?:[A-Z0-9]{1,12}-)?[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/;
@@ -31,17 +32,12 @@ export interface CheckoutFacts {
   };
   discount: { discountClasses: readonly string[]; config: { jsonValue: unknown } | null };
   presentmentCurrencyRate: string;
+  /** The buyer's checkout language: refusals are written in it. */
+  localization: { language: { isoCode: string } };
 }
 
-const MESSAGES: Record<Exclude<RefusalReason, "BELOW_MINIMUM">, string> = {
-  NOT_CONFIGURED: "This referral code can't be used right now. Please try again later or contact the store.",
-  NOT_A_REFERRAL_CODE: "This code isn't a referral code.",
-  RETURNING_CUSTOMER: "Referral codes are for a first order, and you've ordered here before.",
-  OWN_CODE: "This is your own referral code: share it with friends and they get the discount on their first order.",
-};
-
-export function refusal(reason: Exclude<RefusalReason, "BELOW_MINIMUM">): Refusal {
-  return { reason, message: MESSAGES[reason] };
+function refusal(reason: Exclude<RefusalReason, "BELOW_MINIMUM">, facts: CheckoutFacts): Refusal {
+  return { reason, message: message(reason, facts.localization.language.isoCode) };
 }
 
 /** The discount class the offer belongs to: Shopify runs the target of that class. */
@@ -54,14 +50,14 @@ export const classOf = (kind: OfferKind) => (kind === "FREE_SHIPPING" ? "SHIPPIN
  */
 export function checkCode(facts: CheckoutFacts, code: string): { config: FriendOfferConfig } | { refused: Refusal } {
   const config = parseConfig(facts.discount.config?.jsonValue);
-  if (!config || !facts.discount.discountClasses.includes(classOf(config.offer.kind))) return { refused: refusal("NOT_CONFIGURED") };
-  if (!isReferralCode(code)) return { refused: refusal("NOT_A_REFERRAL_CODE") };
+  if (!config || !facts.discount.discountClasses.includes(classOf(config.offer.kind))) return { refused: refusal("NOT_CONFIGURED", facts) };
+  if (!isReferralCode(code)) return { refused: refusal("NOT_A_REFERRAL_CODE", facts) };
 
   const customer = facts.cart.buyerIdentity?.customer ?? null;
   if (customer) {
     const own = customer.referralCode?.value;
-    if (own && canonical(own) === canonical(code)) return { refused: refusal("OWN_CODE") };
-    if (customer.numberOfOrders > 0) return { refused: refusal("RETURNING_CUSTOMER") };
+    if (own && canonical(own) === canonical(code)) return { refused: refusal("OWN_CODE", facts) };
+    if (customer.numberOfOrders > 0) return { refused: refusal("RETURNING_CUSTOMER", facts) };
   }
 
   if (config.minimumSubtotal !== null) {
@@ -69,10 +65,11 @@ export function checkCode(facts: CheckoutFacts, code: string): { config: FriendO
     const minimum = multiply(config.minimumSubtotal, facts.presentmentCurrencyRate);
     const subtotal = facts.cart.cost.subtotalAmount;
     const enough = minimum === null ? null : greaterOrEqual(subtotal.amount, minimum);
-    if (enough === null) return { refused: refusal("NOT_CONFIGURED") };
+    if (enough === null) return { refused: refusal("NOT_CONFIGURED", facts) };
     if (!enough) {
       const shown = round(minimum!, 2)!;
-      return { refused: { reason: "BELOW_MINIMUM", message: `Referral codes need an order of at least ${shown} ${subtotal.currencyCode}.` } };
+      const text = message("BELOW_MINIMUM", facts.localization.language.isoCode, { amount: shown, currency: subtotal.currencyCode });
+      return { refused: { reason: "BELOW_MINIMUM", message: text } };
     }
   }
   return { config };
