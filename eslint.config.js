@@ -12,6 +12,7 @@ export default tseslint.config(
       "app/types/",
       ".shopify-schema/",
       "extensions/**/assets/*.min.js",
+      "extensions/**/generated/",
       "test-results/",
     ],
   },

@@ -74,6 +74,14 @@ const BENCHES: Bench[] = [
     limitMinutes: 10,
   },
   {
+    name: "discount-function",
+    script: "bench/discount-function.ts",
+    about: "the referral-discount function's run in Node on a 200-line cart (parse, run, serialise) vs a trivial function; a proxy for Shopify's 11M-instruction budget",
+    args: [],
+    quickArgs: ["--runs", "1000", "--rounds", "3"],
+    limitMinutes: 5,
+  },
+  {
     name: "invites",
     script: "bench/invites.ts",
     about: "inviting 100,000 existing customers vs the rate-limit bound of its Admin calls",

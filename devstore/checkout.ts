@@ -1,6 +1,6 @@
 // The dev store's shop: a small catalogue, quotes that apply a discount code
 // the way Shopify's checkout does (from the discounts the app created in the
-// fake Admin API), and orders. Placing an order writes it to the fake Admin
+// fake Admin API; a discount of the app's function runs the function), and orders. Placing an order writes it to the fake Admin
 // API's store (the app looks orders up there) and sends orders/paid; a refund
 // sends refunds/create, a cancellation orders/cancelled. Payloads are
 // Shopify's documented examples carrying this order's values
@@ -8,6 +8,7 @@
 import type { FakeShopify } from "../fake-shopify/fake-shopify";
 import type { FakeDiscount } from "../fake-shopify/store";
 import { orderCancelledPayload, orderPaidPayload, refundCreatePayload } from "../fake-shopify/payloads";
+import { runDiscountFunction } from "./discount-function";
 import type { DeliverWebhook } from "./webhooks";
 
 export interface Product {
@@ -87,7 +88,7 @@ export const PRODUCTS: Product[] = [
   { handle: "trail-socks", title: "Trail Socks", price: "18.00", description: "Merino wool, three pairs." },
 ];
 
-const CURRENCY = "USD";
+const CURRENCY = "USD" as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface DevCommerce extends Commerce {
@@ -108,7 +109,12 @@ export function devCommerce(options: { fake: FakeShopify; shop: string; shopName
     email: c.email,
   });
 
-  function quote(cart: Pick<Cart, "lines" | "discountCodes">, customer?: StoreCustomer | null): Quote {
+  /**
+   * `customer` is who the order will belong to (for codes limited to a
+   * customer); `buyer` is who is logged in, the only customer a discount
+   * function knows at checkout (a guest is not known there).
+   */
+  function quote(cart: Pick<Cart, "lines" | "discountCodes">, customer?: StoreCustomer | null, buyer: StoreCustomer | null = customer ?? null): Quote {
     const lines = cart.lines.flatMap((line) => {
       const product = PRODUCTS.find((p) => p.handle === line.handle);
       return product ? [{ title: product.title, quantity: line.quantity, cents: toCents(product.price) * line.quantity }] : [];
@@ -118,7 +124,7 @@ export function devCommerce(options: { fake: FakeShopify; shop: string; shopName
     let discount: Quote["discount"] = null;
     let codeError: string | null = null;
     if (code) {
-      const applied = applyCode(code, itemsCents, customer ?? null);
+      const applied = applyCode(code, itemsCents, customer ?? null, buyer);
       if ("error" in applied) codeError = applied.error;
       else discount = { code: applied.code, amount: fromCents(applied.cents) };
     }
@@ -133,13 +139,18 @@ export function devCommerce(options: { fake: FakeShopify; shop: string; shopName
   }
 
   /** What Shopify's checkout takes off for `code`, from the discount as the app configured it. */
-  function applyCode(code: string, itemsCents: number, customer: StoreCustomer | null): { code: string; cents: number } | { error: string } {
+  function applyCode(code: string, itemsCents: number, customer: StoreCustomer | null, buyer: StoreCustomer | null): { code: string; cents: number } | { error: string } {
     const state = fake.shop(shop);
     const found = state.findByCode(code);
     const invalid = { error: `Enter a valid discount code (${code} is not one).` };
     if (!found || state.status(found.discount) !== "ACTIVE") return invalid;
     const d: FakeDiscount = found.discount;
     const exact = d.codes.find((c) => c.id === found.codeId)!.code;
+    if (d.typename === "DiscountCodeApp") {
+      // A discount of the app's function: Shopify runs the function's code (devstore/discount-function.ts).
+      const ran = runDiscountFunction({ state, discount: d, code: exact, itemsCents, currency: CURRENCY, buyer: buyer ? `gid://shopify/Customer/${buyer.id}` : null });
+      return "error" in ran ? ran : { code: exact, cents: ran.cents };
+    }
     if (d.customers && !(customer && d.customers.includes(`gid://shopify/Customer/${customer.id}`))) {
       return { error: `${exact} is not available to you: log in as the customer it was issued to.` };
     }
@@ -161,7 +172,7 @@ export function devCommerce(options: { fake: FakeShopify; shop: string; shopName
     // Shopify attaches every checkout with an email to a customer, creating one if needed.
     const known = input.customer ? state.customers.get(`gid://shopify/Customer/${input.customer.id}`) : state.customerByEmail(email);
     const customer = known ?? fake.seedCustomer(shop, { email, firstName: email.split("@")[0].replace(/^./, (c) => c.toUpperCase()) });
-    const q = quote(input.cart, storeCustomer(customer));
+    const q = quote(input.cart, storeCustomer(customer), input.customer ?? null);
     if (q.codeError) return { error: q.codeError };
     const createdAt = (input.createdAt ?? new Date()).toISOString();
     const attributes = { ...input.cart.attributes };

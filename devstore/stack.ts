@@ -43,6 +43,12 @@ export interface DemoStackOptions {
   logDir: string;
   /** Progress lines ("building the app", ...). */
   progress?: (line: string) => void;
+  /**
+   * Whether the app's discount function is deployed to the demo shop (default
+   * yes): the friend discount is then the function's, and the checkout runs
+   * the function. `false` shows a shop without it (Shopify's basic discount).
+   */
+  discountFunction?: boolean;
 }
 
 export interface DemoStack {
@@ -114,6 +120,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     fake.shop(DEMO_SHOP).shop.primaryDomain = { host: new URL(storefrontUrl).host, url: storefrontUrl, sslEnabled: false };
     // The shop's name, as its emails sign them ("Demo Outfitters <referrals@...>").
     fake.shop(DEMO_SHOP).shop.name = DEMO_SHOP_NAME;
+    // As after `shopify app deploy`: the friend discount becomes the function's when the seed saves the program.
+    if (options.discountFunction ?? true) fake.shop(DEMO_SHOP).deployFunction("referral-discount");
     const adminApi = await startFakeShopifyServer(fake, { port: ports.adminApi });
     stoppers.push(() => adminApi.close());
     const mailbox = await startMailbox({ port: ports.mailbox });

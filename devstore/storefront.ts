@@ -229,7 +229,7 @@ ${extensionFrame(frame("referral-account-profile", "customer-account.profile.blo
       return true;
     }
     if (url.pathname === "/cart" && method === "GET") {
-      send(res, 200, "text/html; charset=utf-8", (await cartPage(shop, cartOf(req, res), "cart")).replace("</main>", `${await embedFor(req)}</main>`));
+      send(res, 200, "text/html; charset=utf-8", (await cartPage(shop, cartOf(req, res), "cart", await customerOf(req))).replace("</main>", `${await embedFor(req)}</main>`));
       return true;
     }
     if (url.pathname === "/checkout" && method === "GET") {
@@ -312,7 +312,7 @@ ${extensionFrame(frame("referral-account-profile", "customer-account.profile.blo
   }
 
   async function cartPage(shop: Commerce, cart: Cart, step: "cart" | "checkout", customer?: StoreCustomer | null, error?: string) {
-    const quote = shop.quote(cart);
+    const quote = shop.quote(cart, customer);
     if (!quote.lines.length) return page("Cart", `<h1>Your cart</h1><p>Your cart is empty. <a href="/">Continue shopping</a></p>`);
     const rows = quote.lines.map((l) => `<tr><td>${escapeHtml(l.title)}</td><td>${l.quantity}</td><td>$${l.amount}</td></tr>`).join("");
     const discount = quote.discount

@@ -7,7 +7,7 @@ import { executeSync, parse, validate } from "graphql";
 import { money } from "./money";
 import { adminSchema } from "./schema";
 import { matchesOrder, parseOrderQuery } from "./order-search";
-import type { FakeBulkOperation, FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, GraphQLInput, ShopState } from "./store";
+import type { FakeAutomaticDiscount, FakeBulkOperation, FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, GraphQLInput, ShopState } from "./store";
 
 type Args = GraphQLInput;
 
@@ -88,8 +88,26 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
     summary: d.title,
     shortSummary: d.title,
     tags: [],
-    discountClasses: [d.typename === "DiscountCodeFreeShipping" ? "SHIPPING" : "ORDER"],
+    discountClasses: d.discountClasses ?? [d.typename === "DiscountCodeFreeShipping" ? "SHIPPING" : "ORDER"],
+    discountId: d.id,
+    metafield: ({ namespace, key }: Args) => metafieldView(d.id, namespace ?? "$app", key),
   });
+
+  const automaticView = (d: FakeAutomaticDiscount) => ({
+    __typename: "DiscountAutomaticApp",
+    discountId: d.id,
+    title: d.title,
+    status: s.automaticStatus(d),
+    startsAt: d.startsAt,
+    endsAt: d.endsAt,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    discountClasses: d.discountClasses,
+    combinesWith: d.combinesWith,
+    asyncUsageCount: 0,
+  });
+  const automaticNodeView = (d: FakeAutomaticDiscount | undefined) =>
+    d ? { id: d.id, automaticDiscount: automaticView(d), metafield: ({ namespace, key }: Args) => metafieldView(d.id, namespace ?? "$app", key) } : null;
 
   const bulkView = (o: FakeBulkOperation) => ({
     id: o.id,
@@ -134,6 +152,14 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
     };
   };
 
+  const appDiscountPayload = (r: { discount?: FakeDiscount; userErrors: unknown[] }) => ({
+    codeAppDiscount: r.discount ? discountView(r.discount) : null,
+    userErrors: r.userErrors,
+  });
+  const automaticAppPayload = (r: { discount?: FakeAutomaticDiscount; userErrors: unknown[] }) => ({
+    automaticAppDiscount: r.discount ? automaticView(r.discount) : null,
+    userErrors: r.userErrors,
+  });
   const discountPayload = (r: { discount?: FakeDiscount; userErrors: unknown[] }) => ({
     codeDiscountNode: codeNodeView(r.discount),
     userErrors: r.userErrors,
@@ -171,6 +197,21 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
             a,
           ),
       };
+    },
+    shopifyFunctions: ({ apiType, ...page }: Args) =>
+      connection(
+        s.functions.filter((f) => !apiType || f.apiType === apiType).map((f) => ({ ...f, title: f.handle, apiVersion: "2026-10", useCreationUi: false })),
+        page,
+      ),
+    automaticDiscountNode: ({ id }: Args) => automaticNodeView(s.findAutomaticDiscount(id)),
+    // Only the search the app makes: an exact title (title:'...'); anything else fails loudly.
+    discountNodes: ({ query, ...page }: Args) => {
+      const m = /^title:'((?:[^'\\]|\\.)*)'$/.exec(query ?? "");
+      if (!m) throw new Error(`fake discountNodes only supports query "title:'...'", got ${JSON.stringify(query)}`);
+      const title = m[1].replace(/\\(.)/g, "$1");
+      const codeNodes = [...s.discounts.values()].filter((d) => d.title === title).map((d) => ({ id: d.id.replace("DiscountCodeNode", "DiscountNode"), discount: discountView(d) }));
+      const automatic = [...s.automaticDiscounts.values()].filter((d) => d.title === title).map((d) => ({ id: d.id.replace("DiscountAutomaticNode", "DiscountNode"), discount: automaticView(d) }));
+      return connection([...codeNodes, ...automatic], page);
     },
     customer: ({ id }: Args) => customerView(id),
     customers: ({ query, sortKey: _sortKey, reverse, ...page }: Args) => {
@@ -217,6 +258,14 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       discountPayload(s.upsertDiscount("DiscountCodeFreeShipping", "freeShippingCodeDiscount", freeShippingCodeDiscount)),
     discountCodeFreeShippingUpdate: ({ id, freeShippingCodeDiscount }: Args) =>
       discountPayload(s.upsertDiscount("DiscountCodeFreeShipping", "freeShippingCodeDiscount", freeShippingCodeDiscount, id)),
+    discountCodeAppCreate: ({ codeAppDiscount }: Args) => appDiscountPayload(s.upsertAppDiscount(codeAppDiscount)),
+    discountCodeAppUpdate: ({ id, codeAppDiscount }: Args) => appDiscountPayload(s.upsertAppDiscount(codeAppDiscount, id)),
+    discountAutomaticAppCreate: ({ automaticAppDiscount }: Args) => automaticAppPayload(s.upsertAutomaticAppDiscount(automaticAppDiscount)),
+    discountAutomaticAppUpdate: ({ id, automaticAppDiscount }: Args) => automaticAppPayload(s.upsertAutomaticAppDiscount(automaticAppDiscount, id)),
+    discountAutomaticDelete: ({ id }: Args) => {
+      const r = s.deleteAutomaticDiscount(id);
+      return { deletedAutomaticDiscountId: r.deletedId ?? null, userErrors: r.userErrors };
+    },
     discountCodeDeactivate: ({ id }: Args) => discountPayload(s.deactivate(id)),
     discountCodeDelete: ({ id }: Args) => {
       const r = s.deleteDiscount(id);

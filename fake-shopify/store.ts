@@ -19,7 +19,10 @@ export interface UserError {
 
 export interface FakeDiscount {
   id: string; // gid://shopify/DiscountCodeNode/N
-  typename: "DiscountCodeBasic" | "DiscountCodeFreeShipping";
+  typename: "DiscountCodeBasic" | "DiscountCodeFreeShipping" | "DiscountCodeApp";
+  /** DiscountCodeApp: the app function it runs (its handle) and its discount classes. */
+  functionHandle?: string;
+  discountClasses?: string[];
   title: string;
   startsAt: string;
   endsAt: string | null;
@@ -33,6 +36,26 @@ export interface FakeDiscount {
   codes: { id: string; code: string }[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** An automatic discount of an app function (discountAutomaticAppCreate). */
+export interface FakeAutomaticDiscount {
+  id: string; // gid://shopify/DiscountAutomaticNode/N
+  title: string;
+  startsAt: string;
+  endsAt: string | null;
+  functionHandle: string;
+  discountClasses: string[];
+  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A function the app has deployed to the shop (Shopify's shopifyFunctions). */
+export interface FakeShopifyFunction {
+  id: string;
+  handle: string;
+  apiType: string;
 }
 
 export interface FakeBulkCreation {
@@ -161,6 +184,9 @@ export class ShopState {
     primaryDomain: { host: string; url: string; sslEnabled: boolean };
   };
   readonly discounts = new Map<string, FakeDiscount>();
+  readonly automaticDiscounts = new Map<string, FakeAutomaticDiscount>();
+  /** The app's deployed functions: none until a test or the dev store deploys one (deployFunction). */
+  readonly functions: FakeShopifyFunction[] = [];
   readonly bulkCreations = new Map<string, FakeBulkCreation>();
   /** Asynchronous jobs (bulk code deletion): the work is applied when a poll finds them done. */
   readonly jobs = new Map<string, { id: string; done: boolean; pollsLeft: number; run: () => void }>();
@@ -300,6 +326,104 @@ export class ShopState {
     return { discount: d, userErrors: [] };
   }
 
+  // ---- app (function) discounts ------------------------------------------
+
+  /** `shopify app deploy` of a function: from now on discounts may use its handle. */
+  deployFunction(handle: string, apiType = "discount"): FakeShopifyFunction {
+    const existing = this.functions.find((f) => f.handle === handle);
+    if (existing) return existing;
+    const fn = { id: crypto.randomUUID(), handle, apiType };
+    this.functions.push(fn);
+    return fn;
+  }
+
+  /** discountCodeAppCreate / Update: a code discount run by an app function, its configuration in metafields. */
+  upsertAppDiscount(input: GraphQLInput, id?: string): { discount?: FakeDiscount; userErrors: UserError[] } {
+    const existing = id ? this.findDiscount(id) : undefined;
+    if (id && existing?.typename !== "DiscountCodeApp") return { userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }] };
+    const functionError = this.functionError("codeAppDiscount", input, !existing);
+    if (functionError) return { userErrors: [functionError] };
+    const classes: string[] | undefined = input.discountClasses ?? existing?.discountClasses;
+    if (!classes?.length) return { userErrors: [{ field: ["codeAppDiscount", "discountClasses"], code: "BLANK", message: "Discount classes can't be blank" }] };
+    // The code, dates, title and combinations follow the basic discount's rules.
+    const r = this.upsertDiscount("DiscountCodeApp", "codeAppDiscount", { ...input, customerGets: undefined, minimumRequirement: undefined }, existing?.id);
+    if (!r.discount) return r;
+    r.discount.functionHandle = input.functionHandle ?? existing?.functionHandle;
+    r.discount.discountClasses = classes;
+    const metafields = this.setDiscountMetafields(r.discount.id, input.metafields);
+    return metafields.length ? { userErrors: metafields } : r;
+  }
+
+  upsertAutomaticAppDiscount(input: GraphQLInput, id?: string): { discount?: FakeAutomaticDiscount; userErrors: UserError[] } {
+    const existing = id ? this.findAutomaticDiscount(id) : undefined;
+    if (id && !existing) return { userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }] };
+    const errors: UserError[] = [];
+    const functionError = this.functionError("automaticAppDiscount", input, !existing);
+    if (functionError) errors.push(functionError);
+    const title = input.title ?? existing?.title;
+    if (!title || !String(title).trim()) errors.push({ field: ["automaticAppDiscount", "title"], code: "BLANK", message: "Title can't be blank" });
+    const classes: string[] | undefined = input.discountClasses ?? existing?.discountClasses;
+    if (!classes?.length) errors.push({ field: ["automaticAppDiscount", "discountClasses"], code: "BLANK", message: "Discount classes can't be blank" });
+    const startsAt = input.startsAt ?? existing?.startsAt ?? this.iso();
+    const endsAt = input.endsAt !== undefined ? input.endsAt : (existing?.endsAt ?? null);
+    if (endsAt && Date.parse(endsAt) <= Date.parse(startsAt)) {
+      errors.push({ field: ["automaticAppDiscount", "endsAt"], code: "END_DATE_BEFORE_START_DATE", message: "Ends at needs to be after starts_at" });
+    }
+    if (errors.length) return { userErrors: errors };
+    const d: FakeAutomaticDiscount = {
+      id: existing?.id ?? gid("DiscountAutomaticNode"),
+      title,
+      startsAt,
+      endsAt,
+      functionHandle: input.functionHandle ?? existing!.functionHandle,
+      discountClasses: classes!,
+      combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false, ...existing?.combinesWith, ...input.combinesWith },
+      createdAt: existing?.createdAt ?? this.iso(),
+      updatedAt: this.iso(),
+    };
+    this.automaticDiscounts.set(d.id, d);
+    const metafields = this.setDiscountMetafields(d.id, input.metafields);
+    return metafields.length ? { userErrors: metafields } : { discount: d, userErrors: [] };
+  }
+
+  findAutomaticDiscount(id: string): FakeAutomaticDiscount | undefined {
+    const n = numericId(id);
+    return [...this.automaticDiscounts.values()].find((d) => numericId(d.id) === n);
+  }
+
+  deleteAutomaticDiscount(id: string): { deletedId?: string; userErrors: UserError[] } {
+    const d = this.findAutomaticDiscount(id);
+    if (!d) return { userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }] };
+    this.automaticDiscounts.delete(d.id);
+    for (const k of [...this.metafields.keys()]) if (k.startsWith(`${d.id}|`)) this.metafields.delete(k);
+    return { deletedId: d.id, userErrors: [] };
+  }
+
+  automaticStatus(d: FakeAutomaticDiscount): "ACTIVE" | "EXPIRED" | "SCHEDULED" {
+    const now = this.now().getTime();
+    if (Date.parse(d.startsAt) > now) return "SCHEDULED";
+    if (d.endsAt && Date.parse(d.endsAt) <= now) return "EXPIRED";
+    return "ACTIVE";
+  }
+
+  /** A create must name exactly one deployed function by its handle (functionId is deprecated). */
+  private functionError(inputName: string, input: GraphQLInput, creating: boolean): UserError | null {
+    if (input.functionId) return { field: [inputName, "functionId"], code: "INVALID", message: "functionId is deprecated here: use functionHandle" };
+    if (!creating && input.functionHandle === undefined) return null;
+    if (!input.functionHandle) return { field: [inputName, "functionHandle"], code: "MISSING_FUNCTION_IDENTIFIER", message: "Function handle can't be blank" };
+    if (!this.functions.some((f) => f.handle === input.functionHandle)) {
+      return { field: [inputName, "functionHandle"], code: "INVALID", message: `Function ${input.functionHandle} not found. Ensure that it is released in the current app, and that the app is installed.` };
+    }
+    return null;
+  }
+
+  /** A discount's `metafields` input: created or replaced by namespace and key, like metafieldsSet. */
+  private setDiscountMetafields(ownerId: string, inputs: GraphQLInput[] | undefined): UserError[] {
+    if (!inputs?.length) return [];
+    const r = this.metafieldsSet(inputs.map((m) => ({ ...m, ownerId })));
+    return r.userErrors.map(({ elementIndex: _i, ...e }) => e);
+  }
+
   deactivate(id: string): { discount?: FakeDiscount; userErrors: UserError[] } {
     const d = this.findDiscount(id);
     if (!d) return { userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }] };
@@ -313,6 +437,7 @@ export class ShopState {
     const d = this.findDiscount(id);
     if (!d) return { userErrors: [{ field: ["id"], code: "INVALID", message: "Discount does not exist" }] };
     this.discounts.delete(d.id);
+    for (const k of [...this.metafields.keys()]) if (k.startsWith(`${d.id}|`)) this.metafields.delete(k);
     return { deletedId: d.id, userErrors: [] };
   }
 
@@ -505,7 +630,7 @@ export class ShopState {
   // ---- metafields -------------------------------------------------------
 
   ownerExists(ownerId: string) {
-    return this.customers.has(ownerId) || ownerId === this.shop.id || !!this.findDiscount(ownerId);
+    return this.customers.has(ownerId) || ownerId === this.shop.id || !!this.findDiscount(ownerId) || this.automaticDiscounts.has(ownerId);
   }
 
   metafieldsSet(inputs: GraphQLInput[]): { metafields?: FakeMetafield[]; userErrors: (UserError & { elementIndex: number | null })[] } {

@@ -4,6 +4,9 @@
 // 127.0.0.1; the URLs are printed. Ctrl-C stops everything.
 //
 //   DEMO_PORT=3200 npm run demo     first of five consecutive ports (default 3200)
+//   DEMO_DISCOUNT_FUNCTION=0 npm run demo
+//                                   a shop without the app's discount function
+//                                   (Shopify's basic friend discount; default: deployed)
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT, databaseTarget } from "~/db-url";
@@ -35,6 +38,7 @@ try {
     ports: { admin: base, storefront: base + 1, app: base + 2, appServer: base + 3, adminApi: base + 4 },
     logDir,
     progress: (line) => console.log(`  … ${line}`),
+    discountFunction: process.env.DEMO_DISCOUNT_FUNCTION !== "0",
   });
 } catch (error) {
   console.error(`The demo could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

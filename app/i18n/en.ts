@@ -165,6 +165,19 @@ export const en = {
     leakAutoRotateHelp: "Off: you decide on the Possible leaks page. On: a flagged referrer gets a new code at once.",
     percentSuffix: "%",
     daysSuffix: "days",
+    checkout: {
+      title: "Checks at checkout",
+      on: "On",
+      off: "Off",
+      FUNCTION:
+        "Referral codes give the friend's discount only on a first order, and never to the referrer using their own code. Shopify checks this at checkout for shoppers who are logged in, and tells them why a code does not apply; for guests, the app checks when the order comes in.",
+      CHECK_REFUSED: (detail: string) =>
+        `Referral codes give the friend's discount only on a first order, and never to the referrer using their own code. But shoppers who are refused only see that the code does not apply, without the reason: Shopify would not add the app's referral check ("${detail}"). Save these settings to try again.`,
+      FUNCTION_NOT_DEPLOYED:
+        "Referral codes are Shopify's own discount codes, which work on any order. The app still rewards only a friend's first order and never a referrer's own. The app's discount function, which checks this at checkout, is not on your store yet: once it is deployed, save these settings to turn the checks on.",
+      FUNCTION_REFUSED: (detail: string) =>
+        `Referral codes are Shopify's own discount codes, which work on any order. The app still rewards only a friend's first order and never a referrer's own. Shopify would not create the discount that checks this at checkout ("${detail}"). Save these settings to try again.`,
+    },
   },
   dashboard: {
     title: "Dashboard",

@@ -9,6 +9,7 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import { JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODE_BULK_PROGRESS, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "~/shopify/documents";
 import { enqueueJob } from "~/queue/queue.server";
 import { generateReferralCode } from "./codes";
+import { writeCustomerCodes } from "./customer-codes.server";
 import { discountIdOfCode } from "./friend-discount.server";
 import { retirePreviousDiscount } from "./friend-offer-switch.server";
 import type { JobHandler } from "~/queue/types";
@@ -265,7 +266,13 @@ async function codeOutcomes(admin: AdminClient, id: string, size: number): Promi
   return outcomes;
 }
 
-/** Job "sync-codes" (key "all"). */
+/**
+ * Job "sync-codes" (key "all"): the codes on the friend discount, then, when
+ * that discount is the function's, each referrer's code on their customer
+ * (customer-codes.server.ts), so the function can refuse a referrer their own code.
+ */
 export const syncCodesJob: JobHandler = async (ctx) => {
-  await syncReferrerCodes({ db: ctx.db, admin: await ctx.admin(), shop: ctx.shop, now: ctx.now });
+  const admin = await ctx.admin();
+  await syncReferrerCodes({ db: ctx.db, admin, shop: ctx.shop, now: ctx.now });
+  await writeCustomerCodes({ db: ctx.db, admin, shop: ctx.shop });
 };

@@ -8,17 +8,30 @@ import {
   DISCOUNT_BY_ID,
   FREE_SHIPPING_OFFER_CREATE,
   FREE_SHIPPING_OFFER_UPDATE,
+  FRIEND_FUNCTION_OFFER_CREATE,
+  FRIEND_FUNCTION_OFFER_UPDATE,
   FRIEND_OFFER_CREATE,
   FRIEND_OFFER_DELETE,
   FRIEND_OFFER_UPDATE,
 } from "~/shopify/documents";
+import { CONFIG_KEY, CONFIG_NAMESPACE, CONFIG_VERSION, type FriendOfferConfig } from "../../extensions/referral-discount/src/config";
 import { randomCodePart } from "./codes";
 import { toDecimal } from "./money";
 import type { ProgramSettings } from "./program-settings";
 
+/**
+ * BASIC: Shopify's own code discount (basic or free shipping). FUNCTION: a code
+ * discount of the app's discount function, which also refuses returning
+ * customers and a referrer's own code at checkout (docs/decisions/0008).
+ */
+export type FriendDiscountMode = "BASIC" | "FUNCTION";
+/** The function's handle (extensions/referral-discount/shopify.extension.toml). */
+export const FUNCTION_HANDLE = "referral-discount";
+
 export interface FriendDiscountProgram extends ProgramSettings {
   currencyCode: string;
   createdAt: Date;
+  mode: FriendDiscountMode;
 }
 
 export function friendOfferTitle(p: Pick<ProgramSettings, "friendOfferKind" | "friendOfferValue">, currencyCode: string) {
@@ -66,6 +79,42 @@ function freeShippingInput(p: FriendDiscountProgram, now: Date) {
 
 export const isFreeShipping = (kind: string) => kind === "FREE_SHIPPING";
 
+/**
+ * The Shopify discount type the program's friend discount is: one type cannot
+ * be converted into another, so a change of type moves the codes to a new
+ * discount (friend-offer-switch.server.ts). The function's discount is one type
+ * whatever the offer: switching its offer to or from free shipping is an update.
+ */
+export function discountTypeOf(mode: FriendDiscountMode, kind: string): "APP" | "FREE_SHIPPING" | "BASIC" {
+  if (mode === "FUNCTION") return "APP";
+  return isFreeShipping(kind) ? "FREE_SHIPPING" : "BASIC";
+}
+
+/** What the function reads from the discount's metafield (extensions/referral-discount/src/config.ts). */
+export function friendOfferConfig(p: Pick<FriendDiscountProgram, "friendOfferKind" | "friendOfferValue" | "minimumOrderAmount" | "currencyCode" | "combinesWithProduct" | "combinesWithOrder" | "combinesWithShipping">): FriendOfferConfig {
+  return {
+    version: CONFIG_VERSION,
+    offer: { kind: p.friendOfferKind, value: isFreeShipping(p.friendOfferKind) ? "100" : toDecimal(p.friendOfferValue).toString() },
+    minimumSubtotal: p.minimumOrderAmount ? toDecimal(p.minimumOrderAmount).toString() : null,
+    currencyCode: p.currencyCode,
+    combinesWith: { productDiscounts: p.combinesWithProduct, orderDiscounts: p.combinesWithOrder, shippingDiscounts: p.combinesWithShipping },
+  };
+}
+
+export function configMetafield(p: FriendDiscountProgram) {
+  return { namespace: CONFIG_NAMESPACE, key: CONFIG_KEY, type: "json", value: JSON.stringify(friendOfferConfig(p)) };
+}
+
+/** The function's discount: no Shopify minimum (the function checks it, with its message), the offer in its config. */
+function appInput(p: FriendDiscountProgram, now: Date) {
+  const { minimumRequirement: _checkedByTheFunction, ...common } = commonFields(p, now);
+  return {
+    ...common,
+    discountClasses: [isFreeShipping(p.friendOfferKind) ? ("SHIPPING" as const) : ("ORDER" as const)],
+    metafields: [configMetafield(p)],
+  };
+}
+
 /** Creates the discount with `anchorCode`, or finds it if an earlier attempt already did. */
 export async function createFriendDiscount(
   admin: AdminClient,
@@ -81,6 +130,14 @@ export async function createFriendDiscount(
   const existing = await verify();
   if (existing) return existing.id;
 
+  if (p.mode === "FUNCTION") {
+    const data = await admin.mutate(
+      FRIEND_FUNCTION_OFFER_CREATE,
+      { discount: { ...appInput(p, now), functionHandle: FUNCTION_HANDLE, code: anchorCode } },
+      { verify: async () => wrapApp(await verify()) },
+    );
+    return required(data.discountCodeAppCreate?.codeAppDiscount?.discountId);
+  }
   if (isFreeShipping(p.friendOfferKind)) {
     const data = await admin.mutate(
       FREE_SHIPPING_OFFER_CREATE,
@@ -103,6 +160,10 @@ const REPEATABLE = { verify: async () => null };
 
 /** Updates the discount in place (same id, same codes). */
 export async function updateFriendDiscount(admin: AdminClient, id: string, p: FriendDiscountProgram, now: Date) {
+  if (p.mode === "FUNCTION") {
+    const data = await admin.mutate(FRIEND_FUNCTION_OFFER_UPDATE, { id, discount: appInput(p, now) }, REPEATABLE);
+    return required(data.discountCodeAppUpdate?.codeAppDiscount?.discountId);
+  }
   if (isFreeShipping(p.friendOfferKind)) {
     const input = { id, discount: freeShippingInput(p, now) };
     const data = await admin.mutate(FREE_SHIPPING_OFFER_UPDATE, input, REPEATABLE);
@@ -134,6 +195,9 @@ export async function deleteFriendDiscount(admin: AdminClient, id: string): Prom
 
 function wrapBasic(found: { id: string } | null) {
   return found ? { discountCodeBasicCreate: { codeDiscountNode: { id: found.id }, userErrors: [] } } : null;
+}
+function wrapApp(found: { id: string } | null) {
+  return found ? { discountCodeAppCreate: { codeAppDiscount: { discountId: found.id }, userErrors: [] } } : null;
 }
 function wrapFreeShipping(found: { id: string } | null) {
   return found ? { discountCodeFreeShippingCreate: { codeDiscountNode: { id: found.id }, userErrors: [] } } : null;

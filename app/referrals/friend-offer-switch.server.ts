@@ -1,8 +1,10 @@
-// Switching the friend offer between free shipping and an amount off. Shopify
-// has a discount type for each (DiscountCodeFreeShipping, DiscountCodeBasic) and
-// converts neither into the other, and a code belongs to one discount of the
-// shop: so the switch makes a new discount and MOVES every referrer's code onto
-// it, unchanged, so that shared codes and links keep working (with the new
+// Switching the friend discount to another Shopify discount type: between free
+// shipping and an amount off (DiscountCodeFreeShipping, DiscountCodeBasic), and
+// between Shopify's own discount and the app's discount function's
+// (DiscountCodeApp, docs/decisions/0008; discountTypeOf says which type a
+// program has). Shopify converts no type into another, and a code belongs to
+// one discount of the shop: so the switch makes a new discount and MOVES every
+// referrer's code onto it, unchanged, so that shared codes and links keep working (with the new
 // offer) and keep attributing orders. Each step is recorded on the Program, so a
 // crash or a retry at any step resumes, and ends with one live discount holding
 // every code:

@@ -3,12 +3,14 @@
 import type { Db } from "~/db.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { SHOP_INFO, SHOP_LOCALES } from "~/shopify/documents";
-import { ShopifyApiError } from "~/shopify/errors";
+import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
 import { recordAudit } from "./audit.server";
 import { setShopTimezone, UTC } from "./daily-stats.server";
 import { nudgeWorker } from "~/queue/nudge.server";
-import { createFriendDiscount, isFreeShipping, newAnchorCode, updateFriendDiscount } from "./friend-discount.server";
+import { createFriendDiscount, discountTypeOf, newAnchorCode, updateFriendDiscount, type FriendDiscountMode, type FriendDiscountProgram } from "./friend-discount.server";
+import { friendDiscountModeFor, type ModeDecision } from "./friend-discount-mode.server";
 import { abandonSwitch, createReplacementDiscount, retirePreviousDiscount } from "./friend-offer-switch.server";
+import { ensureReferralCheck, removeReferralCheck } from "./referral-check.server";
 import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettings } from "./program-settings";
 import { requestCodeSync } from "./code-sync.server";
 
@@ -64,35 +66,32 @@ interface SaveArgs {
  * thrown as ShopifyUserError) leaves the stored program as it was.
  */
 export async function saveProgram({ db, admin, shop, settings, cause, now = new Date() }: SaveArgs) {
-  const existing = await getProgram(db, shop);
+  let existing = await getProgram(db, shop);
   const info = await shopInfo(admin);
   const currencyCode = existing?.currencyCode ?? info.currencyCode;
   const createdAt = existing?.createdAt ?? now;
-  const desired = { ...settings, currencyCode, createdAt };
+  // The function's discount when the function is deployed to the shop (docs/decisions/0008).
+  let mode: ModeDecision = await friendDiscountModeFor(admin);
+  const desiredIn = (m: FriendDiscountMode): FriendDiscountProgram => ({ ...settings, currencyCode, createdAt, mode: m });
 
-  let discountId: string;
-  let discountCode = existing?.discountCode ?? null;
-  let switched = false;
-  if (!existing?.discountId) {
-    discountCode ??= newAnchorCode(settings.codePrefix);
-    // Remember the anchor before creating, so a retry finds the discount instead of making another.
-    if (existing) await db.program.update({ where: { shop }, data: { discountCode } });
-    discountId = await createFriendDiscount(admin, desired, discountCode, now);
-  } else if (isFreeShipping(existing.friendOfferKind) === isFreeShipping(settings.friendOfferKind)) {
-    await abandonSwitch({ db, admin, shop, program: existing });
-    discountId = await updateFriendDiscount(admin, existing.discountId, desired, now);
-  } else {
-    // Free shipping and an amount off are different Shopify types: a new
-    // discount, and the codes move to it (friend-offer-switch.server.ts).
-    // Switching again before the last switch's codes moved: its old discount
-    // goes first, as there is one previousDiscountId.
-    await retirePreviousDiscount({ db, admin, shop, program: existing });
-    ({ discountId, discountCode } = await createReplacementDiscount({ db, admin, shop, program: existing, desired, now }));
-    switched = true;
+  let placed: Placed;
+  try {
+    placed = await placeFriendDiscount({ db, admin, shop, existing, desired: desiredIn(mode.mode), now });
+  } catch (error) {
+    if (mode.mode !== "FUNCTION" || !(error instanceof ShopifyUserError)) throw error;
+    // Shopify refused the function's discount: the program keeps (or gets)
+    // Shopify's basic discount, and the admin shows Shopify's reason.
+    mode = { mode: "BASIC", reason: "FUNCTION_REFUSED", detail: error.message };
+    existing = await getProgram(db, shop);
+    placed = await placeFriendDiscount({ db, admin, shop, existing, desired: desiredIn("BASIC"), now });
   }
+  const { discountId, discountCode, switched } = placed;
 
   const data = {
     ...settings,
+    friendDiscountMode: mode.mode,
+    friendDiscountModeReason: mode.reason,
+    friendDiscountModeDetail: mode.detail,
     currencyCode,
     storefrontUrl: info.primaryDomain.url,
     shopName: info.name,
@@ -123,6 +122,7 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
         ])
       )[0]
     : await write;
+  const checked = await placeReferralCheck({ db, admin, shop, program, desired: desiredIn(mode.mode), now });
   // The shop may have moved time zone since: its dashboard days move with it.
   await setShopTimezone(db, shop, info.ianaTimezone);
   // A pending previousDiscountId (a switch whose sync was never asked for) is asked for again.
@@ -135,9 +135,58 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
     shop,
     action: existing ? "program.updated" : "program.created",
     cause,
-    detail: JSON.stringify({ friendOffer: `${settings.friendOfferKind} ${settings.friendOfferValue}`, enabled: settings.enabled }),
+    detail: JSON.stringify({ friendOffer: `${settings.friendOfferKind} ${settings.friendOfferValue}`, enabled: settings.enabled, friendDiscount: checked.friendDiscountMode }),
   });
-  return program;
+  return checked;
+}
+
+interface Placed {
+  discountId: string;
+  discountCode: string | null;
+  switched: boolean;
+}
+
+/** The friend discount created, updated in place, or replaced by one of another Shopify type (the codes then move). */
+async function placeFriendDiscount({ db, admin, shop, existing, desired, now }: { db: Db; admin: AdminClient; shop: string; existing: ProgramRow | null; desired: FriendDiscountProgram; now: Date }): Promise<Placed> {
+  if (!existing?.discountId) {
+    const discountCode = existing?.discountCode ?? newAnchorCode(desired.codePrefix);
+    // Remember the anchor before creating, so a retry finds the discount instead of making another.
+    if (existing) await db.program.update({ where: { shop }, data: { discountCode } });
+    return { discountId: await createFriendDiscount(admin, desired, discountCode, now), discountCode, switched: false };
+  }
+  const current = discountTypeOf(existing.friendDiscountMode as FriendDiscountMode, existing.friendOfferKind);
+  if (current === discountTypeOf(desired.mode, desired.friendOfferKind)) {
+    await abandonSwitch({ db, admin, shop, program: existing });
+    return { discountId: await updateFriendDiscount(admin, existing.discountId, desired, now), discountCode: existing.discountCode, switched: false };
+  }
+  // Another Shopify type (free shipping and an amount off; the function's
+  // discount and Shopify's own): a new discount, and the codes move to it
+  // (friend-offer-switch.server.ts). Switching again before the last switch's
+  // codes moved: its old discount goes first, as there is one previousDiscountId.
+  await retirePreviousDiscount({ db, admin, shop, program: existing });
+  const { discountId, discountCode } = await createReplacementDiscount({ db, admin, shop, program: existing, desired, now });
+  return { discountId, discountCode, switched: true };
+}
+
+/**
+ * In FUNCTION mode, the referral check (the automatic discount that tells a
+ * refused buyer why) created or updated; otherwise deleted. Shopify refusing
+ * it (e.g. the shop's limit of 25 active automatic discounts) leaves the
+ * friend discount working, its refusals without a reason: the admin says so.
+ */
+async function placeReferralCheck({ db, admin, shop, program, desired, now }: { db: Db; admin: AdminClient; shop: string; program: ProgramRow; desired: FriendDiscountProgram; now: Date }): Promise<ProgramRow> {
+  if (desired.mode !== "FUNCTION") {
+    if (!program.referralCheckDiscountId) return program;
+    await removeReferralCheck(admin, program.referralCheckDiscountId);
+    return db.program.update({ where: { shop }, data: { referralCheckDiscountId: null, referralCheckTitle: null } });
+  }
+  try {
+    const check = await ensureReferralCheck({ db, admin, shop, program, desired, now });
+    return db.program.update({ where: { shop }, data: { referralCheckDiscountId: check.id, referralCheckTitle: check.title } });
+  } catch (error) {
+    if (!(error instanceof ShopifyUserError)) throw error;
+    return db.program.update({ where: { shop }, data: { friendDiscountModeReason: "CHECK_REFUSED", friendDiscountModeDetail: error.message } });
+  }
 }
 
 /**

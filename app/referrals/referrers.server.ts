@@ -107,6 +107,8 @@ async function attachCustomer(db: Db, referrer: ReferrerRow, customerId: string 
     data: { customerId },
   });
   if (updated.count === 0) return referrer;
+  // The discount function reads the code from the customer: the sync writes it there.
+  await requestCodeSync(db, referrer.shop);
   return (await db.referrer.findFirst({ where: { id: referrer.id, shop: referrer.shop } })) ?? referrer;
 }
 

@@ -1,10 +1,11 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
 import db from "~/db.server";
 import { t } from "~/i18n/en";
+import { checkoutChecks } from "~/admin/checkout-checks";
 import { fieldErrorsFromShopify, formValues, settingsFromForm } from "~/admin/settings-form";
 import { parseProgramSettings, type FieldErrors } from "~/referrals/program-settings";
 import { ensureProgram, saveProgram, settingsOf } from "~/referrals/programs.server";
@@ -15,7 +16,7 @@ import { RouteError } from "~/components/RouteError";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin, cause } = await requireAdmin(request);
   const program = await ensureProgram({ db, admin, shop, cause });
-  return { values: formValues(settingsOf(program)), currencyCode: program.currencyCode };
+  return { values: formValues(settingsOf(program)), currencyCode: program.currencyCode, checkout: checkoutChecks(program) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -44,7 +45,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type Values = ReturnType<typeof useLoaderData<typeof loader>>["values"];
 
 export default function Settings() {
-  const { values: saved, currencyCode } = useLoaderData<typeof loader>();
+  const { values: saved, currencyCode, checkout } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
   const submit = useSubmit();
@@ -136,6 +137,19 @@ export default function Settings() {
                   </FormLayout.Group>
                   <Checkbox label={s.firstOrderOnly} checked={values.firstOrderOnly === "true"} onChange={set("firstOrderOnly")} />
                 </FormLayout>
+              </Card>
+              <Card>
+                <BlockStack gap="200">
+                  <InlineStack gap="200" blockAlign="center">
+                    <Text as="h2" variant="headingMd">
+                      {s.checkout.title}
+                    </Text>
+                    <Badge tone={checkout.on ? "success" : undefined}>{checkout.on ? s.checkout.on : s.checkout.off}</Badge>
+                  </InlineStack>
+                  <Text as="p" tone="subdued">
+                    {checkout.message}
+                  </Text>
+                </BlockStack>
               </Card>
               <Card>
                 <FormLayout>

@@ -120,6 +120,124 @@ export const FREE_SHIPPING_OFFER_UPDATE = `#graphql
 
 // Retiring the friend discount replaced by a switch of the offer's type: deleting
 // it frees every code it holds at once, so they can be added to the new one.
+// The friend offer checked at checkout by the app's discount function
+// (extensions/referral-discount): a code discount of the function, holding the
+// same referrer codes, its configuration in a metafield (docs/decisions/0008).
+export const FRIEND_FUNCTION_OFFER_CREATE = `#graphql
+  mutation FriendFunctionOfferCreate($discount: DiscountCodeAppInput!) {
+    discountCodeAppCreate(codeAppDiscount: $discount) {
+      codeAppDiscount {
+        discountId
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const FRIEND_FUNCTION_OFFER_UPDATE = `#graphql
+  mutation FriendFunctionOfferUpdate($id: ID!, $discount: DiscountCodeAppInput!) {
+    discountCodeAppUpdate(id: $id, codeAppDiscount: $discount) {
+      codeAppDiscount {
+        discountId
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+// The referral check: an automatic discount of the same function that gives
+// nothing and rejects, with the reason, a referral code the buyer may not use
+// (only functions of automatic discounts may reject codes).
+export const REFERRAL_CHECK_CREATE = `#graphql
+  mutation ReferralCheckCreate($discount: DiscountAutomaticAppInput!) {
+    discountAutomaticAppCreate(automaticAppDiscount: $discount) {
+      automaticAppDiscount {
+        discountId
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const REFERRAL_CHECK_UPDATE = `#graphql
+  mutation ReferralCheckUpdate($id: ID!, $discount: DiscountAutomaticAppInput!) {
+    discountAutomaticAppUpdate(id: $id, automaticAppDiscount: $discount) {
+      automaticAppDiscount {
+        discountId
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const REFERRAL_CHECK_DELETE = `#graphql
+  mutation ReferralCheckDelete($id: ID!) {
+    discountAutomaticDelete(id: $id) {
+      deletedAutomaticDiscountId
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+// Finds the referral check by its title (unique per program) after an ambiguous create.
+export const REFERRAL_CHECK_BY_TITLE = `#graphql
+  query ReferralCheckByTitle($query: String!) {
+    discountNodes(first: 5, query: $query) {
+      nodes {
+        id
+        discount {
+          __typename
+          ... on DiscountAutomaticApp {
+            title
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const REFERRAL_CHECK_BY_ID = `#graphql
+  query ReferralCheckById($id: ID!) {
+    automaticDiscountNode(id: $id) {
+      id
+    }
+  }
+`;
+
+// Whether the app's discount function is deployed to this shop: the functions
+// the app has released (shopify app deploy) are listed here.
+export const APP_DISCOUNT_FUNCTIONS = `#graphql
+  query AppDiscountFunctions {
+    shopifyFunctions(first: 50) {
+      nodes {
+        id
+        handle
+        apiType
+      }
+    }
+  }
+`;
+
 export const FRIEND_OFFER_DELETE = `#graphql
   mutation FriendOfferDelete($id: ID!) {
     discountCodeDelete(id: $id) {
@@ -220,6 +338,14 @@ export const REDEEM_CODE_LOOKUP = `#graphql
             }
           }
         }
+        ... on DiscountCodeApp {
+          codes(first: 10, query: $query) {
+            nodes {
+              id
+              code
+            }
+          }
+        }
       }
     }
   }
@@ -270,6 +396,12 @@ export const DISCOUNT_BY_CODE = `#graphql
           usageLimit
           asyncUsageCount
         }
+        ... on DiscountCodeApp {
+          title
+          status
+          usageLimit
+          asyncUsageCount
+        }
       }
     }
   }
@@ -293,6 +425,17 @@ export const DISCOUNT_BY_ID = `#graphql
           }
         }
         ... on DiscountCodeFreeShipping {
+          title
+          status
+          startsAt
+          endsAt
+          usageLimit
+          asyncUsageCount
+          codesCount {
+            count
+          }
+        }
+        ... on DiscountCodeApp {
           title
           status
           startsAt

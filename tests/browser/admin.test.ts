@@ -246,6 +246,9 @@ describe("embedded admin in Chromium", () => {
 
   it("settings: a change shows the save bar; saving updates the program and shows a toast", async () => {
     await open("/app/settings");
+    // Without the app's discount function on the store, the page says the checks at checkout are off, and why.
+    await page.getByRole("heading", { name: "Checks at checkout" }).waitFor();
+    await page.getByText(/The app's discount function, which checks this at checkout, is not on your store yet/).waitFor();
     const hold = page.getByLabel("Hold period (days)");
     await hold.fill("21");
     const saveBar = page.locator("ui-save-bar[data-open]");

@@ -128,9 +128,11 @@ describe("the demo, end to end", () => {
       kind: "CODE_PERCENTAGE",
       hold: 0,
     });
-    // The friend discount in Shopify now gives 10%.
+    // The friend discount in Shopify, the app's discount function's, now gives 10%.
     const discount = stack.fake.discounts(shop).find((d) => d.id === program.discountId);
-    expect((discount?.customerGets as { value: { percentage: number } }).value.percentage).toBe(0.1);
+    expect(discount?.typename).toBe("DiscountCodeApp");
+    const config = stack.fake.shop(shop).metafields.get(`${program.discountId}|$app:referral|friend-offer`);
+    expect(JSON.parse(config!.value).offer).toEqual({ kind: "PERCENTAGE", value: "10" });
   }, 120_000);
 
   it("2. a shopper logs in on the storefront and gets her link", async () => {

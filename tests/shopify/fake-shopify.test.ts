@@ -4,12 +4,15 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createAdminClient, type AdminClient } from "~/shopify/admin-client.server";
 import {
+  APP_DISCOUNT_FUNCTIONS,
   CUSTOMER_BY_ID,
   CUSTOMER_BY_IDENTIFIER,
   DISCOUNT_BY_CODE,
   DISCOUNT_BY_ID,
   DISCOUNT_DEACTIVATE,
   FREE_SHIPPING_OFFER_CREATE,
+  FRIEND_FUNCTION_OFFER_CREATE,
+  FRIEND_FUNCTION_OFFER_UPDATE,
   FRIEND_OFFER_CREATE,
   FRIEND_OFFER_DELETE,
   FRIEND_OFFER_UPDATE,
@@ -17,6 +20,11 @@ import {
   ORDERS_FOR_RECONCILIATION,
   REDEEM_CODE_BULK_CREATION,
   REDEEM_CODES_ADD,
+  REFERRAL_CHECK_BY_ID,
+  REFERRAL_CHECK_BY_TITLE,
+  REFERRAL_CHECK_CREATE,
+  REFERRAL_CHECK_DELETE,
+  REFERRAL_CHECK_UPDATE,
   SHOP_INFO,
   STORE_CREDIT_CREDIT,
   STORE_CREDIT_DEBIT,
@@ -161,6 +169,64 @@ describe("fake Shopify: discounts", () => {
     await expect(
       admin.mutate(REDEEM_CODES_ADD, { discountId: created.discountCodeBasicCreate!.codeDiscountNode!.id, codes }),
     ).rejects.toThrow(/100/);
+  });
+});
+
+describe("fake Shopify: the app's function discounts", () => {
+  const appOffer = {
+    title: "Referral: 10% off",
+    code: "FRIEND-PROGRAM-ANCHOR",
+    startsAt: "2026-11-01T00:00:00Z",
+    context: { all: "ALL" as const },
+    discountClasses: ["ORDER" as const],
+    metafields: [{ namespace: "$app:referral", key: "friend-offer", type: "json", value: '{"version":1}' }],
+  };
+
+  it("lists only deployed functions, and refuses a discount of a function that is not deployed", async () => {
+    expect((await admin.query(APP_DISCOUNT_FUNCTIONS)).shopifyFunctions.nodes).toEqual([]);
+    await expect(admin.mutate(FRIEND_FUNCTION_OFFER_CREATE, { discount: { ...appOffer, functionHandle: "referral-discount" } })).rejects.toThrow(/not found/);
+    expect(shopify.fake.discounts(SHOP)).toEqual([]);
+
+    shopify.fake.shop(SHOP).deployFunction("referral-discount");
+    expect((await admin.query(APP_DISCOUNT_FUNCTIONS)).shopifyFunctions.nodes).toEqual([expect.objectContaining({ handle: "referral-discount", apiType: "discount" })]);
+  });
+
+  it("creates a code discount of the function holding codes, its config in a metafield, updated in place", async () => {
+    shopify.fake.shop(SHOP).deployFunction("referral-discount");
+    const created = await admin.mutate(FRIEND_FUNCTION_OFFER_CREATE, { discount: { ...appOffer, functionHandle: "referral-discount" } });
+    const id = created.discountCodeAppCreate!.codeAppDiscount!.discountId;
+    expect((await admin.query(DISCOUNT_BY_CODE, { code: "friend-program-anchor" })).codeDiscountNodeByCode?.id).toBe(id);
+    expect((await admin.query(DISCOUNT_BY_ID, { id })).codeDiscountNode?.codeDiscount).toMatchObject({ __typename: "DiscountCodeApp", title: "Referral: 10% off", status: "ACTIVE" });
+    // It holds more codes, like a basic discount (the import lands as its progress is polled).
+    const added = await admin.mutate(REDEEM_CODES_ADD, { discountId: id, codes: [{ code: "FRIEND-AAAAAAAA" }] });
+    for (let poll = 0; poll < 3; poll++) await admin.query(REDEEM_CODE_BULK_CREATION, { id: added.discountRedeemCodeBulkAdd!.bulkCreation!.id, first: 1 });
+    expect(shopify.fake.shop(SHOP).findByCode("FRIEND-AAAAAAAA")?.discount.id).toBe(id);
+
+    await admin.mutate(FRIEND_FUNCTION_OFFER_UPDATE, { id, discount: { discountClasses: ["SHIPPING"], metafields: [{ namespace: "$app:referral", key: "friend-offer", value: '{"version":2}' }] } });
+    expect(shopify.fake.discounts(SHOP)[0]).toMatchObject({ discountClasses: ["SHIPPING"], functionHandle: "referral-discount" });
+    expect(shopify.fake.shop(SHOP).metafields.get(`${id}|$app:referral|friend-offer`)?.value).toBe('{"version":2}');
+    // A basic discount's id is not an app discount's.
+    const basic = (await admin.mutate(FRIEND_OFFER_CREATE, { discount: { ...offer, code: "OTHER" } })).discountCodeBasicCreate!.codeDiscountNode!.id;
+    await expect(admin.mutate(FRIEND_FUNCTION_OFFER_UPDATE, { id: basic, discount: { title: "x" } })).rejects.toThrow("Discount does not exist");
+  });
+
+  it("creates, finds by exact title, updates and deletes an automatic discount of the function", async () => {
+    shopify.fake.shop(SHOP).deployFunction("referral-discount");
+    const title = "Referral check ABCD2345: it's for first orders";
+    const { discountAutomaticAppCreate } = await admin.mutate(REFERRAL_CHECK_CREATE, {
+      discount: { title, functionHandle: "referral-discount", discountClasses: ["ORDER"], startsAt: "2026-11-01T00:00:00Z", metafields: appOffer.metafields },
+    });
+    const id = discountAutomaticAppCreate!.automaticAppDiscount!.discountId;
+    const found = await admin.query(REFERRAL_CHECK_BY_TITLE, { query: `title:'${title.replace(/'/g, "\\'")}'` });
+    expect(found.discountNodes.nodes).toEqual([{ id: id.replace("DiscountAutomaticNode", "DiscountNode"), discount: { __typename: "DiscountAutomaticApp", title } }]);
+    expect((await admin.query(REFERRAL_CHECK_BY_TITLE, { query: "title:'Referral check'" })).discountNodes.nodes).toEqual([]);
+
+    await admin.mutate(REFERRAL_CHECK_UPDATE, { id, discount: { endsAt: "2026-11-02T00:00:00Z" } });
+    expect([...shopify.fake.shop(SHOP).automaticDiscounts.values()][0].endsAt).toBe("2026-11-02T00:00:00Z");
+    expect((await admin.query(REFERRAL_CHECK_BY_ID, { id })).automaticDiscountNode?.id).toBe(id);
+    await admin.mutate(REFERRAL_CHECK_DELETE, { id });
+    expect((await admin.query(REFERRAL_CHECK_BY_ID, { id })).automaticDiscountNode).toBeNull();
+    expect(shopify.fake.shop(SHOP).metafields.get(`${id}|$app:referral|friend-offer`)).toBeUndefined();
   });
 });
 

@@ -2,12 +2,11 @@
 // The logged-in customer's referral home (customer-account.page.render): link,
 // code and share actions, friends who ordered, pending rewards with their
 // release dates, unused reward codes, store credit and cash fees, the terms.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import {
   joinFromAccount,
   loadAccount,
   type AccountReferrerView,
-  type AccountView,
   type ExtensionHost,
   type JoinResult,
 } from "../../shared/backend";

@@ -43,6 +43,11 @@ CREATE TABLE "new_Program" (
     "discountSyncedAt" DATETIME,
     "nextDiscountCode" TEXT,
     "previousDiscountId" TEXT,
+    "friendDiscountMode" TEXT NOT NULL DEFAULT 'BASIC',
+    "friendDiscountModeReason" TEXT,
+    "friendDiscountModeDetail" TEXT,
+    "referralCheckDiscountId" TEXT,
+    "referralCheckTitle" TEXT,
     "timezone" TEXT,
     "linkEventsSince" DATETIME,
     "storefrontUrl" TEXT,
@@ -61,7 +66,7 @@ CREATE TABLE "new_Program" (
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );
-INSERT INTO "new_Program" ("codePrefix", "combinesWithOrder", "combinesWithProduct", "combinesWithShipping", "createdAt", "currencyCode", "discountCode", "discountId", "discountSyncedAt", "emailAccentColor", "emailLogoUrl", "emailReplyTo", "emailSenderName", "enabled", "firstOrderOnly", "friendOfferKind", "friendOfferValue", "holdDays", "id", "linkEventsSince", "maxRewardsPerReferrer", "minimumOrderAmount", "nextDiscountCode", "previousDiscountId", "primaryLocale", "rewardExpiryDays", "rewardKind", "rewardReminderDays", "rewardValue", "shareMessage", "shop", "shopEmail", "shopName", "storefrontUrl", "terms", "timezone", "updatedAt") SELECT "codePrefix", "combinesWithOrder", "combinesWithProduct", "combinesWithShipping", "createdAt", "currencyCode", "discountCode", "discountId", "discountSyncedAt", "emailAccentColor", "emailLogoUrl", "emailReplyTo", "emailSenderName", "enabled", "firstOrderOnly", "friendOfferKind", "friendOfferValue", "holdDays", "id", "linkEventsSince", "maxRewardsPerReferrer", "minimumOrderAmount", "nextDiscountCode", "previousDiscountId", "primaryLocale", "rewardExpiryDays", "rewardKind", "rewardReminderDays", "rewardValue", "shareMessage", "shop", "shopEmail", "shopName", "storefrontUrl", "terms", "timezone", "updatedAt" FROM "Program";
+INSERT INTO "new_Program" ("codePrefix", "combinesWithOrder", "combinesWithProduct", "combinesWithShipping", "createdAt", "currencyCode", "discountCode", "discountId", "discountSyncedAt", "emailAccentColor", "emailLogoUrl", "emailReplyTo", "emailSenderName", "enabled", "firstOrderOnly", "friendDiscountMode", "friendDiscountModeDetail", "friendDiscountModeReason", "friendOfferKind", "friendOfferValue", "holdDays", "id", "linkEventsSince", "maxRewardsPerReferrer", "minimumOrderAmount", "nextDiscountCode", "previousDiscountId", "primaryLocale", "referralCheckDiscountId", "referralCheckTitle", "rewardExpiryDays", "rewardKind", "rewardReminderDays", "rewardValue", "shareMessage", "shop", "shopEmail", "shopName", "storefrontUrl", "terms", "timezone", "updatedAt") SELECT "codePrefix", "combinesWithOrder", "combinesWithProduct", "combinesWithShipping", "createdAt", "currencyCode", "discountCode", "discountId", "discountSyncedAt", "emailAccentColor", "emailLogoUrl", "emailReplyTo", "emailSenderName", "enabled", "firstOrderOnly", "friendDiscountMode", "friendDiscountModeDetail", "friendDiscountModeReason", "friendOfferKind", "friendOfferValue", "holdDays", "id", "linkEventsSince", "maxRewardsPerReferrer", "minimumOrderAmount", "nextDiscountCode", "previousDiscountId", "primaryLocale", "referralCheckDiscountId", "referralCheckTitle", "rewardExpiryDays", "rewardKind", "rewardReminderDays", "rewardValue", "shareMessage", "shop", "shopEmail", "shopName", "storefrontUrl", "terms", "timezone", "updatedAt" FROM "Program";
 DROP TABLE "Program";
 ALTER TABLE "new_Program" RENAME TO "Program";
 CREATE UNIQUE INDEX "Program_shop_key" ON "Program"("shop");
