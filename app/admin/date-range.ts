@@ -40,6 +40,20 @@ export function parseDateRange(params: URLSearchParams, now: Date, timezone: str
   };
 }
 
+/** The same number of days just before `range`: what its figures are compared with. */
+export function previousRange(range: DateRange): DateRange {
+  const last = addDays(range.fromDay, -1);
+  const first = addDays(last, -(range.days - 1));
+  return {
+    from: startOfLocalDay(first, range.timezone),
+    to: range.from,
+    fromDay: first,
+    toDay: last,
+    days: range.days,
+    timezone: range.timezone,
+  };
+}
+
 /** Optional day filters (no default), in the shop's time zone: `{ gte, lt }` or undefined. */
 export function optionalDayFilter(fromValue: string | null, toValue: string | null, timezone: string) {
   const from = parseDay(fromValue);

@@ -7,7 +7,7 @@ import db from "~/db.server";
 import { formatMoney, formatNumber, formatPercent } from "~/i18n/format";
 import { t } from "~/i18n/en";
 import { dashboardData } from "~/admin/dashboard.server";
-import { parseDateRange } from "~/admin/date-range";
+import { parseDateRange, previousRange } from "~/admin/date-range";
 import { programTimezone } from "~/referrals/programs.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { ClientOnly } from "~/components/ClientOnly";
@@ -24,11 +24,35 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
   const timezone = await programTimezone({ db, admin, shop });
   const range = parseDateRange(new URL(request.url).searchParams, new Date(), timezone);
-  return { range: { from: range.fromDay, to: range.toDay }, data: await dashboardData(db, shop, range) };
+  const before = previousRange(range);
+  const [data, previous] = await Promise.all([dashboardData(db, shop, range), dashboardData(db, shop, before)]);
+  return {
+    range: { from: range.fromDay, to: range.toDay, days: range.days },
+    data,
+    // The same number of days just before: the headline figures' change.
+    previous: {
+      from: before.fromDay,
+      to: before.toDay,
+      referrers: previous.referrers,
+      clicks: previous.clicks,
+      orders: previous.orders,
+      revenue: previous.revenue,
+      rewardsIssued: previous.rewardsIssued,
+    },
+  };
 };
 
+/** "+25%", "−10%", "no change", or "new" when there was nothing before. */
+function changeText(now: number, before: number): string {
+  if (now === before) return t.dashboard.noChange;
+  if (before === 0) return t.dashboard.newSince;
+  const ratio = (now - before) / before;
+  return `${ratio > 0 ? "+" : "−"}${formatPercent(Math.abs(ratio))}`;
+}
+
 export default function Dashboard() {
-  const { range, data } = useLoaderData<typeof loader>();
+  const { range, data, previous } = useLoaderData<typeof loader>();
+  const change = (now: number, before: number) => d.change(changeText(now, before), range.days);
   const loading = useNavigation().state === "loading";
   const d = t.dashboard;
   const money = (amount: string) => formatMoney(amount, data.currencyCode);
@@ -74,11 +98,11 @@ export default function Dashboard() {
           <Layout>
             <Layout.Section>
               <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-                <FigureCard label={d.referrers} value={formatNumber(data.referrers)} />
-                <FigureCard label={d.clicks} value={formatNumber(data.clicks)} />
-                <FigureCard label={d.orders} value={formatNumber(data.orders)} />
-                <FigureCard label={d.revenue} value={money(data.revenue)} />
-                <FigureCard label={d.rewardsIssued} value={formatNumber(data.rewardsIssued)} />
+                <FigureCard label={d.referrers} value={formatNumber(data.referrers)} help={change(data.referrers, previous.referrers)} />
+                <FigureCard label={d.clicks} value={formatNumber(data.clicks)} help={change(data.clicks, previous.clicks)} />
+                <FigureCard label={d.orders} value={formatNumber(data.orders)} help={change(data.orders, previous.orders)} />
+                <FigureCard label={d.revenue} value={money(data.revenue)} help={change(Number(data.revenue), Number(previous.revenue))} />
+                <FigureCard label={d.rewardsIssued} value={formatNumber(data.rewardsIssued)} help={change(data.rewardsIssued, previous.rewardsIssued)} />
                 <FigureCard label={d.rewardsCost} value={money(data.rewardsCost)} help={data.percentCostBasis ? d.costNote(money(data.percentCostBasis)) : undefined} />
                 <FigureCard label={d.roi} value={data.roi === null ? t.common.none : `${data.roi.toFixed(1)}×`} help={d.roiHelp} />
                 <FigureCard label={d.loopReferrers} value={formatNumber(data.loop.referrers)} help={d.loopReferrersHelp} />

@@ -41,6 +41,29 @@ describe("dashboard", () => {
     expect(data.series.reduce((n, d) => n + d.clicks, 0)).toBe(8);
   });
 
+  it("compares the headline figures with the same number of days just before", async () => {
+    const p = await seedShopActivity(pipeline);
+    const day = (offset: number) => localDay(new Date(Date.now() + offset * 86_400_000), "America/New_York");
+    const headline = (d: { referrers: number; clicks: number; orders: number; revenue: string; rewardsIssued: number }) => ({
+      referrers: d.referrers,
+      clicks: d.clicks,
+      orders: d.orders,
+      revenue: d.revenue,
+      rewardsIssued: d.rewardsIssued,
+    });
+    // Today against yesterday, and tomorrow's two days against yesterday and today: each "before" is that range's own figures.
+    for (const [from, to, beforeFrom, beforeTo] of [
+      [day(0), day(0), day(-1), day(-1)],
+      [day(1), day(2), day(-1), day(0)],
+    ]) {
+      const shown = await load(dashboard.loader, p.shop, `/app/dashboard?from=${from}&to=${to}`);
+      const before = await load(dashboard.loader, p.shop, `/app/dashboard?from=${beforeFrom}&to=${beforeTo}`);
+      expect(shown.previous).toEqual({ from: beforeFrom, to: beforeTo, ...headline(before.data) });
+    }
+    // The seeded orders are today's: the two days ending today hold all of them.
+    expect((await load(dashboard.loader, p.shop, `/app/dashboard?from=${day(1)}&to=${day(2)}`)).previous).toMatchObject({ orders: 6, revenue: "465.00", rewardsIssued: 3 });
+  });
+
   it("is empty for a range without activity and for another shop", async () => {
     const p = await seedShopActivity(pipeline);
     const past = await load(dashboard.loader, p.shop, "/app/dashboard?from=2020-01-01&to=2020-01-31");
