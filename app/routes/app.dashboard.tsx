@@ -42,17 +42,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-/** "+25%", "−10%", "no change", or "new" when there was nothing before. */
+/** "+25%" or "−10%" (before is not 0). */
 function changeText(now: number, before: number): string {
-  if (now === before) return t.dashboard.noChange;
-  if (before === 0) return t.dashboard.newSince;
   const ratio = (now - before) / before;
   return `${ratio > 0 ? "+" : "−"}${formatPercent(Math.abs(ratio))}`;
 }
 
 export default function Dashboard() {
   const { range, data, previous } = useLoaderData<typeof loader>();
-  const change = (now: number, before: number) => d.change(changeText(now, before), range.days);
+  const change = (now: number, before: number) =>
+    now === before ? d.noChange(range.days) : before === 0 ? d.newSince(range.days) : d.change(changeText(now, before), range.days);
   const loading = useNavigation().state === "loading";
   const d = t.dashboard;
   const money = (amount: string) => formatMoney(amount, data.currencyCode);
