@@ -96,6 +96,9 @@ export const envSchema = z.object({
   // The address emails are sent from (the shop's name is shown as the sender); required with SMTP_URL.
   EMAIL_FROM: z.preprocess((v) => (v === "" ? undefined : v), z.string().email("must be an email address, e.g. referrals@example.com").optional()),
   // At most this many emails a second per shop (the provider's limits, the shop's reputation).
+  // /readyz answers 503 when the oldest work due (a webhook delivery or a job)
+  // has waited longer than this: the workers are not keeping up, or none runs.
+  READY_MAX_QUEUE_LAG_SECONDS: z.coerce.number().int("must be a whole number of seconds").min(1).max(86_400).default(300),
   EMAIL_SENDS_PER_SHOP_PER_SECOND: z.coerce.number().positive("must be more than 0").max(100_000).default(10),
 });
 

@@ -1,0 +1,14 @@
+// GET /readyz: 200 when this process can do its work, 503 with the failing
+// checks otherwise (app/ops/health.server.ts). Outside Shopify authentication:
+// it says nothing about any shop.
+import db from "~/db.server";
+import { env } from "~/env.server";
+import { readiness } from "~/ops/health.server";
+
+export const loader = async () => {
+  const result = await readiness(db, { maxQueueLagSeconds: env().READY_MAX_QUEUE_LAG_SECONDS });
+  return new Response(JSON.stringify(result), {
+    status: result.ready ? 200 : 503,
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
+  });
+};
