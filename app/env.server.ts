@@ -98,6 +98,8 @@ export const envSchema = z.object({
   // At most this many emails a second per shop (the provider's limits, the shop's reputation).
   // /readyz answers 503 when the oldest work due (a webhook delivery or a job)
   // has waited longer than this: the workers are not keeping up, or none runs.
+  // The bearer token a Prometheus scraper sends to /metrics; unset, /metrics does not exist.
+  METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
   READY_MAX_QUEUE_LAG_SECONDS: z.coerce.number().int("must be a whole number of seconds").min(1).max(86_400).default(300),
   EMAIL_SENDS_PER_SHOP_PER_SECOND: z.coerce.number().positive("must be more than 0").max(100_000).default(10),
 });

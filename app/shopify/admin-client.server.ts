@@ -7,6 +7,7 @@
 //   exponential backoff, a bounded number of times;
 // - never repeats a mutation that may already have run unless `verify`
 //   confirms it did not (see `mutate`).
+import { recordAdminCall } from "~/ops/metrics.server";
 import type { AdminOperations, ApiClientRequestOptions, ReturnData } from "@shopify/admin-api-client";
 import { AttemptTimeout, classifyResponse, classifyThrown, type Outcome } from "./classify-failure.server";
 import { ShopifyApiError, ShopifyUserError, type ShopifyUserErrorEntry } from "./errors";
@@ -127,6 +128,7 @@ export function createAdminClient(graphql: AdminGraphql, options: AdminClientOpt
       }
       const outcome = await attempt(document, variables);
       throttle.record(shop, operation, outcome.cost, now(), reserved);
+      recordAdminCall(type, outcome);
       if (!outcome.ok && outcome.kind === "throttled" && throttledRetries < MAX_THROTTLED_RETRIES) {
         throttledRetries++;
         n--;
