@@ -861,10 +861,13 @@ describe("other routes with hostile query parameters", () => {
           const location = answer.headers.get("Location") ?? "";
           const diff = countDiff(before, await countEveryTable());
           const raw = rawMarkupIn(answer.body + location);
+          // /readyz answers 503 by design when this process is not ready (here: the test
+          // database was migrated without Prisma's _prisma_migrations table): its report, not a crash.
+          const notReady = route.pattern === "/readyz" && answer.status === 503 && /"ready":false/.test(answer.body);
           check(
-            { surface: route.surface, target: `${method} ${route.pattern}`, case: `shop=${shop}`, expected: "no 5xx, nothing written, nothing raw" },
+            { surface: route.surface, target: `${method} ${route.pattern}`, case: `shop=${shop}`, expected: "no 5xx (but /readyz's not-ready report), nothing written, nothing raw" },
             `${answer.status}${location ? ` → ${location.slice(0, 50)}` : ""}, ${noDiff(diff)}${raw.length ? `, RAW ${raw[0]}` : ""}`,
-            answer.status < 500 && diff.length === 0 && raw.length === 0,
+            (answer.status < 500 || notReady) && diff.length === 0 && raw.length === 0,
           );
         });
       }
