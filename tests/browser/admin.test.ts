@@ -342,6 +342,9 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
       expect(history.code).toBe(p.referrer.code);
       expect(Math.round((history.retireAt.getTime() - Date.now()) / 86_400_000)).toBe(7);
       await page.getByRole("cell", { name: referrer.code }).waitFor();
+      // The modal's closing animation dims the page behind it: axe would read its fading colours.
+      await page.getByRole("dialog").waitFor({ state: "detached" });
+      await page.locator(".Polaris-Backdrop").waitFor({ state: "detached" });
       await snapshot("leaks-rotated");
       // The referrer's page lists the former code and until when it works.
       await open(`/app/referrers/${p.referrer.id}`);
