@@ -530,6 +530,11 @@ async function plan({ db, fake, fakeServer }: Stack) {
         minimumOrderAmount: minimumCents === null ? null : money(minimumCents),
         firstOrderOnly,
         codePrefix: `SOAK${i}`,
+        // The soak's friends all type their referrer's code without a link, which is
+        // exactly what a leaked code looks like: held for review, never rewarded by
+        // the workers. The soak checks durability, not fraud rules: the leak check
+        // needs more orders than a referrer gets here.
+        leakMinOrders: 1000,
       }),
       cause: "soak",
     });
