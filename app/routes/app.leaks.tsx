@@ -9,6 +9,7 @@ import { t } from "~/i18n/en";
 import { dismissFormSchema, fieldErrorsOf, possibleLeaks, rotateFormSchema } from "~/admin/leaks.server";
 import { rotateReferrerCode } from "~/referrals/code-rotation.server";
 import { dismissLeak } from "~/referrals/leaks.server";
+import { programTimezone } from "~/referrals/programs.server";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { ReasonModal } from "~/components/ReasonModal";
 import { RouteError } from "~/components/RouteError";
@@ -19,9 +20,11 @@ export const meta = () => [{ title: t.leaks.title }];
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, admin } = await requireAdmin(request);
   const { program, referrers, rotations } = await possibleLeaks(db, shop);
   return {
+    // Times in the shop's time zone, as on the dashboard.
+    timezone: await programTimezone({ db, admin, shop }),
     settings: program ?? { leakMinOrders: 10, leakThresholdPercent: 80, leakGraceDays: 14, leakAutoRotate: false },
     referrers: referrers.map((r) => ({
       id: r.id,
@@ -82,7 +85,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type Dialog = { intent: "rotate" | "dismiss"; referrerId: string; code: string } | null;
 
 export default function PossibleLeaks() {
-  const { settings, referrers, rotations } = useLoaderData<typeof loader>();
+  const { settings, referrers, rotations, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const shopify = useAppBridge();
@@ -138,7 +141,7 @@ export default function PossibleLeaks() {
                           </InlineStack>
                           <Text as="p">{l.share(r.counts.typedWithoutLink, r.counts.orders, r.share)}</Text>
                           <Text as="p" tone="subdued">
-                            {l.flaggedOn(formatDate(r.flaggedAt))}
+                            {l.flaggedOn(formatDate(r.flaggedAt, timezone))}
                           </Text>
                         </BlockStack>
                         <InlineStack gap="200">
@@ -161,7 +164,7 @@ export default function PossibleLeaks() {
                             <IndexTable.Cell>
                               <Link to={`/app/referrals/${e.id}`}>{e.orderName}</Link>
                             </IndexTable.Cell>
-                            <IndexTable.Cell>{formatDateTime(e.placedAt)}</IndexTable.Cell>
+                            <IndexTable.Cell>{formatDateTime(e.placedAt, timezone)}</IndexTable.Cell>
                             <IndexTable.Cell>{e.code ?? t.common.none}</IndexTable.Cell>
                             <IndexTable.Cell>
                               <Text as="span" breakWord>
@@ -198,7 +201,7 @@ export default function PossibleLeaks() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>{c.oldCode}</IndexTable.Cell>
                     <IndexTable.Cell>{c.newCode}</IndexTable.Cell>
-                    <IndexTable.Cell>{formatDateTime(c.retireAt)}</IndexTable.Cell>
+                    <IndexTable.Cell>{formatDateTime(c.retireAt, timezone)}</IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
               </IndexTable>

@@ -1,43 +1,16 @@
 // The review queue: referrals a fraud rule held, with why, approved or
 // rejected by the merchant (app/referrals/review.server.ts).
-import {
-  json,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
-import {
-  Link,
-  useActionData,
-  useLoaderData,
-  useNavigation,
-  useSubmit,
-} from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import {
-  BlockStack,
-  Badge,
-  Card,
-  EmptyState,
-  IndexTable,
-  InlineStack,
-  Page,
-  Text,
-  useIndexResourceState,
-} from "@shopify/polaris";
+import { BlockStack, Badge, Card, EmptyState, IndexTable, InlineStack, Page, Text, useIndexResourceState } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import {
-  formatDate,
-  formatDateTime,
-  formatMoney,
-  personName,
-} from "~/i18n/format";
+import { formatDate, formatDateTime, formatMoney, personName } from "~/i18n/format";
 import { t } from "~/i18n/en";
 import { reviewQueue } from "~/admin/review-queue.server";
-import {
-  clearReview,
-  rejectReferrals,
-} from "~/referrals/referral-decisions.server";
+import { clearReview, rejectReferrals } from "~/referrals/referral-decisions.server";
+import { programTimezone } from "~/referrals/programs.server";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { ReasonModal } from "~/components/ReasonModal";
 import { RouteError } from "~/components/RouteError";
@@ -45,8 +18,12 @@ import { RouteError } from "~/components/RouteError";
 export const meta = () => [{ title: t.review.title }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
-  return reviewQueue(db, shop);
+  const { shop, admin } = await requireAdmin(request);
+  // Times in the shop's time zone, as on the dashboard.
+  return {
+    ...(await reviewQueue(db, shop)),
+    timezone: await programTimezone({ db, admin, shop }),
+  };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -61,11 +38,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   if (intent === "reject") {
     const reason = String(form.get("reason") ?? "").trim();
-    if (!reason)
-      return json(
-        { intent, error: t.referrer.reasonRequired },
-        { status: 400 }
-      );
+    if (!reason) return json({ intent, error: t.referrer.reasonRequired }, { status: 400 });
     const result = await rejectReferrals({ db, shop, ids, cause, reason });
     if (!result) notFound();
     return json({ intent, done: result.rejected, skipped: result.skipped });
@@ -74,31 +47,20 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Review() {
-  const { items, total } = useLoaderData<typeof loader>();
+  const { items, total, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
   const shopify = useAppBridge();
   const busy = useNavigation().state !== "idle";
   const [rejecting, setRejecting] = useState(false);
-  const {
-    selectedResources,
-    allResourcesSelected,
-    handleSelectionChange,
-    clearSelection,
-  } = useIndexResourceState(items);
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(items);
   const r = t.review;
 
   useEffect(() => {
     if (!result) return;
-    if ("error" in result)
-      return void shopify.toast.show(result.error ?? "", { isError: true });
-    const message =
-      result.intent === "approve"
-        ? r.approved(result.done)
-        : r.rejected(result.done);
-    shopify.toast.show(
-      result.skipped ? `${message}. ${r.onlyWaiting}` : message
-    );
+    if ("error" in result) return void shopify.toast.show(result.error ?? "", { isError: true });
+    const message = result.intent === "approve" ? r.approved(result.done) : r.rejected(result.done);
+    shopify.toast.show(result.skipped ? `${message}. ${r.onlyWaiting}` : message);
     clearSelection();
     setRejecting(false);
   }, [result]);
@@ -126,9 +88,7 @@ export default function Review() {
             <IndexTable
               resourceName={{ singular: "referral", plural: "referrals" }}
               itemCount={items.length}
-              selectedItemsCount={
-                allResourcesSelected ? "All" : selectedResources.length
-              }
+              selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
               onSelectionChange={handleSelectionChange}
               promotedBulkActions={[
                 { content: r.approve, onAction: () => bulk("approve") },
@@ -144,33 +104,20 @@ export default function Review() {
               ]}
             >
               {items.map((item, index) => (
-                <IndexTable.Row
-                  id={item.id}
-                  key={item.id}
-                  position={index}
-                  selected={selectedResources.includes(item.id)}
-                >
+                <IndexTable.Row id={item.id} key={item.id} position={index} selected={selectedResources.includes(item.id)}>
                   <IndexTable.Cell>
-                    <Link to={`/app/referrals/${item.id}`}>
-                      {item.orderName ?? item.id}
-                    </Link>
+                    <Link to={`/app/referrals/${item.id}`}>{item.orderName ?? item.id}</Link>
                     <Text as="p" tone="subdued" variant="bodySm">
-                      {formatDateTime(item.createdAt)}
+                      {formatDateTime(item.createdAt, timezone)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Link to={`/app/referrers/${item.referrer.id}`}>
-                      {personName(item.referrer)}
-                    </Link>
+                    <Link to={`/app/referrers/${item.referrer.id}`}>{personName(item.referrer)}</Link>
                     <Text as="p" tone="subdued" variant="bodySm">
-                      {item.codeUsed
-                        ? r.code(item.codeUsed, item.attributedBy)
-                        : null}
+                      {item.codeUsed ? r.code(item.codeUsed, item.attributedBy) : null}
                     </Text>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    {item.friendEmail ?? t.common.none}
-                  </IndexTable.Cell>
+                  <IndexTable.Cell>{item.friendEmail ?? t.common.none}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
                       {formatMoney(item.totalAmount, item.currencyCode)}
@@ -189,28 +136,14 @@ export default function Review() {
                         {item.flags.map((flag) => (
                           <BlockStack gap="050" key={flag.rule}>
                             <InlineStack gap="100">
-                              <Badge tone="warning">
-                                {r.rules[flag.rule] ?? flag.rule}
-                              </Badge>
+                              <Badge tone="warning">{r.rules[flag.rule] ?? flag.rule}</Badge>
                             </InlineStack>
                             <Text as="p" variant="bodySm" breakWord>
                               {flag.summary}
                             </Text>
                             {flag.orders.length ? (
-                              <Text
-                                as="p"
-                                variant="bodySm"
-                                tone="subdued"
-                                breakWord
-                              >
-                                {flag.orders
-                                  .map(
-                                    (o) =>
-                                      `${o.order ?? "?"} (${formatDateTime(
-                                        o.at
-                                      )})`
-                                  )
-                                  .join(", ")}
+                              <Text as="p" variant="bodySm" tone="subdued" breakWord>
+                                {flag.orders.map((o) => `${o.order ?? "?"} (${formatDateTime(o.at, timezone)})`).join(", ")}
                               </Text>
                             ) : null}
                           </BlockStack>
@@ -218,9 +151,7 @@ export default function Review() {
                       </BlockStack>
                     </div>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    {formatDate(item.holdUntil)}
-                  </IndexTable.Cell>
+                  <IndexTable.Cell>{formatDate(item.holdUntil, timezone)}</IndexTable.Cell>
                 </IndexTable.Row>
               ))}
             </IndexTable>

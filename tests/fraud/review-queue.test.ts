@@ -92,6 +92,8 @@ describe("same device as the referrer", () => {
     expect(await load(home.loader, p.shop, "/app")).toMatchObject({ toReview: 1 });
     const queue = await load(review.loader, p.shop, "/app/review");
     expect(queue.total).toBe(1);
+    // Times shown in the shop's zone (learned from Shopify), as on the dashboard.
+    expect(queue.timezone).toBe("America/New_York");
     expect(queue.items[0]).toMatchObject({ id: same.id, flags: [{ rule: "DEVICE", summary: expect.stringContaining("browser and network address the referrer joined from") }] });
     const approved = await act(review.action, p.shop, "/app/review", { intent: "approve", ids: [same.id] });
     expect(approved).toMatchObject({ status: 200, data: { done: 1, skipped: 0 } });

@@ -140,6 +140,7 @@ describe("leak detection", () => {
     expect(detail.referrer.leakFlaggedAt).toBe(flagged.leakFlaggedAt!.toISOString());
 
     const page = await load(leaks.loader, p.shop, PATH);
+    expect(page.timezone).toBe("America/New_York");
     expect(page.referrers).toHaveLength(1);
     const [listed] = page.referrers;
     expect(listed).toMatchObject({ id: p.referrer.id, code, counts: { orders: 9, typedWithoutLink: 6 }, share: 67 });
