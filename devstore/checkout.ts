@@ -146,6 +146,8 @@ export function devCommerce(options: { fake: FakeShopify; shop: string; shopName
     if (!found || state.status(found.discount) !== "ACTIVE") return invalid;
     const d: FakeDiscount = found.discount;
     const exact = d.codes.find((c) => c.id === found.codeId)!.code;
+    // Shopify counts a usage limit over the whole discount (a single-use friend code is a discount of its own).
+    if (state.usedUp(d)) return { error: `${exact} has already been used.` };
     if (d.typename === "DiscountCodeApp") {
       // A discount of the app's function: Shopify runs the function's code (devstore/discount-function.ts).
       const ran = runDiscountFunction({ state, discount: d, code: exact, itemsCents, currency: CURRENCY, buyer: buyer ? `gid://shopify/Customer/${buyer.id}` : null });
@@ -189,6 +191,10 @@ export function devCommerce(options: { fake: FakeShopify; shop: string; shopName
       currencyCode: CURRENCY,
     });
     customer.numberOfOrders++;
+    if (q.discount) {
+      const used = state.findByCode(q.discount.code);
+      if (used) used.discount.usageCount++;
+    }
     const order: PlacedOrder = {
       number: numericId(fakeOrder.id),
       id: fakeOrder.id,

@@ -69,7 +69,7 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
     usageLimit: d.usageLimit,
-    asyncUsageCount: 0,
+    asyncUsageCount: d.usageCount,
     appliesOncePerCustomer: d.appliesOncePerCustomer,
     appliesOnOneTimePurchase: true,
     appliesOnSubscription: false,

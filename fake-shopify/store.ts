@@ -27,6 +27,8 @@ export interface FakeDiscount {
   startsAt: string;
   endsAt: string | null;
   usageLimit: number | null;
+  /** Orders placed with the discount (the dev store's checkout counts them): Shopify's asyncUsageCount. */
+  usageCount: number;
   appliesOncePerCustomer: boolean;
   /** null = all buyers, else the customer gids allowed to use it. */
   customers: string[] | null;
@@ -229,6 +231,11 @@ export class ShopState {
     return [...this.discounts.values()].find((d) => numericId(d.id) === n);
   }
 
+  /** Whether the discount's usage limit (all its codes together, as Shopify counts it) is used up. */
+  usedUp(d: FakeDiscount): boolean {
+    return d.usageLimit !== null && d.usageCount >= d.usageLimit;
+  }
+
   findByCode(code: string): { discount: FakeDiscount; codeId: string } | undefined {
     const wanted = code.trim().toUpperCase();
     for (const d of this.discounts.values()) {
@@ -314,6 +321,7 @@ export class ShopState {
           ? toCents(input.minimumRequirement.subtotal.greaterThanOrEqualToSubtotal)
           : (existing?.minimumSubtotalCents ?? null),
       codes: existing?.codes ?? [],
+      usageCount: existing?.usageCount ?? 0,
       createdAt: existing?.createdAt ?? this.iso(),
       updatedAt: this.iso(),
     };

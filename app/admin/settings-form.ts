@@ -23,6 +23,9 @@ const TEXTS: Key[] = [
   "leakMinOrders",
   "leakThresholdPercent",
   "leakGraceDays",
+  "friendCodeMode",
+  "friendCodesPerDay",
+  "friendCodeDays",
 ];
 export const SETTINGS_FIELDS: Key[] = [...BOOLEANS, ...OPTIONAL, ...TEXTS];
 

@@ -163,6 +163,16 @@ export const en = {
     leakGraceDaysHelp: "How long an old code keeps working after you rotate it (you can change it on each rotation).",
     leakAutoRotate: "Rotate flagged codes automatically",
     leakAutoRotateHelp: "Off: you decide on the Possible leaks page. On: a flagged referrer gets a new code at once.",
+    friendCodeTitle: "Friend codes",
+    friendCodeMode: "What friends use at checkout",
+    friendCodeShared: "The referrer's code (shared by all their friends)",
+    friendCodeSingleUse: "A single-use code for each friend who follows a referral link",
+    friendCodeModeHelp:
+      "Single-use codes stop leaked codes: a code posted on a coupon site works once. Referrers then share their link, not a code, and the referrer's code stops giving a discount.",
+    friendCodesPerDay: "Friend codes per referrer per day",
+    friendCodesPerDayHelp: "More link visits than this in 24 hours get no new code (a link opened by a bot over and over).",
+    friendCodeDays: "A friend code works for",
+    friendCodeDaysHelp: "Unused codes are then deleted from your discounts.",
     percentSuffix: "%",
     daysSuffix: "days",
     checkout: {

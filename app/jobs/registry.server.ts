@@ -18,6 +18,7 @@ import { handleOrdersCancelled } from "~/jobs/handlers/orders-cancelled.server";
 import { handleRefundsCreate } from "~/jobs/handlers/refunds-create.server";
 import { CODE_SYNC_JOB, syncCodesJob } from "~/referrals/code-sync.server";
 import { RETIRE_CODE_JOB, retireCode } from "~/referrals/code-rotation.server";
+import { EXPIRE_FRIEND_CODES_EVERY_MS, EXPIRE_FRIEND_CODES_JOB, expireFriendCodes } from "~/referrals/friend-codes.server";
 import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "~/referrals/reconciliation.server";
 import { INVITE_JOB, runInvite } from "~/referrals/invites.server";
 import { EMAIL_OUTBOX_JOB, kickDueOutboxes, runOutbox } from "~/email/outbox.server";
@@ -41,6 +42,8 @@ export const webhookHandlers = new Map<string, WebhookHandler>([
 export const jobHandlers = new Map<string, JobHandler>([
   [CODE_SYNC_JOB, syncCodesJob],
   [RETIRE_CODE_JOB, (ctx) => retireCode(ctx)],
+  // Every expired code in one run, a batch at a time (the lease is checked before each Admin API call).
+  [EXPIRE_FRIEND_CODES_JOB, async (ctx) => void (await drain(() => expireFriendCodes(ctx)))],
   [RELEASE_JOB, releaseReferral],
   [ISSUE_JOB, issueReward],
   [REVOKE_JOB, revokeRewardJob],
@@ -54,7 +57,12 @@ export const jobHandlers = new Map<string, JobHandler>([
 export const recurringJobs: RecurringJob[] = [
   { kind: RECONCILE_JOB, everyMs: RECONCILE_EVERY_MS },
   { kind: EMAIL_DIGEST_JOB, everyMs: EMAIL_DIGEST_EVERY_MS },
+  { kind: EXPIRE_FRIEND_CODES_JOB, everyMs: EXPIRE_FRIEND_CODES_EVERY_MS },
 ];
+
+async function drain(batch: () => Promise<{ more: boolean }>) {
+  while ((await batch()).more);
+}
 
 /** Longest rate-limit window in use is 10 minutes: a row a day old counts nothing. */
 export const RATE_LIMIT_RETENTION_MS = 24 * 60 * 60 * 1000;

@@ -34,6 +34,8 @@ export interface RetentionCounts {
   leakEvidence: number;
   /** Rows whose device hashes (device.ts) were erased: past the program's hold period. */
   deviceSignals: number;
+  /** Single-use friend codes whose discount was deleted (or used) more than linkEventDays ago. */
+  friendCodes: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -86,6 +88,7 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     emails: 0,
     leakEvidence: 0,
     deviceSignals: 0,
+    friendCodes: 0,
   };
 
   // Per shop, so each delete walks the (shop, createdAt) index.
@@ -112,6 +115,12 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
       (id) => db.referral.updateMany({ where: { ...oldEvidence, id: { in: id } }, data: { landingSite: null, referringSite: null } }),
     );
     counts.deviceSignals += await expireDeviceSignals(db, shop, now);
+    // A friend code past its end, its discount deleted by the expiry job: history the link events outlive.
+    const spentCodes = { shop, deletedAt: { lt: daysBefore(now, policy.linkEventDays) } };
+    counts.friendCodes += await inBatches(
+      () => db.friendCode.findMany({ where: spentCodes, ...ids }),
+      (id) => db.friendCode.deleteMany({ where: { ...spentCodes, id: { in: id } } }),
+    );
   }
   return counts;
 }

@@ -19,6 +19,7 @@ import { emailFriendOrdered } from "~/email/events.server";
 import { deviceHashes } from "./device";
 import { holdForReview, reviewNewReferral } from "./review.server";
 import { referrerOfFormerCode } from "./code-rotation.server";
+import { referrerOfFriendCode } from "./friend-codes.server";
 import { checkForLeak, leakFactsOf, leakSuspects } from "./leaks.server";
 
 
@@ -191,6 +192,9 @@ async function findReferrer(db: Db, shop: string, order: OrderFacts, program: Pr
     // A rotated code in its grace period still belongs to its referrer.
     const former = await referrerOfFormerCode(db, shop, typed, order.createdAt);
     if (former) return { ...former, by: "CODE" as const };
+    // A single-use friend code was made on a visit by the referrer's link: by link.
+    const friend = await referrerOfFriendCode(db, shop, typed, { orderId: order.orderId, at: order.createdAt });
+    if (friend) return { ...friend, by: "LINK" as const };
   }
   const linked = linkCodeOf(order);
   if (linked) {

@@ -50,7 +50,10 @@ function commonFields(p: FriendDiscountProgram, now: Date) {
     title: friendOfferTitle(p, p.currencyCode),
     startsAt: p.createdAt.toISOString(),
     // A paused program's codes stop working at checkout; resuming reopens them.
-    endsAt: p.enabled ? null : now.toISOString(),
+    // With single-use friend codes the referrer's code gives nothing either:
+    // friends get codes of their own (friend-codes.server.ts).
+    // (Shopify wants an end after the start: a program paused as it is created ends a second in.)
+    endsAt: p.enabled && p.friendCodeMode !== "SINGLE_USE" ? null : new Date(Math.max(now.getTime(), p.createdAt.getTime() + 1000)).toISOString(),
     appliesOncePerCustomer: true,
     context: { all: "ALL" as const },
     combinesWith: {
@@ -101,27 +104,44 @@ export function friendOfferConfig(p: Pick<FriendDiscountProgram, "friendOfferKin
   };
 }
 
-export function configMetafield(p: FriendDiscountProgram) {
-  return { namespace: CONFIG_NAMESPACE, key: CONFIG_KEY, type: "json", value: JSON.stringify(friendOfferConfig(p)) };
+export function configMetafield(p: FriendDiscountProgram, referrerCode?: string) {
+  const config: FriendOfferConfig = { ...friendOfferConfig(p), ...(referrerCode ? { referrerCode } : {}) };
+  return { namespace: CONFIG_NAMESPACE, key: CONFIG_KEY, type: "json", value: JSON.stringify(config) };
 }
 
 /** The function's discount: no Shopify minimum (the function checks it, with its message), the offer in its config. */
-function appInput(p: FriendDiscountProgram, now: Date) {
+function appInput(p: FriendDiscountProgram, now: Date, referrerCode?: string) {
   const { minimumRequirement: _checkedByTheFunction, ...common } = commonFields(p, now);
   return {
     ...common,
     discountClasses: [isFreeShipping(p.friendOfferKind) ? ("SHIPPING" as const) : ("ORDER" as const)],
-    metafields: [configMetafield(p)],
+    metafields: [configMetafield(p, referrerCode)],
   };
+}
+
+/**
+ * A single-use friend code (friend-codes.server.ts): a discount of its own,
+ * as the program's friend discount is (same type, title, offer, combinations),
+ * usable once (Shopify's usageLimit counts a whole discount's uses), from now
+ * until `endsAt`. On the function's discount its configuration names the
+ * referrer's code, so the referrer cannot use a code made from their own link.
+ */
+export interface SingleUse {
+  endsAt: Date;
+  referrerCode: string;
 }
 
 /** Creates the discount with `anchorCode`, or finds it if an earlier attempt already did. */
 export async function createFriendDiscount(
   admin: AdminClient,
-  p: FriendDiscountProgram,
+  program: FriendDiscountProgram,
   anchorCode: string,
   now: Date,
+  singleUse?: SingleUse,
 ): Promise<string> {
+  // A friend code is open from now until its end, whatever the shared discount does.
+  const p: FriendDiscountProgram = singleUse ? { ...program, enabled: true, friendCodeMode: "SHARED", createdAt: now } : program;
+  const once = singleUse ? { usageLimit: 1, endsAt: singleUse.endsAt.toISOString() } : {};
   const verify = async () => {
     const found = await admin.query(DISCOUNT_BY_CODE, { code: anchorCode });
     const id = found.codeDiscountNodeByCode?.id;
@@ -133,7 +153,7 @@ export async function createFriendDiscount(
   if (p.mode === "FUNCTION") {
     const data = await admin.mutate(
       FRIEND_FUNCTION_OFFER_CREATE,
-      { discount: { ...appInput(p, now), functionHandle: FUNCTION_HANDLE, code: anchorCode } },
+      { discount: { ...appInput(p, now, singleUse?.referrerCode), ...once, functionHandle: FUNCTION_HANDLE, code: anchorCode } },
       { verify: async () => wrapApp(await verify()) },
     );
     return required(data.discountCodeAppCreate?.codeAppDiscount?.discountId);
@@ -141,14 +161,14 @@ export async function createFriendDiscount(
   if (isFreeShipping(p.friendOfferKind)) {
     const data = await admin.mutate(
       FREE_SHIPPING_OFFER_CREATE,
-      { discount: { ...freeShippingInput(p, now), code: anchorCode } },
+      { discount: { ...freeShippingInput(p, now), ...once, code: anchorCode } },
       { verify: async () => wrapFreeShipping(await verify()) },
     );
     return required(data.discountCodeFreeShippingCreate?.codeDiscountNode?.id);
   }
   const data = await admin.mutate(
     FRIEND_OFFER_CREATE,
-    { discount: { ...basicInput(p, now), code: anchorCode } },
+    { discount: { ...basicInput(p, now), ...once, code: anchorCode } },
     { verify: async () => wrapBasic(await verify()) },
   );
   return required(data.discountCodeBasicCreate?.codeDiscountNode?.id);

@@ -324,6 +324,9 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
               referringSite: null,
             },
           });
+          // The single-use code their browser was given: its hashes are their device.
+          const orderIds = friendReferrals.map((f) => f.orderId).filter((id): id is string => Boolean(id));
+          if (orderIds.length > 0) await tx.friendCode.updateMany({ where: { shop, orderId: { in: orderIds } }, data: { ipHash: null, uaHash: null } });
         }
         // Their emails (queued, sent or not) and their opt-outs hold their address: deleted.
         const emailKeys = [...marks.emailKeys];
@@ -522,12 +525,13 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
       db.referral.deleteMany({ where: { shop } }),
       db.referrerCode.deleteMany({ where: { shop } }),
+      db.friendCode.deleteMany({ where: { shop } }),
       db.referrer.deleteMany({ where: { shop } }),
       db.program.deleteMany({ where: { shop } }),
       db.auditEvent.deleteMany({ where: { shop } }),
@@ -550,6 +554,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     linkEvents: linkEvents.count,
     referrals: referrals.count,
     formerCodes: formerCodes.count,
+    friendCodes: friendCodes.count,
     referrers: referrers.count,
     programs: programs.count,
     auditEvents: auditEvents.count,

@@ -11,6 +11,7 @@ const decimalString = (what: string) =>
 
 export const FRIEND_OFFER_KINDS = ["PERCENTAGE", "FIXED_AMOUNT", "FREE_SHIPPING"] as const;
 export const REWARD_KINDS = ["CODE_PERCENTAGE", "CODE_FIXED_AMOUNT", "STORE_CREDIT", "CASH"] as const;
+export const FRIEND_CODE_MODES = ["SHARED", "SINGLE_USE"] as const;
 
 export const programSettingsSchema = z
   .object({
@@ -78,6 +79,22 @@ export const programSettingsSchema = z
       .max(90, "The grace period is limited to 90 days")
       .default(14),
     leakAutoRotate: z.boolean().default(false),
+    // Single-use friend codes: each friend who arrives by link gets a code of
+    // their own that works once (a code posted on a coupon site works once),
+    // valid for friendCodeDays; at most friendCodesPerDay per referrer in 24 hours.
+    friendCodeMode: z.enum(FRIEND_CODE_MODES).default("SHARED"),
+    friendCodesPerDay: z.coerce
+      .number({ invalid_type_error: "Enter a number of codes" })
+      .int("The limit must be a whole number of codes")
+      .min(1, "Allow at least 1 friend code a day")
+      .max(1000, "The limit is 1,000 friend codes a day")
+      .default(50),
+    friendCodeDays: z.coerce
+      .number({ invalid_type_error: "Enter a number of days" })
+      .int("Friend codes last whole days")
+      .min(1, "Friend codes last at least 1 day")
+      .max(365, "Friend codes last at most 365 days")
+      .default(30),
   })
   .superRefine((s, ctx) => {
     const percentOk = (v: string) => Number(v) > 0 && Number(v) <= 100;

@@ -48,6 +48,9 @@ export function settingsOf(program: ProgramRow): ProgramSettings {
     leakThresholdPercent: program.leakThresholdPercent,
     leakGraceDays: program.leakGraceDays,
     leakAutoRotate: program.leakAutoRotate,
+    friendCodeMode: program.friendCodeMode as ProgramSettings["friendCodeMode"],
+    friendCodesPerDay: program.friendCodesPerDay,
+    friendCodeDays: program.friendCodeDays,
   };
 }
 

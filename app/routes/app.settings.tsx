@@ -265,6 +265,28 @@ export default function Settings() {
               <Card>
                 <FormLayout>
                   <Text as="h2" variant="headingMd">
+                    {s.friendCodeTitle}
+                  </Text>
+                  <Select
+                    label={s.friendCodeMode}
+                    options={[
+                      { label: s.friendCodeShared, value: "SHARED" },
+                      { label: s.friendCodeSingleUse, value: "SINGLE_USE" },
+                    ]}
+                    {...field("friendCodeMode")}
+                    helpText={s.friendCodeModeHelp}
+                  />
+                  {values.friendCodeMode === "SINGLE_USE" ? (
+                    <FormLayout.Group>
+                      <TextField label={s.friendCodesPerDay} type="number" {...field("friendCodesPerDay")} helpText={s.friendCodesPerDayHelp} autoComplete="off" />
+                      <TextField label={s.friendCodeDays} type="number" {...field("friendCodeDays")} suffix={s.daysSuffix} helpText={s.friendCodeDaysHelp} autoComplete="off" />
+                    </FormLayout.Group>
+                  ) : null}
+                </FormLayout>
+              </Card>
+              <Card>
+                <FormLayout>
+                  <Text as="h2" variant="headingMd">
                     {s.textsTitle}
                   </Text>
                   <TextField label={s.terms} {...field("terms")} multiline={4} helpText={s.termsHelp} autoComplete="off" />

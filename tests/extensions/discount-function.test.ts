@@ -67,6 +67,23 @@ describe("the friend discount's code run (cart lines)", () => {
     expect(runLines({ buyer: { numberOfOrders: 0, ownCode: "FRIEND-22222222" } }).operations).toHaveLength(1);
   });
 
+  it("gives nothing to the referrer for a single-use friend code made from their own link", () => {
+    // The friend code's own discount names the referrer whose link made it.
+    const config = percentOffer({ referrerCode: CODE });
+    const friendCode = "FRIEND-9ABCDEFG";
+    expect(runLines({ config, buyer: { numberOfOrders: 0, ownCode: CODE.toLowerCase() }, triggering: friendCode })).toEqual({ operations: [] });
+    // Anyone else new gets the offer with it, a guest too.
+    expect(runLines({ config, buyer: { numberOfOrders: 0, ownCode: "FRIEND-22222222" }, triggering: friendCode }).operations).toHaveLength(1);
+    expect(runLines({ config, buyer: null, triggering: friendCode }).operations).toHaveLength(1);
+  });
+
+  it("refuses a configuration whose referrer code is malformed (fails closed)", () => {
+    expect(parseConfig({ ...percentOffer(), referrerCode: 42 })).toBeNull();
+    expect(parseConfig({ ...percentOffer(), referrerCode: "<script>" })).toBeNull();
+    expect(parseConfig({ ...percentOffer(), referrerCode: CODE })?.referrerCode).toBe(CODE);
+    expect(runLines({ config: { ...percentOffer(), referrerCode: "" } as never, buyer: null })).toEqual({ operations: [] });
+  });
+
   it("converts a fixed amount into the buyer's currency with the presentment rate, exactly", () => {
     const config = percentOffer({ offer: { kind: "FIXED_AMOUNT", value: "10.50" } });
     const [op] = runLines({ config, rate: "0.9312", currencyCode: "EUR" }).operations;

@@ -297,7 +297,7 @@ describe("click and share events", () => {
       });
     }
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
-    expect(JSON.parse(answers[0].body)).toEqual({ offer: "10% off", referrer: null });
+    expect(JSON.parse(answers[0].body)).toEqual({ offer: "10% off", referrer: null, code: null });
     expect(await db.linkEvent.findMany({ where: { shop } })).toMatchObject([{ referrerId: active.id }]);
   });
 
@@ -315,10 +315,10 @@ describe("click and share events", () => {
       return response.text();
     };
 
-    expect(JSON.parse(await click(allowed.code))).toEqual({ offer: "15% off", referrer: "Rita" });
+    expect(JSON.parse(await click(allowed.code))).toEqual({ offer: "15% off", referrer: "Rita", code: null });
     for (const referrer of [notAllowed, noName, blankName, disabled]) {
       const body = await click(referrer.code);
-      expect(JSON.parse(body)).toEqual({ offer: "15% off", referrer: null });
+      expect(JSON.parse(body)).toEqual({ offer: "15% off", referrer: null, code: null });
       expect(body).not.toMatch(/Rita|Referrer|example\.com/);
     }
     // Never the last name or the email, whatever is allowed.
@@ -328,7 +328,7 @@ describe("click and share events", () => {
 
     // A paused program names nobody.
     await db.program.update({ where: { shop }, data: { enabled: false } });
-    expect(JSON.parse(await click(allowed.code))).toEqual({ offer: null, referrer: null });
+    expect(JSON.parse(await click(allowed.code))).toEqual({ offer: null, referrer: null, code: null });
   });
 
   it("never shows or counts another shop's referrer", async () => {

@@ -10,7 +10,9 @@
 //   "offer": { "kind": "PERCENTAGE" | "FIXED_AMOUNT" | "FREE_SHIPPING", "value": "10" },
 //   "minimumSubtotal": "50.00" | null,     // in currencyCode, the shop's currency
 //   "currencyCode": "USD",                 // the shop's currency (fixed amounts and minimum)
-//   "combinesWith": { "productDiscounts": false, "orderDiscounts": false, "shippingDiscounts": true }
+//   "combinesWith": { "productDiscounts": false, "orderDiscounts": false, "shippingDiscounts": true },
+//   "referrerCode": "FRIEND-7KQ4XM9P"      // optional: on a single-use friend code's own discount,
+//                                          // the referrer whose link made it (they may not use it)
 // }
 //
 // `value` and `minimumSubtotal` are decimal strings, never floats. PERCENTAGE
@@ -32,10 +34,12 @@ export interface FriendOfferConfig {
   minimumSubtotal: string | null;
   currencyCode: string;
   combinesWith: { productDiscounts: boolean; orderDiscounts: boolean; shippingDiscounts: boolean };
+  referrerCode?: string;
 }
 
 const DECIMAL = /^\d{1,12}(\.\d{1,4})?$/;
 const CURRENCY = /^[A-Z]{3}$/;
+const REFERRER_CODE = /^[A-Z0-9-]{4,40}$/;
 const KINDS: readonly string[] = ["PERCENTAGE", "FIXED_AMOUNT", "FREE_SHIPPING"];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -44,7 +48,8 @@ const isDecimal = (v: unknown): v is string => typeof v === "string" && DECIMAL.
 /** The configuration, or null when it is missing or not a shape this function understands. */
 export function parseConfig(json: unknown): FriendOfferConfig | null {
   if (!isObject(json) || json.version !== CONFIG_VERSION) return null;
-  const { offer, minimumSubtotal, currencyCode, combinesWith } = json;
+  const { offer, minimumSubtotal, currencyCode, combinesWith, referrerCode } = json;
+  if (referrerCode !== undefined && (typeof referrerCode !== "string" || !REFERRER_CODE.test(referrerCode))) return null;
   if (!isObject(offer) || typeof offer.kind !== "string" || !KINDS.includes(offer.kind) || !isDecimal(offer.value)) return null;
   const value = Number(offer.value);
   if (offer.kind === "PERCENTAGE" && !(value > 0 && value <= 100)) return null;
@@ -64,5 +69,6 @@ export function parseConfig(json: unknown): FriendOfferConfig | null {
       orderDiscounts: combinesWith.orderDiscounts as boolean,
       shippingDiscounts: combinesWith.shippingDiscounts as boolean,
     },
+    ...(referrerCode !== undefined ? { referrerCode } : {}),
   };
 }

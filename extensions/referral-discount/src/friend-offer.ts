@@ -56,7 +56,9 @@ export function checkCode(facts: CheckoutFacts, code: string): { config: FriendO
   const customer = facts.cart.buyerIdentity?.customer ?? null;
   if (customer) {
     const own = customer.referralCode?.value;
-    if (own && canonical(own) === canonical(code)) return { refused: refusal("OWN_CODE", facts) };
+    // A single-use friend code is the referrer's own when it was made from their link.
+    const ownCodes = [code, config.referrerCode].filter((c): c is string => Boolean(c)).map(canonical);
+    if (own && ownCodes.includes(canonical(own))) return { refused: refusal("OWN_CODE", facts) };
     if (customer.numberOfOrders > 0) return { refused: refusal("RETURNING_CUSTOMER", facts) };
   }
 

@@ -1,6 +1,7 @@
 // Referral link capture, on every page: keeps ?ref=CODE for 30 days, reports
 // the click (with the share channel), applies the friend discount once via
-// /discount/CODE, puts the code on the cart as the _referral_code attribute
+// /discount/CODE (the friend's own single-use code when the click's answer
+// gives one), puts the code on the cart as the _referral_code attribute
 // (attribution survives when the code is never typed) with the link's share
 // channel as _referral_channel, and shows the offer banner. Budget: 2 KB gzipped.
 (function () {
@@ -80,6 +81,12 @@
     if (s) {
       attribute(s);
       banner(s);
+      // A friend code that arrived after the redirect: applied once, in the background.
+      if (s.f && s.fa !== s.f) {
+        s.fa = s.f;
+        save(s);
+        fetch('/discount/' + encodeURIComponent(s.f), { credentials: 'same-origin' }).catch(function () {});
+      }
     }
     return;
   }
@@ -98,11 +105,13 @@
       return banner(s);
     }
     s.a = 1;
+    // The friend's own single-use code when the program gives one, else the referrer's.
+    if (s.f) s.fa = s.f;
     save(s);
     params.delete('ref');
     params.delete('ch');
     var back = url.pathname + (params.toString() ? '?' + params : '') + url.hash;
-    location.replace('/discount/' + encodeURIComponent(ref) + '?redirect=' + encodeURIComponent(back));
+    location.replace('/discount/' + encodeURIComponent(s.f || ref) + '?redirect=' + encodeURIComponent(back));
   }
   // Wait briefly for the offer (for the banner after the redirect), never longer than 1.5 s.
   setTimeout(next, 1500);
@@ -119,6 +128,7 @@
     .then(function (d) {
       s.o = d.offer;
       s.n = d.referrer || '';
+      if (d.code && CODE.test(d.code)) s.f = d.code;
       save(s);
     })
     .catch(function () {})
