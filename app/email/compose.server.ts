@@ -278,15 +278,17 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   if (!referrer) return { ok: false, reason: "The referrer is no longer enrolled" };
   if (referrer.status !== "ACTIVE" && kind !== "REWARD_ISSUED" && kind !== "REWARD_REVOKED") return { ok: false, reason: "The referrer is disabled" };
   const link = referralLink(origin, referrer.code, "email");
+  // With single-use friend codes the referrer's code gives friends nothing: they share the link.
+  const linkOnly = program.friendCodeMode === "SINGLE_USE";
   const values: EmailValues = {
     ...base,
     referrer_first_name: referrer.firstName?.trim() || common.name_fallback,
     link,
-    code: referrer.code,
+    code: linkOnly ? link : referrer.code,
     reward: rewardPhrase(programReward(program), common, f),
     button_href: link,
   };
-  let hasCode = kind === "INVITATION" || kind === "YOUR_LINK";
+  let hasCode = !linkOnly && (kind === "INVITATION" || kind === "YOUR_LINK");
   let hasExpiry = false;
   let rewardKind: string | null = null;
 

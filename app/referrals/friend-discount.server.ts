@@ -52,8 +52,8 @@ function commonFields(p: FriendDiscountProgram, now: Date) {
     // A paused program's codes stop working at checkout; resuming reopens them.
     // With single-use friend codes the referrer's code gives nothing either:
     // friends get codes of their own (friend-codes.server.ts).
-    // (Shopify wants an end after the start: a program paused as it is created ends a second in.)
-    endsAt: p.enabled && p.friendCodeMode !== "SINGLE_USE" ? null : new Date(Math.max(now.getTime(), p.createdAt.getTime() + 1000)).toISOString(),
+    // (Shopify wants an end after the start: a program created already ended ends a second in.)
+    endsAt: p.enabled && p.friendCodeMode !== "SINGLE_USE" ? null : (now > p.createdAt ? now : new Date(p.createdAt.getTime() + 1000)).toISOString(),
     appliesOncePerCustomer: true,
     context: { all: "ALL" as const },
     combinesWith: {

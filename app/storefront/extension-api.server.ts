@@ -59,6 +59,7 @@ const PROGRAM_FIELDS = {
   shareMessage: true,
   terms: true,
   storefrontUrl: true,
+  friendCodeMode: true,
 } as const;
 type LiveProgram = Pick<ProgramRow, keyof typeof PROGRAM_FIELDS>;
 
@@ -79,7 +80,8 @@ export interface ReferredBy {
 export interface ReferrerState {
   state: "referrer";
   link: string;
-  code: string;
+  /** Null with single-use friend codes: the referrer shares their link, not a code. */
+  code: string | null;
   shareText: string;
   stats: { clicks: number; orders: number; rewards: number };
 }
@@ -199,12 +201,14 @@ function guestMayView(caller: ExtensionCaller, order: OrderFacts, now: Date): bo
 // ---------------------------------------------------------------- the referrer's state
 
 async function referrerState(db: Db, live: Live, referrer: ReferrerRow, localeTag: string): Promise<ReferrerState> {
-  const share = shareTexts({ template: live.program.shareMessage, offer: offerText(live.program, live.t, localeTag), code: referrer.code, origin: live.origin, t: live.t });
+  // Single-use friend codes (friend-codes.server.ts): friends get their own code by the link, so the referrer is shown the link alone.
+  const linkOnly = live.program.friendCodeMode === "SINGLE_USE";
+  const share = shareTexts({ template: live.program.shareMessage, offer: offerText(live.program, live.t, localeTag), code: referrer.code, linkOnly, origin: live.origin, t: live.t });
   const rewards = await db.reward.count({ where: { shop: referrer.shop, referrerId: referrer.id, status: { in: [RewardStatus.ISSUED, RewardStatus.PAID] } } });
   return {
     state: "referrer",
     link: share.link,
-    code: referrer.code,
+    code: linkOnly ? null : referrer.code,
     shareText: share.text,
     stats: { clicks: referrer.clickCount, orders: referrer.referralCount, rewards },
   };

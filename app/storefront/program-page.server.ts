@@ -69,7 +69,7 @@ function referrerSection({ t, joined }: ProgramPageInput, view: ReferrerView): s
     joined ? `<p role="status">${esc(t("page.joined"))}</p>` : "",
     `<label for="rfl-link">${esc(t("block.link_label"))}</label>`,
     `<input id="rfl-link" class="rfl-input" type="text" readonly value="${esc(view.share.link)}">`,
-    `<p>${esc(t("block.code_label"))}: <strong>${esc(view.code)}</strong></p>`,
+    view.code ? `<p>${esc(t("block.code_label"))}: <strong>${esc(view.code)}</strong></p>` : "",
     `<h3>${esc(t("block.share_heading"))}</h3><ul class="rfl-share">${links}</ul>`,
     stats,
     `</section>`,

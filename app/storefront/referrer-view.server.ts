@@ -9,7 +9,8 @@ import { referrerStats, STATS_INCLUDE, summariseStats, type ReferrerStats, type 
 import { shareTexts, type Share } from "./share-text";
 
 export interface ReferrerView {
-  code: string;
+  /** Null with single-use friend codes: the referrer shares their link, not a code. */
+  code: string | null;
   share: Share;
   stats: ReferrerStats | null;
 }
@@ -48,14 +49,16 @@ export async function referrerView(
   { withStats }: { withStats: boolean | ReferrerWithStats },
 ): Promise<ReferrerView> {
   const origin = shareOrigin(ctx.requestedOrigin, { shop: ctx.shop, storefrontUrl: live.program.storefrontUrl });
-  const share = shareTexts({ template: live.program.shareMessage, offer: live.offer, code: referrer.code, origin, t: live.t });
+  // Single-use friend codes (friend-codes.server.ts): friends get their own code by the link, so the referrer is shown the link alone.
+  const linkOnly = live.program.friendCodeMode === "SINGLE_USE";
+  const share = shareTexts({ template: live.program.shareMessage, offer: live.offer, code: referrer.code, linkOnly, origin, t: live.t });
   const stats =
     withStats === false
       ? null
       : withStats === true
         ? await referrerStats(db, { shop: ctx.shop, referrerId: referrer.id, localeTag: ctx.locale.tag })
         : summariseStats(withStats, ctx.locale.tag);
-  return { code: referrer.code, share, stats };
+  return { code: linkOnly ? null : referrer.code, share, stats };
 }
 
 /** The block's data. Stats only for the logged-in customer: a guest proves no identity. */

@@ -12,6 +12,8 @@ export interface ShareInput {
   template: string;
   offer: string;
   code: string;
+  /** Single-use friend codes: the referrer's code gives friends nothing, so {code} is the link. */
+  linkOnly?: boolean;
   /** The storefront's base URL, e.g. https://shop.example (no trailing slash). */
   origin: string;
   t: Translate;
@@ -31,10 +33,10 @@ export function referralLink(origin: string, code: string, channel?: string): st
   return url.toString();
 }
 
-export function shareTexts({ template, offer, code, origin, t }: ShareInput): Share {
+export function shareTexts({ template, offer, code, linkOnly = false, origin, t }: ShareInput): Share {
   const base = template.trim() || t("share.message");
   const textFor = (link: string) => {
-    const filled = fillPlaceholders(base, { offer, code, link });
+    const filled = fillPlaceholders(base, { offer, code: linkOnly ? link : code, link });
     // A template without {link} would share nothing clickable: append it.
     return base.includes("{link}") ? filled : `${filled} ${link}`;
   };

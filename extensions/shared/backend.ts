@@ -18,7 +18,8 @@ export interface ReferredBy {
 export interface ReferrerView {
   state: "referrer";
   link: string;
-  code: string;
+  /** Null with single-use friend codes: the referrer shares their link alone. */
+  code: string | null;
   shareText: string;
   stats: ReferralStats;
   referredBy?: ReferredBy | null;
@@ -112,7 +113,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isReferrer(value: Record<string, unknown>): value is Record<string, unknown> & ReferrerView {
-  return value.state === "referrer" && typeof value.link === "string" && typeof value.code === "string" && isObject(value.stats);
+  return value.state === "referrer" && typeof value.link === "string" && (typeof value.code === "string" || value.code === null) && isObject(value.stats);
 }
 
 const HIDDEN = { state: "hidden" } as const;

@@ -36,7 +36,8 @@ function CopyButton({ id, text, label, copied }: { id: string; text: string; lab
   );
 }
 
-export function ReferrerShare({ host, link, code, shareText }: { host: ExtensionHost; link: string; code: string; shareText: string }) {
+/** `code` null: single-use friend codes, the referrer shares their link alone. */
+export function ReferrerShare({ host, link, code, shareText }: { host: ExtensionHost; link: string; code: string | null; shareText: string }) {
   const t = translator(host);
   const links = shareLinks(shareText, link, t("referrer.shareSubject"));
   return (
@@ -46,11 +47,13 @@ export function ReferrerShare({ host, link, code, shareText }: { host: Extension
         <s-text>{link}</s-text>
         <CopyButton id="referral-link" text={link} label={t("referrer.copyLink")} copied={t("referrer.copied")} />
       </s-stack>
-      <s-stack gap="small-200">
-        <s-text type="strong">{t("referrer.codeLabel")}</s-text>
-        <s-text>{code}</s-text>
-        <CopyButton id="referral-code" text={code} label={t("referrer.copyCode")} copied={t("referrer.copied")} />
-      </s-stack>
+      {code ? (
+        <s-stack gap="small-200">
+          <s-text type="strong">{t("referrer.codeLabel")}</s-text>
+          <s-text>{code}</s-text>
+          <CopyButton id="referral-code" text={code} label={t("referrer.copyCode")} copied={t("referrer.copied")} />
+        </s-stack>
+      ) : null}
       <s-stack gap="small-200">
         <s-text type="strong">{t("referrer.shareLabel")}</s-text>
         <s-stack direction="inline" gap="small-200">

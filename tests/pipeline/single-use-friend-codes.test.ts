@@ -5,7 +5,7 @@
 // usable once, in the fake Admin API), bounded per referrer per day; a signed
 // orders/paid webhook with that code is the referrer's referral; the expiry
 // job deletes the discounts of unused codes past their end.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import * as settings from "~/routes/app.settings";
 import { enqueueJob } from "~/queue/queue.server";
@@ -17,8 +17,21 @@ import { act, load } from "../helpers/admin-request";
 import { sendProxy } from "../helpers/app-proxy";
 import { DAY, usePipeline } from "../helpers/pipeline";
 import { uniqueIp } from "../helpers/storefront";
+import { callExtension, extensionToken } from "../helpers/extensions";
+import { startTestSmtp, useSmtpEnv, type TestSmtp } from "../helpers/smtp";
+import * as account from "~/routes/api.extensions.account._index";
+import { emailYourLink } from "~/email/events.server";
 
 const { shopify, setupShop } = usePipeline();
+let smtp: TestSmtp;
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  useSmtpEnv(smtp);
+});
+afterAll(async () => {
+  await smtp.close();
+  useSmtpEnv(null);
+});
 type Shop = Awaited<ReturnType<typeof setupShop>>;
 
 const CHROME = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36";
@@ -216,5 +229,34 @@ describe("single-use friend codes", () => {
     expect(second.code).toBeTruthy();
     expect(discountOf(p, second.code!)).not.toBeNull();
     expect(await db.friendCode.count({ where: { shop: p.shop } })).toBe(1);
+  });
+
+  it("shows referrers their link alone, since their code gives friends nothing: block, program page, account page and email", async () => {
+    const p = await singleUseShop();
+    const customerId = p.referrerCustomer.id.split("/").pop()!;
+    const data = await (await sendProxy({ shop: p.shop, path: "/data", customerId })).json();
+    expect(data).toMatchObject({ state: "referrer", code: null });
+    expect(data.share.link).toContain(`ref=${p.referrer.code}`);
+    expect(data.share.text).toContain(data.share.link);
+
+    const page = await (await sendProxy({ shop: p.shop, path: "", customerId })).text();
+    expect(page).toContain(`ref=${p.referrer.code}`);
+    expect(page).not.toMatch(new RegExp(`<strong>${p.referrer.code}</strong>`));
+
+    const home = await callExtension(account, { path: "/api/extensions/account?locale=en", token: extensionToken(p.shop, { customerId: p.referrerCustomer.id }), ip: uniqueIp() });
+    expect(home.status).toBe(200);
+    expect(home.json).toMatchObject({ state: "referrer", code: null });
+
+    const before = smtp.received.length;
+    await emailYourLink(db, p.referrer, new Date(testClock.now()));
+    await p.drain();
+    const [mail] = smtp.received.slice(before).filter((m) => m.envelopeTo.includes("rita@example.com"));
+    expect(mail.parsed.text).toContain(`ref=${p.referrer.code}`);
+    // The code appears only inside the link, never on its own.
+    expect((mail.parsed.text ?? "").replaceAll(/https?:\/\/\S+/g, "")).not.toContain(p.referrer.code);
+
+    // In shared mode the same referrer sees their code.
+    expect((await saveSettings(p, { friendCodeMode: "SHARED" })).data.ok).toBe(true);
+    expect(await (await sendProxy({ shop: p.shop, path: "/data", customerId })).json()).toMatchObject({ code: p.referrer.code });
   });
 });

@@ -21,7 +21,7 @@ export function ProfileCard({ host }: { host: ExtensionHost }) {
   return (
     <s-section heading={t("profile.heading")}>
       <s-stack gap="base">
-        <s-paragraph>{view.state === "join" ? view.offer : t("profile.referrer", { code: view.code })}</s-paragraph>
+        <s-paragraph>{view.state === "join" ? view.offer : view.code ? t("profile.referrer", { code: view.code }) : t("profile.referrerLink")}</s-paragraph>
         {/* "extension://<handle>" opens another of the app's extensions: the referral home's full page. */}
         <s-button variant="secondary" href={REFERRAL_HOME}>
           {t(view.state === "join" ? "profile.join" : "profile.open")}

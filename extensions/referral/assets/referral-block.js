@@ -61,7 +61,9 @@
     el(root, 'join').hidden = true;
     el(root, 'referrer').hidden = false;
     el(root, 'link').value = data.share.channels.copy.link;
-    el(root, 'code').textContent = data.code;
+    // No code with single-use friend codes: the referrer shares the link alone.
+    el(root, 'code').textContent = data.code || '';
+    el(root, 'code').parentNode.hidden = !data.code;
     root.querySelectorAll('[data-rfl-channel]').forEach(function (a) {
       a.href = data.share.channels[a.dataset.rflChannel].url;
     });
