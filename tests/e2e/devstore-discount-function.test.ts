@@ -109,4 +109,47 @@ describe("the discount function at the dev store's checkout", () => {
     expect(alertOf(checkout)).toBe("This is your own referral code: share it with friends and they get the discount on their first order.");
     expect((await self.request("/checkout", { email: rita.email })).status).toBe(400);
   });
+
+  it("with single-use friend codes, a friend's code from Rita's link works once, and Rita's shared code no longer does", async () => {
+    // Loaded after the stack has set the app's environment (the Admin API's address).
+    const { adminForShop } = await import("~/shopify/admin-for-shop.server");
+    const { saveProgram, settingsOf } = await import("~/referrals/programs.server");
+    const program = await db.program.findUniqueOrThrow({ where: { shop: stack.shop } });
+    await saveProgram({ db, admin: await adminForShop(stack.shop), shop: stack.shop, settings: { ...settingsOf(program), friendCodeMode: "SINGLE_USE" }, cause: "test" });
+    // Past the shared discount's end (Shopify's dates have a second's precision).
+    await new Promise((r) => setTimeout(r, 1100));
+
+    // The embed's click, as the storefront's browser sends it through the app proxy.
+    const clicked = await fetch(`${stack.urls.storefront}/apps/referrals/click`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: rita.code, channel: "whatsapp" }),
+    });
+    expect(clicked.status).toBe(200);
+    const { code } = (await clicked.json()) as { code: string | null };
+    expect(code).toMatch(/^FRIEND-/);
+
+    const friend = shopper();
+    const checkout = await friend.cartWith(code!);
+    expect(alertOf(checkout)).toBeNull();
+    expect(checkout).toContain(`data-applied-code>${code}<`);
+    const placed = await friend.request("/checkout", { email: "zara@example.net" });
+    expect(placed.status).toBe(303);
+
+    // Posted on a coupon site, the same code is refused to the next buyer.
+    const stranger = shopper();
+    expect(alertOf(await stranger.cartWith(code!))).toBe(`${code} has already been used.`);
+    expect((await stranger.request("/checkout", { email: "coupon.hunter@example.net" })).status).toBe(400);
+    // Rita's own code gives nothing any more: friends get codes of their own.
+    expect(alertOf(await shopper().cartWith(rita.code))).toMatch(/not one/);
+
+    // The order is Rita's referral, by her link.
+    const orderId = stack.commerce.order(Number(placed.location!.split("/").pop()))!.id;
+    for (let i = 0; i < 100; i++) {
+      if (await db.referral.findUnique({ where: { shop_orderId: { shop: stack.shop, orderId } } })) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const referral = await db.referral.findUniqueOrThrow({ where: { shop_orderId: { shop: stack.shop, orderId } }, include: { referrer: true } });
+    expect(referral).toMatchObject({ codeUsed: code, attributedBy: "LINK", referrer: { email: rita.email } });
+  });
 });
