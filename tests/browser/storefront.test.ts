@@ -164,6 +164,44 @@ describe.skipIf(NO_BROWSER)("storefront in Chromium", () => {
     await context.close();
   }, 60_000);
 
+  it("with single-use friend codes, a friend following a link gets a code of their own applied, and the referrer's block shows the link alone", async () => {
+    await db.program.update({ where: { shop }, data: { friendCodeMode: "SINGLE_USE" } });
+    try {
+      server.state.customerId = null;
+      const before = server.state.discountsApplied.length;
+      const context = await newContext();
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/products/widget?ref=${code}&ch=sms`);
+      await page.waitForURL(`${server.origin}/products/widget`);
+      const applied = server.state.discountsApplied.slice(before);
+      expect(applied).toHaveLength(1);
+      const friendCode = applied[0];
+      expect(friendCode).not.toBe(code);
+      expect(shopify.fake.shop(shop).findByCode(friendCode)?.discount.usageLimit).toBe(1);
+      expect(await db.friendCode.findFirst({ where: { shop, code: friendCode } })).toMatchObject({ discountId: expect.any(String) });
+      const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("rfl") ?? "null"));
+      expect(stored).toMatchObject({ c: code, f: friendCode, fa: friendCode, a: 1 });
+      // The cart still names the referrer: attribution does not hang on the code alone.
+      await until(async () => server.state.cartAttributes, (a) => a._referral_code === code, "the cart attribute");
+      await context.close();
+
+      // The referrer, signed in, sees their link and no code to hand out.
+      server.state.customerId = "501";
+      const own = await (await newContext()).newPage();
+      await own.goto(`${server.origin}/`);
+      await own.locator("[data-referral-block]").scrollIntoViewIfNeeded();
+      const link = own.locator("[data-rfl-link]");
+      await poll(() => link.inputValue()).toBe(`${server.origin}/?ref=${code}&ch=copy`);
+      expect(await own.locator(".rfl__code").isVisible()).toBe(false);
+      expect(await own.locator("[data-referral-block]").first().innerText()).not.toContain(code);
+      await own.screenshot({ path: path.join(RESULTS, "storefront-single-use-referrer.png") });
+      await own.context().close();
+    } finally {
+      server.state.customerId = null;
+      await db.program.update({ where: { shop }, data: { friendCodeMode: "SHARED" } });
+    }
+  }, 60_000);
+
   it("a guest joins from the block: field errors first, then told to sign in; signed in, they get the guest enrolment's link", async () => {
     server.state.customerId = null;
     const context = await newContext();
