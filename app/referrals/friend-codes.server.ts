@@ -55,6 +55,8 @@ export async function friendCodeFor(db: Db, req: FriendCodeRequest): Promise<Fri
     const discountId = await createFriendDiscount(await req.admin(), friendDiscountProgram(program), row.code, now, {
       endsAt: row.expiresAt,
       referrerCode: referrer.code,
+      // A row found again may have had its create land without an answer: looked up first.
+      fresh: !again,
     });
     await db.friendCode.updateMany({ where: { id: row.id, shop }, data: { discountId } });
     return { code: row.code };

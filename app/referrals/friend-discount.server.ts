@@ -129,6 +129,8 @@ function appInput(p: FriendDiscountProgram, now: Date, referrerCode?: string) {
 export interface SingleUse {
   endsAt: Date;
   referrerCode: string;
+  /** A code made just now, never sent to Shopify before: no lookup first (the shopper is waiting). */
+  fresh?: boolean;
 }
 
 /** Creates the discount with `anchorCode`, or finds it if an earlier attempt already did. */
@@ -147,7 +149,8 @@ export async function createFriendDiscount(
     const id = found.codeDiscountNodeByCode?.id;
     return id ? { id } : null;
   };
-  const existing = await verify();
+  // An ambiguous failure of the create is still verified by this lookup (below).
+  const existing = singleUse?.fresh ? null : await verify();
   if (existing) return existing.id;
 
   if (p.mode === "FUNCTION") {

@@ -186,7 +186,7 @@ describe.skipIf(NO_BROWSER)("storefront in Chromium", () => {
       await context.close();
 
       // The referrer, signed in, sees their link and no code to hand out.
-      server.state.customerId = "501";
+      server.state.customerId = 501;
       const own = await (await newContext()).newPage();
       await own.goto(`${server.origin}/`);
       await own.locator("[data-referral-block]").scrollIntoViewIfNeeded();
