@@ -190,6 +190,13 @@ export const en = {
     },
   },
   dashboard: {
+    shareTitle: "Share of your shop's sales",
+    shareOrders: (orders: string, shopOrders: string, share: string) => `Referred orders: ${orders} of the shop's ${shopOrders} paid orders (${share}).`,
+    shareRevenue: (revenue: string, shopRevenue: string, share: string) => `Referred revenue: ${revenue} of ${shopRevenue} (${share}), after refunds.`,
+    sharePrevious: (orders: string, revenue: string, days: number) => `The ${days} days before: ${orders} of orders, ${revenue} of revenue.`,
+    shareHistory: (day: string) => `Shopify shows this app the last 60 days of orders: the shop's totals start on ${day}.`,
+    shareTooMany: "The shop has too many orders in this range to total here: choose a shorter range.",
+    shareUnavailable: "The shop's own totals could not be read from Shopify just now. The program's figures above are complete.",
     title: "Dashboard",
     range: "Date range",
     referrers: "New referrers",

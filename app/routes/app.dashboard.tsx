@@ -4,9 +4,10 @@ import { BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, Layou
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { lazy, Suspense } from "react";
 import db from "~/db.server";
-import { formatMoney, formatNumber, formatPercent } from "~/i18n/format";
+import { formatDate, formatMoney, formatNumber, formatPercent } from "~/i18n/format";
 import { t } from "~/i18n/en";
 import { dashboardData } from "~/admin/dashboard.server";
+import { shopTotals, type ShopTotals } from "~/admin/shop-totals.server";
 import { parseDateRange, previousRange } from "~/admin/date-range";
 import { programTimezone } from "~/referrals/programs.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
@@ -26,6 +27,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const range = parseDateRange(new URL(request.url).searchParams, new Date(), timezone);
   const before = previousRange(range);
   const [data, previous] = await Promise.all([dashboardData(db, shop, range), dashboardData(db, shop, before)]);
+  // The shop's own paid orders and revenue (the Admin API, kept per day): the program's share of them.
+  const now = new Date();
+  const shopNow = await shopTotals(db, admin, shop, range, now, data.currencyCode);
+  const shopBefore = shopNow.status === "OK" ? await shopTotals(db, admin, shop, before, now, data.currencyCode) : shopNow;
   return {
     range: { from: range.fromDay, to: range.toDay, days: range.days },
     data,
@@ -39,8 +44,27 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       revenue: previous.revenue,
       rewardsIssued: previous.rewardsIssued,
     },
+    share: {
+      now: shareOf(data, shopNow),
+      before: shareOf(previous, shopBefore),
+      status: shopNow.status,
+      firstVisibleDay: shopNow.status === "OK" ? shopNow.firstVisibleDay : null,
+    },
   };
 };
+
+/** The referred orders and revenue as a share of the shop's (null when the shop's are unknown or none). */
+function shareOf(program: { orders: number; revenue: string }, shopWide: ShopTotals) {
+  if (shopWide.status !== "OK") return null;
+  return {
+    orders: program.orders,
+    shopOrders: shopWide.orders,
+    revenue: program.revenue,
+    shopRevenue: shopWide.revenue,
+    orderShare: shopWide.orders > 0 ? Math.min(1, program.orders / shopWide.orders) : null,
+    revenueShare: Number(shopWide.revenue) > 0 ? Math.min(1, Number(program.revenue) / Number(shopWide.revenue)) : null,
+  };
+}
 
 /** "+25%" or "−10%" (before is not 0). */
 function changeText(now: number, before: number): string {
@@ -49,7 +73,7 @@ function changeText(now: number, before: number): string {
 }
 
 export default function Dashboard() {
-  const { range, data, previous } = useLoaderData<typeof loader>();
+  const { range, data, previous, share } = useLoaderData<typeof loader>();
   const change = (now: number, before: number) =>
     now === before ? d.noChange(range.days) : before === 0 ? d.newSince(range.days) : d.change(changeText(now, before), range.days);
   const loading = useNavigation().state === "loading";
@@ -107,6 +131,38 @@ export default function Dashboard() {
                 <FigureCard label={d.loopReferrers} value={formatNumber(data.loop.referrers)} help={d.loopReferrersHelp} />
                 <FigureCard label={d.loopReferrals} value={formatNumber(data.loop.referrals)} help={d.loopReferralsHelp} />
               </InlineGrid>
+            </Layout.Section>
+            <Layout.Section>
+              <SectionCard title={d.shareTitle}>
+                {share.now ? (
+                  <BlockStack gap="100">
+                    <Text as="p">
+                      {d.shareOrders(formatNumber(share.now.orders), formatNumber(share.now.shopOrders), share.now.orderShare === null ? t.common.none : formatPercent(share.now.orderShare))}
+                    </Text>
+                    <Text as="p">
+                      {d.shareRevenue(money(share.now.revenue), money(share.now.shopRevenue), share.now.revenueShare === null ? t.common.none : formatPercent(share.now.revenueShare))}
+                    </Text>
+                    {share.before ? (
+                      <Text as="p" variant="bodySm" tone="subdued">
+                        {d.sharePrevious(
+                          share.before.orderShare === null ? t.common.none : formatPercent(share.before.orderShare),
+                          share.before.revenueShare === null ? t.common.none : formatPercent(share.before.revenueShare),
+                          range.days,
+                        )}
+                      </Text>
+                    ) : null}
+                    {share.firstVisibleDay ? (
+                      <Text as="p" variant="bodySm" tone="subdued">
+                        {d.shareHistory(formatDate(`${share.firstVisibleDay}T12:00:00Z`))}
+                      </Text>
+                    ) : null}
+                  </BlockStack>
+                ) : (
+                  <Text as="p" tone="subdued">
+                    {share.status === "TOO_MANY_ORDERS" ? d.shareTooMany : d.shareUnavailable}
+                  </Text>
+                )}
+              </SectionCard>
             </Layout.Section>
             <Layout.Section>
               <SectionCard title={d.overTime}>

@@ -823,3 +823,34 @@ export const EXTENSION_ORDER = `#graphql
     }
   }
 `;
+
+// The dashboard's share of the shop's orders: the shop's orders created in a
+// span of days, oldest first, with what decides whether and how much they count
+// (app/admin/shop-totals.server.ts). query: "created_at:>='…' created_at:<'…'".
+export const SHOP_ORDER_TOTALS = `#graphql
+  query ShopOrderTotals($first: Int!, $after: String, $query: String) {
+    orders(first: $first, after: $after, query: $query, sortKey: CREATED_AT) {
+      nodes {
+        createdAt
+        test
+        cancelledAt
+        displayFinancialStatus
+        totalPriceSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        totalRefundedSet {
+          shopMoney {
+            amount
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
