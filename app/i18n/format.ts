@@ -29,31 +29,65 @@ export function formatMoney(amount: string | null | undefined, currencyCode: str
   }
 }
 
-export function formatNumber(n: number): string {
-  return new Intl.NumberFormat(LOCALE).format(n);
+export function formatNumber(n: number, locale: string = LOCALE): string {
+  return numberFormat(locale).format(n);
 }
 
-export function formatPercent(ratio: number): string {
-  return new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
+export function formatPercent(ratio: number, locale: string = LOCALE): string {
+  return numberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(ratio);
 }
 
 /**
  * Dates as the admin shows them, in a named time zone (the shop's, where the
  * page knows it; UTC otherwise) so the server render and the browser agree.
  */
-export function formatDate(iso: string | null | undefined, timeZone = "UTC"): string {
+export function formatDate(iso: string | null | undefined, timeZone = "UTC", locale: string = LOCALE): string {
   if (!iso) return "—";
-  return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeZone: validZone(timeZone) }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: validZone(timeZone) }).format(new Date(iso));
 }
 
 /** A time with its zone named ("Dec 7, 2026, 9:15 AM GMT+1"; "… UTC" without a shop zone). */
-export function formatDateTime(iso: string | null | undefined, timeZone = "UTC"): string {
+export function formatDateTime(iso: string | null | undefined, timeZone = "UTC", locale: string = LOCALE): string {
   if (!iso) return "—";
   const zone = validZone(timeZone);
-  if (zone === "UTC") return new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
+  if (zone === "UTC") return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
   // dateStyle and timeZoneName cannot be combined: the medium date's fields, spelled out.
-  return new Intl.DateTimeFormat(LOCALE, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: zone, timeZoneName: "short" }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: zone, timeZoneName: "short" }).format(new Date(iso));
 }
+
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86_400_000],
+  ["month", 30 * 86_400_000],
+  ["week", 7 * 86_400_000],
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+];
+
+/** "in 3 days", "2 hours ago", in `locale`'s words ("3 दिन में", "fa 2 sigħat"): the largest whole unit. */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now(), locale: string = LOCALE): string {
+  if (!iso) return "—";
+  const diff = new Date(iso).getTime() - now;
+  const format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  for (const [unit, ms] of RELATIVE_UNITS) {
+    if (Math.abs(diff) >= ms) return format.format(Math.trunc(diff / ms), unit);
+  }
+  return format.format(0, "minute");
+}
+
+/** The admin's formats for one locale, as its pages use them (`f.money(…)`, `f.date(…)`). */
+export function formatter(locale: string) {
+  return {
+    money: (amount: string | null | undefined, currencyCode: string) => formatMoney(amount, currencyCode, locale),
+    number: (n: number) => formatNumber(n, locale),
+    percent: (ratio: number) => formatPercent(ratio, locale),
+    date: (iso: string | null | undefined, timeZone?: string) => formatDate(iso, timeZone, locale),
+    dateTime: (iso: string | null | undefined, timeZone?: string) => formatDateTime(iso, timeZone, locale),
+    relative: (iso: string | null | undefined, now?: number) => formatRelative(iso, now, locale),
+    list: (items: string[]) => new Intl.ListFormat(locale, { type: "conjunction" }).format(items),
+  };
+}
+export type Formatter = ReturnType<typeof formatter>;
 
 function validZone(timeZone: string): string {
   try {

@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import db from "~/db.server";
 import { env } from "~/env.server";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 import { checklist, themeEditorLinks } from "~/admin/home.server";
 import { reviewCount } from "~/admin/review-queue.server";
 import { emailOffReason } from "~/email/config.server";
@@ -27,6 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Index() {
+  const { t } = useI18n();
   const data = useLoaderData<typeof loader>();
   const s = t.home.steps;
   const steps = [

@@ -4,8 +4,9 @@ import { BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, Layou
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { lazy, Suspense } from "react";
 import db from "~/db.server";
-import { formatMoney, formatNumber, formatPercent } from "~/i18n/format";
-import { t } from "~/i18n/en";
+
+import { useI18n } from "~/i18n/context";
+import type { Formatter } from "~/i18n/format";
 import { dashboardData } from "~/admin/dashboard.server";
 import { parseDateRange, previousRange } from "~/admin/date-range";
 import { programTimezone } from "~/referrals/programs.server";
@@ -43,18 +44,19 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 /** "+25%" or "−10%" (before is not 0). */
-function changeText(now: number, before: number): string {
+function changeText(f: Formatter, now: number, before: number): string {
   const ratio = (now - before) / before;
-  return `${ratio > 0 ? "+" : "−"}${formatPercent(Math.abs(ratio))}`;
+  return `${ratio > 0 ? "+" : "−"}${f.percent(Math.abs(ratio))}`;
 }
 
 export default function Dashboard() {
+  const { t, f } = useI18n();
   const { range, data, previous } = useLoaderData<typeof loader>();
   const change = (now: number, before: number) =>
-    now === before ? d.noChange(range.days) : before === 0 ? d.newSince(range.days) : d.change(changeText(now, before), range.days);
+    now === before ? d.noChange(range.days) : before === 0 ? d.newSince(range.days) : d.change(changeText(f, now, before), range.days);
   const loading = useNavigation().state === "loading";
   const d = t.dashboard;
-  const money = (amount: string) => formatMoney(amount, data.currencyCode);
+  const money = (amount: string) => f.money(amount, data.currencyCode);
   // Each step a share of the one before it, so every rate is at most 100%:
   // shares seen -> clicks on links -> orders that came by a link; and of all
   // referred orders (typed codes too), those rewarded.
@@ -65,7 +67,7 @@ export default function Dashboard() {
     { label: d.funnelSteps.orders, n: data.orders, of: null },
     { label: d.funnelSteps.rewarded, n: data.rewarded, of: data.orders },
   ];
-  const widest = Math.max(1, ...funnel.map((f) => f.n));
+  const widest = Math.max(1, ...funnel.map((step) => step.n));
   const series = [
     { name: d.seriesOrders, data: data.series.map((p) => ({ key: p.day, value: p.orders })) },
     { name: d.seriesClicks, data: data.series.map((p) => ({ key: p.day, value: p.clicks })) },
@@ -97,15 +99,15 @@ export default function Dashboard() {
           <Layout>
             <Layout.Section>
               <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-                <FigureCard label={d.referrers} value={formatNumber(data.referrers)} help={change(data.referrers, previous.referrers)} />
-                <FigureCard label={d.clicks} value={formatNumber(data.clicks)} help={change(data.clicks, previous.clicks)} />
-                <FigureCard label={d.orders} value={formatNumber(data.orders)} help={change(data.orders, previous.orders)} />
+                <FigureCard label={d.referrers} value={f.number(data.referrers)} help={change(data.referrers, previous.referrers)} />
+                <FigureCard label={d.clicks} value={f.number(data.clicks)} help={change(data.clicks, previous.clicks)} />
+                <FigureCard label={d.orders} value={f.number(data.orders)} help={change(data.orders, previous.orders)} />
                 <FigureCard label={d.revenue} value={money(data.revenue)} help={change(Number(data.revenue), Number(previous.revenue))} />
-                <FigureCard label={d.rewardsIssued} value={formatNumber(data.rewardsIssued)} help={change(data.rewardsIssued, previous.rewardsIssued)} />
+                <FigureCard label={d.rewardsIssued} value={f.number(data.rewardsIssued)} help={change(data.rewardsIssued, previous.rewardsIssued)} />
                 <FigureCard label={d.rewardsCost} value={money(data.rewardsCost)} help={data.percentCostBasis ? d.costNote(money(data.percentCostBasis)) : undefined} />
                 <FigureCard label={d.roi} value={data.roi === null ? t.common.none : `${data.roi.toFixed(1)}×`} help={d.roiHelp} />
-                <FigureCard label={d.loopReferrers} value={formatNumber(data.loop.referrers)} help={d.loopReferrersHelp} />
-                <FigureCard label={d.loopReferrals} value={formatNumber(data.loop.referrals)} help={d.loopReferralsHelp} />
+                <FigureCard label={d.loopReferrers} value={f.number(data.loop.referrers)} help={d.loopReferrersHelp} />
+                <FigureCard label={d.loopReferrals} value={f.number(data.loop.referrals)} help={d.loopReferralsHelp} />
               </InlineGrid>
             </Layout.Section>
             <Layout.Section>
@@ -129,8 +131,8 @@ export default function Dashboard() {
                 {funnel.map((step, i) => (
                   <BlockStack gap="100" key={step.label}>
                     <Text as="p" id={`funnel-step-${i}`}>
-                      {step.label}: <strong>{formatNumber(step.n)}</strong>
-                      {step.of ? ` (${d.funnelRate(formatPercent(Math.min(1, step.n / step.of)))})` : ""}
+                      {step.label}: <strong>{f.number(step.n)}</strong>
+                      {step.of ? ` (${d.funnelRate(f.percent(Math.min(1, step.n / step.of)))})` : ""}
                     </Text>
                     <ProgressBar progress={(step.n / widest) * 100} size="small" ariaLabelledBy={`funnel-step-${i}`} />
                   </BlockStack>
@@ -144,11 +146,11 @@ export default function Dashboard() {
                   headings={[d.channel, d.shares, d.clicks, d.channelOrders, d.channelRevenue, d.conversion]}
                   rows={data.channels.map((c) => [
                     c.channel === "" ? d.typedCode : c.channel,
-                    formatNumber(c.shares),
-                    formatNumber(c.clicks),
-                    formatNumber(c.orders),
+                    f.number(c.shares),
+                    f.number(c.clicks),
+                    f.number(c.orders),
                     money(c.revenue),
-                    c.conversion === null ? t.common.none : formatPercent(c.conversion),
+                    c.conversion === null ? t.common.none : f.percent(c.conversion),
                   ])}
                 />
                 <Text as="p" variant="bodySm" tone="subdued">
@@ -169,7 +171,7 @@ export default function Dashboard() {
                       {r.name}
                     </Link>,
                     r.code,
-                    formatNumber(r.orders),
+                    f.number(r.orders),
                     money(r.revenue),
                   ])}
                 />

@@ -6,8 +6,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, InlineStack, Layout, Page, Select, Text, TextField, type BadgeProps } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDateTime } from "~/i18n/format";
-import { t } from "~/i18n/en";
+
+import { useI18n } from "~/i18n/context";
 import { EMAIL_KINDS, EMAIL_LOCALES, isEmailKind, type EmailKind, type EmailLocale } from "~/email/kinds";
 import { editorTexts, emailsPage, resetTexts, saveTexts, sendTest, setEmailEnabled, type TextErrors } from "~/admin/emails.server";
 import { ensureProgram } from "~/referrals/programs.server";
@@ -32,7 +32,7 @@ type ActionResult =
   | { ok: false; intent: string; message: string; errors?: TextErrors & { to?: string } };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const field = (name: string) => String(form.get(name) ?? "");
@@ -66,6 +66,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const STATUS_TONES: Record<string, BadgeProps["tone"]> = { sent: "success", retrying: "warning", queued: "info", sending: "info", failed: "critical", suppressed: undefined };
 
 export default function Emails() {
+  const { t, f } = useI18n();
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const shopify = useAppBridge();
@@ -238,7 +239,7 @@ export default function Emails() {
                   columnContentTypes={["text", "text", "text", "text", "text"]}
                   headings={e.logHeadings}
                   rows={data.log.map((m) => [
-                    formatDateTime(m.sentAt ?? m.createdAt),
+                    f.dateTime(m.sentAt ?? m.createdAt),
                     m.recipient,
                     `${name(m.kind)}${m.test ? ` (${e.test})` : ""}`,
                     m.locale ?? "",
