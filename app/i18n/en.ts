@@ -429,6 +429,13 @@ export const en = {
     suppressedCounts: (unsubscribed: number, undeliverable: number) =>
       `${unsubscribed} unsubscribed, ${plural("en", { one: "# undeliverable address", other: "# undeliverable addresses" })(undeliverable)}`,
     switched: (on: boolean) => (on ? "Email switched on" : "Email switched off"),
+    smtpOff: "SMTP_URL is not set in the app's environment, so the app sends no email and queues none. Set SMTP_URL and EMAIL_FROM (see .env.example) and restart the app.",
+    testToInvalid: "Enter the email address to send the test to",
+    testLimit: (n: number) => `At most ${n} test emails an hour: try again later`,
+    textEmpty: "Enter a text, or reset to the default",
+    textTooLong: (n: number) => `At most ${n} characters`,
+    unknownPlaceholder: (unknown: string, allowed: string) => `Unknown placeholder ${unknown}: this email can use ${allowed}`,
+    subjectOneLine: "The subject must be one line",
   },
   leaks: {
     title: "Possible leaks",
@@ -566,6 +573,14 @@ export const en = {
       if (kind === "merchant") return `Staff member ${rest.join(":")}`;
       return cause;
     },
+  },
+  // Column headings of the CSV exports, in the order of their columns.
+  csv: {
+    referrals: ["ID", "Created at", "Order", "Order ID", "Status", "Reason", "Friend's email", "Referrer's code", "Referrer's email", "Attributed by", "Code used", "Subtotal", "Total", "Refunded", "Currency", "Test"],
+    referrers: ["ID", "Joined at", "First name", "Last name", "Email", "Customer ID", "Code", "Joined from", "Status", "Referrals", "Revenue", "Clicks"],
+    payouts: ["Referrer ID", "Name", "Email", "Code", "Owed", "Earned", "Paid", "Currency"],
+    yes: "yes",
+    no: "no",
   },
   errors: {
     notFoundTitle: "Not found",

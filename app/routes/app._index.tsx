@@ -23,7 +23,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!(error instanceof ShopifyUserError || error instanceof ShopifyApiError)) throw error;
     setupError = error.message;
   }
-  return { shop, enabled, setupError, emailOff: emailOffReason(), links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), toReview: await reviewCount(db, shop), ...(await checklist(db, shop)) };
+  return { shop, enabled, setupError, emailOff: emailOffReason() !== null, links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), toReview: await reviewCount(db, shop), ...(await checklist(db, shop)) };
 };
 
 export default function Index() {
@@ -34,7 +34,7 @@ export default function Index() {
     { key: "program", done: data.enabled && !data.setupError, ...s.program, url: "/app/settings", external: false },
     { key: "block", done: data.blockAdded, ...s.block, url: data.links.addBlock, external: true },
     { key: "embed", done: data.embedEnabled, ...s.embed, url: data.links.enableEmbed, external: true },
-    { key: "emails", done: !data.emailOff, ...s.emails, why: data.emailOff ?? s.emails.why, url: "/app/emails", external: false },
+    { key: "emails", done: !data.emailOff, ...s.emails, why: data.emailOff ? t.emails.smtpOff : s.emails.why, url: "/app/emails", external: false },
     { key: "first", done: data.firstReferral, ...s.firstReferral, url: "/app/invite", external: false },
   ];
   const done = steps.filter((x) => x.done).length;

@@ -17,7 +17,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const runs = await recentInvites(db, shop);
   const latestEmails = runs[0] ? await inviteEmailProgress(db, shop, runs[0].id) : {};
   return {
-    emailOff: emailOffReason(),
+    emailOff: emailOffReason() !== null,
     latestEmails,
     runs: runs.map((r) => ({
       id: r.id,
@@ -85,7 +85,7 @@ export default function Invite() {
                   {emailOff ? (
                     <Banner tone="warning">
                       <p>
-                        {i.emailsOff} {emailOff}
+                        {i.emailsOff} {t.emails.smtpOff}
                       </p>
                     </Banner>
                   ) : (

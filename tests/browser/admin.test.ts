@@ -292,7 +292,7 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     await page.locator("#stand-in-toast", { hasText: "Test email queued" }).waitFor({ timeout: 30_000 });
     await seeded.drain();
     expect(smtp.received.some((m) => m.envelopeTo.includes("merchant@example.com") && /lang="fr"/.test(String(m.parsed.html)))).toBe(true);
-    await open("/app/emails?kind=INVITATION&locale=fr");
+    await open("/app/emails?kind=INVITATION&language=fr");
     await page.getByRole("cell", { name: "merchant@example.com" }).waitFor({ timeout: 30_000 });
     await page.getByText("Sent", { exact: true }).first().waitFor();
     // The weekly digest is off until switched on.
