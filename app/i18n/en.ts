@@ -428,7 +428,7 @@ export const en = {
     status: { sent: "Sent", retrying: "Retrying", queued: "Queued", sending: "Sending", failed: "Failed", suppressed: "Not sent" } as Record<string, string>,
     suppressedCounts: (unsubscribed: number, undeliverable: number) =>
       `${unsubscribed} unsubscribed, ${plural("en", { one: "# undeliverable address", other: "# undeliverable addresses" })(undeliverable)}`,
-    switched: (on: boolean) => (on ? "Email switched on" : "Email switched off"),
+    switched: (on: boolean): string => (on ? "Email switched on" : "Email switched off"),
     smtpOff: "SMTP_URL is not set in the app's environment, so the app sends no email and queues none. Set SMTP_URL and EMAIL_FROM (see .env.example) and restart the app.",
     testToInvalid: "Enter the email address to send the test to",
     testLimit: (n: number) => `At most ${n} test emails an hour: try again later`,
