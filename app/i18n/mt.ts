@@ -342,7 +342,7 @@ export const mt: Messages = {
     enabled: "Ir-riferent ġie attivat",
     issue: "Oħroġ premju",
     issueTitle: "Oħroġ premju manwalment",
-    issueBody: "Il-premju jsegwi s-settings tal-programm tiegħek u jintbagħat lil Shopify minnufih.",
+    issueBody: "Il-premju jsegwi l-issettjar tal-programm tiegħek u jintbagħat lil Shopify minnufih.",
     issued: "Il-premju qed joħroġ",
     revoke: "Irtira",
     revokeTitle: "Tirtira dan il-premju?",
