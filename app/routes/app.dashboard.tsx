@@ -143,7 +143,7 @@ export default function Dashboard() {
               <SectionCard title={d.channels}>
                 <DataTable
                   columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-                  headings={[d.channel, d.shares, d.clicks, d.channelOrders, d.channelRevenue, d.conversion]}
+                  headings={[d.channel, d.shares, t.referrers.clicks, d.channelOrders, d.channelRevenue, d.conversion]}
                   rows={data.channels.map((c) => [
                     c.channel === "" ? d.typedCode : c.channel,
                     f.number(c.shares),

@@ -76,6 +76,12 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 /** An audit detail with the Shopify objects it names as links into the Shopify admin. */
 function AuditDetail({ text }: { text: string }) {
   const { t } = useI18n();
+  // The attribution's own detail (app/referrals/attribution.server.ts), in the admin's words.
+  const attributed = /^Attributed by (code|link) (\S+)( \(test order\))?$/.exec(text);
+  if (attributed) {
+    const how = t.referral.attributedByKind[attributed[1] === "code" ? "CODE" : "LINK"];
+    return <Text as="p">{`${t.referral.attributedBy}: ${how} ${attributed[2]}${attributed[3] ? ` (${t.referral.testOrder})` : ""}`}</Text>;
+  }
   const parts = text.split(/(gid:\/\/shopify\/\w+\/\d+)/g);
   return (
     <Text as="p" breakWord>

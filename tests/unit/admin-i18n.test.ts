@@ -152,3 +152,12 @@ describe("the admin's formats per locale", () => {
     expect(spaced("fr").percent(0.25)).toBe("25 %");
   });
 });
+
+describe("Maltese formats", () => {
+  it("are written with data every browser has (en-GB numbers, dates in digits), so the server and Chromium agree", () => {
+    const f = formatter("mt");
+    expect(f.date("2026-12-07T23:30:00.000Z", "Europe/Malta")).toBe("08/12/2026");
+    expect(f.dateTime("2026-12-07T23:30:00.000Z", "UTC")).toBe("07/12/2026, 23:30 UTC");
+    expect(f.money("1234.5", "EUR")).toBe("€1,234.50");
+  });
+});
