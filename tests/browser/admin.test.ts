@@ -183,7 +183,7 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     await page.getByRole("button", { name: "Mark paid: Rita" }).click();
     await page.getByLabel("Payment reference").fill("BANK-2026-11");
     await page.getByRole("dialog").getByRole("button", { name: "Mark paid" }).click();
-    await page.locator("#stand-in-toast", { hasText: "1 fees marked paid" }).waitFor({ timeout: 30_000 });
+    await page.locator("#stand-in-toast", { hasText: "1 fee marked paid" }).waitFor({ timeout: 30_000 });
     expect(await db.reward.count({ where: { shop, payoutReference: "BANK-2026-11" } })).toBe(1);
   }, 240_000);
 
