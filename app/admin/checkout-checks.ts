@@ -1,14 +1,17 @@
 // What the settings page says about the friend discount's checks at checkout
 // (docs/decisions/0008): whether the app's discount function checks referral
 // codes, and if not, why, in the merchant's words.
-import { t } from "~/i18n/en";
+import type { Messages } from "~/i18n/en";
 
 export interface CheckoutChecks {
   on: boolean;
   message: string;
 }
 
-export function checkoutChecks(program: { friendDiscountMode: string; friendDiscountModeReason: string | null; friendDiscountModeDetail: string | null }): CheckoutChecks {
+export function checkoutChecks(
+  program: { friendDiscountMode: string; friendDiscountModeReason: string | null; friendDiscountModeDetail: string | null },
+  t: Messages,
+): CheckoutChecks {
   const c = t.settings.checkout;
   const detail = program.friendDiscountModeDetail ?? "";
   if (program.friendDiscountMode === "FUNCTION") {

@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { emailConfig, emailOffReason } from "~/email/config.server";
+import { en, type Messages } from "~/i18n/en";
 import { allowedValues, sampleValues, shapeFor } from "~/email/compose.server";
 import { EMAIL_KINDS, ESSENTIAL, KIND_PLACEHOLDERS, ON_BY_DEFAULT, TEST_KIND, unknownPlaceholders, type EmailKind, type EmailLocale } from "~/email/kinds";
 import { queueEmail } from "~/email/outbox.server";
@@ -48,7 +49,7 @@ export async function emailsPage(db: Db, shop: string) {
   ]);
   const on = new Map(switches.map((s) => [s.kind, s.enabled]));
   return {
-    offReason: emailOffReason(),
+    emailOff: emailOffReason() !== null,
     kinds: EMAIL_KINDS.map((kind) => ({
       kind,
       enabled: on.get(kind) ?? ON_BY_DEFAULT.has(kind),
@@ -88,24 +89,24 @@ export type TextErrors = Partial<Record<TextField, string>>;
 const LIMITS: Record<TextField, number> = { subject: 200, heading: 200, body: 5000 };
 
 /** Field errors of an edited text: empty, too long, a placeholder the app does not know. */
-export function validateTexts(input: Record<TextField, string>, kind: EmailKind): TextErrors {
+export function validateTexts(input: Record<TextField, string>, kind: EmailKind, t: Messages = en): TextErrors {
   const errors: TextErrors = {};
   for (const field of ["subject", "heading", "body"] as const) {
     const value = input[field];
     const unknown = unknownPlaceholders(value, kind);
-    if (!value.trim()) errors[field] = "Enter a text, or reset to the default";
-    else if (value.length > LIMITS[field]) errors[field] = `At most ${LIMITS[field]} characters`;
-    else if (unknown.length) errors[field] = `Unknown placeholder ${unknown.join(", ")}: this email can use ${KIND_PLACEHOLDERS[kind].map((p) => `{${p}}`).join(", ")}`;
-    else if (field === "subject" && /[\r\n]/.test(value)) errors[field] = "The subject must be one line";
+    if (!value.trim()) errors[field] = t.emails.textEmpty;
+    else if (value.length > LIMITS[field]) errors[field] = t.emails.textTooLong(LIMITS[field]);
+    else if (unknown.length) errors[field] = t.emails.unknownPlaceholder(unknown.join(", "), KIND_PLACEHOLDERS[kind].map((p) => `{${p}}`).join(", "));
+    else if (field === "subject" && /[\r\n]/.test(value)) errors[field] = t.emails.subjectOneLine;
   }
   return errors;
 }
 
 export async function saveTexts(
   db: Db,
-  { shop, kind, locale, texts, cause }: { shop: string; kind: EmailKind; locale: EmailLocale; texts: Record<TextField, string>; cause: string },
+  { shop, kind, locale, texts, cause, t = en }: { shop: string; kind: EmailKind; locale: EmailLocale; texts: Record<TextField, string>; cause: string; t?: Messages },
 ): Promise<TextErrors> {
-  const errors = validateTexts(texts, kind);
+  const errors = validateTexts(texts, kind, t);
   if (Object.keys(errors).length) return errors;
   const data = { subject: texts.subject.trim(), heading: texts.heading.trim(), body: texts.body.trim() };
   await db.emailText.upsert({ where: { shop_kind_locale: { shop, kind, locale } }, create: { shop, kind, locale, ...data }, update: data });
@@ -154,11 +155,14 @@ export type TestSendResult = { ok: true } | { ok: false; field: "to" | "form"; m
 /** Test sends per shop per hour, at most: the operator's SMTP account and sender domain are not a free mailer. */
 export const TEST_SENDS_PER_HOUR = 20;
 
-export async function sendTest(db: Db, { shop, kind, locale, to, now = new Date() }: { shop: string; kind: EmailKind; locale: EmailLocale; to: string; now?: Date }): Promise<TestSendResult> {
-  if (!emailConfig()) return { ok: false, field: "form", message: emailOffReason() ?? "Email is off" };
-  if (!normaliseEmail(to) || to.length > 254) return { ok: false, field: "to", message: "Enter the email address to send the test to" };
+export async function sendTest(
+  db: Db,
+  { shop, kind, locale, to, now = new Date(), t = en }: { shop: string; kind: EmailKind; locale: EmailLocale; to: string; now?: Date; t?: Messages },
+): Promise<TestSendResult> {
+  if (!emailConfig()) return { ok: false, field: "form", message: t.emails.smtpOff };
+  if (!normaliseEmail(to) || to.length > 254) return { ok: false, field: "to", message: t.emails.testToInvalid };
   const lastHour = await db.emailMessage.count({ where: { shop, kind: TEST_KIND, createdAt: { gt: new Date(now.getTime() - 3_600_000) } } });
-  if (lastHour >= TEST_SENDS_PER_HOUR) return { ok: false, field: "form", message: `At most ${TEST_SENDS_PER_HOUR} test emails an hour: try again later` };
+  if (lastHour >= TEST_SENDS_PER_HOUR) return { ok: false, field: "form", message: t.emails.testLimit(TEST_SENDS_PER_HOUR) };
   await queueEmail(db, { shop, kind: TEST_KIND, key: `test:${randomUUID()}`, recipient: to.trim(), locale, payload: { kind, locale } }, now);
   return { ok: true };
 }

@@ -1,13 +1,14 @@
 // The referral and referrer exports: the list's filters, every row, streamed.
 import type { Db } from "~/db.server";
+import { en, type Messages } from "~/i18n/en";
 import { csvStream } from "./csv.server";
 import { referralWhere, type ReferralFilters } from "./referral-list.server";
 import { referrerListStats, referrerWhere } from "./referrer-list.server";
 
-export function referralsCsv(db: Db, shop: string, filters: ReferralFilters) {
+export function referralsCsv(db: Db, shop: string, filters: ReferralFilters, t: Messages = en) {
   const where = referralWhere(shop, filters);
   return csvStream(
-    ["id", "created_at", "order", "order_id", "status", "reason", "friend_email", "referrer_code", "referrer_email", "attributed_by", "code_used", "subtotal", "total", "refunded", "currency", "test"],
+    t.csv.referrals,
     (keyset, take) =>
       db.referral.findMany({
         where: { AND: [where, keyset] },
@@ -32,15 +33,15 @@ export function referralsCsv(db: Db, shop: string, filters: ReferralFilters) {
         r.totalAmount.toString(),
         r.refundedAmount.toString(),
         r.currencyCode,
-        r.test ? "yes" : "no",
+        r.test ? t.csv.yes : t.csv.no,
       ]),
   );
 }
 
-export function referrersCsv(db: Db, shop: string, filters: { search?: string | null; status?: string | null }) {
+export function referrersCsv(db: Db, shop: string, filters: { search?: string | null; status?: string | null }, t: Messages = en) {
   const where = referrerWhere(shop, filters.search, filters.status);
   return csvStream(
-    ["id", "joined_at", "first_name", "last_name", "email", "customer_id", "code", "source", "status", "referrals", "revenue", "clicks"],
+    t.csv.referrers,
     (keyset, take) => db.referrer.findMany({ where: { AND: [where, keyset] }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
     async (batch) => {
       const stats = await referrerListStats(db, shop, batch.map((r) => r.id));

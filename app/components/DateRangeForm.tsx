@@ -2,9 +2,10 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Button, InlineStack, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 
 export function DateRangeForm({ from, to, hidden = {} }: { from: string; to: string; hidden?: Record<string, string> }) {
+  const { t } = useI18n();
   const [first, setFirst] = useState(from);
   const [last, setLast] = useState(to);
   const busy = useNavigation().state === "loading";

@@ -2,7 +2,7 @@
 // adds the session token to fetch requests, which a plain link would not carry.
 import { Button } from "@shopify/polaris";
 import { useState } from "react";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 
 export async function download(url: string, fallbackName: string) {
   const response = await fetch(url);
@@ -17,6 +17,7 @@ export async function download(url: string, fallbackName: string) {
 }
 
 export function ExportButton({ url, filename }: { url: string; filename: string }) {
+  const { t } = useI18n();
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
   const run = async () => {

@@ -2,7 +2,7 @@
 // reason goes to the audit trail.
 import { Modal, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 
 interface Props {
   open: boolean;
@@ -16,7 +16,8 @@ interface Props {
   onClose(): void;
 }
 
-export function ReasonModal({ open, title, body, confirm, destructive, loading, label = t.common.reason, onConfirm, onClose }: Props) {
+export function ReasonModal({ open, title, body, confirm, destructive, loading, label, onConfirm, onClose }: Props) {
+  const { t } = useI18n();
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | undefined>();
   const submit = () => {
@@ -33,7 +34,7 @@ export function ReasonModal({ open, title, body, confirm, destructive, loading, 
     >
       <Modal.Section>
         <p>{body}</p>
-        <TextField label={label} value={reason} onChange={(v) => (setReason(v), setError(undefined))} error={error} autoComplete="off" multiline={2} />
+        <TextField label={label ?? t.common.reason} value={reason} onChange={(v) => (setReason(v), setError(undefined))} error={error} autoComplete="off" multiline={2} />
       </Modal.Section>
     </Modal>
   );

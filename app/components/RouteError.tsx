@@ -2,9 +2,10 @@
 // (not a stack trace), and a way back.
 import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Page, Text } from "@shopify/polaris";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 
 export function RouteError() {
+  const { t } = useI18n();
   const error = useRouteError();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   if (!notFound) console.warn("[admin] route error", error);

@@ -1,5 +1,5 @@
 import { Badge, type BadgeProps } from "@shopify/polaris";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 
 const TONES: Record<string, BadgeProps["tone"]> = {
   PENDING: "attention",
@@ -18,6 +18,7 @@ const TONES: Record<string, BadgeProps["tone"]> = {
 };
 
 export function StatusBadge({ status, kind = "referral" }: { status: string; kind?: "referral" | "reward" }) {
+  const { t } = useI18n();
   const label = (kind === "reward" ? t.rewardStatus[status] : t.status[status]) ?? status;
   return <Badge tone={TONES[status]}>{label}</Badge>;
 }

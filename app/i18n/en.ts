@@ -1,6 +1,13 @@
 // Every word the embedded admin shows, in one place: a translation is a copy of
-// this object with the same keys (see `Messages`). Functions take the values
-// they interpolate so word order can change per language.
+// this object with the same keys (see `Messages`), in hi.ts, mt.ts, es.ts,
+// fr.ts, de.ts. Functions take the values they interpolate so word order can
+// change per language; counts go through `plural` (one form per CLDR category).
+import { plural } from "./plural";
+
+const days = plural("en", { one: "day", other: "# days" });
+const orders = plural("en", { one: "# order", other: "# orders" });
+const customers = plural("en", { one: "# customer", other: "# customers" });
+
 export const en = {
   nav: {
     home: "Referral program",
@@ -57,13 +64,14 @@ export const en = {
     CASH: "Cash referral fee",
   } as Record<string, string>,
   home: {
-    toReview: (n: number) => `${n} referral${n === 1 ? " waits" : "s wait"} for your review`,
+    toReview: plural("en", { one: "# referral waits for your review", other: "# referrals wait for your review" }),
     toReviewWhy: "A fraud check held them. They are not rewarded until you approve them.",
     openReview: "Review them",
     title: "Referral program",
     programOn: "Your program is on",
     programPaused: "Your program is paused",
-    summary: (referrers: number, referrals: number) => `${referrers} referrers, ${referrals} referred orders so far.`,
+    summary: (referrers: number, referrals: number) =>
+      `${plural("en", { one: "# referrer", other: "# referrers" })(referrers)}, ${plural("en", { one: "# referred order", other: "# referred orders" })(referrals)} so far.`,
     checklistTitle: "Get your program running",
     checklistIntro: "Each step below makes one part of the program work on your store.",
     steps: {
@@ -193,7 +201,7 @@ export const en = {
     shareTitle: "Share of your shop's sales",
     shareOrders: (orders: string, shopOrders: string, share: string) => `Referred orders: ${orders} of the shop's ${shopOrders} paid orders (${share}).`,
     shareRevenue: (revenue: string, shopRevenue: string, share: string) => `Referred revenue: ${revenue} of ${shopRevenue} (${share}), after refunds.`,
-    sharePrevious: (orders: string, revenue: string, days: number) => `The ${days} days before: ${orders} of orders, ${revenue} of revenue.`,
+    sharePrevious: (orders: string, revenue: string, n: number) => `In the ${days(n)} before: ${orders} of orders, ${revenue} of revenue.`,
     shareHistory: (day: string) => `Shopify shows this app the last 60 days of orders: the shop's totals start on ${day}.`,
     shareTooMany: "The shop has too many orders in this range to total here: choose a shorter range.",
     shareUnavailable: "The shop's own totals could not be read from Shopify just now. The program's figures above are complete.",
@@ -217,9 +225,9 @@ export const en = {
       rewarded: "Rewarded",
     },
     funnelRate: (rate: string) => `${rate} of the step before`,
-    change: (change: string, days: number) => `${change} against the ${days === 1 ? "day" : `${days} days`} before`,
-    noChange: (days: number) => `Same as the ${days === 1 ? "day" : `${days} days`} before`,
-    newSince: (days: number) => `None in the ${days === 1 ? "day" : `${days} days`} before`,
+    change: (change: string, n: number) => `${change} against the ${days(n)} before`,
+    noChange: (n: number) => `Same as the ${days(n)} before`,
+    newSince: (n: number) => `None in the ${days(n)} before`,
     overTime: "Over time",
     seriesOrders: "Referred orders",
     seriesClicks: "Link clicks",
@@ -259,8 +267,8 @@ export const en = {
     approve: "Approve and reward",
     reject: "Reject",
     rejectReason: "Why are you rejecting these referrals?",
-    approved: (n: number) => `${n} approved: rewards are being issued`,
-    rejected: (n: number) => `${n} rejected`,
+    approved: plural("en", { one: "# approved: its reward is being issued", other: "# approved: rewards are being issued" }),
+    rejected: plural("en", { one: "# rejected", other: "# rejected" }),
     onlyPending: "Only referrals on hold can be approved or rejected.",
     emptyTitle: "No referrals yet",
     emptyBody: "When a friend orders with a referral code or link, the order shows up here.",
@@ -353,7 +361,7 @@ export const en = {
     reference: "Payment reference",
     referenceHelp: "For example the bank transfer or PayPal transaction id.",
     referenceRequired: "Enter the payment reference",
-    markedPaid: (n: number) => `${n} fees marked paid`,
+    markedPaid: plural("en", { one: "# fee marked paid", other: "# fees marked paid" }),
     nothingOwed: "Nothing is owed to this referrer.",
     owedChanged: "What this referrer is owed changed since the page was loaded (a fee was approved, revoked or paid). Nothing was marked paid: check the amount on the reloaded page and try again.",
     emptyTitle: "No cash referral fees yet",
@@ -375,7 +383,7 @@ export const en = {
       DONE: "Finished",
       FAILED: "Stopped",
     } as Record<string, string>,
-    progress: (done: number, total: number | null) => (total == null ? `${done} customers processed` : `${done} of ${total} customers processed`),
+    progress: (done: number, total: number | null) => (total == null ? `${customers(done)} processed` : `${done} of ${customers(total)} processed`),
     enrolled: "Enrolled",
     skipped: "Skipped",
     reasons: "Why customers were skipped",
@@ -388,7 +396,7 @@ export const en = {
     notEmailed: "Enrolled, not emailed (no email marketing consent)",
     consentNote: "Only customers who agreed to receive marketing emails (email marketing consent: subscribed) are emailed an invitation. The others are enrolled with a code all the same.",
     emailsOff: "Emails are off, so nobody is emailed an invitation: customers are enrolled with a code only.",
-    emailProgress: (sent: number, total: number) => `${sent} of ${total} invitation emails sent`,
+    emailProgress: (sent: number, total: number) => `${sent} of ${plural("en", { one: "# invitation email", other: "# invitation emails" })(total)} sent`,
     emailStates: "Invitation emails",
   },
   emails: {
@@ -435,20 +443,28 @@ export const en = {
     logHeadings: ["Time", "To", "Email", "Language", "Status"],
     test: "test",
     status: { sent: "Sent", retrying: "Retrying", queued: "Queued", sending: "Sending", failed: "Failed", suppressed: "Not sent" } as Record<string, string>,
-    suppressedCounts: (unsubscribed: number, undeliverable: number) => `${unsubscribed} unsubscribed, ${undeliverable} undeliverable addresses`,
-    switched: (on: boolean) => (on ? "Email switched on" : "Email switched off"),
+    suppressedCounts: (unsubscribed: number, undeliverable: number) =>
+      `${unsubscribed} unsubscribed, ${plural("en", { one: "# undeliverable address", other: "# undeliverable addresses" })(undeliverable)}`,
+    switched: (on: boolean): string => (on ? "Email switched on" : "Email switched off"),
+    smtpOff: "SMTP_URL is not set in the app's environment, so the app sends no email and queues none. Set SMTP_URL and EMAIL_FROM (see .env.example) and restart the app.",
+    testToInvalid: "Enter the email address to send the test to",
+    testLimit: (n: number) => `At most ${n} test emails an hour: try again later`,
+    textEmpty: "Enter a text, or reset to the default",
+    textTooLong: (n: number) => `At most ${n} characters`,
+    unknownPlaceholder: (unknown: string, allowed: string) => `Unknown placeholder ${unknown}: this email can use ${allowed}`,
+    subjectOneLine: "The subject must be one line",
   },
   leaks: {
     title: "Possible leaks",
     intro: (min: number, percent: number) =>
-      `A referrer is flagged when, of at least ${min} orders with their code, ${percent}% or more typed the code without ever following their referral link, from buyers unrelated to them: the sign of a code posted on coupon sites. Rotate the code to give them a new one; the old code keeps working for a grace period, then leaves the discount.`,
+      `A referrer is flagged when, of at least ${orders(min)} with their code, ${percent}% or more typed the code without ever following their referral link, from buyers unrelated to them: the sign of a code posted on coupon sites. Rotate the code to give them a new one; the old code keeps working for a grace period, then leaves the discount.`,
     settingsLink: "Change the thresholds in Settings",
     autoRotateOn: "Automatic rotation is on: flagged codes are rotated at once and listed under the grace period below.",
     flaggedTitle: "Flagged referrers",
     emptyTitle: "No possible leaks",
     emptyBody: "No referrer's code is being used in a way that suggests it leaked.",
     flaggedOn: (date: string) => `Flagged ${date}`,
-    share: (typed: number, orders: number, percent: number) => `${typed} of ${orders} orders (${percent}%) typed the code without a link`,
+    share: (typed: number, total: number, percent: number) => `${typed} of ${orders(total)} (${percent}%) typed the code without a link`,
     evidenceHeadings: ["Order", "Placed", "Code", "Landing page", "Came from"],
     couponSite: (name: string) => `Coupon site: ${name}`,
     unknownSite: "Unknown",
@@ -474,7 +490,7 @@ export const en = {
   problems: {
     title: "Delivery problems",
     intro: (days: number) =>
-      `Order updates from Shopify and the app's own background work that failed or could not be read, with the reason. They are kept ${days} days. Retry one once its cause is fixed (for example after reinstalling the app or restoring a deleted discount).`,
+      `Order updates from Shopify and the app's own background work that failed or could not be read, with the reason. They are kept ${plural("en", { one: "# day", other: "# days" })(days)}. Retry one once its cause is fixed (for example after reinstalling the app or restoring a deleted discount).`,
     deliveries: "Updates from Shopify",
     jobs: "Background work",
     received: "Received",
@@ -524,8 +540,8 @@ export const en = {
     approve: "Approve",
     reject: "Reject",
     rejectReason: "Say why these referrals are rejected. The reason is kept in each referral's history.",
-    approved: (n: number) => `${n} referral${n === 1 ? "" : "s"} approved`,
-    rejected: (n: number) => `${n} referral${n === 1 ? "" : "s"} rejected`,
+    approved: plural("en", { one: "# referral approved", other: "# referrals approved" }),
+    rejected: plural("en", { one: "# referral rejected", other: "# referrals rejected" }),
     onlyWaiting: "Referrals decided meanwhile were left as they are",
     showing: (shown: number, total: number) => `Showing the oldest ${shown} of ${total}`,
     emptyTitle: "Nothing to review",
@@ -575,6 +591,14 @@ export const en = {
       return cause;
     },
   },
+  // Column headings of the CSV exports, in the order of their columns.
+  csv: {
+    referrals: ["ID", "Created at", "Order", "Order ID", "Status", "Reason", "Friend's email", "Referrer's code", "Referrer's email", "Attributed by", "Code used", "Subtotal", "Total", "Refunded", "Currency", "Test"],
+    referrers: ["ID", "Joined at", "First name", "Last name", "Email", "Customer ID", "Code", "Joined from", "Status", "Referrals", "Revenue", "Clicks"],
+    payouts: ["Referrer ID", "Name", "Email", "Code", "Owed", "Earned", "Paid", "Currency"],
+    yes: "yes",
+    no: "no",
+  },
   errors: {
     notFoundTitle: "Not found",
     notFound: "This page does not exist in your store's referral program. It may have been deleted, or the link is wrong.",
@@ -587,5 +611,3 @@ export const en = {
 };
 
 export type Messages = typeof en;
-/** The active messages. One language for now; swap by the admin's locale when a second exists. */
-export const t: Messages = en;

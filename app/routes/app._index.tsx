@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import db from "~/db.server";
 import { env } from "~/env.server";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 import { checklist, themeEditorLinks } from "~/admin/home.server";
 import { reviewCount } from "~/admin/review-queue.server";
 import { emailOffReason } from "~/email/config.server";
@@ -23,17 +23,18 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!(error instanceof ShopifyUserError || error instanceof ShopifyApiError)) throw error;
     setupError = error.message;
   }
-  return { shop, enabled, setupError, emailOff: emailOffReason(), links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), toReview: await reviewCount(db, shop), ...(await checklist(db, shop)) };
+  return { shop, enabled, setupError, emailOff: emailOffReason() !== null, links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), toReview: await reviewCount(db, shop), ...(await checklist(db, shop)) };
 };
 
 export default function Index() {
+  const { t } = useI18n();
   const data = useLoaderData<typeof loader>();
   const s = t.home.steps;
   const steps = [
     { key: "program", done: data.enabled && !data.setupError, ...s.program, url: "/app/settings", external: false },
     { key: "block", done: data.blockAdded, ...s.block, url: data.links.addBlock, external: true },
     { key: "embed", done: data.embedEnabled, ...s.embed, url: data.links.enableEmbed, external: true },
-    { key: "emails", done: !data.emailOff, ...s.emails, why: data.emailOff ?? s.emails.why, url: "/app/emails", external: false },
+    { key: "emails", done: !data.emailOff, ...s.emails, why: data.emailOff ? t.emails.smtpOff : s.emails.why, url: "/app/emails", external: false },
     { key: "first", done: data.firstReferral, ...s.firstReferral, url: "/app/invite", external: false },
   ];
   const done = steps.filter((x) => x.done).length;

@@ -4,8 +4,8 @@ import { BlockStack, Box, Button, Card, DataTable, EmptyState, InlineGrid, Layou
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { lazy, Suspense } from "react";
 import db from "~/db.server";
-import { formatDate, formatMoney, formatNumber, formatPercent } from "~/i18n/format";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
+import type { Formatter } from "~/i18n/format";
 import { dashboardData } from "~/admin/dashboard.server";
 import { shopTotals, type ShopTotals } from "~/admin/shop-totals.server";
 import { parseDateRange, previousRange } from "~/admin/date-range";
@@ -67,18 +67,19 @@ function shareOf(program: { orders: number; revenue: string }, shopWide: ShopTot
 }
 
 /** "+25%" or "−10%" (before is not 0). */
-function changeText(now: number, before: number): string {
+function changeText(f: Formatter, now: number, before: number): string {
   const ratio = (now - before) / before;
-  return `${ratio > 0 ? "+" : "−"}${formatPercent(Math.abs(ratio))}`;
+  return `${ratio > 0 ? "+" : "−"}${f.percent(Math.abs(ratio))}`;
 }
 
 export default function Dashboard() {
+  const { t, f } = useI18n();
   const { range, data, previous, share } = useLoaderData<typeof loader>();
   const change = (now: number, before: number) =>
-    now === before ? d.noChange(range.days) : before === 0 ? d.newSince(range.days) : d.change(changeText(now, before), range.days);
+    now === before ? d.noChange(range.days) : before === 0 ? d.newSince(range.days) : d.change(changeText(f, now, before), range.days);
   const loading = useNavigation().state === "loading";
   const d = t.dashboard;
-  const money = (amount: string) => formatMoney(amount, data.currencyCode);
+  const money = (amount: string) => f.money(amount, data.currencyCode);
   // Each step a share of the one before it, so every rate is at most 100%:
   // shares seen -> clicks on links -> orders that came by a link; and of all
   // referred orders (typed codes too), those rewarded.
@@ -89,7 +90,7 @@ export default function Dashboard() {
     { label: d.funnelSteps.orders, n: data.orders, of: null },
     { label: d.funnelSteps.rewarded, n: data.rewarded, of: data.orders },
   ];
-  const widest = Math.max(1, ...funnel.map((f) => f.n));
+  const widest = Math.max(1, ...funnel.map((step) => step.n));
   const series = [
     { name: d.seriesOrders, data: data.series.map((p) => ({ key: p.day, value: p.orders })) },
     { name: d.seriesClicks, data: data.series.map((p) => ({ key: p.day, value: p.clicks })) },
@@ -121,15 +122,15 @@ export default function Dashboard() {
           <Layout>
             <Layout.Section>
               <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
-                <FigureCard label={d.referrers} value={formatNumber(data.referrers)} help={change(data.referrers, previous.referrers)} />
-                <FigureCard label={d.clicks} value={formatNumber(data.clicks)} help={change(data.clicks, previous.clicks)} />
-                <FigureCard label={d.orders} value={formatNumber(data.orders)} help={change(data.orders, previous.orders)} />
+                <FigureCard label={d.referrers} value={f.number(data.referrers)} help={change(data.referrers, previous.referrers)} />
+                <FigureCard label={d.clicks} value={f.number(data.clicks)} help={change(data.clicks, previous.clicks)} />
+                <FigureCard label={d.orders} value={f.number(data.orders)} help={change(data.orders, previous.orders)} />
                 <FigureCard label={d.revenue} value={money(data.revenue)} help={change(Number(data.revenue), Number(previous.revenue))} />
-                <FigureCard label={d.rewardsIssued} value={formatNumber(data.rewardsIssued)} help={change(data.rewardsIssued, previous.rewardsIssued)} />
+                <FigureCard label={d.rewardsIssued} value={f.number(data.rewardsIssued)} help={change(data.rewardsIssued, previous.rewardsIssued)} />
                 <FigureCard label={d.rewardsCost} value={money(data.rewardsCost)} help={data.percentCostBasis ? d.costNote(money(data.percentCostBasis)) : undefined} />
                 <FigureCard label={d.roi} value={data.roi === null ? t.common.none : `${data.roi.toFixed(1)}×`} help={d.roiHelp} />
-                <FigureCard label={d.loopReferrers} value={formatNumber(data.loop.referrers)} help={d.loopReferrersHelp} />
-                <FigureCard label={d.loopReferrals} value={formatNumber(data.loop.referrals)} help={d.loopReferralsHelp} />
+                <FigureCard label={d.loopReferrers} value={f.number(data.loop.referrers)} help={d.loopReferrersHelp} />
+                <FigureCard label={d.loopReferrals} value={f.number(data.loop.referrals)} help={d.loopReferralsHelp} />
               </InlineGrid>
             </Layout.Section>
             <Layout.Section>
@@ -137,23 +138,23 @@ export default function Dashboard() {
                 {share.now ? (
                   <BlockStack gap="100">
                     <Text as="p">
-                      {d.shareOrders(formatNumber(share.now.orders), formatNumber(share.now.shopOrders), share.now.orderShare === null ? t.common.none : formatPercent(share.now.orderShare))}
+                      {d.shareOrders(f.number(share.now.orders), f.number(share.now.shopOrders), share.now.orderShare === null ? t.common.none : f.percent(share.now.orderShare))}
                     </Text>
                     <Text as="p">
-                      {d.shareRevenue(money(share.now.revenue), money(share.now.shopRevenue), share.now.revenueShare === null ? t.common.none : formatPercent(share.now.revenueShare))}
+                      {d.shareRevenue(money(share.now.revenue), money(share.now.shopRevenue), share.now.revenueShare === null ? t.common.none : f.percent(share.now.revenueShare))}
                     </Text>
                     {share.before ? (
                       <Text as="p" variant="bodySm" tone="subdued">
                         {d.sharePrevious(
-                          share.before.orderShare === null ? t.common.none : formatPercent(share.before.orderShare),
-                          share.before.revenueShare === null ? t.common.none : formatPercent(share.before.revenueShare),
+                          share.before.orderShare === null ? t.common.none : f.percent(share.before.orderShare),
+                          share.before.revenueShare === null ? t.common.none : f.percent(share.before.revenueShare),
                           range.days,
                         )}
                       </Text>
                     ) : null}
                     {share.firstVisibleDay ? (
                       <Text as="p" variant="bodySm" tone="subdued">
-                        {d.shareHistory(formatDate(`${share.firstVisibleDay}T12:00:00Z`))}
+                        {d.shareHistory(f.date(`${share.firstVisibleDay}T12:00:00Z`))}
                       </Text>
                     ) : null}
                   </BlockStack>
@@ -185,8 +186,8 @@ export default function Dashboard() {
                 {funnel.map((step, i) => (
                   <BlockStack gap="100" key={step.label}>
                     <Text as="p" id={`funnel-step-${i}`}>
-                      {step.label}: <strong>{formatNumber(step.n)}</strong>
-                      {step.of ? ` (${d.funnelRate(formatPercent(Math.min(1, step.n / step.of)))})` : ""}
+                      {step.label}: <strong>{f.number(step.n)}</strong>
+                      {step.of ? ` (${d.funnelRate(f.percent(Math.min(1, step.n / step.of)))})` : ""}
                     </Text>
                     <ProgressBar progress={(step.n / widest) * 100} size="small" ariaLabelledBy={`funnel-step-${i}`} />
                   </BlockStack>
@@ -197,14 +198,14 @@ export default function Dashboard() {
               <SectionCard title={d.channels}>
                 <DataTable
                   columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric"]}
-                  headings={[d.channel, d.shares, d.clicks, d.channelOrders, d.channelRevenue, d.conversion]}
+                  headings={[d.channel, d.shares, t.referrers.clicks, d.channelOrders, d.channelRevenue, d.conversion]}
                   rows={data.channels.map((c) => [
                     c.channel === "" ? d.typedCode : c.channel,
-                    formatNumber(c.shares),
-                    formatNumber(c.clicks),
-                    formatNumber(c.orders),
+                    f.number(c.shares),
+                    f.number(c.clicks),
+                    f.number(c.orders),
                     money(c.revenue),
-                    c.conversion === null ? t.common.none : formatPercent(c.conversion),
+                    c.conversion === null ? t.common.none : f.percent(c.conversion),
                   ])}
                 />
                 <Text as="p" variant="bodySm" tone="subdued">
@@ -225,7 +226,7 @@ export default function Dashboard() {
                       {r.name}
                     </Link>,
                     r.code,
-                    formatNumber(r.orders),
+                    f.number(r.orders),
                     money(r.revenue),
                   ])}
                 />

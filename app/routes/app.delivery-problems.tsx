@@ -5,14 +5,15 @@ import { Badge, BlockStack, Button, Card, DataTable, EmptyState, Page, Text } fr
 import { useEffect } from "react";
 import db from "~/db.server";
 import { env } from "~/env.server";
-import { formatDateTime } from "~/i18n/format";
-import { t } from "~/i18n/en";
+
+import { useI18n } from "~/i18n/context";
+import { adminTitle } from "~/i18n/meta";
 import { deliveryProblems, retryProblem } from "~/admin/delivery-problems.server";
 import type { QueueName } from "~/queue/queue.server";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { RouteError } from "~/components/RouteError";
 
-export const meta = () => [{ title: t.problems.title }];
+export const meta = adminTitle((t) => t.problems.title);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -25,7 +26,7 @@ const JOBS: QueueName = "job";
 const queueFor = (intent: unknown) => (intent === "retry-delivery" ? DELIVERIES : intent === "retry-job" ? JOBS : null);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const queue = queueFor(form.get("intent"));
   if (!queue) throw new Response("Unknown intent", { status: 400 });
@@ -36,6 +37,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function DeliveryProblems() {
+  const { t, f } = useI18n();
   const { deliveries, deliveryCount, jobs, jobCount, keptDays } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
@@ -85,7 +87,7 @@ export default function DeliveryProblems() {
                 rows={deliveries.map((d) => {
                   const topic = p.topics[d.topic] ?? d.topic;
                   return [
-                    formatDateTime(d.failedAt),
+                    f.dateTime(d.failedAt),
                     topic,
                     <Badge key="s" tone={d.status === "DEAD" ? "critical" : "warning"}>
                       {p.statuses[d.status] ?? d.status}
@@ -114,7 +116,7 @@ export default function DeliveryProblems() {
                 verticalAlign="middle"
                 rows={jobs.map((j) => {
                   const kind = p.kinds[j.kind] ?? j.kind;
-                  return [formatDateTime(j.failedAt), kind, j.attempts, reason(j.lastError), retryButton("retry-job", j.id, kind)];
+                  return [f.dateTime(j.failedAt), kind, j.attempts, reason(j.lastError), retryButton("retry-job", j.id, kind)];
                 })}
               />
             </BlockStack>

@@ -6,8 +6,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, InlineStack, Layout, Page, Select, Text, TextField, type BadgeProps } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDateTime } from "~/i18n/format";
-import { t } from "~/i18n/en";
+
+import { useI18n } from "~/i18n/context";
 import { EMAIL_KINDS, EMAIL_LOCALES, isEmailKind, type EmailKind, type EmailLocale } from "~/email/kinds";
 import { editorTexts, emailsPage, resetTexts, saveTexts, sendTest, setEmailEnabled, type TextErrors } from "~/admin/emails.server";
 import { ensureProgram } from "~/referrals/programs.server";
@@ -21,7 +21,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin, cause } = await requireAdmin(request);
   const url = new URL(request.url);
   const kind = kindOf(url.searchParams.get("kind"));
-  const locale = localeOf(url.searchParams.get("locale"));
+  // `language`, not `locale`: Shopify's `locale` parameter is the admin's own language.
+  const locale = localeOf(url.searchParams.get("language"));
   const program = await ensureProgram({ db, admin, shop, cause });
   const [page, texts] = await Promise.all([emailsPage(db, shop), editorTexts(db, shop, kind, locale)]);
   return { ...page, kind, locale, texts, testTo: program.shopEmail ?? "" };
@@ -32,7 +33,7 @@ type ActionResult =
   | { ok: false; intent: string; message: string; errors?: TextErrors & { to?: string } };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const field = (name: string) => String(form.get(name) ?? "");
@@ -47,7 +48,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!isEmailKind(kind)) return answer({ ok: false, intent, message: "Unknown email" }, 400);
   const locale = localeOf(field("locale"));
   if (intent === "save") {
-    const errors = await saveTexts(db, { shop, kind, locale, cause, texts: { subject: field("subject"), heading: field("heading"), body: field("body") } });
+    const errors = await saveTexts(db, { shop, kind, locale, cause, t, texts: { subject: field("subject"), heading: field("heading"), body: field("body") } });
     if (Object.keys(errors).length) return answer({ ok: false, intent, message: t.emails.invalid, errors }, 400);
     return answer({ ok: true, intent, message: t.emails.saved });
   }
@@ -56,7 +57,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     return answer({ ok: true, intent, message: t.emails.reset });
   }
   if (intent === "test") {
-    const result = await sendTest(db, { shop, kind, locale, to: field("to") });
+    const result = await sendTest(db, { shop, kind, locale, to: field("to"), t });
     if (!result.ok) return answer({ ok: false, intent, message: result.message, errors: result.field === "to" ? { to: result.message } : {} }, result.field === "to" ? 400 : 409);
     return answer({ ok: true, intent, message: t.emails.testQueued });
   }
@@ -66,6 +67,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const STATUS_TONES: Record<string, BadgeProps["tone"]> = { sent: "success", retrying: "warning", queued: "info", sending: "info", failed: "critical", suppressed: undefined };
 
 export default function Emails() {
+  const { t, f } = useI18n();
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const shopify = useAppBridge();
@@ -89,17 +91,17 @@ export default function Emails() {
     return () => clearTimeout(timer);
   }, [texts.subject, texts.heading, texts.body, data.kind, data.locale]);
 
-  const choose = (kind: string, locale: string) => setParams({ kind, locale }, { preventScrollReset: true });
+  const choose = (kind: string, language: string) => setParams({ kind, language }, { preventScrollReset: true });
   const current = data.kinds.find((k) => k.kind === data.kind)!;
   const name = (kind: string) => e.kinds[kind]?.[0] ?? kind;
 
   return (
     <Page title={e.title} backAction={{ content: t.nav.home, url: "/app" }}>
       <Layout>
-        {data.offReason ? (
+        {data.emailOff ? (
           <Layout.Section>
             <Banner tone="critical" title={e.offTitle}>
-              <p>{data.offReason}</p>
+              <p>{e.smtpOff}</p>
             </Banner>
           </Layout.Section>
         ) : null}
@@ -109,7 +111,7 @@ export default function Emails() {
               <Text as="h2" variant="headingMd">
                 {e.listTitle}
               </Text>
-              {!data.offReason ? <Text as="p" tone="subdued">{e.onNote}</Text> : null}
+              {!data.emailOff ? <Text as="p" tone="subdued">{e.onNote}</Text> : null}
               {EMAIL_KINDS.map((kind) => {
                 const k = data.kinds.find((x) => x.kind === kind)!;
                 return (
@@ -214,7 +216,7 @@ export default function Emails() {
                   <div style={{ minWidth: "320px" }}>
                     <TextField label={e.testTo} name="to" type="email" value={to} onChange={setTo} error={errors.to} autoComplete="email" />
                   </div>
-                  <Button submit disabled={Boolean(data.offReason)}>
+                  <Button submit disabled={data.emailOff}>
                     {`${e.testSend}: ${name(data.kind)} (${e.languages[data.locale]})`}
                   </Button>
                 </InlineStack>
@@ -238,7 +240,7 @@ export default function Emails() {
                   columnContentTypes={["text", "text", "text", "text", "text"]}
                   headings={e.logHeadings}
                   rows={data.log.map((m) => [
-                    formatDateTime(m.sentAt ?? m.createdAt),
+                    f.dateTime(m.sentAt ?? m.createdAt),
                     m.recipient,
                     `${name(m.kind)}${m.test ? ` (${e.test})` : ""}`,
                     m.locale ?? "",

@@ -4,8 +4,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, Page, ProgressBar, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDateTime, formatNumber } from "~/i18n/format";
-import { t } from "~/i18n/en";
+
+import { useI18n } from "~/i18n/context";
 import { InviteStatus } from "~/referrals/invite-status";
 import { inviteEmailProgress, recentInvites, startInvite } from "~/referrals/invites.server";
 import { emailOffReason } from "~/email/config.server";
@@ -17,7 +17,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const runs = await recentInvites(db, shop);
   const latestEmails = runs[0] ? await inviteEmailProgress(db, shop, runs[0].id) : {};
   return {
-    emailOff: emailOffReason(),
+    emailOff: emailOffReason() !== null,
     latestEmails,
     runs: runs.map((r) => ({
       id: r.id,
@@ -37,7 +37,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const tag = String(form.get("tag") ?? "").trim().slice(0, 255) || null;
   const run = await startInvite(db, { shop, tag, cause });
@@ -48,6 +48,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const running = (status: string) => status !== InviteStatus.DONE && status !== InviteStatus.FAILED;
 
 export default function Invite() {
+  const { t, f } = useI18n();
   const { runs, emailOff, latestEmails } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
@@ -84,7 +85,7 @@ export default function Invite() {
                   {emailOff ? (
                     <Banner tone="warning">
                       <p>
-                        {i.emailsOff} {emailOff}
+                        {i.emailsOff} {t.emails.smtpOff}
                       </p>
                     </Banner>
                   ) : (
@@ -109,7 +110,7 @@ export default function Invite() {
                       {i.status[latest.status] ?? latest.status}
                     </Text>
                     <Text as="span" tone="subdued">
-                      {latest.tag ? i.withTag(latest.tag) : i.everyone} · {formatDateTime(latest.createdAt)}
+                      {latest.tag ? i.withTag(latest.tag) : i.everyone} · {f.dateTime(latest.createdAt)}
                     </Text>
                   </InlineStack>
                   <ProgressBar progress={progress} tone={latest.status === InviteStatus.FAILED ? "critical" : "highlight"} ariaLabelledBy="invite-progress" animated={Boolean(active)} />
@@ -121,19 +122,19 @@ export default function Invite() {
                   ) : null}
                   <InlineStack gap="600">
                     <Text as="p">
-                      {i.enrolled}: <strong>{formatNumber(latest.enrolled)}</strong>
+                      {i.enrolled}: <strong>{f.number(latest.enrolled)}</strong>
                     </Text>
                     <Text as="p">
-                      {i.skipped}: <strong>{formatNumber(latest.skipped)}</strong>
+                      {i.skipped}: <strong>{f.number(latest.skipped)}</strong>
                     </Text>
                   </InlineStack>
                   {!emailOff ? (
                     <InlineStack gap="600">
                       <Text as="p">
-                        {i.emailed}: <strong>{formatNumber(latest.emailed)}</strong>
+                        {i.emailed}: <strong>{f.number(latest.emailed)}</strong>
                       </Text>
                       <Text as="p">
-                        {i.notEmailed}: <strong>{formatNumber(latest.notEmailed)}</strong>
+                        {i.notEmailed}: <strong>{f.number(latest.notEmailed)}</strong>
                       </Text>
                     </InlineStack>
                   ) : null}
@@ -145,13 +146,13 @@ export default function Invite() {
                       <ProgressBar progress={((emailTotal - emailsWaiting) / emailTotal) * 100} ariaLabelledBy="invite-email-progress" tone="success" />
                       <Text as="p" tone="subdued">
                         {Object.entries(latestEmails)
-                          .map(([status, n]) => `${t.emails.status[status.toLowerCase()] ?? status}: ${formatNumber(n)}`)
+                          .map(([status, n]) => `${t.emails.status[status.toLowerCase()] ?? status}: ${f.number(n)}`)
                           .join(" · ")}
                       </Text>
                     </BlockStack>
                   ) : null}
                   {latest.reasons.length ? (
-                    <DataTable columnContentTypes={["text", "numeric"]} headings={[i.reasons, i.skipped]} rows={latest.reasons.map(([reason, n]) => [reason, formatNumber(n)])} />
+                    <DataTable columnContentTypes={["text", "numeric"]} headings={[i.reasons, i.skipped]} rows={latest.reasons.map(([reason, n]) => [reason, f.number(n)])} />
                   ) : null}
                   {active ? (
                     <Text as="p" tone="subdued">
@@ -176,7 +177,7 @@ export default function Invite() {
                   <DataTable
                     columnContentTypes={["text", "text", "text", "numeric", "numeric"]}
                     headings={[t.referrals.date, i.tag, t.referrals.status, i.enrolled, i.skipped]}
-                    rows={earlier.map((r) => [formatDateTime(r.createdAt), r.tag ?? i.everyone, i.status[r.status] ?? r.status, formatNumber(r.enrolled), formatNumber(r.skipped)])}
+                    rows={earlier.map((r) => [f.dateTime(r.createdAt), r.tag ?? i.everyone, i.status[r.status] ?? r.status, f.number(r.enrolled), f.number(r.skipped)])}
                   />
                 </BlockStack>
               </Card>

@@ -4,8 +4,9 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, IndexTable, InlineStack, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDate, formatDateTime, personName } from "~/i18n/format";
-import { t } from "~/i18n/en";
+import { personName } from "~/i18n/format";
+import { useI18n } from "~/i18n/context";
+import { adminTitle } from "~/i18n/meta";
 import { dismissFormSchema, fieldErrorsOf, possibleLeaks, rotateFormSchema } from "~/admin/leaks.server";
 import { rotateReferrerCode } from "~/referrals/code-rotation.server";
 import { dismissLeak } from "~/referrals/leaks.server";
@@ -15,7 +16,7 @@ import { ReasonModal } from "~/components/ReasonModal";
 import { RouteError } from "~/components/RouteError";
 import { SectionCard } from "~/components/SectionCard";
 
-export const meta = () => [{ title: t.leaks.title }];
+export const meta = adminTitle((t) => t.leaks.title);
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -58,7 +59,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type ActionResult = { ok: boolean; message: string; errors?: Record<string, string> };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = Object.fromEntries(await request.formData());
   const intent = String(form.intent ?? "");
   if (intent === "rotate") {
@@ -85,6 +86,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type Dialog = { intent: "rotate" | "dismiss"; referrerId: string; code: string } | null;
 
 export default function PossibleLeaks() {
+  const { t, f } = useI18n();
   const { settings, referrers, rotations, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
@@ -141,7 +143,7 @@ export default function PossibleLeaks() {
                           </InlineStack>
                           <Text as="p">{l.share(r.counts.typedWithoutLink, r.counts.orders, r.share)}</Text>
                           <Text as="p" tone="subdued">
-                            {l.flaggedOn(formatDate(r.flaggedAt, timezone))}
+                            {l.flaggedOn(f.date(r.flaggedAt, timezone))}
                           </Text>
                         </BlockStack>
                         <InlineStack gap="200">
@@ -164,7 +166,7 @@ export default function PossibleLeaks() {
                             <IndexTable.Cell>
                               <Link to={`/app/referrals/${e.id}`}>{e.orderName}</Link>
                             </IndexTable.Cell>
-                            <IndexTable.Cell>{formatDateTime(e.placedAt, timezone)}</IndexTable.Cell>
+                            <IndexTable.Cell>{f.dateTime(e.placedAt, timezone)}</IndexTable.Cell>
                             <IndexTable.Cell>{e.code ?? t.common.none}</IndexTable.Cell>
                             <IndexTable.Cell>
                               <Text as="span" breakWord>
@@ -201,7 +203,7 @@ export default function PossibleLeaks() {
                     </IndexTable.Cell>
                     <IndexTable.Cell>{c.oldCode}</IndexTable.Cell>
                     <IndexTable.Cell>{c.newCode}</IndexTable.Cell>
-                    <IndexTable.Cell>{formatDateTime(c.retireAt, timezone)}</IndexTable.Cell>
+                    <IndexTable.Cell>{f.dateTime(c.retireAt, timezone)}</IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
               </IndexTable>

@@ -6,10 +6,10 @@ import { requireAdmin } from "~/shopify/admin-request.server";
 
 // What to pay whom: one line per referrer (a few thousand at most), so one string.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, t } = await requireAdmin(request);
   const { rows } = await payoutLedger(db, shop);
   const body = [
-    csvLine(["referrer_id", "name", "email", "code", "owed", "earned", "paid", "currency"]),
+    csvLine(t.csv.payouts),
     ...rows.map((r) => csvLine([r.referrerId, r.name, r.email, r.code, r.approved, r.earned, r.paid, r.currencyCode])),
   ].join("");
   const stream = new ReadableStream<Uint8Array>({

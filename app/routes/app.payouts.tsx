@@ -4,8 +4,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Button, Card, DataTable, EmptyState, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatMoney } from "~/i18n/format";
-import { t } from "~/i18n/en";
+
+import { useI18n } from "~/i18n/context";
 import { payoutLedger } from "~/admin/payout-ledger.server";
 import { markPaid } from "~/referrals/payouts.server";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
@@ -18,7 +18,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   if (form.get("intent") !== "mark-paid") throw new Response("Unknown intent", { status: 400 });
   const reference = String(form.get("reference") ?? "").trim();
@@ -33,6 +33,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Payouts() {
+  const { t, f } = useI18n();
   const { rows, totals } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
@@ -47,7 +48,7 @@ export default function Payouts() {
     shopify.toast.show(result.message, { isError: !result.ok });
     if (result.ok) setPaying(null);
   }, [result, shopify]);
-  const money = (a: string) => formatMoney(a, totals.currencyCode);
+  const money = (a: string) => f.money(a, totals.currencyCode);
   const confirm = () => {
     if (!reference.trim()) return setError(p.referenceRequired);
     submit({ intent: "mark-paid", referrerId: paying!.id, rewardIds: paying!.rewardIds.join(","), amount: paying!.amount, reference }, { method: "post" });

@@ -4,9 +4,9 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { adminLink, formatDateTime, formatMoney, personName } from "~/i18n/format";
+import { adminLink, personName } from "~/i18n/format";
 import { programTimezone } from "~/referrals/programs.server";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 import { getReferral } from "~/admin/referral-list.server";
 import { referralFlags } from "~/admin/review-queue.server";
 import { approveReferrals, rejectReferrals } from "~/referrals/referral-decisions.server";
@@ -55,7 +55,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const ids = [params.id ?? ""];
   if (form.get("intent") === "approve") {
@@ -75,6 +75,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 
 /** An audit detail with the Shopify objects it names as links into the Shopify admin. */
 function AuditDetail({ text }: { text: string }) {
+  const { t } = useI18n();
+  // The attribution's own detail (app/referrals/attribution.server.ts), in the admin's words.
+  const attributed = /^Attributed by (code|link) (\S+)( \(test order\))?$/.exec(text);
+  if (attributed) {
+    const how = t.referral.attributedByKind[attributed[1] === "code" ? "CODE" : "LINK"];
+    return <Text as="p">{`${t.referral.attributedBy}: ${how} ${attributed[2]}${attributed[3] ? ` (${t.referral.testOrder})` : ""}`}</Text>;
+  }
   const parts = text.split(/(gid:\/\/shopify\/\w+\/\d+)/g);
   return (
     <Text as="p" breakWord>
@@ -104,15 +111,16 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
 }
 
 export default function ReferralDetail() {
+  const { t, f } = useI18n();
   const { referral: r, referrer, reward, audit, flags, timezone } = useLoaderData<typeof loader>();
-  const when = (iso: string | null) => formatDateTime(iso, timezone);
+  const when = (iso: string | null) => f.dateTime(iso, timezone);
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const [rejecting, setRejecting] = useState(false);
   const d = t.referral;
-  const money = (a: string) => formatMoney(a, r.currencyCode);
+  const money = (a: string) => f.money(a, r.currencyCode);
   useEffect(() => {
     if (result) shopify.toast.show(result.message);
     setRejecting(false);
@@ -213,7 +221,7 @@ export default function ReferralDetail() {
                     <StatusBadge status={reward.status} kind="reward" />
                   </InlineStack>
                   <Text as="p">
-                    {reward.valueType === "PERCENTAGE" ? `${Number(reward.value)}%` : formatMoney(reward.value, reward.currencyCode ?? r.currencyCode)}
+                    {reward.valueType === "PERCENTAGE" ? `${Number(reward.value)}%` : f.money(reward.value, reward.currencyCode ?? r.currencyCode)}
                     {reward.code ? ` · ${reward.code}` : ""}
                   </Text>
                   {reward.reason ? <Text as="p" tone="subdued">{reward.reason}</Text> : null}

@@ -4,8 +4,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, Select, Tag, Text, TextField, useIndexResourceState } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDate, formatMoney, personName } from "~/i18n/format";
-import { t } from "~/i18n/en";
+import { personName } from "~/i18n/format";
+import { useI18n } from "~/i18n/context";
 import { listReferrals, referralFiltersFrom, referrerBelongsTo } from "~/admin/referral-list.server";
 import { approveReferrals, rejectReferrals } from "~/referrals/referral-decisions.server";
 import { ReferralStatus } from "~/referrals/statuses";
@@ -27,7 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   const ids = form.getAll("ids").map(String);
@@ -47,6 +47,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Referrals() {
+  const { t, f } = useI18n();
   const { items, nextCursor, previousCursor, filtered } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -142,7 +143,7 @@ export default function Referrals() {
                       </Text>
                     </Link>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{formatDate(item.createdAt)}</IndexTable.Cell>
+                  <IndexTable.Cell>{f.date(item.createdAt)}</IndexTable.Cell>
                   <IndexTable.Cell>{item.friendEmail ?? t.common.none}</IndexTable.Cell>
                   <IndexTable.Cell>{personName(item.referrer)}</IndexTable.Cell>
                   <IndexTable.Cell>
@@ -153,7 +154,7 @@ export default function Referrals() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
-                      {formatMoney(item.totalAmount, item.currencyCode)}
+                      {f.money(item.totalAmount, item.currencyCode)}
                     </Text>
                   </IndexTable.Cell>
                 </IndexTable.Row>

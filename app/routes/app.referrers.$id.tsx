@@ -4,8 +4,8 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, IndexTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDate, formatMoney, formatNumber, personName } from "~/i18n/format";
-import { t } from "~/i18n/en";
+import { formatMoney, personName } from "~/i18n/format";
+import { useI18n } from "~/i18n/context";
 import { getReferrer } from "~/admin/referrer-list.server";
 import { setReferrerStatus } from "~/referrals/referrers.server";
 import { issueManualReward } from "~/referrals/rewards.server";
@@ -19,7 +19,7 @@ import { FigureCard, SectionCard } from "~/components/SectionCard";
 import { StatusBadge } from "~/components/StatusBadge";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, locale } = await requireAdmin(request);
   const found = await getReferrer(db, shop, params.id ?? "");
   if (!found) notFound();
   const { referrer, byStatus, rewards, referrals, formerCodes, currencyCode } = found;
@@ -49,7 +49,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       id: r.id,
       kind: r.kind,
       status: r.status,
-      amount: r.valueType === "PERCENTAGE" ? `${toDecimal(r.value).toString()}%` : formatMoney(r.value.toString(), r.currencyCode ?? currencyCode),
+      amount: r.valueType === "PERCENTAGE" ? `${toDecimal(r.value).toString()}%` : formatMoney(r.value.toString(), r.currencyCode ?? currencyCode, locale),
       code: r.code,
       reason: r.reason,
       createdAt: r.createdAt.toISOString(),
@@ -60,7 +60,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent"));
   const reason = String(form.get("reason") ?? "").trim();
@@ -86,6 +86,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 type Dialog = { intent: "disable" | "issue" | "revoke"; rewardId?: string } | null;
 
 export default function ReferrerDetail() {
+  const { t, f } = useI18n();
   const { referrer, stats, rewards, referrals, formerCodes, currencyCode } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
@@ -124,7 +125,7 @@ export default function ReferrerDetail() {
         {referrer.leakFlaggedAt ? (
           <Layout.Section>
             <Banner tone="warning" title={d.leakTitle} action={{ content: t.nav.leaks, url: "/app/leaks" }}>
-              <p>{d.leakBody(formatDate(referrer.leakFlaggedAt))}</p>
+              <p>{d.leakBody(f.date(referrer.leakFlaggedAt))}</p>
             </Banner>
           </Layout.Section>
         ) : null}
@@ -132,10 +133,10 @@ export default function ReferrerDetail() {
           <BlockStack gap="400">
             <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
               {[
-                [t.referrers.referrals, formatNumber(stats.referrals)],
-                [t.referrers.revenue, formatMoney(stats.revenue, currencyCode)],
-                [t.referrers.clicks, formatNumber(stats.clicks)],
-                [d.shares, formatNumber(stats.shares)],
+                [t.referrers.referrals, f.number(stats.referrals)],
+                [t.referrers.revenue, f.money(stats.revenue, currencyCode)],
+                [t.referrers.clicks, f.number(stats.clicks)],
+                [d.shares, f.number(stats.shares)],
               ].map(([label, value]) => (
                 <FigureCard key={label} label={label} value={value} />
               ))}
@@ -149,7 +150,7 @@ export default function ReferrerDetail() {
               >
                 {rewards.map((r, i) => (
                   <IndexTable.Row id={r.id} key={r.id} position={i}>
-                    <IndexTable.Cell>{formatDate(r.createdAt)}</IndexTable.Cell>
+                    <IndexTable.Cell>{f.date(r.createdAt)}</IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span">{`${t.rewardKind[r.kind] ?? r.kind}: ${r.amount}${r.code ? ` (${r.code})` : ""}`}</Text>
                       {r.reason ? (
@@ -184,13 +185,13 @@ export default function ReferrerDetail() {
                     <IndexTable.Cell>
                       <Link to={`/app/referrals/${r.id}`}>{r.orderName ?? r.id}</Link>
                     </IndexTable.Cell>
-                    <IndexTable.Cell>{formatDate(r.createdAt)}</IndexTable.Cell>
+                    <IndexTable.Cell>{f.date(r.createdAt)}</IndexTable.Cell>
                     <IndexTable.Cell>
                       <StatusBadge status={r.status} />
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" alignment="end" numeric>
-                        {formatMoney(r.totalAmount, r.currencyCode)}
+                        {f.money(r.totalAmount, r.currencyCode)}
                       </Text>
                     </IndexTable.Cell>
                   </IndexTable.Row>
@@ -215,7 +216,7 @@ export default function ReferrerDetail() {
                 {referrer.link}
               </Text>
               <Text as="p" tone="subdued">
-                {t.referrers.source}: {t.referrers.sources[referrer.source] ?? referrer.source} · {formatDate(referrer.createdAt)}
+                {t.referrers.source}: {t.referrers.sources[referrer.source] ?? referrer.source} · {f.date(referrer.createdAt)}
               </Text>
               {formerCodes.length ? (
                 <BlockStack gap="100">
@@ -224,7 +225,7 @@ export default function ReferrerDetail() {
                   </Text>
                   {formerCodes.map((c) => (
                     <Text as="p" key={c.code} tone="subdued">
-                      {`${c.code}: ${c.removed ? d.formerRemoved(formatDate(c.until)) : d.formerWorksUntil(formatDate(c.until))}`}
+                      {`${c.code}: ${c.removed ? d.formerRemoved(f.date(c.until)) : d.formerWorksUntil(f.date(c.until))}`}
                     </Text>
                   ))}
                 </BlockStack>

@@ -3,8 +3,8 @@ import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remi
 import { BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import db from "~/db.server";
-import { formatDate, formatMoney, formatNumber, personName } from "~/i18n/format";
-import { t } from "~/i18n/en";
+import { personName } from "~/i18n/format";
+import { useI18n } from "~/i18n/context";
 import { listReferrers } from "~/admin/referrer-list.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { ExportButton } from "~/components/ExportButton";
@@ -24,6 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Referrers() {
+  const { t, f } = useI18n();
   const { items, nextCursor, previousCursor, currencyCode, filtered } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "loading";
@@ -88,20 +89,20 @@ export default function Referrers() {
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
-                      {formatNumber(item.referrals)}
+                      {f.number(item.referrals)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
-                      {formatMoney(item.revenue, currencyCode)}
+                      {f.money(item.revenue, currencyCode)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
-                      {formatNumber(item.clicks)}
+                      {f.number(item.clicks)}
                     </Text>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{formatDate(item.createdAt)}</IndexTable.Cell>
+                  <IndexTable.Cell>{f.date(item.createdAt)}</IndexTable.Cell>
                 </IndexTable.Row>
               ))}
             </IndexTable>

@@ -5,7 +5,7 @@ import { referrersCsv } from "~/admin/exports.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, t } = await requireAdmin(request);
   const params = new URL(request.url).searchParams;
-  return csvResponse(referrersCsv(db, shop, { search: params.get("q"), status: params.get("status") }), `referrers-${new Date().toISOString().slice(0, 10)}.csv`);
+  return csvResponse(referrersCsv(db, shop, { search: params.get("q"), status: params.get("status") }, t), `referrers-${new Date().toISOString().slice(0, 10)}.csv`);
 };

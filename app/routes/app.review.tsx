@@ -6,8 +6,9 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Badge, Card, EmptyState, IndexTable, InlineStack, Page, Text, useIndexResourceState } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import db from "~/db.server";
-import { formatDate, formatDateTime, formatMoney, personName } from "~/i18n/format";
-import { t } from "~/i18n/en";
+import { personName } from "~/i18n/format";
+import { useI18n } from "~/i18n/context";
+import { adminTitle } from "~/i18n/meta";
 import { reviewQueue } from "~/admin/review-queue.server";
 import { clearReview, rejectReferrals } from "~/referrals/referral-decisions.server";
 import { programTimezone } from "~/referrals/programs.server";
@@ -15,7 +16,7 @@ import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { ReasonModal } from "~/components/ReasonModal";
 import { RouteError } from "~/components/RouteError";
 
-export const meta = () => [{ title: t.review.title }];
+export const meta = adminTitle((t) => t.review.title);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, admin } = await requireAdmin(request);
@@ -27,7 +28,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, cause } = await requireAdmin(request);
+  const { shop, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   const ids = form.getAll("ids").map(String);
@@ -47,6 +48,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Review() {
+  const { t, f } = useI18n();
   const { items, total, timezone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submit = useSubmit();
@@ -108,7 +110,7 @@ export default function Review() {
                   <IndexTable.Cell>
                     <Link to={`/app/referrals/${item.id}`}>{item.orderName ?? item.id}</Link>
                     <Text as="p" tone="subdued" variant="bodySm">
-                      {formatDateTime(item.createdAt, timezone)}
+                      {f.dateTime(item.createdAt, timezone)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
@@ -120,7 +122,7 @@ export default function Review() {
                   <IndexTable.Cell>{item.friendEmail ?? t.common.none}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" alignment="end" numeric>
-                      {formatMoney(item.totalAmount, item.currencyCode)}
+                      {f.money(item.totalAmount, item.currencyCode)}
                     </Text>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
@@ -143,7 +145,7 @@ export default function Review() {
                             </Text>
                             {flag.orders.length ? (
                               <Text as="p" variant="bodySm" tone="subdued" breakWord>
-                                {flag.orders.map((o) => `${o.order ?? "?"} (${formatDateTime(o.at, timezone)})`).join(", ")}
+                                {flag.orders.map((o) => `${o.order ?? "?"} (${f.dateTime(o.at, timezone)})`).join(", ")}
                               </Text>
                             ) : null}
                           </BlockStack>
@@ -151,7 +153,7 @@ export default function Review() {
                       </BlockStack>
                     </div>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{formatDate(item.holdUntil, timezone)}</IndexTable.Cell>
+                  <IndexTable.Cell>{f.date(item.holdUntil, timezone)}</IndexTable.Cell>
                 </IndexTable.Row>
               ))}
             </IndexTable>

@@ -4,7 +4,7 @@ import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
 import db from "~/db.server";
-import { t } from "~/i18n/en";
+import { useI18n } from "~/i18n/context";
 import { checkoutChecks } from "~/admin/checkout-checks";
 import { fieldErrorsFromShopify, formValues, settingsFromForm } from "~/admin/settings-form";
 import { parseProgramSettings, type FieldErrors } from "~/referrals/program-settings";
@@ -14,13 +14,13 @@ import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
 import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, admin, cause } = await requireAdmin(request);
+  const { shop, admin, cause, t } = await requireAdmin(request);
   const program = await ensureProgram({ db, admin, shop, cause });
-  return { values: formValues(settingsOf(program)), currencyCode: program.currencyCode, checkout: checkoutChecks(program) };
+  return { values: formValues(settingsOf(program)), currencyCode: program.currencyCode, checkout: checkoutChecks(program, t) };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, admin, cause } = await requireAdmin(request);
+  const { shop, admin, cause, t } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
   const program = await ensureProgram({ db, admin, shop, cause });
@@ -45,6 +45,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type Values = ReturnType<typeof useLoaderData<typeof loader>>["values"];
 
 export default function Settings() {
+  const { t } = useI18n();
   const { values: saved, currencyCode, checkout } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();

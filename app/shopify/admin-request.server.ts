@@ -2,6 +2,8 @@
 // (from the verified session token, never from the request's parameters), an
 // Admin client, and who is acting, for the audit trail.
 import { authenticate } from "~/shopify.server";
+import { requestLocale, type AdminLocale } from "~/i18n/locales";
+import { messages, type Messages } from "~/i18n/messages";
 import { createAdminClient, type AdminClient, type AdminGraphql } from "./admin-client.server";
 
 export interface AdminRequest {
@@ -9,6 +11,9 @@ export interface AdminRequest {
   admin: AdminClient;
   /** `merchant:<staff user id>`, recorded on audit events. */
   cause: string;
+  /** The staff member's admin language (app/i18n/locales.ts) and its messages, for toasts, errors and exports. */
+  locale: AdminLocale;
+  t: Messages;
 }
 
 export async function requireAdmin(request: Request): Promise<AdminRequest> {
@@ -19,6 +24,8 @@ export async function requireAdmin(request: Request): Promise<AdminRequest> {
     shop,
     admin: createAdminClient(context.admin.graphql as unknown as AdminGraphql, { shop }),
     cause: `merchant:${user ?? "unknown"}`,
+    locale: requestLocale(request),
+    t: messages(requestLocale(request)),
   };
 }
 

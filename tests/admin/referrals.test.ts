@@ -148,7 +148,7 @@ describe("referrals CSV export", () => {
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     expect(response.body).toBeInstanceOf(ReadableStream);
     const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(lines[0]).toMatch(/^id,created_at,order,/);
+    expect(lines[0]).toMatch(/^ID,Created at,Order,/);
     expect(lines).toHaveLength(4);
     expect(lines.slice(1).every((l) => l.includes(",REWARDED,"))).toBe(true);
     expect(await thrownStatus(() => exportAs(other, `referrerId=${p.referrer.id}`))).toBe(404);

@@ -152,7 +152,7 @@ describe("referrers", () => {
   it("exports referrers as CSV with their numbers", async () => {
     const p = await seedShopActivity(pipeline);
     const lines = await csv(await referrersExport.loader({ request: adminRequest(p.shop, "/app/referrers/export"), params: {}, context: {} }));
-    expect(lines[0]).toBe("id,joined_at,first_name,last_name,email,customer_id,code,source,status,referrals,revenue,clicks");
+    expect(lines[0]).toBe("ID,Joined at,First name,Last name,Email,Customer ID,Code,Joined from,Status,Referrals,Revenue,Clicks");
     expect(lines).toHaveLength(3);
     expect(lines.find((l) => l.startsWith(p.referrer.id))).toMatch(/,4,345,4$/);
   });

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler as createFetchHandler } from "@remix-run/node";
 import express from "express";
 import { createServer } from "vite";
 import { PROJECT_ROOT } from "~/db-url";
@@ -24,18 +25,19 @@ export async function startAdminServer() {
     optimizeDeps: { entries: ["app/root.tsx", "app/entry.client.tsx", "app/routes/**/*.tsx", "app/components/**/*.tsx"] },
     logLevel: "error",
   });
+  const build = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   const app = express();
   app.use(vite.middlewares);
-  app.all(
-    "*",
-    createRequestHandler({ build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>, mode: "development" }),
-  );
+  app.all("*", createRequestHandler({ build, mode: "development" }));
+  const fetchHandler = createFetchHandler(build, "development");
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    /** A request answered by the Remix handler in this process, without the network (which msw guards in tests). */
+    render: (request: Request) => fetchHandler(request),
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

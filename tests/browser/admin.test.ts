@@ -183,7 +183,7 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     await page.getByRole("button", { name: "Mark paid: Rita" }).click();
     await page.getByLabel("Payment reference").fill("BANK-2026-11");
     await page.getByRole("dialog").getByRole("button", { name: "Mark paid" }).click();
-    await page.locator("#stand-in-toast", { hasText: "1 fees marked paid" }).waitFor({ timeout: 30_000 });
+    await page.locator("#stand-in-toast", { hasText: "1 fee marked paid" }).waitFor({ timeout: 30_000 });
     expect(await db.reward.count({ where: { shop, payoutReference: "BANK-2026-11" } })).toBe(1);
   }, 240_000);
 
@@ -292,7 +292,7 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     await page.locator("#stand-in-toast", { hasText: "Test email queued" }).waitFor({ timeout: 30_000 });
     await seeded.drain();
     expect(smtp.received.some((m) => m.envelopeTo.includes("merchant@example.com") && /lang="fr"/.test(String(m.parsed.html)))).toBe(true);
-    await open("/app/emails?kind=INVITATION&locale=fr");
+    await open("/app/emails?kind=INVITATION&language=fr");
     await page.getByRole("cell", { name: "merchant@example.com" }).waitFor({ timeout: 30_000 });
     await page.getByText("Sent", { exact: true }).first().waitFor();
     // The weekly digest is off until switched on.
