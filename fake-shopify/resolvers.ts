@@ -4,7 +4,7 @@
 // through `__typename`. Root fields not listed here fail the request loudly
 // (see IMPLEMENTED in fake-shopify.ts): add them when the app needs them.
 import { executeSync, parse, validate } from "graphql";
-import { money } from "./money";
+import { fromCents, money, toCents } from "./money";
 import { adminSchema } from "./schema";
 import { matchesOrder, parseOrderQuery } from "./order-search";
 import type { FakeAutomaticDiscount, FakeBulkOperation, FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, GraphQLInput, ShopState } from "./store";
@@ -138,6 +138,8 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       subtotalPriceSet: bag(o.subtotal),
       totalPriceSet: bag(o.total),
       currentSubtotalPriceSet: bag(o.currentSubtotal),
+      // After refunds (Shopify: "after returns and refunds").
+      currentTotalPriceSet: bag(fromCents(Math.max(0, toCents(o.total) - toCents(o.totalRefunded)))),
       totalRefundedSet: bag(o.totalRefunded),
       totalDiscountsSet: bag(o.totalDiscounts),
       shippingAddress: a ? { address1: a.address1, address2: a.address2 ?? null, city: a.city ?? null, zip: a.zip ?? null, countryCodeV2: a.countryCode ?? null } : null,

@@ -115,6 +115,8 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
       (id) => db.referral.updateMany({ where: { ...oldEvidence, id: { in: id } }, data: { landingSite: null, referringSite: null } }),
     );
     counts.deviceSignals += await expireDeviceSignals(db, shop, now);
+    // The shop's own daily totals (the dashboard's share of its sales) go with the audit trail's age.
+    await db.shopDayTotal.deleteMany({ where: { shop, day: { lt: auditBefore.toISOString().slice(0, 10) } } });
     // A friend code past its end, its discount deleted by the expiry job: history the link events outlive.
     const spentCodes = { shop, deletedAt: { lt: daysBefore(now, policy.linkEventDays) } };
     counts.friendCodes += await inBatches(

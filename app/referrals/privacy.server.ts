@@ -548,6 +548,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
       db.emailText.deleteMany({ where: { shop } }),
+      db.shopDayTotal.deleteMany({ where: { shop } }),
     ]);
   return {
     rewards: rewards.count,
