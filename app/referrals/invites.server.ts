@@ -30,6 +30,8 @@ import { kickOutbox } from "~/email/outbox.server";
 export { InviteStatus };
 export const INVITE_JOB = "invite-customers";
 const ACTIVE = [InviteStatus.QUEUED, InviteStatus.EXPORTING, InviteStatus.ENROLLING];
+// A small shop's export is often ready within a second; a large one takes minutes.
+const FIRST_POLL_MS = 1_000;
 const POLL_MS = 3_000;
 const FIRST_BATCH = 50;
 const MAX_BATCH = 800;
@@ -96,7 +98,7 @@ export async function runInvite(ctx: JobContext, options: { sliceMs?: number; fe
       throw error;
     }
     await db.inviteRun.updateMany({ where: { id: run.id, shop }, data: { bulkOperationId: id, status: InviteStatus.EXPORTING } });
-    return again(POLL_MS);
+    return again(FIRST_POLL_MS);
   }
   if (run.status !== InviteStatus.ENROLLING) {
     const { bulkOperation: op } = await admin.query(BULK_OPERATION, { id: run.bulkOperationId });

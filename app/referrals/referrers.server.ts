@@ -137,9 +137,13 @@ export async function enrolReferrers(
   });
   const customerIds = keyed.flatMap((k) => ("customerId" in k && k.customerId ? [k.customerId] : []));
   const emailKeys = keyed.flatMap((k) => ("emailKey" in k && k.emailKey ? [k.emailKey] : []));
-  const known: ReferrerRow[] = customerIds.length + emailKeys.length
-    ? await tx.referrer.findMany({ where: { shop, OR: [{ customerId: { in: customerIds } }, { emailKey: { in: emailKeys } }] } })
-    : [];
+  // Two queries, not one OR: SQLite takes at most 999 parameters a statement.
+  const byId = new Map<string, ReferrerRow>();
+  for (const where of [{ customerId: { in: customerIds } }, { emailKey: { in: emailKeys } }]) {
+    if (where.customerId?.in.length === 0 || where.emailKey?.in.length === 0) continue;
+    for (const row of await tx.referrer.findMany({ where: { shop, ...where } })) byId.set(row.id, row);
+  }
+  const known = [...byId.values()];
 
   // Decided in order, as one enrolment after another would: a person met twice
   // in the batch, or sharing an email with someone earlier in it, sees that row.
