@@ -167,7 +167,7 @@ async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { slic
     // would hold the event loop for its whole 20 s: no timer (other jobs,
     // lease heartbeats) and, in the web process, no request would run.
     await new Promise((resolve) => setImmediate(resolve));
-    if (Date.now() - started > (options.sliceMs ?? SLICE_MS)) return false;
+    if (Date.now() - started > (options.sliceMs ?? SLICE_MS) || ctx.stopRequested?.()) return false;
   }
   if (batch.length) await enrolBatch(ctx, run, batch, progress);
   return true;

@@ -6,6 +6,7 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "~/shopify.server";
 import { env } from "~/env.server";
+import { setLogShop } from "~/ops/logger.server";
 import { t } from "~/i18n/en";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -14,7 +15,8 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const meta = () => [{ title: t.nav.home }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
+  setLogShop(session.shop);
   const { SHOPIFY_API_KEY, APP_BRIDGE_URL } = env();
   return { apiKey: SHOPIFY_API_KEY, appBridgeUrl: APP_BRIDGE_URL };
 };
