@@ -8,9 +8,9 @@ import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 import { PROJECT_ROOT } from "./app/db-url";
 import { env } from "./app/env.server";
-import { markShuttingDown } from "./app/ops/lifecycle.server";
 import { createLogger } from "./app/ops/logger.server";
 import { withRequestContext } from "./app/ops/request-context.server";
+import { handleShutdownSignals } from "./app/ops/shutdown.server";
 import { loadEnvOrExit } from "./scripts/load-env";
 
 const dev = process.argv.includes("--dev");
@@ -63,40 +63,15 @@ if (config.RUN_WORKER) {
   stopWorker = (graceMs) => worker.stop({ graceMs });
 }
 
-let stopping = false;
-/**
- * SIGTERM: /readyz answers 503, no new connection is accepted, the requests in
- * flight finish (each keep-alive connection is closed once idle), and the
- * in-process worker finishes its job in hand, all within
- * SHUTDOWN_GRACE_SECONDS; past that the connections still open are cut and the
- * worker's job is released for another worker. Then exit 0.
- */
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  markShuttingDown();
-  const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
-  log.info("stopping: finishing the requests and work in hand", { signal, graceSeconds: config.SHUTDOWN_GRACE_SECONDS });
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const sweep = setInterval(() => server.closeIdleConnections(), 100);
-  let timer: NodeJS.Timeout | undefined;
-  const inTime = await Promise.race([
-    Promise.all([closed, stopWorker?.(graceMs)]).then(() => true),
-    new Promise<boolean>((resolve) => (timer = setTimeout(resolve, graceMs + 1_000, false))),
-  ]);
-  clearTimeout(timer);
-  clearInterval(sweep);
-  if (!inTime) {
-    log.warn("requests still in flight after the grace period: closing their connections");
-    server.closeAllConnections();
-  }
-  await closeVite?.();
-  await closeInbox();
-  const { default: db } = await import("./app/db.server");
-  await db.$disconnect();
-  log.info("stopped");
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+handleShutdownSignals({
+  server,
+  graceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
+  log,
+  stopWorker,
+  async cleanup() {
+    await closeVite?.();
+    await closeInbox();
+    const { default: db } = await import("./app/db.server");
+    await db.$disconnect();
+  },
+});

@@ -22,7 +22,7 @@ import { recordAudit } from "./audit.server";
 import { requestCodeSync } from "./code-sync.server";
 import { countedTransaction } from "./daily-stats.server";
 import { InviteStatus } from "./invite-status";
-import { enrolReferrers } from "./referrers.server";
+import { enrolReferrers, type EnrolledReferrer } from "./referrers.server";
 import { emailConfig } from "~/email/config.server";
 import { emailInvitations } from "~/email/events.server";
 import { kickOutbox } from "~/email/outbox.server";
@@ -39,6 +39,10 @@ const MAX_BATCH = 800;
 const BATCH_ATTEMPTS = 3;
 const BATCH_TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
 const SLICE_MS = 20_000;
+// About four seconds of the code sync's work at the Standard plan's 100 points/s.
+const CODES_AHEAD_OF_SYNC = 3_000;
+const CODE_SYNC_PAUSE_MS = 1_000;
+const SYNC_ALIVE_MS = 30_000;
 
 export const SkipReason = {
   ALREADY: "Already a referrer",
@@ -78,7 +82,6 @@ export async function startInvite(db: Db, { shop, tag, cause, now = new Date() }
 }
 
 type Run = NonNullable<Awaited<ReturnType<Db["inviteRun"]["findFirst"]>>>;
-type ReferrerRow = Awaited<ReturnType<Db["referrer"]["create"]>>;
 
 /** Job "invite-customers". */
 export async function runInvite(ctx: JobContext, options: { sliceMs?: number; fetchFn?: typeof fetch } = {}) {
@@ -112,8 +115,9 @@ export async function runInvite(ctx: JobContext, options: { sliceMs?: number; fe
   const { bulkOperation: op } = await admin.query(BULK_OPERATION, { id: run.bulkOperationId });
   if (!op?.url) return fail(db, run, "Shopify's export file is no longer available. Start a new invitation.");
   const fresh = (await db.inviteRun.findFirst({ where: { id: run.id, shop } }))!;
-  const done = await enrolFrom(ctx, fresh, op.url, options);
-  return done ? finish(db, fresh) : again(0);
+  const slice = await enrolFrom(ctx, fresh, op.url, options);
+  if (slice === "done") return finish(db, fresh);
+  return again(slice === "wait-for-codes" ? CODE_SYNC_PAUSE_MS : 0);
 }
 
 async function startExport(admin: AdminClient, run: Run): Promise<string> {
@@ -137,8 +141,11 @@ async function startExport(admin: AdminClient, run: Run): Promise<string> {
 
 type Progress = Pick<Run, "processedLines" | "enrolled" | "skipped" | "emailed" | "notEmailed"> & { reasons: Record<string, number> };
 
-/** Enrols lines after the checkpoint until the file ends (true) or the slice is spent (false). */
-async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { sliceMs?: number; fetchFn?: typeof fetch }) {
+/**
+ * Enrols lines after the checkpoint until the file ends ("done"), the slice is
+ * spent ("more"), or the code sync is too far behind ("wait-for-codes").
+ */
+async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { sliceMs?: number; fetchFn?: typeof fetch }): Promise<"done" | "more" | "wait-for-codes"> {
   const started = Date.now();
   const response = await (options.fetchFn ?? fetch)(url);
   if (!response.ok || !response.body) throw new Error(`Downloading the customer export failed: HTTP ${response.status}`);
@@ -167,10 +174,26 @@ async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { slic
     // would hold the event loop for its whole 20 s: no timer (other jobs,
     // lease heartbeats) and, in the web process, no request would run.
     await new Promise((resolve) => setImmediate(resolve));
-    if (Date.now() - started > (options.sliceMs ?? SLICE_MS) || ctx.stopRequested?.()) return false;
+    if (Date.now() - started > (options.sliceMs ?? SLICE_MS) || ctx.stopRequested?.()) return "more";
+    if (await codeSyncBehind(ctx)) return "wait-for-codes";
   }
   if (batch.length) await enrolBatch(ctx, run, batch, progress);
-  return true;
+  return "done";
+}
+
+/**
+ * Whether the run should let the code sync catch up before enrolling more. The
+ * invitation is done when the last code is on the discount, and the sync (held
+ * to Shopify's rate limit) is what takes longest: enrolling far ahead of it
+ * gains nothing and takes the CPU and database it needs, above all when both
+ * run in one process. Only while the sync is seen working (it put a code on the
+ * discount in the last 30 s): a sync that cannot run never holds enrolment up.
+ */
+async function codeSyncBehind({ db, shop, now }: JobContext): Promise<boolean> {
+  const waiting = await db.referrer.count({ where: { shop, codeSyncedAt: null, status: "ACTIVE" } });
+  if (waiting <= CODES_AHEAD_OF_SYNC) return false;
+  const latest = await db.referrer.findFirst({ where: { shop, codeSyncedAt: { not: null } }, orderBy: { codeSyncedAt: "desc" }, select: { codeSyncedAt: true } });
+  return latest?.codeSyncedAt != null && latest.codeSyncedAt.getTime() > now().getTime() - SYNC_ALIVE_MS;
 }
 
 type Parsed = { customer: ExportedCustomer } | { reason: string };
@@ -226,7 +249,7 @@ async function enrolBatch(ctx: JobContext, run: Run, lines: string[], before: Pr
             progress.skipped++;
             progress.reasons[reason] = (progress.reasons[reason] ?? 0) + 1;
           };
-          const toEmail: ReferrerRow[] = [];
+          const toEmail: EnrolledReferrer[] = [];
           let next = 0;
           for (const p of parsed) {
             if ("reason" in p) {

@@ -108,7 +108,11 @@ type Tx = Prisma.TransactionClient;
 /** One person of enrolReferrers: as EnrolInput, without what the batch shares. */
 export type BatchPerson = Pick<EnrolInput, "customerId" | "email" | "firstName" | "lastName" | "locale">;
 
-export type BatchOutcome = { referrer: ReferrerRow; created: boolean } | { error: EnrolmentError };
+/** What enrolReferrers reads and returns of each referrer (a few columns: batches are large). */
+const BATCH_FIELDS = { id: true, shop: true, customerId: true, email: true, emailKey: true, locale: true, status: true, source: true, code: true, createdAt: true } as const;
+export type EnrolledReferrer = Prisma.ReferrerGetPayload<{ select: typeof BATCH_FIELDS }>;
+
+export type BatchOutcome = { referrer: EnrolledReferrer; created: boolean } | { error: EnrolmentError };
 
 /**
  * enrolReferrer for many people at once, inside the caller's transaction (so
@@ -138,17 +142,17 @@ export async function enrolReferrers(
   const customerIds = keyed.flatMap((k) => ("customerId" in k && k.customerId ? [k.customerId] : []));
   const emailKeys = keyed.flatMap((k) => ("emailKey" in k && k.emailKey ? [k.emailKey] : []));
   // Two queries, not one OR: SQLite takes at most 999 parameters a statement.
-  const byId = new Map<string, ReferrerRow>();
+  const byId = new Map<string, EnrolledReferrer>();
   for (const where of [{ customerId: { in: customerIds } }, { emailKey: { in: emailKeys } }]) {
     if (where.customerId?.in.length === 0 || where.emailKey?.in.length === 0) continue;
-    for (const row of await tx.referrer.findMany({ where: { shop, ...where } })) byId.set(row.id, row);
+    for (const row of await tx.referrer.findMany({ where: { shop, ...where }, select: BATCH_FIELDS })) byId.set(row.id, row);
   }
   const known = [...byId.values()];
 
   // Decided in order, as one enrolment after another would: a person met twice
   // in the batch, or sharing an email with someone earlier in it, sees that row.
-  type New = { data: Prisma.ReferrerCreateManyInput; row?: ReferrerRow };
-  type Step = { error: EnrolmentError } | { existing: ReferrerRow } | { new: New } | { twin: New };
+  type New = { data: Prisma.ReferrerCreateManyInput; row?: EnrolledReferrer };
+  type Step = { error: EnrolmentError } | { existing: EnrolledReferrer } | { new: New } | { twin: New };
   const seen: { customerId: string | null; emailKey: string | null; step: Step }[] = known.map((row) => ({ ...row, step: { existing: row } }));
   const steps: Step[] = keyed.map((k) => {
     if ("error" in k) return { error: k.error! };
@@ -176,7 +180,7 @@ export async function enrolReferrers(
   const codes = await freeCodes(tx, shop, program?.codePrefix ?? "", fresh.length);
   fresh.forEach((n, i) => (n.data.code = codes[i]));
   if (fresh.length) {
-    const created = await tx.referrer.createManyAndReturn({ data: fresh.map((n) => n.data) });
+    const created = await tx.referrer.createManyAndReturn({ data: fresh.map((n) => n.data), select: BATCH_FIELDS });
     // Matched back by code (unique in the shop), not by position.
     const byCode = new Map(created.map((r) => [r.code, r]));
     for (const n of fresh) n.row = byCode.get(n.data.code);
