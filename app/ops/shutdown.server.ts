@@ -54,3 +54,37 @@ async function gracefulShutdown(signal: string, { server, graceMs, log, stopWork
   log.info("stopped", { inTime });
   exit(0);
 }
+
+export interface WorkerShutdownOptions {
+  /** Worker.stop: stops claiming, lets the job in hand end, releases it past `graceMs`. */
+  stop: (options: { graceMs: number }) => Promise<void>;
+  graceMs: number;
+  log: Logger;
+  cleanup?: () => Promise<void>;
+  exit?: (code: number) => void;
+}
+
+/**
+ * A worker process (`npm run worker`) on SIGTERM or SIGINT: claims nothing
+ * more; the job in hand ends at its next checkpoint (sliced jobs) or finishes
+ * within the grace period, past which its lease is released so another worker
+ * takes it at once. Then `cleanup` and exit 0.
+ */
+export function handleWorkerShutdownSignals({ stop, graceMs, log, cleanup, exit = (code) => process.exit(code) }: WorkerShutdownOptions) {
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string) =>
+    (stopping ??= (async () => {
+      log.info("stopping: finishing the work in hand", { signal, graceSeconds: graceMs / 1000 });
+      await stop({ graceMs });
+      try {
+        await cleanup?.();
+      } catch (error) {
+        log.warn("cleanup after shutdown failed", { error });
+      }
+      log.info("stopped");
+      exit(0);
+    })());
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  return shutdown;
+}

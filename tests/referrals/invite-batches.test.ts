@@ -114,6 +114,16 @@ describe("inviting customers in batches", () => {
     await expectEachOnce(p.shop, run.id, 500);
   });
 
+  it("a worker shutting down ends its slice at the next batch and asks for the run to go on", async () => {
+    const { p, run, context } = await invitation(200);
+    await runInvite({ ...context(), stopRequested: () => true });
+    expect(await db.inviteRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({ status: "ENROLLING", processedLines: 50 });
+    const job = await db.job.findUniqueOrThrow({ where: { shop_kind_key: { shop: p.shop, kind: "invite-customers", key: run.id } } });
+    expect(job.availableAt.getTime()).toBeLessThanOrEqual(Date.now());
+    await runInvite(context());
+    await expectEachOnce(p.shop, run.id, 200);
+  });
+
   it("a customer who joined from the storefront meanwhile is skipped as already a referrer, and a guest with their email keeps the code", async () => {
     const { p, run, context } = await invitation(60);
     const fake = pipeline.shopify.fake;
