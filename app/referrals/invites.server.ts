@@ -159,9 +159,10 @@ async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { slic
   };
   let line = 0;
   let batch: string[] = [];
-  // Small first, so the first codes reach the discount soon; then larger, as
-  // a batch costs a handful of queries whatever its size.
-  let batchSize = FIRST_BATCH;
+  // Small at first, so the first codes reach the discount soon; then larger, as
+  // a batch costs a handful of queries whatever its size. A slice that resumes
+  // a run picks up at the size it had reached.
+  let batchSize = Math.min(MAX_BATCH, Math.max(FIRST_BATCH, run.processedLines));
   for await (const text of jsonLines(response.body)) {
     line++;
     if (line <= run.processedLines) continue;
