@@ -8,6 +8,9 @@ import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 import { PROJECT_ROOT } from "./app/db-url";
 import { env } from "./app/env.server";
+import { createLogger } from "./app/ops/logger.server";
+import { withRequestContext } from "./app/ops/request-context.server";
+import { handleShutdownSignals } from "./app/ops/shutdown.server";
 import { loadEnvOrExit } from "./scripts/load-env";
 
 const dev = process.argv.includes("--dev");
@@ -15,6 +18,7 @@ if (dev) process.env.NODE_ENV ??= "development";
 
 await loadEnvOrExit();
 const config = env();
+const log = createLogger({ component: "server" });
 
 const app = express();
 app.disable("x-powered-by");
@@ -39,39 +43,35 @@ if (dev) {
 // the Request/Response conversion. Same function as the route app/routes/webhooks.tsx.
 const { closeInbox, getInbox } = await import("./app/webhooks/inbox.server");
 const { withWebhookEndpoint } = await import("./app/webhooks/receive-webhook-node.server");
-const handleRequest = withWebhookEndpoint({ inbox: getInbox(), secret: config.SHOPIFY_API_SECRET, customShopDomain: config.SHOP_CUSTOM_DOMAIN }, app);
+// Every request, webhooks included, runs with its request id and (once verified) shop on its log lines.
+const handleRequest = withRequestContext(
+  withWebhookEndpoint({ inbox: getInbox(), secret: config.SHOPIFY_API_SECRET, customShopDomain: config.SHOP_CUSTOM_DOMAIN }, app),
+);
 app.all("*", createRequestHandler({ build, mode: dev ? "development" : "production" }));
 
 const onListening = () => {
-  console.info(`[server] listening on http://${config.HOST ?? "localhost"}:${config.PORT} (${dev ? "development" : "production"})`);
+  log.info(`listening on http://${config.HOST ?? "localhost"}:${config.PORT} (${dev ? "development" : "production"})`, { worker: config.RUN_WORKER });
 };
 const server = config.HOST
   ? http.createServer(handleRequest).listen(config.PORT, config.HOST, onListening)
   : http.createServer(handleRequest).listen(config.PORT, onListening);
 
-let stopWorker: (() => Promise<void>) | undefined;
+let stopWorker: ((graceMs: number) => Promise<void>) | undefined;
 if (config.RUN_WORKER) {
   const { startAppWorker } = await import("./app/jobs/app-worker.server");
   const worker = startAppWorker();
-  stopWorker = () => worker.stop();
+  stopWorker = (graceMs) => worker.stop({ graceMs });
 }
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.info(`[server] ${signal}: closing`);
-  // Stop taking requests, let the worker finish what it holds (an unfinished
-  // row is safe anyway: its lease runs out and a worker takes it again).
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  await closed;
-  await stopWorker?.();
-  await closeVite?.();
-  await closeInbox();
-  const { default: db } = await import("./app/db.server");
-  await db.$disconnect();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+handleShutdownSignals({
+  server,
+  graceMs: config.SHUTDOWN_GRACE_SECONDS * 1000,
+  log,
+  stopWorker,
+  async cleanup() {
+    await closeVite?.();
+    await closeInbox();
+    const { default: db } = await import("./app/db.server");
+    await db.$disconnect();
+  },
+});

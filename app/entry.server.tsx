@@ -4,6 +4,9 @@ import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { createLogger } from "./ops/logger.server";
+
+const log = createLogger({ component: "render" });
 
 const ABORT_DELAY = 5_000;
 
@@ -32,7 +35,7 @@ export default async function handleRequest(
         },
         onError(error) {
           responseStatusCode = 500;
-          console.error(error);
+          log.error("rendering failed", { error });
         },
       },
     );

@@ -102,6 +102,15 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
   READY_MAX_QUEUE_LAG_SECONDS: z.coerce.number().int("must be a whole number of seconds").min(1).max(86_400).default(300),
   EMAIL_SENDS_PER_SHOP_PER_SECOND: z.coerce.number().positive("must be more than 0").max(100_000).default(10),
+  // trace, debug, info, warn, error, fatal or silent (app/ops/logger.server.ts).
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === "string" ? v.trim().toLowerCase() || undefined : v),
+    z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  ),
+  // On SIGTERM: how long the web server lets requests in flight finish, and a
+  // worker its job in hand, before closing them (the job's lease is released
+  // for another worker). Below the orchestrator's own grace period (often 30 s).
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int("must be a whole number of seconds").min(0).max(600).default(25),
 });
 
 export type Env = z.infer<typeof envSchema>;

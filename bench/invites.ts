@@ -15,9 +15,10 @@
 // model from the app's own documents and the variables actually sent; the
 // bucket allows them in   T_min = (points - bucketAtStart) / restoreRate
 // seconds. The least the invite can need (one export, ceil(N/100) code
-// batches) is printed beside it. Ratio T_min / T, target >= 0.5 (the invite
-// also spends time on the database and on the export's polling interval);
-// printed, never asserted.
+// batches) is printed beside it. Ratio T_min / T, target >= 0.8 at 100,000
+// customers (issue #19; the invite also spends time on the export's polling
+// interval and on the last batches after enrolment ends, which weigh more in a
+// small run); printed, never asserted.
 //
 // The fake's code lookup is a linear scan over every code of the shop, fine
 // for tests and quadratic at 100,000 codes; this benchmark gives the fake's
@@ -45,11 +46,10 @@ const CUSTOMERS = Number(option("customers", flag("quick") ? "10000" : "100000")
 const WORKERS = Number(option("workers", "2"));
 const BUCKET = { maximumAvailable: 1000, restoreRate: 100 };
 const CODES_PER_CALL = 100;
-const TARGET_RATIO = 0.5;
-// The code sync keeps up with enrolment, so some of its batches hold fewer than
-// 100 codes: a little over the least possible is expected, 30x (codes read back
-// in every poll) is not.
-const TARGET_POINTS_RATIO = 1.5;
+const TARGET_RATIO = 0.8;
+// The code sync sends only full batches of 100 while an invitation enrols; the
+// export's status is asked again at each slice: a little over the least possible.
+const TARGET_POINTS_RATIO = 1.2;
 const RUN_LIMIT_MS = 40 * 60_000;
 const SHOP = "bench-invites.myshopify.com";
 

@@ -3,7 +3,7 @@
 // retried job, a duplicate webhook) records one email.
 import type { Db } from "~/db.server";
 import { Prisma } from "~/db.server";
-import { addToOutbox, queueEmail, type QueueOutcome } from "./outbox.server";
+import { addManyToOutbox, addToOutbox, queueEmail, type QueueOutcome } from "./outbox.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -44,7 +44,16 @@ export async function emailGuestLink(db: Db, referrer: ReferrerContact, now = ne
 
 /** An invitation to an existing customer the invite run enrolled (their consent was checked by the caller). */
 export function emailInvitation(db: Db, referrer: ReferrerContact, inviteRunId: string, now = new Date()): Promise<QueueOutcome> {
-  return queueEmail(db, { shop: referrer.shop, kind: "INVITATION", key: `invite:${referrer.id}`, recipient: referrer.email, locale: referrer.locale, referrerId: referrer.id, inviteRunId }, now);
+  return queueEmail(db, invitation(referrer, inviteRunId), now);
+}
+
+/** emailInvitation for a batch of one shop's referrers, in the transaction that enrols them; kickOutbox after it commits. */
+export function emailInvitations(tx: Tx, shop: string, referrers: ReferrerContact[], inviteRunId: string, now: Date): Promise<QueueOutcome[]> {
+  return addManyToOutbox(tx, shop, referrers.map((r) => invitation(r, inviteRunId)), now);
+}
+
+function invitation(referrer: ReferrerContact, inviteRunId: string) {
+  return { shop: referrer.shop, kind: "INVITATION" as const, key: `invite:${referrer.id}`, recipient: referrer.email, locale: referrer.locale, referrerId: referrer.id, inviteRunId };
 }
 
 /** "A friend ordered": the referral is pending until its hold ends. */

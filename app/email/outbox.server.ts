@@ -102,6 +102,56 @@ export async function addToOutbox(db: Db | Tx, input: QueueEmailInput, now: Date
   return "queued";
 }
 
+/**
+ * addToOutbox for many emails of one shop in the caller's transaction: one
+ * query finds those already recorded, one inserts the rest. Outcomes in the
+ * order of `inputs`. A concurrent insert of the same email aborts the
+ * transaction with a unique violation (the caller retries it).
+ */
+export async function addManyToOutbox(tx: Tx, shop: string, inputs: Omit<QueueEmailInput, "shop">[], now: Date, config = emailConfig()): Promise<QueueOutcome[]> {
+  if (!config) return inputs.map(() => "off");
+  const rows = inputs.map((input) => {
+    const recipient = input.recipient?.trim();
+    const emailKey = recipient ? normaliseEmail(recipient) : null;
+    return recipient && emailKey ? { input, recipient, emailKey, key: `${input.key}:${emailKey}` } : null;
+  });
+  const wanted = rows.filter((r) => r !== null);
+  const existing = new Set<string>();
+  for (const kind of new Set(wanted.map((r) => r.input.kind))) {
+    const keys = wanted.filter((r) => r.input.kind === kind).map((r) => r.key);
+    const found = await tx.emailMessage.findMany({ where: { shop, kind, key: { in: keys } }, select: { key: true } });
+    for (const f of found) existing.add(`${kind}\u0000${f.key}`);
+  }
+  const outcomes: QueueOutcome[] = [];
+  const data: Prisma.EmailMessageCreateManyInput[] = [];
+  for (const row of rows) {
+    if (!row) outcomes.push("no-address");
+    else if (existing.has(`${row.input.kind}\u0000${row.key}`)) outcomes.push("exists");
+    else {
+      existing.add(`${row.input.kind}\u0000${row.key}`);
+      outcomes.push("queued");
+      const { input } = row;
+      data.push({
+        shop,
+        kind: input.kind,
+        key: row.key,
+        recipient: row.recipient,
+        emailKey: row.emailKey,
+        locale: input.locale ?? null,
+        referrerId: input.referrerId ?? null,
+        referralId: input.referralId ?? null,
+        rewardId: input.rewardId ?? null,
+        inviteRunId: input.inviteRunId ?? null,
+        payload: input.payload === undefined ? null : JSON.stringify(input.payload),
+        availableAt: input.availableAt ?? now,
+        createdAt: now,
+      });
+    }
+  }
+  if (data.length) await tx.emailMessage.createMany({ data });
+  return outcomes;
+}
+
 /** addToOutbox, then asks for the shop's outbox to run when the email is due. */
 export async function queueEmail(db: Db, input: QueueEmailInput, now: Date = new Date(), config = emailConfig()): Promise<QueueOutcome> {
   const outcome = await addToOutbox(db, input, now, config);

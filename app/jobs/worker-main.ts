@@ -6,18 +6,16 @@ import { loadEnvOrExit } from "../../scripts/load-env";
 await loadEnvOrExit();
 // Imported after the environment is known good: the database client reads it on import.
 const { default: db } = await import("~/db.server");
+const { env } = await import("~/env.server");
+const { createLogger } = await import("~/ops/logger.server");
+const { handleWorkerShutdownSignals } = await import("~/ops/shutdown.server");
 const { startAppWorker } = await import("./app-worker.server");
+const log = createLogger({ component: "worker" });
 const worker = startAppWorker();
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.info(`[worker] ${signal}: finishing the work in hand`);
-  // Anything left RUNNING is safe: its lease runs out and another worker takes it.
-  await worker.stop();
-  await db.$disconnect();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+handleWorkerShutdownSignals({
+  stop: (options) => worker.stop(options),
+  graceMs: env().SHUTDOWN_GRACE_SECONDS * 1000,
+  log,
+  cleanup: () => db.$disconnect(),
+});

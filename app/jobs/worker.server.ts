@@ -15,6 +15,7 @@ import {
   extendLease,
   failClaim,
   rejectClaim,
+  releaseClaim,
   type Claim,
   type Outcome,
   type QueueName,
@@ -22,11 +23,21 @@ import {
 import { scheduleRecurring, type RecurringJob } from "~/queue/schedule.server";
 import { onNudge } from "~/queue/nudge.server";
 import { parseShopifyJson } from "~/webhooks/shopify-json";
+import { createLogger, withLogContext } from "~/ops/logger.server";
 import { payloadParser } from "./webhook-payloads";
 
 export interface WorkerLogger {
   info(message: string, details?: Record<string, unknown>): void;
   warn(message: string, details?: Record<string, unknown>): void;
+}
+
+export interface StopOptions {
+  /**
+   * How long to wait for the work in hand; past it the rows still held are
+   * released (PENDING, due now, the attempt not counted) so another worker
+   * takes them at once, and stop() returns. Default: wait until it is done.
+   */
+  graceMs?: number;
 }
 
 export interface WorkerOptions {
@@ -76,15 +87,15 @@ export interface Worker {
   runOnce(): Promise<RunCounts>;
   /** Runs until stop(): processes, then sleeps pollMs or until nudged. */
   start(): void;
-  /** Stops polling and waits for the work in hand to finish. */
-  stop(): Promise<void>;
+  /**
+   * Stops claiming, asks the work in hand to end early (WorkContext.stopRequested),
+   * and waits for it to finish, or releases it after `graceMs`.
+   */
+  stop(options?: StopOptions): Promise<void>;
 }
 
-const consoleLogger: WorkerLogger = {
-  info: (message, details) => console.info(`[worker] ${message}`, details ?? ""),
-  // Failed handlers are expected (they are retried): a warning, not an error.
-  warn: (message, details) => console.warn(`[worker] ${message}`, details ?? ""),
-};
+// Failed handlers are expected (they are retried): a warning, not an error.
+const defaultLogger: WorkerLogger = createLogger({ component: "worker" });
 
 export function createWorker(options: WorkerOptions): Worker {
   const { db, webhookHandlers, jobHandlers } = options;
@@ -93,7 +104,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const pollMs = options.pollMs ?? 2_000;
   const batch = options.batch ?? 50;
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? defaultLogger;
   const scheduleEveryMs = options.scheduleEveryMs ?? 60_000;
   const recurringJobs = options.recurringJobs ?? [];
   const maintenance = (options.maintenance ?? []).map((task) => ({ task, lastRunAt: -Infinity }));
@@ -128,6 +139,7 @@ export function createWorker(options: WorkerOptions): Worker {
       now,
       assertLease,
       admin: () => (admin ??= adminFor(shop, { beforeRetry: assertLease }).then((client) => leaseChecked(client, assertLease))),
+      stopRequested: () => stopping,
     };
   }
 
@@ -179,11 +191,22 @@ export function createWorker(options: WorkerOptions): Worker {
     }
   }
 
-  async function processClaim(claim: Claim): Promise<Outcome> {
+  /** Claims in hand, with their leases: released if a stop's grace period runs out. */
+  const inHand = new Map<Claim, Lease>();
+
+  function processClaim(claim: Claim): Promise<Outcome> {
+    const row = claim.row;
+    // Every log line of this work, the handler's included, names it and its shop.
+    const context = { queue: claim.queue, jobId: row.id, kind: claim.queue === "job" ? claim.row.kind : claim.row.topic, shop: row.shop };
+    return withLogContext(context, () => processClaimInContext(claim));
+  }
+
+  async function processClaimInContext(claim: Claim): Promise<Outcome> {
     // Keep the lease while a slow handler (throttled Admin calls) is still
     // working. A renewal that finds the row taken over marks the lease lost:
     // the handler's next Admin call (or assertLease) then stops it.
     const lease: Lease = { held: true };
+    inHand.set(claim, lease);
     const heartbeat = setInterval(() => {
       if (!lease.held) return;
       extendLease(db, claim, now(), leaseMs).then(
@@ -222,6 +245,7 @@ export function createWorker(options: WorkerOptions): Worker {
       return outcome;
     } finally {
       clearInterval(heartbeat);
+      inHand.delete(claim);
     }
   }
 
@@ -232,6 +256,7 @@ export function createWorker(options: WorkerOptions): Worker {
       for (const job of recurringJobs) await scheduleRecurring(db, job, now());
     }
     for (const slot of maintenance) {
+      if (stopping) break;
       if (now().getTime() - slot.lastRunAt < slot.task.everyMs) continue;
       slot.lastRunAt = now().getTime();
       try {
@@ -244,7 +269,7 @@ export function createWorker(options: WorkerOptions): Worker {
     }
     // Webhooks first: Shopify is waiting on nothing, but merchants see their effects.
     for (const queue of ["webhook", "job"] as QueueName[]) {
-      while (counts.claimed < batch) {
+      while (counts.claimed < batch && !stopping) {
         const claim = await claimNext(db, queue, { workerId, now: now(), leaseMs });
         if (!claim) break;
         counts.claimed++;
@@ -254,7 +279,21 @@ export function createWorker(options: WorkerOptions): Worker {
     return counts;
   }
 
+  /** The stop's grace period ran out: whatever is still held goes back to the queue, for another worker now. */
+  async function releaseInHand() {
+    for (const [claim, lease] of inHand) {
+      // The handler, still running until the process exits, stops before its next Shopify call.
+      lease.held = false;
+      const released = await releaseClaim(db, claim, now()).catch((error: unknown) => {
+        logger.warn("could not release a claim", { id: claim.row.id, error: String(error) });
+        return false;
+      });
+      if (released) withLogContext({ queue: claim.queue, jobId: claim.row.id, shop: claim.row.shop }, () => logger.info(`${describe(claim)} released for another worker (stopping)`));
+    }
+  }
+
   let running = false;
+  let stopping = false;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let nudged = false;
@@ -300,13 +339,23 @@ export function createWorker(options: WorkerOptions): Worker {
     start() {
       if (running) return;
       running = true;
+      stopping = false;
       logger.info("started", { workerId });
       loop = run();
     },
-    async stop() {
+    async stop({ graceMs }: StopOptions = {}) {
       running = false;
+      stopping = true;
       wake?.();
-      await loop;
+      const finished = loop ?? Promise.resolve();
+      if (graceMs === undefined) {
+        await finished;
+      } else {
+        let timer: NodeJS.Timeout | undefined;
+        const inTime = await Promise.race([finished.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, graceMs, false)))]);
+        clearTimeout(timer);
+        if (!inTime) await releaseInHand();
+      }
       loop = undefined;
     },
   };

@@ -113,6 +113,19 @@ export async function extendLease(db: Db, claim: Claim, now: Date, leaseMs = DEF
 
 const unlocked = { lockedBy: null, lockedUntil: null };
 
+/**
+ * Gives a claimed row back untouched by this attempt, for another worker to
+ * take at once (its holder is shutting down): PENDING, due now, the attempt
+ * not counted. False when the claim was lost already.
+ */
+export async function releaseClaim(db: Db, claim: Claim, now: Date): Promise<boolean> {
+  const { count } = await table(db, claim.queue).updateMany({
+    where: { id: claim.row.id, lockedBy: claim.token },
+    data: { status: PENDING, availableAt: now, attempts: { decrement: 1 }, ...unlocked },
+  });
+  return count === 1;
+}
+
 /** What became of a claimed row once its holder reported back. */
 export type Outcome = "done" | "retry" | "dead" | "rerun" | "lost" | "invalid";
 

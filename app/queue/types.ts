@@ -19,6 +19,12 @@ export interface WorkContext {
    * outside the worker (tests, scripts), where nothing else can take the work.
    */
   assertLease?(): Promise<void>;
+  /**
+   * True once the worker is shutting down: work done in slices ends its slice
+   * at the next checkpoint and asks to run again (another worker goes on with
+   * it). Absent outside the worker.
+   */
+  stopRequested?(): boolean;
 }
 
 export interface WebhookContext extends WorkContext {

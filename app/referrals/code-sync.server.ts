@@ -9,6 +9,7 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import { JOB_STATUS, REDEEM_CODE_BULK_CREATION, REDEEM_CODE_LOOKUP, REDEEM_CODE_BULK_PROGRESS, REDEEM_CODES_ADD, REDEEM_CODES_DELETE } from "~/shopify/documents";
 import { enqueueJob } from "~/queue/queue.server";
 import { generateReferralCode } from "./codes";
+import { InviteStatus } from "./invite-status";
 import { writeCustomerCodes } from "./customer-codes.server";
 import { discountIdOfCode } from "./friend-discount.server";
 import { retirePreviousDiscount } from "./friend-offer-switch.server";
@@ -31,6 +32,8 @@ interface SyncArgs {
 }
 
 export interface SyncResult {
+  /** Codes left for a later run, while an invitation enrols (a part-filled call). */
+  heldBack?: number;
   synced: number;
   recoded: number;
   /** Disabled referrers' codes taken off the discount. */
@@ -68,6 +71,13 @@ export async function syncReferrerCodes({
       orderBy: { createdAt: "asc" },
       take: CODES_PER_CALL,
     });
+    // A running invitation adds codes by the hundred: a part-filled call now
+    // would cost as much as a full one, so the rest waits for its next batch
+    // (or its end, which asks for a sync again).
+    if (batch.length > 0 && batch.length < CODES_PER_CALL && (await inviteEnrolling(db, shop, now()))) {
+      result.heldBack = batch.length;
+      return result;
+    }
     if (batch.length === 0) {
       const formerLater = await addFormerCodes({ db, admin, shop, discountId, previousDiscountId: program.previousDiscountId, now, sleep, maxPolls }, result);
       const waiting = later.length + formerLater;
@@ -273,6 +283,19 @@ async function codeOutcomes(admin: AdminClient, id: string, size: number): Promi
  */
 export const syncCodesJob: JobHandler = async (ctx) => {
   const admin = await ctx.admin();
-  await syncReferrerCodes({ db: ctx.db, admin, shop: ctx.shop, now: ctx.now });
+  const { heldBack } = await syncReferrerCodes({ db: ctx.db, admin, shop: ctx.shop, now: ctx.now });
+  // The invitation asks again after each batch and at its end; this is for one that died.
+  if (heldBack) await requestCodeSync(ctx.db, ctx.shop, new Date(ctx.now().getTime() + INVITE_QUIET_MS));
   await writeCustomerCodes({ db: ctx.db, admin, shop: ctx.shop });
 };
+
+/** An invitation that wrote no checkpoint for this long is not waited for. */
+const INVITE_QUIET_MS = 60_000;
+
+async function inviteEnrolling(db: Db, shop: string, now: Date): Promise<boolean> {
+  const run = await db.inviteRun.findFirst({
+    where: { shop, status: InviteStatus.ENROLLING, updatedAt: { gt: new Date(now.getTime() - INVITE_QUIET_MS) } },
+    select: { id: true },
+  });
+  return run !== null;
+}

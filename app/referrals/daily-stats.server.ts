@@ -83,14 +83,19 @@ const REBUILD_TX = { maxWait: 10_000, timeout: 600_000 };
  * Runs `work` in a transaction and applies the totals it recorded in `changes`
  * before committing: the rows and their totals change together or not at all.
  */
-export async function countedTransaction<T>(db: Db, shop: string, work: (tx: Tx, changes: StatChanges) => Promise<T>): Promise<T> {
+export async function countedTransaction<T>(
+  db: Db,
+  shop: string,
+  work: (tx: Tx, changes: StatChanges) => Promise<T>,
+  options?: { maxWait?: number; timeout?: number },
+): Promise<T> {
   const provider = providerOf(db);
   return db.$transaction(async (tx) => {
     const changes = new StatChanges();
     const result = await work(tx, changes);
     await applyChanges(tx, provider, shop, changes);
     return result;
-  });
+  }, options);
 }
 
 async function applyChanges(tx: Tx, provider: DbProvider, shop: string, changes: StatChanges) {

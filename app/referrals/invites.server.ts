@@ -4,10 +4,11 @@
 //
 // One durable job per run (kind "invite-customers", key = run id), run in short
 // slices: start the export, poll it, then enrol until a time budget is spent
-// and ask to run again. processedLines, enrolled, skipped and the skip reasons
-// are written together at each checkpoint, so a crash or a restart resumes at
-// the last checkpoint; re-enrolling the few lines after it is harmless
-// (enrolment is idempotent) and they are counted the same way the second time.
+// and ask to run again. Customers are enrolled in batches (up to 800 lines),
+// each one transaction of a handful of queries whatever its size: the
+// referrers, their audit trail, daily totals and invitation emails, and the
+// run's checkpoint (processedLines, the counts, the skip reasons) commit
+// together, so a crash or a restart resumes exactly where the last batch ended.
 import type { Db } from "~/db.server";
 import { enqueueJob } from "~/queue/queue.server";
 import type { JobContext } from "~/queue/types";
@@ -15,18 +16,33 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import { ShopifyUserError } from "~/shopify/errors";
 import { customerExportQuery, type ExportedCustomer } from "~/shopify/customer-export";
 import { BULK_OPERATION, BULK_QUERY_RUN, RECENT_BULK_OPERATIONS } from "~/shopify/documents";
+import { isUniqueViolation } from "~/db-errors";
+import { LeaseLostError } from "~/queue/types";
 import { recordAudit } from "./audit.server";
+import { requestCodeSync } from "./code-sync.server";
+import { countedTransaction } from "./daily-stats.server";
 import { InviteStatus } from "./invite-status";
-import { EnrolmentError, enrolReferrer } from "./referrers.server";
+import { enrolReferrers, type EnrolledReferrer } from "./referrers.server";
 import { emailConfig } from "~/email/config.server";
-import { emailInvitation } from "~/email/events.server";
+import { emailInvitations } from "~/email/events.server";
+import { kickOutbox } from "~/email/outbox.server";
 
 export { InviteStatus };
 export const INVITE_JOB = "invite-customers";
 const ACTIVE = [InviteStatus.QUEUED, InviteStatus.EXPORTING, InviteStatus.ENROLLING];
+// A small shop's export is often ready within a second; a large one takes minutes.
+const FIRST_POLL_MS = 1_000;
 const POLL_MS = 3_000;
-const CHECKPOINT_EVERY = 50;
+const FIRST_BATCH = 50;
+const MAX_BATCH = 800;
+/** A batch that lost a unique-key race to a concurrent enrolment is run again, this many times at most. */
+const BATCH_ATTEMPTS = 3;
+const BATCH_TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
 const SLICE_MS = 20_000;
+// About four seconds of the code sync's work at the Standard plan's 100 points/s.
+const CODES_AHEAD_OF_SYNC = 3_000;
+const CODE_SYNC_PAUSE_MS = 1_000;
+const SYNC_ALIVE_MS = 30_000;
 
 export const SkipReason = {
   ALREADY: "Already a referrer",
@@ -85,7 +101,7 @@ export async function runInvite(ctx: JobContext, options: { sliceMs?: number; fe
       throw error;
     }
     await db.inviteRun.updateMany({ where: { id: run.id, shop }, data: { bulkOperationId: id, status: InviteStatus.EXPORTING } });
-    return again(POLL_MS);
+    return again(FIRST_POLL_MS);
   }
   if (run.status !== InviteStatus.ENROLLING) {
     const { bulkOperation: op } = await admin.query(BULK_OPERATION, { id: run.bulkOperationId });
@@ -99,8 +115,9 @@ export async function runInvite(ctx: JobContext, options: { sliceMs?: number; fe
   const { bulkOperation: op } = await admin.query(BULK_OPERATION, { id: run.bulkOperationId });
   if (!op?.url) return fail(db, run, "Shopify's export file is no longer available. Start a new invitation.");
   const fresh = (await db.inviteRun.findFirst({ where: { id: run.id, shop } }))!;
-  const done = await enrolFrom(ctx, fresh, op.url, options);
-  return done ? finish(db, fresh) : again(0);
+  const slice = await enrolFrom(ctx, fresh, op.url, options);
+  if (slice === "done") return finish(db, fresh);
+  return again(slice === "wait-for-codes" ? CODE_SYNC_PAUSE_MS : 0);
 }
 
 async function startExport(admin: AdminClient, run: Run): Promise<string> {
@@ -122,101 +139,170 @@ async function startExport(admin: AdminClient, run: Run): Promise<string> {
   return id;
 }
 
-/** Enrols lines after the checkpoint until the file ends (true) or the slice is spent (false). */
-async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { sliceMs?: number; fetchFn?: typeof fetch }) {
-  const { db, shop } = ctx;
+type Progress = Pick<Run, "processedLines" | "enrolled" | "skipped" | "emailed" | "notEmailed"> & { reasons: Record<string, number> };
+
+/**
+ * Enrols lines after the checkpoint until the file ends ("done"), the slice is
+ * spent ("more"), or the code sync is too far behind ("wait-for-codes").
+ */
+async function enrolFrom(ctx: JobContext, run: Run, url: string, options: { sliceMs?: number; fetchFn?: typeof fetch }): Promise<"done" | "more" | "wait-for-codes"> {
   const started = Date.now();
   const response = await (options.fetchFn ?? fetch)(url);
   if (!response.ok || !response.body) throw new Error(`Downloading the customer export failed: HTTP ${response.status}`);
-  const progress = {
-    line: 0,
-    processed: run.processedLines,
+  let progress: Progress = {
+    processedLines: run.processedLines,
     enrolled: run.enrolled,
     skipped: run.skipped,
     emailed: run.emailed,
     notEmailed: run.notEmailed,
     reasons: JSON.parse(run.skipReasons) as Record<string, number>,
   };
-  const checkpoint = () =>
-    db.inviteRun.updateMany({
-      where: { id: run.id, shop },
-      data: {
-        processedLines: progress.processed,
-        enrolled: progress.enrolled,
-        skipped: progress.skipped,
-        emailed: progress.emailed,
-        notEmailed: progress.notEmailed,
-        skipReasons: JSON.stringify(progress.reasons),
-      },
-    });
-  for await (const line of jsonLines(response.body)) {
-    progress.line++;
-    if (progress.line <= run.processedLines) continue;
-    const { reason, emailed } = await enrolLine(ctx, run, line);
-    if (reason) {
-      progress.skipped++;
-      progress.reasons[reason] = (progress.reasons[reason] ?? 0) + 1;
-    } else {
-      progress.enrolled++;
-      if (emailed === true) progress.emailed++;
-      else if (emailed === false) progress.notEmailed++;
-    }
-    progress.processed++;
-    if (progress.processed % CHECKPOINT_EVERY === 0) {
-      await checkpoint();
-      // On SQLite every query settles as a microtask, so without this a slice
-      // would hold the event loop for its whole 20 s: no timer (other jobs,
-      // lease heartbeats) and, in the web process, no request would run.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (Date.now() - started > (options.sliceMs ?? SLICE_MS)) return false;
-    }
+  let line = 0;
+  let batch: string[] = [];
+  // Small at first, so the first codes reach the discount soon; then larger, as
+  // a batch costs a handful of queries whatever its size. A slice that resumes
+  // a run picks up at the size it had reached.
+  let batchSize = Math.min(MAX_BATCH, Math.max(FIRST_BATCH, run.processedLines));
+  for await (const text of jsonLines(response.body)) {
+    line++;
+    if (line <= run.processedLines) continue;
+    batch.push(text);
+    if (batch.length < batchSize) continue;
+    progress = await enrolBatch(ctx, run, batch, progress);
+    batch = [];
+    batchSize = Math.min(MAX_BATCH, batchSize * 2);
+    // On SQLite every query settles as a microtask, so without this a slice
+    // would hold the event loop for its whole 20 s: no timer (other jobs,
+    // lease heartbeats) and, in the web process, no request would run.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (Date.now() - started > (options.sliceMs ?? SLICE_MS) || ctx.stopRequested?.()) return "more";
+    if (await codeSyncBehind(ctx)) return "wait-for-codes";
   }
-  await checkpoint();
-  return true;
-}
-
-interface LineOutcome {
-  /** Why the customer was skipped, or null when enrolled. */
-  reason: string | null;
-  /** Enrolled: invited by email (true), not for lack of consent (false), or email is off (null). */
-  emailed?: boolean | null;
+  if (batch.length) await enrolBatch(ctx, run, batch, progress);
+  return "done";
 }
 
 /**
- * Enrols one exported customer, and invites them by email when their email
- * marketing consent is SUBSCRIBED (the others are enrolled and counted, not emailed).
+ * Whether the run should let the code sync catch up before enrolling more. The
+ * invitation is done when the last code is on the discount, and the sync (held
+ * to Shopify's rate limit) is what takes longest: enrolling far ahead of it
+ * gains nothing and takes the CPU and database it needs, above all when both
+ * run in one process. Only while the sync is seen working (it put a code on the
+ * discount in the last 30 s): a sync that cannot run never holds enrolment up.
  */
-async function enrolLine(ctx: JobContext, run: Run, line: string): Promise<LineOutcome> {
+async function codeSyncBehind({ db, shop, now }: JobContext): Promise<boolean> {
+  const waiting = await db.referrer.count({ where: { shop, codeSyncedAt: null, status: "ACTIVE" } });
+  if (waiting <= CODES_AHEAD_OF_SYNC) return false;
+  const latest = await db.referrer.findFirst({ where: { shop, codeSyncedAt: { not: null } }, orderBy: { codeSyncedAt: "desc" }, select: { codeSyncedAt: true } });
+  return latest?.codeSyncedAt != null && latest.codeSyncedAt.getTime() > now().getTime() - SYNC_ALIVE_MS;
+}
+
+type Parsed = { customer: ExportedCustomer } | { reason: string };
+
+function parseLine(line: string): Parsed {
   let customer: ExportedCustomer;
   try {
     customer = JSON.parse(line);
   } catch {
     return { reason: SkipReason.INVALID };
   }
-  if (!customer.id?.startsWith("gid://shopify/Customer/")) return { reason: SkipReason.INVALID };
+  if (typeof customer?.id !== "string" || !customer.id.startsWith("gid://shopify/Customer/")) return { reason: SkipReason.INVALID };
   if (customer.state === "DISABLED") return { reason: SkipReason.DISABLED_ACCOUNT };
-  try {
-    const { referrer, created } = await enrolReferrer(ctx.db, {
-      shop: ctx.shop,
-      customerId: customer.id,
-      email: customer.defaultEmailAddress?.emailAddress ?? null,
-      firstName: customer.firstName ?? null,
-      lastName: customer.lastName ?? null,
-      locale: customer.locale ?? null,
-      source: "INVITE",
-      cause: ctx.cause,
-      now: ctx.now(),
-    });
-    // Enrolled by this run before a restart: count it as enrolled again, not as "already".
-    const ours = referrer.source === "INVITE" && referrer.createdAt >= run.createdAt;
-    if (!created && !ours) return { reason: SkipReason.ALREADY };
-    if (!emailConfig()) return { reason: null, emailed: null };
-    if (customer.defaultEmailAddress?.marketingState !== "SUBSCRIBED" || !referrer.email) return { reason: null, emailed: false };
-    const outcome = await emailInvitation(ctx.db, referrer, run.id, ctx.now());
-    return { reason: null, emailed: outcome === "queued" || outcome === "exists" };
-  } catch (error) {
-    if (error instanceof EnrolmentError) return { reason: error.field === "email" ? SkipReason.NO_CONTACT : error.message };
-    throw error;
+  return { customer };
+}
+
+/**
+ * Enrols one batch of exported customers and records the run's progress past
+ * it in one transaction: the referrers, their audit trail, the daily totals,
+ * their invitation emails and the checkpoint commit together or not at all, so
+ * a worker killed at any point leaves every customer enrolled and counted
+ * exactly once. The checkpoint moves only from where this batch began: a
+ * second worker that got here first makes this one stop, not repeat it.
+ * Customers with email marketing consent SUBSCRIBED are invited by email; the
+ * others are enrolled and counted, not emailed.
+ */
+async function enrolBatch(ctx: JobContext, run: Run, lines: string[], before: Progress): Promise<Progress> {
+  const { db, shop } = ctx;
+  const now = ctx.now();
+  const parsed = lines.map(parseLine);
+  const customers = parsed.flatMap((p) => ("customer" in p ? [p.customer] : []));
+  const emailOn = Boolean(emailConfig());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { progress, queued } = await countedTransaction(
+        db,
+        shop,
+        async (tx, changes) => {
+          const outcomes = await enrolReferrers(tx, changes, {
+            shop,
+            source: "INVITE",
+            cause: ctx.cause,
+            people: customers.map((c) => ({
+              customerId: c.id,
+              email: c.defaultEmailAddress?.emailAddress ?? null,
+              firstName: c.firstName ?? null,
+              lastName: c.lastName ?? null,
+              locale: c.locale ?? null,
+            })),
+          });
+          const progress: Progress = { ...before, reasons: { ...before.reasons }, processedLines: before.processedLines + lines.length };
+          const skip = (reason: string) => {
+            progress.skipped++;
+            progress.reasons[reason] = (progress.reasons[reason] ?? 0) + 1;
+          };
+          const toEmail: EnrolledReferrer[] = [];
+          let next = 0;
+          for (const p of parsed) {
+            if ("reason" in p) {
+              skip(p.reason);
+              continue;
+            }
+            const outcome = outcomes[next++];
+            if ("error" in outcome) {
+              skip(outcome.error.field === "email" ? SkipReason.NO_CONTACT : outcome.error.message);
+              continue;
+            }
+            const { referrer, created } = outcome;
+            // Enrolled by this run already (the same customer twice in the file): enrolled, not "already".
+            const ours = referrer.source === "INVITE" && referrer.createdAt >= run.createdAt;
+            if (!created && !ours) {
+              skip(SkipReason.ALREADY);
+              continue;
+            }
+            progress.enrolled++;
+            if (!emailOn) continue;
+            if (p.customer.defaultEmailAddress?.marketingState === "SUBSCRIBED" && referrer.email) toEmail.push(referrer);
+            else progress.notEmailed++;
+          }
+          const emails = toEmail.length ? await emailInvitations(tx, shop, toEmail, run.id, now) : [];
+          for (const outcome of emails) {
+            if (outcome === "queued" || outcome === "exists") progress.emailed++;
+            else progress.notEmailed++;
+          }
+          const { count } = await tx.inviteRun.updateMany({
+            where: { id: run.id, shop, status: InviteStatus.ENROLLING, processedLines: before.processedLines },
+            data: {
+              processedLines: progress.processedLines,
+              enrolled: progress.enrolled,
+              skipped: progress.skipped,
+              emailed: progress.emailed,
+              notEmailed: progress.notEmailed,
+              skipReasons: JSON.stringify(progress.reasons),
+            },
+          });
+          if (count !== 1) throw new LeaseLostError(`invitation ${run.id} (${shop}) moved past line ${before.processedLines} in another worker`);
+          return { progress, queued: emails.includes("queued") };
+        },
+        BATCH_TRANSACTION,
+      );
+      if (customers.length) await requestCodeSync(db, shop, now);
+      if (queued) await kickOutbox(db, shop, now, now);
+      return progress;
+    } catch (error) {
+      // A storefront enrolment of one of these customers, or a code drawn
+      // meanwhile, committed first: the batch sees it on its next attempt.
+      if (!isUniqueViolation(error) || attempt >= BATCH_ATTEMPTS) throw error;
+    }
   }
 }
 
@@ -259,6 +345,8 @@ async function finish(db: Db, run: Run, total?: number) {
     where: { id: run.id, shop: run.shop },
     data: { status: InviteStatus.DONE, finishedAt: new Date(), ...(total !== undefined ? { totalCustomers: total } : {}) },
   });
+  // The code sync leaves a last part-filled batch while the run enrols (code-sync.server.ts).
+  await requestCodeSync(db, run.shop);
 }
 
 async function fail(db: Db, run: Run, error: string) {

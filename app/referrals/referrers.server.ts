@@ -1,11 +1,11 @@
 // Enrolling referrers: one per customer (or per email for guests), each with a
 // unique, unguessable code. Idempotent, also when two requests race.
-import type { Db } from "~/db.server";
+import type { Db, Prisma } from "~/db.server";
 import { deviceHashes } from "./device";
 import { isUniqueViolation } from "~/db-errors";
 import { recordAudit } from "./audit.server";
 import { canonicalCode, generateReferralCode } from "./codes";
-import { countedTransaction } from "./daily-stats.server";
+import { countedTransaction, type StatChanges } from "./daily-stats.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";
 
@@ -87,7 +87,12 @@ export async function enrolReferrer(db: Db, input: EnrolInput) {
 
 async function findExisting(db: Db, shop: string, customerId: string | null, emailKey: string | null) {
   const or = [...(customerId ? [{ customerId }] : []), ...(emailKey ? [{ emailKey }] : [])];
-  const matches = await db.referrer.findMany({ where: { shop, OR: or } });
+  return matchExisting(await db.referrer.findMany({ where: { shop, OR: or } }), customerId, emailKey);
+}
+
+/** Of the shop's referrers with this customer id or email key, the person's own row, if any. */
+function matchExisting<R extends { customerId: string | null; emailKey: string | null }>(rows: R[], customerId: string | null, emailKey: string | null) {
+  const matches = rows.filter((r) => (customerId && r.customerId === customerId) || (emailKey && r.emailKey === emailKey));
   // The customer's own row wins over a guest row that shares the email.
   const match =
     matches.find((r) => customerId && r.customerId === customerId) ??
@@ -98,6 +103,121 @@ async function findExisting(db: Db, shop: string, customerId: string | null, ema
 }
 
 type ReferrerRow = Awaited<ReturnType<Db["referrer"]["create"]>>;
+type Tx = Prisma.TransactionClient;
+
+/** One person of enrolReferrers: as EnrolInput, without what the batch shares. */
+export type BatchPerson = Pick<EnrolInput, "customerId" | "email" | "firstName" | "lastName" | "locale">;
+
+/** What enrolReferrers reads and returns of each referrer (a few columns: batches are large). */
+const BATCH_FIELDS = { id: true, shop: true, customerId: true, email: true, emailKey: true, locale: true, status: true, source: true, code: true, createdAt: true } as const;
+export type EnrolledReferrer = Prisma.ReferrerGetPayload<{ select: typeof BATCH_FIELDS }>;
+
+export type BatchOutcome = { referrer: EnrolledReferrer; created: boolean } | { error: EnrolmentError };
+
+/**
+ * enrolReferrer for many people at once, inside the caller's transaction (so
+ * the caller can record its own progress in the same commit): one query finds
+ * who is enrolled already, one inserts the others with codes drawn in bulk
+ * (checked against the shop's codes in one query), one writes their audit
+ * trail, and their daily totals go into `changes`. The unique keys stay the
+ * guarantee: a concurrent enrolment of the same person, or of a code drawn
+ * meanwhile, aborts the transaction with a unique violation, and the caller
+ * runs the batch again. Outcomes are in the order of `people`; the caller
+ * asks for a code sync once the transaction committed.
+ */
+export async function enrolReferrers(
+  tx: Tx,
+  changes: StatChanges,
+  { shop, people, source, cause }: { shop: string; people: BatchPerson[]; source: ReferrerSource; cause: string },
+): Promise<BatchOutcome[]> {
+  const program = await tx.program.findUnique({ where: { shop }, select: { codePrefix: true } });
+  const keyed = people.map((person) => {
+    const customerId = person.customerId || null;
+    const emailKey = person.email ? normaliseEmail(person.email) : null;
+    if (person.email && !emailKey) return { person, error: new EnrolmentError("Enter a valid email address", "email") };
+    if (!customerId && !emailKey) return { person, error: new EnrolmentError("A customer or an email address is needed", "email") };
+    if (!program) return { person, error: new EnrolmentError("This shop has no referral program yet", "program") };
+    return { person, customerId, emailKey };
+  });
+  const customerIds = keyed.flatMap((k) => ("customerId" in k && k.customerId ? [k.customerId] : []));
+  const emailKeys = keyed.flatMap((k) => ("emailKey" in k && k.emailKey ? [k.emailKey] : []));
+  // Two queries, not one OR: SQLite takes at most 999 parameters a statement.
+  const byId = new Map<string, EnrolledReferrer>();
+  for (const where of [{ customerId: { in: customerIds } }, { emailKey: { in: emailKeys } }]) {
+    if (where.customerId?.in.length === 0 || where.emailKey?.in.length === 0) continue;
+    for (const row of await tx.referrer.findMany({ where: { shop, ...where }, select: BATCH_FIELDS })) byId.set(row.id, row);
+  }
+  const known = [...byId.values()];
+
+  // Decided in order, as one enrolment after another would: a person met twice
+  // in the batch, or sharing an email with someone earlier in it, sees that row.
+  type New = { data: Prisma.ReferrerCreateManyInput; row?: EnrolledReferrer };
+  type Step = { error: EnrolmentError } | { existing: EnrolledReferrer } | { new: New } | { twin: New };
+  const seen: { customerId: string | null; emailKey: string | null; step: Step }[] = known.map((row) => ({ ...row, step: { existing: row } }));
+  const steps: Step[] = keyed.map((k) => {
+    if ("error" in k) return { error: k.error! };
+    const { person, customerId, emailKey } = k;
+    const { match, emailOwnedByOther } = matchExisting(seen, customerId, emailKey);
+    if (match) return "new" in match.step ? { twin: match.step.new } : match.step;
+    const data: Prisma.ReferrerCreateManyInput = {
+      shop,
+      customerId,
+      email: person.email?.trim() || null,
+      // Two customer accounts can share an email; only the first keeps the unique key.
+      emailKey: emailOwnedByOther ? null : emailKey,
+      firstName: person.firstName || null,
+      lastName: person.lastName || null,
+      locale: person.locale?.trim().slice(0, 20) || null,
+      code: "",
+      source,
+    };
+    const step = { new: { data } };
+    seen.push({ customerId, emailKey: data.emailKey ?? null, step });
+    return step;
+  });
+
+  const fresh = steps.flatMap((s) => ("new" in s ? [s.new] : []));
+  const codes = await freeCodes(tx, shop, program?.codePrefix ?? "", fresh.length);
+  fresh.forEach((n, i) => (n.data.code = codes[i]));
+  if (fresh.length) {
+    const created = await tx.referrer.createManyAndReturn({ data: fresh.map((n) => n.data), select: BATCH_FIELDS });
+    // Matched back by code (unique in the shop), not by position.
+    const byCode = new Map(created.map((r) => [r.code, r]));
+    for (const n of fresh) n.row = byCode.get(n.data.code);
+    await tx.auditEvent.createMany({ data: created.map((r) => ({ shop, action: "referrer.enrolled", referrerId: r.id, cause, detail: source })) });
+    for (const r of created) changes.add({ at: r.createdAt, referrers: 1 });
+  }
+
+  const outcomes = steps.map((step): BatchOutcome => {
+    if ("error" in step) return step;
+    if ("new" in step) return { referrer: step.new.row!, created: true };
+    return { referrer: "twin" in step ? step.twin.row! : step.existing, created: false };
+  });
+  // A guest who enrolled by email keeps their code when they are enrolled as a customer (attachCustomer).
+  for (const [i, outcome] of outcomes.entries()) {
+    const k = keyed[i];
+    if (!("referrer" in outcome) || outcome.created || "error" in k || !k.customerId || outcome.referrer.customerId) continue;
+    const { count } = await tx.referrer.updateMany({ where: { id: outcome.referrer.id, shop, customerId: null }, data: { customerId: k.customerId } });
+    if (count) outcome.referrer = { ...outcome.referrer, customerId: k.customerId };
+  }
+  return outcomes;
+}
+
+/** `count` codes free in the shop now, drawn at random and checked in one query a round. */
+async function freeCodes(tx: Tx, shop: string, prefix: string, count: number): Promise<string[]> {
+  const codes = new Set<string>();
+  for (let round = 0; codes.size < count; round++) {
+    if (round === MAX_CODE_ATTEMPTS) throw new Error(`Could not find ${count} free referral codes for ${shop} after ${MAX_CODE_ATTEMPTS} rounds`);
+    const drawn = new Set<string>();
+    while (drawn.size < count - codes.size) {
+      const code = generateReferralCode(prefix);
+      if (!codes.has(code)) drawn.add(code);
+    }
+    const taken = new Set((await tx.referrer.findMany({ where: { shop, code: { in: [...drawn] } }, select: { code: true } })).map((r) => r.code));
+    for (const code of drawn) if (!taken.has(code)) codes.add(code);
+  }
+  return [...codes];
+}
 
 /** A guest who enrolled by email and later logs in keeps their code. */
 async function attachCustomer(db: Db, referrer: ReferrerRow, customerId: string | null): Promise<ReferrerRow> {

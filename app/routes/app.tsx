@@ -16,6 +16,8 @@ import { requestLocale, type AdminLocale } from "~/i18n/locales";
 import { messages } from "~/i18n/messages";
 import { adminTitle } from "~/i18n/meta";
 
+import { setLogShop } from "~/ops/logger.server";
+
 installLocaleHeader();
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -28,7 +30,8 @@ const POLARIS: Partial<Record<AdminLocale, typeof polarisEn>> = { de: polarisDe,
 export const meta = adminTitle((t) => t.nav.home);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
+  setLogShop(session.shop);
   const { SHOPIFY_API_KEY, APP_BRIDGE_URL } = env();
   return { apiKey: SHOPIFY_API_KEY, appBridgeUrl: APP_BRIDGE_URL, locale: requestLocale(request) };
 };

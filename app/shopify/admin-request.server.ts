@@ -1,6 +1,7 @@
 // What every embedded-admin loader and action starts with: the merchant's shop
 // (from the verified session token, never from the request's parameters), an
 // Admin client, and who is acting, for the audit trail.
+import { setLogShop } from "~/ops/logger.server";
 import { authenticate } from "~/shopify.server";
 import { requestLocale, type AdminLocale } from "~/i18n/locales";
 import { messages, type Messages } from "~/i18n/messages";
@@ -19,6 +20,7 @@ export interface AdminRequest {
 export async function requireAdmin(request: Request): Promise<AdminRequest> {
   const context = await authenticate.admin(request);
   const shop = context.session.shop;
+  setLogShop(shop);
   const user = "sessionToken" in context ? context.sessionToken?.sub : undefined;
   return {
     shop,

@@ -8,6 +8,7 @@
 // bare 401 with CORS headers: nothing in it says why.
 import { authenticate } from "~/shopify.server";
 import { env } from "~/env.server";
+import { setLogShop } from "~/ops/logger.server";
 import { customerGid } from "~/referrals/personal-data";
 import { pickLocale } from "./i18n";
 import { rateLimitAddress } from "./proxy-context";
@@ -76,6 +77,7 @@ export async function authenticateExtension(request: Request, kind: ExtensionKin
     (sub === null || (customerId !== null && customerId === sub)) &&
     (kind === "checkout" || customerId !== null);
   if (!ok) throw unauthorized(request);
+  setLogShop(shop);
   return {
     shop,
     customerId,

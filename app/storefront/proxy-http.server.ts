@@ -2,9 +2,12 @@
 // signature check, JSON and Liquid responses, body parsing, rate limiting.
 import type { Db } from "~/db.server";
 import { env } from "~/env.server";
+import { createLogger, setLogShop } from "~/ops/logger.server";
 import { isValidAppProxyRequest, liquidResponse } from "./app-proxy-signature.server";
 import { proxyContext, type ProxyContext } from "./proxy-context";
 import { hitRateLimits, storefrontRules, type LimitedAction } from "./rate-limit.server";
+
+const log = createLogger({ component: "storefront" });
 
 /** Every proxy answer may be personal (it depends on the signed customer): no shared caches. */
 export const PRIVATE_HEADERS = { "Cache-Control": "private, no-store" } as const;
@@ -22,6 +25,7 @@ export async function verifyProxy(request: Request) {
   const liquid = liquidResponse;
   const ctx = proxyContext(url, request.headers, { trustedHops: env().TRUSTED_PROXY_HOPS });
   if (!ctx.shop) throw new Response(null, { status: 400, headers: PRIVATE_HEADERS });
+  setLogShop(ctx.shop);
   return { ctx, liquid };
 }
 
@@ -40,6 +44,7 @@ export function methodNotAllowed(allow: string): Response {
 export async function rateLimited(db: Db, action: LimitedAction, ctx: ProxyContext): Promise<Response | null> {
   const result = await hitRateLimits(db, storefrontRules(action, ctx));
   if (result.ok) return null;
+  log.warn("storefront rate limit reached", { action, retryAfterSeconds: result.retryAfterSeconds });
   return privateJson({ error: "rate_limited" }, 429, { "Retry-After": String(result.retryAfterSeconds) });
 }
 

@@ -4,6 +4,9 @@
 import pg from "pg";
 import { deliveryCounterKey, windowStartOf, type Admission } from "./inbox-admission";
 import type { InboxWriter, StoreOutcome } from "./inbox-types";
+import { createLogger } from "~/ops/logger.server";
+
+const log = createLogger({ component: "inbox" });
 
 /** A DateTime as Prisma's pg adapter sends it for TIMESTAMP(3): UTC wall-clock time. */
 // (Years 1 to 9999 only, as readWebhookHeaders ensures: toISOString's own form then.)
@@ -103,7 +106,7 @@ export function openPostgresInboxWriter(url: string, schema: string | undefined,
   const pool = new pg.Pool({ connectionString: url, max: MAX_IN_FLIGHT, connectionTimeoutMillis: 10_000 });
   // A connection the server closes while it sits idle (restart, failover) is
   // dropped by the pool and replaced on next use; unheard, the error would end the process.
-  pool.on("error", (error) => console.warn(`[inbox] an idle PostgreSQL connection failed and was dropped: ${error.message}`));
+  pool.on("error", (error) => log.warn("an idle PostgreSQL connection failed and was dropped", { error: error.message }));
   const topicsAfterUninstall = [...admission.topicsAfterUninstall];
 
   return {

@@ -14,6 +14,9 @@ import Database from "better-sqlite3";
 import { deliveryCounterKey, windowStartOf, type Admission } from "./inbox-admission";
 import type { InboxRow, InboxWriter, StoreOutcome } from "./inbox-types";
 import { startCheckpointer, type Checkpointer } from "./sqlite-checkpointer.server";
+import { createLogger } from "~/ops/logger.server";
+
+const log = createLogger({ component: "inbox" });
 
 /** A DateTime as Prisma's better-sqlite3 adapter stores it: ISO-8601 text, UTC as "+00:00". */
 export const sqliteDateTime = (date: Date) => date.toISOString().replace("Z", "+00:00");
@@ -116,7 +119,7 @@ function connect(filePath: string, admission: Admission): Connection {
     const checkpointer = startCheckpointer(filePath, {
       onFailure(message) {
         // Back to SQLite's own checkpoints (slower commits now and then, but a bounded WAL).
-        console.warn(`[inbox] the checkpoint thread failed (${message}); checkpointing in the inbox's commits instead`);
+        log.warn("the checkpoint thread failed; checkpointing in the inbox's commits instead", { error: message });
         if (db.open) db.pragma("wal_autocheckpoint = 1000");
       },
     });

@@ -2,8 +2,11 @@
 // answers /webhooks with it before Express sees the request, reading the body
 // straight from the socket, with no Request/Response conversion on the way.
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { createLogger, setLogShop } from "~/ops/logger.server";
 import { acceptWebhook, BODY_TOO_LARGE, METHOD_NOT_ALLOWED, type WebhookAnswer, type WebhookDeps } from "./receive-webhook.server";
 import { BodyAborted, BodyTooLarge, readIncomingBodyWithLimit } from "./verify-webhook.server";
+
+const log = createLogger({ component: "webhooks" });
 
 /** Whether a request target is the webhook endpoint (as Express matched it: any case, optional trailing slash, any query). */
 export function isWebhookPath(url: string | undefined): boolean {
@@ -73,13 +76,18 @@ export function handleWebhookRequest(req: IncomingMessage, res: ServerResponse, 
   readIncomingBodyWithLimit(req)
     .then((rawBody) => acceptWebhook(rawBody, (name) => headerValue(req, name), deps))
     .then(
-      (answer) => send(req, res, answer),
+      (answer) => {
+        // Accepted: the signature was right and the shop is installed.
+        const shop = answer.status < 300 ? headerValue(req, "x-shopify-shop-domain") : null;
+        if (shop) setLogShop(shop);
+        send(req, res, answer);
+      },
       (error: unknown) => {
         if (error instanceof BodyTooLarge) return send(req, res, BODY_TOO_LARGE);
         // Nobody is left to answer.
         if (error instanceof BodyAborted) return res.destroy();
         // Not stored, so Shopify must retry: a 500, and the cause in the log.
-        console.error("[webhooks] could not store a delivery:", error);
+        log.error("could not store a delivery", { error });
         if (res.headersSent) return res.destroy();
         send(req, res, { status: 500 });
       },

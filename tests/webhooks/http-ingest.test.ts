@@ -21,6 +21,7 @@ import type { WebhookHandler } from "~/queue/types";
 import { MAX_WEBHOOK_BODY_BYTES } from "~/webhooks/verify-webhook.server";
 import { createWorker } from "~/jobs/worker.server";
 import { signWebhookBody } from "../helpers/webhook-request";
+import { captureLogs } from "../helpers/logs";
 
 const shop = "alpha.myshopify.com";
 const order = { id: 820982911946154500, admin_graphql_api_id: "gid://shopify/Order/820982911946154508", line_items: [] };
@@ -336,13 +337,15 @@ describe("POST /webhooks served by node:http in front of the app", () => {
   it("answers 500 and logs the cause when the delivery cannot be stored, so Shopify retries", async () => {
     const failing: Inbox = { store: () => Promise.reject(new Error("disk full")), close: async () => {} };
     const broken = await listen(withWebhookEndpoint({ inbox: failing, secret }, elsewhere));
-    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs("error");
     try {
       const answer = await post({ targetPort: (broken.address() as AddressInfo).port });
       expect(answer.status).toBe(500);
-      expect(error).toHaveBeenCalledWith("[webhooks] could not store a delivery:", expect.objectContaining({ message: "disk full" }));
+      expect(logs.lines()).toEqual([
+        expect.objectContaining({ level: "error", component: "webhooks", msg: "could not store a delivery", error: expect.objectContaining({ message: "disk full" }) }),
+      ]);
     } finally {
-      error.mockRestore();
+      logs.restore();
       await new Promise((resolve) => broken.close(resolve));
     }
   });
