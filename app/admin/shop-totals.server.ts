@@ -11,6 +11,7 @@
 // revenue as the orders' totals less their refunds, in the shop's currency.
 // Shopify gives an app with read_orders the last 60 days of orders: a range
 // reaching further back is marked so, and its share is of those days only.
+import { logger } from "~/ops/logger.server";
 import type { Db } from "~/db.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import type { ShopOrderTotalsQuery } from "~/types/admin.generated";
@@ -89,7 +90,7 @@ async function readDays(admin: AdminClient, missing: string[], timezone: string,
     }
   } catch (error) {
     // The dashboard shows the program's own figures without the share.
-    console.warn(`shop totals: not read (${error instanceof Error ? error.message : String(error)})`);
+    logger.warn("shop totals: not read", { error });
     return { status: "UNAVAILABLE" };
   }
 }

@@ -6,11 +6,13 @@
 // email and IPv4 addresses are masked in every string (messages and errors
 // included), as a last guard for code that logs more than it should.
 //
-// The line format is pino's (level label, time, msg, then the fields), so the
-// logs read the same if pino replaces this writer; it is not a dependency yet.
+// Lines are written by pino (level label, ISO time, pid, hostname, the
+// context and fields, msg); this module adds the log context, the redaction
+// and a message-first call (`log.info("message", { fields })`).
 // LOG_LEVEL: trace, debug, info (default), warn, error, fatal or silent.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { hostname } from "node:os";
+import { pino } from "pino";
 
 export const LOG_LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
 export type LogLevel = keyof typeof LOG_LEVELS;
@@ -119,23 +121,32 @@ export function redact(value: unknown, depth = 0): unknown {
 
 const BASE = { pid: process.pid, hostname: hostname() };
 
+// pino writes every level (the threshold is read per call, so LOG_LEVEL may
+// change at run time) to the process's sink, one JSON object a line.
+const pinoLogger = pino(
+  {
+    level: "trace",
+    base: BASE,
+    messageKey: "msg",
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  },
+  { write: (line: string) => shared.write(line.endsWith("\n") ? line.slice(0, -1) : line) },
+);
+
 function write(level: LogLevel, bindings: LogFields, message: string, fields?: LogFields) {
-  if (LOG_LEVELS[level] < threshold()) return;
+  if (level === "silent" || LOG_LEVELS[level] < threshold()) return;
   const context = shared.context.getStore();
-  const line = {
-    level,
-    time: new Date().toISOString(),
-    ...BASE,
+  const merged = {
     ...(context ? Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)) : {}),
     ...(redact(bindings) as LogFields),
     ...(fields ? (redact(fields) as LogFields) : {}),
-    msg: scrub(message),
   };
   try {
-    shared.write(JSON.stringify(line));
+    pinoLogger[level](merged, scrub(message));
   } catch {
-    // A field that cannot be serialised (a cycle) must not take the request down.
-    shared.write(JSON.stringify({ level, time: line.time, ...BASE, ...context, msg: scrub(message), logError: "fields not serialisable" }));
+    // A field that cannot be serialised must not take the request down.
+    pinoLogger[level]({ ...context, logError: "fields not serialisable" }, scrub(message));
   }
 }
 

@@ -11,6 +11,7 @@
 // the same browser following the same link again gets its code back. The code
 // is recorded before its discount is created, so a retry after an ambiguous
 // failure finds the discount by its code instead of making another.
+import { logger } from "~/ops/logger.server";
 import type { Db } from "~/db.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import type { JobContext } from "~/queue/types";
@@ -65,7 +66,7 @@ export async function friendCodeFor(db: Db, req: FriendCodeRequest): Promise<Fri
     // attribute still attributes the order); the row stays, its discount
     // (if the create did land) is found by its code when the same browser
     // comes back, and deleted by the expiry job otherwise.
-    console.warn(`friend code for ${shop}: not created (${error instanceof Error ? error.message : String(error)})`);
+    logger.warn("friend code: not created", { shop, error });
     return { code: null, reason: "UNAVAILABLE" };
   }
 }
