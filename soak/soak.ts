@@ -3,6 +3,7 @@
 //
 //   npm run soak                      20,000 deliveries on PostgreSQL (a fresh database)
 //   npm run soak:small                a few hundred deliveries (runs inside `npm test`)
+//   npm run soak -- --processes 3     the same with three app processes behind nginx, killed too
 //   npx tsx soak/soak.ts --db sqlite --deliveries 5000 --seed 7 ...   (see OPTIONS below)
 //
 // What runs, all on 127.0.0.1:
@@ -15,7 +16,11 @@
 //   traffic generator and the checker;
 // - TWO worker processes (soak/worker.ts: the real createWorker + registry +
 //   Admin client, SHOPIFY_ADMIN_API_ORIGIN -> the fake), SIGKILLed at random
-//   moments and restarted.
+//   moments and restarted;
+// - with --processes N > 1: N webhook processes (soak/webhook-server.ts) behind
+//   nginx (soak/load-balancer.ts, installed from Debian's packages when missing,
+//   loopback only), the deliveries sent to nginx, and the webhook processes
+//   SIGKILLed at random moments too (one at a time) and restarted on their port.
 // Seed: shops with offline sessions, programs (hold 0 days; code and store
 // credit rewards; with and without a minimum order), referrers whose codes are
 // on the friend discount. Traffic: orders/paid for many friends (some
@@ -47,7 +52,7 @@ import { ensureAdminSchema } from "../scripts/fetch-admin-schema";
 import { seedInstalledShop } from "../fake-shopify/seed";
 import { webhookHeaders } from "../fake-shopify/sign";
 import { parseOptions } from "../bench/lib/cli";
-import { startTsx, type Child } from "../bench/lib/processes";
+import { freePort, startTsx, type Child } from "../bench/lib/processes";
 import { percentile } from "../bench/lib/report";
 
 // ---- options ----------------------------------------------------------------
@@ -77,6 +82,11 @@ const OPTIONS = {
   "watchdog-s": 9_000,
   keep: false, // keep the database and logs
   small: false,
+  // App (webhook) processes. More than 1: behind nginx on loopback (soak/load-balancer.ts),
+  // and they are SIGKILLed and restarted too, one at a time, as the workers are.
+  processes: 1,
+  "web-kill-min-ms": 4_000,
+  "web-kill-max-ms": 12_000,
 };
 type Options = typeof OPTIONS;
 
@@ -101,6 +111,7 @@ let opts: Options;
 try {
   opts = parseOptions(OPTIONS, { small: SMALL });
   if (opts.db !== "postgresql" && opts.db !== "sqlite") throw new Error("--db must be postgresql or sqlite");
+  if (!Number.isInteger(opts.processes) || opts.processes < 1 || opts.processes > 16) throw new Error("--processes must be 1 to 16");
 } catch (error) {
   console.error(`soak: ${(error as Error).message}`);
   process.exit(2);
@@ -382,13 +393,20 @@ function workerPool(env: Record<string, string>, logDir: string) {
 
 // ---- the webhook route's process ---------------------------------------------------
 
-async function startWebhookProcess(env: Record<string, string>, logDir: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const out = fs.createWriteStream(path.join(logDir, "webhooks.log"), { flags: "a" });
-  const child = startTsx("the webhook server", "soak/webhook-server.ts", [], env);
+interface WebProcess {
+  port: number;
+  child: Child;
+  exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startWebhookProcess(env: Record<string, string>, logDir: string, name = "webhooks", port = 0): Promise<WebProcess> {
+  const out = fs.createWriteStream(path.join(logDir, `${name}.log`), { flags: "a" });
+  const child = startTsx(`the webhook server ${name}`, "soak/webhook-server.ts", [], { ...env, SOAK_WEB_PORT: String(port) });
   child.process.stderr!.on("data", (chunk: Buffer) => out.write(chunk));
   const exited = new Promise<void>((resolve) => child.process.once("exit", () => resolve()));
   void exited.then(() => out.end());
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<number>((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => reject(new Error("the webhook server did not start within 60 s")), 60_000);
     child.process.stdout!.on("data", (chunk: Buffer) => {
@@ -401,7 +419,44 @@ async function startWebhookProcess(env: Record<string, string>, logDir: string):
     });
     void exited.then(() => reject(new Error(`the webhook server exited: ${text}`)));
   });
-  return { port, stop: () => child.stop() };
+  return { port: listening, child, exited, stop: () => child.stop() };
+}
+
+/**
+ * The app's web side: one webhook process, or `count` of them behind nginx.
+ * `kill()` SIGKILLs one at random and starts it again on its port (nginx
+ * sends its deliveries to the others meanwhile); `port` is where deliveries go.
+ */
+async function startWebSide(env: Record<string, string>, logDir: string, count: number) {
+  if (count === 1) {
+    const single = await startWebhookProcess(env, logDir);
+    return { port: single.port, kills: () => 0, kill: async () => {}, stop: () => single.stop() };
+  }
+  const { ensureNginx, startLoadBalancer } = await import("./load-balancer");
+  const nginx = ensureNginx(log);
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const procs = await Promise.all(ports.map((port, n) => startWebhookProcess(env, logDir, `web-${n + 1}`, port)));
+  const balancer = await startLoadBalancer(nginx, path.join(logDir, "nginx"), await freePort(), ports);
+  log(`${count} webhook processes on ports ${ports.join(", ")} behind nginx (${nginx}) on ${balancer.port}`);
+  let kills = 0;
+  return {
+    port: balancer.port,
+    kills: () => kills,
+    async kill() {
+      const n = Math.floor(random() * procs.length);
+      const victim = procs[n];
+      if (victim.child.process.exitCode !== null || victim.child.process.signalCode !== null) return;
+      victim.child.process.kill("SIGKILL");
+      await victim.exited;
+      kills++;
+      await sleep(between(50, 800));
+      procs[n] = await startWebhookProcess(env, logDir, `web-${n + 1}`, ports[n]);
+    },
+    async stop() {
+      await balancer.stop();
+      await Promise.all(procs.map((p) => p.stop()));
+    },
+  };
 }
 
 function post(agent: http.Agent, port: number, headers: Record<string, string>, body: Buffer): Promise<number> {
@@ -564,7 +619,7 @@ type Plan = Awaited<ReturnType<typeof plan>>;
 async function run({ db, fake, workerEnv, logDir }: Stack, plan: Plan) {
   // Faults on from here: everything the workers do goes through them.
   fake.faults.randomly({ rate: opts["fault-rate"], faults: faultPlan, seed: opts.seed });
-  const webhookServer = await startWebhookProcess(workerEnv, logDir);
+  const webhookServer = await startWebSide(workerEnv, logDir, opts.processes);
   cleanups.push(() => webhookServer.stop());
 
   // ---- workers and the killer ----------------------------------------------
@@ -588,6 +643,16 @@ async function run({ db, fake, workerEnv, logDir }: Stack, plan: Plan) {
       kills++;
       await sleep(between(50, 800));
       workers.spawn(slot);
+    }
+  })();
+
+  // With several app processes, one of them is killed at random moments too (one at a time).
+  const webKiller = (async () => {
+    if (opts.processes === 1) return;
+    while (killing) {
+      await sleep(between(opts["web-kill-min-ms"], opts["web-kill-max-ms"]));
+      if (!killing) break;
+      await webhookServer.kill();
     }
   })();
 
@@ -674,10 +739,11 @@ async function run({ db, fake, workerEnv, logDir }: Stack, plan: Plan) {
   }
   killing = false;
   await killer;
+  await webKiller;
   const totalMs = performance.now() - trafficStart;
   log(`traffic: ${sent} deliveries (${outcomes[200] ?? 0} answered 200; all answers: ${JSON.stringify(outcomes)})`);
   await workers.stop("SIGTERM");
-  return { sent, failedDeliveries, kills, slots: workers.slots, deadEvents: workers.deadEvents, trafficMs, drainMs, totalMs };
+  return { sent, failedDeliveries, kills, webKills: webhookServer.kills(), slots: workers.slots, deadEvents: workers.deadEvents, trafficMs, drainMs, totalMs };
 }
 
 type Run = Awaited<ReturnType<typeof run>>;
@@ -858,7 +924,7 @@ type Verdict = Awaited<ReturnType<typeof verify>>;
 
 // ---- main: plan -> run -> verify, then the summary -----------------------------------
 
-function report({ provider, fake, logDir }: Stack, plan: Plan, { sent, kills, slots, trafficMs, drainMs, totalMs }: Run, { violations, rewards, referrals, qualifying }: Verdict) {
+function report({ provider, fake, logDir }: Stack, plan: Plan, { sent, kills, webKills, slots, trafficMs, drainMs, totalMs }: Run, { violations, rewards, referrals, qualifying }: Verdict) {
   const paidSentAt = new Map(plan.events.filter((e) => e.topic === "orders/paid").map((e) => [e.order, e.firstSendAt ?? Infinity]));
   const actualEarly = plan.events.filter((e) => e.plannedEarly && e.firstAckAt !== undefined && (paidSentAt.get(e.order) ?? Infinity) > e.firstAckAt).length;
   const calls: Record<string, number> = {};
@@ -874,6 +940,7 @@ function report({ provider, fake, logDir }: Stack, plan: Plan, { sent, kills, sl
     ["out of order (refund/cancel acked before its paid order was sent)", `${actualEarly} of ${plan.earlyCount} planned (${((actualEarly / sent) * 100).toFixed(1)}%)`],
     ["late reversals (second wave, after the rewards)", `${plan.lateCount}`],
     ["worker SIGKILLs", `${kills} (worker starts: ${slots.map((s) => s.starts).join(" + ")}; start-up median ${startupMedianS.toFixed(1)} s)`],
+    ["app processes", opts.processes === 1 ? "1 (no load balancer)" : `${opts.processes} behind nginx; ${webKills} SIGKILLed and restarted`],
     ["Admin API calls", `${fake.calls.length}: ${Object.entries(calls).map(([k, v]) => `${k} ${v}`).join(", ")}`],
     ["rewards", `${issued} issued, ${revoked} revoked, ${rewards.length} rows; ${qualifying} qualifying orders`],
     ["referrals", Object.entries(countBy(referrals.map((r) => r.status))).map(([k, v]) => `${k} ${v}`).join(", ")],

@@ -36,7 +36,8 @@ const server = http.createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 5_000;
-server.listen(0, "127.0.0.1", () => {
+// The multi-process soak restarts a killed process on its port (nginx's upstream list is fixed).
+server.listen(Number(process.env.SOAK_WEB_PORT ?? 0), "127.0.0.1", () => {
   console.log(`LISTENING ${(server.address() as { port: number }).port}`);
 });
 process.on("SIGTERM", () => {
