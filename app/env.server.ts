@@ -76,6 +76,14 @@ export const envSchema = z.object({
   ),
   // Run the webhook/job worker inside the web process (the zero-setup default).
   RUN_WORKER: booleanFlag.default("true"),
+  // Rows each worker works on at once (most of a row's time is spent waiting on
+  // Shopify), and at most how many of them one shop may hold (default: all of
+  // them; the worker still takes a row of a shop with none in hand first).
+  WORKER_CONCURRENCY: z.coerce.number({ invalid_type_error: "must be a whole number, e.g. 8" }).int().min(1, "must be at least 1").max(64, "must be at most 64").default(8),
+  WORKER_CONCURRENCY_PER_SHOP: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ invalid_type_error: "must be a whole number, e.g. 4" }).int().min(1, "must be at least 1").max(64, "must be at most 64").optional(),
+  ),
   // Counted in the database, so the limit holds across every app process.
   WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE: z.coerce
     .number()

@@ -50,6 +50,14 @@ const BENCHES: Bench[] = [
     limitMinutes: 10,
   },
   {
+    name: "pipeline-plus",
+    script: "bench/pipeline.ts",
+    about: "the same at the Plus plan's rate (1,000 points/s) on PostgreSQL, 1 and 4 workers of 8 slots each, and orders/paid -> reward latency",
+    args: ["--db", "postgresql", "--plan", "plus", "--workers", "1,4"],
+    quickArgs: ["--db", "postgresql", "--plan", "plus", "--workers", "1", "--rewards", "600"],
+    limitMinutes: 15,
+  },
+  {
     name: "admin-loaders",
     script: "bench/admin-loaders.ts",
     about: "dashboard and referrals-list loaders at 10k / 100k / 1M referrals, SQLite and PostgreSQL, vs a count(*)",

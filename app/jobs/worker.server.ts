@@ -60,6 +60,17 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Rows processed per runOnce, at most. */
   batch?: number;
+  /**
+   * Rows worked on at once (default 1). Most of a reward's time is spent
+   * waiting on Shopify, so a worker with several slots issues that many
+   * rewards in the time of one. The slots are shared fairly: a row is taken
+   * first from a shop that has none in hand, and one shop holds at most
+   * `perShopConcurrency` of them (default: all), so a shop with a backlog of
+   * thousands does not keep the others waiting. Rows are safe to run in any
+   * order and in parallel already (several workers share the queue).
+   */
+  concurrency?: number;
+  perShopConcurrency?: number;
   maxAttempts?: number;
   /** 0..1, for backoff jitter. */
   random?: () => number;
@@ -103,7 +114,9 @@ export function createWorker(options: WorkerOptions): Worker {
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const pollMs = options.pollMs ?? 2_000;
-  const batch = options.batch ?? 50;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const perShopConcurrency = Math.max(1, Math.min(concurrency, options.perShopConcurrency ?? concurrency));
+  const batch = Math.max(options.batch ?? 50, concurrency);
   const logger = options.logger ?? defaultLogger;
   const scheduleEveryMs = options.scheduleEveryMs ?? 60_000;
   const recurringJobs = options.recurringJobs ?? [];
@@ -268,15 +281,51 @@ export function createWorker(options: WorkerOptions): Worker {
       }
     }
     // Webhooks first: Shopify is waiting on nothing, but merchants see their effects.
+    const running = new Set<Promise<void>>();
+    let failure: unknown;
+    const heldByShop = new Map<string, number>();
     for (const queue of ["webhook", "job"] as QueueName[]) {
-      while (counts.claimed < batch && !stopping) {
-        const claim = await claimNext(db, queue, { workerId, now: now(), leaseMs });
+      while (counts.claimed < batch && !stopping && failure === undefined) {
+        if (running.size >= concurrency) {
+          await Promise.race(running);
+          continue;
+        }
+        const claim = await claimFairly(queue, heldByShop);
         if (!claim) break;
         counts.claimed++;
-        counts[await processClaim(claim)]++;
+        const shop = claim.row.shop;
+        heldByShop.set(shop, (heldByShop.get(shop) ?? 0) + 1);
+        const work: Promise<void> = processClaim(claim)
+          .then(
+            (outcome) => void counts[outcome]++,
+            // The database failed under the claim: the pass ends once the others are done, and is tried again.
+            (error: unknown) => void (failure ??= error),
+          )
+          .finally(() => {
+            running.delete(work);
+            const held = (heldByShop.get(shop) ?? 1) - 1;
+            if (held > 0) heldByShop.set(shop, held);
+            else heldByShop.delete(shop);
+          });
+        running.add(work);
       }
     }
+    await Promise.all(running);
+    if (failure !== undefined) throw failure;
     return counts;
+  }
+
+  /**
+   * The next due row, from a shop with nothing in hand if there is one, else
+   * from a shop below its share of the slots.
+   */
+  async function claimFairly(queue: QueueName, heldByShop: ReadonlyMap<string, number>): Promise<Claim | null> {
+    const base = { workerId, now: now(), leaseMs };
+    if (heldByShop.size === 0) return claimNext(db, queue, base);
+    const fresh = await claimNext(db, queue, { ...base, excludeShops: [...heldByShop.keys()] });
+    if (fresh) return fresh;
+    const full = [...heldByShop].filter(([, n]) => n >= perShopConcurrency).map(([shop]) => shop);
+    return claimNext(db, queue, { ...base, excludeShops: full });
   }
 
   /** The stop's grace period ran out: whatever is still held goes back to the queue, for another worker now. */

@@ -68,14 +68,17 @@ export interface ClaimOptions {
   workerId: string;
   now: Date;
   leaseMs?: number;
+  /** Shops whose rows are not to be claimed this time (a worker sharing its slots fairly). */
+  excludeShops?: readonly string[];
 }
 
 /** Claims one due row of the queue, or returns null when nothing is due. */
 export async function claimNext(db: Db, queue: QueueName, options: ClaimOptions): Promise<Claim | null> {
   const t = table(db, queue);
   const { now } = options;
+  const where = options.excludeShops?.length ? { AND: [due(now), { shop: { notIn: [...options.excludeShops] } }] } : due(now);
   const candidates = await t.findMany({
-    where: due(now),
+    where,
     orderBy: { availableAt: "asc" },
     take: CANDIDATES,
     select: { id: true },

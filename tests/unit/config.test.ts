@@ -79,6 +79,14 @@ describe("environment", () => {
     expect(parseEnv(devStore).SHOPIFY_API_SECRET).toBe(PUBLIC_DEMO_SECRET);
   });
 
+  it("runs 8 rows at once per worker unless told otherwise, and names a bad figure", () => {
+    expect(parseEnv(valid).WORKER_CONCURRENCY).toBe(8);
+    expect(parseEnv(valid).WORKER_CONCURRENCY_PER_SHOP).toBeUndefined();
+    expect(parseEnv({ ...valid, WORKER_CONCURRENCY: "2", WORKER_CONCURRENCY_PER_SHOP: "1" })).toMatchObject({ WORKER_CONCURRENCY: 2, WORKER_CONCURRENCY_PER_SHOP: 1 });
+    expect(() => parseEnv({ ...valid, WORKER_CONCURRENCY: "0" })).toThrow(/WORKER_CONCURRENCY.*at least 1/);
+    expect(() => parseEnv({ ...valid, WORKER_CONCURRENCY_PER_SHOP: "many" })).toThrow(/WORKER_CONCURRENCY_PER_SHOP.*whole number/);
+  });
+
   it("listens on every interface unless HOST names one", () => {
     expect(parseEnv(valid).HOST).toBeUndefined();
     expect(parseEnv({ ...valid, HOST: "127.0.0.1" }).HOST).toBe("127.0.0.1");
