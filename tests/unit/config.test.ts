@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv, PUBLIC_DEMO_SECRET } from "~/env.server";
-import { APP_SCOPES } from "~/shopify/scopes";
+import { APP_SCOPES, OPTIONAL_SCOPES, scopeGranted } from "~/shopify/scopes";
 import { webhookHandlers } from "~/jobs/registry.server";
 import { webhookPayloadSchemas } from "~/jobs/webhook-payloads";
 import { SUBSCRIBED_TOPICS, TOPICS_AFTER_UNINSTALL } from "~/webhooks/webhook-topics";
@@ -97,6 +97,21 @@ describe("shopify.app.toml", () => {
   it("asks for exactly the app's scopes", () => {
     const scopes = /^scopes\s*=\s*"([^"]*)"/m.exec(toml)?.[1].split(",").map((s) => s.trim());
     expect(scopes?.sort()).toEqual([...APP_SCOPES].sort());
+  });
+
+  it("declares exactly the app's optional scopes, none of them also required", () => {
+    const section = /^\[access_scopes\]([\s\S]*?)^\[/m.exec(toml)?.[1] ?? "";
+    const optional = /^optional_scopes\s*=\s*\[([^\]]*)\]/m.exec(section)?.[1];
+    expect([...(optional ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort()).toEqual([...OPTIONAL_SCOPES].sort());
+    for (const scope of OPTIONAL_SCOPES) expect(APP_SCOPES as readonly string[]).not.toContain(scope);
+  });
+
+  it("reads a stored scope list as Shopify writes it (a write scope grants its read)", () => {
+    expect(scopeGranted("read_orders,read_themes", "read_themes")).toBe(true);
+    expect(scopeGranted("read_orders, write_themes", "read_themes")).toBe(true);
+    expect(scopeGranted("read_orders", "read_themes")).toBe(false);
+    expect(scopeGranted(null, "read_themes")).toBe(false);
+    expect(scopeGranted("read_themes_extra", "read_themes")).toBe(false);
   });
 
   it("subscribes to every topic the worker handles, and the worker handles every subscribed topic", () => {
