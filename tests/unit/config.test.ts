@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv, PUBLIC_DEMO_SECRET } from "~/env.server";
 import { APP_SCOPES, OPTIONAL_SCOPES, scopeGranted } from "~/shopify/scopes";
+import { APP_HANDLE, BLOCK_HANDLE, EMBED_HANDLE } from "~/admin/theme-files";
 import { webhookHandlers } from "~/jobs/registry.server";
 import { webhookPayloadSchemas } from "~/jobs/webhook-payloads";
 import { SUBSCRIBED_TOPICS, TOPICS_AFTER_UNINSTALL } from "~/webhooks/webhook-topics";
@@ -124,6 +125,13 @@ describe("shopify.app.toml", () => {
     expect([...SUBSCRIBED_TOPICS].sort()).toEqual(topics);
     expect(Object.keys(webhookPayloadSchemas).sort()).toEqual(topics);
     expect(topics).toEqual(expect.arrayContaining([...TOPICS_AFTER_UNINSTALL]));
+  });
+
+  it("names the app and its theme blocks as the theme reading expects (shopify://apps/<handle>/blocks/<block>/...)", () => {
+    expect(/^handle\s*=\s*"([^"]+)"/m.exec(toml)?.[1]).toBe(APP_HANDLE);
+    const blocks = join(ROOT, "extensions/referral/blocks");
+    expect(readFileSync(join(blocks, `${EMBED_HANDLE}.liquid`), "utf8")).toMatch(/"target":\s*"body"/);
+    expect(readFileSync(join(blocks, `${BLOCK_HANDLE}.liquid`), "utf8")).toMatch(/"target":\s*"section"/);
   });
 
   it("declares the app proxy the storefront uses", () => {
