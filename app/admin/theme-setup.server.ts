@@ -41,7 +41,7 @@ export async function themeSetup(input: {
       const data: ThemeSetupQuery = await input.admin.query(THEME_SETUP, { after });
       const theme = data.themes?.nodes[0];
       if (!theme) {
-        logger.warn("theme setup: the shop has no published theme; inferred from the storefront");
+        logger.warn("theme setup: the shop has no published theme; inferred from the storefront", { shop: input.shop });
         return inferred("NO_THEME");
       }
       themeName = theme.name;
@@ -52,10 +52,10 @@ export async function themeSetup(input: {
     return { source: "THEME", themeName: themeName ?? "", ...readThemeFiles(files) };
   } catch (error) {
     if (error instanceof ThemeFileError) {
-      logger.warn("theme setup: a theme file is not readable; inferred from the storefront", { file: error.filename, error: error.message });
+      logger.warn("theme setup: a theme file is not readable; inferred from the storefront", { shop: input.shop, file: error.filename, error: error.message });
       return inferred("UNREADABLE");
     }
-    logger.warn("theme setup: the theme was not read; inferred from the storefront", { error });
+    logger.warn("theme setup: the theme was not read; inferred from the storefront", { shop: input.shop, error });
     return inferred("SHOPIFY_ERROR");
   }
 }
