@@ -50,7 +50,7 @@ export function ThemeAccess({ scope }: { scope: string }) {
       revalidator.revalidate();
     }, RECHECK_MS);
     return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the revalidator changes on every revalidation; the interval runs once per grant
+    // Not on the revalidator, which changes on every revalidation: the interval runs once per grant.
   }, [state]);
 
   const ask = async () => {
