@@ -204,8 +204,7 @@ export class ShopState {
   locales: { locale: string; name: string; primary: boolean; published: boolean }[] = [{ locale: "en", name: "English", primary: true, published: true }];
   /** Polls of bulkOperation(id) before a bulk query reports COMPLETED. */
   bulkPolls: number;
-  /** The shop's themes: one published (MAIN) theme, as a new shop has; edit it with mainTheme(). */
-  readonly themes: FakeTheme[];
+  private shopThemes: FakeTheme[] | undefined;
   /**
    * The access scopes the app holds on the shop: the required ones (APP_SCOPES)
    * until the merchant grants an optional one (grantScopes). Only fields that
@@ -219,7 +218,6 @@ export class ShopState {
     private readonly bulkAddPolls: number,
   ) {
     this.bulkPolls = bulkAddPolls;
-    this.themes = [new FakeTheme(gid("OnlineStoreTheme"), "Dawn", "MAIN", now)];
     this.shop = {
       id: gid("Shop"),
       name: domain.replace(/\.myshopify\.com$/, ""),
@@ -235,6 +233,12 @@ export class ShopState {
   private iso = () => this.now().toISOString();
 
   // ---- themes and scopes ------------------------------------------------
+
+  /** The shop's themes: one published (MAIN) theme, as a new shop has (made on first use: benchmarks make many shops). */
+  get themes(): FakeTheme[] {
+    this.shopThemes ??= [new FakeTheme(gid("OnlineStoreTheme"), "Dawn", "MAIN", this.now)];
+    return this.shopThemes;
+  }
 
   mainTheme(): FakeTheme {
     const main = this.themes.find((t) => t.role === "MAIN");
