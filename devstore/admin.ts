@@ -13,6 +13,13 @@
 //   GET  /api/shopify                  the fake Admin API's state for the shop
 //   GET  /api/mail                     every email the app sent, newest first (?to=, ?kind=)
 //   GET  /api/mail/<id>                one email, its HTML and headers included
+//   GET  /api/theme                    the live theme: app embed on, templates holding the block, scopes granted
+//
+// and what Shopify's admin does for an embedded app: App Bridge's scopes.request
+// opens a grant dialog here; granting records the scope in the fake and sends
+// app/scopes_update to the app (POST /scopes/grant). The theme editor
+// (/admin/themes/current/editor, devstore/theme-editor.ts) answers the app's
+// deep links.
 //
 // and the Mailbox (/mailbox): every email the app sent to the dev store's SMTP
 // server (devstore/mailbox.ts), each shown with its headers, its HTML in a
@@ -27,6 +34,11 @@ import { adminPage, escapeHtml } from "./html";
 import type { Mailbox, MailboxMessage } from "./mailbox";
 import { listenOnLoopback } from "./loopback";
 import { hostParam, sessionToken } from "../fake-shopify/sign";
+import { appScopesUpdatePayload } from "../fake-shopify/payloads";
+import { APP_SCOPES, OPTIONAL_SCOPES } from "~/shopify/scopes";
+import { applyEdit, DEMO_THEME_EXTENSION_ID, EDITOR_PATH, editorPage, readDeepLink } from "./theme-editor";
+import { appBlockType } from "~/admin/theme-files";
+import type { DeliverWebhook } from "./webhooks";
 
 export interface AdminServerOptions {
   shop: string;
@@ -40,6 +52,8 @@ export interface AdminServerOptions {
   endHolds(): Promise<number>;
   /** Where the app's email goes (the Mailbox page); without one the page says email is not captured. */
   mailbox?: Mailbox;
+  /** Sends a webhook to the app (app/scopes_update after a grant); without it a grant is recorded in the fake only. */
+  deliver?: DeliverWebhook;
   port?: number;
 }
 
@@ -77,6 +91,20 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       return send(res, 200, "text/html; charset=utf-8", hostPage(url.pathname.slice(APP_PATH.length)));
     }
     if (route === "POST /session-token") return json(res, 200, { token: token() });
+    if (route === "POST /scopes/grant") return json(res, 200, await grantScopes(await readJson(req)));
+    if (route === `GET ${EDITOR_PATH}`) {
+      const html = editorPage({ theme: options.fake.shop(shop).mainTheme(), apiKey: options.apiKey, params: url.searchParams, message: url.searchParams.get("saved") });
+      return send(res, 200, "text/html; charset=utf-8", html);
+    }
+    if (route === `POST ${EDITOR_PATH}`) {
+      const form = new URLSearchParams(await readText(req));
+      const link = new URLSearchParams(form.get("link") ?? "");
+      const action = readDeepLink(link, options.apiKey);
+      if (!action || "error" in action) throw new DevStoreError(400, action?.error ?? "the editor's save needs the deep link it was opened with");
+      const message = applyEdit(options.fake.shop(shop).mainTheme(), action, form.get("enabled") !== "false");
+      link.set("saved", message);
+      return redirect(res, `${EDITOR_PATH}?${link}`);
+    }
     if (route === "GET /orders") return send(res, 200, "text/html; charset=utf-8", ordersPage(url.searchParams.get("message")));
     if (route === "GET /mailbox" || route === "GET /mailbox/") return send(res, 200, "text/html; charset=utf-8", mailboxPage(), MAILBOX_CSP);
     const mailId = /^\/mailbox\/(\d+)$/.exec(url.pathname);
@@ -112,6 +140,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
           "GET /api/shopify": "the fake Admin API's state for the shop (discounts, customers, store credit)",
           "GET /api/mail": "every email the app sent (to the dev store's mailbox), newest first; ?to=<address> and ?kind=<YOUR_LINK...> filter it",
           "GET /api/mail/<id>": "one email: its headers, HTML and plain text",
+          "GET /api/theme": "the live theme as the app would read it: app embed on, templates holding the block, the app's scopes",
         },
         products: PRODUCTS.map((p) => p.handle),
       });
@@ -146,6 +175,17 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     if (route === "POST /api/clock/past-hold") return json(res, 200, { due: await options.endHolds() });
     if (route === "GET /api/shopify") return json(res, 200, shopState(options.fake, shop));
+    if (route === "GET /api/theme") {
+      const state = options.fake.shop(shop);
+      const theme = state.mainTheme();
+      return json(res, 200, {
+        theme: theme.name,
+        embedOn: theme.appEmbedEnabled(appBlockType("referral-embed", DEMO_THEME_EXTENSION_ID)),
+        blockTemplates: theme.templatesWith(appBlockType("referral", DEMO_THEME_EXTENSION_ID)),
+        scopes: [...state.accessScopes],
+        editor: `${origin}${EDITOR_PATH}`,
+      });
+    }
     if (route === "GET /api/mail") {
       const to = url.searchParams.get("to")?.trim().toLowerCase();
       const kind = url.searchParams.get("kind")?.trim().toUpperCase();
@@ -166,6 +206,25 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     return json(res, 404, { error: `No ${route}: see GET /api` });
   }
 
+  /**
+   * The merchant accepted the grant dialog: Shopify grants only scopes the app
+   * declared optional, then tells the app with app/scopes_update (its handler
+   * stores them on the shop and its sessions). Answers as App Bridge's
+   * scopes.request resolves.
+   */
+  async function grantScopes(body: Record<string, unknown>) {
+    const asked = body.scopes;
+    const optional: readonly string[] = OPTIONAL_SCOPES;
+    if (!Array.isArray(asked) || asked.length === 0 || !asked.every((s) => typeof s === "string" && optional.includes(s))) {
+      throw new DevStoreError(400, `scopes must be some of the app's optional scopes: ${OPTIONAL_SCOPES.join(", ")}`);
+    }
+    const state = options.fake.shop(shop);
+    const previous = [...state.accessScopes];
+    const current = state.grantScopes(asked as string[]);
+    await options.deliver?.("app/scopes_update", appScopesUpdatePayload({ previous, current }));
+    return { result: "granted-all", detail: { granted: current, required: [...APP_SCOPES], optional: [...OPTIONAL_SCOPES] } };
+  }
+
   function hostPage(appPath: string) {
     const src = new URL(`/app${appPath}`, options.appUrl);
     for (const [k, v] of Object.entries({ embedded: "1", shop, host: hostParam(shop), id_token: token(), locale: "en" })) src.searchParams.set(k, v);
@@ -174,12 +233,18 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
 header{grid-column:1/3;background:#1a1a1a;color:#fff;display:flex;align-items:center;gap:12px;padding:0 16px}
 header small{color:#bbb}nav{padding:12px;overflow:auto}nav a{display:block;padding:6px 8px;border-radius:6px;color:#1a1a1a;text-decoration:none}
 nav a[aria-current]{background:#fff;font-weight:600}nav h2{font-size:12px;color:#616161;margin:16px 8px 4px}
-iframe{border:0;width:100%;height:100%;background:#fff}#toast{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);padding:8px 16px;border-radius:8px;color:#fff;background:#303030;display:none}
+iframe{border:0;width:100%;height:100%;background:#fff}dialog{border:0;border-radius:12px;padding:16px 24px;max-width:28rem;box-shadow:0 8px 32px #0004}#toast{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);padding:8px 16px;border-radius:8px;color:#fff;background:#303030;display:none}
 #loading{position:fixed;top:48px;left:0;height:3px;background:#008060;width:0}#loading.on{width:60%;transition:width 2s}</style></head>
 <body><header><strong>Dev store admin</strong><small>${escapeHtml(shop)}</small></header>
 <nav aria-label="Admin"><a href="/orders">Orders</a><a href="/mailbox">Mailbox</a><h2>Referrals</h2><div id="app-nav"></div></nav>
 <main><iframe name="app-iframe" title="Referrals" src="${escapeHtml(src.href)}"></iframe></main>
 <div id="toast" role="status" aria-live="polite"></div><div id="loading"></div>
+<dialog id="grant" aria-labelledby="grant-title"><form method="dialog">
+<h2 id="grant-title">Referrals is asking for more access</h2>
+<p>Allow the app to: <strong data-scopes></strong></p>
+<p class="note">Requested from the app's page (App Bridge <code>scopes.request</code>); you can remove it later.</p>
+<p><button value="cancel">Cancel</button> <button value="grant" id="grant-accept">Grant access</button></p>
+</form></dialog>
 <script>
 (function () {
   var frame = document.querySelector("iframe");
@@ -188,6 +253,24 @@ iframe{border:0;width:100%;height:100%;background:#fff}#toast{position:fixed;bot
   var toastTimer;
   function reply(message) {
     frame.contentWindow.postMessage(Object.assign({ source: "devstore-admin" }, message), appOrigin);
+  }
+  var SCOPE_WORDS = { read_themes: "Read themes (read_themes)" };
+  function askForScopes(m) {
+    var dialog = document.getElementById("grant");
+    dialog.querySelector("[data-scopes]").textContent = m.scopes.map(function (s) { return SCOPE_WORDS[s] || s; }).join(", ");
+    dialog.returnValue = "";
+    dialog.addEventListener("close", function onClose() {
+      dialog.removeEventListener("close", onClose);
+      if (dialog.returnValue !== "grant") {
+        return reply({ type: "scopes-request", id: m.id, response: { result: "declined-all", detail: { granted: [], required: [], optional: [] } } });
+      }
+      fetch("/scopes/grant", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ scopes: m.scopes }) })
+        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (answer) {
+          reply(answer.ok ? { type: "scopes-request", id: m.id, response: answer.body } : { type: "scopes-request", id: m.id, error: answer.body.error });
+        });
+    });
+    dialog.showModal();
   }
   window.addEventListener("message", function (event) {
     var m = event.data;
@@ -203,6 +286,11 @@ iframe{border:0;width:100%;height:100%;background:#fff}#toast{position:fixed;bot
       toast.style.display = "block";
       clearTimeout(toastTimer);
       toastTimer = setTimeout(function () { toast.style.display = "none"; }, 5000);
+    } else if (m.type === "scopes-request") {
+      askForScopes(m);
+    } else if (m.type === "admin-link") {
+      // A link of the app to https://<shop>/admin/...: this admin's own page.
+      location.href = m.path;
     } else if (m.type === "loading") {
       document.getElementById("loading").className = m.on ? "on" : "";
     } else if (m.type === "location") {
@@ -315,10 +403,14 @@ ${list}`,
   return { origin, appBridgeUrl: `${origin}/app-bridge.js`, close: listening.close };
 }
 
-async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown> & { items?: { handle: string; quantity: number }[] }> {
+async function readText(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8").trim();
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown> & { items?: { handle: string; quantity: number }[] }> {
+  const text = (await readText(req)).trim();
   if (!text) return {};
   const body = JSON.parse(text);
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new DevStoreError(400, "the body must be a JSON object");

@@ -6,7 +6,10 @@
 // - the `shopify` global: config, environment, idToken(), toast, loading, saveBar, modal;
 // - authenticated fetch: same-origin requests get `Authorization: Bearer <id_token>`;
 // - the session-token bounce page (?shopify-reload=...): fetch a token, go back;
-// - the ui-nav-menu / ui-save-bar / ui-title-bar / ui-modal elements.
+// - the ui-nav-menu / ui-save-bar / ui-title-bar / ui-modal elements;
+// - scopes.request/query: the admin's grant dialog for optional scopes;
+// - links to https://<shop>/admin/... (the theme editor's deep links) open the
+//   dev store admin's own page, as Shopify's admin opens its own.
 // Inside the dev store's admin (framed), session tokens come from the admin
 // page by postMessage (the admin's server signs them with the app secret), and
 // the nav menu, toasts and the current path go to the admin's chrome. Opened on
@@ -45,6 +48,10 @@
       delete pending[event.data.id];
     }
     if (event.data.type === "navigate") navigate(event.data.href);
+    if (event.data.type === "scopes-request" && pending[event.data.id]) {
+      pending[event.data.id](event.data);
+      delete pending[event.data.id];
+    }
   });
   function idToken() {
     if (!framed || (token && expiresAt(token) - Date.now() > 10000)) return Promise.resolve(token);
@@ -87,6 +94,31 @@
     });
   };
 
+  // Optional scopes: the admin shows its grant dialog and answers with Shopify's ScopesRequestResponse.
+  var scopeRequests = (window.__scopeRequests = []);
+  function requestScopes(scopes) {
+    scopeRequests.push(scopes);
+    if (!framed) return Promise.reject(new Error("scopes.request needs the admin: open the app from the dev store admin"));
+    return new Promise(function (resolve, reject) {
+      var id = nextRequest++;
+      pending[id] = function (answer) {
+        if (answer.error) reject(new Error(answer.error));
+        else resolve(answer.response);
+      };
+      post({ type: "scopes-request", id: id, scopes: scopes });
+    });
+  }
+
+  // The admin's own URLs (https://<shop>/admin/...) open in the dev store admin.
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!framed || !link || !shop) return;
+    var url = new URL(link.href, location.href);
+    if (url.host !== shop || url.pathname.indexOf("/admin/") !== 0) return;
+    event.preventDefault();
+    post({ type: "admin-link", path: url.pathname + url.search });
+  });
+
   var toasts = (window.__toasts = []);
   var region = document.createElement("div");
   region.setAttribute("role", "status");
@@ -107,6 +139,15 @@
     config: { apiKey: script && script.dataset.apiKey, shop: shop, locale: "en" },
     environment: { embedded: true, mobile: false, pos: false },
     idToken: idToken,
+    scopes: {
+      request: requestScopes,
+      query: function () {
+        return Promise.reject(new Error("scopes.query is not in the dev store's App Bridge stand-in"));
+      },
+      revoke: function () {
+        return Promise.reject(new Error("scopes.revoke is not in the dev store's App Bridge stand-in"));
+      },
+    },
     loading: function (on) {
       post({ type: "loading", on: on !== false });
     },

@@ -25,11 +25,11 @@ nav.admin{display:flex;gap:16px;align-items:baseline}nav.admin a[aria-current]{f
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f7;border:1px solid #ddd;border-radius:6px;padding:12px;margin:0}
 iframe.email{display:block;width:100%;height:600px;resize:vertical;overflow:auto;border:1px solid #ddd;border-radius:6px;background:#fff}h2{font-size:16px;margin:24px 0 8px}`;
 
-/** The dev store admin's own pages (Orders, Mailbox): the admin's links on top. */
-export function adminPage(title: string, current: "orders" | "mailbox", body: string): string {
+/** The dev store admin's own pages (Orders, Mailbox, the theme editor): the admin's links on top. */
+export function adminPage(title: string, current: "orders" | "mailbox" | "theme", body: string): string {
   const link = (href: string, label: string, name?: string) => `<a href="${href}"${name === current ? ' aria-current="page"' : ""}>${label}</a>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Dev store admin</title>
 <style>${ADMIN_STYLE}</style></head>
-<body><nav class="admin" aria-label="Dev store admin">${link("/apps/referrals", "← Referrals app")}${link("/orders", "Orders", "orders")}${link("/mailbox", "Mailbox", "mailbox")}${link("/api", "Control API")}</nav>
+<body><nav class="admin" aria-label="Dev store admin">${link("/apps/referrals", "← Referrals app")}${link("/orders", "Orders", "orders")}${link("/mailbox", "Mailbox", "mailbox")}${link("/admin/themes/current/editor", "Theme editor", "theme")}${link("/api", "Control API")}</nav>
 ${body}</body></html>`;
 }

@@ -149,6 +149,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       fake,
       endHolds: () => endHoldsNow(db, DEMO_SHOP),
       mailbox,
+      // A grant in the admin's dialog reaches the app as Shopify sends it: app/scopes_update.
+      deliver: (topic, body) => deliver(topic, body),
       port: ports.admin,
     });
     stoppers.push(() => admin.close());

@@ -4,7 +4,7 @@
 // retry, the dev store reports it instead.
 import { webhookHeaders } from "../fake-shopify/sign";
 
-export type WebhookTopic = "orders/paid" | "refunds/create" | "orders/cancelled";
+export type WebhookTopic = "orders/paid" | "refunds/create" | "orders/cancelled" | "app/scopes_update";
 
 /** Sends one signed webhook; resolves to its X-Shopify-Webhook-Id. */
 export type DeliverWebhook = (topic: WebhookTopic, body: object) => Promise<string>;

@@ -3,10 +3,11 @@
 // field's args), so these plain objects are the resolvers; unions resolve
 // through `__typename`. Root fields not listed here fail the request loudly
 // (see IMPLEMENTED in fake-shopify.ts): add them when the app needs them.
-import { executeSync, parse, validate } from "graphql";
+import { executeSync, GraphQLError, parse, validate } from "graphql";
 import { fromCents, money, toCents } from "./money";
 import { adminSchema } from "./schema";
 import { matchesOrder, parseOrderQuery } from "./order-search";
+import type { FakeTheme } from "./theme";
 import type { FakeAutomaticDiscount, FakeBulkOperation, FakeDiscount, FakeOrder, FakeStoreCreditAccount, FakeStoreCreditTransaction, GraphQLInput, ShopState } from "./store";
 
 type Args = GraphQLInput;
@@ -124,6 +125,41 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
     partialDataUrl: null,
   });
 
+  // Shopify's answer to a field the app's scopes do not cover: the field null, an ACCESS_DENIED error.
+  const requireScope = (field: string, scope: string) => {
+    if (s.hasScope(scope)) return;
+    throw new GraphQLError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, {
+      extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes", requiredAccess: `\`${scope}\` access scope.` },
+    });
+  };
+
+  const themeView = (t: FakeTheme) => ({
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    prefix: "/",
+    processing: false,
+    processingFailed: false,
+    themeStoreId: null,
+    createdAt: t.files.get("config/settings_data.json")?.updatedAt,
+    updatedAt: t.files.get("config/settings_data.json")?.updatedAt,
+    files: ({ filenames, ...page }: Args) => ({
+      ...connection(
+        t.matching(filenames).map((f) => ({
+          filename: f.filename,
+          body: { __typename: "OnlineStoreThemeFileBodyText", content: f.content },
+          contentType: "application/json",
+          size: String(Buffer.byteLength(f.content)),
+          checksumMd5: null,
+          createdAt: f.updatedAt,
+          updatedAt: f.updatedAt,
+        })),
+        page,
+      ),
+      userErrors: [],
+    }),
+  });
+
   const codeNodeView = (d: FakeDiscount | undefined) => (d ? { id: d.id, codeDiscount: discountView(d) } : null);
 
   const orderView = (o: FakeOrder) => {
@@ -170,6 +206,11 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
   return {
     // ---- QueryRoot
     shop: () => s.shop,
+    themes: ({ roles, names, reverse, ...page }: Args) => {
+      requireScope("themes", "read_themes");
+      const rows = s.themes.filter((t) => (!roles || roles.includes(t.role)) && (!names || names.includes(t.name))).map(themeView);
+      return connection(reverse ? rows.reverse() : rows, page);
+    },
     shopLocales: ({ published }: Args) => s.locales.filter((l) => published === undefined || published === null || l.published === published).map((l) => ({ ...l, marketWebPresences: [] })),
     codeDiscountNode: ({ id }: Args) => codeNodeView(s.findDiscount(id)),
     codeDiscountNodeByCode: ({ code }: Args) => codeNodeView(s.findByCode(code)?.discount),

@@ -2,7 +2,9 @@
 // (unique codes, balances that cannot go negative, ...). Rule violations
 // come back as `userErrors` shaped like Shopify's; the GraphQL mapping lives
 // in resolvers.ts.
+import { APP_SCOPES } from "~/shopify/scopes";
 import { fromCents, toCents } from "./money";
+import { FakeTheme } from "./theme";
 
 /**
  * GraphQL input as graphql-js hands it to resolvers. It has already been
@@ -202,6 +204,13 @@ export class ShopState {
   locales: { locale: string; name: string; primary: boolean; published: boolean }[] = [{ locale: "en", name: "English", primary: true, published: true }];
   /** Polls of bulkOperation(id) before a bulk query reports COMPLETED. */
   bulkPolls: number;
+  private shopThemes: FakeTheme[] | undefined;
+  /**
+   * The access scopes the app holds on the shop: the required ones (APP_SCOPES)
+   * until the merchant grants an optional one (grantScopes). Only fields that
+   * need an optional scope check it (themes: read_themes).
+   */
+  readonly accessScopes = new Set<string>(APP_SCOPES);
 
   constructor(
     domain: string,
@@ -222,6 +231,31 @@ export class ShopState {
   }
 
   private iso = () => this.now().toISOString();
+
+  // ---- themes and scopes ------------------------------------------------
+
+  /** The shop's themes: one published (MAIN) theme, as a new shop has (made on first use: benchmarks make many shops). */
+  get themes(): FakeTheme[] {
+    this.shopThemes ??= [new FakeTheme(gid("OnlineStoreTheme"), "Dawn", "MAIN", this.now)];
+    return this.shopThemes;
+  }
+
+  mainTheme(): FakeTheme {
+    const main = this.themes.find((t) => t.role === "MAIN");
+    if (!main) throw new Error(`${this.shop.myshopifyDomain} has no published theme`);
+    return main;
+  }
+
+  /** What the merchant's grant in the admin does (App Bridge's scopes.request); returns the scopes now held. */
+  grantScopes(scopes: string[]): string[] {
+    for (const scope of scopes) this.accessScopes.add(scope);
+    return [...this.accessScopes];
+  }
+
+  /** Whether the app holds `scope` (a write scope holds its read). */
+  hasScope(scope: string): boolean {
+    return this.accessScopes.has(scope) || (scope.startsWith("read_") && this.accessScopes.has(`write_${scope.slice(5)}`));
+  }
 
   // ---- discounts -------------------------------------------------------
 

@@ -1,10 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { ThemeAccess, ThemeSource } from "~/components/ThemeAccess";
 import db from "~/db.server";
 import { env } from "~/env.server";
 import { useI18n } from "~/i18n/context";
 import { checklist, themeEditorLinks } from "~/admin/home.server";
+import { THEME_SCOPE, themeSetup } from "~/admin/theme-setup.server";
 import { reviewCount } from "~/admin/review-queue.server";
 import { emailOffReason } from "~/email/config.server";
 import { ensureProgram } from "~/referrals/programs.server";
@@ -13,7 +15,7 @@ import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
 import { RouteError } from "~/components/RouteError";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, admin, cause } = await requireAdmin(request);
+  const { shop, admin, cause, scope } = await requireAdmin(request);
   let setupError: string | null = null;
   let enabled = false;
   try {
@@ -23,17 +25,33 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!(error instanceof ShopifyUserError || error instanceof ShopifyApiError)) throw error;
     setupError = error.message;
   }
-  return { shop, enabled, setupError, emailOff: emailOffReason() !== null, links: themeEditorLinks(shop, env().SHOPIFY_API_KEY), toReview: await reviewCount(db, shop), ...(await checklist(db, shop)) };
+  const { blockAdded, embedEnabled, ...counts } = await checklist(db, shop);
+  // Read from the live theme once the merchant granted read_themes; else (or when the read fails) inferred.
+  const theme = await themeSetup({ admin, shop, scope, inferred: { embedOn: embedEnabled, blockPlaced: blockAdded } });
+  const editor = themeEditorLinks(shop, env().SHOPIFY_API_KEY);
+  const links = { addBlock: editor.addBlock, enableEmbed: editor.enableEmbed, blockTemplate: theme.editorTemplate ? editor.template(theme.editorTemplate) : null };
+  return { shop, enabled, setupError, emailOff: emailOffReason() !== null, links, theme, themeScope: THEME_SCOPE, toReview: await reviewCount(db, shop), ...counts };
 };
 
 export default function Index() {
-  const { t } = useI18n();
+  const { t, f } = useI18n();
   const data = useLoaderData<typeof loader>();
   const s = t.home.steps;
+  const { theme } = data;
+  const read = theme.source === "THEME";
   const steps = [
     { key: "program", done: data.enabled && !data.setupError, ...s.program, url: "/app/settings", external: false },
-    { key: "block", done: data.blockAdded, ...s.block, url: data.links.addBlock, external: true },
-    { key: "embed", done: data.embedEnabled, ...s.embed, url: data.links.enableEmbed, external: true },
+    {
+      key: "block",
+      done: theme.blockPlaced,
+      ...s.block,
+      why: read ? `${t.home.theme.blockWhy}${theme.templates.length ? ` ${t.home.theme.placedIn(f.list(theme.templates))}` : ""}` : s.block.why,
+      // Once the theme holds the block, the link opens the template that does (adding it again would place a second one).
+      ...(read && data.links.blockTemplate ? { action: t.home.theme.openBlock, url: data.links.blockTemplate } : { url: data.links.addBlock }),
+      external: true,
+      source: true,
+    },
+    { key: "embed", done: theme.embedOn, ...s.embed, why: read ? t.home.theme.embedWhy : s.embed.why, url: data.links.enableEmbed, external: true, source: true },
     { key: "emails", done: !data.emailOff, ...s.emails, why: data.emailOff ? t.emails.smtpOff : s.emails.why, url: "/app/emails", external: false },
     { key: "first", done: data.firstReferral, ...s.firstReferral, url: "/app/invite", external: false },
   ];
@@ -85,6 +103,7 @@ export default function Index() {
                 </Text>
                 <ProgressBar progress={(done / steps.length) * 100} size="small" tone="primary" ariaLabelledBy="checklist-progress" />
               </BlockStack>
+              {theme.source === "INFERRED" && theme.reason === "NO_SCOPE" ? <ThemeAccess scope={data.themeScope} /> : null}
               <BlockStack gap="300" as="ol">
                 {steps.map((step) => (
                   <Box as="li" key={step.key} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
@@ -99,6 +118,7 @@ export default function Index() {
                         <Text as="p" tone="subdued">
                           {step.why}
                         </Text>
+                        {"source" in step ? <ThemeSource setup={theme} /> : null}
                       </BlockStack>
                       <Button url={step.url} target={step.external ? "_top" : undefined} variant={step.done ? "tertiary" : "primary"}>
                         {step.action}

@@ -15,6 +15,8 @@ export interface AdminRequest {
   /** The staff member's admin language (app/i18n/locales.ts) and its messages, for toasts, errors and exports. */
   locale: AdminLocale;
   t: Messages;
+  /** The scopes Shopify granted the app on this shop (the session's; app/scopes_update keeps them current). */
+  scope: string | null;
 }
 
 export async function requireAdmin(request: Request): Promise<AdminRequest> {
@@ -28,6 +30,7 @@ export async function requireAdmin(request: Request): Promise<AdminRequest> {
     cause: `merchant:${user ?? "unknown"}`,
     locale: requestLocale(request),
     t: messages(requestLocale(request)),
+    scope: context.session.scope ?? null,
   };
 }
 

@@ -849,3 +849,33 @@ export const SHOP_ORDER_TOTALS = `#graphql
     }
   }
 `;
+
+// The live theme's app embed and app block (optional scope read_themes):
+// settings_data.json says which app embeds are on, the JSON templates and
+// section groups say where app blocks are placed. Paged: a theme may have more
+// JSON files than a page holds (and Shopify may return fewer to stay within its
+// payload limit).
+export const THEME_SETUP = `#graphql
+  query ThemeSetup($after: String) {
+    themes(roles: [MAIN], first: 1) {
+      nodes {
+        id
+        name
+        files(filenames: ["config/settings_data.json", "templates/*.json", "sections/*.json"], first: 50, after: $after) {
+          nodes {
+            filename
+            body {
+              ... on OnlineStoreThemeFileBodyText {
+                content
+              }
+            }
+          }
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+        }
+      }
+    }
+  }
+`;

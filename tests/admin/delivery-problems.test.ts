@@ -136,7 +136,7 @@ describe("retention", () => {
     expect(await clicksShown()).toBe(3);
     expect(await dashboardClicks()).toBe(3);
     // The first-run checklist still knows the embed works (a link was clicked).
-    expect(await load(home.loader, p.shop, "/app")).toMatchObject({ embedEnabled: true });
+    expect(await load(home.loader, p.shop, "/app")).toMatchObject({ theme: { source: "INFERRED", embedOn: true } });
     await rebuildDailyStats(db, p.shop);
     expect(await dashboardClicks()).toBe(3);
     // The merchant's records stay.

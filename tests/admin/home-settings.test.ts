@@ -24,7 +24,8 @@ describe("first run (app._index)", () => {
   it("creates the program with its defaults and the friend discount in Shopify, once", async () => {
     const shop = await newShop();
     const data = await load(home.loader, shop, "/app");
-    expect(data).toMatchObject({ shop, enabled: true, setupError: null, referrers: 0, referrals: 0, blockAdded: false, embedEnabled: false, firstReferral: false });
+    expect(data).toMatchObject({ shop, enabled: true, setupError: null, referrers: 0, referrals: 0, firstReferral: false });
+    expect(data.theme).toMatchObject({ source: "INFERRED", reason: "NO_SCOPE", blockPlaced: false, embedOn: false });
     const program = await db.program.findUniqueOrThrow({ where: { shop } });
     expect(program).toMatchObject({ friendOfferKind: "PERCENTAGE", rewardKind: "CODE_PERCENTAGE", holdDays: 30 });
     expect(program.friendOfferValue.toString()).toBe("10");
@@ -37,7 +38,7 @@ describe("first run (app._index)", () => {
   it("deep-links to the theme editor with the block and embed handles", async () => {
     const shop = await newShop();
     const data = await load(home.loader, shop, "/app");
-    expect(data.links.addBlock).toBe(`https://${shop}/admin/themes/current/editor?template=index&addAppBlockId=test-api-key/referral&target=newAppsSection`);
+    expect(data.links.addBlock).toBe(`https://${shop}/admin/themes/current/editor?template=product&addAppBlockId=test-api-key/referral&target=mainSection`);
     expect(data.links.enableEmbed).toBe(`https://${shop}/admin/themes/current/editor?context=apps&activateAppId=test-api-key/referral-embed`);
   });
 

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv, PUBLIC_DEMO_SECRET } from "~/env.server";
-import { APP_SCOPES } from "~/shopify/scopes";
+import { APP_SCOPES, OPTIONAL_SCOPES, scopeGranted } from "~/shopify/scopes";
+import { APP_HANDLE, BLOCK_HANDLE, EMBED_HANDLE } from "~/admin/theme-files";
 import { webhookHandlers } from "~/jobs/registry.server";
 import { webhookPayloadSchemas } from "~/jobs/webhook-payloads";
 import { SUBSCRIBED_TOPICS, TOPICS_AFTER_UNINSTALL } from "~/webhooks/webhook-topics";
@@ -107,6 +108,21 @@ describe("shopify.app.toml", () => {
     expect(scopes?.sort()).toEqual([...APP_SCOPES].sort());
   });
 
+  it("declares exactly the app's optional scopes, none of them also required", () => {
+    const section = /^\[access_scopes\]([\s\S]*?)^\[/m.exec(toml)?.[1] ?? "";
+    const optional = /^optional_scopes\s*=\s*\[([^\]]*)\]/m.exec(section)?.[1];
+    expect([...(optional ?? "").matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort()).toEqual([...OPTIONAL_SCOPES].sort());
+    for (const scope of OPTIONAL_SCOPES) expect(APP_SCOPES as readonly string[]).not.toContain(scope);
+  });
+
+  it("reads a stored scope list as Shopify writes it (a write scope grants its read)", () => {
+    expect(scopeGranted("read_orders,read_themes", "read_themes")).toBe(true);
+    expect(scopeGranted("read_orders, write_themes", "read_themes")).toBe(true);
+    expect(scopeGranted("read_orders", "read_themes")).toBe(false);
+    expect(scopeGranted(null, "read_themes")).toBe(false);
+    expect(scopeGranted("read_themes_extra", "read_themes")).toBe(false);
+  });
+
   it("subscribes to every topic the worker handles, and the worker handles every subscribed topic", () => {
     const topics = [...toml.matchAll(/^\s*(?:topics|compliance_topics)\s*=\s*\[([^\]]*)\]/gm)].flatMap((m) =>
       [...m[1].matchAll(/"([^"]+)"/g)].map((t) => t[1]),
@@ -117,6 +133,13 @@ describe("shopify.app.toml", () => {
     expect([...SUBSCRIBED_TOPICS].sort()).toEqual(topics);
     expect(Object.keys(webhookPayloadSchemas).sort()).toEqual(topics);
     expect(topics).toEqual(expect.arrayContaining([...TOPICS_AFTER_UNINSTALL]));
+  });
+
+  it("names the app and its theme blocks as the theme reading expects (shopify://apps/<handle>/blocks/<block>/...)", () => {
+    expect(/^handle\s*=\s*"([^"]+)"/m.exec(toml)?.[1]).toBe(APP_HANDLE);
+    const blocks = join(ROOT, "extensions/referral/blocks");
+    expect(readFileSync(join(blocks, `${EMBED_HANDLE}.liquid`), "utf8")).toMatch(/"target":\s*"body"/);
+    expect(readFileSync(join(blocks, `${BLOCK_HANDLE}.liquid`), "utf8")).toMatch(/"target":\s*"section"/);
   });
 
   it("declares the app proxy the storefront uses", () => {
