@@ -74,6 +74,14 @@ const BENCHES: Bench[] = [
     limitMinutes: 10,
   },
   {
+    name: "lighthouse",
+    script: "bench/lighthouse.ts",
+    about: "Lighthouse 12.2.3 mobile performance score, LCP, TBT, CLS of the dev store's product and home pages with the block, embed and launcher vs the same pages without the app (median of 5)",
+    args: [],
+    quickArgs: ["--runs", "1", "--pages", "product"],
+    limitMinutes: 15,
+  },
+  {
     name: "extensions",
     script: "bench/extensions.ts",
     about: "UI extension bundles (gzip) vs Shopify's limit; thank-you route p95 at 100 req/s vs a bare node:http server verifying the same session tokens",

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { APP_URL, PROXY_PREFIX, appProxySignature, callProxy } from "./app-proxy";
 import { STOREFRONT_LOCALES } from "~/storefront/i18n";
 import { ASSET_PREFIX, EXTENSION_DIR, renderBlock, renderProxyLiquid } from "./liquid";
@@ -45,6 +46,8 @@ export interface StorefrontOptions {
   commerce?: Commerce;
   /** The theme's settings of the app embed (referral-embed), e.g. `{ launcher: true }`; default its schema's. */
   embedSettings?: Record<string, unknown>;
+  /** The theme's pages as a shop without the app has them: no block, no embed (bench/lighthouse.ts's baseline). */
+  withoutApp?: boolean;
   /**
    * The UI extensions' built bundles (devstore/extension-pages.ts): with them the
    * thank-you page and the customer account pages run the extensions.
@@ -122,7 +125,7 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
     if (url.pathname.startsWith(ASSET_PREFIX)) {
       const file = path.join(EXTENSION_DIR, "assets", path.basename(url.pathname));
       if (!fs.existsSync(file)) return send(res, 404, "text/plain", "no such asset");
-      return send(res, 200, TYPES[path.extname(file)] ?? "application/octet-stream", fs.readFileSync(file));
+      return sendCompressed(req, res, 200, TYPES[path.extname(file)] ?? "application/octet-stream", fs.readFileSync(file));
     }
     const discount = url.pathname.match(/^\/discount\/([^/]+)$/);
     if (discount) {
@@ -146,7 +149,7 @@ export async function startStorefrontServer(shopOrOptions: string | StorefrontOp
       const handled = await shopPages(req, res, url, method, commerce);
       if (handled) return;
     }
-    if (method === "GET" && !path.extname(url.pathname)) return send(res, 200, "text/html; charset=utf-8", await themePage(req, url));
+    if (method === "GET" && !path.extname(url.pathname)) return sendCompressed(req, res, 200, "text/html; charset=utf-8", await themePage(req, url));
     return send(res, 404, "text/plain", "not found");
   }
 
@@ -393,7 +396,7 @@ ${extensionFrame(frame("referral-account-profile", "customer-account.profile.blo
     const { language, pathname } = languageOf(url.pathname);
     const globals = { customer, shopUrl: origin, language };
     // A shop's other pages (/pages/...) have no referral block, only the embed, as most pages of a real shop.
-    const withBlock = !pathname.startsWith("/pages/");
+    const withBlock = !pathname.startsWith("/pages/") && !options.withoutApp;
     const block = withBlock ? await renderBlock("referral", globals) : "";
     const handle = pathname.match(/^\/products\/([^/]+)$/)?.[1];
     const product = commerce?.products.find((p) => p.handle === handle);
@@ -420,7 +423,7 @@ ${block ? `<section aria-label="Referral program">${block}</section>` : ""}`;
    */
   async function themeLayout({ req, url, language, title, main }: { req: http.IncomingMessage; url: URL; language: string; title: string; main: string }) {
     const customer = await themeCustomer(req);
-    const embed = await renderBlock("referral-embed", { customer, shopUrl: origin, language, settings: options.embedSettings });
+    const embed = options.withoutApp ? "" : await renderBlock("referral-embed", { customer, shopUrl: origin, language, settings: options.embedSettings });
     const account = commerce
       ? customer
         ? `<span>Hello, ${escapeHtml(customer.first_name)}</span> <a href="/account/logout">Log out</a>`
@@ -471,6 +474,13 @@ function cookies(req: http.IncomingMessage): Record<string, string> {
 function redirect(res: http.ServerResponse, location: string) {
   res.writeHead(303, { Location: location });
   res.end();
+}
+
+/** As Shopify's CDN serves a shop's pages and assets: gzipped when the browser accepts it. */
+function sendCompressed(req: http.IncomingMessage, res: http.ServerResponse, status: number, type: string, body: string | Buffer) {
+  if (!/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) return send(res, status, type, body);
+  res.writeHead(status, { "Content-Type": type, "Content-Encoding": "gzip", Vary: "Accept-Encoding" });
+  res.end(gzipSync(body));
 }
 
 function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer) {

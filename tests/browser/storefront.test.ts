@@ -126,6 +126,27 @@ describe.skipIf(NO_BROWSER)("storefront in Chromium", () => {
     await context.close();
   }, 60_000);
 
+  it("the app fetches nothing before the shop's page has loaded; its scripts come after, once each", async () => {
+    server.state.customerId = 501;
+    const context = await newContext();
+    const page = await context.newPage();
+    const fetched: { url: string; at: number }[] = [];
+    page.on("request", (r) => r.url().includes("/ext-assets/") && fetched.push({ url: new URL(r.url()).pathname, at: Date.now() }));
+    let loadedAt = 0;
+    page.on("load", () => (loadedAt = Date.now()));
+    await page.goto(`${server.origin}/products/demo`, { waitUntil: "load" });
+    const atLoad = fetched.length;
+    await page.waitForLoadState("networkidle");
+    expect(atLoad, "no app asset before the load event").toBe(0);
+    // The embed's script once the browser is idle, the block's as the block is within a screen of the viewport.
+    await poll(() => fetched.map((f) => f.url).includes("/ext-assets/referral-embed.js")).toBe(true);
+    await page.locator("[data-referral-block]").scrollIntoViewIfNeeded();
+    await poll(() => page.locator("[data-rfl-link]").inputValue()).toContain(`?ref=${code}`);
+    expect(fetched.map((f) => f.url).sort()).toEqual(["/ext-assets/referral-block.js", "/ext-assets/referral-embed.js"]);
+    for (const f of fetched) expect(f.at, `${f.url} after the load event`).toBeGreaterThanOrEqual(loadedAt);
+    await context.close();
+  }, 60_000);
+
   it("a friend following a ?ref= link gets the discount once, the stored code, the cart attribute and the banner", async () => {
     server.state.customerId = null;
     const context = await newContext();
