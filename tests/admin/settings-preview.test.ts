@@ -57,6 +57,21 @@ function storedState(shop: string) {
 }
 
 describe("settings preview (app.settings.preview)", () => {
+  it("opens in the shop's primary language when the storefront has it, else the merchant's", async () => {
+    const { shop } = await shopWithProgram();
+    const cases: [string | null, string, string][] = [
+      ["hi", "/app/settings", "hi"],
+      ["de-CH", "/app/settings?locale=fr", "de"],
+      ["pt-BR", "/app/settings?locale=fr", "fr"],
+      [null, "/app/settings?locale=es-419", "es"],
+      [null, "/app/settings", "en"],
+    ];
+    for (const [primaryLocale, path, expected] of cases) {
+      await db.program.update({ where: { shop }, data: { primaryLocale } });
+      expect((await load(settings.loader, shop, path)).previewLanguage, `${primaryLocale} ${path}`).toBe(expected);
+    }
+  });
+
   it("renders the block with the unsaved offer in English, through the extension's Liquid and script", async () => {
     const { shop, values } = await shopWithProgram();
     const { status, data } = await previewOf(shop, values, { friendOfferKind: "PERCENTAGE", friendOfferValue: "15" });
@@ -69,7 +84,7 @@ describe("settings preview (app.settings.preview)", () => {
     const page = await run(data.html);
     expect(text(page, "[data-rfl-heading]")).toBe("Give your friends 15% off");
     expect(text(page, "[data-rfl-text]")).toBe("Give your friends 15% off on their first order and earn a reward when they buy.");
-    expect(page.document.querySelector<HTMLFormElement>("[data-rfl-join]")!.hidden).toBe(false);
+    expect(page.document.querySelector("[data-rfl-join]")!.hasAttribute("hidden")).toBe(false);
     // The extension's CSS is in the page (the iframe has no origin to load it from).
     const css = page.document.querySelector('link[href^="data:text/css"]')?.getAttribute("href") ?? "";
     expect(Buffer.from(css.split(",")[1], "base64").toString()).toContain(".rfl{");
@@ -104,7 +119,7 @@ describe("settings preview (app.settings.preview)", () => {
     if (!data.ok) throw new Error(JSON.stringify(data));
     const page = await run(data.html);
     expect(text(page, "[data-rfl-heading]")).toBe("Give your friends free shipping");
-    expect(page.document.querySelector<HTMLElement>("[data-rfl-referrer]")!.hidden).toBe(false);
+    expect(page.document.querySelector("[data-rfl-referrer]")!.hasAttribute("hidden")).toBe(false);
     expect(text(page, "[data-rfl-code]")).toBe("PALS-SAMPLE");
     const whatsapp = page.document.querySelector('[data-rfl-channel="whatsapp"]')!.getAttribute("href")!;
     expect(decodeURIComponent(whatsapp)).toContain("Try it: free shipping with https://");
@@ -158,7 +173,7 @@ describe("settings preview (app.settings.preview)", () => {
   });
 
   it("refuses a request without a valid session token, and a GET", async () => {
-    const { shop, values } = await shopWithProgram();
+    const { values } = await shopWithProgram();
     const body = new URLSearchParams({ ...values, view: "block", language: "en", shopper: "guest" });
     const request = new Request(`${process.env.SHOPIFY_APP_URL}${PATH}`, { method: "POST", headers: { Authorization: "Bearer not-a-token" }, body });
     expect(await thrownStatus(() => preview.action({ request, params: {}, context: {} }))).toBe(401);
