@@ -56,7 +56,7 @@ export function SettingsPreview({ values, initialLanguage, labels }: SettingsPre
           </Text>
           {busy ? <Spinner size="small" accessibilityLabel={p.updating} /> : null}
         </InlineStack>
-        <Text as="p" tone="subdued">
+        <Text as="p" variant="bodySm" tone="subdued">
           {p.intro}
         </Text>
         <Tabs
@@ -116,7 +116,8 @@ export function SettingsPreview({ values, initialLanguage, labels }: SettingsPre
             // allow-same-origin the page has no origin: it cannot reach the admin.
             sandbox={storefront ? "allow-scripts" : ""}
             srcDoc={shown?.html ?? ""}
-            style={{ display: "block", width: "100%", height: "540px", border: "1px solid #e3e3e3", borderRadius: "8px", background: "#fff" }}
+            // As tall as the admin's frame leaves beside the panel's controls: the launcher sits at the page's bottom.
+            style={{ display: "block", width: "100%", height: "clamp(300px, calc(100vh - 500px), 600px)", border: "1px solid #e3e3e3", borderRadius: "8px", background: "#fff" }}
           />
         </div>
         {view === "email" ? (

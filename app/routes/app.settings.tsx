@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
 import db from "~/db.server";
 import { useI18n } from "~/i18n/context";
@@ -115,15 +115,15 @@ export default function Settings() {
         </button>
         <button onClick={() => setValues(saved)}>{t.common.discard}</button>
       </SaveBar>
-      <Layout>
+      <BlockStack gap="400">
         {errors.form ? (
-          <Layout.Section>
-            <Banner tone="critical" title={s.shopifyRefused}>
-              <p>{errors.form}</p>
-            </Banner>
-          </Layout.Section>
+          <Banner tone="critical" title={s.shopifyRefused}>
+            <p>{errors.form}</p>
+          </Banner>
         ) : null}
-        <Layout.Section>
+        {/* The preview beside the form on a wide screen (below it on a narrow one). Grid cells
+            stretch to the row's height, so the panel can stay in view while the form scrolls. */}
+        <InlineGrid columns={{ xs: 1, md: ["twoThirds", "oneThird"] }} gap="400">
           <form
             onSubmit={(e) => {
               e.preventDefault();
@@ -355,14 +355,13 @@ export default function Settings() {
               </InlineStack>
             </BlockStack>
           </form>
-        </Layout.Section>
-        <Layout.Section variant="oneThird">
-          {/* Beside the form on a wide screen, kept in view while the merchant scrolls through it. */}
-          <div style={{ position: "sticky", top: "1rem" }}>
-            <SettingsPreview values={values} initialLanguage={previewLanguage} labels={labels} />
+          <div>
+            <div style={{ position: "sticky", top: "1rem", maxHeight: "calc(100vh - 2rem)", overflowY: "auto" }}>
+              <SettingsPreview values={values} initialLanguage={previewLanguage} labels={labels} />
+            </div>
           </div>
-        </Layout.Section>
-      </Layout>
+        </InlineGrid>
+      </BlockStack>
     </Page>
   );
 }

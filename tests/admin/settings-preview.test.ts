@@ -127,6 +127,18 @@ describe("settings preview (app.settings.preview)", () => {
     await page.happyDOM.close();
   });
 
+  it("keeps a hostile share message inside the page's data, never as markup", async () => {
+    const { shop, values } = await shopWithProgram();
+    const { data } = await previewOf(shop, values, { shopper: "referrer", shareMessage: "</script><img src=x onerror=alert(1)>{link}" });
+    if (!data.ok) throw new Error(JSON.stringify(data));
+    expect(data.html).not.toContain("</script><img");
+    expect(data.html).not.toContain("<img");
+    const page = await run(data.html);
+    expect(page.document.querySelector("img")).toBeNull();
+    expect(decodeURIComponent(page.document.querySelector('[data-rfl-channel="x"]')!.getAttribute("href")!)).toContain("</script><img src=x onerror=alert(1)>https://");
+    await page.happyDOM.close();
+  });
+
   it("renders the launcher, its panel holding the same block", async () => {
     const { shop, values } = await shopWithProgram();
     const { data } = await previewOf(shop, values, { view: "launcher", friendOfferKind: "FIXED_AMOUNT", friendOfferValue: "7.5" });

@@ -76,13 +76,14 @@ describe.skipIf(NO_BROWSER)("settings preview in Chromium", () => {
 
     await page.getByLabel("Discount", { exact: true }).fill("15");
     await poll(() => heading.textContent()).toBe("Give your friends 15% off");
-    await poll(() => frame.getByRole("button", { name: "Get my link" }).isVisible()).toBe(true);
+    // The join form is shown (getByRole skips hidden elements); it may be below the frame's fold.
+    await poll(() => frame.getByRole("button", { name: "Get my link" }).count()).toBe(1);
     await page.screenshot({ path: path.join(OUT, "settings-preview-en.png"), fullPage: true });
 
     await page.getByLabel("Language", { exact: true }).selectOption("hi");
     const offer = hi.offer.percent.replace("{value}", "15%");
     await poll(() => heading.textContent()).toBe(hi.block.heading_offer.replace("{offer}", offer));
-    await poll(() => frame.getByRole("button", { name: hi.block.join }).isVisible()).toBe(true);
+    await poll(() => frame.getByRole("button", { name: hi.block.join }).count()).toBe(1);
     await page.screenshot({ path: path.join(OUT, "settings-preview-hi.png"), fullPage: true });
 
     await page.getByLabel("Language", { exact: true }).selectOption("en");
@@ -91,7 +92,27 @@ describe.skipIf(NO_BROWSER)("settings preview in Chromium", () => {
     await page.screenshot({ path: path.join(OUT, "settings-preview-launcher.png"), fullPage: true });
 
     await page.getByRole("tab", { name: "Emails" }).click();
-    await poll(() => frame.getByText(/15% off/).first().isVisible()).toBe(true);
+    // The email's page has replaced the launcher's (whose text says 15% off too).
+    await page.locator('iframe[data-settings-preview="email"]').waitFor({ timeout: 30_000 });
+    expect(await frame.locator("[data-rfl-launcher]").count()).toBe(0);
+    await poll(() => frame.getByText(/15% off/).count()).toBeGreaterThan(0);
+    await page.getByText("Subject:").waitFor();
+    await page.screenshot({ path: path.join(OUT, "settings-preview-email.png"), fullPage: true });
+
+    // Far down the form, the panel is still in view (sticky beside it), and follows the share message.
+    await page.getByRole("tab", { name: "Block" }).click();
+    await page.getByLabel("Shopper", { exact: true }).selectOption("referrer");
+    const share = page.getByLabel("Share message", { exact: true });
+    await share.scrollIntoViewIfNeeded();
+    await share.fill("Psst: {offer} at {link}");
+    const whatsapp = frame.locator('[data-rfl-channel="whatsapp"]');
+    await poll(async () => decodeURIComponent((await whatsapp.getAttribute("href")) ?? "")).toContain("Psst: 15% off at https://");
+    const box = (await page.locator('iframe[title="Preview of what shoppers see"]').boundingBox())!;
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(500);
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + 100).toBeLessThan(900);
+    await page.screenshot({ path: path.join(OUT, "settings-preview-sticky.png") });
 
     // A value the schema refuses: the panel names it, the last good preview stays.
     await page.getByLabel("Discount", { exact: true }).fill("150");
