@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
 import db from "~/db.server";
 import { useI18n } from "~/i18n/context";
@@ -12,11 +12,18 @@ import { ensureProgram, saveProgram, settingsOf } from "~/referrals/programs.ser
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
 import { RouteError } from "~/components/RouteError";
+import { SettingsPreview } from "~/components/SettingsPreview";
+import { defaultPreviewLanguage } from "~/admin/settings-preview.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, admin, cause, t } = await requireAdmin(request);
+  const { shop, admin, cause, t, locale } = await requireAdmin(request);
   const program = await ensureProgram({ db, admin, shop, cause });
-  return { values: formValues(settingsOf(program)), currencyCode: program.currencyCode, checkout: checkoutChecks(program, t) };
+  return {
+    values: formValues(settingsOf(program)),
+    currencyCode: program.currencyCode,
+    checkout: checkoutChecks(program, t),
+    previewLanguage: defaultPreviewLanguage(program.primaryLocale, locale),
+  };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -46,7 +53,7 @@ type Values = ReturnType<typeof useLoaderData<typeof loader>>["values"];
 
 export default function Settings() {
   const { t } = useI18n();
-  const { values: saved, currencyCode, checkout } = useLoaderData<typeof loader>();
+  const { values: saved, currencyCode, checkout, previewLanguage } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
   const submit = useSubmit();
@@ -75,6 +82,30 @@ export default function Settings() {
   const percentFriend = values.friendOfferKind === "PERCENTAGE";
   const percentReward = values.rewardKind === "CODE_PERCENTAGE";
   const s = t.settings;
+  const labels: Partial<Record<keyof Values, string>> = {
+    friendOfferKind: s.friendKind,
+    friendOfferValue: s.friendValue,
+    rewardKind: s.rewardKind,
+    rewardValue: s.rewardValue,
+    rewardExpiryDays: s.rewardExpiryDays,
+    minimumOrderAmount: s.minimumOrder,
+    holdDays: s.holdDays,
+    maxRewardsPerReferrer: s.maxRewards,
+    codePrefix: s.codePrefix,
+    terms: s.terms,
+    shareMessage: s.shareMessage,
+    emailSenderName: s.emailSenderName,
+    emailReplyTo: s.emailReplyTo,
+    emailLogoUrl: s.emailLogoUrl,
+    emailAccentColor: s.emailAccentColor,
+    rewardReminderDays: s.rewardReminderDays,
+    leakMinOrders: s.leakMinOrders,
+    leakThresholdPercent: s.leakThresholdPercent,
+    leakGraceDays: s.leakGraceDays,
+    friendCodeMode: s.friendCodeMode,
+    friendCodesPerDay: s.friendCodesPerDay,
+    friendCodeDays: s.friendCodeDays,
+  };
 
   return (
     <Page title={s.title} backAction={{ content: t.nav.home, url: "/app" }}>
@@ -84,21 +115,21 @@ export default function Settings() {
         </button>
         <button onClick={() => setValues(saved)}>{t.common.discard}</button>
       </SaveBar>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          save();
-        }}
-      >
-        <Layout>
-          {errors.form ? (
-            <Layout.Section>
-              <Banner tone="critical" title={s.shopifyRefused}>
-                <p>{errors.form}</p>
-              </Banner>
-            </Layout.Section>
-          ) : null}
-          <Layout.Section>
+      <BlockStack gap="400">
+        {errors.form ? (
+          <Banner tone="critical" title={s.shopifyRefused}>
+            <p>{errors.form}</p>
+          </Banner>
+        ) : null}
+        {/* The preview beside the form on a wide screen (below it on a narrow one). Grid cells
+            stretch to the row's height, so the panel can stay in view while the form scrolls. */}
+        <InlineGrid columns={{ xs: 1, md: ["twoThirds", "oneThird"] }} gap="400">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              save();
+            }}
+          >
             <BlockStack gap="400">
               <Card>
                 <InlineStack align="space-between" blockAlign="center">
@@ -323,9 +354,14 @@ export default function Settings() {
                 </Button>
               </InlineStack>
             </BlockStack>
-          </Layout.Section>
-        </Layout>
-      </form>
+          </form>
+          <div>
+            <div style={{ position: "sticky", top: "1rem", maxHeight: "calc(100vh - 2rem)", overflowY: "auto" }}>
+              <SettingsPreview values={values} initialLanguage={previewLanguage} labels={labels} />
+            </div>
+          </div>
+        </InlineGrid>
+      </BlockStack>
     </Page>
   );
 }

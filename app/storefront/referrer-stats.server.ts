@@ -47,7 +47,8 @@ export async function referrerStats(
   return summariseStats(referrer, localeTag, now);
 }
 
-export function summariseStats(referrer: ReferrerWithStats, localeTag: string, now = new Date()): ReferrerStats {
+/** Only the counts and rewards are read (the settings preview passes a sample). */
+export function summariseStats(referrer: Pick<ReferrerWithStats, "_count" | "rewards">, localeTag: string, now = new Date()): ReferrerStats {
   const rewards = referrer.rewards;
   const count = new Intl.NumberFormat(localeTag);
   const totals = new Map<string, ReturnType<typeof toDecimal>>();

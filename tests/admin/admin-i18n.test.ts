@@ -98,6 +98,10 @@ describe("the server-rendered page", () => {
     const settingsFr = await page("/app/settings", "fr-CA");
     expect(settingsFr).toContain('<html lang="fr"');
     expect(settingsFr).toContain(MESSAGES.fr.settings.title);
+    // The live preview's panel; its language picker opens in the shop's primary language (English in the fake Shopify), not the merchant's.
+    for (const text of [MESSAGES.fr.settings.preview.title, MESSAGES.fr.settings.preview.intro, MESSAGES.fr.settings.preview.shoppers.guest]) expect(settingsFr).toContain(text.replace(/'/g, "&#x27;"));
+    expect(settingsFr).toMatch(/<option value="en" selected="">Anglais \(English\)/);
+    expect(settingsFr).toContain('title="Aperçu de ce que voient les clients"');
     expect(await page("/app/settings", "en")).toContain(en.settings.title);
   }, 120_000);
 });
