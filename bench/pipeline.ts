@@ -410,6 +410,10 @@ async function run(app: App, WORKERS: number): Promise<RunSummary> {
     return { workers: WORKERS, issued, elapsedS, achieved, bound, ratio, throttled, retried: retriedJobs + retriedDeliveries, failures };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    // A run cut off by the time limit leaves its shop's rows due: the next run's
+    // setup worker would take them (oldest first) before its own shop's.
+    await db.job.deleteMany({ where: { shop: SHOP, status: { in: ["PENDING", "RUNNING"] } } });
+    await db.webhookDelivery.deleteMany({ where: { shop: SHOP, status: { in: ["PENDING", "RUNNING"] } } });
     server.close();
   }
 }
