@@ -139,15 +139,16 @@ async function run(): Promise<Figure[]> {
     console.log(
       table(
         "What each figure is made of (most frequent over the loads)",
-        ["page", "LCP element", "largest shift's element", "interaction", "INP target"],
+        ["page", "LCP element", "largest shift's element", "interaction", "INP target", "INP: delay + processing + presentation (ms), worst load"],
         [base, ...summaries].map((s) => [
           s.page.name,
           mostOften(s.samples.map((x) => x.lcpTarget)),
           s.cls > 0 ? mostOften(s.samples.map((x) => x.clsTarget)) : "(no shift)",
           mostOften(s.samples.map((x) => x.interaction)),
           mostOften(s.samples.map((x) => x.inpTarget)),
+          [...s.samples].sort((a, b) => (b.inpMs || 0) - (a.inpMs || 0))[0]?.inpParts ?? "",
         ]),
-        ["left", "left", "left", "left", "left"],
+        ["left", "left", "left", "left", "left", "left"],
       ),
     );
     const missingInp = summaries.filter((s) => s.samples.some((x) => !Number.isFinite(x.inpMs)));
