@@ -89,7 +89,7 @@ async function run(): Promise<Figure[]> {
         ["database", "sqlite (fresh, migrated), the demo shop seeded as `npm run demo` seeds it"],
         ["browser", `${CHROMIUM} (headless), ${VIEWPORT.width}x${VIEWPORT.height}, a fresh context per load (nothing cached), hosts other than 127.0.0.1 unresolvable`],
         ["page", "the dev store's admin page framing the app (/apps/referrals/...); web-vitals 6 (attribution build) in the app's frame, reportAllChanges"],
-        ["interaction", "one per load: a digit typed into the first text field, else a table row selected, else a plain button pressed"],
+        ["interaction", "one per load, scrolled to the middle of the frame first: a digit typed into the first text field, else a table row selected, else a plain button pressed, else the heading clicked"],
         ["loads", `${options.loads} per page after one unrecorded load, rounds interleaving the pages and the baseline; p75 over the loads`],
         ["baseline", `${BASELINE.name} (/app${BASELINE.path}): a Polaris Page, Card, Text and Button under the same layout, same app process`],
         ["start-up", `${Math.round((performance.now() - started) / 1000)} s (build if stale, seed, app, worker)`],
