@@ -23,6 +23,14 @@ const COLLECTOR = `${WEB_VITALS}
 (function () {
   var v = (window.__vitals = { lcp: null, cls: null, inp: null });
   var opts = { reportAllChanges: true };
+  // The LCP element named when its entry comes: the library names it only at report time, when a
+  // re-rendered element (a hydrated table) may have left the document.
+  new PerformanceObserver(function (list) {
+    list.getEntries().forEach(function (e) {
+      var el = e.element;
+      v.lcpSeen = el ? el.tagName.toLowerCase() + (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\\s+/).join(".") : "") + ' "' + (el.textContent || "").trim().slice(0, 24) + '"' : e.url || null;
+    });
+  }).observe({ type: "largest-contentful-paint", buffered: true });
   webVitals.onLCP(function (m) { v.lcp = { value: m.value, target: m.attribution.target || null, url: m.attribution.url || null, ttfb: m.attribution.timeToFirstByte, renderDelay: m.attribution.elementRenderDelay }; }, opts);
   webVitals.onCLS(function (m) { v.cls = { value: m.value, target: m.attribution.largestShiftTarget || null, largest: m.attribution.largestShiftValue || 0 }; }, opts);
   webVitals.onINP(function (m) { v.inp = { value: m.value, target: m.attribution.interactionTarget || null, type: m.attribution.interactionType, inputDelay: m.attribution.inputDelay, processing: m.attribution.processingDuration, presentation: m.attribution.presentationDelay, script: m.attribution.totalScriptDuration, layout: m.attribution.totalStyleAndLayoutDuration, paint: m.attribution.totalPaintDuration, other: m.attribution.totalUnattributedDuration, longest: m.attribution.longestScript ? [m.attribution.longestScript.entry.invoker, (m.attribution.longestScript.entry.sourceURL || "").split("/").pop(), m.attribution.longestScript.subpart, Math.round(m.attribution.longestScript.intersectingDuration)].join(" ") : null }; }, { reportAllChanges: true, durationThreshold: 0 });
@@ -167,7 +175,7 @@ export async function measureLoad(context: BrowserContext, url: string, appOrigi
   if (new URL(frame.url()).pathname !== before) throw new Error(`the interaction (${interaction}) left ${before} for ${frame.url()}`);
   // As when the merchant leaves the page: the library reports its final values.
   // (A string: tsx would name a function written here, and the page has no __name.)
-  const v: Record<"lcp" | "cls" | "inp", Record<string, unknown> | null> = await frame.evaluate(
+  const v: Record<"lcp" | "cls" | "inp", Record<string, unknown> | null> & { lcpSeen?: string | null } = await frame.evaluate(
     `Object.defineProperty(document, "visibilityState", { configurable: true, value: "hidden" }); document.dispatchEvent(new Event("visibilitychange")); window.__vitals`,
   );
   await page.close();
@@ -178,7 +186,7 @@ export async function measureLoad(context: BrowserContext, url: string, appOrigi
     cls: v.cls.value as number,
     // No INP entry: the interaction is the page's only one and it was not reported (read as missing, not as 0).
     inpMs: v.inp ? (v.inp.value as number) : NaN,
-    lcpTarget: v.lcp.target as string | null,
+    lcpTarget: (v.lcp.target as string | null) ?? (v.lcpSeen ? `(gone) ${v.lcpSeen}` : null),
     clsTarget: v.cls.target as string | null,
     inpTarget: v.inp ? (v.inp.target as string | null) : null,
     interaction,
