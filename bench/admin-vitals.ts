@@ -142,7 +142,8 @@ async function run(): Promise<Figure[]> {
         ["page", "LCP element", "largest shift's element", "interaction", "INP target", "INP: delay + processing + presentation (ms), worst load"],
         [base, ...summaries].map((s) => [
           s.page.name,
-          mostOften(s.samples.map((x) => x.lcpTarget)),
+          // null: the element had left the page before the library could name it (a table re-rendered after its paint).
+          mostOften(s.samples.map((x) => x.lcpTarget ?? "(gone before named)")),
           s.cls > 0 ? mostOften(s.samples.map((x) => x.clsTarget)) : "(no shift)",
           mostOften(s.samples.map((x) => x.interaction)),
           mostOften(s.samples.map((x) => x.inpTarget)),

@@ -17,7 +17,6 @@ function expectFigures(v: Vitals) {
   expect(Number.isFinite(v.cls), "CLS").toBe(true);
   expect(v.inpMs, `INP after ${v.interaction}`).toBeGreaterThan(0);
   expect(Number.isFinite(v.inpMs), "INP").toBe(true);
-  expect(v.lcpTarget, "the LCP element").toBeTruthy();
 }
 
 describe.skipIf(NO_BROWSER)("the admin Web Vitals benchmark", () => {
@@ -47,5 +46,6 @@ describe.skipIf(NO_BROWSER)("the admin Web Vitals benchmark", () => {
     const v = await vitals.measure(BASELINE);
     expectFigures(v);
     expect(v.interaction).toBe('pressed button "Press"');
+    expect(v.lcpTarget, "the LCP element, its line of text").toMatch(/p\.Polaris-Text--root/);
   }, 120_000);
 });
