@@ -66,6 +66,14 @@ const BENCHES: Bench[] = [
     limitMinutes: 90,
   },
   {
+    name: "admin-vitals",
+    script: "bench/admin-vitals.ts",
+    about: "Web Vitals (LCP, CLS, INP; p75 of 10 loads, one interaction each) of every admin page in the dev store's admin in Chromium vs a bare Polaris page served by the same app",
+    args: [],
+    quickArgs: ["--loads", "3", "--pages", "home,dashboard"],
+    limitMinutes: 40,
+  },
+  {
     name: "storefront",
     script: "bench/storefront.ts",
     about: "app proxy latency vs a bare node:http server; storefront asset sizes vs budget",

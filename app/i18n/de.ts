@@ -642,6 +642,11 @@ export const de: Messages = {
     yes: "ja",
     no: "nein",
   },
+  baseline: {
+    title: "Geschwindigkeits-Referenz",
+    body: "Eine leere Polaris-Seite: Die Geschwindigkeit der Admin-Seiten wird an ihr gemessen.",
+    button: "Drücken",
+  },
   errors: {
     notFoundTitle: "Nicht gefunden",
     notFound: "Diese Seite gibt es im Empfehlungsprogramm deines Shops nicht. Sie wurde vielleicht gelöscht, oder der Link ist falsch.",

@@ -634,6 +634,11 @@ export const en = {
     yes: "yes",
     no: "no",
   },
+  baseline: {
+    title: "Speed baseline",
+    body: "A bare Polaris page: the admin pages' speed is measured against it.",
+    button: "Press",
+  },
   errors: {
     notFoundTitle: "Not found",
     notFound: "This page does not exist in your store's referral program. It may have been deleted, or the link is wrong.",

@@ -650,6 +650,11 @@ export const es: Messages = {
     yes: "sí",
     no: "no",
   },
+  baseline: {
+    title: "Referencia de velocidad",
+    body: "Una página de Polaris vacía: la velocidad de las páginas de administración se mide frente a ella.",
+    button: "Pulsar",
+  },
   errors: {
     notFoundTitle: "No encontrado",
     notFound: "Esta página no existe en el programa de recomendaciones de tu tienda. Puede que se haya eliminado o que el enlace sea incorrecto.",

@@ -651,6 +651,11 @@ export const fr: Messages = {
     yes: "oui",
     no: "non",
   },
+  baseline: {
+    title: "Référence de vitesse",
+    body: "Une page Polaris vide : la vitesse des pages d’administration est mesurée par rapport à elle.",
+    button: "Appuyer",
+  },
   errors: {
     notFoundTitle: "Introuvable",
     notFound: "Cette page n'existe pas dans le programme de parrainage de votre boutique. Elle a peut-être été supprimée, ou le lien est incorrect.",

@@ -674,6 +674,11 @@ export const mt: Messages = {
     yes: "iva",
     no: "le",
   },
+  baseline: {
+    title: "Il-linja bażi tal-veloċità",
+    body: "Paġna Polaris vojta: il-veloċità tal-paġni tal-amministrazzjoni titkejjel magħha.",
+    button: "Agħfas",
+  },
   errors: {
     notFoundTitle: "Ma nstabx",
     notFound: "Din il-paġna ma teżistix fil-programm tar-riferimenti tal-ħanut tiegħek. Setgħet tħassret, jew il-link mhux tajjeb.",

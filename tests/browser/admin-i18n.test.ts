@@ -123,6 +123,8 @@ const PAGES: [name: string, path: () => string][] = [
   ["leaks", () => "/app/leaks"],
   ["settings", () => "/app/settings"],
   ["delivery-problems", () => "/app/delivery-problems"],
+  // The Web Vitals benchmark's baseline (bench/admin-vitals.ts): in no menu, still in the language.
+  ["vitals-baseline", () => "/app/vitals-baseline"],
 ];
 
 describe.skipIf(NO_BROWSER)("embedded admin in Hindi and Maltese, in Chromium", () => {
