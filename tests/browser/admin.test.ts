@@ -135,7 +135,7 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     await open("/app");
     await expect(page.getByRole("heading", { name: "Get your program running" }).isVisible()).resolves.toBe(true);
     const addBlock = page.getByRole("link", { name: "Add block in theme editor" });
-    expect(await addBlock.getAttribute("href")).toContain("addAppBlockId=test-api-key/referral&target=newAppsSection");
+    expect(await addBlock.getAttribute("href")).toContain("template=product&addAppBlockId=test-api-key/referral&target=mainSection");
     await snapshot("home");
   }, 240_000);
 
