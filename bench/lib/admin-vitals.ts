@@ -75,7 +75,7 @@ export interface AdminPage {
 }
 
 /** Admin routes that are not pages (downloads, the email preview's bare HTML) and the baseline itself. */
-const NOT_PAGES = new Set(["app.tsx", "app.payouts.export.tsx", "app.referrals.export.tsx", "app.referrers.export.tsx", "app.emails.preview.tsx", "app.vitals-baseline.tsx"]);
+const NOT_PAGES = new Set(["app.tsx", "app.payouts.export.tsx", "app.referrals.export.tsx", "app.referrers.export.tsx", "app.emails.preview.tsx", "app.settings.preview.tsx", "app.vitals-baseline.tsx"]);
 
 export const BASELINE: AdminPage = { name: "bare Polaris page", path: "/vitals-baseline" };
 
