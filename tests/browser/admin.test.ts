@@ -291,7 +291,8 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     await page.getByRole("button", { name: /^Send test/ }).click();
     await page.locator("#stand-in-toast", { hasText: "Test email queued" }).waitFor({ timeout: 30_000 });
     await seeded.drain();
-    expect(smtp.received.some((m) => m.envelopeTo.includes("merchant@example.com") && /lang="fr"/.test(String(m.parsed.html)))).toBe(true);
+    // The app's own worker may be the one sending it: wait for the SMTP server to have it.
+    await expect.poll(() => smtp.received.some((m) => m.envelopeTo.includes("merchant@example.com") && /lang="fr"/.test(String(m.parsed.html))), { timeout: 30_000 }).toBe(true);
     await open("/app/emails?kind=INVITATION&language=fr");
     await page.getByRole("cell", { name: "merchant@example.com" }).waitFor({ timeout: 30_000 });
     await page.getByText("Sent", { exact: true }).first().waitFor();
