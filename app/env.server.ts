@@ -65,6 +65,7 @@ export const envSchema = z.object({
   RETENTION_LINK_EVENT_DAYS: days(DEFAULT_RETENTION.linkEventDays),
   RETENTION_AUDIT_DAYS: days(DEFAULT_RETENTION.auditDays),
   RETENTION_EMAIL_DAYS: days(DEFAULT_RETENTION.emailDays),
+  RETENTION_EVENT_DAYS: days(DEFAULT_RETENTION.eventDays),
   RETENTION_LEAK_EVIDENCE_DAYS: days(DEFAULT_RETENTION.leakEvidenceDays),
   // How many proxies of the app's own hosting (load balancer, TLS terminator, CDN)
   // append to X-Forwarded-For in front of the app. The storefront's per-IP rate
@@ -183,6 +184,7 @@ export function retentionPolicy(config: Env): RetentionPolicy {
     linkEventDays: config.RETENTION_LINK_EVENT_DAYS,
     auditDays: config.RETENTION_AUDIT_DAYS,
     emailDays: config.RETENTION_EMAIL_DAYS,
+    eventDays: config.RETENTION_EVENT_DAYS,
     leakEvidenceDays: config.RETENTION_LEAK_EVIDENCE_DAYS,
   };
 }

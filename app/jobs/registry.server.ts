@@ -23,6 +23,9 @@ import { RECONCILE_EVERY_MS, RECONCILE_JOB, reconcileOrders } from "~/referrals/
 import { INVITE_JOB, runInvite } from "~/referrals/invites.server";
 import { EMAIL_OUTBOX_JOB, kickDueOutboxes, runOutbox } from "~/email/outbox.server";
 import { EMAIL_DIGEST_EVERY_MS, EMAIL_DIGEST_JOB, queueDigest } from "~/email/digest.server";
+import { EVENT_OUTBOX_JOB } from "~/events/record.server";
+import { kickDueEvents, runEventOutbox } from "~/events/outbox.server";
+import "~/events/integrations.server";
 import { ISSUE_JOB, issueReward, RELEASE_JOB, releaseReferral, REVOKE_JOB, revokeRewardJob } from "~/referrals/rewards.server";
 
 /** Topic as Shopify writes it in X-Shopify-Topic ("orders/paid") -> handler. */
@@ -51,6 +54,7 @@ export const jobHandlers = new Map<string, JobHandler>([
   [INVITE_JOB, async (ctx) => void (await runInvite(ctx))],
   [EMAIL_OUTBOX_JOB, async (ctx) => void (await runOutbox(ctx))],
   [EMAIL_DIGEST_JOB, async (ctx) => void (await queueDigest(ctx))],
+  [EVENT_OUTBOX_JOB, async (ctx) => void (await runEventOutbox(ctx))],
 ]);
 
 /** Per-shop work the worker keeps scheduled for every active shop (see schedule.server.ts). */
@@ -78,6 +82,11 @@ export const maintenanceTasks: MaintenanceTask[] = [
     name: "run the outbox of every shop with email due",
     everyMs: 30 * 1000,
     run: (db, now) => kickDueOutboxes(db, now),
+  },
+  {
+    name: "run the event outbox of every shop with an event delivery due",
+    everyMs: 30 * 1000,
+    run: (db, now) => kickDueEvents(db, now),
   },
   {
     name: "delete data past its retention period",

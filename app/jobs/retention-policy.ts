@@ -8,8 +8,10 @@ export interface RetentionPolicy {
   auditDays: number;
   /** Emails sent, suppressed or failed (the send log), and the outbox rows behind them. */
   emailDays: number;
+  /** Referral events whose deliveries are all finished (the integrations' delivery log). */
+  eventDays: number;
   /** The landing and referring sites kept on referrals as leak evidence. */
   leakEvidenceDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730, emailDays: 90, leakEvidenceDays: 180 };
+export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730, emailDays: 90, eventDays: 30, leakEvidenceDays: 180 };

@@ -30,6 +30,7 @@ export interface RetentionCounts {
   linkEvents: number;
   auditEvents: number;
   emails: number;
+  referralEvents: number;
   /** Referrals whose landing and referring sites were cleared. */
   leakEvidence: number;
   /** Rows whose device hashes (device.ts) were erased: past the program's hold period. */
@@ -86,6 +87,7 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     linkEvents: 0,
     auditEvents: 0,
     emails: 0,
+    referralEvents: 0,
     leakEvidence: 0,
     deviceSignals: 0,
     friendCodes: 0,
@@ -104,6 +106,12 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     counts.emails += await inBatches(
       () => db.emailMessage.findMany({ where: emailDone, ...ids }),
       (id) => db.emailMessage.deleteMany({ where: { ...emailDone, id: { in: id } } }),
+    );
+    // Events every delivery of which is finished (one still being retried stays until it is).
+    const eventsDone = { shop, createdAt: { lt: daysBefore(now, policy.eventDays) }, deliveries: { none: { status: { in: ["QUEUED", "SENDING"] } } } };
+    counts.referralEvents += await inBatches(
+      () => db.referralEvent.findMany({ where: eventsDone, ...ids }),
+      (id) => db.referralEvent.deleteMany({ where: { shop, id: { in: id } } }),
     );
     const oldEvidence = {
       shop,

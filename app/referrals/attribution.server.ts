@@ -5,6 +5,8 @@
 import type { Db } from "~/db.server";
 import type { WorkContext } from "~/queue/types";
 import { recordAudit } from "./audit.server";
+import { kickEvents, recordEvent } from "~/events/record.server";
+import { referralFacts } from "~/events/facts";
 import { requestRelease } from "./rewards.server";
 import { canonicalCode } from "./codes";
 import { normaliseEmail } from "./email";
@@ -65,6 +67,7 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
   let reason = rejection ?? (cancelled ? "The order was cancelled" : null);
 
   let referral;
+  let deliveries = 0;
   try {
     referral = await countedTransaction(db, shop, async (tx, changes) => {
       if (status === ReferralStatus.PENDING && program.maxRewardsPerReferrer) {
@@ -111,6 +114,9 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
         },
       });
       if (status === ReferralStatus.PENDING) changes.liveReferral(created, 1);
+      const base = { referrerId: found.referrer.id, referralId: created.id, occurredAt: now };
+      if (status === ReferralStatus.PENDING) deliveries = await recordEvent(tx, shop, { ...base, type: "referral.created", key: `created:${created.id}`, data: { referral: referralFacts(created) } }, now);
+      else if (status === ReferralStatus.REJECTED) deliveries = await recordEvent(tx, shop, { ...base, type: "referral.rejected", key: `rejected:${created.id}`, data: { referral: referralFacts(created), reason: reason ?? "" } }, now);
       return created;
     });
   } catch (error) {
@@ -118,6 +124,7 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
     const winner = await db.referral.findUnique({ where: { shop_orderId: { shop, orderId: order.orderId } } });
     return { kind: "duplicate", referralId: winner!.id };
   }
+  if (deliveries > 0) await kickEvents(db, shop, now, now);
 
   await recordAudit(db, {
     shop,

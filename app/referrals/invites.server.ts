@@ -21,6 +21,7 @@ import { LeaseLostError } from "~/queue/types";
 import { recordAudit } from "./audit.server";
 import { requestCodeSync } from "./code-sync.server";
 import { countedTransaction } from "./daily-stats.server";
+import { kickEvents, recordEvents } from "~/events/record.server";
 import { InviteStatus } from "./invite-status";
 import { enrolReferrers, type EnrolledReferrer } from "./referrers.server";
 import { emailConfig } from "~/email/config.server";
@@ -229,7 +230,7 @@ async function enrolBatch(ctx: JobContext, run: Run, lines: string[], before: Pr
   const emailOn = Boolean(emailConfig());
   for (let attempt = 1; ; attempt++) {
     try {
-      const { progress, queued } = await countedTransaction(
+      const { progress, queued, deliveries } = await countedTransaction(
         db,
         shop,
         async (tx, changes) => {
@@ -274,6 +275,13 @@ async function enrolBatch(ctx: JobContext, run: Run, lines: string[], before: Pr
             if (p.customer.defaultEmailAddress?.marketingState === "SUBSCRIBED" && referrer.email) toEmail.push(referrer);
             else progress.notEmailed++;
           }
+          const joined = outcomes.flatMap((o) => ("referrer" in o && o.created ? [o.referrer] : []));
+          const deliveries = await recordEvents(
+            tx,
+            shop,
+            joined.map((r) => ({ type: "referrer.joined" as const, key: `joined:${r.id}`, referrerId: r.id, occurredAt: r.createdAt, data: { referrer: { code: r.code, source: r.source } } })),
+            now,
+          );
           const emails = toEmail.length ? await emailInvitations(tx, shop, toEmail, run.id, now) : [];
           for (const outcome of emails) {
             if (outcome === "queued" || outcome === "exists") progress.emailed++;
@@ -291,12 +299,13 @@ async function enrolBatch(ctx: JobContext, run: Run, lines: string[], before: Pr
             },
           });
           if (count !== 1) throw new LeaseLostError(`invitation ${run.id} (${shop}) moved past line ${before.processedLines} in another worker`);
-          return { progress, queued: emails.includes("queued") };
+          return { progress, queued: emails.includes("queued"), deliveries };
         },
         BATCH_TRANSACTION,
       );
       if (customers.length) await requestCodeSync(db, shop, now);
       if (queued) await kickOutbox(db, shop, now, now);
+      if (deliveries > 0) await kickEvents(db, shop, now, now);
       return progress;
     } catch (error) {
       // A storefront enrolment of one of these customers, or a code drawn

@@ -26,6 +26,7 @@
 import type { Db } from "~/db.server";
 import type { WorkContext } from "~/queue/types";
 import { recordAudit } from "./audit.server";
+import { kickEvents, recordEvent } from "~/events/record.server";
 import { canonicalCode } from "./codes";
 import { couponSiteOf } from "./coupon-sites";
 import { rotateReferrerCode } from "./code-rotation.server";
@@ -132,7 +133,7 @@ export async function checkForLeak(ctx: WorkContext, referrerId: string): Promis
   const { db, shop } = ctx;
   const [program, referrer] = await Promise.all([
     db.program.findUnique({ where: { shop }, select: { leakMinOrders: true, leakThresholdPercent: true, leakGraceDays: true, leakAutoRotate: true } }),
-    db.referrer.findFirst({ where: { id: referrerId, shop }, select: { id: true, status: true, leakFlaggedAt: true, leakSince: true } }),
+    db.referrer.findFirst({ where: { id: referrerId, shop }, select: { id: true, code: true, status: true, leakFlaggedAt: true, leakSince: true } }),
   ]);
   if (!program || !referrer) return { state: "not-flagged" };
   const counts = await leakCounts(db, shop, referrer);
@@ -143,10 +144,16 @@ export async function checkForLeak(ctx: WorkContext, referrerId: string): Promis
   const now = ctx.now();
   // Only while unflagged and counted from the same start: a rotation or a
   // dismissal that committed meanwhile wins, and a second run flags nothing.
-  const { count } = await db.referrer.updateMany({
-    where: { id: referrer.id, shop, leakFlaggedAt: null, leakSince: referrer.leakSince },
-    data: { leakFlaggedAt: now },
+  const { count, deliveries } = await db.$transaction(async (tx) => {
+    const flagged = await tx.referrer.updateMany({
+      where: { id: referrer.id, shop, leakFlaggedAt: null, leakSince: referrer.leakSince },
+      data: { leakFlaggedAt: now },
+    });
+    if (flagged.count !== 1) return { count: flagged.count, deliveries: 0 };
+    const event = { type: "leak.suspected" as const, key: `leak:${referrer.id}:${now.toISOString()}`, referrerId: referrer.id, occurredAt: now, data: { code: referrer.code, evidence } };
+    return { count: flagged.count, deliveries: await recordEvent(tx, shop, event, now) };
   });
+  if (deliveries > 0) await kickEvents(db, shop, now, now);
   if (count !== 1) {
     // Flagged by a concurrent run (its holds may have missed this order), or rotated or dismissed meanwhile.
     const current = await db.referrer.findFirst({ where: { id: referrer.id, shop }, select: { leakFlaggedAt: true, leakSince: true } });

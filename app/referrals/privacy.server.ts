@@ -333,6 +333,8 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
         const referrerIds = referrers.map((r) => r.id);
         const emails = await tx.emailMessage.deleteMany({ where: { shop, OR: [{ emailKey: { in: emailKeys } }, { referrerId: { in: referrerIds } }] } });
         const optOuts = await tx.emailSuppression.deleteMany({ where: { shop, emailKey: { in: emailKeys } } });
+        // Their referral events (and the deliveries of them not yet made): nothing more goes out about them.
+        await tx.referralEvent.deleteMany({ where: { shop, referrerId: { in: referrerIds } } });
         const before: RedactionSummary = { ...NO_ROWS, ...(existing ? JSON.parse(existing.counts) : {}) };
         const counts = JSON.stringify({
           ...before,
@@ -525,7 +527,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -544,6 +546,8 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.inviteRun.deleteMany({ where: { shop } }),
       db.dailyStat.deleteMany({ where: { shop } }),
       db.erasure.deleteMany({ where: { shop } }),
+      // Their deliveries go with them (onDelete: Cascade).
+      db.referralEvent.deleteMany({ where: { shop } }),
       db.emailMessage.deleteMany({ where: { shop } }),
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
@@ -567,6 +571,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     inviteRuns: inviteRuns.count,
     dailyStats: dailyStats.count,
     erasures: erasures.count,
+    referralEvents: referralEvents.count,
     emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }

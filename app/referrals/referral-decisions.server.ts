@@ -5,6 +5,8 @@
 import type { Db } from "~/db.server";
 import { requestRelease } from "./rewards.server";
 import { recordAudit } from "./audit.server";
+import { kickEvents, recordEvent } from "~/events/record.server";
+import { referralFacts } from "~/events/facts";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { ReviewStatus } from "./review.server";
 import { ReferralStatus } from "./statuses";
@@ -68,18 +70,28 @@ export async function rejectReferrals({ db, shop, ids, cause, reason, now = new 
   const rows = await ownReferrals(db, shop, ids);
   if (!rows) return null;
   let rejected = 0;
+  let deliveries = 0;
   for (const row of rows.filter((r) => r.status === ReferralStatus.PENDING)) {
     const changed = await countedTransaction(db, shop, async (tx, changes) => {
       const { count } = await tx.referral.updateMany({
         where: { id: row.id, shop, status: ReferralStatus.PENDING },
         data: { status: ReferralStatus.REJECTED, reason, rejectedAt: now, holdUntil: null, ...(row.reviewStatus === ReviewStatus.WAITING ? { reviewStatus: ReviewStatus.CLEARED } : {}) },
       });
-      if (count) changes.liveReferral(await tx.referral.findFirstOrThrow({ where: { id: row.id, shop }, select: LIVE_REFERRAL_FIELDS }), -1);
+      if (!count) return 0;
+      changes.liveReferral(await tx.referral.findFirstOrThrow({ where: { id: row.id, shop }, select: LIVE_REFERRAL_FIELDS }), -1);
+      const referral = await tx.referral.findFirstOrThrow({ where: { id: row.id, shop } });
+      deliveries += await recordEvent(
+        tx,
+        shop,
+        { type: "referral.rejected", key: `rejected:${row.id}`, referrerId: row.referrerId, referralId: row.id, occurredAt: now, data: { referral: referralFacts(referral), reason } },
+        now,
+      );
       return count;
     });
     if (!changed) continue;
     await recordAudit(db, { shop, referralId: row.id, referrerId: row.referrerId, action: "referral.rejected", fromStatus: ReferralStatus.PENDING, toStatus: ReferralStatus.REJECTED, cause, detail: reason });
     rejected++;
   }
+  if (deliveries > 0) await kickEvents(db, shop, now, now);
   return { rejected, skipped: rows.length - rejected };
 }

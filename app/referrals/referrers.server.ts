@@ -4,6 +4,7 @@ import type { Db, Prisma } from "~/db.server";
 import { deviceHashes } from "./device";
 import { isUniqueViolation } from "~/db-errors";
 import { recordAudit } from "./audit.server";
+import { kickEvents, recordEvent } from "~/events/record.server";
 import { canonicalCode, generateReferralCode } from "./codes";
 import { countedTransaction, type StatChanges } from "./daily-stats.server";
 import { requestCodeSync } from "./code-sync.server";
@@ -52,6 +53,7 @@ export async function enrolReferrer(db: Db, input: EnrolInput) {
   if (existing) return { referrer: await attachCustomer(db, existing, customerId), created: false };
 
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
+    let deliveries = 0;
     try {
       const referrer = await countedTransaction(db, shop, async (tx, changes) => {
         const created = await tx.referrer.create({
@@ -69,8 +71,15 @@ export async function enrolReferrer(db: Db, input: EnrolInput) {
           },
         });
         changes.add({ at: created.createdAt, referrers: 1 });
+        deliveries = await recordEvent(
+          tx,
+          shop,
+          { type: "referrer.joined", key: `joined:${created.id}`, referrerId: created.id, occurredAt: created.createdAt, data: { referrer: { code: created.code, source: created.source } } },
+          created.createdAt,
+        );
         return created;
       });
+      if (deliveries > 0) await kickEvents(db, shop, referrer.createdAt, referrer.createdAt);
       await recordAudit(db, { shop, action: "referrer.enrolled", referrerId: referrer.id, cause: input.cause, detail: input.source });
       await requestCodeSync(db, shop, input.now);
       return { referrer, created: true };

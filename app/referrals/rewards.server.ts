@@ -10,6 +10,8 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import { ShopifyUserError } from "~/shopify/errors";
 import { DISCOUNT_BY_CODE, DISCOUNT_DEACTIVATE, REWARD_CODE_CREATE } from "~/shopify/documents";
 import { recordAudit } from "./audit.server";
+import { kickEvents, recordEvent } from "~/events/record.server";
+import { rewardFacts } from "~/events/facts";
 import { countedTransaction, ISSUED_REWARD_STATUSES } from "./daily-stats.server";
 import { randomCodePart } from "./codes";
 import { toDecimal } from "./money";
@@ -137,6 +139,7 @@ export async function issueReward(ctx: JobContext) {
     throw error;
   }
 
+  let deliveries = 0;
   await countedTransaction(db, shop, async (tx, changes) => {
     const issued = await tx.reward.updateMany({
       where: { id: reward.id, shop, status: RewardStatus.ISSUING },
@@ -151,6 +154,13 @@ export async function issueReward(ctx: JobContext) {
       changes.issuedReward(reward, 1);
       const program = await tx.program.findUnique({ where: { shop }, select: { rewardReminderDays: true } });
       await emailRewardIssued(tx, reward, program?.rewardReminderDays ?? 0, now);
+      const referral = reward.referral ? { id: reward.referral.id, orderId: reward.referral.orderId, orderName: reward.referral.orderName } : null;
+      deliveries = await recordEvent(
+        tx,
+        shop,
+        { type: "referral.rewarded", key: `rewarded:${reward.id}`, referrerId: reward.referrerId, referralId: reward.referralId, rewardId: reward.id, occurredAt: now, data: { reward: rewardFacts(reward), referral } },
+        now,
+      );
     }
     await recordAudit(tx, { shop, rewardId: reward.id, referralId: reward.referralId, referrerId: reward.referrerId, action: "reward.issued", fromStatus: RewardStatus.ISSUING, toStatus: RewardStatus.ISSUED, cause: ctx.cause, detail: shopifyId });
     if (reward.referralId) {
@@ -165,6 +175,7 @@ export async function issueReward(ctx: JobContext) {
     }
   });
   await kickOutbox(db, shop, now, now);
+  if (deliveries > 0) await kickEvents(db, shop, now, now);
 }
 
 async function failReward(ctx: WorkContext, reward: RewardWithReferrer, reason: string) {
@@ -240,6 +251,7 @@ export async function revokeRewardJob(ctx: JobContext) {
   else if (reward.kind === "STORE_CREDIT") outcome = await debitStore(ctx, reward);
   else outcome = reward.status === RewardStatus.PAID ? { revoked: false, note: "The cash fee was already paid out" } : { revoked: true, note: "Cash fee cancelled before payout" };
 
+  let deliveries = 0;
   await countedTransaction(db, shop, async (tx, changes) => {
     // The debit is claimed with the outcome, so no later run takes it for its own or debits again.
     if (outcome.debitId) await tx.reward.updateMany({ where: { id: reward.id, shop }, data: { revokeShopifyId: outcome.debitId } });
@@ -248,6 +260,12 @@ export async function revokeRewardJob(ctx: JobContext) {
       if (revoked.count) {
         changes.issuedReward(reward, -1);
         await emailRewardRevoked(tx, reward, now);
+        deliveries = await recordEvent(
+          tx,
+          shop,
+          { type: "reward.revoked", key: `revoked:${reward.id}`, referrerId: reward.referrerId, referralId: reward.referralId, rewardId: reward.id, occurredAt: now, data: { reward: rewardFacts(reward), reason: outcome.note } },
+          now,
+        );
       }
     } else if (reward.referralId) {
       await tx.referral.updateMany({ where: { id: reward.referralId, shop }, data: { needsReview: true } });
@@ -265,6 +283,7 @@ export async function revokeRewardJob(ctx: JobContext) {
     });
   });
   if (outcome.revoked) await kickOutbox(db, shop, now, now);
+  if (deliveries > 0) await kickEvents(db, shop, now, now);
 }
 
 async function revokeCode(admin: AdminClient, reward: RewardWithReferrer) {

@@ -1,0 +1,51 @@
+// The facts an event carries, read off the rows of the change it reports.
+import type { ReferralFacts, RewardFacts } from "./types";
+
+interface ReferralRow {
+  id: string;
+  orderId: string;
+  orderName: string | null;
+  subtotalAmount: { toString(): string };
+  totalAmount: { toString(): string };
+  currencyCode: string;
+  attributedBy: string;
+  channel: string | null;
+  status: string;
+  holdUntil: Date | null;
+}
+
+interface RewardRow {
+  id: string;
+  kind: string;
+  valueType: string;
+  value: { toString(): string };
+  currencyCode: string | null;
+  code: string | null;
+  expiresAt: Date | null;
+}
+
+export function referralFacts(row: ReferralRow): ReferralFacts {
+  return {
+    id: row.id,
+    orderId: row.orderId,
+    orderName: row.orderName,
+    subtotal: { amount: row.subtotalAmount.toString(), currencyCode: row.currencyCode },
+    total: { amount: row.totalAmount.toString(), currencyCode: row.currencyCode },
+    attributedBy: row.attributedBy,
+    channel: row.channel,
+    status: row.status,
+    holdUntil: row.holdUntil?.toISOString() ?? null,
+  };
+}
+
+export function rewardFacts(row: RewardRow): RewardFacts {
+  return {
+    id: row.id,
+    kind: row.kind,
+    valueType: row.valueType,
+    value: row.value.toString(),
+    currencyCode: row.currencyCode,
+    code: row.code,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+  };
+}

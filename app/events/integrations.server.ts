@@ -1,0 +1,2 @@
+// The integrations that receive referral events, registered once on import
+// (the worker's registry imports this file). Each lives in its own folder.
