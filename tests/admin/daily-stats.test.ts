@@ -147,6 +147,7 @@ describe("dashboard totals", () => {
     await p.drain();
     const held = await p.referral(onHold.gid);
     expect(await rejectReferrals({ db, shop: p.shop, ids: [held!.id], cause: "test", reason: "Fraud" })).toEqual({ rejected: 1, skipped: 0 });
+    expect(await db.referralEvent.findMany({ where: { shop: p.shop, type: "referral.rejected", referralId: held!.id }, select: { data: true } })).toEqual([{ data: expect.stringContaining('"reason":"Fraud"') }]);
 
     for (const channel of ["whatsapp", "whatsapp", "whatsapp", "email", "x"]) await recordClick(db, { shop: p.shop, code: p.referrer.code, channel });
     await recordShare(db, { shop: p.shop, customerId: p.referrerCustomer.id, code: null, channel: "whatsapp" });

@@ -65,6 +65,11 @@ async function expectEachOnce(shop: string, runId: string, customers: number) {
   const audits = await db.auditEvent.findMany({ where: { shop, action: "referrer.enrolled", cause: `job:invite-customers:${runId}` }, select: { referrerId: true } });
   expect(audits).toHaveLength(customers);
   expect(new Set(audits.map((a) => a.referrerId))).toEqual(new Set(invited.map((r) => r.id)));
+  // One "referrer joined" event each, whatever died and reran.
+  const joined = await db.referralEvent.findMany({ where: { shop, type: "referrer.joined", referrerId: { in: invited.map((r) => r.id) } }, select: { referrerId: true, data: true } });
+  expect(joined).toHaveLength(customers);
+  expect(new Set(joined.map((e) => e.referrerId)).size).toBe(customers);
+  expect(JSON.parse(joined[0].data)).toMatchObject({ referrer: { source: "INVITE" } });
   // Rita, enrolled from the storefront by the setup, and the invited customers.
   const totals = await db.dailyStat.aggregate({ where: { shop }, _sum: { referrers: true } });
   expect(totals._sum.referrers).toBe(customers + 1);
