@@ -203,6 +203,8 @@ export class ShopState {
   readonly bulkOperations = new Map<string, FakeBulkOperation>();
   /** Every flowTriggerReceive accepted, in order: the workflows Flow would have started. */
   readonly flowTriggers: FakeFlowTrigger[] = [];
+  /** The handles of the app's Flow triggers (its deployed flow_trigger extensions; a test may remove one). */
+  readonly flowTriggerHandles = new Set(deployedFlowTriggers());
   /** The shop's languages (Shopify's shopLocales): the first primary one is the shop's primary locale. */
   locales: { locale: string; name: string; primary: boolean; published: boolean }[] = [{ locale: "en", name: "English", primary: true, published: true }];
   /** Polls of bulkOperation(id) before a bulk query reports COMPLETED. */
@@ -676,7 +678,7 @@ export class ShopState {
 
   /** flowTriggerReceive: recorded when the handle is one of the app's triggers and the payload fits Shopify's limit. */
   flowTriggerReceive(handle: string | null | undefined, payload: unknown): { userErrors: UserError[] } {
-    if (!handle || !deployedFlowTriggers().includes(handle)) {
+    if (!handle || !this.flowTriggerHandles.has(handle)) {
       return { userErrors: [{ field: ["handle"], code: null, message: `Invalid handle '${handle ?? ""}': no Flow trigger extension of this app has it.` }] };
     }
     if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
