@@ -13,6 +13,7 @@ import { EVENT_OUTBOX_JOB, EVENT_OUTBOX_KEY, kickEvents, recordEvents } from "~/
 import type { DeliverableEvent, EventReferrer, EventType, RewardFacts, ReferralFacts } from "~/events/types";
 import { FLOW_TRIGGERS, customerNumber, flowTriggerOf } from "~/integrations/flow/triggers";
 import { enqueueJob } from "~/queue/queue.server";
+import { redactShop } from "~/referrals/privacy.server";
 import { createAdminClient } from "~/shopify/admin-client.server";
 import { FLOW_TRIGGER_RECEIVE } from "~/shopify/documents";
 import { ShopifyUserError } from "~/shopify/errors";
@@ -209,6 +210,10 @@ describe("Flow's trigger lifecycle callback", () => {
 
     expect((await lifecycle(p.shop, "referral-rewarded", false, { at: new Date(t0.getTime() + 1000) })).status).toBe(200);
     expect(await targets("referral.rewarded")).toEqual([]);
+
+    // shop/redact erases the shop's trigger use with the rest.
+    expect((await redactShop(db, { shop: p.shop })).flowTriggerUses).toBe(2);
+    expect(await db.flowTriggerUse.count({ where: { shop: p.shop } })).toBe(0);
   });
 
   it("refuses a bad signature and records nothing for an unknown trigger", async () => {
