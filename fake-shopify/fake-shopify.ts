@@ -127,6 +127,11 @@ export class FakeShopify {
     return [...this.shop(domain).metafields.values()];
   }
 
+  /** The Flow triggers the app sent to the shop (flowTriggerReceive), in order. */
+  flowTriggers(domain: string) {
+    return [...this.shop(domain).flowTriggers];
+  }
+
   callsTo(operationName: string) {
     return this.calls.filter((c) => c.operationName === operationName);
   }

@@ -339,6 +339,7 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       const r = s.startBulkQuery(query, run.lines, s.bulkPolls);
       return { bulkOperation: r.operation ? bulkView(r.operation) : null, userErrors: r.userErrors };
     },
+    flowTriggerReceive: ({ handle, payload }: Args) => s.flowTriggerReceive(handle, payload),
     metafieldsSet: ({ metafields }: Args) => {
       const r = s.metafieldsSet(metafields);
       return { metafields: r.metafields?.map((m) => metafieldView(m.ownerId, m.namespace, m.key)) ?? null, userErrors: r.userErrors };

@@ -4,6 +4,7 @@
 // in resolvers.ts.
 import { APP_SCOPES } from "~/shopify/scopes";
 import { fromCents, toCents } from "./money";
+import { deployedFlowTriggers, FLOW_PAYLOAD_LIMIT_BYTES, type FakeFlowTrigger } from "./flow";
 import { FakeTheme } from "./theme";
 
 /**
@@ -200,6 +201,10 @@ export class ShopState {
   readonly metafields = new Map<string, FakeMetafield>(); // ownerId|namespace|key
   readonly orders: FakeOrder[] = [];
   readonly bulkOperations = new Map<string, FakeBulkOperation>();
+  /** Every flowTriggerReceive accepted, in order: the workflows Flow would have started. */
+  readonly flowTriggers: FakeFlowTrigger[] = [];
+  /** The handles of the app's Flow triggers (its deployed flow_trigger extensions; a test may remove one). */
+  readonly flowTriggerHandles = new Set(deployedFlowTriggers());
   /** The shop's languages (Shopify's shopLocales): the first primary one is the shop's primary locale. */
   locales: { locale: string; name: string; primary: boolean; published: boolean }[] = [{ locale: "en", name: "English", primary: true, published: true }];
   /** Polls of bulkOperation(id) before a bulk query reports COMPLETED. */
@@ -667,6 +672,24 @@ export class ShopState {
     };
     this.transactions.push(transaction);
     return { transaction, userErrors: [] };
+  }
+
+  // ---- Shopify Flow --------------------------------------------------------
+
+  /** flowTriggerReceive: recorded when the handle is one of the app's triggers and the payload fits Shopify's limit. */
+  flowTriggerReceive(handle: string | null | undefined, payload: unknown): { userErrors: UserError[] } {
+    if (!handle || !this.flowTriggerHandles.has(handle)) {
+      return { userErrors: [{ field: ["handle"], code: null, message: `Invalid handle '${handle ?? ""}': no Flow trigger extension of this app has it.` }] };
+    }
+    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+      return { userErrors: [{ field: ["payload"], code: null, message: "Payload must be a JSON object." }] };
+    }
+    const bytes = Buffer.byteLength(JSON.stringify(payload));
+    if (bytes > FLOW_PAYLOAD_LIMIT_BYTES) {
+      return { userErrors: [{ field: ["payload"], code: null, message: `Payload is ${bytes} bytes; the limit is 50 KB.` }] };
+    }
+    this.flowTriggers.push({ handle, payload: structuredClone(payload as Record<string, unknown>), receivedAt: this.iso() });
+    return { userErrors: [] };
   }
 
   // ---- metafields -------------------------------------------------------

@@ -879,3 +879,18 @@ export const THEME_SETUP = `#graphql
     }
   }
 `;
+
+// Starts the workflows of a Shopify Flow trigger (extensions/flow-*): `handle`
+// is the extension's, `payload` holds its fields by key (a reference field's key
+// is customer_id, ...). Shopify refuses an unknown handle or a payload over 50 KB
+// with userErrors. app/integrations/flow/sink.server.ts sends it.
+export const FLOW_TRIGGER_RECEIVE = `#graphql
+  mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {
+    flowTriggerReceive(handle: $handle, payload: $payload) {
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
