@@ -6,6 +6,8 @@ import type { Db } from "~/db.server";
 import { enqueueJob } from "~/queue/queue.server";
 import { nudgeWorker } from "~/queue/nudge.server";
 import { eventSinks, type Tx } from "./sinks.server";
+// Every process that records events (web requests too, not only the worker) knows the integrations.
+import "./integrations.server";
 import type { EventInput } from "./types";
 
 export const EVENT_OUTBOX_JOB = "event-outbox";
