@@ -12,8 +12,12 @@ import { klaviyoEvent } from "./klaviyo-event";
 /**
  * Klaviyo's published limits for Create Event (POST /api/events, revision
  * 2026-07-15, as the SDK's EventsApi.createEvent documents them): burst 350 a
- * second, steady 3,500 a minute, per account. Each key names the shop as one
- * ":"-separated part, so shop/redact finds the rows.
+ * second, steady 3,500 a minute, fixed windows of 1 s and 1 min, per account
+ * (developers.klaviyo.com/en/docs/rate_limits_and_error_handling, tier XL).
+ * A private key shares its account's quota with the merchant's other
+ * integrations, so staying under these is not enough: a 429 still waits for
+ * its Retry-After. Each key names the shop as one ":"-separated part, so
+ * shop/redact finds the rows.
  */
 export const CREATE_EVENT_LIMITS = { burstPerSecond: 350, steadyPerMinute: 3500 } as const;
 
