@@ -41,7 +41,7 @@ export async function klaviyoPage(db: Db, shop: string) {
 
 export async function connectKlaviyo(
   db: Db,
-  { shop, apiKey, cause, t = en, now = new Date(), check = getAccount }: { shop: string; apiKey: string; cause: string; t?: Messages; now?: Date; check?: (apiKey: string) => Promise<void> },
+  { shop, apiKey, cause, t = en, now = new Date() }: { shop: string; apiKey: string; cause: string; t?: Messages; now?: Date },
 ): Promise<ConnectResult> {
   const k = t.klaviyo;
   const key = encryptionKey();
@@ -52,7 +52,7 @@ export async function connectKlaviyo(
   const limited = await hitRateLimit(db, { key: `klaviyo-connect:${shop}`, limit: CONNECT_ATTEMPTS_PER_MINUTE, windowMs: 60_000 }, now);
   if (!limited.ok) return { ok: false, field: "form", message: k.tooManyAttempts };
   try {
-    await check(plain);
+    await getAccount(plain);
   } catch (error) {
     const failure = klaviyoFailure(error, now);
     if (failure.kind === "refused") return { ok: false, field: "apiKey", message: k.keyRefused };
