@@ -107,6 +107,17 @@ export const envSchema = z.object({
   // At most this many emails a second per shop (the provider's limits, the shop's reputation).
   // /readyz answers 503 when the oldest work due (a webhook delivery or a job)
   // has waited longer than this: the workers are not keeping up, or none runs.
+  // The key that encrypts secrets merchants give the app (a Klaviyo private API
+  // key): 32 random bytes, as 64 hex characters or base64
+  // (`openssl rand -base64 32`). Unset in production: Klaviyo cannot be
+  // connected. Changing it makes the stored keys unreadable (merchants reconnect).
+  ENCRYPTION_KEY: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .refine((v) => encryptionKeyBytes(v) !== null, "must be 32 bytes as 64 hex characters or base64, e.g. the output of `openssl rand -base64 32`")
+      .optional(),
+  ),
   // The bearer token a Prometheus scraper sends to /metrics; unset, /metrics does not exist.
   METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
   READY_MAX_QUEUE_LAG_SECONDS: z.coerce.number().int("must be a whole number of seconds").min(1).max(86_400).default(300),
@@ -121,6 +132,15 @@ export const envSchema = z.object({
   // for another worker). Below the orchestrator's own grace period (often 30 s).
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int("must be a whole number of seconds").min(0).max(600).default(25),
 });
+
+/** ENCRYPTION_KEY's 32 bytes, or null when it is not 64 hex characters or base64 of 32 bytes. */
+export function encryptionKeyBytes(value: string): Buffer | null {
+  const text = value.trim();
+  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, "hex");
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return null;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.length === 32 ? bytes : null;
+}
 
 export type Env = z.infer<typeof envSchema>;
 

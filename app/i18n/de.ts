@@ -497,6 +497,40 @@ export const de: Messages = {
     unknownPlaceholder: (unknown: string, allowed: string) => `Unbekannter Platzhalter ${unknown}: Diese E-Mail kann ${allowed} verwenden`,
     subjectOneLine: "Der Betreff muss einzeilig sein",
   },
+  klaviyo: {
+    title: "Klaviyo",
+    intro: "Sende jedes Empfehlungsereignis an Klaviyo, auf das Profil des Empfehlenden, um dort Flows und Segmente zu erstellen.",
+    noEncryptionKey:
+      "Klaviyo kann nicht verbunden werden: ENCRYPTION_KEY ist in der Umgebung der App nicht gesetzt, und der API-Schlüssel wird nur verschlüsselt gespeichert. Setze ENCRYPTION_KEY (siehe .env.example) und starte die App neu.",
+    apiKey: "Privater API-Schlüssel",
+    apiKeyHelp:
+      "In Klaviyo: Settings › Account › API keys › Create Private API Key, mit den Berechtigungen Accounts: Read, Events: Write und Profiles: Write. Er wird bei Klaviyo geprüft, verschlüsselt gespeichert und nie wieder angezeigt.",
+    connect: "Verbinden",
+    connectedToast: "Klaviyo verbunden",
+    connected: (last4: string) => `Verbunden, Schlüssel endet auf ••••${last4}`,
+    since: (date: string) => `Seit ${date}`,
+    brokenTitle: "Klaviyo hat den Schlüssel abgelehnt",
+    brokenBody: "Es wird nichts an Klaviyo gesendet, bis du einen funktionierenden Schlüssel verbindest. Antwort von Klaviyo:",
+    reconnect: "Anderen Schlüssel verbinden",
+    disconnect: "Trennen",
+    disconnected: "Klaviyo getrennt",
+    disconnectNote: "Beim Trennen wird der Schlüssel vergessen. Sind die eigenen E-Mails der App aus, werden sie wieder eingeschaltet.",
+    sendAppEmails: "Die eigenen Empfehlungs-E-Mails der App senden",
+    sendAppEmailsHelp:
+      "Schalte dies aus, wenn deine Klaviyo-Flows die E-Mails an Empfehlende senden: Alle E-Mails an Kunden werden auf der Seite E-Mails ausgeschaltet (deine wöchentliche Zusammenfassung bleibt, wie sie ist). Einschalten schaltet sie alle wieder ein.",
+    appEmails: (on: boolean): string => (on ? "Die Empfehlungs-E-Mails der App sind eingeschaltet" : "Die Empfehlungs-E-Mails der App sind aus: deine Klaviyo-Flows senden sie"),
+    eventsTitle: "Was Klaviyo erhält",
+    events:
+      "Metriken: Referral: referrer joined, referral created, referral rejected, referral rewarded, reward revoked, leak suspected. Jedes Ereignis landet im Profil des Empfehlenden, gefunden über die E-Mail-Adresse; Empfehlende ohne E-Mail-Adresse werden nicht gesendet. Aktuell gehaltene Profileigenschaften: referral_link, referral_code, friends_referred, rewards_earned.",
+    keyRequired: "Gib deinen privaten Klaviyo-API-Schlüssel ein",
+    keyFormat: "Privater API-Schlüssel: Ein privater Klaviyo-Schlüssel beginnt mit pk_ (ein öffentlicher Schlüssel oder eine Site-ID funktioniert nicht)",
+    keyRefused: "Privater API-Schlüssel: Klaviyo hat ihn abgelehnt. Prüfe, ob es ein privater Schlüssel mit den Berechtigungen Accounts: Read, Events: Write und Profiles: Write ist",
+    keyRejected: (detail: string) => `Privater API-Schlüssel: Klaviyo hat ihn nicht akzeptiert (${detail})`,
+    klaviyoBusy: "Klaviyo ist ausgelastet: versuche es in einer Minute erneut",
+    klaviyoUnreachable: "Klaviyo ist nicht erreichbar: versuche es gleich noch einmal",
+    tooManyAttempts: "Zu viele Versuche: versuche es in einer Minute erneut",
+    notConnected: "Klaviyo ist nicht verbunden",
+  },
   leaks: {
     title: "Mögliche Leaks",
     intro: (min: number, percent: number) =>

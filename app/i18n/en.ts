@@ -489,6 +489,40 @@ export const en = {
     unknownPlaceholder: (unknown: string, allowed: string) => `Unknown placeholder ${unknown}: this email can use ${allowed}`,
     subjectOneLine: "The subject must be one line",
   },
+  klaviyo: {
+    title: "Klaviyo",
+    intro: "Send every referral event to Klaviyo, on the referrer's profile, to build flows and segments there.",
+    noEncryptionKey:
+      "Klaviyo cannot be connected: ENCRYPTION_KEY is not set in the app's environment, and the API key is only ever stored encrypted. Set ENCRYPTION_KEY (see .env.example) and restart the app.",
+    apiKey: "Private API key",
+    apiKeyHelp:
+      "In Klaviyo: Settings › Account › API keys › Create Private API Key, with the scopes Accounts: Read, Events: Write and Profiles: Write. It is checked with Klaviyo, stored encrypted and never shown again.",
+    connect: "Connect",
+    connectedToast: "Klaviyo connected",
+    connected: (last4: string) => `Connected, key ending in ••••${last4}`,
+    since: (date: string) => `Since ${date}`,
+    brokenTitle: "Klaviyo refused the key",
+    brokenBody: "Nothing is sent to Klaviyo until you connect a key that works. Klaviyo's answer:",
+    reconnect: "Connect another key",
+    disconnect: "Disconnect",
+    disconnected: "Klaviyo disconnected",
+    disconnectNote: "Disconnecting forgets the key. If the app's own emails are off, they are switched back on.",
+    sendAppEmails: "Send the app's own referral emails",
+    sendAppEmailsHelp:
+      "Turn this off when your Klaviyo flows email referrers instead: every email to shoppers is switched off on the Emails page (your weekly digest stays as it is). Turning it on switches them all back on.",
+    appEmails: (on: boolean): string => (on ? "The app's referral emails are on" : "The app's referral emails are off: your Klaviyo flows send them"),
+    eventsTitle: "What Klaviyo receives",
+    events:
+      "Metrics: Referral: referrer joined, referral created, referral rejected, referral rewarded, reward revoked, leak suspected. Each event is on the referrer's profile, found by email; referrers without an email are not sent. Profile properties kept current: referral_link, referral_code, friends_referred, rewards_earned.",
+    keyRequired: "Enter your Klaviyo private API key",
+    keyFormat: "Private API key: a Klaviyo private key starts with pk_ (a public key or site ID does not work)",
+    keyRefused: "Private API key: Klaviyo refused it. Check that it is a private key with the scopes Accounts: Read, Events: Write and Profiles: Write",
+    keyRejected: (detail: string) => `Private API key: Klaviyo did not accept it (${detail})`,
+    klaviyoBusy: "Klaviyo is busy: try again in a minute",
+    klaviyoUnreachable: "Klaviyo could not be reached: try again in a moment",
+    tooManyAttempts: "Too many attempts: try again in a minute",
+    notConnected: "Klaviyo is not connected",
+  },
   leaks: {
     title: "Possible leaks",
     intro: (min: number, percent: number) =>

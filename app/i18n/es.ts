@@ -505,6 +505,40 @@ export const es: Messages = {
     unknownPlaceholder: (unknown: string, allowed: string) => `Marcador desconocido ${unknown}: este correo puede usar ${allowed}`,
     subjectOneLine: "El asunto debe ocupar una sola línea",
   },
+  klaviyo: {
+    title: "Klaviyo",
+    intro: "Envía cada evento de referidos a Klaviyo, en el perfil del referente, para crear allí flujos y segmentos.",
+    noEncryptionKey:
+      "No se puede conectar Klaviyo: ENCRYPTION_KEY no está definida en el entorno de la app, y la clave de API solo se guarda cifrada. Define ENCRYPTION_KEY (consulta .env.example) y reinicia la app.",
+    apiKey: "Clave de API privada",
+    apiKeyHelp:
+      "En Klaviyo: Settings › Account › API keys › Create Private API Key, con los permisos Accounts: Read, Events: Write y Profiles: Write. Se comprueba con Klaviyo, se guarda cifrada y no se vuelve a mostrar.",
+    connect: "Conectar",
+    connectedToast: "Klaviyo conectado",
+    connected: (last4: string) => `Conectado, clave que termina en ••••${last4}`,
+    since: (date: string) => `Desde el ${date}`,
+    brokenTitle: "Klaviyo rechazó la clave",
+    brokenBody: "No se envía nada a Klaviyo hasta que conectes una clave que funcione. Respuesta de Klaviyo:",
+    reconnect: "Conectar otra clave",
+    disconnect: "Desconectar",
+    disconnected: "Klaviyo desconectado",
+    disconnectNote: "Al desconectar se olvida la clave. Si los correos propios de la app están desactivados, se vuelven a activar.",
+    sendAppEmails: "Enviar los correos de referidos de la app",
+    sendAppEmailsHelp:
+      "Desactívalo si tus flujos de Klaviyo envían los correos a los referentes: todos los correos a clientes se desactivan en la página Correos (tu resumen semanal no cambia). Al activarlo se vuelven a activar todos.",
+    appEmails: (on: boolean): string => (on ? "Los correos de referidos de la app están activados" : "Los correos de referidos de la app están desactivados: los envían tus flujos de Klaviyo"),
+    eventsTitle: "Qué recibe Klaviyo",
+    events:
+      "Métricas: Referral: referrer joined, referral created, referral rejected, referral rewarded, reward revoked, leak suspected. Cada evento va al perfil del referente, identificado por su correo; los referentes sin correo no se envían. Propiedades del perfil que se mantienen al día: referral_link, referral_code, friends_referred, rewards_earned.",
+    keyRequired: "Introduce tu clave de API privada de Klaviyo",
+    keyFormat: "Clave de API privada: una clave privada de Klaviyo empieza por pk_ (una clave pública o un ID de sitio no sirven)",
+    keyRefused: "Clave de API privada: Klaviyo la rechazó. Comprueba que es una clave privada con los permisos Accounts: Read, Events: Write y Profiles: Write",
+    keyRejected: (detail: string) => `Clave de API privada: Klaviyo no la aceptó (${detail})`,
+    klaviyoBusy: "Klaviyo está ocupado: inténtalo de nuevo en un minuto",
+    klaviyoUnreachable: "No se pudo contactar con Klaviyo: inténtalo de nuevo en un momento",
+    tooManyAttempts: "Demasiados intentos: inténtalo de nuevo en un minuto",
+    notConnected: "Klaviyo no está conectado",
+  },
   leaks: {
     title: "Posibles filtraciones",
     intro: (min: number, percent: number) =>

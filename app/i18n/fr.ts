@@ -506,6 +506,40 @@ export const fr: Messages = {
     unknownPlaceholder: (unknown: string, allowed: string) => `Variable inconnue ${unknown} : cet e-mail peut utiliser ${allowed}`,
     subjectOneLine: "L'objet doit tenir sur une seule ligne",
   },
+  klaviyo: {
+    title: "Klaviyo",
+    intro: "Envoyez chaque événement de parrainage à Klaviyo, sur le profil du parrain, pour y créer des flux et des segments.",
+    noEncryptionKey:
+      "Klaviyo ne peut pas être connecté : ENCRYPTION_KEY n'est pas définie dans l'environnement de l'app, et la clé d'API n'est jamais stockée autrement que chiffrée. Définissez ENCRYPTION_KEY (voir .env.example) et redémarrez l'app.",
+    apiKey: "Clé d'API privée",
+    apiKeyHelp:
+      "Dans Klaviyo : Settings › Account › API keys › Create Private API Key, avec les autorisations Accounts: Read, Events: Write et Profiles: Write. Elle est vérifiée auprès de Klaviyo, stockée chiffrée et plus jamais affichée.",
+    connect: "Connecter",
+    connectedToast: "Klaviyo connecté",
+    connected: (last4: string) => `Connecté, clé se terminant par ••••${last4}`,
+    since: (date: string) => `Depuis le ${date}`,
+    brokenTitle: "Klaviyo a refusé la clé",
+    brokenBody: "Rien n'est envoyé à Klaviyo tant que vous n'avez pas connecté une clé qui fonctionne. Réponse de Klaviyo :",
+    reconnect: "Connecter une autre clé",
+    disconnect: "Déconnecter",
+    disconnected: "Klaviyo déconnecté",
+    disconnectNote: "La déconnexion oublie la clé. Si les e-mails de l'app sont désactivés, ils sont réactivés.",
+    sendAppEmails: "Envoyer les e-mails de parrainage de l'app",
+    sendAppEmailsHelp:
+      "Désactivez-le si vos flux Klaviyo envoient les e-mails aux parrains : tous les e-mails aux clients sont désactivés sur la page E-mails (votre récapitulatif hebdomadaire reste tel quel). Le réactiver les réactive tous.",
+    appEmails: (on: boolean): string => (on ? "Les e-mails de parrainage de l'app sont activés" : "Les e-mails de parrainage de l'app sont désactivés : vos flux Klaviyo les envoient"),
+    eventsTitle: "Ce que reçoit Klaviyo",
+    events:
+      "Métriques : Referral: referrer joined, referral created, referral rejected, referral rewarded, reward revoked, leak suspected. Chaque événement est ajouté au profil du parrain, retrouvé par son e-mail ; les parrains sans e-mail ne sont pas envoyés. Propriétés du profil tenues à jour : referral_link, referral_code, friends_referred, rewards_earned.",
+    keyRequired: "Saisissez votre clé d'API privée Klaviyo",
+    keyFormat: "Clé d'API privée : une clé privée Klaviyo commence par pk_ (une clé publique ou un ID de site ne fonctionne pas)",
+    keyRefused: "Clé d'API privée : Klaviyo l'a refusée. Vérifiez qu'il s'agit d'une clé privée avec les autorisations Accounts: Read, Events: Write et Profiles: Write",
+    keyRejected: (detail: string) => `Clé d'API privée : Klaviyo ne l'a pas acceptée (${detail})`,
+    klaviyoBusy: "Klaviyo est occupé : réessayez dans une minute",
+    klaviyoUnreachable: "Impossible de joindre Klaviyo : réessayez dans un instant",
+    tooManyAttempts: "Trop de tentatives : réessayez dans une minute",
+    notConnected: "Klaviyo n'est pas connecté",
+  },
   leaks: {
     title: "Fuites possibles",
     intro: (min: number, percent: number) =>

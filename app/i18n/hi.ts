@@ -496,6 +496,40 @@ export const hi: Messages = {
     unknownPlaceholder: (unknown: string, allowed: string) => `अज्ञात प्लेसहोल्डर ${unknown}: यह ईमेल इनका इस्तेमाल कर सकता है: ${allowed}`,
     subjectOneLine: "विषय एक ही पंक्ति में होना चाहिए",
   },
+  klaviyo: {
+    title: "Klaviyo",
+    intro: "हर रेफ़रल इवेंट को रेफ़रर की प्रोफ़ाइल पर Klaviyo में भेजें, ताकि वहाँ फ़्लो और सेगमेंट बनाए जा सकें।",
+    noEncryptionKey:
+      "Klaviyo कनेक्ट नहीं हो सकता: ऐप के एनवायरनमेंट में ENCRYPTION_KEY सेट नहीं है, और API कुंजी केवल एन्क्रिप्ट करके ही सहेजी जाती है। ENCRYPTION_KEY सेट करें (.env.example देखें) और ऐप को रीस्टार्ट करें।",
+    apiKey: "निजी API कुंजी",
+    apiKeyHelp:
+      "Klaviyo में: Settings › Account › API keys › Create Private API Key, Accounts: Read, Events: Write और Profiles: Write अनुमतियों के साथ। इसे Klaviyo से जाँचा जाता है, एन्क्रिप्ट करके सहेजा जाता है और फिर कभी दिखाया नहीं जाता।",
+    connect: "कनेक्ट करें",
+    connectedToast: "Klaviyo कनेक्ट हो गया",
+    connected: (last4: string) => `कनेक्टेड, कुंजी का अंत ••••${last4}`,
+    since: (date: string) => `${date} से`,
+    brokenTitle: "Klaviyo ने कुंजी अस्वीकार कर दी",
+    brokenBody: "जब तक आप काम करने वाली कुंजी कनेक्ट नहीं करते, Klaviyo को कुछ नहीं भेजा जाता। Klaviyo का जवाब:",
+    reconnect: "दूसरी कुंजी कनेक्ट करें",
+    disconnect: "डिस्कनेक्ट करें",
+    disconnected: "Klaviyo डिस्कनेक्ट हो गया",
+    disconnectNote: "डिस्कनेक्ट करने पर कुंजी भुला दी जाती है। अगर ऐप के अपने ईमेल बंद हैं, तो वे फिर से चालू हो जाते हैं।",
+    sendAppEmails: "ऐप के अपने रेफ़रल ईमेल भेजें",
+    sendAppEmailsHelp:
+      "इसे तब बंद करें जब आपके Klaviyo फ़्लो रेफ़ररों को ईमेल भेजते हों: ईमेल पेज पर ग्राहकों को जाने वाले सभी ईमेल बंद हो जाते हैं (आपका साप्ताहिक सारांश जैसा है वैसा रहता है)। चालू करने पर वे सब फिर से चालू हो जाते हैं।",
+    appEmails: (on: boolean): string => (on ? "ऐप के रेफ़रल ईमेल चालू हैं" : "ऐप के रेफ़रल ईमेल बंद हैं: उन्हें आपके Klaviyo फ़्लो भेजते हैं"),
+    eventsTitle: "Klaviyo को क्या मिलता है",
+    events:
+      "मेट्रिक: Referral: referrer joined, referral created, referral rejected, referral rewarded, reward revoked, leak suspected। हर इवेंट रेफ़रर की प्रोफ़ाइल पर जाता है, जिसे ईमेल से पहचाना जाता है; बिना ईमेल वाले रेफ़रर नहीं भेजे जाते। प्रोफ़ाइल की ये प्रॉपर्टी अद्यतन रखी जाती हैं: referral_link, referral_code, friends_referred, rewards_earned।",
+    keyRequired: "अपनी Klaviyo निजी API कुंजी डालें",
+    keyFormat: "निजी API कुंजी: Klaviyo की निजी कुंजी pk_ से शुरू होती है (सार्वजनिक कुंजी या साइट ID काम नहीं करती)",
+    keyRefused: "निजी API कुंजी: Klaviyo ने इसे अस्वीकार कर दिया। जाँचें कि यह Accounts: Read, Events: Write और Profiles: Write अनुमतियों वाली निजी कुंजी है",
+    keyRejected: (detail: string) => `निजी API कुंजी: Klaviyo ने इसे स्वीकार नहीं किया (${detail})`,
+    klaviyoBusy: "Klaviyo व्यस्त है: एक मिनट बाद फिर कोशिश करें",
+    klaviyoUnreachable: "Klaviyo तक पहुँचा नहीं जा सका: थोड़ी देर में फिर कोशिश करें",
+    tooManyAttempts: "बहुत ज़्यादा कोशिशें: एक मिनट बाद फिर कोशिश करें",
+    notConnected: "Klaviyo कनेक्ट नहीं है",
+  },
   leaks: {
     title: "संभावित लीक",
     intro: (min: number, percent: number) =>

@@ -517,6 +517,40 @@ export const mt: Messages = {
     unknownPlaceholder: (unknown: string, allowed: string) => `Post għall-valur mhux magħruf ${unknown}: din l-email tista' tuża ${allowed}`,
     subjectOneLine: "Is-suġġett irid ikun linja waħda",
   },
+  klaviyo: {
+    title: "Klaviyo",
+    intro: "Ibgħat kull avveniment tar-riferimenti lil Klaviyo, fuq il-profil tar-riferent, biex tibni flows u segmenti hemmhekk.",
+    noEncryptionKey:
+      "Klaviyo ma jistax jiġi konness: ENCRYPTION_KEY mhix issettjata fl-ambjent tal-app, u ċ-ċavetta tal-API tinħażen biss kriptata. Issettja ENCRYPTION_KEY (ara .env.example) u erġa' ibda l-app.",
+    apiKey: "Ċavetta privata tal-API",
+    apiKeyHelp:
+      "F'Klaviyo: Settings › Account › API keys › Create Private API Key, bil-permessi Accounts: Read, Events: Write u Profiles: Write. Tiġi ċċekkjata ma' Klaviyo, tinħażen kriptata u ma terġax tintwera.",
+    connect: "Ikkonnettja",
+    connectedToast: "Klaviyo konness",
+    connected: (last4: string) => `Konness, ċavetta li tispiċċa b'••••${last4}`,
+    since: (date: string) => `Minn ${date}`,
+    brokenTitle: "Klaviyo ċaħad iċ-ċavetta",
+    brokenBody: "Xejn ma jintbagħat lil Klaviyo sakemm tikkonnettja ċavetta li taħdem. It-tweġiba ta' Klaviyo:",
+    reconnect: "Ikkonnettja ċavetta oħra",
+    disconnect: "Aqta' l-konnessjoni",
+    disconnected: "Il-konnessjoni ma' Klaviyo nqatgħet",
+    disconnectNote: "Meta taqta' l-konnessjoni, iċ-ċavetta tintesa. Jekk l-emails tal-app stess huma mitfija, jerġgħu jinxtegħlu.",
+    sendAppEmails: "Ibgħat l-emails tar-riferimenti tal-app stess",
+    sendAppEmailsHelp:
+      "Itfi dan meta l-flows tiegħek ta' Klaviyo jibagħtu l-emails lir-riferenti minflokhom: kull email lix-xerrejja tintefa fil-paġna tal-Emails (is-sommarju ta' kull ġimgħa jibqa' kif inhu). Meta tixgħelu, jerġgħu jinxtegħlu kollha.",
+    appEmails: (on: boolean): string => (on ? "L-emails tar-riferimenti tal-app mixgħula" : "L-emails tar-riferimenti tal-app mitfija: jibagħtuhom il-flows tiegħek ta' Klaviyo"),
+    eventsTitle: "X'jirċievi Klaviyo",
+    events:
+      "Metriċi: Referral: referrer joined, referral created, referral rejected, referral rewarded, reward revoked, leak suspected. Kull avveniment imur fuq il-profil tar-riferent, misjub bl-email; riferenti mingħajr email ma jintbagħtux. Proprjetajiet tal-profil miżmuma aġġornati: referral_link, referral_code, friends_referred, rewards_earned.",
+    keyRequired: "Daħħal iċ-ċavetta privata tal-API ta' Klaviyo",
+    keyFormat: "Ċavetta privata tal-API: ċavetta privata ta' Klaviyo tibda b'pk_ (ċavetta pubblika jew ID tas-sit ma jaħdmux)",
+    keyRefused: "Ċavetta privata tal-API: Klaviyo ċaħadha. Iċċekkja li hi ċavetta privata bil-permessi Accounts: Read, Events: Write u Profiles: Write",
+    keyRejected: (detail: string) => `Ċavetta privata tal-API: Klaviyo ma aċċettahiex (${detail})`,
+    klaviyoBusy: "Klaviyo okkupat: erġa' pprova f'minuta",
+    klaviyoUnreachable: "Ma stajniex nilħqu lil Klaviyo: erġa' pprova ftit ieħor",
+    tooManyAttempts: "Wisq tentattivi: erġa' pprova f'minuta",
+    notConnected: "Klaviyo mhux konness",
+  },
   leaks: {
     title: "Kodiċijiet li setgħu ħarbu",
     intro: (min: number, percent: number) =>

@@ -6,6 +6,7 @@ import type { Db } from "~/db.server";
 import type { WebhookContext } from "~/queue/types";
 import { rateLimitAddress } from "~/storefront/proxy-context";
 import { storefrontRules } from "~/storefront/rate-limit.server";
+import { klaviyoRules } from "~/integrations/klaviyo/sink.server";
 import { orderPaidPayload } from "../../fake-shopify/payloads";
 import { seedInstalledShop } from "../../fake-shopify/seed";
 import { recountLinkEvents } from "~/storefront/link-events.server";
@@ -206,6 +207,9 @@ export async function seedShop(db: Db, shop: string) {
   await db.emailSuppression.create({ data: { shop, emailKey: ALICE.emailKey, reason: "UNSUBSCRIBED" } });
   await db.emailSwitch.create({ data: { shop, kind: "MERCHANT_DIGEST", enabled: true } });
   await db.emailText.create({ data: { shop, kind: "INVITATION", locale: "en", subject: "Hi", heading: "Hello", body: "Share {link}" } });
+  // A Klaviyo connection (its sealed key) and its send windows, keyed as the sink keys them.
+  await db.klaviyoConnection.create({ data: { shop, keyCiphertext: "c2VhbGVk", keyLast4: "abcd" } });
+  await db.rateLimit.createMany({ data: klaviyoRules(shop).map(({ key }) => ({ key, windowStart: T0, count: 5 })) });
 
   return { alice, bob, aliceReferral, bobReferral };
 }
