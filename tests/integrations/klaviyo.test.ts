@@ -13,7 +13,7 @@ import * as page from "~/routes/app.integrations.klaviyo";
 import { orderGid, orderPaidPayload } from "../../fake-shopify/payloads";
 import { act, load } from "../helpers/admin-request";
 import { testClock } from "../helpers/admin";
-import { FakeKlaviyo } from "../helpers/fake-klaviyo";
+import { FakeKlaviyo } from "../../fake-shopify/klaviyo";
 import { usePipeline } from "../helpers/pipeline";
 import { startTestSmtp, useSmtpEnv, type TestSmtp } from "../helpers/smtp";
 import { mentionsOf } from "../privacy/every-row";

@@ -1,3 +1,4 @@
+// (Not Shopify: kept with the fake Shopify, the stand-ins tests, the dev store and benches share.)
 // A stand-in for the two Klaviyo endpoints the app calls, served through msw at
 // the network edge (the official SDK's axios requests reach it unchanged):
 // GET /api/accounts (the key check) and POST /api/events (Create Event), as
