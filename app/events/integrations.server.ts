@@ -1,2 +1,3 @@
 // The integrations that receive referral events, registered once on import
 // (the worker's registry imports this file). Each lives in its own folder.
+import "~/integrations/webhooks/sink.server";
