@@ -4,6 +4,7 @@
 // talking to the fake Shopify through msw. One manual clock drives the worker,
 // the hold periods and the fake's cost bucket.
 import { randomUUID } from "node:crypto";
+import type { RequestHandler } from "msw";
 import db from "~/db.server";
 import { createWorker, type Worker } from "~/jobs/worker.server";
 import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
@@ -43,8 +44,9 @@ export function pipelineWorker(options: { workerId?: string } = {}): Worker {
   });
 }
 
-export function usePipeline() {
-  const shopify = useTestShopify();
+/** `extraHandlers` answer (or pass through) requests to services other than Shopify. */
+export function usePipeline(...extraHandlers: RequestHandler[]) {
+  const shopify = useTestShopify({}, ...extraHandlers);
 
   async function setupShop(settings: ProgramSettingsInput = {}) {
     const shop = uniqueShop();
