@@ -534,7 +534,7 @@ export const de: Messages = {
     title: "Webhooks",
     intro:
       "Senden Sie Empfehlungsereignisse sofort an Ihre eigenen Systeme. Jede Anfrage ist ein JSON-POST, nach Standard Webhooks signiert (Header webhook-id, webhook-timestamp und webhook-signature) mit dem Secret des Endpunkts. webhook-id bleibt bei einem erneuten Zustellversuch gleich, sodass Ihr Empfänger eine Wiederholung ignorieren kann. Fehlgeschlagene Zustellungen werden bis zu 24 Stunden lang erneut versucht.",
-    headings: ["URL", "Ereignisse", "Status", "Fehlschläge in Folge", ""],
+    headings: ["URL", "Ereignisse", "Status", "Fehlschläge in Folge", "Aktionen"],
     empty: "Noch keine Endpunkte. Fügen Sie unten einen hinzu.",
     on: "An",
     off: "Aus",

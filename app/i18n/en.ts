@@ -526,7 +526,7 @@ export const en = {
     title: "Webhooks",
     intro:
       "Send referral events to your own systems as they happen. Each request is a JSON POST signed the Standard Webhooks way (headers webhook-id, webhook-timestamp and webhook-signature) with the endpoint's secret. webhook-id stays the same when a delivery is retried, so your receiver can ignore a repeat. Failed deliveries are retried for up to 24 hours.",
-    headings: ["URL", "Events", "Status", "Failures in a row", ""],
+    headings: ["URL", "Events", "Status", "Failures in a row", "Actions"],
     empty: "No endpoints yet. Add one below.",
     on: "On",
     off: "Off",

@@ -542,7 +542,7 @@ export const es: Messages = {
     title: "Webhooks",
     intro:
       "Envía los eventos de recomendación a tus propios sistemas en cuanto ocurren. Cada solicitud es un POST en JSON firmado según Standard Webhooks (cabeceras webhook-id, webhook-timestamp y webhook-signature) con el secreto del endpoint. webhook-id no cambia cuando se reintenta un envío, así tu receptor puede ignorar una repetición. Los envíos fallidos se reintentan durante 24 horas como máximo.",
-    headings: ["URL", "Eventos", "Estado", "Fallos seguidos", ""],
+    headings: ["URL", "Eventos", "Estado", "Fallos seguidos", "Acciones"],
     empty: "Aún no hay endpoints. Añade uno abajo.",
     on: "Activado",
     off: "Desactivado",

@@ -543,7 +543,7 @@ export const fr: Messages = {
     title: "Webhooks",
     intro:
       "Envoyez les événements de parrainage à vos propres systèmes dès qu'ils se produisent. Chaque requête est un POST JSON signé selon Standard Webhooks (en-têtes webhook-id, webhook-timestamp et webhook-signature) avec le secret du point de terminaison. webhook-id reste le même quand un envoi est réessayé : votre récepteur peut ignorer une répétition. Les envois échoués sont réessayés pendant 24 heures au plus.",
-    headings: ["URL", "Événements", "État", "Échecs d'affilée", ""],
+    headings: ["URL", "Événements", "État", "Échecs d'affilée", "Actions"],
     empty: "Aucun point de terminaison pour l'instant. Ajoutez-en un ci-dessous.",
     on: "Activé",
     off: "Désactivé",

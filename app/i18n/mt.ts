@@ -554,7 +554,7 @@ export const mt: Messages = {
     title: "Webhooks",
     intro:
       "Ibgħat l-avvenimenti tar-riferimenti lis-sistemi tiegħek hekk kif iseħħu. Kull talba hija POST f'JSON iffirmat bil-mod ta' Standard Webhooks (l-headers webhook-id, webhook-timestamp u webhook-signature) bis-sigriet tal-endpoint. webhook-id jibqa' l-istess meta kunsinna terġa' tiġi ppruvata, biex ir-riċevitur tiegħek ikun jista' jinjora ripetizzjoni. Il-kunsinni li jfallu jerġgħu jiġu ppruvati sa 24 siegħa.",
-    headings: ["URL", "Avvenimenti", "Stat", "Fallimenti wara xulxin", ""],
+    headings: ["URL", "Avvenimenti", "Stat", "Fallimenti wara xulxin", "Azzjonijiet"],
     empty: "Għad m'hemm l-ebda endpoint. Żid wieħed hawn taħt.",
     on: "Mixgħul",
     off: "Mitfi",
