@@ -91,6 +91,9 @@ export const envSchema = z.object({
     .int()
     .min(1, "must be a whole number of deliveries, at least 1")
     .default(DEFAULT_WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE),
+  // Outgoing webhooks (app/integrations/webhooks) may use http and reach private
+  // and loopback addresses: always outside production, in production only with this.
+  WEBHOOKS_ALLOW_PRIVATE: booleanFlag.default("false"),
   // Where the app sends email: any SMTP server or provider (smtp://user:pass@host:587
   // upgrades with STARTTLS, smtps://...:465 is TLS from the start). Unset: no email
   // is sent or queued, and the admin says so.

@@ -527,7 +527,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -550,6 +550,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.referralEvent.deleteMany({ where: { shop } }),
       db.flowTriggerUse.deleteMany({ where: { shop } }),
       db.klaviyoConnection.deleteMany({ where: { shop } }),
+      db.webhookEndpoint.deleteMany({ where: { shop } }),
       db.emailMessage.deleteMany({ where: { shop } }),
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
@@ -576,6 +577,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     referralEvents: referralEvents.count,
     flowTriggerUses: flowTriggerUses.count,
     klaviyoConnections: klaviyoConnections.count,
+    webhookEndpoints: webhookEndpoints.count,
     emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }

@@ -9,6 +9,7 @@ import { checklist, themeEditorLinks } from "~/admin/home.server";
 import { THEME_SCOPE, themeSetup } from "~/admin/theme-setup.server";
 import { reviewCount } from "~/admin/review-queue.server";
 import { emailOffReason } from "~/email/config.server";
+import { endpointsSwitchedOff } from "~/integrations/webhooks/endpoints.server";
 import { ensureProgram } from "~/referrals/programs.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
@@ -30,7 +31,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const theme = await themeSetup({ admin, shop, scope, inferred: { embedOn: embedEnabled, blockPlaced: blockAdded } });
   const editor = themeEditorLinks(shop, env().SHOPIFY_API_KEY);
   const links = { addBlock: editor.addBlock, enableEmbed: editor.enableEmbed, blockTemplate: theme.editorTemplate ? editor.template(theme.editorTemplate) : null };
-  return { shop, enabled, setupError, emailOff: emailOffReason() !== null, links, theme, themeScope: THEME_SCOPE, toReview: await reviewCount(db, shop), ...counts };
+  return { shop, enabled, setupError, emailOff: emailOffReason() !== null, links, theme, themeScope: THEME_SCOPE, toReview: await reviewCount(db, shop), webhooksOff: await endpointsSwitchedOff(db, shop), ...counts };
 };
 
 export default function Index() {
@@ -70,6 +71,13 @@ export default function Index() {
           <Layout.Section>
             <Banner tone="warning" title={t.home.toReview(data.toReview)} action={{ content: t.home.openReview, url: "/app/review" }}>
               <p>{t.home.toReviewWhy}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {data.webhooksOff > 0 ? (
+          <Layout.Section>
+            <Banner tone="critical" title={t.webhooks.switchedOffTitle(data.webhooksOff)} action={{ content: t.webhooks.open, url: "/app/integrations/webhooks" }}>
+              <p>{t.webhooks.switchedOffBody}</p>
             </Banner>
           </Layout.Section>
         ) : null}
