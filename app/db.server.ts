@@ -3,6 +3,7 @@
 // are generated from the same model, so the SQLite client's type describes both.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import { PrismaClient } from "~/generated/sqlite/client";
 import { PrismaClient as PostgresPrismaClient } from "~/generated/postgresql/client";
 import { databaseTarget, type DatabaseTarget } from "./db-url";
@@ -39,9 +40,63 @@ function sqliteAdapter(url: string) {
     async connect() {
       const adapter = await inner.connect();
       await adapter.executeScript(SQLITE_PRAGMAS);
-      return adapter;
+      return oneTransactionAtATime(adapter);
     },
     connectToShadowDb: () => inner.connectToShadowDb(),
+  };
+}
+
+/**
+ * The better-sqlite3 adapter has one connection per process and queues
+ * transactions behind each other, but not the queries made outside them: a
+ * query of one request while another's interactive transaction is open ran on
+ * the same connection, inside that transaction, and was rolled back with it
+ * (a job enqueued by one worker slot lost when another slot's transaction hit
+ * a unique violation). Here every query outside a transaction waits for the
+ * open transaction to end, as it would on PostgreSQL's separate connections.
+ * Code must therefore never use the global client inside a transaction of its
+ * own (it would wait for itself): inside $transaction, use `tx`.
+ */
+function oneTransactionAtATime(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  let open: Promise<void> = Promise.resolve();
+  const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+    for (;;) {
+      const current = open;
+      await current;
+      if (current === open) return work();
+    }
+  };
+  return {
+    provider: adapter.provider,
+    adapterName: adapter.adapterName,
+    queryRaw: (query) => exclusive(() => adapter.queryRaw(query)),
+    executeRaw: (query) => exclusive(() => adapter.executeRaw(query)),
+    executeScript: (script) => exclusive(() => adapter.executeScript(script)),
+    getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
+    dispose: () => adapter.dispose(),
+    async startTransaction(isolationLevel) {
+      let end!: () => void;
+      const ended = new Promise<void>((resolve) => (end = resolve));
+      // Chained, so transactions keep their order; the adapter's own mutex stays the guard between them.
+      const before = open;
+      open = before.then(() => ended);
+      await before;
+      try {
+        const tx = await adapter.startTransaction(isolationLevel);
+        return {
+          provider: tx.provider,
+          adapterName: tx.adapterName,
+          options: tx.options,
+          queryRaw: (query) => tx.queryRaw(query),
+          executeRaw: (query) => tx.executeRaw(query),
+          commit: () => tx.commit().finally(end),
+          rollback: () => tx.rollback().finally(end),
+        };
+      } catch (error) {
+        end();
+        throw error;
+      }
+    },
   };
 }
 
