@@ -527,7 +527,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, apiKeys, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -548,6 +548,8 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.erasure.deleteMany({ where: { shop } }),
       // Their deliveries go with them (onDelete: Cascade).
       db.referralEvent.deleteMany({ where: { shop } }),
+      // Read API keys (their rate-limit rows go with rateLimitKeysOf).
+      db.apiKey.deleteMany({ where: { shop } }),
       db.emailMessage.deleteMany({ where: { shop } }),
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
@@ -572,6 +574,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     dailyStats: dailyStats.count,
     erasures: erasures.count,
     referralEvents: referralEvents.count,
+    apiKeys: apiKeys.count,
     emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }
