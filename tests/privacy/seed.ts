@@ -6,6 +6,7 @@ import type { Db } from "~/db.server";
 import type { WebhookContext } from "~/queue/types";
 import { rateLimitAddress } from "~/storefront/proxy-context";
 import { storefrontRules } from "~/storefront/rate-limit.server";
+import { apiRateLimitRule } from "~/api/request.server";
 import { orderPaidPayload } from "../../fake-shopify/payloads";
 import { seedInstalledShop } from "../../fake-shopify/seed";
 import { recountLinkEvents } from "~/storefront/link-events.server";
@@ -206,6 +207,9 @@ export async function seedShop(db: Db, shop: string) {
   await db.emailSuppression.create({ data: { shop, emailKey: ALICE.emailKey, reason: "UNSUBSCRIBED" } });
   await db.emailSwitch.create({ data: { shop, kind: "MERCHANT_DIGEST", enabled: true } });
   await db.emailText.create({ data: { shop, kind: "INVITATION", locale: "en", subject: "Hi", heading: "Hello", body: "Share {link}" } });
+  // A read API key (app/api) and its rate-limit window.
+  const apiKey = await db.apiKey.create({ data: { shop, name: "Warehouse", prefix: "rk_live_seed0000", keyHash: `seed-hash:${shop}`, createdBy: "merchant:1" } });
+  await db.rateLimit.create({ data: { key: apiRateLimitRule(shop, apiKey.id).key, windowStart: T0, count: 1 } });
 
   return { alice, bob, aliceReferral, bobReferral };
 }
