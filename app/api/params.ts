@@ -41,7 +41,9 @@ export class ListParams {
     // An unencoded "+02:00" in a query string arrives as " 02:00".
     value = value.replace(/ (\d{2}:\d{2})$/, "+$1");
     const date = ISO_8601.test(value) ? new Date(value) : null;
-    if (!date || Number.isNaN(date.getTime())) {
+    // Date parsing rolls 2026-02-30 over into March: the day must come back as written.
+    const rolledOver = date && value.length === 10 && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) !== value;
+    if (!date || Number.isNaN(date.getTime()) || rolledOver) {
       throw badParameter(name, `"${name}" must be an ISO 8601 date (2026-11-30) or date-time with a time zone (2026-11-30T08:00:00Z).`);
     }
     return date;

@@ -8,11 +8,14 @@ import { useEffect, useState } from "react";
 import db from "~/db.server";
 
 import { useI18n } from "~/i18n/context";
+import { adminTitle } from "~/i18n/meta";
 import { createApiKey, listApiKeys, MAX_KEY_NAME_LENGTH, revokeApiKey } from "~/api/keys.server";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { RouteError } from "~/components/RouteError";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const meta = adminTitle((t) => t.apiKeys.title);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -73,7 +76,7 @@ export default function ApiKeys() {
   };
 
   return (
-    <Page title={a.title} backAction={{ content: t.nav.home, url: "/app" }} secondaryActions={[{ content: a.docs, url: "/api/v1/openapi.json", external: true }]}>
+    <Page title={a.title} backAction={{ content: t.nav.home, url: "/app" }} secondaryActions={[{ content: a.docs, url: "/api/v1/openapi.json", target: "_blank" }]}>
       <Layout>
         <Layout.Section>
           <Text as="p" tone="subdued">

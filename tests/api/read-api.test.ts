@@ -6,7 +6,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import Ajv from "ajv";
 import { createHash } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { API_RATE_LIMIT, apiRateLimitRule } from "~/api/request.server";
 import * as keysPage from "~/routes/app.integrations.api-keys";
@@ -14,7 +14,10 @@ import * as openapiRoute from "~/routes/api.v1.openapi[.]json";
 import * as referralsRoute from "~/routes/api.v1.referrals";
 import * as referrersRoute from "~/routes/api.v1.referrers";
 import * as rewardsRoute from "~/routes/api.v1.rewards";
-import { act, installShop, load, thrownStatus } from "../helpers/admin-request";
+import { MESSAGES } from "~/i18n/messages";
+import { hostParam } from "../../fake-shopify/sign";
+import { startAdminServer } from "../browser/admin-server";
+import { act, installShop, load, sessionToken, thrownStatus } from "../helpers/admin-request";
 import { uniqueShop } from "../helpers/shops";
 
 const ROUTES = { referrers: referrersRoute, referrals: referralsRoute, rewards: rewardsRoute };
@@ -188,6 +191,35 @@ describe("API keys in the admin", () => {
   });
 });
 
+describe("the API keys page, server-rendered", () => {
+  let server: Awaited<ReturnType<typeof startAdminServer>>;
+  beforeAll(async () => {
+    server = await startAdminServer();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("lists the keys in the admin's language, with their prefix and never a key or its hash", async () => {
+    const shop = uniqueShop("keys");
+    await installShop(shop);
+    const key = await createKey(shop, "Warehouse");
+    const row = await db.apiKey.findFirstOrThrow({ where: { shop } });
+    for (const locale of ["en", "de"] as const) {
+      const url = new URL(KEYS_PATH, server.url);
+      for (const [k, v] of Object.entries({ embedded: "1", shop, host: hostParam(shop), id_token: sessionToken(shop), locale })) url.searchParams.set(k, v);
+      const response = await server.render(new Request(url, { headers: { "User-Agent": "Mozilla/5.0 Chrome/130" } }));
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      const t = MESSAGES[locale].apiKeys;
+      expect(html).toContain(`<title>${t.title}</title>`);
+      for (const text of [t.createTitle, t.revoke, t.never, t.docs, "Warehouse", row.prefix]) expect(html).toContain(text);
+      expect(html).not.toContain(key);
+      expect(html).not.toContain(row.keyHash);
+    }
+  }, 120_000);
+});
+
 describe("the read API", () => {
   it("lists referrers newest first with money, snake_case and ISO times, never hashes; filters by status, code, email, dates", async () => {
     const s = await seedShop();
@@ -292,6 +324,7 @@ describe("the read API", () => {
       ["rewards", "kind=VOUCHER", "kind"],
       ["rewards", "status=REWARDED", "status"],
       ["rewards", "created_before=2026-13-45", "created_before"],
+      ["rewards", "created_before=2026-02-30", "created_before"],
     ];
     for (const [endpoint, query, field] of cases) {
       const { status, body } = await api(endpoint, query, { key });
