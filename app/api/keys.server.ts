@@ -65,13 +65,17 @@ export async function revokeApiKey(db: Db, { shop, id, cause, now = new Date() }
   });
 }
 
-export type KeyCheck = { ok: true; key: { id: string; shop: string } } | { ok: false; reason: "unknown" | "revoked" };
+export type KeyCheck = { ok: true; key: { id: string; shop: string } } | { ok: false; reason: "unknown" | "revoked" | "uninstalled" };
 
 /** The key a request presents, found by its hash; its last use recorded at most once a minute. */
 export async function checkApiKey(db: Db, presented: string, now = new Date()): Promise<KeyCheck> {
   const key = await db.apiKey.findUnique({ where: { keyHash: hashKey(presented) }, select: { id: true, shop: true, revokedAt: true, lastUsedAt: true } });
   if (!key) return { ok: false, reason: "unknown" };
   if (key.revokedAt) return { ok: false, reason: "revoked" };
+  // Uninstalling ends the app's access to the shop: its keys stop reading at once
+  // (their rows go with shop/redact), and work again if the merchant reinstalls.
+  const installed = await db.shop.findUnique({ where: { shop: key.shop }, select: { active: true } });
+  if (!installed?.active) return { ok: false, reason: "uninstalled" };
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
     // Conditional on the old value: of many requests in the same minute, one writes.
     await db.apiKey.updateMany({

@@ -22,7 +22,11 @@ async function authenticate(request: Request): Promise<string> {
   if (!match) throw new ApiError(401, "unauthorized", "Send your API key as Authorization: Bearer <key>. Keys are created in the app's admin.", undefined, CHALLENGE);
   const check = await checkApiKey(db, match[1]);
   if (!check.ok) {
-    const message = check.reason === "revoked" ? "This API key was revoked. Create a new one in the app's admin." : "This API key is not valid.";
+    const message = {
+      unknown: "This API key is not valid.",
+      revoked: "This API key was revoked. Create a new one in the app's admin.",
+      uninstalled: "The app is not installed on this key's shop any more.",
+    }[check.reason];
     throw new ApiError(401, "invalid_api_key", message, undefined, CHALLENGE);
   }
   const { shop, id } = check.key;

@@ -333,7 +333,7 @@ describe("the read API", () => {
     }
   });
 
-  it("answers 401 without a key, with a wrong or another kind of credential, and with a revoked key", async () => {
+  it("answers 401 without a key, with a wrong or another kind of credential, with a revoked key, and once the app is uninstalled", async () => {
     const s = await seedShop();
     const key = await createKey(s.shop);
     const refused = [
@@ -354,7 +354,15 @@ describe("the read API", () => {
     expect(revoked.status).toBe(401);
     expect(revoked.body.error).toMatchObject({ code: "invalid_api_key", message: expect.stringMatching(/revoked/) });
     // A second key of the shop still works.
-    expect((await api("referrals", "", { key: await createKey(s.shop, "Second") })).status).toBe(200);
+    const second = await createKey(s.shop, "Second");
+    expect((await api("referrals", "", { key: second })).status).toBe(200);
+    // Not once the app is uninstalled; again after a reinstall.
+    await db.shop.update({ where: { shop: s.shop }, data: { active: false, uninstalledAt: new Date() } });
+    const uninstalled = await api("referrals", "", { key: second });
+    expect(uninstalled.status).toBe(401);
+    expect(uninstalled.body.error).toMatchObject({ code: "invalid_api_key", message: expect.stringMatching(/not installed/) });
+    await installShop(s.shop);
+    expect((await api("referrals", "", { key: second })).status).toBe(200);
   });
 
   it("lets a key read only its own shop, whatever ids it is given", async () => {
