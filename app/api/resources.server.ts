@@ -33,14 +33,21 @@ function money(amount: Decimal, currencyCode: string) {
   return { amount: amount.toFixed(currencyDigits(currencyCode)), currency_code: currencyCode };
 }
 
+interface Paging {
+  take: number;
+  cursor: Cursor | null;
+}
+
+/** `limit` and `cursor`, read with the filters: every parameter is checked before the first query. */
+const paging = (params: ListParams): Paging => ({ take: params.limit(), cursor: params.cursor() });
+
 /** One page after `cursor` in (createdAt desc, id desc) order: `take + 1` rows read tell whether another page follows. */
 async function page<R extends Cursor, T>(
-  params: ListParams,
+  { take, cursor }: Paging,
   find: (args: { where: object; orderBy: object[]; take: number }) => Promise<R[]>,
   serialise: (row: R) => T,
 ): Promise<Page<T>> {
-  const take = params.limit();
-  const rows = await find({ where: keysetWhere(params.cursor(), "after"), orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: take + 1 });
+  const rows = await find({ where: keysetWhere(cursor, "after"), orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: take + 1 });
   const items = rows.slice(0, take);
   return { data: items.map(serialise), next_cursor: rows.length > take ? encodeCursor(items[items.length - 1]) : null };
 }
@@ -79,6 +86,7 @@ export async function listReferrers(db: Db, shop: string, query: URLSearchParams
   const params = new ListParams(query, REFERRER_PARAMETERS);
   const status = params.oneOf("status", REFERRER_STATUSES);
   const createdAt = params.createdAt();
+  const pageRequest = paging(params);
   const code = params.text("code");
   const emailParam = params.text("email");
   // The normalised form enrolment keys referrers by (any spelling of one address finds them).
@@ -93,7 +101,7 @@ export async function listReferrers(db: Db, shop: string, query: URLSearchParams
     ...(emailKey ? { emailKey } : {}),
   };
   return page(
-    params,
+    pageRequest,
     ({ where, orderBy, take }) => db.referrer.findMany({ where: { AND: [filters, where] }, orderBy, take, select: referrerSelect }),
     (r) => ({
       id: r.id,
@@ -156,10 +164,11 @@ export async function listReferrals(db: Db, shop: string, query: URLSearchParams
   const status = params.oneOf("status", REFERRAL_STATUSES);
   const referrerId = params.text("referrer_id");
   const createdAt = params.createdAt();
+  const pageRequest = paging(params);
   // Another shop's referrer id simply matches nothing: `shop` is in the same where.
   const filters = { shop, ...(status ? { status } : {}), ...(referrerId ? { referrerId } : {}), ...(createdAt ? { createdAt } : {}) };
   return page(
-    params,
+    pageRequest,
     ({ where, orderBy, take }) => db.referral.findMany({ where: { AND: [filters, where] }, orderBy, take, select: referralSelect }),
     (r) => ({
       id: r.id,
@@ -221,6 +230,7 @@ export async function listRewards(db: Db, shop: string, query: URLSearchParams) 
   const kind = params.oneOf("kind", REWARD_KINDS);
   const referrerId = params.text("referrer_id");
   const createdAt = params.createdAt();
+  const pageRequest = paging(params);
   const currencyCode = await programCurrency(db, shop);
   const filters = {
     shop,
@@ -230,7 +240,7 @@ export async function listRewards(db: Db, shop: string, query: URLSearchParams) 
     ...(createdAt ? { createdAt } : {}),
   };
   return page(
-    params,
+    pageRequest,
     ({ where, orderBy, take }) => db.reward.findMany({ where: { AND: [filters, where] }, orderBy, take, select: rewardSelect }),
     (r) => {
       // A percentage reward is a share of an order, not money: it has no currency.

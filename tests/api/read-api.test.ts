@@ -326,6 +326,11 @@ describe("the read API", () => {
       ["rewards", "created_before=2026-13-45", "created_before"],
       ["rewards", "created_before=2026-02-30", "created_before"],
     ];
+    // Read only: any other method is refused, in JSON too.
+    const post = referralsRoute.action();
+    expect(post.status).toBe(405);
+    expect(post.headers.get("Allow")).toBe("GET");
+    expect((await post.json()).error.code).toBe("method_not_allowed");
     for (const [endpoint, query, field] of cases) {
       const { status, body } = await api(endpoint, query, { key });
       expect({ query, status, code: body.error.code, field: body.error.field }).toEqual({ query, status: 400, code: "invalid_parameter", field });
