@@ -527,7 +527,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -551,6 +551,8 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.flowTriggerUse.deleteMany({ where: { shop } }),
       db.klaviyoConnection.deleteMany({ where: { shop } }),
       db.webhookEndpoint.deleteMany({ where: { shop } }),
+      // Read API keys (their rate-limit rows go with rateLimitKeysOf).
+      db.apiKey.deleteMany({ where: { shop } }),
       db.emailMessage.deleteMany({ where: { shop } }),
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
@@ -578,6 +580,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     flowTriggerUses: flowTriggerUses.count,
     klaviyoConnections: klaviyoConnections.count,
     webhookEndpoints: webhookEndpoints.count,
+    apiKeys: apiKeys.count,
     emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }

@@ -7,6 +7,7 @@ import type { WebhookContext } from "~/queue/types";
 import { rateLimitAddress } from "~/storefront/proxy-context";
 import { storefrontRules } from "~/storefront/rate-limit.server";
 import { klaviyoRules } from "~/integrations/klaviyo/sink.server";
+import { apiRateLimitRule } from "~/api/request.server";
 import { orderPaidPayload } from "../../fake-shopify/payloads";
 import { seedInstalledShop } from "../../fake-shopify/seed";
 import { recountLinkEvents } from "~/storefront/link-events.server";
@@ -210,6 +211,9 @@ export async function seedShop(db: Db, shop: string) {
   // A Klaviyo connection (its sealed key) and its send windows, keyed as the sink keys them.
   await db.klaviyoConnection.create({ data: { shop, keyCiphertext: "c2VhbGVk", keyLast4: "abcd" } });
   await db.rateLimit.createMany({ data: klaviyoRules(shop).map(({ key }) => ({ key, windowStart: T0, count: 5 })) });
+  // A read API key (app/api) and its rate-limit window.
+  const apiKey = await db.apiKey.create({ data: { shop, name: "Warehouse", prefix: "rk_live_seed0000", keyHash: `seed-hash:${shop}`, createdBy: "merchant:1" } });
+  await db.rateLimit.create({ data: { key: apiRateLimitRule(shop, apiKey.id).key, windowStart: T0, count: 1 } });
 
   return { alice, bob, aliceReferral, bobReferral };
 }
