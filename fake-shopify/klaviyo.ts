@@ -39,6 +39,8 @@ export class FakeKlaviyo {
   /** Every Create Event request that reached Klaviyo, recorded or not. */
   eventRequests = 0;
   accountRequests = 0;
+  /** Milliseconds every answer waits (benchmarks: a remote service's latency). */
+  latencyMs = 0;
   private scripted: Scripted[] = [];
 
   /** The next Create Event requests get these answers, in order. */
@@ -70,6 +72,7 @@ export class FakeKlaviyo {
       }),
       http.post(`${KLAVIYO_ORIGIN}/api/events`, async ({ request }) => {
         this.eventRequests++;
+        if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
         if (!request.headers.get("revision")) return errors(400, "invalid", "A revision header is required");
         const key = this.key(request);
         if (!key) return errors(401, "not_authenticated", "Incorrect authentication credentials.");

@@ -499,7 +499,7 @@ export const de: Messages = {
     subjectOneLine: "Der Betreff muss einzeilig sein",
   },
   klaviyo: {
-    title: "Klaviyo",
+    title: "Klaviyo-Anbindung",
     intro: "Sende jedes Empfehlungsereignis an Klaviyo, auf das Profil des Empfehlenden, um dort Flows und Segmente zu erstellen.",
     noEncryptionKey:
       "Klaviyo kann nicht verbunden werden: ENCRYPTION_KEY ist in der Umgebung der App nicht gesetzt, und der API-Schlüssel wird nur verschlüsselt gespeichert. Setze ENCRYPTION_KEY (siehe .env.example) und starte die App neu.",
@@ -566,7 +566,7 @@ export const de: Messages = {
     graceHeadings: ["Empfehlungsgeber", "Alter Code", "Neuer Code", "Gültig bis"],
   },
   webhooks: {
-    title: "Webhooks",
+    title: "Ausgehende Webhooks",
     intro:
       "Senden Sie Empfehlungsereignisse sofort an Ihre eigenen Systeme. Jede Anfrage ist ein JSON-POST, nach Standard Webhooks signiert (Header webhook-id, webhook-timestamp und webhook-signature) mit dem Secret des Endpunkts. webhook-id bleibt bei einem erneuten Zustellversuch gleich, sodass Ihr Empfänger eine Wiederholung ignorieren kann. Fehlgeschlagene Zustellungen werden bis zu 24 Stunden lang erneut versucht.",
     headings: ["URL", "Ereignisse", "Status", "Fehlschläge in Folge", "Aktionen"],
@@ -669,7 +669,7 @@ export const de: Messages = {
       "Deine eigenen Skripte und Tools können die Empfehlungsgeber, Empfehlungen und Prämien dieses Shops über die Lese-API lesen, mit einem Schlüssel. Ein Schlüssel liest nur diesen Shop. Widerrufe einen Schlüssel, den du nicht mehr nutzt oder der bekannt geworden sein könnte.",
     docs: "API-Beschreibung (OpenAPI)",
     createTitle: "Schlüssel erstellen",
-    name: "Name",
+    name: "Bezeichnung",
     nameHelp: "Was den Schlüssel nutzt, zum Beispiel „Data Warehouse“.",
     nameRequired: "Gib dem Schlüssel einen Namen",
     nameTooLong: (max: number) => `Höchstens ${max} Zeichen`,
@@ -679,7 +679,7 @@ export const de: Messages = {
     copy: "Kopieren",
     copied: "Schlüssel kopiert",
     keysTitle: "Schlüssel",
-    headings: ["Name", "Schlüssel", "Erstellt", "Zuletzt genutzt", "Status", ""],
+    headings: ["Bezeichnung", "Schlüssel", "Erstellt", "Zuletzt genutzt", "Status", "Aktionen"],
     never: "Nie",
     active: "Aktiv",
     revokedOn: (date: string) => `Widerrufen am ${date}`,

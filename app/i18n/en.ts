@@ -671,7 +671,7 @@ export const en = {
     copy: "Copy",
     copied: "Key copied",
     keysTitle: "Keys",
-    headings: ["Name", "Key", "Created", "Last used", "Status", ""],
+    headings: ["Name", "Key", "Created", "Last used", "Status", "Actions"],
     never: "Never",
     active: "Active",
     revokedOn: (date: string) => `Revoked ${date}`,

@@ -687,7 +687,7 @@ export const es: Messages = {
     copy: "Copiar",
     copied: "Clave copiada",
     keysTitle: "Claves",
-    headings: ["Nombre", "Clave", "Creada", "Último uso", "Estado", ""],
+    headings: ["Nombre", "Clave", "Creada", "Último uso", "Estado", "Acciones"],
     never: "Nunca",
     active: "Activa",
     revokedOn: (date: string) => `Revocada el ${date}`,

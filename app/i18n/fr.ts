@@ -692,7 +692,7 @@ export const fr: Messages = {
     copy: "Copier",
     copied: "Clé copiée",
     keysTitle: "Clés",
-    headings: ["Nom", "Clé", "Créée", "Dernière utilisation", "Statut", ""],
+    headings: ["Nom", "Clé", "Créée", "Dernière utilisation", "Statut", "Gestion"],
     never: "Jamais",
     active: "Active",
     revokedOn: (date: string) => `Révoquée le ${date}`,

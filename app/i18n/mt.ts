@@ -705,7 +705,7 @@ export const mt: Messages = {
     copy: "Ikkopja",
     copied: "Iċ-ċavetta ġiet ikkopjata",
     keysTitle: "Ċwievet",
-    headings: ["Isem", "Ċavetta", "Maħluqa", "L-aħħar użu", "Stat", ""],
+    headings: ["Isem", "Ċavetta", "Maħluqa", "L-aħħar użu", "Stat", "Azzjonijiet"],
     never: "Qatt",
     active: "Attiva",
     revokedOn: (date: string) => `Revokata ${date}`,

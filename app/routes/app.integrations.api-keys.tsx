@@ -9,7 +9,8 @@ import db from "~/db.server";
 
 import { useI18n } from "~/i18n/context";
 import { adminTitle } from "~/i18n/meta";
-import { createApiKey, listApiKeys, MAX_KEY_NAME_LENGTH, revokeApiKey } from "~/api/keys.server";
+import { createApiKey, listApiKeys, revokeApiKey } from "~/api/keys.server";
+import { MAX_KEY_NAME_LENGTH } from "~/api/key-rules";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 import { RouteError } from "~/components/RouteError";
 
