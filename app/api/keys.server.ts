@@ -9,8 +9,6 @@ import { recordAudit } from "~/referrals/audit.server";
 export const KEY_PREFIX = "rk_live_";
 /** Characters of the random part kept visible, so the merchant can tell keys apart. */
 const VISIBLE = 8;
-export { MAX_KEY_NAME_LENGTH } from "./key-rules";
-import { MAX_KEY_NAME_LENGTH } from "./key-rules";
 /** lastUsedAt is written at most this often per key: one write a minute, not one per request. */
 const LAST_USED_EVERY_MS = 60_000;
 
