@@ -71,7 +71,7 @@ const watchdog = setTimeout(() => {
 }, 8 * 60_000);
 watchdog.unref();
 
-const KLAVIYO_KEY = "pk_bench_0123456789abcdef0123456789ab";
+const KLAVIYO_KEY = "pk_bench0123456789abcdef0123456789ab";
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function loadApp() {

@@ -138,6 +138,14 @@ const BENCHES: Bench[] = [
     limitMinutes: 20,
   },
   {
+    name: "events",
+    script: "bench/events.ts",
+    about: "referral events to Flow, Klaviyo and a webhook endpoint (fakes at 100 ms) at 50 events/s: commit -> delivered p95 vs the same queue with an in-process 100 ms target; deliveries/s made vs offered",
+    args: [],
+    quickArgs: ["--quick"],
+    limitMinutes: 10,
+  },
+  {
     name: "retention",
     script: "bench/retention.ts",
     about: "table sizes after a simulated year of one busy shop with the app's daily retention vs the same year without it",

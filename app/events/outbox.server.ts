@@ -26,7 +26,9 @@ export const DeliveryStatus = {
 } as const;
 
 const LEASE_MS = 2 * 60_000;
-const BATCH = 50;
+const BATCH = 25;
+/** Deliveries of one shop waiting for their targets at once (each sink also keeps to its target's limits). */
+const IN_FLIGHT = 100;
 const SLICE_MS = 20_000;
 
 export interface EventOutboxRun {
@@ -38,20 +40,44 @@ export interface EventOutboxRun {
 
 type Delivery = NonNullable<Awaited<ReturnType<Db["eventDelivery"]["findFirst"]>>>;
 
-/** Job "event-outbox": delivers the shop's due events for up to a slice, then asks to run again when more are due. */
+/**
+ * Job "event-outbox": delivers the shop's due events for up to a slice, then
+ * asks to run again when more are due. Deliveries are pipelined: up to
+ * IN_FLIGHT wait for their targets at once, and a new batch is claimed as soon
+ * as half of that room is free, so one slow target does not hold up the rest.
+ */
 export async function runEventOutbox(ctx: JobContext, options: { sliceMs?: number } = {}): Promise<EventOutboxRun> {
   const { db, shop } = ctx;
   const run: EventOutboxRun = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   const started = Date.now();
   const sinkCtx: SinkContext = { db, shop, cause: ctx.cause, now: () => ctx.now(), admin: () => ctx.admin() };
-  for (;;) {
-    if (run.sent + run.retrying + run.failed + run.skipped > 0 && Date.now() - started > (options.sliceMs ?? SLICE_MS)) break;
-    await ctx.assertLease?.();
-    const token = `${ctx.cause}/${randomUUID()}`;
-    const batch = await claimDue(db, shop, token, ctx.now());
-    if (batch.length === 0) break;
-    const events = await loadEvents(db, shop, batch);
-    await Promise.all(batch.map((delivery) => deliverOne(sinkCtx, delivery, events.get(delivery.eventId) ?? null, token, run)));
+  const inFlight = new Set<Promise<void>>();
+  let claimed = 0;
+  try {
+    for (;;) {
+      if (claimed > 0 && Date.now() - started > (options.sliceMs ?? SLICE_MS)) break;
+      const room = IN_FLIGHT - inFlight.size;
+      if (room < BATCH) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      await ctx.assertLease?.();
+      const token = `${ctx.cause}/${randomUUID()}`;
+      const batch = await claimDue(db, shop, token, ctx.now(), room);
+      if (batch.length === 0) {
+        if (inFlight.size === 0) break;
+        await Promise.race(inFlight);
+        continue;
+      }
+      claimed += batch.length;
+      const events = await loadEvents(db, shop, batch);
+      for (const delivery of batch) {
+        const task: Promise<void> = deliverOne(sinkCtx, delivery, events.get(delivery.eventId) ?? null, token, run).finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
+    }
+  } finally {
+    await Promise.allSettled(inFlight);
   }
   const next = await db.eventDelivery.findFirst({ where: { shop, status: DeliveryStatus.QUEUED }, orderBy: { availableAt: "asc" }, select: { availableAt: true } });
   if (next) await enqueueJob(db, { shop, kind: EVENT_OUTBOX_JOB, key: EVENT_OUTBOX_KEY, availableAt: next.availableAt }, ctx.now());
@@ -62,9 +88,9 @@ function dueWhere(shop: string, now: Date) {
   return { shop, OR: [{ status: DeliveryStatus.QUEUED, availableAt: { lte: now } }, { status: DeliveryStatus.SENDING, lockedUntil: { lt: now } }] };
 }
 
-async function claimDue(db: Db, shop: string, token: string, now: Date): Promise<Delivery[]> {
+async function claimDue(db: Db, shop: string, token: string, now: Date, size: number): Promise<Delivery[]> {
   const due = dueWhere(shop, now);
-  const candidates = await db.eventDelivery.findMany({ where: due, orderBy: { availableAt: "asc" }, take: BATCH, select: { id: true } });
+  const candidates = await db.eventDelivery.findMany({ where: due, orderBy: { availableAt: "asc" }, take: Math.min(size, BATCH * 2), select: { id: true } });
   if (candidates.length === 0) return [];
   await db.eventDelivery.updateMany({
     where: { id: { in: candidates.map((c) => c.id) }, ...due },
