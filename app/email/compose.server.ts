@@ -20,6 +20,8 @@ export interface ShopMailContext {
   shop: string;
   program: Program;
   switches: Map<string, boolean>;
+  /** The merchant sends shopper emails from Klaviyo flows (Integrations > Klaviyo): the app sends none. */
+  klaviyoSendsShopperEmails: boolean;
   texts: Map<string, KindText>;
   suppressions: Map<string, string>;
   referrers: Map<string, Referrer>;
@@ -27,21 +29,23 @@ export interface ShopMailContext {
   referrals: Map<string, Referral>;
 }
 
-export type ShopMailSettings = Pick<ShopMailContext, "shop" | "program" | "switches" | "texts">;
+export type ShopMailSettings = Pick<ShopMailContext, "shop" | "program" | "switches" | "klaviyoSendsShopperEmails" | "texts">;
 export type BatchRows = Omit<ShopMailContext, keyof ShopMailSettings>;
 
 /** The shop's program, email switches and texts (null without a program). */
 export async function loadShopMailSettings(db: Db, shop: string): Promise<ShopMailSettings | null> {
-  const [program, switches, texts] = await Promise.all([
+  const [program, switches, texts, klaviyo] = await Promise.all([
     db.program.findUnique({ where: { shop } }),
     db.emailSwitch.findMany({ where: { shop } }),
     db.emailText.findMany({ where: { shop } }),
+    db.klaviyoConnection.findUnique({ where: { shop }, select: { sendAppEmails: true } }),
   ]);
   if (!program) return null;
   return {
     shop,
     program,
     switches: new Map(switches.map((s) => [s.kind, s.enabled])),
+    klaviyoSendsShopperEmails: klaviyo?.sendAppEmails === false,
     texts: new Map(texts.map((t) => [`${t.kind}|${t.locale}`, { subject: t.subject, heading: t.heading, body: t.body, button: "" }])),
   };
 }
@@ -241,6 +245,7 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   const kind = test ? payload?.kind : message.kind;
   if (!isEmailKind(kind)) return { ok: false, reason: `Unknown email ${String(kind)}` };
   if (!test && (ctx.switches.get(kind) ?? kind !== "MERCHANT_DIGEST") === false) return { ok: false, reason: "Switched off on the Emails page" };
+  if (!test && kind !== "MERCHANT_DIGEST" && ctx.klaviyoSendsShopperEmails) return { ok: false, reason: "Sent from Klaviyo instead (Integrations > Klaviyo)" };
   // A guest's link is asked for by whoever typed the address: it honours an
   // unsubscribe and carries the link, like the non-essential emails.
   const essential = ESSENTIAL.has(kind) && !message.key.startsWith("guest:");

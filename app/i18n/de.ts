@@ -444,6 +444,8 @@ export const de: Messages = {
   },
   emails: {
     title: "E-Mails",
+    fromKlaviyoTitle: "Kunden-E-Mails kommen aus Klaviyo",
+    fromKlaviyo: "Du versendest Empfehlungs-E-Mails über deine Klaviyo-Flows: Die App sendet Kunden keine der E-Mails unten (deine Wochenübersicht kommt weiterhin). Die Schalter unten gelten wieder, sobald du die E-Mails der App wieder einschaltest.",
     offTitle: "E-Mails sind deaktiviert",
     onNote: "E-Mails werden in der Sprache des jeweiligen Kunden verschickt (seine Shopify-Sprache, sonst die Hauptsprache deines Shops, sonst Englisch).",
     listTitle: "E-Mails, die das Programm sendet",

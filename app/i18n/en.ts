@@ -437,6 +437,8 @@ export const en = {
   },
   emails: {
     title: "Emails",
+    fromKlaviyoTitle: "Shopper emails go from Klaviyo",
+    fromKlaviyo: "You chose to send referral emails from your Klaviyo flows: the app sends shoppers none of the emails below (your weekly digest still comes). The switches below count again once you turn the app's emails back on.",
     offTitle: "Emails are off",
     onNote: "Emails go out in each customer's language (their Shopify language, else your shop's primary language, else English).",
     listTitle: "Emails the program sends",

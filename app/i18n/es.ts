@@ -452,6 +452,8 @@ export const es: Messages = {
   },
   emails: {
     title: "Correos",
+    fromKlaviyoTitle: "Los correos a clientes salen de Klaviyo",
+    fromKlaviyo: "Elegiste enviar los correos de referidos desde tus flujos de Klaviyo: la app no envía a los clientes ninguno de los correos de abajo (tu resumen semanal sigue llegando). Los interruptores de abajo vuelven a contar cuando reactives los correos de la app.",
     offTitle: "Los correos están desactivados",
     onNote: "Los correos se envían en el idioma de cada cliente (su idioma en Shopify; si no, el idioma principal de tu tienda; si no, inglés).",
     listTitle: "Correos que envía el programa",

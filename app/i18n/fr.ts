@@ -453,6 +453,8 @@ export const fr: Messages = {
   },
   emails: {
     title: "E-mails",
+    fromKlaviyoTitle: "Les e-mails aux clients partent de Klaviyo",
+    fromKlaviyo: "Vous avez choisi d’envoyer les e-mails de parrainage depuis vos flows Klaviyo : l’app n’envoie aux clients aucun des e-mails ci-dessous (votre résumé hebdomadaire continue d’arriver). Les interrupteurs ci-dessous comptent de nouveau dès que vous réactivez les e-mails de l’app.",
     offTitle: "Les e-mails sont désactivés",
     onNote: "Les e-mails partent dans la langue de chaque client (sa langue Shopify, sinon la langue principale de votre boutique, sinon l'anglais).",
     listTitle: "E-mails envoyés par le programme",

@@ -464,6 +464,8 @@ export const mt: Messages = {
   },
   emails: {
     title: "Emails",
+    fromKlaviyoTitle: "L-emails lill-klijenti jintbagħtu minn Klaviyo",
+    fromKlaviyo: "Għażilt li tibgħat l-emails tar-referrals mill-flows ta’ Klaviyo: l-app ma tibgħat lill-klijenti l-ebda email minn ta’ hawn taħt (is-sommarju ta’ kull ġimgħa jibqa’ jasal). Is-swiċċijiet ta’ hawn taħt jerġgħu jgħoddu meta terġa’ tixgħel l-emails tal-app.",
     offTitle: "L-emails mitfija",
     onNote: "L-emails joħorġu bil-lingwa ta' kull klijent (il-lingwa tiegħu f'Shopify, inkella l-lingwa ewlenija tal-ħanut tiegħek, inkella bl-Ingliż).",
     listTitle: "L-emails li jibgħat il-programm",

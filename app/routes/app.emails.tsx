@@ -105,6 +105,13 @@ export default function Emails() {
             </Banner>
           </Layout.Section>
         ) : null}
+        {data.fromKlaviyo ? (
+          <Layout.Section>
+            <Banner tone="info" title={e.fromKlaviyoTitle} action={{ content: t.nav.integrations, url: "/app/integrations/klaviyo" }}>
+              <p>{e.fromKlaviyo}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <Card>
             <BlockStack gap="300">

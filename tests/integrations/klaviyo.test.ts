@@ -7,9 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { encryptionKey, open, seal } from "~/integrations/klaviyo/secret-box.server";
 import { CREATE_EVENT_LIMITS, klaviyoRules } from "~/integrations/klaviyo/sink.server";
-import { SHOPPER_EMAILS } from "~/integrations/klaviyo/connection.server";
 import { redactShop } from "~/referrals/privacy.server";
 import * as page from "~/routes/app.integrations.klaviyo";
+import * as emailsPage from "~/routes/app.emails";
 import { orderGid, orderPaidPayload } from "../../fake-shopify/payloads";
 import { act, load } from "../helpers/admin-request";
 import { testClock } from "../helpers/admin";
@@ -236,8 +236,10 @@ describe("the app's own emails", () => {
     await db.referrer.update({ where: { id: p.referrer.id }, data: { email: to } });
     const off = await act(page.action, p.shop, PATH, { intent: "app-emails", enabled: "false" });
     expect(off).toMatchObject({ status: 200, data: { ok: true } });
-    const switches = await db.emailSwitch.findMany({ where: { shop: p.shop }, orderBy: { kind: "asc" } });
-    expect(switches.map((s) => [s.kind, s.enabled])).toEqual([...SHOPPER_EMAILS].sort().map((kind) => [kind, false]));
+    // The Emails page's own switches stay as the merchant set them (one off here): they count again once Klaviyo is gone.
+    await db.emailSwitch.create({ data: { shop: p.shop, kind: "REWARD_REMINDER", enabled: false } });
+    // The Emails page says where the shoppers' emails go now.
+    expect(await load(emailsPage.loader, p.shop, "/app/emails")).toMatchObject({ fromKlaviyo: true });
 
     await orderFromFriend(p);
     await p.drain();
@@ -245,11 +247,12 @@ describe("the app's own emails", () => {
     expect(smtp.received.filter((m) => m.envelopeTo.includes(to))).toHaveLength(0);
     const mails = await db.emailMessage.findMany({ where: { shop: p.shop, recipient: to } });
     expect(mails.length).toBeGreaterThan(0);
-    expect(mails.every((m) => m.status === "SUPPRESSED")).toBe(true);
+    expect(mails.map((m) => [m.status, m.reason])).toEqual(mails.map(() => ["SUPPRESSED", "Sent from Klaviyo instead (Integrations > Klaviyo)"]));
 
     expect((await act(page.action, p.shop, PATH, { intent: "disconnect" })).status).toBe(200);
     expect(await db.klaviyoConnection.count({ where: { shop: p.shop } })).toBe(0);
-    expect((await db.emailSwitch.findMany({ where: { shop: p.shop } })).every((s) => s.enabled)).toBe(true);
+    expect(await db.emailSwitch.findMany({ where: { shop: p.shop }, select: { kind: true, enabled: true } })).toEqual([{ kind: "REWARD_REMINDER", enabled: false }]);
+    expect(await load(emailsPage.loader, p.shop, "/app/emails")).toMatchObject({ fromKlaviyo: false });
     const before = smtp.received.length;
     await orderFromFriend(p);
     await p.drain();

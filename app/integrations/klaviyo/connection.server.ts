@@ -66,39 +66,31 @@ export async function connectKlaviyo(
   return { ok: true, last4 };
 }
 
-/** Forgets the key. The app's own emails come back on if Klaviyo was sending them: the shop is never left with none. */
+/** Forgets the key. The app's own emails come back with it (the flag goes with the connection): the shop is never left with none. */
 export async function disconnectKlaviyo(db: Db, { shop, cause }: { shop: string; cause: string }): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const connection = await tx.klaviyoConnection.findUnique({ where: { shop }, select: { sendAppEmails: true } });
     if (!connection) return false;
     await tx.klaviyoConnection.delete({ where: { shop } });
-    if (!connection.sendAppEmails) await switchShopperEmails(tx, shop, true);
     await recordAudit(tx, { shop, action: "klaviyo.disconnected", cause });
     return true;
   });
 }
 
 /**
- * The page's switch "send the app's own referral emails": off switches every
- * shopper email off on the Emails page, on switches them all back on (the
- * merchant can then turn single ones off there again). False without a connection.
+ * The page's switch "send the app's own referral emails": off, the email
+ * outbox sends no shopper email of the shop (Klaviyo flows send them instead;
+ * the merchant's digest still goes), whatever the Emails page's switches say,
+ * and they are left as the merchant set them for when it is on again. False
+ * without a connection.
  */
 export async function setSendAppEmails(db: Db, { shop, enabled, cause }: { shop: string; enabled: boolean; cause: string }): Promise<boolean> {
   return db.$transaction(async (tx) => {
     const { count } = await tx.klaviyoConnection.updateMany({ where: { shop }, data: { sendAppEmails: enabled } });
     if (count === 0) return false;
-    await switchShopperEmails(tx, shop, enabled);
     await recordAudit(tx, { shop, action: enabled ? "klaviyo.app_emails_on" : "klaviyo.app_emails_off", cause, detail: SHOPPER_EMAILS.join(",") });
     return true;
   });
-}
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
-async function switchShopperEmails(tx: Tx, shop: string, enabled: boolean) {
-  for (const kind of SHOPPER_EMAILS) {
-    await tx.emailSwitch.upsert({ where: { shop_kind: { shop, kind } }, create: { shop, kind, enabled }, update: { enabled } });
-  }
 }
 
 /** Klaviyo refused the key: nothing more is sent until the merchant connects one that works. */
