@@ -520,7 +520,7 @@ export const de: Messages = {
     disconnectNote: "Beim Trennen wird der Schlüssel vergessen. Sind die eigenen E-Mails der App aus, werden sie wieder eingeschaltet.",
     sendAppEmails: "Die eigenen Empfehlungs-E-Mails der App senden",
     sendAppEmailsHelp:
-      "Schalte dies aus, wenn deine Klaviyo-Flows die E-Mails an Empfehlende senden: Alle E-Mails an Kunden werden auf der Seite E-Mails ausgeschaltet (deine wöchentliche Zusammenfassung bleibt, wie sie ist). Einschalten schaltet sie alle wieder ein.",
+      "Schalte dies aus, wenn deine Klaviyo-Flows die E-Mails an Empfehlende senden: Die App sendet Kunden dann keine ihrer E-Mails (deine wöchentliche Zusammenfassung kommt weiterhin). Deine Auswahl auf der Seite E-Mails bleibt erhalten und gilt wieder, sobald du dies einschaltest.",
     appEmails: (on: boolean): string => (on ? "Die Empfehlungs-E-Mails der App sind eingeschaltet" : "Die Empfehlungs-E-Mails der App sind aus: deine Klaviyo-Flows senden sie"),
     eventsTitle: "Was Klaviyo erhält",
     events:

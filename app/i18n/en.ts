@@ -512,7 +512,7 @@ export const en = {
     disconnectNote: "Disconnecting forgets the key. If the app's own emails are off, they are switched back on.",
     sendAppEmails: "Send the app's own referral emails",
     sendAppEmailsHelp:
-      "Turn this off when your Klaviyo flows email referrers instead: every email to shoppers is switched off on the Emails page (your weekly digest stays as it is). Turning it on switches them all back on.",
+      "Turn this off when your Klaviyo flows email referrers instead: the app then sends shoppers none of its emails (your weekly digest still comes). Your choices on the Emails page are kept, and count again when you turn this back on.",
     appEmails: (on: boolean): string => (on ? "The app's referral emails are on" : "The app's referral emails are off: your Klaviyo flows send them"),
     eventsTitle: "What Klaviyo receives",
     events:

@@ -528,7 +528,7 @@ export const es: Messages = {
     disconnectNote: "Al desconectar se olvida la clave. Si los correos propios de la app están desactivados, se vuelven a activar.",
     sendAppEmails: "Enviar los correos de referidos de la app",
     sendAppEmailsHelp:
-      "Desactívalo si tus flujos de Klaviyo envían los correos a los referentes: todos los correos a clientes se desactivan en la página Correos (tu resumen semanal no cambia). Al activarlo se vuelven a activar todos.",
+      "Desactívalo si tus flujos de Klaviyo envían los correos a los referentes: la app no enviará a los clientes ninguno de sus correos (tu resumen semanal sigue llegando). Lo que elegiste en la página Correos se conserva y vuelve a contar cuando lo actives de nuevo.",
     appEmails: (on: boolean): string => (on ? "Los correos de referidos de la app están activados" : "Los correos de referidos de la app están desactivados: los envían tus flujos de Klaviyo"),
     eventsTitle: "Qué recibe Klaviyo",
     events:

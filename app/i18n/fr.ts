@@ -529,7 +529,7 @@ export const fr: Messages = {
     disconnectNote: "La déconnexion oublie la clé. Si les e-mails de l'app sont désactivés, ils sont réactivés.",
     sendAppEmails: "Envoyer les e-mails de parrainage de l'app",
     sendAppEmailsHelp:
-      "Désactivez-le si vos flux Klaviyo envoient les e-mails aux parrains : tous les e-mails aux clients sont désactivés sur la page E-mails (votre récapitulatif hebdomadaire reste tel quel). Le réactiver les réactive tous.",
+      "Désactivez-le si vos flux Klaviyo envoient les e-mails aux parrains : l’app n’envoie alors aucun de ses e-mails aux clients (votre récapitulatif hebdomadaire continue d’arriver). Vos choix sur la page E-mails sont conservés et comptent de nouveau quand vous le réactivez.",
     appEmails: (on: boolean): string => (on ? "Les e-mails de parrainage de l'app sont activés" : "Les e-mails de parrainage de l'app sont désactivés : vos flux Klaviyo les envoient"),
     eventsTitle: "Ce que reçoit Klaviyo",
     events:

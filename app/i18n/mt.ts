@@ -540,7 +540,7 @@ export const mt: Messages = {
     disconnectNote: "Meta taqta' l-konnessjoni, iċ-ċavetta tintesa. Jekk l-emails tal-app stess huma mitfija, jerġgħu jinxtegħlu.",
     sendAppEmails: "Ibgħat l-emails tar-riferimenti tal-app stess",
     sendAppEmailsHelp:
-      "Itfi dan meta l-flows tiegħek ta' Klaviyo jibagħtu l-emails lir-riferenti minflokhom: kull email lix-xerrejja tintefa fil-paġna tal-Emails (is-sommarju ta' kull ġimgħa jibqa' kif inhu). Meta tixgħelu, jerġgħu jinxtegħlu kollha.",
+      "Itfi dan meta l-flows tiegħek ta' Klaviyo jibagħtu l-emails lir-riferenti minflokhom: l-app ma tibgħat lix-xerrejja l-ebda waħda mill-emails tagħha (is-sommarju ta' kull ġimgħa jibqa' jasal). L-għażliet tiegħek fil-paġna tal-Emails jinżammu u jerġgħu jgħoddu meta terġa' tixgħel dan.",
     appEmails: (on: boolean): string => (on ? "L-emails tar-riferimenti tal-app mixgħula" : "L-emails tar-riferimenti tal-app mitfija: jibagħtuhom il-flows tiegħek ta' Klaviyo"),
     eventsTitle: "X'jirċievi Klaviyo",
     events:

@@ -15,6 +15,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return integrationsOverview(db, shop, new Date());
 };
 
+/** The target's status code and what it said, cut to a line or two (the full text is in the delivery's log). */
+function answerOf(d: { responseStatus: number | null; lastError: string | null }): string {
+  const text = [d.responseStatus, d.lastError].filter((x) => x !== null && x !== "").join(" ");
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
+
 const STATUS_TONE: Record<string, "success" | "critical" | "attention" | undefined> = { SENT: "success", FAILED: "critical", QUEUED: "attention", SENDING: "attention" };
 
 export default function Integrations() {
@@ -84,9 +90,10 @@ export default function Integrations() {
                     {i.statuses[d.status] ?? d.status}
                   </Badge>,
                   d.attempts,
-                  <Text key="a" as="span" breakWord>
-                    {[d.responseStatus, d.lastError].filter((x) => x !== null && x !== "").join(" ") || t.common.none}
-                  </Text>,
+                  // Wraps within the card: a receiver's answer can be long.
+                  <div key="a" style={{ whiteSpace: "normal", maxWidth: "22rem", overflowWrap: "anywhere" }}>
+                    <Text as="span">{answerOf(d) || t.common.none}</Text>
+                  </div>,
                 ])}
               />
             )}

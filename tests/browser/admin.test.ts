@@ -7,6 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { http, passthrough } from "msw";
+import { FakeKlaviyo } from "../../fake-shopify/klaviyo";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import db from "~/db.server";
@@ -17,7 +19,7 @@ import { hostParam } from "../../fake-shopify/sign";
 import { testClock } from "../helpers/admin";
 import { installShop, sessionToken } from "../helpers/admin-request";
 import { orderPaidPayload } from "../../fake-shopify/payloads";
-import { seedShopActivity } from "../helpers/admin-seed";
+import { seedShopActivity, sendOrder } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";
 import { startAdminServer } from "./admin-server";
 import { startTestSmtp, useSmtpEnv, type TestSmtp } from "../helpers/smtp";
@@ -28,7 +30,10 @@ const OUT = path.join(PROJECT_ROOT, "test-results");
 const STAND_IN = fs.readFileSync(path.join(PROJECT_ROOT, "devstore/app-bridge.js"), "utf8");
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-const pipeline = usePipeline();
+// The webhook endpoint the integrations case adds: nothing listens there (the delivery waits for a retry).
+// Klaviyo, as its fake answers it at the network edge.
+const klaviyo = new FakeKlaviyo();
+const pipeline = usePipeline(http.all(/^http:\/\/127\.0\.0\.1:9\//, () => passthrough()), ...klaviyo.handlers());
 let server: Awaited<ReturnType<typeof startAdminServer>>;
 let browser: Browser;
 let page: Page;
@@ -356,6 +361,52 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
       shop = main;
     }
   }, 240_000);
+
+  it("integrations: an endpoint added (its secret shown once), a key made (shown once), then the Integrations page with the endpoint's deliveries", async () => {
+    await open("/app/integrations/webhooks");
+    await page.getByLabel("Endpoint URL").fill("http://127.0.0.1:9/referral-events");
+    await page.getByLabel("A friend's order was referred").check();
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const secret = page.getByRole("textbox", { name: "Signing secret" });
+    await secret.waitFor({ timeout: 30_000 });
+    const shown = await secret.inputValue();
+    expect(shown).toMatch(/^whsec_/);
+    expect(await db.webhookEndpoint.findFirst({ where: { shop }, select: { secret: true, url: true } })).toEqual({ secret: shown, url: "http://127.0.0.1:9/referral-events" });
+    await snapshot("webhooks-added");
+    await open("/app/integrations/webhooks");
+    expect(await page.content()).not.toContain(shown);
+
+    await open("/app/integrations/api-keys");
+    await page.getByLabel("Name").fill("Data warehouse");
+    await page.getByRole("button", { name: "Create key" }).click();
+    // Shown once, in a read-only field labelled with the key's name.
+    const key = page.getByLabel("Data warehouse");
+    await key.waitFor({ timeout: 30_000 });
+    const plain = await key.inputValue();
+    expect(plain).toMatch(/^rk_live_/);
+    expect(JSON.stringify(await db.apiKey.findMany({ where: { shop } }))).not.toContain(plain);
+    await snapshot("api-key-created");
+
+    // A friend's order: its event goes to the endpoint (nothing listens there: it waits for a retry).
+    await sendOrder(seeded, seeded.referrer.code, { email: "integrations@example.com", subtotal: "70.00" });
+    await seeded.drain();
+    // Klaviyo: a refused key is said on its field; a good one connects, shown by its last four characters only.
+    await open("/app/integrations/klaviyo");
+    await page.getByLabel("Private API key").fill("pk_notaknownkey1234567890");
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
+    await page.locator("#apiKeyError, [id$='Error']").first().waitFor({ timeout: 30_000 });
+    await snapshot("klaviyo-refused");
+    klaviyo.keys.add("pk_browsertest1234567890wxyz");
+    await page.getByLabel("Private API key").fill("pk_browsertest1234567890wxyz");
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
+    await page.getByText(/wxyz/).first().waitFor({ timeout: 30_000 });
+    expect(await page.content()).not.toContain("pk_browsertest1234567890wxyz");
+    await snapshot("klaviyo-connected");
+
+    await open("/app/integrations");
+    await page.getByText("Recent deliveries").waitFor();
+    await snapshot("integrations");
+  }, 180_000);
 
   it("had no page errors", () => {
     expect(errors).toEqual([]);
