@@ -1,4 +1,5 @@
 // The facts an event carries, read off the rows of the change it reports.
+import { money } from "~/referrals/money";
 import type { ReferralFacts, RewardFacts } from "./types";
 
 interface ReferralRow {
@@ -29,8 +30,9 @@ export function referralFacts(row: ReferralRow): ReferralFacts {
     id: row.id,
     orderId: row.orderId,
     orderName: row.orderName,
-    subtotal: { amount: row.subtotalAmount.toString(), currencyCode: row.currencyCode },
-    total: { amount: row.totalAmount.toString(), currencyCode: row.currencyCode },
+    // To the currency's own precision ("80.00", "8000" yen), as everywhere money leaves the app.
+    subtotal: money(row.subtotalAmount.toString(), row.currencyCode),
+    total: money(row.totalAmount.toString(), row.currencyCode),
     attributedBy: row.attributedBy,
     channel: row.channel,
     status: row.status,
@@ -43,7 +45,7 @@ export function rewardFacts(row: RewardRow): RewardFacts {
     id: row.id,
     kind: row.kind,
     valueType: row.valueType,
-    value: row.value.toString(),
+    value: row.valueType === "FIXED_AMOUNT" && row.currencyCode ? money(row.value.toString(), row.currencyCode).amount : row.value.toString(),
     currencyCode: row.currencyCode,
     code: row.code,
     expiresAt: row.expiresAt?.toISOString() ?? null,

@@ -102,7 +102,7 @@ describe("referral events", () => {
 
     const created = received.find((r) => r.event.type === "referral.created")!.event;
     expect(created.data).toMatchObject({
-      referral: { orderId: orderGid(orderId), subtotal: { amount: "80", currencyCode: "EUR" }, total: { amount: "90", currencyCode: "EUR" }, attributedBy: "CODE", status: "PENDING" },
+      referral: { orderId: orderGid(orderId), subtotal: { amount: "80.00", currencyCode: "EUR" }, total: { amount: "90.00", currencyCode: "EUR" }, attributedBy: "CODE", status: "PENDING" },
     });
     // The referrer's contact is read when delivering, never stored in the event.
     expect(created.referrer).toMatchObject({ id: p.referrer.id, email: "rita@example.com", customerId: p.referrerCustomer.id, code: p.referrer.code });

@@ -132,7 +132,7 @@ describe("sending events to Klaviyo", () => {
       properties: {
         event_type: "referral.created",
         referral_code: p.referrer.code,
-        referral: { orderId: orderGid(orderId), subtotal: { amount: "100", currencyCode: "USD" }, status: "PENDING" },
+        referral: { orderId: orderGid(orderId), subtotal: { amount: "100.00", currencyCode: "USD" }, status: "PENDING" },
       },
       profile: {
         email: "rita@example.com",
@@ -150,7 +150,7 @@ describe("sending events to Klaviyo", () => {
     await orderFromFriend(p);
     await p.drain();
     const rewarded = klaviyo.events.find((e) => e.metric === "Referral: referral rewarded");
-    expect(rewarded).toMatchObject({ value: 10, valueCurrency: "USD", properties: { reward: { kind: "STORE_CREDIT", value: "10", currencyCode: "USD" } } });
+    expect(rewarded).toMatchObject({ value: 10, valueCurrency: "USD", properties: { reward: { kind: "STORE_CREDIT", value: "10.00", currencyCode: "USD" } } });
     expect(rewarded!.profile.properties).toMatchObject({ friends_referred: 1, rewards_earned: 1 });
   });
 
