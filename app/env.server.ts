@@ -121,6 +121,9 @@ export const envSchema = z.object({
       .refine((v) => encryptionKeyBytes(v) !== null, "must be 32 bytes as 64 hex characters or base64, e.g. the output of `openssl rand -base64 32`")
       .optional(),
   ),
+  // Send Klaviyo API calls to a stand-in Klaviyo (the local dev store's) instead of
+  // https://a.klaviyo.com. In production only with SHOPIFY_STAND_IN=true and a loopback address.
+  KLAVIYO_API_ORIGIN: z.preprocess((v) => (v === "" ? undefined : v), z.string().url("must be a URL, e.g. http://127.0.0.1:3205").optional()),
   // The bearer token a Prometheus scraper sends to /metrics; unset, /metrics does not exist.
   METRICS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(16, "must be at least 16 characters").optional()),
   READY_MAX_QUEUE_LAG_SECONDS: z.coerce.number().int("must be a whole number of seconds").min(1).max(86_400).default(300),
@@ -170,6 +173,10 @@ function crossChecks(env: Env): string[] {
     } else if (!url.startsWith("https://") && !isLoopback(url)) {
       problems.push(`${name} must be an https URL in production (or a loopback address for the local dev store)`);
     }
+  }
+  // A merchant's Klaviyo key goes wherever this points: in production only to a stand-in on this machine.
+  if (production && env.KLAVIYO_API_ORIGIN !== undefined && !(env.SHOPIFY_STAND_IN && isLoopback(env.KLAVIYO_API_ORIGIN))) {
+    problems.push("KLAVIYO_API_ORIGIN is set, which sends merchants' Klaviyo keys away from Klaviyo: refused in production unless SHOPIFY_STAND_IN=true and it is a loopback address (the local dev store)");
   }
   if (env.SMTP_URL && !env.EMAIL_FROM) problems.push("EMAIL_FROM is required when SMTP_URL is set (the address emails are sent from)");
   if (env.SHOPIFY_API_SECRET === PUBLIC_DEMO_SECRET) {

@@ -14,12 +14,16 @@
 //   GET  /api/mail                     every email the app sent, newest first (?to=, ?kind=)
 //   GET  /api/mail/<id>                one email, its HTML and headers included
 //   GET  /api/theme                    the live theme: app embed on, templates holding the block, scopes granted
+//   GET  /api/webhooks                 what the webhook inbox received (devstore/integrations.ts)
 //
 // and what Shopify's admin does for an embedded app: App Bridge's scopes.request
 // opens a grant dialog here; granting records the scope in the fake and sends
 // app/scopes_update to the app (POST /scopes/grant). The theme editor
 // (/admin/themes/current/editor, devstore/theme-editor.ts) answers the app's
 // deep links.
+//
+// and the integration pages (devstore/integrations.ts): the webhook inbox
+// (/webhooks), the stand-in Klaviyo's events (/klaviyo) and Shopify Flow (/flow).
 //
 // and the Mailbox (/mailbox): every email the app sent to the dev store's SMTP
 // server (devstore/mailbox.ts), each shown with its headers, its HTML in a
@@ -39,6 +43,8 @@ import { APP_SCOPES, OPTIONAL_SCOPES } from "~/shopify/scopes";
 import { applyEdit, DEMO_THEME_EXTENSION_ID, EDITOR_PATH, editorPage, readDeepLink } from "./theme-editor";
 import { appBlockType } from "~/admin/theme-files";
 import type { DeliverWebhook } from "./webhooks";
+import { integrationPages, type WebhookInbox } from "./integrations";
+import type { KlaviyoServer } from "./klaviyo";
 
 export interface AdminServerOptions {
   shop: string;
@@ -54,6 +60,8 @@ export interface AdminServerOptions {
   mailbox?: Mailbox;
   /** Sends a webhook to the app (app/scopes_update after a grant); without it a grant is recorded in the fake only. */
   deliver?: DeliverWebhook;
+  /** The dev store's Klaviyo (its events on /klaviyo). */
+  klaviyo?: KlaviyoServer;
   port?: number;
 }
 
@@ -61,6 +69,8 @@ export interface AdminServer {
   origin: string;
   /** Where the app loads App Bridge from (APP_BRIDGE_URL). */
   appBridgeUrl: string;
+  /** What POST /webhook-inbox received (the /webhooks page). */
+  webhookInbox: WebhookInbox;
   close(): Promise<void>;
 }
 
@@ -80,6 +90,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   });
 
   const token = () => sessionToken({ shop, apiKey: options.apiKey, secret: options.secret });
+  const integrations = integrationPages({ shop, secret: options.secret, appUrl: options.appUrl, fake: options.fake, klaviyo: options.klaviyo });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? "/", origin);
@@ -105,6 +116,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       link.set("saved", message);
       return redirect(res, `${EDITOR_PATH}?${link}`);
     }
+    if (await integrations.handle(req, res, url)) return;
     if (route === "GET /orders") return send(res, 200, "text/html; charset=utf-8", ordersPage(url.searchParams.get("message")));
     if (route === "GET /mailbox" || route === "GET /mailbox/") return send(res, 200, "text/html; charset=utf-8", mailboxPage(), MAILBOX_CSP);
     const mailId = /^\/mailbox\/(\d+)$/.exec(url.pathname);
@@ -141,6 +153,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
           "GET /api/mail": "every email the app sent (to the dev store's mailbox), newest first; ?to=<address> and ?kind=<YOUR_LINK...> filter it",
           "GET /api/mail/<id>": "one email: its headers, HTML and plain text",
           "GET /api/theme": "the live theme as the app would read it: app embed on, templates holding the block, the app's scopes",
+          "GET /api/webhooks": "what the webhook inbox (POST /webhook-inbox) received, newest first, bodies as sent",
         },
         products: PRODUCTS.map((p) => p.handle),
       });
@@ -236,7 +249,7 @@ nav a[aria-current]{background:#fff;font-weight:600}nav h2{font-size:12px;color:
 iframe{border:0;width:100%;height:100%;background:#fff}dialog{border:0;border-radius:12px;padding:16px 24px;max-width:28rem;box-shadow:0 8px 32px #0004}#toast{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);padding:8px 16px;border-radius:8px;color:#fff;background:#303030;display:none}
 #loading{position:fixed;top:48px;left:0;height:3px;background:#008060;width:0}#loading.on{width:60%;transition:width 2s}</style></head>
 <body><header><strong>Dev store admin</strong><small>${escapeHtml(shop)}</small></header>
-<nav aria-label="Admin"><a href="/orders">Orders</a><a href="/mailbox">Mailbox</a><h2>Referrals</h2><div id="app-nav"></div></nav>
+<nav aria-label="Admin"><a href="/orders">Orders</a><a href="/mailbox">Mailbox</a><a href="/webhooks">Webhooks</a><a href="/klaviyo">Klaviyo</a><a href="/flow">Flow</a><h2>Referrals</h2><div id="app-nav"></div></nav>
 <main><iframe name="app-iframe" title="Referrals" src="${escapeHtml(src.href)}"></iframe></main>
 <div id="toast" role="status" aria-live="polite"></div><div id="loading"></div>
 <dialog id="grant" aria-labelledby="grant-title"><form method="dialog">
@@ -400,7 +413,7 @@ ${list}`,
 
   const listening = await listenOnLoopback(server, options.port);
   origin = listening.origin;
-  return { origin, appBridgeUrl: `${origin}/app-bridge.js`, close: listening.close };
+  return { origin, appBridgeUrl: `${origin}/app-bridge.js`, webhookInbox: integrations.inbox, close: listening.close };
 }
 
 async function readText(req: http.IncomingMessage): Promise<string> {

@@ -23,13 +23,13 @@ nav.admin{display:flex;gap:16px;align-items:baseline}nav.admin a[aria-current]{f
 .note{color:#555}.muted{color:#616161}.kind{display:inline-block;padding:1px 8px;border-radius:10px;background:#e4e5e7;font-size:12px;white-space:nowrap}
 .kind.good{background:#cdfee1}.kind.bad{background:#fedad9}.kind.info{background:#e0f0ff}td.wrap{overflow-wrap:anywhere}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f7;border:1px solid #ddd;border-radius:6px;padding:12px;margin:0}
-iframe.email{display:block;width:100%;height:600px;resize:vertical;overflow:auto;border:1px solid #ddd;border-radius:6px;background:#fff}h2{font-size:16px;margin:24px 0 8px}`;
+dl.headers{margin:0}dl.headers dt{font-size:12px;color:#616161}dl.headers dd{margin:0 0 4px}iframe.email{display:block;width:100%;height:600px;resize:vertical;overflow:auto;border:1px solid #ddd;border-radius:6px;background:#fff}h2{font-size:16px;margin:24px 0 8px}`;
 
-/** The dev store admin's own pages (Orders, Mailbox, the theme editor): the admin's links on top. */
-export function adminPage(title: string, current: "orders" | "mailbox" | "theme", body: string): string {
+/** The dev store admin's own pages (Orders, Mailbox, Webhooks, Klaviyo, Flow, the theme editor): the admin's links on top. */
+export function adminPage(title: string, current: "orders" | "mailbox" | "theme" | "webhooks" | "klaviyo" | "flow", body: string): string {
   const link = (href: string, label: string, name?: string) => `<a href="${href}"${name === current ? ' aria-current="page"' : ""}>${label}</a>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Dev store admin</title>
 <style>${ADMIN_STYLE}</style></head>
-<body><nav class="admin" aria-label="Dev store admin">${link("/apps/referrals", "← Referrals app")}${link("/orders", "Orders", "orders")}${link("/mailbox", "Mailbox", "mailbox")}${link("/admin/themes/current/editor", "Theme editor", "theme")}${link("/api", "Control API")}</nav>
+<body><nav class="admin" aria-label="Dev store admin">${link("/apps/referrals", "← Referrals app")}${link("/orders", "Orders", "orders")}${link("/mailbox", "Mailbox", "mailbox")}${link("/webhooks", "Webhooks", "webhooks")}${link("/klaviyo", "Klaviyo", "klaviyo")}${link("/flow", "Flow", "flow")}${link("/admin/themes/current/editor", "Theme editor", "theme")}${link("/api", "Control API")}</nav>
 ${body}</body></html>`;
 }

@@ -1,6 +1,7 @@
 // The whole demo on 127.0.0.1, started by `npm run demo` and by the end-to-end
 // test: the fake Admin API and the dev store (admin, storefront, checkout,
-// control API, the mailbox every email goes to) in this process; the app
+// control API, the mailbox every email goes to, the webhook inbox, a stand-in
+// Klaviyo, Shopify Flow's trigger switches) in this process; the app
 // (server.ts, the production build) and its worker (app/jobs/worker-main.ts)
 // as child processes, configured only through their environment; a tunnel in
 // front of the app as its public URL.
@@ -8,6 +9,7 @@
 // The database named by DATABASE_URL must be migrated and empty of this shop;
 // the demo shop is seeded into it before the app starts.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -23,6 +25,9 @@ import { proxyOverHttp, startStorefrontServer } from "./storefront";
 import { startTunnel } from "./tunnel";
 import { buildExtensionAssets } from "./extension-pages";
 import { webhookSender, type DeliverWebhook } from "./webhooks";
+import { startKlaviyoServer } from "./klaviyo";
+import type { WebhookInbox } from "./integrations";
+import type { FakeKlaviyo } from "../fake-shopify/klaviyo";
 
 export interface DemoPorts {
   admin: number;
@@ -34,6 +39,8 @@ export interface DemoPorts {
   adminApi: number;
   /** The mailbox's SMTP server (the app's SMTP_URL). */
   mailbox: number;
+  /** The stand-in Klaviyo API (the app's KLAVIYO_API_ORIGIN). */
+  klaviyo: number;
 }
 
 export interface DemoStackOptions {
@@ -53,13 +60,30 @@ export interface DemoStackOptions {
 
 export interface DemoStack {
   shop: string;
-  urls: { admin: string; storefront: string; controlApi: string; app: string; adminApi: string; mailbox: string };
+  urls: {
+    admin: string;
+    storefront: string;
+    controlApi: string;
+    app: string;
+    adminApi: string;
+    mailbox: string;
+    /** The webhook inbox's page; its endpoint URL is `${admin}/webhook-inbox`. */
+    webhooks: string;
+    klaviyo: string;
+    flow: string;
+    /** The stand-in Klaviyo API. */
+    klaviyoApi: string;
+  };
   /** Every port the stack listens on (all on 127.0.0.1). */
   ports: DemoPorts;
   fake: FakeShopify;
   commerce: DevCommerce;
   /** Every email the app and its worker sent, as the mailbox received it. */
   mailbox: Mailbox;
+  /** Every request the app's outgoing webhooks made to the dev store's inbox. */
+  webhookInbox: WebhookInbox;
+  /** The stand-in Klaviyo: the events the app sent it. */
+  klaviyo: FakeKlaviyo;
   /** Milliseconds from start to every URL answering. */
   startupMs: number;
   stop(): Promise<void>;
@@ -75,6 +99,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     appServer: await portOrFree(options.ports?.appServer),
     adminApi: await portOrFree(options.ports?.adminApi),
     mailbox: await portOrFree(options.ports?.mailbox),
+    klaviyo: await portOrFree(options.ports?.klaviyo),
   };
   const origin = (port: number) => `http://127.0.0.1:${port}`;
   const appUrl = origin(ports.app);
@@ -97,6 +122,12 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     // Every email goes to the dev store's mailbox (devstore/mailbox.ts), never out of the machine.
     SMTP_URL: `smtp://127.0.0.1:${ports.mailbox}`,
     EMAIL_FROM: DEMO_EMAIL_FROM,
+    // Outgoing webhooks may go to the dev store's inbox: everything here is loopback.
+    WEBHOOKS_ALLOW_PRIVATE: "true",
+    // Klaviyo is the dev store's stand-in (devstore/klaviyo.ts); a merchant's key is sealed
+    // with a key of this run (production refuses to seal without one).
+    KLAVIYO_API_ORIGIN: origin(ports.klaviyo),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   };
   // This process runs the app's code only to seed the demo's weeks of history: it
   // mails nobody (whatever SMTP_URL the shell has), so the mailbox starts empty
@@ -126,6 +157,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     stoppers.push(() => adminApi.close());
     const mailbox = await startMailbox({ port: ports.mailbox });
     stoppers.push(() => mailbox.close());
+    const klaviyo = await startKlaviyoServer({ port: ports.klaviyo });
+    stoppers.push(() => klaviyo.close());
 
     const { default: db } = await import("~/db.server");
     const webhooksRoute = await import("~/routes/webhooks");
@@ -151,6 +184,7 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       mailbox,
       // A grant in the admin's dialog reaches the app as Shopify sends it: app/scopes_update.
       deliver: (topic, body) => deliver(topic, body),
+      klaviyo,
       port: ports.admin,
     });
     stoppers.push(() => admin.close());
@@ -192,11 +226,17 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
         app: appUrl,
         adminApi: adminApi.url,
         mailbox: `${admin.origin}/mailbox`,
+        webhooks: `${admin.origin}/webhooks`,
+        klaviyo: `${admin.origin}/klaviyo`,
+        flow: `${admin.origin}/flow`,
+        klaviyoApi: klaviyo.origin,
       },
       ports,
       fake,
       commerce,
       mailbox,
+      webhookInbox: admin.webhookInbox,
+      klaviyo: klaviyo.klaviyo,
       startupMs: performance.now() - started,
       stop,
     };

@@ -5,7 +5,9 @@
 // Klaviyo documents them: the key in `Authorization: Klaviyo-API-Key <key>`,
 // a `revision` header, JSON:API bodies, 202 with no body for an accepted
 // event, `{ errors: [...] }` otherwise, and one event recorded per unique_id
-// for the same profile and metric.
+// for the same profile and metric. The two endpoints are plain
+// `(request: Request) => Promise<Response>` functions: the dev store serves
+// them over HTTP too (devstore/klaviyo.ts), for the running app.
 import { http, HttpResponse, type RequestHandler } from "msw";
 
 export const KLAVIYO_ORIGIN = "https://a.klaviyo.com";
@@ -34,6 +36,8 @@ const errors = (status: number, code: string, detail: string, headers: Record<st
 export class FakeKlaviyo {
   /** Keys Klaviyo knows (revoking one makes it answer 401). */
   readonly keys = new Set<string>();
+  /** Keys accepted besides `keys` (the dev store: any key starting pk_demo). */
+  acceptKey: (key: string) => boolean = () => false;
   /** Events Klaviyo recorded (a repeated unique_id is not recorded again). */
   readonly events: RecordedEvent[] = [];
   /** Every Create Event request that reached Klaviyo, recorded or not. */
@@ -50,7 +54,7 @@ export class FakeKlaviyo {
 
   private key(request: Request): string | null {
     const match = /^Klaviyo-API-Key (\S+)$/.exec(request.headers.get("Authorization") ?? "");
-    return match && this.keys.has(match[1]) ? match[1] : null;
+    return match && (this.keys.has(match[1]) || this.acceptKey(match[1])) ? match[1] : null;
   }
 
   reset() {
@@ -63,39 +67,45 @@ export class FakeKlaviyo {
 
   handlers(): RequestHandler[] {
     return [
-      http.get(`${KLAVIYO_ORIGIN}/api/accounts`, ({ request }) => {
-        this.accountRequests++;
-        if (!request.headers.get("revision")) return errors(400, "invalid", "A revision header is required");
-        const key = this.key(request);
-        if (!key) return errors(401, "not_authenticated", "Incorrect authentication credentials.");
-        return HttpResponse.json({ data: [{ type: "account", id: "AbC123", attributes: { test_account: true } }] }, { headers: { "Content-Type": "application/vnd.api+json" } });
-      }),
-      http.post(`${KLAVIYO_ORIGIN}/api/events`, async ({ request }) => {
-        this.eventRequests++;
-        if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-        if (!request.headers.get("revision")) return errors(400, "invalid", "A revision header is required");
-        const key = this.key(request);
-        if (!key) return errors(401, "not_authenticated", "Incorrect authentication credentials.");
-        const body = (await request.json()) as { data?: { type?: string; attributes?: Record<string, unknown> } };
-        const a = body.data?.attributes as
-          | { properties?: Record<string, unknown>; time?: string; value?: number; value_currency?: string; unique_id?: string; metric?: { data?: { attributes?: { name?: string } } }; profile?: { data?: { attributes?: RecordedEvent["profile"] } } }
-          | undefined;
-        const metric = a?.metric?.data?.attributes?.name;
-        const profile = a?.profile?.data?.attributes;
-        if (body.data?.type !== "event" || !a?.properties || !metric || !profile?.email) return errors(400, "invalid", "An event needs properties, a metric name and a profile identifier");
-        const record = () => {
-          const uniqueId = a.unique_id ?? a.time ?? "";
-          const seen = this.events.some((e) => e.key === key && e.uniqueId === uniqueId && e.metric === metric && e.profile.email === profile.email);
-          if (!seen) this.events.push({ key, uniqueId, metric, time: a.time ?? "", value: a.value, valueCurrency: a.value_currency, properties: a.properties!, profile });
-        };
-        const scripted = this.scripted.shift();
-        if (scripted) {
-          if (scripted.recordFirst) record();
-          return errors(scripted.status, scripted.status === 429 ? "throttled" : "error", "Scripted answer", scripted.headers);
-        }
-        record();
-        return new HttpResponse(null, { status: 202 });
-      }),
+      http.get(`${KLAVIYO_ORIGIN}/api/accounts`, ({ request }) => this.getAccounts(request)),
+      http.post(`${KLAVIYO_ORIGIN}/api/events`, ({ request }) => this.createEvent(request)),
     ];
   }
+
+  /** GET /api/accounts: the key check. */
+  getAccounts = async (request: Request): Promise<Response> => {
+    this.accountRequests++;
+    if (!request.headers.get("revision")) return errors(400, "invalid", "A revision header is required");
+    const key = this.key(request);
+    if (!key) return errors(401, "not_authenticated", "Incorrect authentication credentials.");
+    return HttpResponse.json({ data: [{ type: "account", id: "AbC123", attributes: { test_account: true } }] }, { headers: { "Content-Type": "application/vnd.api+json" } });
+  };
+
+  /** POST /api/events: Create Event. */
+  createEvent = async (request: Request): Promise<Response> => {
+    this.eventRequests++;
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    if (!request.headers.get("revision")) return errors(400, "invalid", "A revision header is required");
+    const key = this.key(request);
+    if (!key) return errors(401, "not_authenticated", "Incorrect authentication credentials.");
+    const body = (await request.json()) as { data?: { type?: string; attributes?: Record<string, unknown> } };
+    const a = body.data?.attributes as
+      | { properties?: Record<string, unknown>; time?: string; value?: number; value_currency?: string; unique_id?: string; metric?: { data?: { attributes?: { name?: string } } }; profile?: { data?: { attributes?: RecordedEvent["profile"] } } }
+      | undefined;
+    const metric = a?.metric?.data?.attributes?.name;
+    const profile = a?.profile?.data?.attributes;
+    if (body.data?.type !== "event" || !a?.properties || !metric || !profile?.email) return errors(400, "invalid", "An event needs properties, a metric name and a profile identifier");
+    const record = () => {
+      const uniqueId = a.unique_id ?? a.time ?? "";
+      const seen = this.events.some((e) => e.key === key && e.uniqueId === uniqueId && e.metric === metric && e.profile.email === profile.email);
+      if (!seen) this.events.push({ key, uniqueId, metric, time: a.time ?? "", value: a.value, valueCurrency: a.value_currency, properties: a.properties!, profile });
+    };
+    const scripted = this.scripted.shift();
+    if (scripted) {
+      if (scripted.recordFirst) record();
+      return errors(scripted.status, scripted.status === 429 ? "throttled" : "error", "Scripted answer", scripted.headers);
+    }
+    record();
+    return new HttpResponse(null, { status: 202 });
+  };
 }

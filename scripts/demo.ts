@@ -13,6 +13,7 @@ import { PROJECT_ROOT, databaseTarget } from "~/db-url";
 import { ensureAdminSchema } from "./fetch-admin-schema";
 import { generatePrismaClients } from "./prisma-clients";
 import { migrate, startDemoStack } from "../devstore/stack";
+import { DEMO_KLAVIYO_KEY } from "../devstore/klaviyo";
 
 const base = Number(process.env.DEMO_PORT ?? 3200);
 if (!Number.isInteger(base) || base < 1024 || base > 65530) {
@@ -64,6 +65,10 @@ Demo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stack.sh
   Mailbox          ${urls.mailbox}
                    every email the app sends (your link, a friend ordered, your reward...), caught by the
                    dev store's SMTP server on 127.0.0.1:${stack.ports.mailbox}: nothing is delivered; JSON at ${urls.controlApi}/mail
+  Integrations     ${urls.webhooks}   webhook inbox: add ${urls.admin}/webhook-inbox on the app's Webhooks page
+                   ${urls.klaviyo}    stand-in Klaviyo: connect with the key ${DEMO_KLAVIYO_KEY} on the app's Klaviyo page
+                   ${urls.flow}       Shopify Flow: turn a workflow on, see the triggers the app sends
+                   curl -H "Authorization: Bearer rk_live_..." ${urls.app}/api/v1/referrers   (a key from the app's API keys page)
 
   The app          ${urls.app} (production build, RUN_WORKER=false; the worker runs beside it)
   Logs             ${path.relative(PROJECT_ROOT, logDir)}/app.log, worker.log

@@ -65,6 +65,17 @@ describe("environment", () => {
     expect(parseEnv({ ...valid, SHOPIFY_ADMIN_API_ORIGIN: "http://fake.example.com" }).SHOPIFY_ADMIN_API_ORIGIN).toBe("http://fake.example.com");
   });
 
+  it("refuses a stand-in Klaviyo in production unless asked for and on this machine", () => {
+    const production = { ...valid, NODE_ENV: "production" };
+    expect(() => parseEnv({ ...production, KLAVIYO_API_ORIGIN: "http://127.0.0.1:3205" })).toThrow(/KLAVIYO_API_ORIGIN is set.*SHOPIFY_STAND_IN=true/);
+    expect(() => parseEnv({ ...production, SHOPIFY_STAND_IN: "true", KLAVIYO_API_ORIGIN: "https://klaviyo.example.com" })).toThrow(/KLAVIYO_API_ORIGIN is set.*loopback/);
+    expect(parseEnv({ ...production, SHOPIFY_STAND_IN: "true", KLAVIYO_API_ORIGIN: "http://127.0.0.1:3205" }).KLAVIYO_API_ORIGIN).toBe("http://127.0.0.1:3205");
+    expect(parseEnv({ ...production, KLAVIYO_API_ORIGIN: "" }).KLAVIYO_API_ORIGIN).toBeUndefined();
+    expect(() => parseEnv({ ...valid, KLAVIYO_API_ORIGIN: "not a url" })).toThrow(/KLAVIYO_API_ORIGIN must be a URL/);
+    // Development keeps its freedom.
+    expect(parseEnv({ ...valid, KLAVIYO_API_ORIGIN: "http://klaviyo.test" }).KLAVIYO_API_ORIGIN).toBe("http://klaviyo.test");
+  });
+
   it("refuses the public demo secret outside the local dev store", () => {
     const demo = { ...valid, SHOPIFY_API_SECRET: PUBLIC_DEMO_SECRET };
     for (const env of [

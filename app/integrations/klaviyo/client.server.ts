@@ -3,6 +3,7 @@
 // event outbox retries (with Klaviyo's Retry-After), and a worker must not sleep
 // inside a call while holding a delivery's lease.
 import { AccountsApi, ApiKeySession, EventsApi, RetryWithExponentialBackoff, type EventCreateQueryV2 } from "klaviyo-api";
+import { env } from "~/env.server";
 
 type RequestConfig = Parameters<ApiKeySession["requestWithRetry"]>[0];
 type Response = Awaited<ReturnType<ApiKeySession["requestWithRetry"]>>;
@@ -31,12 +32,20 @@ export type KlaviyoFailure =
   /** Any other 4xx: the request itself is wrong, sending it again cannot help. */
   | { kind: "rejected"; status: number; message: string };
 
+/** An SDK API class, pointed at KLAVIYO_API_ORIGIN when set (the dev store's stand-in Klaviyo). */
+function api<T extends { basePath: string }>(Api: new (session: ApiKeySession) => T, apiKey: string): T {
+  const client = new Api(new TimedSession(apiKey));
+  const origin = env().KLAVIYO_API_ORIGIN;
+  if (origin) client.basePath = origin.replace(/\/+$/, "");
+  return client;
+}
+
 export async function getAccount(apiKey: string): Promise<void> {
-  await new AccountsApi(new TimedSession(apiKey)).getAccounts({ fieldsAccount: ["id"] });
+  await api(AccountsApi, apiKey).getAccounts({ fieldsAccount: ["id"] });
 }
 
 export async function createEvent(apiKey: string, body: EventCreateQueryV2): Promise<number> {
-  const { response } = await new EventsApi(new TimedSession(apiKey)).createEvent(body);
+  const { response } = await api(EventsApi, apiKey).createEvent(body);
   return response.status;
 }
 
