@@ -99,6 +99,10 @@ export function adminPages(ids: { referral: string; referrer: string }): AdminPa
     { name: "leaks", path: "/leaks", route: "app.leaks.tsx" },
     { name: "settings", path: "/settings", route: "app.settings.tsx" },
     { name: "delivery-problems", path: "/delivery-problems", route: "app.delivery-problems.tsx" },
+    { name: "integrations", path: "/integrations", route: "app.integrations._index.tsx" },
+    { name: "klaviyo", path: "/integrations/klaviyo", route: "app.integrations.klaviyo.tsx" },
+    { name: "webhooks", path: "/integrations/webhooks", route: "app.integrations.webhooks.tsx" },
+    { name: "api-keys", path: "/integrations/api-keys", route: "app.integrations.api-keys.tsx" },
   ];
   const known = new Set([...NOT_PAGES, ...pages.map((p) => p.route)]);
   const unknown = fs.readdirSync(path.join(PROJECT_ROOT, "app/routes")).filter((f) => /^app\..*\.tsx$/.test(f) && !known.has(f));

@@ -123,6 +123,10 @@ const PAGES: [name: string, path: () => string][] = [
   ["leaks", () => "/app/leaks"],
   ["settings", () => "/app/settings"],
   ["delivery-problems", () => "/app/delivery-problems"],
+  ["integrations", () => "/app/integrations"],
+  ["klaviyo", () => "/app/integrations/klaviyo"],
+  ["webhooks", () => "/app/integrations/webhooks"],
+  ["api-keys", () => "/app/integrations/api-keys"],
   // The Web Vitals benchmark's baseline (bench/admin-vitals.ts): in no menu, still in the language.
   ["vitals-baseline", () => "/app/vitals-baseline"],
 ];
