@@ -85,6 +85,10 @@ export const envSchema = z.object({
     (v) => (v === "" ? undefined : v),
     z.coerce.number({ invalid_type_error: "must be a whole number, e.g. 4" }).int().min(1, "must be at least 1").max(64, "must be at most 64").optional(),
   ),
+  // How often an idle worker looks for due work. Work a web process queues
+  // (a referral event, a webhook delivery) wakes a worker in the same process at
+  // once; a worker process finds it at its next look, so this is that latency.
+  WORKER_POLL_MS: z.coerce.number({ invalid_type_error: "must be a whole number of milliseconds, e.g. 500" }).int().min(50, "must be at least 50").max(60_000, "must be at most 60000").default(500),
   // Counted in the database, so the limit holds across every app process.
   WEBHOOK_DELIVERIES_PER_SHOP_PER_MINUTE: z.coerce
     .number()

@@ -7,7 +7,7 @@ import { createWorker, type Worker } from "./worker.server";
 import { jobHandlers, maintenanceTasks, recurringJobs, webhookHandlers } from "./registry.server";
 
 export function startAppWorker(): Worker {
-  const { WORKER_CONCURRENCY, WORKER_CONCURRENCY_PER_SHOP } = env();
+  const { WORKER_CONCURRENCY, WORKER_CONCURRENCY_PER_SHOP, WORKER_POLL_MS } = env();
   const worker = createWorker({
     db,
     webhookHandlers,
@@ -16,6 +16,7 @@ export function startAppWorker(): Worker {
     maintenance: maintenanceTasks,
     concurrency: WORKER_CONCURRENCY,
     perShopConcurrency: WORKER_CONCURRENCY_PER_SHOP,
+    pollMs: WORKER_POLL_MS,
   });
   worker.start();
   return worker;
