@@ -16,7 +16,7 @@
 //   - the fake Klaviyo over HTTP (KLAVIYO_API_ORIGIN, as the dev store serves it);
 //   - a node:http webhook receiver (a private address: WEBHOOKS_ALLOW_PRIVATE=true).
 // Latency of a delivery = its sentAt (the worker's clock when the target
-// answered) minus the moment enrolReferrer returned (the change committed).
+// answered) minus its event's createdAt (written in the change's transaction).
 //
 // The baseline, in the same run: a request straight to the webhook receiver
 // (the same --latency), 100 of them one after another from this process: the
@@ -146,7 +146,7 @@ async function load(app: App, shop: string, label: string, seconds = SECONDS): P
     if (open === 0 || Date.now() - loadEnded > DRAIN_LIMIT_MS) break;
     await sleep(200);
   }
-  const rows = await db.eventDelivery.findMany({ where: { shop }, select: { target: true, status: true, sentAt: true, event: { select: { referrerId: true } } } });
+  const rows = await db.eventDelivery.findMany({ where: { shop }, select: { target: true, status: true, sentAt: true, event: { select: { referrerId: true, createdAt: true } } } });
   const latencies = new Map<string, number[]>();
   // Events of the load's second half: a pipeline that keeps up delivers them as fast as the first half's.
   const halfway = started + (seconds * 1000) / 2;
@@ -155,8 +155,10 @@ async function load(app: App, shop: string, label: string, seconds = SECONDS): P
   let firstSent = Infinity;
   for (const row of rows) {
     if (row.status !== "SENT" || !row.sentAt) continue;
-    const at = committed.get(row.event.referrerId ?? "");
-    if (at === undefined) continue;
+    if (!committed.has(row.event.referrerId ?? "")) continue;
+    // Recorded in the change's transaction, just before it commits: unlike the moment enrolReferrer's
+    // promise resolves here, not delayed when this process's event loop is busy.
+    const at = row.event.createdAt.getTime();
     const kind = row.target.split(":")[0];
     const list = latencies.get(kind) ?? [];
     list.push(row.sentAt.getTime() - at);
@@ -175,7 +177,8 @@ async function load(app: App, shop: string, label: string, seconds = SECONDS): P
     failed: rows.filter((r) => r.status === "FAILED" || r.status === "SKIPPED").length,
     pending: rows.filter((r) => r.status === "QUEUED" || r.status === "SENDING").length,
     latencies,
-    offeredPerS: rows.length / seconds,
+    // Over the time the load really took (this process may fall behind the pace).
+    offeredPerS: rows.length / Math.max(seconds, (loadEnded - started) / 1000),
     // From the first delivery to the last: a constant lag does not count against the rate.
     sentPerS: sent / Math.max(1, (lastSent - firstSent) / 1000 + 1 / RATE),
     late,
