@@ -7,6 +7,8 @@ import db from "~/db.server";
 import { registerEventSink, type EventSink } from "~/events/sinks.server";
 import { kickDueEvents } from "~/events/outbox.server";
 import { recordEvents } from "~/events/record.server";
+import { applyRetention } from "~/jobs/retention.server";
+import { DEFAULT_RETENTION } from "~/jobs/retention-policy";
 import type { DeliverableEvent, DeliveryResult } from "~/events/types";
 import { orderPaidPayload, refundCreatePayload, orderGid } from "../../fake-shopify/payloads";
 import { pipelineWorker, usePipeline } from "../helpers/pipeline";
@@ -171,6 +173,24 @@ describe("referral events", () => {
     expect(await kickDueEvents(db, now)).toBeGreaterThanOrEqual(1);
     await p.drain();
     expect(received.map((r) => [r.event.type, r.event.data])).toEqual([["leak.suspected", { code: p.referrer.code, evidence: "3 of 4 orders" }]]);
+  });
+
+  it("retention: an event all of whose deliveries are finished goes after RETENTION_EVENT_DAYS; one still being retried stays", async () => {
+    const p = await ourShop({ holdDays: 30 });
+    answer = (event) => (event.type === "referral.created" && received.filter((r) => r.event.type === "referral.created").length > 1 ? { outcome: "retry", error: "down" } : { outcome: "sent", status: 200 });
+    await p.send("orders/paid", paidOrder(p.referrer.code).payload);
+    await p.send("orders/paid", paidOrder(p.referrer.code).payload);
+    await p.drain();
+    expect(await db.eventDelivery.groupBy({ by: ["status"], where: { shop: p.shop }, _count: { _all: true }, orderBy: { status: "asc" } })).toEqual([
+      { status: "QUEUED", _count: { _all: 1 } },
+      { status: "SENT", _count: { _all: 1 } },
+    ]);
+    const later = new Date(testClock.now() + (DEFAULT_RETENTION.eventDays + 1) * 86_400_000);
+    const removed = await applyRetention(db, later, DEFAULT_RETENTION);
+    expect(removed.referralEvents).toBeGreaterThanOrEqual(1);
+    // The shop's joined event (no delivery) and the sent one are gone; the one still retried is kept.
+    const left = await db.referralEvent.findMany({ where: { shop: p.shop }, include: { deliveries: true } });
+    expect(left.map((e) => [e.type, e.deliveries.map((d) => d.status)])).toEqual([["referral.created", ["QUEUED"]]]);
   });
 
   it("erasing the referrer erases their events and what was still to be delivered", async () => {
