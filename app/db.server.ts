@@ -57,7 +57,7 @@ function sqliteAdapter(url: string) {
  * Code must therefore never use the global client inside a transaction of its
  * own (it would wait for itself): inside $transaction, use `tx`.
  */
-function oneTransactionAtATime(adapter: SqlDriverAdapter): SqlDriverAdapter {
+export function oneTransactionAtATime(adapter: SqlDriverAdapter): SqlDriverAdapter {
   let open: Promise<void> = Promise.resolve();
   const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
     for (;;) {
@@ -83,14 +83,41 @@ function oneTransactionAtATime(adapter: SqlDriverAdapter): SqlDriverAdapter {
       await before;
       try {
         const tx = await adapter.startTransaction(isolationLevel);
+        // Once only, however it ends: commit, rollback, or a COMMIT the database refused.
+        let finished = false;
+        const finish = async (how: () => Promise<void>) => {
+          if (finished) return;
+          finished = true;
+          try {
+            await how();
+          } finally {
+            end();
+          }
+        };
+        // Prisma sends COMMIT (or ROLLBACK) as a statement, then calls commit(). A refused
+        // COMMIT (disk full, I/O error) would leave the transaction open and every later
+        // query of the process waiting: roll it back and end it here.
+        const ending = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+          try {
+            return await run();
+          } catch (error) {
+            if (/^\s*(COMMIT|ROLLBACK)\b/i.test(sql)) {
+              await finish(async () => {
+                await tx.executeRaw({ sql: "ROLLBACK", args: [], argTypes: [] }).catch(() => 0);
+                await tx.rollback();
+              });
+            }
+            throw error;
+          }
+        };
         return {
           provider: tx.provider,
           adapterName: tx.adapterName,
           options: tx.options,
-          queryRaw: (query) => tx.queryRaw(query),
-          executeRaw: (query) => tx.executeRaw(query),
-          commit: () => tx.commit().finally(end),
-          rollback: () => tx.rollback().finally(end),
+          queryRaw: (query) => ending(query.sql, () => tx.queryRaw(query)),
+          executeRaw: (query) => ending(query.sql, () => tx.executeRaw(query)),
+          commit: () => finish(() => tx.commit()),
+          rollback: () => finish(() => tx.rollback()),
         };
       } catch (error) {
         end();

@@ -14,7 +14,9 @@ export function decodeCursor(value: string | null | undefined): Cursor | null {
   if (!value) return null;
   const [iso, id] = Buffer.from(value, "base64url").toString().split("|");
   const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) return null;
+  // Years 1 to 9999 only: PostgreSQL refuses instants outside its range (a 500 instead of "bad cursor").
+  const year = createdAt.getUTCFullYear();
+  if (!id || Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999) return null;
   return { createdAt, id };
 }
 

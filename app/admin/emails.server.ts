@@ -46,13 +46,13 @@ export async function emailsPage(db: Db, shop: string) {
       select: { id: true, kind: true, recipient: true, locale: true, status: true, reason: true, attempts: true, createdAt: true, sentAt: true, availableAt: true, payload: true },
     }),
     db.emailSuppression.groupBy({ by: ["reason"], where: { shop }, _count: { _all: true } }),
-    db.klaviyoConnection.findUnique({ where: { shop }, select: { sendAppEmails: true } }),
+    db.klaviyoConnection.findUnique({ where: { shop }, select: { sendAppEmails: true, status: true } }),
   ]);
   const on = new Map(switches.map((s) => [s.kind, s.enabled]));
   return {
     emailOff: emailOffReason() !== null,
     // Shopper emails go from Klaviyo flows (Integrations > Klaviyo): the switches below wait until that is undone.
-    fromKlaviyo: klaviyo?.sendAppEmails === false,
+    fromKlaviyo: klaviyo?.sendAppEmails === false && klaviyo.status === "ACTIVE",
     kinds: EMAIL_KINDS.map((kind) => ({
       kind,
       enabled: on.get(kind) ?? ON_BY_DEFAULT.has(kind),

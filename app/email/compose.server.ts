@@ -38,14 +38,15 @@ export async function loadShopMailSettings(db: Db, shop: string): Promise<ShopMa
     db.program.findUnique({ where: { shop } }),
     db.emailSwitch.findMany({ where: { shop } }),
     db.emailText.findMany({ where: { shop } }),
-    db.klaviyoConnection.findUnique({ where: { shop }, select: { sendAppEmails: true } }),
+    db.klaviyoConnection.findUnique({ where: { shop }, select: { sendAppEmails: true, status: true } }),
   ]);
   if (!program) return null;
   return {
     shop,
     program,
     switches: new Map(switches.map((s) => [s.kind, s.enabled])),
-    klaviyoSendsShopperEmails: klaviyo?.sendAppEmails === false,
+    // Only while Klaviyo takes the events: with a refused key, the app's own emails go again.
+    klaviyoSendsShopperEmails: klaviyo?.sendAppEmails === false && klaviyo.status === "ACTIVE",
     texts: new Map(texts.map((t) => [`${t.kind}|${t.locale}`, { subject: t.subject, heading: t.heading, body: t.body, button: "" }])),
   };
 }

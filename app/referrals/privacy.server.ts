@@ -334,7 +334,8 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
         const emails = await tx.emailMessage.deleteMany({ where: { shop, OR: [{ emailKey: { in: emailKeys } }, { referrerId: { in: referrerIds } }] } });
         const optOuts = await tx.emailSuppression.deleteMany({ where: { shop, emailKey: { in: emailKeys } } });
         // Their referral events (and the deliveries of them not yet made): nothing more goes out about them.
-        await tx.referralEvent.deleteMany({ where: { shop, referrerId: { in: referrerIds } } });
+        // And the events about their orders as a friend: a merchant's reason for a decision may name them.
+        await tx.referralEvent.deleteMany({ where: { shop, OR: [{ referrerId: { in: referrerIds } }, { referralId: { in: friendReferrals.map((f) => f.id) } }] } });
         const before: RedactionSummary = { ...NO_ROWS, ...(existing ? JSON.parse(existing.counts) : {}) };
         const counts = JSON.stringify({
           ...before,

@@ -319,6 +319,8 @@ describe("the read API", () => {
       ["referrals", "limit=251", "limit"],
       ["referrals", "limit=ten", "limit"],
       ["referrals", "cursor=not-a-cursor", "cursor"],
+      // A well-formed cursor with an instant PostgreSQL cannot hold.
+      ["referrers", `cursor=${Buffer.from("-200000-01-01T00:00:00.000Z|abc").toString("base64url")}`, "cursor"],
       ["referrals", "status=PENDING&status=APPROVED", "status"],
       ["referrals", "kind=CASH", "kind"],
       ["rewards", "kind=VOUCHER", "kind"],

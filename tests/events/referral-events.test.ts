@@ -209,4 +209,19 @@ describe("referral events", () => {
     expect(await db.referralEvent.count({ where: { shop: p.shop, referrerId: p.referrer.id } })).toBe(0);
     expect(await db.eventDelivery.count({ where: { shop: p.shop } })).toBe(0);
   });
+
+  it("erasing a friend erases the events about their orders (a merchant's reason may name them)", async () => {
+    const p = await ourShop({ holdDays: 30 });
+    const friendId = newId();
+    const { orderId, payload } = paidOrder(p.referrer.code, friendId);
+    await p.send("orders/paid", payload);
+    await p.drain();
+    const referral = (await p.referral(orderGid(orderId)))!;
+    expect(await db.referralEvent.count({ where: { shop: p.shop, referralId: referral.id } })).toBe(1);
+    await p.send("customers/redact", { shop_id: 1, shop_domain: p.shop, customer: { id: friendId, email: `friend${orderId}@example.com`, phone: null }, orders_to_redact: [orderId] });
+    for (let i = 0; i < 10; i++) await p.drain();
+    expect(await db.referralEvent.count({ where: { shop: p.shop, referralId: referral.id } })).toBe(0);
+    // The referrer's own events stay.
+    expect(await db.referralEvent.count({ where: { shop: p.shop, referrerId: p.referrer.id, type: "referrer.joined" } })).toBe(1);
+  });
 });

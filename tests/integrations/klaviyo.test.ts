@@ -240,6 +240,10 @@ describe("the app's own emails", () => {
     await db.emailSwitch.create({ data: { shop: p.shop, kind: "REWARD_REMINDER", enabled: false } });
     // The Emails page says where the shoppers' emails go now.
     expect(await load(emailsPage.loader, p.shop, "/app/emails")).toMatchObject({ fromKlaviyo: true });
+    // Not while Klaviyo refuses the key: the app's own emails go again meanwhile.
+    await db.klaviyoConnection.update({ where: { shop: p.shop }, data: { status: "BROKEN" } });
+    expect(await load(emailsPage.loader, p.shop, "/app/emails")).toMatchObject({ fromKlaviyo: false });
+    await db.klaviyoConnection.update({ where: { shop: p.shop }, data: { status: "ACTIVE" } });
 
     await orderFromFriend(p);
     await p.drain();
