@@ -372,6 +372,8 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     const shown = await secret.inputValue();
     expect(shown).toMatch(/^whsec_/);
     expect(await db.webhookEndpoint.findFirst({ where: { shop }, select: { secret: true, url: true } })).toEqual({ secret: shown, url: "http://127.0.0.1:9/referral-events" });
+    // The dialog fades in: axe must read its colours once they have settled.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
     await snapshot("webhooks-added");
     await open("/app/integrations/webhooks");
     expect(await page.content()).not.toContain(shown);
