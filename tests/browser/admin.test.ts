@@ -364,7 +364,7 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
 
   it("integrations: an endpoint added (its secret shown once), a key made (shown once), then the Integrations page with the endpoint's deliveries", async () => {
     await open("/app/integrations/webhooks");
-    await page.getByLabel("Endpoint URL").fill("http://127.0.0.1:9/referral-events");
+    await page.getByRole("textbox", { name: "Endpoint URL", exact: true }).fill("http://127.0.0.1:9/referral-events");
     await page.getByLabel("A friend's order was referred").check();
     await page.getByRole("button", { name: "Add endpoint" }).click();
     const secret = page.getByRole("textbox", { name: "Signing secret" });
@@ -379,10 +379,10 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     expect(await page.content()).not.toContain(shown);
 
     await open("/app/integrations/api-keys");
-    await page.getByLabel("Name").fill("Data warehouse");
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill("Data warehouse");
     await page.getByRole("button", { name: "Create key" }).click();
     // Shown once, in a read-only field labelled with the key's name.
-    const key = page.getByLabel("Data warehouse");
+    const key = page.getByRole("textbox", { name: "Data warehouse", exact: true });
     await key.waitFor({ timeout: 30_000 });
     const plain = await key.inputValue();
     expect(plain).toMatch(/^rk_live_/);
