@@ -807,6 +807,42 @@ export const en = {
     reload: "Reload",
     shopifyThrottled: "Shopify is busy right now. Wait a minute and try again.",
   },
+  // The second-tier referral fee page (app/routes/app.second-tier.tsx).
+  secondTier: {
+    title: "Second-tier referral fee",
+    intro: "Pay referrers a smaller fee when a friend they referred becomes a referrer and brings a paying friend. Never more than two levels: nobody above earns anything.",
+    warningTitle: "Read this before you turn it on",
+    warning:
+      "Paying referrers for the customers that their referred friends bring in is a multi-level referral scheme. Such schemes are regulated, and in some countries or states banned, under laws on pyramid selling, multi-level marketing and consumer protection. Check the rules of every place you sell to, and ask a lawyer, before you turn this on. You are responsible for your program complying with them.",
+    acknowledge: "I have read this warning, checked the rules where I sell, and take responsibility for them",
+    enabled: "Pay a second-tier fee",
+    enabledHelp: "Off by default. The program terms shown to shoppers describe the fee while it is on.",
+    kind: "Paid as",
+    kinds: { CASH: "Cash fee (for payout)", STORE_CREDIT: "Store credit" } as Record<string, string>,
+    value: (currency: string) => `Fee per order (${currency})`,
+    valueHelp: "Earned when the order is paid and past the hold period, like the referrer's own reward, and taken back if the order is refunded. It must be smaller than the referrer's own reward.",
+    acknowledgedOn: (date: string, who: string, version: string) => `Warning acknowledged on ${date} by ${who} (version ${version})`,
+    saved: "Second-tier settings saved",
+    history: "History",
+    historyEmpty: "No changes yet.",
+    actions: {
+      "program.second-tier-acknowledged": "Warning read and acknowledged",
+      "program.second-tier-on": "Second-tier fee turned on",
+      "program.second-tier-changed": "Second-tier fee changed",
+      "program.second-tier-off": "Second-tier fee turned off",
+    } as Record<string, string>,
+    errors: {
+      noProgram: "Set up the program first.",
+      notAcknowledged: "Read the warning and tick the box to turn on second-tier fees.",
+      staleWarning: "The warning changed since you opened this page: read it again.",
+      kind: "Choose cash or store credit.",
+      value: "Enter an amount greater than 0, like 2 or 2.50.",
+      tooLarge: (max: string) => `The fee must be smaller than the referrer's own reward (${max}).`,
+    },
+    cardOn: (fee: string) => `On: ${fee} per order brought by a referred referrer.`,
+    cardOff: "Off. Pay referrers when the friends they referred bring friends too.",
+    open: "Set up the second-tier fee",
+  },
 };
 
 export type Messages = typeof en;

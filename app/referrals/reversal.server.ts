@@ -10,6 +10,7 @@ import type { Db } from "~/db.server";
 import type { WorkContext } from "~/queue/types";
 import { recordAudit } from "./audit.server";
 import { requestRevoke } from "./rewards.server";
+import { secondTierFeesOf } from "./second-tier.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
 import { isUniqueViolation } from "~/db-errors";
@@ -149,6 +150,10 @@ export async function reverseReferral(ctx: WorkContext, referralId: string, reas
 
   const reward = await db.reward.findUnique({ where: { referralId } });
   if (reward) await revokeReward(db, { shop, rewardId: reward.id, cause: ctx.cause, reason, now });
+  // The upstream referrer's second-tier fee for this order goes back the same way.
+  for (const fee of await secondTierFeesOf(db, shop, referralId)) {
+    await revokeReward(db, { shop, rewardId: fee.id, cause: ctx.cause, reason, now });
+  }
   return ReferralStatus.REVERSED;
 }
 

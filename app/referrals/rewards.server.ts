@@ -22,6 +22,7 @@ import { ReviewStatus, waitsForReview } from "./review.server";
 import type { ProgramRow } from "./programs.server";
 import { findReward, type RevocationOutcome, type RewardWithReferrer } from "./reward-row.server";
 import { creditStore, debitStore } from "./store-credit.server";
+import { decideSecondTierFee } from "./second-tier.server";
 import { emailRewardIssued, emailRewardRevoked } from "~/email/events.server";
 import { kickOutbox } from "~/email/outbox.server";
 
@@ -48,9 +49,12 @@ export async function releaseReferral(ctx: JobContext) {
   if (referral?.status === ReferralStatus.APPROVED) {
     // A run that died after approving, before scheduling the issue, is retried
     // here: schedule it (idempotent), or the reward would stay PENDING for ever.
-    const reward = await db.reward.findUnique({ where: { referralId: referral.id } });
-    if (reward && (reward.status === RewardStatus.PENDING || reward.status === RewardStatus.ISSUING)) {
-      await enqueueJob(db, { shop, kind: ISSUE_JOB, key: reward.id, availableAt: ctx.now() });
+    // The second-tier fee decided with it too.
+    const rewards = await db.reward.findMany({ where: { shop, OR: [{ referralId: referral.id }, { sourceKey: `second-tier:${referral.id}` }] } });
+    for (const reward of rewards) {
+      if (reward.status === RewardStatus.PENDING || reward.status === RewardStatus.ISSUING) {
+        await enqueueJob(db, { shop, kind: ISSUE_JOB, key: reward.id, availableAt: ctx.now() });
+      }
     }
     return;
   }
@@ -67,21 +71,22 @@ export async function releaseReferral(ctx: JobContext) {
   if (!program) throw new PermanentError("The shop has no program any more");
 
   const reward = rewardFor(program, referral.currencyCode, now);
-  const rewardId = await db.$transaction(async (tx) => {
+  const rewardIds = await db.$transaction(async (tx) => {
     const approved = await tx.referral.updateMany({
       // Not held for review meanwhile (a rule that fired while this job ran).
       where: { id: referral.id, shop, status: ReferralStatus.PENDING, OR: [{ reviewStatus: null }, { reviewStatus: { not: ReviewStatus.WAITING } }] },
       data: { status: ReferralStatus.APPROVED, approvedAt: now },
     });
-    if (approved.count === 0) return null; // Reversed or approved meanwhile.
+    if (approved.count === 0) return []; // Reversed or approved meanwhile.
     const created = await tx.reward.create({
       data: { shop, referrerId: referral.referrerId, referralId: referral.id, ...reward, status: RewardStatus.PENDING },
     });
     await recordAudit(tx, { shop, referralId: referral.id, referrerId: referral.referrerId, action: "referral.approved", fromStatus: ReferralStatus.PENDING, toStatus: ReferralStatus.APPROVED, cause: ctx.cause, detail: `Hold of ${program.holdDays} days over` });
     await recordAudit(tx, { shop, referralId: referral.id, rewardId: created.id, referrerId: referral.referrerId, action: "reward.created", toStatus: RewardStatus.PENDING, cause: ctx.cause, detail: `${reward.kind} ${reward.value.toString()}${reward.valueType === "PERCENTAGE" ? "%" : ` ${reward.currencyCode}`}` });
-    return created.id;
+    const feeId = await decideSecondTierFee(tx, { program, referral, cause: ctx.cause, now });
+    return feeId ? [created.id, feeId] : [created.id];
   });
-  if (rewardId) await enqueueJob(db, { shop, kind: ISSUE_JOB, key: rewardId, availableAt: now });
+  for (const rewardId of rewardIds) await enqueueJob(db, { shop, kind: ISSUE_JOB, key: rewardId, availableAt: now });
 }
 
 

@@ -23,6 +23,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     currencyCode: program.currencyCode,
     checkout: checkoutChecks(program, t),
     previewLanguage: defaultPreviewLanguage(program.primaryLocale, locale),
+    secondTier: { enabled: program.secondTierEnabled, value: program.secondTierValue.toString() },
   };
 };
 
@@ -52,8 +53,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type Values = ReturnType<typeof useLoaderData<typeof loader>>["values"];
 
 export default function Settings() {
-  const { t } = useI18n();
-  const { values: saved, currencyCode, checkout, previewLanguage } = useLoaderData<typeof loader>();
+  const { t, f } = useI18n();
+  const { values: saved, currencyCode, checkout, previewLanguage, secondTier } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
   const submit = useSubmit();
@@ -353,6 +354,19 @@ export default function Settings() {
                   {t.common.save}
                 </Button>
               </InlineStack>
+              <Card>
+                <BlockStack gap="200">
+                  <Text as="h2" variant="headingMd">
+                    {t.secondTier.title}
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    {secondTier.enabled ? t.secondTier.cardOn(f.money(secondTier.value, currencyCode)) : t.secondTier.cardOff}
+                  </Text>
+                  <InlineStack>
+                    <Button url="/app/second-tier">{t.secondTier.open}</Button>
+                  </InlineStack>
+                </BlockStack>
+              </Card>
             </BlockStack>
           </form>
           <div>

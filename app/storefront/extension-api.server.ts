@@ -21,7 +21,7 @@ import { EXTENSION_ORDER } from "~/shopify/documents";
 import { ShopifyApiError } from "~/shopify/errors";
 import type { ExtensionCaller } from "./extension-auth.server";
 import { translator, type Translate } from "./i18n";
-import { formatPercent, giveGetText, offerText } from "./offer";
+import { formatPercent, giveGetText, offerText, termsVersionInput } from "./offer";
 import { shareOrigin } from "./proxy-context";
 import { shareTexts } from "./share-text";
 
@@ -60,6 +60,9 @@ const PROGRAM_FIELDS = {
   terms: true,
   storefrontUrl: true,
   friendCodeMode: true,
+  secondTierEnabled: true,
+  secondTierKind: true,
+  secondTierValue: true,
 } as const;
 type LiveProgram = Pick<ProgramRow, keyof typeof PROGRAM_FIELDS>;
 
@@ -116,9 +119,9 @@ export async function liveFor(db: Db, caller: ExtensionCaller): Promise<Live | n
     program,
     t,
     offer: giveGetText(program, t, caller.locale.tag),
-    termsVersion: termsVersionOf(program.terms),
-    // The program page shows the terms (app proxy, /apps/referrals).
-    termsUrl: program.terms.trim() ? `${origin}/apps/referrals#rfl-terms` : null,
+    termsVersion: termsVersionOf(termsVersionInput(program)),
+    // The program page shows the terms (app proxy, /apps/referrals), and the second-tier fee's while it is on.
+    termsUrl: program.terms.trim() || program.secondTierEnabled ? `${origin}/apps/referrals#rfl-terms` : null,
     origin,
   };
 }

@@ -43,3 +43,31 @@ export function formatPercent(value: string, localeTag: string): string {
   // The value is a stored decimal with at most 4 places; dividing as a float is exact enough to print.
   return numberFormat(localeTag, { style: "percent", maximumFractionDigits: 2 }).format(Number(value) / 100);
 }
+
+export interface SecondTierTerms {
+  secondTierEnabled: boolean;
+  secondTierKind: string;
+  secondTierValue: { toString(): string };
+  currencyCode: string;
+}
+
+/**
+ * The second-tier fee in the program terms shown to shoppers, while it is on
+ * (null when off): what a referrer earns when a friend they referred refers a
+ * paying friend in turn, and that it stops at two levels.
+ */
+export function secondTierText(program: SecondTierTerms, t: Translate, localeTag: string): string | null {
+  if (!program.secondTierEnabled) return null;
+  const fee = formatMoney(money(program.secondTierValue.toString(), program.currencyCode).amount, program.currencyCode, localeTag);
+  const kind = t(program.secondTierKind === "STORE_CREDIT" ? "page.second_tier_credit" : "page.second_tier_cash");
+  return t("page.second_tier_terms", { fee, kind });
+}
+
+/**
+ * What the terms' version digests besides the merchant's text: the second-tier
+ * fee while it is on, so a referrer accepts the terms again once it is added.
+ */
+export function termsVersionInput(program: { terms: string } & SecondTierTerms): string {
+  const tier = program.secondTierEnabled ? `\nsecond-tier:${program.secondTierKind}:${program.secondTierValue.toString()} ${program.currencyCode}` : "";
+  return program.terms.trim() + tier;
+}

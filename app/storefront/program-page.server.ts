@@ -5,6 +5,7 @@ import type { Db } from "~/db.server";
 import type { EnrolmentErrors } from "./enrolment.server";
 import { translator, type Translate } from "./i18n";
 import { escapeLiquidHtml as esc } from "./liquid-escape";
+import { secondTierText } from "./offer";
 import { blockData, liveProgram, type ReferrerView } from "./referrer-view.server";
 import type { ProxyContext } from "./proxy-context";
 import type { ShareChannel } from "./share-text";
@@ -14,6 +15,8 @@ export interface ProgramPageInput {
   state: "unavailable" | "guest" | "customer" | "referrer";
   offer?: string;
   terms?: string;
+  /** The second-tier fee's description, while it is on. */
+  secondTier?: string | null;
   view?: ReferrerView;
   errors?: EnrolmentErrors;
   email?: string;
@@ -43,7 +46,9 @@ export function programPageLiquid(input: ProgramPageInput): string {
     `<ol>${["page.step_1", "page.step_2", "page.step_3"].map((k) => `<li>${esc(t(k))}</li>`).join("")}</ol>`,
     input.view ? referrerSection(input, input.view) : input.signIn ? signInSection(input) : joinForm(input),
     `<section id="rfl-terms" aria-labelledby="rfl-terms-heading"><h2 id="rfl-terms-heading">${esc(t("page.terms_heading"))}</h2>`,
-    `<div class="rfl-terms">${input.terms?.trim() ? esc(input.terms.trim()).replace(/\r?\n/g, "<br>") : esc(t("page.no_terms"))}</div></section>`,
+    `<div class="rfl-terms">${input.terms?.trim() ? esc(input.terms.trim()).replace(/\r?\n/g, "<br>") : input.secondTier ? "" : esc(t("page.no_terms"))}</div>`,
+    input.secondTier ? `<p class="rfl-second-tier">${esc(input.secondTier)}</p>` : "",
+    "</section>",
     "</div>",
     STYLE,
   );
@@ -134,7 +139,8 @@ export async function programPageFor(
   const language = ctx.locale.language;
   const live = await liveProgram(db, ctx);
   if (!live) return programPageLiquid({ t, language, state: "unavailable" });
-  const base = { t: live.t, language, offer: live.offer, terms: live.program.terms, ...extra };
+  const secondTier = secondTierText(live.program, live.t, ctx.locale.tag);
+  const base = { t: live.t, language, offer: live.offer, terms: live.program.terms, secondTier, ...extra };
   if (extra.view) return programPageLiquid({ ...base, state: "referrer" });
   if (!ctx.customerId) return programPageLiquid({ ...base, state: "guest" });
   const data = await blockData(db, ctx);
