@@ -831,6 +831,7 @@ export const de: Messages = {
     valueHelp: "Verdient, wenn die Bestellung bezahlt und die Haltefrist vorbei ist, wie die eigene Belohnung der Empfehlenden, und zurückgenommen, wenn die Bestellung erstattet wird. Sie muss kleiner sein als die eigene Belohnung der Empfehlenden.",
     acknowledgedOn: (date: string, who: string, version: string) => `Warnung bestätigt am ${date} von ${who} (Version ${version})`,
     saved: "Einstellungen der zweiten Ebene gespeichert",
+    version: (v: string) => `Version ${v}`,
     history: "Verlauf",
     historyEmpty: "Noch keine Änderungen.",
     actions: {

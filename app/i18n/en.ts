@@ -823,6 +823,7 @@ export const en = {
     valueHelp: "Earned when the order is paid and past the hold period, like the referrer's own reward, and taken back if the order is refunded. It must be smaller than the referrer's own reward.",
     acknowledgedOn: (date: string, who: string, version: string) => `Warning acknowledged on ${date} by ${who} (version ${version})`,
     saved: "Second-tier settings saved",
+    version: (v: string) => `version ${v}`,
     history: "History",
     historyEmpty: "No changes yet.",
     actions: {

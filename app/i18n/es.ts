@@ -839,6 +839,7 @@ export const es: Messages = {
     valueHelp: "Se gana cuando el pedido está pagado y ha pasado el periodo de espera, como la recompensa del propio referente, y se retira si el pedido se reembolsa. Debe ser menor que la recompensa del propio referente.",
     acknowledgedOn: (date: string, who: string, version: string) => `Advertencia aceptada el ${date} por ${who} (versión ${version})`,
     saved: "Ajustes de segundo nivel guardados",
+    version: (v: string) => `versión ${v}`,
     history: "Historial",
     historyEmpty: "Todavía no hay cambios.",
     actions: {

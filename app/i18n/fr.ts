@@ -844,6 +844,7 @@ export const fr: Messages = {
     valueHelp: "Acquise quand la commande est payée et que la période de rétention est passée, comme la récompense du parrain, et reprise si la commande est remboursée. Elle doit être inférieure à la récompense du parrain.",
     acknowledgedOn: (date: string, who: string, version: string) => `Avertissement accepté le ${date} par ${who} (version ${version})`,
     saved: "Réglages du second niveau enregistrés",
+    version: (v: string) => `version ${v}`,
     history: "Historique",
     historyEmpty: "Aucune modification pour l'instant.",
     actions: {

@@ -830,6 +830,7 @@ export const hi: Messages = {
     valueHelp: "रेफ़रर के अपने इनाम की तरह, ऑर्डर का भुगतान होने और होल्ड अवधि बीतने पर मिलता है, और ऑर्डर रिफ़ंड होने पर वापस ले लिया जाता है। यह रेफ़रर के अपने इनाम से कम होना चाहिए।",
     acknowledgedOn: (date: string, who: string, version: string) => `चेतावनी ${date} को ${who} द्वारा स्वीकार की गई (संस्करण ${version})`,
     saved: "दूसरे स्तर की सेटिंग सहेजी गईं",
+    version: (v: string) => `संस्करण ${v}`,
     history: "इतिहास",
     historyEmpty: "अभी तक कोई बदलाव नहीं।",
     actions: {

@@ -869,6 +869,7 @@ export const mt: Messages = {
     valueHelp: "Tinqala' meta l-ordni titħallas u tgħaddi l-perjodu ta' żamma, bħall-premju ta' min jirreferi, u tittieħed lura jekk l-ordni tiġi rimborżata. Trid tkun iżgħar mill-premju ta' min jirreferi.",
     acknowledgedOn: (date: string, who: string, version: string) => `Twissija aċċettata fl-${date} minn ${who} (verżjoni ${version})`,
     saved: "Is-settings tat-tieni livell ġew issejvjati",
+    version: (v: string) => `verżjoni ${v}`,
     history: "Storja",
     historyEmpty: "Għad m'hemm l-ebda bidla.",
     actions: {

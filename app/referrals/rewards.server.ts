@@ -83,7 +83,7 @@ export async function releaseReferral(ctx: JobContext) {
     });
     await recordAudit(tx, { shop, referralId: referral.id, referrerId: referral.referrerId, action: "referral.approved", fromStatus: ReferralStatus.PENDING, toStatus: ReferralStatus.APPROVED, cause: ctx.cause, detail: `Hold of ${program.holdDays} days over` });
     await recordAudit(tx, { shop, referralId: referral.id, rewardId: created.id, referrerId: referral.referrerId, action: "reward.created", toStatus: RewardStatus.PENDING, cause: ctx.cause, detail: `${reward.kind} ${reward.value.toString()}${reward.valueType === "PERCENTAGE" ? "%" : ` ${reward.currencyCode}`}` });
-    const feeId = await decideSecondTierFee(tx, { program, referral, cause: ctx.cause, now });
+    const feeId = await decideSecondTierFee(tx, { program, referral, cause: ctx.cause });
     return feeId ? [created.id, feeId] : [created.id];
   });
   for (const rewardId of rewardIds) await enqueueJob(db, { shop, kind: ISSUE_JOB, key: rewardId, availableAt: now });

@@ -20,11 +20,10 @@ import type { Db, Prisma } from "~/db.server";
 import { recordAudit } from "./audit.server";
 import { toDecimal } from "./money";
 import { LIVE_REFERRAL_STATUSES, RewardStatus } from "./statuses";
+import { SECOND_TIER_KINDS, type SecondTierField } from "./second-tier";
 
 type Tx = Prisma.TransactionClient;
 
-export const SECOND_TIER_KINDS = ["CASH", "STORE_CREDIT"] as const;
-export type SecondTierKind = (typeof SECOND_TIER_KINDS)[number];
 
 /**
  * The warning the merchant acknowledges, in English: its digest is the version
@@ -56,7 +55,6 @@ export const secondTierFormSchema = z.object({
   warningVersion: z.string().max(40),
 });
 export type SecondTierForm = z.infer<typeof secondTierFormSchema>;
-export type SecondTierField = "enabled" | "kind" | "value" | "acknowledged";
 
 /** Why a save was refused: the page words each reason in the merchant's language. */
 export type SecondTierProblem = "noProgram" | "tooLarge" | "notAcknowledged" | "staleWarning";
@@ -115,7 +113,7 @@ export async function saveSecondTier(db: Db, { shop, form, cause, now = new Date
         shop,
         action: "program.second-tier-acknowledged",
         cause,
-        detail: `Warning ${SECOND_TIER_WARNING_VERSION} read and acknowledged`,
+        detail: SECOND_TIER_WARNING_VERSION,
       });
     }
     if (form.enabled !== program.secondTierEnabled || form.kind !== program.secondTierKind || !toDecimal(form.value).equals(program.secondTierValue)) {
@@ -206,12 +204,10 @@ export async function decideSecondTierFee(
     program,
     referral,
     cause,
-    now,
   }: {
     program: SecondTierProgram;
     referral: QualifiedReferral;
     cause: string;
-    now: Date;
   }
 ): Promise<string | null> {
   if (!program.secondTierEnabled || toDecimal(program.secondTierValue).lessThanOrEqualTo(0)) return null;
@@ -246,6 +242,12 @@ export async function decideSecondTierFee(
   return reward.id;
 }
 
+/** A history entry's fee ("CASH 2 USD", as the save records it), for the page to word. */
+function feeOfDetail(detail: string | null) {
+  const [kind, value, currencyCode] = (detail ?? "").split(" ");
+  return (SECOND_TIER_KINDS as readonly string[]).includes(kind) && value && currencyCode ? { kind, value, currencyCode } : null;
+}
+
 /** The page: the settings, the acknowledgement on record, and the history of both. */
 export async function secondTierPage(db: Db, shop: string) {
   const program = await db.program.findUnique({ where: { shop } });
@@ -264,7 +266,7 @@ export async function secondTierPage(db: Db, shop: string) {
     reward: { kind: program.rewardKind, value: toDecimal(program.rewardValue).toString() },
     acknowledgement: program.secondTierAckAt ? { version: program.secondTierAckVersion, at: program.secondTierAckAt.toISOString(), by: program.secondTierAckBy ?? "" } : null,
     warningVersion: SECOND_TIER_WARNING_VERSION,
-    history: history.map((e) => ({ ...e, createdAt: e.createdAt.toISOString() })),
+    history: history.map((e) => ({ ...e, createdAt: e.createdAt.toISOString(), fee: feeOfDetail(e.detail) })),
   };
 }
 

@@ -10,7 +10,8 @@ import db from "~/db.server";
 import { useI18n } from "~/i18n/context";
 import type { Messages } from "~/i18n/en";
 import { formatMoney } from "~/i18n/format";
-import { saveSecondTier, SecondTierError, secondTierFormSchema, secondTierPage, SECOND_TIER_KINDS, type SecondTierField } from "~/referrals/second-tier.server";
+import { saveSecondTier, SecondTierError, secondTierFormSchema, secondTierPage } from "~/referrals/second-tier.server";
+import { SECOND_TIER_KINDS, type SecondTierField } from "~/referrals/second-tier";
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { RouteError } from "~/components/RouteError";
 
@@ -147,7 +148,7 @@ export default function SecondTier() {
                       <li key={e.id}>
                         <Text as="span">
                           {f.dateTime(e.createdAt)} — {s.actions[e.action] ?? e.action} — {t.audit.cause(e.cause)}
-                          {e.detail ? ` — ${e.detail}` : ""}
+                          {e.fee ? ` — ${s.kinds[e.fee.kind]} ${f.money(e.fee.value, e.fee.currencyCode)}` : e.detail ? ` — ${s.version(e.detail)}` : ""}
                         </Text>
                       </li>
                     ))}

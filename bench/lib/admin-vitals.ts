@@ -103,6 +103,7 @@ export function adminPages(ids: { referral: string; referrer: string }): AdminPa
     { name: "klaviyo", path: "/integrations/klaviyo", route: "app.integrations.klaviyo.tsx" },
     { name: "webhooks", path: "/integrations/webhooks", route: "app.integrations.webhooks.tsx" },
     { name: "api-keys", path: "/integrations/api-keys", route: "app.integrations.api-keys.tsx" },
+    { name: "second-tier", path: "/second-tier", route: "app.second-tier.tsx" },
   ];
   const known = new Set([...NOT_PAGES, ...pages.map((p) => p.route)]);
   const unknown = fs.readdirSync(path.join(PROJECT_ROOT, "app/routes")).filter((f) => /^app\..*\.tsx$/.test(f) && !known.has(f));

@@ -127,6 +127,7 @@ const PAGES: [name: string, path: () => string][] = [
   ["klaviyo", () => "/app/integrations/klaviyo"],
   ["webhooks", () => "/app/integrations/webhooks"],
   ["api-keys", () => "/app/integrations/api-keys"],
+  ["second-tier", () => "/app/second-tier"],
   // The Web Vitals benchmark's baseline (bench/admin-vitals.ts): in no menu, still in the language.
   ["vitals-baseline", () => "/app/vitals-baseline"],
 ];

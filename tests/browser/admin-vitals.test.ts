@@ -33,7 +33,7 @@ describe.skipIf(NO_BROWSER)("the admin Web Vitals benchmark", () => {
 
   it("lists every admin page, the two detail pages with the demo shop's ids", () => {
     const names = vitals.pages.map((p) => p.name);
-    expect(names).toEqual(["home", "dashboard", "referrals", "referral", "review", "referrers", "referrer", "payouts", "invite", "emails", "leaks", "settings", "delivery-problems", "integrations", "klaviyo", "webhooks", "api-keys"]);
+    expect(names).toEqual(["home", "dashboard", "referrals", "referral", "review", "referrers", "referrer", "payouts", "invite", "emails", "leaks", "settings", "delivery-problems", "integrations", "klaviyo", "webhooks", "api-keys", "second-tier"]);
     expect(vitals.pages.find((p) => p.name === "referral")!.path).toMatch(/^\/referrals\/\w+$/);
   });
 

@@ -410,6 +410,28 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
     await snapshot("integrations");
   }, 180_000);
 
+  it("second-tier fee: reached from Settings; turning it on without ticking the warning names the box; ticked, it is on and in the history", async () => {
+    await open("/app/settings");
+    await page.getByRole("link", { name: "Set up the second-tier fee" }).click();
+    await page.getByRole("heading", { name: "Second-tier referral fee", level: 1 }).waitFor();
+    await page.getByText(/multi-level referral scheme/).waitFor();
+    await page.getByRole("checkbox", { name: "Pay a second-tier fee", exact: true }).check();
+    await page.getByRole("textbox", { name: "Fee per order (USD)", exact: true }).fill("2");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Read the warning and tick the box to turn on second-tier fees.").waitFor({ timeout: 30_000 });
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+    await snapshot("second-tier-refused");
+    await page.getByRole("checkbox", { name: /I have read this warning/ }).check();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.locator("#stand-in-toast", { hasText: "Second-tier settings saved" }).waitFor({ timeout: 30_000 });
+    await page.getByRole("list", { name: "History" }).getByText(/Warning read and acknowledged/).waitFor();
+    const program = await db.program.findUniqueOrThrow({ where: { shop } });
+    expect(program).toMatchObject({ secondTierEnabled: true, secondTierKind: "CASH" });
+    expect(program.secondTierAckAt).not.toBeNull();
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+    await snapshot("second-tier");
+  }, 240_000);
+
   it("had no page errors", () => {
     expect(errors).toEqual([]);
   });
