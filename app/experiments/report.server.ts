@@ -2,19 +2,19 @@
 // referred orders, conversion, revenue, reward cost and return, the verdict
 // against the control (stats.ts) and how many more clicks the verdict needs.
 //
-// A fixed number of aggregate queries whatever the experiment's size, each on
-// an index made for it: the variants' referrers and their all-time link
-// counters (Referrer [shop, variantId]), each variant's live referrals and
-// their revenue (Referral [shop, variantId, status, totalAmount,
-// refundedAmount], from the index alone), and its issued rewards (Reward
-// [shop, variantId, status, valueType, value], from the index alone). Money and return are defined as on the
+// Three grouped queries whatever the experiment's size, each on an index made
+// for it: the variants' referrers and their all-time link counters (Referrer
+// [shop, variantId]), their live referrals and revenue (Referral [shop,
+// variantId, status, totalAmount, refundedAmount], from the index alone), and
+// their issued rewards (Reward [shop, variantId, status, valueType, value],
+// from the index alone). Money and return are defined as on the
 // dashboard (dashboard.server.ts): revenue is totals minus refunds of live
 // referrals; issued and paid rewards cost their value, a percentage code is
 // costed at the average referred order (here the variant's own); the return
 // is revenue over reward cost.
-import type { Db } from "~/db.server";
+import { Prisma, type Db } from "~/db.server";
 import { ISSUED_REWARD_STATUSES } from "~/referrals/daily-stats.server";
-import { currencyDigits, toDecimal } from "~/referrals/money";
+import { currencyDigits, Decimal, toDecimal } from "~/referrals/money";
 import { LIVE_REFERRAL_STATUSES } from "~/referrals/statuses";
 import { compareVariants, MIN_CLICKS, sampleSizePerVariant, type Interval, type Verdict } from "./stats";
 
@@ -99,22 +99,33 @@ export async function experimentReport(db: Db, shop: string, experimentId: strin
     include: { variants: { orderBy: { position: "asc" } } },
   });
   if (!experiment) return null;
-  const [program, referrers, figures] = await Promise.all([
+  const ids = experiment.variants.map((v) => v.id);
+  const [program, referrers, money] = await Promise.all([
     db.program.findUnique({ where: { shop }, select: { currencyCode: true } }),
-    db.referrer.groupBy({
-      by: ["variantId"],
-      where: { shop, variantId: { in: experiment.variants.map((v) => v.id) } },
-      _count: { _all: true },
-      _sum: { clickCount: true, shareCount: true },
-    }),
-    Promise.all(experiment.variants.map((variant) => moneyOf(db, shop, variant.id))),
+    db.referrer.groupBy({ by: ["variantId"], where: { shop, variantId: { in: ids } }, _count: { _all: true }, _sum: { clickCount: true, shareCount: true } }),
+    moneyByVariant(db, shop, ids),
   ]);
   const currencyCode = program?.currencyCode ?? "USD";
   const digits = currencyDigits(currencyCode);
 
-  const variants = experiment.variants.map((variant, i) => {
+  const variants = experiment.variants.map((variant) => {
     const people = referrers.find((r) => r.variantId === variant.id);
-    return { variant, referrers: people?._count._all ?? 0, shares: people?._sum.shareCount ?? 0, clicks: people?._sum.clickCount ?? 0, ...figures[i] };
+    const { orders, revenue, percent, fixed, rewardsIssued } = money.get(variant.id)!;
+    // A percentage code's cost is unknown until it is used: cost it at the variant's average referred order.
+    const average = orders ? revenue.dividedBy(orders) : null;
+    const cost = fixed.plus(average ? percent.dividedBy(100).times(average) : 0);
+    return {
+      variant,
+      referrers: people?._count._all ?? 0,
+      shares: people?._sum.shareCount ?? 0,
+      clicks: people?._sum.clickCount ?? 0,
+      orders,
+      revenue,
+      percent,
+      average,
+      cost,
+      rewardsIssued,
+    };
   });
 
   const alpha = toDecimal(experiment.alpha).toNumber();
@@ -184,28 +195,41 @@ export async function experimentReport(db: Db, shop: string, experimentId: strin
   };
 }
 
-const PERCENTAGE = "PERCENTAGE";
-
 /**
- * A variant's live orders, revenue and reward cost. One aggregate per figure
- * and variant, not one grouped query over the variants: the SQLite driver
- * adapter types an aggregate's result column from its first row, so in a
- * grouped Decimal sum whose first group is a whole number every later group
- * is truncated to a whole number too (7.50 read as 7). A one-row aggregate has
- * no later rows. Each reads the variant's slice of its covering index.
+ * Each variant's live orders and revenue, and its issued rewards' values by
+ * value type: one grouped query per table over the variants' slice of its
+ * covering index. Written in SQL with the sums cast to text because Prisma's
+ * SQLite driver adapter types an aggregate's result column from its first
+ * row: in a grouped Decimal sum (groupBy's _sum) whose first group is a whole
+ * number, every later group comes back truncated to a whole number (7.50 read
+ * as 7). As text, every group keeps its digits (PostgreSQL's numeric exactly;
+ * SQLite's REAL sums, as anywhere the app sums money on SQLite, to 15 digits).
  */
-async function moneyOf(db: Db, shop: string, variantId: string) {
-  const issued = { shop, variantId, status: { in: ISSUED_REWARD_STATUSES } };
-  const [live, percentCodes, fixedRewards] = await Promise.all([
-    db.referral.aggregate({ where: { shop, variantId, status: { in: LIVE_REFERRAL_STATUSES } }, _count: { _all: true }, _sum: { totalAmount: true, refundedAmount: true } }),
-    db.reward.aggregate({ where: { ...issued, valueType: PERCENTAGE }, _count: { _all: true }, _sum: { value: true } }),
-    db.reward.aggregate({ where: { ...issued, valueType: { not: PERCENTAGE } }, _count: { _all: true }, _sum: { value: true } }),
+async function moneyByVariant(db: Db, shop: string, ids: string[]) {
+  const byVariant = new Map(ids.map((id) => [id, { orders: 0, revenue: new Decimal(0), percent: new Decimal(0), fixed: new Decimal(0), rewardsIssued: 0 }]));
+  if (!ids.length) return byVariant;
+  const variants = Prisma.join(ids);
+  const [referrals, rewards] = await Promise.all([
+    db.$queryRaw<{ variantId: string; orders: bigint | number; revenue: string | null }[]>`
+      SELECT "variantId", COUNT(*) AS "orders", CAST(SUM("totalAmount" - "refundedAmount") AS TEXT) AS "revenue"
+      FROM "Referral"
+      WHERE "shop" = ${shop} AND "variantId" IN (${variants}) AND "status" IN (${Prisma.join(LIVE_REFERRAL_STATUSES)})
+      GROUP BY "variantId"`,
+    // Grouped in the index's own order (status too, though not needed): no sort of the rows.
+    db.$queryRaw<{ variantId: string; valueType: string; rewards: bigint | number; value: string | null }[]>`
+      SELECT "variantId", "valueType", COUNT(*) AS "rewards", CAST(SUM("value") AS TEXT) AS "value"
+      FROM "Reward"
+      WHERE "shop" = ${shop} AND "variantId" IN (${variants}) AND "status" IN (${Prisma.join(ISSUED_REWARD_STATUSES)})
+      GROUP BY "variantId", "status", "valueType"`,
   ]);
-  const orders = live._count._all;
-  const revenue = toDecimal(live._sum.totalAmount).minus(toDecimal(live._sum.refundedAmount));
-  const percent = toDecimal(percentCodes._sum.value);
-  // A percentage code's cost is unknown until it is used: cost it at the variant's average referred order.
-  const average = orders ? revenue.dividedBy(orders) : null;
-  const cost = toDecimal(fixedRewards._sum.value).plus(average ? percent.dividedBy(100).times(average) : 0);
-  return { orders, revenue, percent, average, cost, rewardsIssued: percentCodes._count._all + fixedRewards._count._all };
+  for (const row of referrals) {
+    Object.assign(byVariant.get(row.variantId)!, { orders: Number(row.orders), revenue: toDecimal(row.revenue) });
+  }
+  for (const row of rewards) {
+    const figures = byVariant.get(row.variantId)!;
+    figures.rewardsIssued += Number(row.rewards);
+    if (row.valueType === "PERCENTAGE") figures.percent = figures.percent.plus(toDecimal(row.value));
+    else figures.fixed = figures.fixed.plus(toDecimal(row.value));
+  }
+  return byVariant;
 }
