@@ -4,13 +4,13 @@
 //
 // A fixed-horizon test (a z-test's p < 0.05) is only valid when read once, at a
 // sample size chosen in advance; read every day and stopped at the first
-// "significant" day, it calls an A/A experiment a winner about a quarter of the
-// time (tests/unit/experiment-stats.test.ts shows it). Instead this is the
+// "significant" day, it calls about a third of A/A experiments a winner over
+// 60 days (tests/unit/experiment-stats.test.ts shows it). Instead this is the
 // mixture sequential probability ratio test (mSPRT) of Johari, Koomen, Pekelis
 // and Walsh, "Always valid inference: continuous monitoring of A/B tests"
 // (Operations Research 70(3), 2022; arXiv:1512.04922), with a normal mixture
 // on the difference of the two conversion rates and the normal approximation
-// of the binomial (their section 4, two-stream Bernoulli data):
+// of the binomial, as the paper does for conversion-rate A/B tests:
 //
 //   θ̂ = p̂₁ − p̂₀,   V = p̂₀(1−p̂₀)/n₀ + p̂₁(1−p̂₁)/n₁,
 //   Λ = √(V/(V+τ²)) · exp(θ̂² τ² / (2V(V+τ²))).
@@ -43,8 +43,8 @@
 //   NOT_ENOUGH_DATA, and no interval is given.
 // - The interval is on the difference in conversion rate (valid as above); the
 //   relative lift shown beside it is that interval over the control's observed
-//   rate, which ignores the control rate's own uncertainty (small once the
-//   control has MIN_CONVERSIONS / 2 conversions, approximate before).
+//   rate, which ignores the control rate's own uncertainty: approximate, the
+//   more so the fewer orders the control has.
 // - The sample size stated for a lift (sampleSizePerVariant) is the clicks per
 //   variant at which the verdict, read then, shows the winner with the stated
 //   power: the normal approximation of Λ's threshold at that size, checked by
