@@ -66,6 +66,14 @@ const BENCHES: Bench[] = [
     limitMinutes: 90,
   },
   {
+    name: "experiments",
+    script: "bench/experiments.ts",
+    about: "experiment report and dashboard loaders (p50, p95) at 100,000 referrals across 4 variants, SQLite and PostgreSQL, vs a count(*)",
+    args: [],
+    quickArgs: ["--quick"],
+    limitMinutes: 15,
+  },
+  {
     name: "admin-vitals",
     script: "bench/admin-vitals.ts",
     about: "Web Vitals (LCP, CLS, INP; p75 of 10 loads, one interaction each) of every admin page in the dev store's admin in Chromium vs a bare Polaris page served by the same app",
