@@ -26,7 +26,7 @@
 // is still at most α, the guarantee stated on the page; a verdict may go back
 // to "no difference yet" as data comes in (that is not a second error).
 //
-// Choices, and why (docs/decisions/0016-experiment-statistics.md):
+// Choices, and why (docs/decisions/0017-experiment-statistics.md):
 // - τ, the spread of the differences the test is tuned to find, is
 //   TAU_RELATIVE = 0.15 of the pooled conversion rate of the two arms: among
 //   0.05 to 0.5, the one needing the fewest clicks to find a 20% lift (the
