@@ -39,10 +39,44 @@ function sqliteAdapter(url: string) {
     adapterName: inner.adapterName,
     async connect() {
       const adapter = await inner.connect();
+      keepFractionsOfComputedNumbers(adapter);
       await adapter.executeScript(SQLITE_PRAGMAS);
       return oneTransactionAtATime(adapter);
     },
     connectToShadowDb: () => inner.connectToShadowDb(),
+  };
+}
+
+type RawResult = { declaredTypes: (string | null)[]; columnNames: string[]; values: unknown[][] };
+type Queryable = { performIO(query: unknown): Promise<RawResult> };
+const patchedQueryables = new WeakSet<object>();
+
+/**
+ * A computed column (SUM, AVG...) has no declared type in SQLite, so the
+ * better-sqlite3 adapter types it by its first non-null value; with safe
+ * integers on, that value is a bigint when the first group's sum is whole, the
+ * column is then typed as a 64-bit integer, and every later group's fraction is
+ * truncated (a referrer's 7.50 in a grouped money total came back as 7). Prisma
+ * means such columns to be "unknown numbers", integer or not (prisma-engines
+ * #4292): a computed column holding a fractional number has its bigints read
+ * as numbers, so it is typed so. Patched on the adapter's shared query method
+ * (its own statements and its transactions'); tests/db/computed-numbers.test.ts
+ * fails if an upgrade of the adapter changes what this relies on.
+ */
+function keepFractionsOfComputedNumbers(adapter: object) {
+  const proto = Object.getPrototypeOf(Object.getPrototypeOf(adapter)) as Queryable;
+  if (typeof proto.performIO !== "function") throw new Error("The SQLite adapter has no performIO any more: check keepFractionsOfComputedNumbers");
+  if (patchedQueryables.has(proto)) return;
+  patchedQueryables.add(proto);
+  const performIO = proto.performIO;
+  proto.performIO = async function (this: Queryable, query: unknown) {
+    const result = await performIO.call(this, query);
+    result.declaredTypes?.forEach((declared, column) => {
+      if (declared) return;
+      if (!result.values.some((row) => typeof row[column] === "number" && !Number.isInteger(row[column]))) return;
+      for (const row of result.values) if (typeof row[column] === "bigint") row[column] = Number(row[column]);
+    });
+    return result;
   };
 }
 
