@@ -195,6 +195,34 @@ describe("the second-tier fee through the pipeline", () => {
   });
 });
 
+describe("the second-tier fee racing a refund", () => {
+  it("a refund processed while the release runs never leaves a fee standing on a reversed order (two workers, 5 rounds)", async () => {
+    const p = await setupShop({ holdDays: 30, rewardKind: "CASH", rewardValue: "10" });
+    await turnOn(p);
+    const bob = order(p.referrer.code);
+    await p.send("orders/paid", bob.payload);
+    p.advance(31 * DAY);
+    await p.drain();
+    const bobReferrer = await joins(p, bob);
+    const second = pipelineWorker({ workerId: "racer" });
+    for (let round = 0; round < 5; round++) {
+      const friend = order(bobReferrer.code);
+      await p.send("orders/paid", friend.payload);
+      await p.drain();
+      p.advance(31 * DAY); // its release is due...
+      // ...and its full refund arrives at the same time: two workers take both at once.
+      await p.send("refunds/create", refundCreatePayload({ orderId: friend.orderId, refundId: ++nextId, amount: "100.00", currency: "USD" }));
+      await Promise.all([p.drain(), p.drain(second)]);
+      await p.drain();
+      const referral = await p.referral(orderGid(friend.orderId));
+      expect(referral!.status).toBe("REVERSED");
+      const fees = await db.reward.findMany({ where: { shop: p.shop, triggerReferralId: referral!.id } });
+      expect(fees.length).toBeLessThanOrEqual(1);
+      for (const fee of fees) expect(["CANCELLED", "REVOKED"]).toContain(fee.status);
+    }
+  });
+});
+
 describe("the program terms shoppers see", () => {
   it("describe the fee while it is on, in the shopper's language, and its acceptance version changes with it", async () => {
     const p = await setupShop({ rewardKind: "CASH", rewardValue: "10", terms: "Be nice." });
