@@ -10,6 +10,7 @@ import type { Db } from "~/db.server";
 import type { WorkContext } from "~/queue/types";
 import { recordAudit } from "./audit.server";
 import { requestRevoke } from "./rewards.server";
+import { settleMilestonesOf } from "./milestones.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
 import { isUniqueViolation } from "~/db-errors";
@@ -149,6 +150,8 @@ export async function reverseReferral(ctx: WorkContext, referralId: string, reas
 
   const reward = await db.reward.findUnique({ where: { referralId } });
   if (reward) await revokeReward(db, { shop, rewardId: reward.id, cause: ctx.cause, reason, now });
+  // A milestone this referral reached: its reward is taken back only if not yet on its way to Shopify.
+  await settleMilestonesOf(db, { shop, referralId, reason: `The referral that reached the milestone was reversed before the reward was issued (${reason})`, cause: ctx.cause, now });
   return ReferralStatus.REVERSED;
 }
 

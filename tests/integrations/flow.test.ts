@@ -266,14 +266,18 @@ const referral: ReferralFacts = {
   status: "PENDING",
   holdUntil: null,
 };
-const reward: RewardFacts = { id: "w1", kind: "CODE", valueType: "FIXED_AMOUNT", value: "10.00", currencyCode: "EUR", code: "THANKS-RITA", expiresAt: null };
+const reward: RewardFacts = { id: "w1", source: "REFERRAL", milestone: null, kind: "CODE", valueType: "FIXED_AMOUNT", value: "10.00", currencyCode: "EUR", code: "THANKS-RITA", expiresAt: null };
 const percentReward: RewardFacts = { ...reward, valueType: "PERCENTAGE", value: "15", currencyCode: null };
 
 const samples: { [T in EventType]: DeliverableEvent["data"][] } = {
   "referrer.joined": [{ referrer: { code: referrer.code, source: "STOREFRONT" } }],
   "referral.created": [{ referral }, { referral: { ...referral, orderName: null } }],
   "referral.rejected": [{ referral, reason: "The friend had ordered before" }],
-  "referral.rewarded": [{ reward, referral: { id: referral.id, orderId: referral.orderId, orderName: referral.orderName } }, { reward: percentReward, referral: null }],
+  "referral.rewarded": [
+    { reward, referral: { id: referral.id, orderId: referral.orderId, orderName: referral.orderName } },
+    { reward: percentReward, referral: null },
+    { reward: { ...reward, source: "MILESTONE", milestone: 5 }, referral: { id: referral.id, orderId: referral.orderId, orderName: referral.orderName } },
+  ],
   "reward.revoked": [{ reward, reason: "The friend's order was refunded" }, { reward: { ...reward, kind: "STORE_CREDIT", code: null }, reason: "Cancelled" }],
   "leak.suspected": [{ code: referrer.code, evidence: "coupon site" }],
 };
