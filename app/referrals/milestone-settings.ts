@@ -21,6 +21,26 @@ export function milestoneOfKey(sourceKey: string | null | undefined): number | n
   return m ? Number(m[1]) : null;
 }
 
+/** What a milestone offers: its number, its reward and (a free product) the product. */
+export interface MilestoneTerms {
+  referrals: number;
+  rewardKind: string;
+  rewardValue: { toString(): string };
+  productId: string | null;
+  productTitle: string | null;
+}
+
+/**
+ * The next milestone a referrer with `successful` successful referrals is
+ * working towards (the lowest number above it), and how many more it takes.
+ * A milestone at or below their count was reached (or set after they passed
+ * it: milestones count forward, see milestones.server.ts).
+ */
+export function nextMilestone<M extends { referrals: number }>(milestones: M[], successful: number): { milestone: M; remaining: number } | null {
+  const ahead = milestones.filter((m) => m.referrals > successful).sort((a, b) => a.referrals - b.referrals)[0];
+  return ahead ? { milestone: ahead, remaining: ahead.referrals - successful } : null;
+}
+
 /** One row of the form, as strings. `product` is what the merchant typed: a handle, a numeric id or a gid. */
 export interface MilestoneFormRow {
   referrals: string;
