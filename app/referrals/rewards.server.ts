@@ -314,7 +314,7 @@ export async function issueManualReward({ db, shop, referrerId, cause, reason, n
   ]);
   if (!referrer || !program) return null;
   const reward = await db.reward.create({
-    data: { shop, referrerId, ...rewardFor(program, program.currencyCode, now), status: RewardStatus.PENDING, reason },
+    data: { shop, referrerId, source: "MANUAL", ...rewardFor(program, program.currencyCode, now), status: RewardStatus.PENDING, reason },
   });
   await recordAudit(db, { shop, referrerId, rewardId: reward.id, action: "reward.created", toStatus: RewardStatus.PENDING, cause, detail: `Issued by hand: ${reason}` });
   await enqueueJob(db, { shop, kind: ISSUE_JOB, key: reward.id, availableAt: now }, now);
