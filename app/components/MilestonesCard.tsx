@@ -3,25 +3,9 @@
 // travel as one JSON field (`milestones`), so the save bar's dirty check and
 // Discard cover them like any other setting; errors come back per field
 // ("milestones.1.rewardValue") and are shown on that field.
-import {
-  BlockStack,
-  Button,
-  Card,
-  FormLayout,
-  InlineError,
-  InlineStack,
-  Select,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { BlockStack, Button, Card, FormLayout, InlineError, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { useI18n } from "~/i18n/context";
-import {
-  MAX_MILESTONES,
-  MILESTONE_KINDS,
-  milestoneField,
-  readMilestoneForm,
-  type MilestoneFormRow,
-} from "~/referrals/milestone-settings";
+import { MAX_MILESTONES, MILESTONE_KINDS, milestoneField, readMilestoneForm, type MilestoneFormRow } from "~/referrals/milestone-settings";
 import { ScopeRequest } from "./ScopeRequest";
 
 interface MilestonesCardProps {
@@ -35,25 +19,14 @@ interface MilestonesCardProps {
   productScope: string;
 }
 
-export function MilestonesCard({
-  value,
-  onChange,
-  errors,
-  currencyCode,
-  productAccess,
-  productScope,
-}: MilestonesCardProps) {
+export function MilestonesCard({ value, onChange, errors, currencyCode, productAccess, productScope }: MilestonesCardProps) {
   const { t } = useI18n();
   const m = t.milestones;
   const rows = readMilestoneForm(value) ?? [];
   const write = (next: MilestoneFormRow[]) => onChange(JSON.stringify(next));
-  const change = (index: number, patch: Partial<MilestoneFormRow>) =>
-    write(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
+  const change = (index: number, patch: Partial<MilestoneFormRow>) => write(rows.map((row, i) => (i === index ? { ...row, ...patch } : row)));
   const add = () => {
-    const highest = rows.reduce(
-      (n, row) => Math.max(n, Number(row.referrals) || 0),
-      0
-    );
+    const highest = rows.reduce((n, row) => Math.max(n, Number(row.referrals) || 0), 0);
     write([
       ...rows,
       {
@@ -66,8 +39,7 @@ export function MilestonesCard({
     ]);
   };
   const remove = (index: number) => write(rows.filter((_, i) => i !== index));
-  const needsAccess =
-    !productAccess && rows.some((row) => row.rewardKind === "FREE_PRODUCT");
+  const needsAccess = !productAccess && rows.some((row) => row.rewardKind === "FREE_PRODUCT");
 
   return (
     <Card>
@@ -82,9 +54,7 @@ export function MilestonesCard({
               {m.intro}
             </Text>
           </BlockStack>
-          {errors.milestones ? (
-            <InlineError message={errors.milestones} fieldID="milestones-add" />
-          ) : null}
+          {errors.milestones ? <InlineError message={errors.milestones} fieldID="milestones-add" /> : null}
           {needsAccess ? (
             <ScopeRequest
               scope={productScope}
@@ -100,18 +70,12 @@ export function MilestonesCard({
           ) : null}
           {rows.length === 0 ? <Text as="p">{m.none}</Text> : null}
           {rows.map((row, index) => {
-            const error = (column: keyof MilestoneFormRow) =>
-              errors[milestoneField(index, column)];
+            const error = (column: keyof MilestoneFormRow) => errors[milestoneField(index, column)];
             const free = row.rewardKind === "FREE_PRODUCT";
             return (
               // A fieldset and its legend: each row's fields are read as "Milestone 2, Successful referrals".
-              <fieldset
-                key={index}
-                style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}
-              >
-                <legend
-                  style={{ padding: 0, marginBottom: "var(--p-space-200)" }}
-                >
+              <fieldset key={index} style={{ border: 0, margin: 0, padding: 0, minWidth: 0 }}>
+                <legend style={{ padding: 0, marginBottom: "var(--p-space-200)" }}>
                   <Text as="span" variant="headingSm">
                     {m.legend(index + 1)}
                   </Text>
@@ -144,15 +108,9 @@ export function MilestonesCard({
                         label={m.product}
                         value={row.product}
                         // A new product is looked up on save: the title shown is the saved one's.
-                        onChange={(v) =>
-                          change(index, { product: v, productTitle: "" })
-                        }
+                        onChange={(v) => change(index, { product: v, productTitle: "" })}
                         error={error("product")}
-                        helpText={
-                          row.productTitle
-                            ? m.productChosen(row.productTitle)
-                            : m.productHelp
-                        }
+                        helpText={row.productTitle ? m.productChosen(row.productTitle) : m.productHelp}
                         autoComplete="off"
                       />
                     ) : (
@@ -162,22 +120,13 @@ export function MilestonesCard({
                         value={row.rewardValue}
                         onChange={(v) => change(index, { rewardValue: v })}
                         error={error("rewardValue")}
-                        suffix={
-                          row.rewardKind === "CODE_PERCENTAGE"
-                            ? t.settings.percentSuffix
-                            : currencyCode
-                        }
+                        suffix={row.rewardKind === "CODE_PERCENTAGE" ? t.settings.percentSuffix : currencyCode}
                         autoComplete="off"
                       />
                     )}
                   </FormLayout.Group>
                   <InlineStack align="end">
-                    <Button
-                      variant="plain"
-                      tone="critical"
-                      onClick={() => remove(index)}
-                      accessibilityLabel={m.remove(index + 1)}
-                    >
+                    <Button variant="plain" tone="critical" onClick={() => remove(index)} accessibilityLabel={m.remove(index + 1)}>
                       {m.removeShort}
                     </Button>
                   </InlineStack>
@@ -186,11 +135,7 @@ export function MilestonesCard({
             );
           })}
           <InlineStack gap="300" blockAlign="center">
-            <Button
-              id="milestones-add"
-              onClick={add}
-              disabled={rows.length >= MAX_MILESTONES}
-            >
+            <Button id="milestones-add" onClick={add} disabled={rows.length >= MAX_MILESTONES}>
               {m.add}
             </Button>
             {rows.length >= MAX_MILESTONES ? (
