@@ -273,11 +273,7 @@ const samples: { [T in EventType]: DeliverableEvent["data"][] } = {
   "referrer.joined": [{ referrer: { code: referrer.code, source: "STOREFRONT" } }],
   "referral.created": [{ referral }, { referral: { ...referral, orderName: null } }],
   "referral.rejected": [{ referral, reason: "The friend had ordered before" }],
-  "referral.rewarded": [
-    { reward, referral: { id: referral.id, orderId: referral.orderId, orderName: referral.orderName } },
-    { reward: percentReward, referral: null },
-    { reward: { ...reward, source: "MILESTONE", milestone: 5 }, referral: { id: referral.id, orderId: referral.orderId, orderName: referral.orderName } },
-  ],
+  "referral.rewarded": [{ reward, referral: { id: referral.id, orderId: referral.orderId, orderName: referral.orderName } }, { reward: percentReward, referral: null }],
   "reward.revoked": [{ reward, reason: "The friend's order was refunded" }, { reward: { ...reward, kind: "STORE_CREDIT", code: null }, reason: "Cancelled" }],
   "leak.suspected": [{ code: referrer.code, evidence: "coupon site" }],
 };

@@ -38,8 +38,6 @@ const rewardFields = (reward: RewardFacts) => ({
   "Reward value type": reward.valueType,
   "Currency code": reward.currencyCode ?? "",
   "Reward code": reward.code ?? "",
-  // REFERRAL, MILESTONE, ...: a workflow can treat a milestone's extra reward apart.
-  "Reward source": reward.source,
 });
 
 export const FLOW_TRIGGERS: FlowTriggers = {
