@@ -102,14 +102,15 @@ export async function issueReward(ctx: JobContext) {
   }
   const now = ctx.now();
   // A milestone reward: the referral that reached the milestone (the event names its order).
-  const trigger = reward.source === MILESTONE_SOURCE && reward.triggerReferralId
-    ? await db.referral.findFirst({ where: { id: reward.triggerReferralId, shop }, select: { id: true, status: true, orderId: true, orderName: true } })
-    : null;
+  const trigger =
+    reward.source === MILESTONE_SOURCE && reward.triggerReferralId
+      ? await db.referral.findFirst({ where: { id: reward.triggerReferralId, shop }, select: { id: true, status: true, orderId: true, orderName: true } })
+      : null;
   if (trigger?.status === ReferralStatus.REVERSED && reward.status === RewardStatus.PENDING) {
-    // Reversed before this reward was claimed: it is not given (milestones.server.ts).
+    // Reversed before this reward was claimed: it is not given (milestones.server.ts). If
+    // another run claimed it meanwhile (ISSUING), the cancel finds nothing and that run issues it.
     const reason = "The referral that reached the milestone was reversed before the reward was issued";
-    if (await cancelMilestoneReward(db, { shop, reward, reason, cause: ctx.cause, now })) return;
-    // Claimed by another run meanwhile (now ISSUING): that run issues it.
+    await cancelMilestoneReward(db, { shop, reward, reason, cause: ctx.cause, now });
     return;
   }
   if (reward.status === RewardStatus.PENDING) {

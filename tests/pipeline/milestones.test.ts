@@ -5,7 +5,7 @@
 // that reached it takes the reward back only while it has not started on its
 // way to Shopify.
 import { describe, expect, it } from "vitest";
-import db from "~/db.server";
+import db, { type Db } from "~/db.server";
 import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
 import { createWorker } from "~/jobs/worker.server";
 import type { JobHandler } from "~/queue/types";
@@ -235,6 +235,49 @@ describe("milestone rewards", () => {
     expect(rewards.map((r) => r.status)).toEqual(["CANCELLED", "ISSUED"]);
     expect(rewards[1]).toMatchObject({ sourceKey: `milestone:${p.referrer.id}:2`, triggerReferralId: (await p.referral(third.gid))!.id });
     expect(credits(p.shop, "20")).toHaveLength(1);
+  });
+
+  it("a reversal that died before reaching the milestone's reward: the issue job sees the referral reversed and cancels it itself", async () => {
+    const p = await setupShop({ holdDays: 0 });
+    await saveMilestones(db, { shop: p.shop, milestones: [milestone(2, "STORE_CREDIT", "20")], cause: "test" });
+    await friendBuys(p);
+    const held = gate();
+    const second = paidOrder(p.referrer.code);
+    await p.send("orders/paid", second.payload);
+    const stalled = p.drain(heldWorker({ beforeMilestoneIssue: () => held.wait() }));
+    await held.arrived;
+
+    // The refund's worker marks the referral reversed, then its process dies before the milestone's reward is looked at.
+    const dying = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property !== "reward") return Reflect.get(target, property, receiver);
+        return new Proxy(target.reward, {
+          get(rewards, name, r) {
+            if (name === "findMany") {
+              return (args: { where?: { triggerReferralId?: unknown } }) => {
+                if (args?.where?.triggerReferralId) throw new Error("worker killed before settling the milestone");
+                return rewards.findMany(args as Parameters<typeof rewards.findMany>[0]);
+              };
+            }
+            return Reflect.get(rewards, name, r);
+          },
+        });
+      },
+    }) as Db;
+    await p.send("refunds/create", refund(second.orderId));
+    await createWorker({ db: dying, webhookHandlers, jobHandlers, workerId: "dying", now: () => new Date(testClock.now()), random: () => 0.5, logger: { info() {}, warn() {} } }).runOnce();
+    expect(await p.referral(second.gid)).toMatchObject({ status: "REVERSED" });
+    const [pending] = await milestoneRewards(p.shop);
+    expect(pending.status).toBe("PENDING");
+
+    held.open();
+    await stalled;
+    const [cancelled] = await milestoneRewards(p.shop);
+    expect(cancelled).toMatchObject({ id: pending.id, status: "CANCELLED", sourceKey: `milestone:${p.referrer.id}:2:cancelled:${pending.id}` });
+    expect(credits(p.shop, "20")).toHaveLength(0);
+    p.advance(86_400_000); // the refund's retry, past its backoff: nothing more to do
+    await p.drain();
+    expect((await milestoneRewards(p.shop)).map((r) => r.status)).toEqual(["CANCELLED"]);
   });
 
   it("refunded after its reward was issued: the reward stays, and the milestone is not reached twice", async () => {
