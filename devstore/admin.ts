@@ -267,7 +267,7 @@ iframe{border:0;width:100%;height:100%;background:#fff}dialog{border:0;border-ra
   function reply(message) {
     frame.contentWindow.postMessage(Object.assign({ source: "devstore-admin" }, message), appOrigin);
   }
-  var SCOPE_WORDS = { read_themes: "Read themes (read_themes)" };
+  var SCOPE_WORDS = { read_themes: "Read themes (read_themes)", read_products: "Read products (read_products)" };
   function askForScopes(m) {
     var dialog = document.getElementById("grant");
     dialog.querySelector("[data-scopes]").textContent = m.scopes.map(function (s) { return SCOPE_WORDS[s] || s; }).join(", ");

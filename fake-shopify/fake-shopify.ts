@@ -19,7 +19,7 @@ import { LeakyBucket, requestedCost } from "./cost";
 import { FaultPlan, type Fault } from "./faults";
 import { rootValue } from "./resolvers";
 import { adminSchema } from "./schema";
-import { ShopState, type FakeCustomer, type SeedOrder } from "./store";
+import { ShopState, type FakeCustomer, type FakeProduct, type SeedOrder } from "./store";
 import { fromCents } from "./money";
 
 export interface FakeShopifyOptions {
@@ -99,6 +99,10 @@ export class FakeShopify {
 
   seedCustomer(domain: string, customer: Partial<FakeCustomer> = {}): FakeCustomer {
     return this.shop(domain).addCustomer(customer);
+  }
+
+  seedProduct(domain: string, product: Partial<FakeProduct> & { title: string }): FakeProduct {
+    return this.shop(domain).addProduct(product);
   }
 
   seedOrder(domain: string, order: SeedOrder) {

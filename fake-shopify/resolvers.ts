@@ -257,6 +257,11 @@ export function rootValue(s: ShopState, searchWarnings: string[]) {
       return connection([...codeNodes, ...automatic], page);
     },
     customer: ({ id }: Args) => customerView(id),
+    productByIdentifier: ({ identifier }: Args) => {
+      requireScope("productByIdentifier", "read_products");
+      const p = s.productByIdentifier(identifier);
+      return p ? { ...p, legacyResourceId: p.id.split("/").pop() } : null;
+    },
     customers: ({ query, sortKey: _sortKey, reverse, ...page }: Args) => {
       const rows = s.searchCustomers(query).map((c) => customerView(c.id));
       return connection(reverse ? rows.reverse() : rows, page);

@@ -118,6 +118,14 @@ export interface FakeStoreCreditTransaction {
   expiresAt: string | null;
 }
 
+/** A product of the shop (seeded by tests and the dev store; the app only reads them). */
+export interface FakeProduct {
+  id: string; // gid://shopify/Product/N
+  title: string;
+  handle: string;
+  status: "ACTIVE" | "DRAFT" | "ARCHIVED";
+}
+
 export interface FakeMetafield {
   id: string;
   ownerId: string;
@@ -200,6 +208,7 @@ export class ShopState {
   readonly transactions: FakeStoreCreditTransaction[] = [];
   readonly metafields = new Map<string, FakeMetafield>(); // ownerId|namespace|key
   readonly orders: FakeOrder[] = [];
+  readonly products = new Map<string, FakeProduct>();
   readonly bulkOperations = new Map<string, FakeBulkOperation>();
   /** Every flowTriggerReceive accepted, in order: the workflows Flow would have started. */
   readonly flowTriggers: FakeFlowTrigger[] = [];
@@ -213,7 +222,7 @@ export class ShopState {
   /**
    * The access scopes the app holds on the shop: the required ones (APP_SCOPES)
    * until the merchant grants an optional one (grantScopes). Only fields that
-   * need an optional scope check it (themes: read_themes).
+   * need an optional scope check it (themes: read_themes; productByIdentifier: read_products).
    */
   readonly accessScopes = new Set<string>(APP_SCOPES);
 
@@ -325,6 +334,8 @@ export class ShopState {
     }
     const add: string[] = input.context?.customers?.add ?? [];
     for (const c of add) if (!this.customers.has(c)) err("context", "INVALID", `Customer ${c} does not exist`);
+    const products: string[] = input.customerGets?.items?.products?.productsToAdd ?? [];
+    for (const p of products) if (!this.products.has(p)) err("customerGets", "INVALID", `Product with id: ${numericId(p)} is invalid`);
     const startsAt = input.startsAt ?? existing?.startsAt ?? this.iso();
     const endsAt = input.endsAt !== undefined ? input.endsAt : (existing?.endsAt ?? null);
     if (endsAt && Date.parse(endsAt) <= Date.parse(startsAt)) {
@@ -559,6 +570,27 @@ export class ShopState {
       job.done = true;
     }
     return job && { id: job.id, done: job.done };
+  }
+
+  // ---- products ---------------------------------------------------------
+
+  addProduct(p: Partial<FakeProduct> & { title: string }): FakeProduct {
+    const product: FakeProduct = {
+      id: p.id ?? gid("Product"),
+      title: p.title,
+      handle: p.handle ?? p.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""),
+      status: p.status ?? "ACTIVE",
+    };
+    this.products.set(product.id, product);
+    return product;
+  }
+
+  /** productByIdentifier: by id or by handle (customId is not supported: the app does not use it). */
+  productByIdentifier(identifier: { id?: string | null; handle?: string | null; customId?: unknown }): FakeProduct | null {
+    if (identifier.customId) throw new Error("fake productByIdentifier does not support customId");
+    if (identifier.id) return this.products.get(identifier.id) ?? null;
+    if (identifier.handle) return [...this.products.values()].find((p) => p.handle === identifier.handle) ?? null;
+    return null;
   }
 
   // ---- customers and store credit ---------------------------------------

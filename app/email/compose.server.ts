@@ -3,11 +3,13 @@
 // the referral and the reward as they are when the email is sent (so a reward
 // used or taken back meanwhile is not announced, and an erased person is not mailed).
 import type { Db } from "~/db.server";
-import type { EmailMessage, Program } from "~/generated/sqlite/client";
+import type { EmailMessage, Milestone, Program } from "~/generated/sqlite/client";
+import { milestoneOfKey, nextMilestone, type MilestoneTerms } from "~/referrals/milestone-settings";
+import { ReferralStatus } from "~/referrals/statuses";
 import { referralLink } from "~/storefront/share-text";
 import { ESSENTIAL, isEmailKind, KIND_PLACEHOLDERS, pickLocale, PLACEHOLDERS, TEST_KIND, type EmailKind, type EmailLocale } from "./kinds";
 import type { EmailShape, EmailValues } from "./render.server";
-import { DEFAULT_TEXTS, type CommonText, type KindText } from "./texts";
+import { DEFAULT_TEXTS, type CommonText, type KindText, type MilestoneText, type PluralText } from "./texts";
 import { unsubscribeUrl } from "./unsubscribe.server";
 import type { EmailConfig } from "./config.server";
 
@@ -23,22 +25,27 @@ export interface ShopMailContext {
   /** The merchant sends shopper emails from Klaviyo flows (Integrations > Klaviyo): the app sends none. */
   klaviyoSendsShopperEmails: boolean;
   texts: Map<string, KindText>;
+  /** The shop's milestones (the progress line of "a friend ordered" and "your reward"). */
+  milestones: Milestone[];
   suppressions: Map<string, string>;
+  /** Successful (rewarded) referrals of the batch's referrers, when the shop has milestones. */
+  successful: Map<string, number>;
   referrers: Map<string, Referrer>;
   rewards: Map<string, Reward>;
   referrals: Map<string, Referral>;
 }
 
-export type ShopMailSettings = Pick<ShopMailContext, "shop" | "program" | "switches" | "klaviyoSendsShopperEmails" | "texts">;
+export type ShopMailSettings = Pick<ShopMailContext, "shop" | "program" | "switches" | "klaviyoSendsShopperEmails" | "texts" | "milestones">;
 export type BatchRows = Omit<ShopMailContext, keyof ShopMailSettings>;
 
 /** The shop's program, email switches and texts (null without a program). */
 export async function loadShopMailSettings(db: Db, shop: string): Promise<ShopMailSettings | null> {
-  const [program, switches, texts, klaviyo] = await Promise.all([
+  const [program, switches, texts, klaviyo, milestones] = await Promise.all([
     db.program.findUnique({ where: { shop } }),
     db.emailSwitch.findMany({ where: { shop } }),
     db.emailText.findMany({ where: { shop } }),
     db.klaviyoConnection.findUnique({ where: { shop }, select: { sendAppEmails: true, status: true } }),
+    db.milestone.findMany({ where: { shop }, orderBy: { referrals: "asc" } }),
   ]);
   if (!program) return null;
   return {
@@ -48,6 +55,7 @@ export async function loadShopMailSettings(db: Db, shop: string): Promise<ShopMa
     // Only while Klaviyo takes the events: with a refused key, the app's own emails go again.
     klaviyoSendsShopperEmails: klaviyo?.sendAppEmails === false && klaviyo.status === "ACTIVE",
     texts: new Map(texts.map((t) => [`${t.kind}|${t.locale}`, { subject: t.subject, heading: t.heading, body: t.body, button: "" }])),
+    milestones,
   };
 }
 
@@ -58,18 +66,29 @@ export async function loadBatchRows(db: Db, shop: string, messages: EmailMessage
   const referrerIds = [...ids((m) => m.referrerId), ...digestReferrerIds(messages)];
   const rewardIds = ids((m) => m.rewardId);
   const referralIds = ids((m) => m.referralId);
-  const [suppressions, referrers, rewards, referrals] = await Promise.all([
+  // The emails that say how far the next milestone is, and whose referrers they go to.
+  const progressReferrerIds = [...new Set(messages.filter((m) => m.kind === "FRIEND_ORDERED" || m.kind === "REWARD_ISSUED").flatMap((m) => (m.referrerId ? [m.referrerId] : [])))];
+  const [suppressions, referrers, rewards, referrals, successful] = await Promise.all([
     db.emailSuppression.findMany({ where: { shop, emailKey: { in: ids((m) => m.emailKey) } } }),
     referrerIds.length ? db.referrer.findMany({ where: { shop, id: { in: referrerIds } } }) : none,
     rewardIds.length ? db.reward.findMany({ where: { shop, id: { in: rewardIds } } }) : none,
     referralIds.length ? db.referral.findMany({ where: { shop, id: { in: referralIds } } }) : none,
+    progressReferrerIds.length ? successfulByReferrer(db, shop, progressReferrerIds) : new Map<string, number>(),
   ]);
   return {
+    successful,
     suppressions: new Map(suppressions.map((s) => [s.emailKey, s.reason])),
     referrers: new Map(referrers.map((r) => [r.id, r] as const)),
     rewards: new Map(rewards.map((r) => [r.id, r] as const)),
     referrals: new Map(referrals.map((r) => [r.id, r] as const)),
   };
+}
+
+/** Each referrer's successful (rewarded) referrals; nothing is counted when the shop has no milestone. */
+async function successfulByReferrer(db: Db, shop: string, referrerIds: string[]): Promise<Map<string, number>> {
+  if (!(await db.milestone.findFirst({ where: { shop }, select: { id: true } }))) return new Map();
+  const counts = await db.referral.groupBy({ by: ["referrerId"], where: { shop, referrerId: { in: referrerIds }, status: ReferralStatus.REWARDED }, _count: { _all: true } });
+  return new Map(counts.map((c) => [c.referrerId, c._count._all]));
 }
 
 function digestReferrerIds(messages: EmailMessage[]): string[] {
@@ -202,6 +221,8 @@ export interface ShapeInput {
   rewardKind: string | null;
   unsubscribe: boolean;
   table?: EmailShape["parts"]["table"];
+  /** Lines after how to use the reward (milestone progress, store credit expiry). */
+  notes?: string[];
 }
 
 export function shapeFor(input: ShapeInput): EmailShape {
@@ -231,6 +252,8 @@ export function shapeFor(input: ShapeInput): EmailShape {
       code: input.hasCode,
       expiry: input.hasExpiry,
       after,
+      // Braces would read as placeholders in the rendered layout (a product title is the merchant's).
+      notes: (input.notes ?? []).map((note) => note.replace(/[{}]/g, "")),
       unsubscribe: input.unsubscribe,
       footer: kind === "MERCHANT_DIGEST" ? "merchant" : "referrer",
       table: input.table ?? null,
@@ -297,12 +320,21 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   let hasCode = !linkOnly && (kind === "INVITATION" || kind === "YOUR_LINK");
   let hasExpiry = false;
   let rewardKind: string | null = null;
+  const notes: string[] = [];
+  const mt = DEFAULT_TEXTS[locale].milestones;
+  const successful = ctx.successful.get(referrer.id) ?? 0;
 
   if (kind === "FRIEND_ORDERED") {
     const referral = message.referralId ? ctx.referrals.get(message.referralId) : undefined;
     if (!referral) return { ok: false, reason: "The referral no longer exists" };
     if (!["PENDING", "APPROVED"].includes(referral.status)) return { ok: false, reason: `The referral is ${referral.status.toLowerCase()}` };
     values.reward_date = f.date(referral.holdUntil ?? now);
+    // Counting this friend's order, once it is confirmed.
+    const next = nextMilestone(ctx.milestones, successful);
+    if (next) {
+      const reward = milestonePhrase(next.milestone, common, mt, f, program.currencyCode);
+      notes.push(next.remaining === 1 ? fill(mt.progress_pending_unlock, { reward }) : pluralText(mt.progress_pending, locale, next.remaining - 1, { reward }));
+    }
   }
   if (kind === "CODE_CHANGED") {
     const change = codeChangePayload(message.payload);
@@ -316,7 +348,8 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   if (kind === "REWARD_ISSUED" || kind === "REWARD_REMINDER" || kind === "REWARD_REVOKED") {
     const reward = message.rewardId ? ctx.rewards.get(message.rewardId) : undefined;
     if (!reward) return { ok: false, reason: "The reward no longer exists" };
-    values.reward = rewardPhrase(reward, common, f);
+    const product = reward.productId ? productTitle(ctx.milestones, reward.productId) : null;
+    values.reward = product !== null ? fill(mt.reward_free_product, { product }) : rewardPhrase(reward, common, f);
     // {code} in a reward's email is the reward's code (none for store credit or a fee).
     values.code = reward.code ?? "";
     rewardKind = reward.kind;
@@ -335,10 +368,53 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
         values.expires_on = f.date(reward.expiresAt);
         hasExpiry = true;
       }
+      if (kind === "REWARD_ISSUED") notes.push(...rewardNotes(reward, { mt, common, f, locale, product, milestones: ctx.milestones, successful, currencyCode: program.currencyCode }));
     }
   }
-  const shape = shapeFor({ kind, locale, program, text, hasCode, hasExpiry, rewardKind, unsubscribe });
+  const shape = shapeFor({ kind, locale, program, text, hasCode, hasExpiry, rewardKind, unsubscribe, notes });
   return { ok: true, shape, values: allowedValues(kind, values), unsubscribeUrl: unsubscribeHref };
+}
+
+/**
+ * What "your reward" adds after how to use it: the milestone a milestone
+ * reward is for, how to use a free product's code, until when store credit is
+ * valid, and how far the next milestone is.
+ */
+function rewardNotes(
+  reward: Reward,
+  c: { mt: MilestoneText; common: CommonText; f: Formatters; locale: EmailLocale; product: string | null; milestones: Milestone[]; successful: number; currencyCode: string },
+): string[] {
+  const notes: string[] = [];
+  const reached = reward.source === "MILESTONE" ? milestoneOfKey(reward.sourceKey) : null;
+  if (reached !== null) notes.push(pluralText(c.mt.reached, c.locale, reached, {}));
+  if (c.product !== null) notes.push(fill(c.mt.how_free_product, { product: c.product }));
+  if (reward.kind === "STORE_CREDIT" && reward.expiresAt) notes.push(fill(c.mt.credit_expires, { expires_on: c.f.date(reward.expiresAt) }));
+  const next = nextMilestone(c.milestones, c.successful);
+  if (next) notes.push(pluralText(c.mt.progress, c.locale, next.remaining, { reward: milestonePhrase(next.milestone, c.common, c.mt, c.f, c.currencyCode) }));
+  return notes;
+}
+
+/** A milestone's reward in a sentence, as "your reward" would name it. */
+function milestonePhrase(m: MilestoneTerms, common: CommonText, mt: MilestoneText, f: Formatters, currencyCode: string): string {
+  if (m.rewardKind === "FREE_PRODUCT") return fill(mt.reward_free_product, { product: m.productTitle ?? "" });
+  const kind = m.rewardKind.startsWith("CODE_") ? "CODE" : m.rewardKind;
+  return rewardPhrase({ kind, valueType: m.rewardKind === "CODE_PERCENTAGE" ? "PERCENTAGE" : "FIXED_AMOUNT", value: m.rewardValue, currencyCode }, common, f);
+}
+
+/** The title of a free product as its milestone names it; null when no milestone names it any more (the reward then reads as its code). */
+function productTitle(milestones: Milestone[], productId: string): string | null {
+  return milestones.find((m) => m.productId === productId)?.productTitle ?? null;
+}
+
+/** `forms` for `count` by the language's plural rules, {count} formatted for it. */
+function pluralText(forms: PluralText, locale: EmailLocale, count: number, vars: Record<string, string>): string {
+  const form = forms[new Intl.PluralRules(locale).select(count) as keyof PluralText] ?? forms.other;
+  return fill(form, { ...vars, count: new Intl.NumberFormat(locale).format(count) });
+}
+
+/** Fills {name} placeholders the app itself owns (not the merchant's PLACEHOLDERS). */
+function fill(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? vars[name] : whole));
 }
 
 /** What a code rotation stores with its email (app/referrals/code-rotation.server.ts). */

@@ -17,6 +17,8 @@ export interface LayoutProps {
   code: { label: string; value: string; note: string | null } | null;
   /** A paragraph after the code: how to use the reward. */
   after: string | null;
+  /** Paragraphs after that: how far the next milestone is, until when store credit is valid. */
+  notes?: string[];
   /** Label/value rows (the merchant digest), and lines under them. */
   table: { rows: [string, string][]; title: string | null; lines: string[] } | null;
   footer: string;
@@ -72,6 +74,11 @@ export function EmailLayout(props: LayoutProps) {
             </Section>
           ) : null}
           {props.after ? <Text style={paragraph}>{props.after}</Text> : null}
+          {(props.notes ?? []).map((note, i) => (
+            <Text key={`note-${i}`} style={paragraph}>
+              {note}
+            </Text>
+          ))}
           {props.table ? (
             <Section style={{ margin: "0 0 20px" }}>
               {props.table.rows.map(([label, value]) => (

@@ -32,6 +32,8 @@ export interface EmailShape {
     expiry: boolean;
     /** How to use the reward, already filled ({amount}...). */
     after: string | null;
+    /** Lines the app adds after it (milestone progress, store credit expiry), already filled, braces removed. */
+    notes?: string[];
     unsubscribe: boolean;
     footer: "referrer" | "merchant";
     /** The digest's rows, already formatted (not cached: one per shop a week). */
@@ -105,6 +107,7 @@ async function buildTemplate(shape: EmailShape): Promise<Template> {
     button: parts.button ? { label: text.button, href: "{button_href}" } : null,
     code: parts.code ? { label: common.code_label, value: "{code}", note: parts.expiry ? common.expires_line : null } : null,
     after: parts.after,
+    notes: parts.notes ?? [],
     table: parts.table,
     footer: fill(parts.footer === "merchant" ? common.footer_merchant : common.footer_reason, { shop_name: brand.shopName }),
     unsubscribe: parts.unsubscribe ? { label: common.unsubscribe, href: "{unsubscribe_href}" } : null,

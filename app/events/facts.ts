@@ -1,5 +1,6 @@
 // The facts an event carries, read off the rows of the change it reports.
 import { money } from "~/referrals/money";
+import { milestoneOfKey } from "~/referrals/milestone-settings";
 import type { ReferralFacts, RewardFacts } from "./types";
 
 interface ReferralRow {
@@ -17,6 +18,8 @@ interface ReferralRow {
 
 interface RewardRow {
   id: string;
+  source: string;
+  sourceKey: string | null;
   kind: string;
   valueType: string;
   value: { toString(): string };
@@ -43,6 +46,8 @@ export function referralFacts(row: ReferralRow): ReferralFacts {
 export function rewardFacts(row: RewardRow): RewardFacts {
   return {
     id: row.id,
+    source: row.source,
+    milestone: row.source === "MILESTONE" ? milestoneOfKey(row.sourceKey) : null,
     kind: row.kind,
     valueType: row.valueType,
     value: row.valueType === "FIXED_AMOUNT" && row.currencyCode ? money(row.value.toString(), row.currencyCode).amount : row.value.toString(),

@@ -42,6 +42,13 @@ export interface ReferralFacts {
 
 export interface RewardFacts {
   id: string;
+  /**
+   * What earned it: REFERRAL (a friend's order), MILESTONE (the referrer's
+   * Nth successful referral: `milestone` is N), SECOND_TIER or MANUAL.
+   */
+  source: string;
+  /** For a milestone reward, the number of successful referrals that reached it; else null. */
+  milestone: number | null;
   /** CODE, STORE_CREDIT or CASH. */
   kind: string;
   /** PERCENTAGE or FIXED_AMOUNT. */

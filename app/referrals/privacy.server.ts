@@ -528,7 +528,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, milestones, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -554,6 +554,8 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.webhookEndpoint.deleteMany({ where: { shop } }),
       // Read API keys (their rate-limit rows go with rateLimitKeysOf).
       db.apiKey.deleteMany({ where: { shop } }),
+      // The program's milestone rewards (their product's title is the shop's data).
+      db.milestone.deleteMany({ where: { shop } }),
       db.emailMessage.deleteMany({ where: { shop } }),
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
@@ -582,6 +584,7 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     klaviyoConnections: klaviyoConnections.count,
     webhookEndpoints: webhookEndpoints.count,
     apiKeys: apiKeys.count,
+    milestones: milestones.count,
     emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }

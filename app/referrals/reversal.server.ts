@@ -11,6 +11,7 @@ import type { WorkContext } from "~/queue/types";
 import { recordAudit } from "./audit.server";
 import { requestRevoke } from "./rewards.server";
 import { secondTierFeesOf } from "./second-tier.server";
+import { settleMilestonesOf } from "./milestones.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
 import { isUniqueViolation } from "~/db-errors";
@@ -154,6 +155,8 @@ export async function reverseReferral(ctx: WorkContext, referralId: string, reas
   for (const fee of await secondTierFeesOf(db, shop, referralId)) {
     await revokeReward(db, { shop, rewardId: fee.id, cause: ctx.cause, reason, now });
   }
+  // A milestone this referral reached: its reward is taken back only if not yet on its way to Shopify.
+  await settleMilestonesOf(db, { shop, referralId, reason: `The referral that reached the milestone was reversed before the reward was issued (${reason})`, cause: ctx.cause, now });
   return ReferralStatus.REVERSED;
 }
 

@@ -6,6 +6,7 @@ import type { Db } from "~/db.server";
 import type { JobContext, WorkContext } from "~/queue/types";
 import { PermanentError } from "~/queue/types";
 import { enqueueJob } from "~/queue/queue.server";
+import { nudgeWorker } from "~/queue/nudge.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { ShopifyUserError } from "~/shopify/errors";
 import { DISCOUNT_BY_CODE, DISCOUNT_DEACTIVATE, REWARD_CODE_CREATE } from "~/shopify/documents";
@@ -13,7 +14,6 @@ import { recordAudit } from "./audit.server";
 import { kickEvents, recordEvent } from "~/events/record.server";
 import { rewardFacts } from "~/events/facts";
 import { countedTransaction, ISSUED_REWARD_STATUSES } from "./daily-stats.server";
-import { randomCodePart } from "./codes";
 import { toDecimal } from "./money";
 import { isUniqueViolation } from "~/db-errors";
 import type { MerchantAction } from "./referrers.server";
@@ -25,6 +25,8 @@ import { creditStore, debitStore } from "./store-credit.server";
 import { decideSecondTierFee } from "./second-tier.server";
 import { emailRewardIssued, emailRewardRevoked } from "~/email/events.server";
 import { kickOutbox } from "~/email/outbox.server";
+import { rewardTerms } from "./reward-terms";
+import { cancelMilestoneReward, decideMilestone, MILESTONE_SOURCE } from "./milestones.server";
 
 // The reward jobs, each named here with its handler; the domain asks for them
 // through the request functions, never by writing a job kind itself.
@@ -91,22 +93,7 @@ export async function releaseReferral(ctx: JobContext) {
 
 
 export function rewardFor(program: ProgramRow, currencyCode: string, now: Date) {
-  const expiresAt = program.rewardExpiryDays ? new Date(now.getTime() + program.rewardExpiryDays * 86_400_000) : null;
-  const value = toDecimal(program.rewardValue);
-  switch (program.rewardKind) {
-    case "CODE_PERCENTAGE":
-      return { kind: "CODE", valueType: "PERCENTAGE", value, currencyCode: null, code: rewardCode(program.codePrefix), expiresAt };
-    case "CODE_FIXED_AMOUNT":
-      return { kind: "CODE", valueType: "FIXED_AMOUNT", value, currencyCode, code: rewardCode(program.codePrefix), expiresAt };
-    case "STORE_CREDIT":
-      return { kind: "STORE_CREDIT", valueType: "FIXED_AMOUNT", value, currencyCode, code: null, expiresAt };
-    default:
-      return { kind: "CASH", valueType: "FIXED_AMOUNT", value, currencyCode, code: null, expiresAt: null };
-  }
-}
-
-function rewardCode(prefix: string) {
-  return `${prefix}-REWARD-${randomCodePart(10)}`;
+  return rewardTerms({ kind: program.rewardKind, value: program.rewardValue }, program, currencyCode, now);
 }
 
 /** Issues a decided reward in Shopify (job "issue-reward", key = reward id). */
@@ -119,6 +106,18 @@ export async function issueReward(ctx: JobContext) {
     return;
   }
   const now = ctx.now();
+  // A milestone reward: the referral that reached the milestone (the event names its order).
+  const trigger =
+    reward.source === MILESTONE_SOURCE && reward.triggerReferralId
+      ? await db.referral.findFirst({ where: { id: reward.triggerReferralId, shop }, select: { id: true, status: true, orderId: true, orderName: true } })
+      : null;
+  if (trigger?.status === ReferralStatus.REVERSED && reward.status === RewardStatus.PENDING) {
+    // Reversed before this reward was claimed: it is not given (milestones.server.ts). If
+    // another run claimed it meanwhile (ISSUING), the cancel finds nothing and that run issues it.
+    const reason = "The referral that reached the milestone was reversed before the reward was issued";
+    await cancelMilestoneReward(db, { shop, reward, reason, cause: ctx.cause, now });
+    return;
+  }
   if (reward.status === RewardStatus.PENDING) {
     const claimed = await db.reward.updateMany({
       where: { id: reward.id, shop, status: RewardStatus.PENDING },
@@ -145,6 +144,7 @@ export async function issueReward(ctx: JobContext) {
   }
 
   let deliveries = 0;
+  let milestoneRewardId: string | null = null;
   await countedTransaction(db, shop, async (tx, changes) => {
     const issued = await tx.reward.updateMany({
       where: { id: reward.id, shop, status: RewardStatus.ISSUING },
@@ -159,11 +159,12 @@ export async function issueReward(ctx: JobContext) {
       changes.issuedReward(reward, 1);
       const program = await tx.program.findUnique({ where: { shop }, select: { rewardReminderDays: true } });
       await emailRewardIssued(tx, reward, program?.rewardReminderDays ?? 0, now);
-      const referral = reward.referral ? { id: reward.referral.id, orderId: reward.referral.orderId, orderName: reward.referral.orderName } : null;
+      const source = reward.referral ?? trigger;
+      const referral = source ? { id: source.id, orderId: source.orderId, orderName: source.orderName } : null;
       deliveries = await recordEvent(
         tx,
         shop,
-        { type: "referral.rewarded", key: `rewarded:${reward.id}`, referrerId: reward.referrerId, referralId: reward.referralId, rewardId: reward.id, occurredAt: now, data: { reward: rewardFacts(reward), referral } },
+        { type: "referral.rewarded", key: `rewarded:${reward.id}`, referrerId: reward.referrerId, referralId: referral?.id ?? null, rewardId: reward.id, occurredAt: now, data: { reward: rewardFacts(reward), referral } },
         now,
       );
     }
@@ -176,11 +177,17 @@ export async function issueReward(ctx: JobContext) {
       if (rewarded.count) {
         if (reward.referral) changes.add({ at: reward.referral.createdAt, channel: reward.referral.channel, rewarded: 1 });
         await recordAudit(tx, { shop, referralId: reward.referralId, referrerId: reward.referrerId, action: "referral.rewarded", fromStatus: ReferralStatus.APPROVED, toStatus: ReferralStatus.REWARDED, cause: ctx.cause });
+        // One more successful referral: did it reach a milestone? Decided here, with
+        // the change that counts it, and issued by this same job kind, asked for in
+        // this transaction (a crash after the commit cannot lose it).
+        milestoneRewardId = await decideMilestone(tx, { shop, referrerId: reward.referrerId, referralId: reward.referralId, cause: ctx.cause, now });
+        if (milestoneRewardId) await tx.job.create({ data: { shop, kind: ISSUE_JOB, key: milestoneRewardId, availableAt: now } });
       }
     }
   });
   await kickOutbox(db, shop, now, now);
   if (deliveries > 0) await kickEvents(db, shop, now, now);
+  if (milestoneRewardId) nudgeWorker();
 }
 
 async function failReward(ctx: WorkContext, reward: RewardWithReferrer, reason: string) {
@@ -206,6 +213,8 @@ async function issueRewardCode(admin: AdminClient, reward: RewardWithReferrer): 
       ? // Divided as Decimal: 14.3 / 100 in floating point is 0.14300000000000002.
         { percentage: toDecimal(reward.value).div(100).toNumber() }
       : { discountAmount: { amount: reward.value.toString(), appliesOnEachItem: false } };
+  // A free-product milestone reward: 100% off that one product, nothing else in the cart.
+  const items = reward.productId ? { products: { productsToAdd: [reward.productId] } } : { all: true };
   const customerId = reward.referrer.customerId;
   const data = await admin.mutate(
     REWARD_CODE_CREATE,
@@ -219,7 +228,7 @@ async function issueRewardCode(admin: AdminClient, reward: RewardWithReferrer): 
         appliesOncePerCustomer: true,
         // Only the referrer can use it; a guest referrer (no account) gets a single-use code.
         context: customerId ? { customers: { add: [customerId] } } : { all: "ALL" as const },
-        customerGets: { value, items: { all: true } },
+        customerGets: { value, items },
         combinesWith: { productDiscounts: false, orderDiscounts: false, shippingDiscounts: true },
       },
     },
@@ -311,7 +320,7 @@ export async function issueManualReward({ db, shop, referrerId, cause, reason, n
   ]);
   if (!referrer || !program) return null;
   const reward = await db.reward.create({
-    data: { shop, referrerId, ...rewardFor(program, program.currencyCode, now), status: RewardStatus.PENDING, reason },
+    data: { shop, referrerId, source: "MANUAL", ...rewardFor(program, program.currencyCode, now), status: RewardStatus.PENDING, reason },
   });
   await recordAudit(db, { shop, referrerId, rewardId: reward.id, action: "reward.created", toStatus: RewardStatus.PENDING, cause, detail: `Issued by hand: ${reason}` });
   await enqueueJob(db, { shop, kind: ISSUE_JOB, key: reward.id, availableAt: now }, now);

@@ -13,13 +13,21 @@ import { requireAdmin } from "~/shopify/admin-request.server";
 import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
 import { RouteError } from "~/components/RouteError";
 import { SettingsPreview } from "~/components/SettingsPreview";
+import { MilestonesCard } from "~/components/MilestonesCard";
 import { defaultPreviewLanguage } from "~/admin/settings-preview.server";
+import { milestoneFormRows, parseMilestones, readMilestoneForm, type MilestoneDraft, type MilestoneErrors } from "~/referrals/milestone-settings";
+import { listMilestones, PRODUCT_SCOPE, resolveMilestoneProducts, saveMilestones, type ResolvedMilestone } from "~/referrals/milestones.server";
+import { scopeGranted } from "~/shopify/scopes";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, admin, cause, t, locale } = await requireAdmin(request);
+  const { shop, admin, cause, t, locale, scope } = await requireAdmin(request);
   const program = await ensureProgram({ db, admin, shop, cause });
+  const milestones = await listMilestones(db, shop);
   return {
-    values: formValues(settingsOf(program)),
+    // The milestones travel as one JSON field of the form (MilestonesCard).
+    values: { ...formValues(settingsOf(program)), milestones: JSON.stringify(milestoneFormRows(milestones)) },
+    productAccess: scopeGranted(scope, PRODUCT_SCOPE),
+    productScope: PRODUCT_SCOPE,
     currencyCode: program.currencyCode,
     checkout: checkoutChecks(program, t),
     previewLanguage: defaultPreviewLanguage(program.primaryLocale, locale),
@@ -27,34 +35,55 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+type Errors = FieldErrors & MilestoneErrors;
+
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, admin, cause, t } = await requireAdmin(request);
+  const { shop, admin, cause, t, scope } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
   const program = await ensureProgram({ db, admin, shop, cause });
   // Pause and resume keep every other setting as stored.
-  const input = intent === "pause" || intent === "resume" ? { ...settingsOf(program), enabled: intent === "resume" } : settingsFromForm(form);
+  const toggling = intent === "pause" || intent === "resume";
+  const input = toggling ? { ...settingsOf(program), enabled: intent === "resume" } : settingsFromForm(form);
   const parsed = parseProgramSettings(input);
-  if (!parsed.ok) return json({ ok: false as const, intent, errors: parsed.errors }, { status: 400 });
+  const errors: Errors = parsed.ok ? {} : { ...parsed.errors };
+  // Milestones: checked with the rest, saved after the program (a form without them keeps them).
+  let drafts: MilestoneDraft[] | null = null;
+  const milestonesField = form.get("milestones");
+  if (!toggling && milestonesField !== null) {
+    const rows = readMilestoneForm(String(milestonesField));
+    const checked = rows ? parseMilestones(rows, t.milestones.errors) : null;
+    if (!checked) errors.milestones = t.milestones.errors.unreadable;
+    else if (!checked.ok) Object.assign(errors, checked.errors);
+    else drafts = checked.milestones;
+  }
+  if (!parsed.ok || Object.keys(errors).length) return json({ ok: false as const, intent, errors }, { status: 400 });
+  let milestones: ResolvedMilestone[] | null = null;
+  if (drafts) {
+    const resolved = await resolveMilestoneProducts(admin, { scope, drafts, texts: t.milestones.errors });
+    if (!resolved.ok) return json({ ok: false as const, intent, errors: resolved.errors as Errors }, { status: 400 });
+    milestones = resolved.milestones;
+  }
   try {
     await saveProgram({ db, admin, shop, settings: parsed.settings, cause });
+    if (milestones) await saveMilestones(db, { shop, milestones, cause });
   } catch (error) {
     if (error instanceof ShopifyUserError) {
-      return json({ ok: false as const, intent, errors: fieldErrorsFromShopify(error.userErrors) }, { status: 422 });
+      return json({ ok: false as const, intent, errors: fieldErrorsFromShopify(error.userErrors) as Errors }, { status: 422 });
     }
     if (error instanceof ShopifyApiError) {
-      return json({ ok: false as const, intent, errors: { form: t.settings.shopifyUnavailable } as FieldErrors }, { status: 503 });
+      return json({ ok: false as const, intent, errors: { form: t.settings.shopifyUnavailable } as Errors }, { status: 503 });
     }
     throw error;
   }
-  return json({ ok: true as const, intent, errors: {} as FieldErrors });
+  return json({ ok: true as const, intent, errors: {} as Errors });
 };
 
 type Values = ReturnType<typeof useLoaderData<typeof loader>>["values"];
 
 export default function Settings() {
   const { t, f } = useI18n();
-  const { values: saved, currencyCode, checkout, previewLanguage, secondTier } = useLoaderData<typeof loader>();
+  const { values: saved, currencyCode, checkout, previewLanguage, productAccess, productScope, secondTier } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const shopify = useAppBridge();
   const submit = useSubmit();
@@ -62,7 +91,7 @@ export default function Settings() {
   const [values, setValues] = useState<Values>(saved);
   const saving = navigation.state === "submitting";
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(saved), [values, saved]);
-  const errors: FieldErrors = result?.errors ?? {};
+  const errors: Errors = result?.errors ?? {};
 
   // After a save the loader revalidates: adopt what was stored (e.g. the
   // normalised prefix). Keyed on the content, so a refused save, after which
@@ -212,6 +241,14 @@ export default function Settings() {
                   />
                 </FormLayout>
               </Card>
+              <MilestonesCard
+                value={values.milestones}
+                onChange={set("milestones")}
+                errors={errors}
+                currencyCode={currencyCode}
+                productAccess={productAccess}
+                productScope={productScope}
+              />
               <Card>
                 <FormLayout>
                   <Text as="h2" variant="headingMd">

@@ -894,3 +894,17 @@ export const FLOW_TRIGGER_RECEIVE = `#graphql
     }
   }
 `;
+
+// A free-product milestone's product (app/referrals/milestones.server.ts), by
+// the handle or the id the merchant typed on the Settings page: null when the
+// shop has none. Needs read_products, an optional scope the page asks for.
+export const PRODUCT_BY_IDENTIFIER = `#graphql
+  query ProductByIdentifier($identifier: ProductIdentifierInput!) {
+    productByIdentifier(identifier: $identifier) {
+      id
+      title
+      handle
+      status
+    }
+  }
+`;

@@ -18,6 +18,8 @@ export const APP_SCOPES = [
 export const OPTIONAL_SCOPES = [
   // The live theme's settings and templates: whether the app embed is on and where the block is.
   "read_themes",
+  // The product of a free-product milestone, checked when the merchant names it on the Settings page.
+  "read_products",
 ] as const;
 
 export type OptionalScope = (typeof OPTIONAL_SCOPES)[number];

@@ -22,6 +22,8 @@ import { ShopifyApiError } from "~/shopify/errors";
 import type { ExtensionCaller } from "./extension-auth.server";
 import { translator, type Translate } from "./i18n";
 import { formatPercent, giveGetText, offerText, termsVersionInput } from "./offer";
+import { expiringCredit, milestoneProgress } from "./milestone-progress";
+import { listMilestones, successfulReferrals } from "~/referrals/milestones.server";
 import { shareOrigin } from "./proxy-context";
 import { shareTexts } from "./share-text";
 
@@ -395,7 +397,7 @@ export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminF
   if (referrer && !canShare(referrer)) return hidden();
   if (!referrer) return { status: 200, body: { state: "join", offer: live.offer, termsUrl: live.termsUrl, termsVersion: live.termsVersion } };
   const tag = caller.locale.tag;
-  const [state, referrals, rewards] = await Promise.all([
+  const [state, referrals, rewards, milestones] = await Promise.all([
     referrerState(db, live, referrer, tag),
     db.referral.findMany({
       where: { shop, referrerId: referrer.id, status: { in: LIVE_REFERRAL_STATUSES }, test: false },
@@ -409,7 +411,11 @@ export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminF
       take: 200,
       select: { kind: true, valueType: true, value: true, currencyCode: true, code: true, status: true, expiresAt: true },
     }),
+    listMilestones(db, shop),
   ]);
+  // How far the next milestone is: the extension says it with its own plural forms ("2 more friends to unlock ...").
+  const successful = milestones.length ? await successfulReferrals(db, shop, referrer.id) : 0;
+  const progress = milestoneProgress({ t: live.t, language: caller.locale.language, localeTag: tag, currencyCode: live.program.currencyCode, milestones, successful });
   const sums = (kind: string) => {
     const totals = new Map<string, Decimal>();
     for (const r of rewards) if (r.kind === kind && r.currencyCode) totals.set(r.currencyCode, (totals.get(r.currencyCode) ?? toDecimal(0)).plus(r.value));
@@ -432,6 +438,9 @@ export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminF
           expiresAt: r.expiresAt ? r.expiresAt.toISOString() : null,
         })),
       storeCredit: sums("STORE_CREDIT"),
+      // Store credit Shopify will remove on its expiry day, soonest first (the extension formats the date).
+      expiringCredit: expiringCredit(rewards, tag, now).map((c) => ({ value: c.value, expiresAt: c.expiresAt.toISOString() })),
+      nextMilestone: progress ? { remaining: progress.remaining, reward: progress.reward } : null,
       cashFees: sums("CASH"),
       terms: live.program.terms,
     },

@@ -8,6 +8,7 @@ import es from "../../extensions/referral/locales/es.json";
 import fr from "../../extensions/referral/locales/fr.json";
 import hi from "../../extensions/referral/locales/hi.json";
 import mt from "../../extensions/referral/locales/mt.json";
+import { numberFormat } from "~/i18n/format";
 
 type Messages = typeof en;
 const MESSAGES: Record<string, Messages> = { en, de, es, fr, hi, mt };
@@ -49,6 +50,25 @@ export function translator(language: string): Translate {
     const text = lookup(messages, key) ?? lookup(en, key) ?? key;
     return fillPlaceholders(text, vars);
   };
+}
+
+/**
+ * A count's message: the key's plural form for `count` in `language`
+ * (Intl.PluralRules' category: "one", "few"... under the key), else its
+ * "other" form. `{count}` is filled with the count formatted for `localeTag`.
+ */
+export function translatePlural(t: Translate, language: string, localeTag: string, key: string, count: number, vars: Record<string, string> = {}): string {
+  const all = { ...vars, count: numberFormat(localeTag).format(count) };
+  const form = `${key}.${pluralRules(language).select(count)}`;
+  const text = t(form, all);
+  return text === form ? t(`${key}.other`, all) : text;
+}
+
+const rules = new Map<string, Intl.PluralRules>();
+function pluralRules(language: string): Intl.PluralRules {
+  let r = rules.get(language);
+  if (!r) rules.set(language, (r = new Intl.PluralRules(language)));
+  return r;
 }
 
 export function fillPlaceholders(template: string, vars: Record<string, string>): string {

@@ -67,7 +67,11 @@ function referrerSection({ t, joined }: ProgramPageInput, view: ReferrerView): s
       `<h3>${esc(t("block.codes_heading"))}</h3>` +
       (view.stats.unusedCodes.length
         ? `<ul>${view.stats.unusedCodes.map((c) => `<li><code>${esc(c.code)}</code> ${esc(c.value)}</li>`).join("")}</ul>`
-        : `<p>${esc(t("block.no_codes"))}</p>`)
+        : `<p>${esc(t("block.no_codes"))}</p>`) +
+      (view.stats.creditExpiry?.length
+        ? `<h3>${esc(t("block.credit_heading"))}</h3><ul>${view.stats.creditExpiry.map((line) => `<li>${esc(line)}</li>`).join("")}</ul>`
+        : "") +
+      (view.stats.nextMilestone ? `<p class="rfl-milestone">${esc(view.stats.nextMilestone)}</p>` : "")
     : "";
   return [
     `<section aria-labelledby="rfl-referrer-heading"><h2 id="rfl-referrer-heading">${esc(t("page.referrer_heading"))}</h2>`,

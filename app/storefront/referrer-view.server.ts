@@ -5,7 +5,7 @@ import type { ProgramRow } from "~/referrals/programs.server";
 import { translator, type Translate } from "./i18n";
 import { offerText } from "./offer";
 import { shareOrigin, type ProxyContext } from "./proxy-context";
-import { referrerStats, STATS_INCLUDE, summariseStats, type ReferrerStats, type ReferrerWithStats } from "./referrer-stats.server";
+import { referrerStats, STATS_INCLUDE, statsTexts, summariseStats, type ReferrerStats, type ReferrerWithStats } from "./referrer-stats.server";
 import { shareTexts, type Share } from "./share-text";
 
 export interface ReferrerView {
@@ -52,12 +52,13 @@ export async function referrerView(
   // Single-use friend codes (friend-codes.server.ts): friends get their own code by the link, so the referrer is shown the link alone.
   const linkOnly = live.program.friendCodeMode === "SINGLE_USE";
   const share = shareTexts({ template: live.program.shareMessage, offer: live.offer, code: referrer.code, linkOnly, origin, t: live.t });
+  const texts = { t: live.t, language: ctx.locale.language, currencyCode: live.program.currencyCode };
   const stats =
     withStats === false
       ? null
       : withStats === true
-        ? await referrerStats(db, { shop: ctx.shop, referrerId: referrer.id, localeTag: ctx.locale.tag })
-        : summariseStats(withStats, ctx.locale.tag);
+        ? await referrerStats(db, { shop: ctx.shop, referrerId: referrer.id, localeTag: ctx.locale.tag, texts })
+        : summariseStats(withStats, ctx.locale.tag, new Date(), await statsTexts(db, { shop: ctx.shop, referrerId: referrer.id, ...texts }));
   return { code: linkOnly ? null : referrer.code, share, stats };
 }
 

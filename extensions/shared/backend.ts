@@ -56,6 +56,10 @@ export interface AccountReferrerView extends Omit<ReferrerView, "referredBy"> {
   pendingRewards: { value: string; releaseOn: string }[];
   unusedCodes: { code: string; value: string; expiresAt: string | null }[];
   storeCredit: string | null;
+  /** Store credit that expires, soonest first: its amount, and the instant it expires (ISO). */
+  expiringCredit: { value: string; expiresAt: string }[];
+  /** The next milestone: how many more successful referrals it takes, and its reward in words. */
+  nextMilestone: { remaining: number; reward: string } | null;
   cashFees: string | null;
   terms: string;
 }
@@ -159,7 +163,7 @@ export async function loadAccount(host: ExtensionHost, locale: string): Promise<
   try {
     const { status, json } = await request(host, `/api/extensions/account?${new URLSearchParams({ locale })}`);
     if (status !== 200 || !isObject(json)) return HIDDEN;
-    if (isReferrer(json)) return { friends: [], pendingRewards: [], unusedCodes: [], storeCredit: null, cashFees: null, terms: "", ...json };
+    if (isReferrer(json)) return { friends: [], pendingRewards: [], unusedCodes: [], storeCredit: null, expiringCredit: [], nextMilestone: null, cashFees: null, terms: "", ...json };
     if (json.state === "join" && typeof json.offer === "string" && typeof json.termsVersion === "string") {
       return json as unknown as AccountView;
     }

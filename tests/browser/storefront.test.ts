@@ -325,4 +325,29 @@ describe.skipIf(NO_BROWSER)("storefront in Chromium", () => {
       await context.close();
     }
   }, 60_000);
+
+  it("a referrer's block says how far the next milestone is and until when their store credit is valid", async () => {
+    const referrer = await seedReferrer(shop, { customerId: "gid://shopify/Customer/701" });
+    await db.milestone.create({ data: { shop, referrals: 3, rewardKind: "STORE_CREDIT", rewardValue: 20 } });
+    const expiresAt = new Date(Date.now() + 45 * 86_400_000);
+    const referral = await db.referral.create({
+      data: { shop, referrerId: referrer.id, orderId: "gid://shopify/Order/7001", attributedBy: "CODE", subtotalAmount: 50, totalAmount: 50, currencyCode: "USD", status: "REWARDED" },
+    });
+    await db.reward.create({ data: { shop, referrerId: referrer.id, referralId: referral.id, kind: "STORE_CREDIT", valueType: "FIXED_AMOUNT", value: 5, currencyCode: "USD", status: "ISSUED", expiresAt } });
+    server.state.customerId = 701;
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/`);
+    await page.locator("[data-referral-block]").scrollIntoViewIfNeeded();
+    const milestone = page.locator("[data-rfl-milestone]");
+    await poll(() => milestone.textContent()).toBe("2 more friends to unlock $20.00 in store credit");
+    expect(await milestone.isVisible()).toBe(true);
+    const date = new Intl.DateTimeFormat("en", { dateStyle: "medium" }).format(expiresAt);
+    await page.getByRole("heading", { name: "Your store credit", exact: true }).waitFor();
+    expect(await page.locator("[data-rfl-credits] li").allTextContents()).toEqual([`$5.00, valid until ${date}`]);
+    await page.locator("[data-rfl-stats]").screenshot({ path: path.join(RESULTS, "storefront-block-milestone.png") });
+    expect(await axeViolations(page)).toEqual([]);
+    server.state.customerId = null;
+    await context.close();
+  }, 60_000);
 });

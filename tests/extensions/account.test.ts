@@ -92,6 +92,34 @@ describe("referral home (full page)", () => {
     expect(text()).toContain("Cash paid out: $40.00");
   });
 
+  it("says how far the next milestone is, with the language's plural forms, and until when store credit is valid", async () => {
+    const view = home({
+      nextMilestone: { remaining: 2, reward: "$20.00 in store credit" },
+      expiringCredit: [{ value: "$5.00", expiresAt: "2027-02-20T15:00:00Z" }],
+      storeCredit: "$5.00",
+    });
+    await show(PAGE, { "GET /api/extensions/account": answer(view) });
+    expect(text(all("s-section")[0])).toContain("2 more friends to unlock $20.00 in store credit");
+    expect(all("s-list-item").map((item) => text(item))).toContain("$5.00 of store credit, valid until Feb 20, 2027");
+    unmount();
+
+    await show(PAGE, { "GET /api/extensions/account": answer(home({ nextMilestone: { remaining: 1, reward: "a free Blue Mug" } })) });
+    expect(text()).toContain("1 more friend to unlock a free Blue Mug");
+    unmount();
+
+    // Maltese has a form of its own for two, and another for 11 to 19.
+    await show(PAGE, { "GET /api/extensions/account": answer(home({ nextMilestone: { remaining: 2, reward: "bonus ta' €25.00" } })) }, "mt");
+    expect(text()).toContain("2 ħbieb oħra biex tikseb bonus ta' €25.00");
+    unmount();
+    await show(PAGE, { "GET /api/extensions/account": answer(home({ nextMilestone: { remaining: 12, reward: "bonus ta' €25.00" } })) }, "mt");
+    expect(text()).toContain("12-il ħabib ieħor biex tikseb bonus ta' €25.00");
+    unmount();
+
+    // None ahead: nothing said.
+    await show(PAGE, { "GET /api/extensions/account": answer(home({ nextMilestone: null })) });
+    expect(text()).not.toMatch(/more friends? to unlock/);
+  });
+
   it("shows terms given as a link as a link", async () => {
     await show(PAGE, { "GET /api/extensions/account": answer(home({ terms: "https://shop.example/pages/referral-terms" })) });
     expect(all("s-link").find((link) => text(link) === "Read the terms")?.getAttribute("href")).toBe("https://shop.example/pages/referral-terms");

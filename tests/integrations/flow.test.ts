@@ -266,7 +266,7 @@ const referral: ReferralFacts = {
   status: "PENDING",
   holdUntil: null,
 };
-const reward: RewardFacts = { id: "w1", kind: "CODE", valueType: "FIXED_AMOUNT", value: "10.00", currencyCode: "EUR", code: "THANKS-RITA", expiresAt: null };
+const reward: RewardFacts = { id: "w1", source: "REFERRAL", milestone: null, kind: "CODE", valueType: "FIXED_AMOUNT", value: "10.00", currencyCode: "EUR", code: "THANKS-RITA", expiresAt: null };
 const percentReward: RewardFacts = { ...reward, valueType: "PERCENTAGE", value: "15", currencyCode: null };
 
 const samples: { [T in EventType]: DeliverableEvent["data"][] } = {

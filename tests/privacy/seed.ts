@@ -215,6 +215,17 @@ export async function seedShop(db: Db, shop: string) {
   const apiKey = await db.apiKey.create({ data: { shop, name: "Warehouse", prefix: "rk_live_seed0000", keyHash: `seed-hash:${shop}`, createdBy: "merchant:1" } });
   await db.rateLimit.create({ data: { key: apiRateLimitRule(shop, apiKey.id).key, windowStart: T0, count: 1 } });
 
+  // The program's milestones, and the milestone reward Alice's referral brought Bob (shop data: kept when Alice is erased).
+  await db.milestone.createMany({
+    data: [
+      { shop, referrals: 1, rewardKind: "STORE_CREDIT", rewardValue: 20 },
+      { shop, referrals: 5, rewardKind: "FREE_PRODUCT", rewardValue: 100, productId: "gid://shopify/Product/42", productTitle: "Blue Mug" },
+    ],
+  });
+  await db.reward.create({
+    data: { shop, referrerId: bob.id, source: "MILESTONE", sourceKey: `milestone:${bob.id}:1`, triggerReferralId: bobReferral.id, kind: "STORE_CREDIT", valueType: "FIXED_AMOUNT", value: 20, currencyCode: "USD", status: "ISSUED" },
+  });
+
   return { alice, bob, aliceReferral, bobReferral };
 }
 

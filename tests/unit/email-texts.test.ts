@@ -1,6 +1,7 @@
 // The default email texts of every language: the same placeholders as the
 // English (a translation that drops {link} would send an email without the
-// link), none the app does not know, nothing empty, and really translated.
+// link), none the app does not know, nothing empty, really translated, and
+// the milestone lines' counts in each language's plural forms.
 import { describe, expect, it } from "vitest";
 import { EMAIL_KINDS, EMAIL_LOCALES, unknownPlaceholders } from "~/email/kinds";
 import { DEFAULT_TEXTS } from "~/email/texts";
@@ -26,6 +27,26 @@ describe("default email texts", () => {
       }
     });
   }
+
+  it("milestone lines: each count has exactly its language's plural forms, and every line the English one's placeholders", () => {
+    const en = DEFAULT_TEXTS.en.milestones;
+    for (const locale of EMAIL_LOCALES) {
+      const texts = DEFAULT_TEXTS[locale].milestones;
+      const categories = [...new Intl.PluralRules(locale).resolvedOptions().pluralCategories].sort();
+      for (const key of Object.keys(en) as (keyof typeof en)[]) {
+        const value = texts[key];
+        const english = en[key];
+        const forms = typeof value === "string" ? { other: value } : value;
+        if (typeof value !== "string") expect(Object.keys(value).sort(), `${locale} milestones.${key}`).toEqual(categories);
+        const wanted = placeholders(typeof english === "string" ? english : english.other);
+        for (const [form, text] of Object.entries(forms)) {
+          expect(text.trim(), `${locale} milestones.${key}.${form}`).not.toBe("");
+          expect(placeholders(text), `${locale} milestones.${key}.${form}`).toEqual(wanted);
+        }
+      }
+      if (locale !== "en") expect(texts.how_free_product, locale).not.toBe(en.how_free_product);
+    }
+  });
 
   it("each translation is a translation, not a copy of the English", () => {
     for (const locale of EMAIL_LOCALES.filter((l) => l !== "en")) {

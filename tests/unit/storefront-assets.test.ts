@@ -1,7 +1,8 @@
 // Budgets the storefront must keep (sizes, not timings): the block's JS and
 // CSS at most 8 KB gzipped together, the embed's JS at most 2 KB, what the
 // floating launcher puts on a page before its click at most 3 KB, each locale
-// file within Shopify's 15 KB, and every locale carrying every key.
+// file within Shopify's 15 KB, every locale carrying every key, and every
+// count's message the plural forms of its language.
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,6 +15,15 @@ const keysOf = (node: unknown, prefix = ""): string[] =>
     ? Object.entries(node).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k))
     : [prefix];
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, "locales", file), "utf8"));
+// A count's message is an object of plural forms (one, few, other...): its key, whichever forms its language has.
+const PLURAL = /\.(zero|one|two|few|many|other)$/;
+const messageKeys = (messages: unknown) => [...new Set(keysOf(messages).map((k) => k.replace(PLURAL, "")))].sort();
+const pluralMessages = (node: unknown): Record<string, string>[] => {
+  if (typeof node !== "object" || node === null) return [];
+  const entries = Object.entries(node);
+  if (entries.length && entries.every(([k, v]) => /^(zero|one|two|few|many|other)$/.test(k) && typeof v === "string")) return [node as Record<string, string>];
+  return entries.flatMap(([, v]) => pluralMessages(v));
+};
 
 describe("storefront budgets", () => {
   for (const budget of ASSET_BUDGETS) {
@@ -43,13 +53,26 @@ describe("storefront budgets", () => {
 
   it("every locale file is within 15 KB and has exactly the default's keys", () => {
     for (const kind of ["", ".schema"]) {
-      const reference = keysOf(readJson(`en.default${kind}.json`)).sort();
+      const reference = messageKeys(readJson(`en.default${kind}.json`));
       for (const locale of LOCALES) {
         const file = `${locale}${kind}.json`;
         expect(fs.statSync(path.join(EXTENSION_DIR, "locales", file)).size, file).toBeLessThanOrEqual(15 * 1024);
-        expect(keysOf(readJson(file)).sort(), file).toEqual(reference);
+        expect(messageKeys(readJson(file)), file).toEqual(reference);
       }
     }
+  });
+
+  it("every count's message has exactly its language's plural forms, as Intl.PluralRules lists them", () => {
+    let counted = 0;
+    for (const locale of LOCALES) {
+      const language = locale.split(".")[0];
+      const categories = [...new Intl.PluralRules(language).resolvedOptions().pluralCategories].sort();
+      for (const forms of pluralMessages(readJson(`${locale}.json`))) {
+        expect(Object.keys(forms).sort(), `${locale} ${JSON.stringify(forms)}`).toEqual(categories);
+        counted++;
+      }
+    }
+    expect(counted).toBeGreaterThanOrEqual(LOCALES.length);
   });
 
   it("Hindi and Maltese are translations, not copies of the English", () => {

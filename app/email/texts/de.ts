@@ -81,4 +81,17 @@ export const de: EmailTexts = {
     unsub_done: "Erledigt: Du bekommst keine Empfehlungs-E-Mails von {shop_name} mehr.",
     unsub_invalid: "Dieser Abmeldelink ist ungültig. Verwende den Link aus der letzten E-Mail, die du erhalten hast.",
   },
+  // Meilenstein-Prämien und Verfall des Shop-Guthabens (#16).
+  milestones: {
+    progress: { one: "Nur noch {count} Freund, dann gibt es {reward}.", other: "Nur noch {count} Freunde, dann gibt es {reward}." },
+    progress_pending: {
+      one: "Sobald diese Bestellung bestätigt ist: nur noch {count} Freund, dann gibt es {reward}.",
+      other: "Sobald diese Bestellung bestätigt ist: nur noch {count} Freunde, dann gibt es {reward}.",
+    },
+    progress_pending_unlock: "Sobald diese Bestellung bestätigt ist, bekommst du {reward}.",
+    reached: { one: "Dieser Bonus gehört dir, weil du {count} erfolgreiche Empfehlung erreicht hast.", other: "Dieser Bonus gehört dir, weil du {count} erfolgreiche Empfehlungen erreicht hast." },
+    reward_free_product: "{product} gratis",
+    how_free_product: "Der Code zieht den vollen Preis von {product} ab: Lege es in den Warenkorb und gib den Code an der Kasse ein.",
+    credit_expires: "Dein Shop-Guthaben ist bis {expires_on} gültig: Löse es vorher ein.",
+  },
 };

@@ -81,4 +81,17 @@ export const en: EmailTexts = {
     unsub_done: "Done: you won't get referral emails from {shop_name} any more.",
     unsub_invalid: "This unsubscribe link is not valid. Use the link from the latest email you received.",
   },
+  // Milestone rewards and store credit expiry (#16).
+  milestones: {
+    progress: { one: "Just {count} more friend to unlock {reward}.", other: "Just {count} more friends to unlock {reward}." },
+    progress_pending: {
+      one: "Once this order is confirmed, just {count} more friend to unlock {reward}.",
+      other: "Once this order is confirmed, just {count} more friends to unlock {reward}.",
+    },
+    progress_pending_unlock: "Once this order is confirmed, it unlocks {reward}.",
+    reached: { one: "This bonus is yours for reaching {count} successful referral.", other: "This bonus is yours for reaching {count} successful referrals." },
+    reward_free_product: "a free {product}",
+    how_free_product: "The code takes the full price of {product} off: add it to your cart, then enter the code at checkout.",
+    credit_expires: "Your store credit is valid until {expires_on}: spend it before then.",
+  },
 };

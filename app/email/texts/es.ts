@@ -81,4 +81,26 @@ export const es: EmailTexts = {
     unsub_done: "Listo: ya no recibirás correos de recomendaciones de {shop_name}.",
     unsub_invalid: "Este enlace para darse de baja no es válido. Usa el enlace del último correo que hayas recibido.",
   },
+  // Recompensas por hitos y caducidad del saldo en la tienda (#16).
+  milestones: {
+    progress: {
+      one: "Solo {count} amigo más para conseguir {reward}.",
+      many: "Solo {count} de amigos más para conseguir {reward}.",
+      other: "Solo {count} amigos más para conseguir {reward}.",
+    },
+    progress_pending: {
+      one: "Cuando se confirme este pedido, solo {count} amigo más para conseguir {reward}.",
+      many: "Cuando se confirme este pedido, solo {count} de amigos más para conseguir {reward}.",
+      other: "Cuando se confirme este pedido, solo {count} amigos más para conseguir {reward}.",
+    },
+    progress_pending_unlock: "Cuando se confirme este pedido, conseguirás {reward}.",
+    reached: {
+      one: "Este extra es tuyo por llegar a {count} recomendación con éxito.",
+      many: "Este extra es tuyo por llegar a {count} de recomendaciones con éxito.",
+      other: "Este extra es tuyo por llegar a {count} recomendaciones con éxito.",
+    },
+    reward_free_product: "{product} gratis",
+    how_free_product: "El código descuenta el precio completo de {product}: añádelo al carrito e introduce el código al pagar.",
+    credit_expires: "Tu saldo en la tienda es válido hasta el {expires_on}: úsalo antes.",
+  },
 };

@@ -81,4 +81,26 @@ export const fr: EmailTexts = {
     unsub_done: "C'est fait : vous ne recevrez plus d'e-mails de parrainage de {shop_name}.",
     unsub_invalid: "Ce lien de désabonnement n'est pas valide. Utilisez le lien du dernier e-mail que vous avez reçu.",
   },
+  // Récompenses par palier et expiration de l'avoir en boutique (#16).
+  milestones: {
+    progress: {
+      one: "Plus que {count} ami pour débloquer {reward}.",
+      many: "Plus que {count} d'amis pour débloquer {reward}.",
+      other: "Plus que {count} amis pour débloquer {reward}.",
+    },
+    progress_pending: {
+      one: "Une fois cette commande confirmée, plus que {count} ami pour débloquer {reward}.",
+      many: "Une fois cette commande confirmée, plus que {count} d'amis pour débloquer {reward}.",
+      other: "Une fois cette commande confirmée, plus que {count} amis pour débloquer {reward}.",
+    },
+    progress_pending_unlock: "Une fois cette commande confirmée, elle vous fait gagner {reward}.",
+    reached: {
+      one: "Ce bonus est à vous pour avoir atteint {count} parrainage réussi.",
+      many: "Ce bonus est à vous pour avoir atteint {count} de parrainages réussis.",
+      other: "Ce bonus est à vous pour avoir atteint {count} parrainages réussis.",
+    },
+    reward_free_product: "{product} offert",
+    how_free_product: "Le code déduit le prix complet de {product} : ajoutez-le à votre panier, puis saisissez le code au moment du paiement.",
+    credit_expires: "Votre avoir en boutique est valable jusqu'au {expires_on} : utilisez-le avant.",
+  },
 };

@@ -81,4 +81,17 @@ export const hi: EmailTexts = {
     unsub_done: "हो गया: अब आपको {shop_name} से रेफ़रल ईमेल नहीं मिलेंगे।",
     unsub_invalid: "सदस्यता छोड़ने का यह लिंक मान्य नहीं है। आपको मिले सबसे नए ईमेल का लिंक इस्तेमाल करें।",
   },
+  // माइलस्टोन इनाम और स्टोर क्रेडिट की समय-सीमा (#16)।
+  milestones: {
+    progress: { one: "{reward} पाने के लिए बस {count} और दोस्त।", other: "{reward} पाने के लिए बस {count} और दोस्त।" },
+    progress_pending: {
+      one: "यह ऑर्डर पक्का होते ही, {reward} पाने के लिए बस {count} और दोस्त।",
+      other: "यह ऑर्डर पक्का होते ही, {reward} पाने के लिए बस {count} और दोस्त।",
+    },
+    progress_pending_unlock: "यह ऑर्डर पक्का होते ही आपको {reward} मिलेगा।",
+    reached: { one: "{count} सफल रेफ़रल पूरा करने पर यह बोनस आपका है।", other: "{count} सफल रेफ़रल पूरे करने पर यह बोनस आपका है।" },
+    reward_free_product: "मुफ़्त {product}",
+    how_free_product: "यह कोड {product} की पूरी क़ीमत घटा देता है: इसे कार्ट में डालें, फिर चेकआउट पर कोड डालें।",
+    credit_expires: "आपका स्टोर क्रेडिट {expires_on} तक मान्य है: उससे पहले इस्तेमाल कर लें।",
+  },
 };

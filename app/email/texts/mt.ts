@@ -81,4 +81,32 @@ export const mt: EmailTexts = {
     unsub_done: "Lest: ma tibqax tirċievi emails tar-riferimenti minn {shop_name}.",
     unsub_invalid: "Dan il-link biex tħassar l-abbonament mhuwiex validu. Uża l-link mill-aħħar email li rċevejt.",
   },
+  // Premjijiet għal-livelli u l-iskadenza tal-kreditu tal-ħanut (#16).
+  milestones: {
+    progress: {
+      one: "{count} ħabib ieħor biss biex tikseb {reward}.",
+      two: "{count} ħbieb oħra biss biex tikseb {reward}.",
+      few: "{count} ħbieb oħra biss biex tikseb {reward}.",
+      many: "{count}-il ħabib ieħor biss biex tikseb {reward}.",
+      other: "{count} ħabib ieħor biss biex tikseb {reward}.",
+    },
+    progress_pending: {
+      one: "Ladarba din l-ordni tiġi kkonfermata, {count} ħabib ieħor biss biex tikseb {reward}.",
+      two: "Ladarba din l-ordni tiġi kkonfermata, {count} ħbieb oħra biss biex tikseb {reward}.",
+      few: "Ladarba din l-ordni tiġi kkonfermata, {count} ħbieb oħra biss biex tikseb {reward}.",
+      many: "Ladarba din l-ordni tiġi kkonfermata, {count}-il ħabib ieħor biss biex tikseb {reward}.",
+      other: "Ladarba din l-ordni tiġi kkonfermata, {count} ħabib ieħor biss biex tikseb {reward}.",
+    },
+    progress_pending_unlock: "Ladarba din l-ordni tiġi kkonfermata, tikseb {reward}.",
+    reached: {
+      one: "Dan il-bonus huwa tiegħek talli lħaqt {count} referenza li rnexxiet.",
+      two: "Dan il-bonus huwa tiegħek talli lħaqt {count} referenzi li rnexxew.",
+      few: "Dan il-bonus huwa tiegħek talli lħaqt {count} referenzi li rnexxew.",
+      many: "Dan il-bonus huwa tiegħek talli lħaqt {count}-il referenza li rnexxiet.",
+      other: "Dan il-bonus huwa tiegħek talli lħaqt {count} referenza li rnexxiet.",
+    },
+    reward_free_product: "{product} b'xejn",
+    how_free_product: "Il-kodiċi jnaqqas il-prezz kollu ta' {product}: żidu fil-karrettun, imbagħad daħħal il-kodiċi fil-checkout.",
+    credit_expires: "Il-kreditu tiegħek fil-ħanut huwa validu sa {expires_on}: onfqu qabel.",
+  },
 };

@@ -52,7 +52,39 @@ export interface CommonText {
   unsub_invalid: string;
 }
 
+/** A count's sentence in each plural form its language has (Intl.PluralRules' categories); {count} is the count. */
+export interface PluralText {
+  zero?: string;
+  one?: string;
+  two?: string;
+  few?: string;
+  many?: string;
+  other: string;
+}
+
+/**
+ * Milestone rewards and store credit expiry (app/referrals/milestones.server.ts):
+ * lines the app adds to "a friend ordered" and "your reward", filled by the
+ * app ({count}, {reward}, {product}, {expires_on}), not editable.
+ */
+export interface MilestoneText {
+  /** After a reward: how far the next milestone is. */
+  progress: PluralText;
+  /** In "a friend ordered": counting that friend's order, once confirmed. */
+  progress_pending: PluralText;
+  /** In "a friend ordered": that order is the one that reaches the next milestone. */
+  progress_pending_unlock: string;
+  /** A milestone reward's email: the milestone ({count} successful referrals) it is for. */
+  reached: PluralText;
+  /** A free-product milestone reward in a sentence, and how to use its code. */
+  reward_free_product: string;
+  how_free_product: string;
+  /** Store credit that expires: its last day. */
+  credit_expires: string;
+}
+
 export interface EmailTexts {
   kinds: Record<EmailKind, KindText>;
   common: CommonText;
+  milestones: MilestoneText;
 }

@@ -1,7 +1,8 @@
 /** @jsxImportSource preact */
 // The logged-in customer's referral home (customer-account.page.render): link,
-// code and share actions, friends who ordered, pending rewards with their
-// release dates, unused reward codes, store credit and cash fees, the terms.
+// code and share actions, how far the next milestone is, friends who ordered,
+// pending rewards with their release dates, unused reward codes, store credit
+// (and until when it is valid) and cash fees, the terms.
 import { useState } from "preact/hooks";
 import {
   joinFromAccount,
@@ -41,7 +42,7 @@ export function ReferralHome({ host }: { host: ExtensionHost }) {
     if (joined.state === "referrer") {
       // The join answer has the link; the lists come with the account view.
       const reloaded = await loadAccount(host, locale);
-      setView(reloaded.state === "referrer" ? reloaded : { friends: [], pendingRewards: [], unusedCodes: [], storeCredit: null, cashFees: null, terms: "", ...joined });
+      setView(reloaded.state === "referrer" ? reloaded : { friends: [], pendingRewards: [], unusedCodes: [], storeCredit: null, expiringCredit: [], nextMilestone: null, cashFees: null, terms: "", ...joined });
     }
     setResult(joined);
     setJoining(false);
@@ -91,6 +92,11 @@ function Home({ host, view }: { host: ExtensionHost; view: AccountReferrerView }
           <s-stack gap="base">
             <ReferrerShare host={host} link={view.link} code={view.code} shareText={view.shareText} />
             <ReferrerStats host={host} stats={view.stats} />
+            {view.nextMilestone && view.nextMilestone.remaining > 0 ? (
+              <s-text type="strong">
+                {t("home.milestone", { count: view.nextMilestone.remaining, number: host.i18n.formatNumber(view.nextMilestone.remaining), reward: view.nextMilestone.reward })}
+              </s-text>
+            ) : null}
           </s-stack>
         </s-section>
 
@@ -142,6 +148,13 @@ function Home({ host, view }: { host: ExtensionHost; view: AccountReferrerView }
           <s-section heading={t("home.earned")}>
             <s-stack gap="small-200">
               {view.storeCredit ? <s-text>{t("home.storeCredit", { value: view.storeCredit })}</s-text> : null}
+              {view.expiringCredit.length > 0 ? (
+                <s-unordered-list>
+                  {view.expiringCredit.map((credit, index) => (
+                    <s-list-item key={`${credit.expiresAt}-${index}`}>{t("home.creditExpires", { value: credit.value, date: formatDate(host, credit.expiresAt) })}</s-list-item>
+                  ))}
+                </s-unordered-list>
+              ) : null}
               {view.cashFees ? <s-text>{t("home.cashFees", { value: view.cashFees })}</s-text> : null}
             </s-stack>
           </s-section>

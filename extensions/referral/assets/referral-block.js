@@ -82,6 +82,19 @@
         list.append(li);
       });
       el(root, 'nocodes').hidden = data.stats.unusedCodes.length > 0;
+      // Store credit that expires, and how far the next milestone is: sentences the app wrote in the shopper's language.
+      var credits = data.stats.creditExpiry || [];
+      var creditList = el(root, 'credits');
+      creditList.textContent = '';
+      credits.forEach(function (line) {
+        var li = document.createElement('li');
+        li.textContent = line;
+        creditList.append(li);
+      });
+      el(root, 'credit').hidden = !credits.length;
+      var milestone = el(root, 'milestone');
+      milestone.textContent = data.stats.nextMilestone || '';
+      milestone.hidden = !data.stats.nextMilestone;
       stats.hidden = false;
     }
   }
