@@ -387,6 +387,7 @@ function rewardNotes(
   const notes: string[] = [];
   const reached = reward.source === "MILESTONE" ? milestoneOfKey(reward.sourceKey) : null;
   if (reached !== null) notes.push(pluralText(c.mt.reached, c.locale, reached, {}));
+  if (reward.source === "SECOND_TIER") notes.push(c.mt.second_tier);
   if (c.product !== null) notes.push(fill(c.mt.how_free_product, { product: c.product }));
   if (reward.kind === "STORE_CREDIT" && reward.expiresAt) notes.push(fill(c.mt.credit_expires, { expires_on: c.f.date(reward.expiresAt) }));
   const next = nextMilestone(c.milestones, c.successful);

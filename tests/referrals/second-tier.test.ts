@@ -3,7 +3,7 @@
 // the order webhooks and the worker (the fee decided once with the referral's
 // release, whatever duplicates and workers do; never deeper than two levels;
 // taken back with the order), the payout ledger, and the program terms shoppers see.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { jobHandlers, webhookHandlers } from "~/jobs/registry.server";
 import { createWorker } from "~/jobs/worker.server";
@@ -19,8 +19,19 @@ import { act, load } from "../helpers/admin-request";
 import { testClock } from "../helpers/admin";
 import { sendProxy } from "../helpers/app-proxy";
 import { DAY, pipelineWorker, usePipeline } from "../helpers/pipeline";
+import { startTestSmtp, useSmtpEnv, type TestSmtp } from "../helpers/smtp";
 
 const { setupShop } = usePipeline();
+let smtp: TestSmtp;
+
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  useSmtpEnv(smtp);
+});
+afterAll(async () => {
+  await smtp.close();
+  useSmtpEnv(null);
+});
 
 let nextId = 8_100_000_000_000;
 
@@ -121,6 +132,12 @@ describe("the second-tier fee through the pipeline", () => {
     const carolReferral = await p.referral(orderGid(carol.orderId));
     expect(fees[0].triggerReferralId).toBe(carolReferral!.id);
     expect(carolReferral).toMatchObject({ status: "REWARDED", referrerId: bobReferrer.id, reward: { status: "ISSUED", kind: "CASH" } });
+
+    // Rita's "your reward" email says what the fee is for (over SMTP).
+    const mails = smtp.received.filter((m) => m.envelopeTo.includes("rita@example.com") && /reward is here/.test(m.parsed.subject ?? ""));
+    const feeMail = mails.find((m) => m.parsed.text?.includes("second-tier fee"));
+    expect(feeMail?.parsed.text).toContain("a referral fee of $3.00");
+    expect(feeMail?.parsed.text).toContain("This is a second-tier fee: a friend you referred joined the program, and a friend they referred has completed their order.");
 
     // Carol joins and refers Dan: Bob earns the second-tier fee, Rita nothing.
     const carolReferrer = await joins(p, carol);

@@ -93,5 +93,6 @@ export const de: EmailTexts = {
     reward_free_product: "{product} gratis",
     how_free_product: "Der Code zieht den vollen Preis von {product} ab: Lege es in den Warenkorb und gib den Code an der Kasse ein.",
     credit_expires: "Dein Shop-Guthaben ist bis {expires_on} gültig: Löse es vorher ein.",
+    second_tier: "Das ist eine Provision der zweiten Ebene: Ein von dir geworbener Freund ist dem Programm beigetreten, und ein von ihm geworbener Freund hat seine Bestellung abgeschlossen.",
   },
 };

@@ -93,5 +93,6 @@ export const en: EmailTexts = {
     reward_free_product: "a free {product}",
     how_free_product: "The code takes the full price of {product} off: add it to your cart, then enter the code at checkout.",
     credit_expires: "Your store credit is valid until {expires_on}: spend it before then.",
+    second_tier: "This is a second-tier fee: a friend you referred joined the program, and a friend they referred has completed their order.",
   },
 };

@@ -102,5 +102,6 @@ export const es: EmailTexts = {
     reward_free_product: "{product} gratis",
     how_free_product: "El código descuenta el precio completo de {product}: añádelo al carrito e introduce el código al pagar.",
     credit_expires: "Tu saldo en la tienda es válido hasta el {expires_on}: úsalo antes.",
+    second_tier: "Es una comisión de segundo nivel: un amigo al que referiste se unió al programa y un amigo al que él refirió ha completado su pedido.",
   },
 };

@@ -102,5 +102,6 @@ export const fr: EmailTexts = {
     reward_free_product: "{product} offert",
     how_free_product: "Le code déduit le prix complet de {product} : ajoutez-le à votre panier, puis saisissez le code au moment du paiement.",
     credit_expires: "Votre avoir en boutique est valable jusqu'au {expires_on} : utilisez-le avant.",
+    second_tier: "Il s'agit d'une commission de second niveau : un ami que vous avez parrainé a rejoint le programme, et un ami qu'il a parrainé a finalisé sa commande.",
   },
 };

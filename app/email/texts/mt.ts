@@ -108,5 +108,6 @@ export const mt: EmailTexts = {
     reward_free_product: "{product} b'xejn",
     how_free_product: "Il-kodiċi jnaqqas il-prezz kollu ta' {product}: żidu fil-karrettun, imbagħad daħħal il-kodiċi fil-checkout.",
     credit_expires: "Il-kreditu tiegħek fil-ħanut huwa validu sa {expires_on}: onfqu qabel.",
+    second_tier: "Din hija tariffa tat-tieni livell: ħabib li rreferejt ingħaqad mal-programm, u ħabib li huwa rrefera temm l-ordni tiegħu.",
   },
 };

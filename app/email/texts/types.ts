@@ -81,6 +81,8 @@ export interface MilestoneText {
   how_free_product: string;
   /** Store credit that expires: its last day. */
   credit_expires: string;
+  /** A second-tier fee's email (app/referrals/second-tier.server.ts): what it is for. */
+  second_tier: string;
 }
 
 export interface EmailTexts {
