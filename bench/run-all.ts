@@ -161,6 +161,14 @@ const BENCHES: Bench[] = [
     quickArgs: ["--quick"],
     limitMinutes: 20,
   },
+  {
+    name: "printables",
+    script: "bench/printables.ts",
+    about: "a referrer's printable brochure (English, Hindi) and QR poster as PDF: ms per document and heap after GC, vs pdfkit's one-line PDF",
+    args: [],
+    quickArgs: ["--quick"],
+    limitMinutes: 5,
+  },
 ];
 
 interface Outcome {

@@ -86,6 +86,8 @@ async function routeFor(pathname: string): Promise<RouteModule | null> {
       return import("~/routes/apps.referrals.share");
     case "/join":
       return import("~/routes/apps.referrals.join");
+    case "/print":
+      return import("~/routes/apps.referrals.print");
     default:
       return null;
   }

@@ -6,12 +6,14 @@
 import { createHash } from "node:crypto";
 import type { Db } from "~/db.server";
 import { emailConfig } from "~/email/config.server";
+import { env } from "~/env.server";
 import { emailGuestLink, emailYourLink } from "~/email/events.server";
 import { formatMoney } from "~/i18n/format";
 import { canonicalCode } from "~/referrals/codes";
 import { normaliseEmail } from "~/referrals/email";
 import { money, toDecimal, type Decimal } from "~/referrals/money";
 import { REFERRAL_ATTRIBUTE } from "~/referrals/order";
+import { accountPrintLinks } from "~/printables/print-links.server";
 import type { ProgramRow } from "~/referrals/programs.server";
 import { EnrolmentError, enrolReferrer, rememberReferrerDevice, type ReferrerSource } from "~/referrals/referrers.server";
 import { customerContact } from "~/referrals/shopify-lookups.server";
@@ -443,6 +445,8 @@ export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminF
       nextMilestone: progress ? { remaining: progress.remaining, reward: progress.reward } : null,
       cashFees: sums("CASH"),
       terms: live.program.terms,
+      // The brochure and QR poster to print: signed links a download can open (app/printables/print-links.server.ts).
+      printables: accountPrintLinks(env().SHOPIFY_APP_URL, env().SHOPIFY_API_SECRET, { shop, referrerId: referrer.id, language: caller.locale.language, localeTag: tag }, now),
     },
   };
 }

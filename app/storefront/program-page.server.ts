@@ -55,7 +55,21 @@ export function programPageLiquid(input: ProgramPageInput): string {
   return parts.join("\n");
 }
 
-function referrerSection({ t, joined }: ProgramPageInput, view: ReferrerView): string {
+/**
+ * The signed-in referrer's printables (app/routes/apps.referrals.print.tsx), in
+ * the page's language and on the domain their link uses.
+ */
+function printLinks({ t, language }: ProgramPageInput, view: ReferrerView): string {
+  const query = (kind: string) => `/apps/referrals/print?${new URLSearchParams({ kind, locale: language, origin: new URL(view.share.link).origin })}`;
+  return (
+    `<h3>${esc(t("print.links_heading"))}</h3><ul class="rfl-print">` +
+    `<li><a href="${esc(query("brochure"))}" download>${esc(t("print.brochure_link"))}</a></li>` +
+    `<li><a href="${esc(query("poster"))}" download>${esc(t("print.poster_link"))}</a></li></ul>`
+  );
+}
+
+function referrerSection(input: ProgramPageInput, view: ReferrerView): string {
+  const { t, joined } = input;
   const links = NETWORKS.map((channel) => {
     const share = view.share.channels[channel];
     return `<li><a href="${esc(share.url ?? share.link)}" target="_blank" rel="noopener">${esc(t(`block.share_${channel}`))}<span class="rfl-vh"> (${esc(t("block.new_window"))})</span></a></li>`;
@@ -80,6 +94,7 @@ function referrerSection({ t, joined }: ProgramPageInput, view: ReferrerView): s
     `<input id="rfl-link" class="rfl-input" type="text" readonly value="${esc(view.share.link)}">`,
     view.code ? `<p>${esc(t("block.code_label"))}: <strong>${esc(view.code)}</strong></p>` : "",
     `<h3>${esc(t("block.share_heading"))}</h3><ul class="rfl-share">${links}</ul>`,
+    printLinks(input, view),
     stats,
     `</section>`,
   ].join("\n");

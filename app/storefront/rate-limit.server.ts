@@ -77,6 +77,9 @@ export const STOREFRONT_LIMITS = {
   // reading the block's state, and joining from it.
   extension: { perIp: { limit: 60, windowMs: MINUTE }, perShop: { limit: 3000, windowMs: MINUTE } },
   extension_join: { perIp: { limit: 10, windowMs: 10 * MINUTE }, perShop: { limit: 300, windowMs: MINUTE } },
+  // A referrer's printable PDF (app/printables): a few tens of milliseconds of
+  // CPU each, so a handful per shopper and a ceiling per shop.
+  print: { perIp: { limit: 20, windowMs: 10 * MINUTE }, perShop: { limit: 120, windowMs: MINUTE } },
 } as const;
 
 export type LimitedAction = keyof typeof STOREFRONT_LIMITS;

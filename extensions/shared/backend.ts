@@ -62,6 +62,8 @@ export interface AccountReferrerView extends Omit<ReferrerView, "referredBy"> {
   nextMilestone: { remaining: number; reward: string } | null;
   cashFees: string | null;
   terms: string;
+  /** The brochure and QR poster to print: signed links to the app that work for an hour (the page asks again on each visit). */
+  printables: { brochure: string; poster: string } | null;
 }
 
 export type AccountView =
@@ -163,7 +165,7 @@ export async function loadAccount(host: ExtensionHost, locale: string): Promise<
   try {
     const { status, json } = await request(host, `/api/extensions/account?${new URLSearchParams({ locale })}`);
     if (status !== 200 || !isObject(json)) return HIDDEN;
-    if (isReferrer(json)) return { friends: [], pendingRewards: [], unusedCodes: [], storeCredit: null, expiringCredit: [], nextMilestone: null, cashFees: null, terms: "", ...json };
+    if (isReferrer(json)) return { friends: [], pendingRewards: [], unusedCodes: [], storeCredit: null, expiringCredit: [], nextMilestone: null, cashFees: null, terms: "", ...json, printables: printablesOf(json.printables) };
     if (json.state === "join" && typeof json.offer === "string" && typeof json.termsVersion === "string") {
       return json as unknown as AccountView;
     }
@@ -171,6 +173,14 @@ export async function loadAccount(host: ExtensionHost, locale: string): Promise<
   } catch {
     return HIDDEN;
   }
+}
+
+/** The printables' links, when both lead to the app's own /printables/ (anything else is not shown). */
+function printablesOf(value: unknown): AccountReferrerView["printables"] {
+  if (!isObject(value)) return null;
+  const { brochure, poster } = value;
+  const ours = (link: unknown): link is string => typeof link === "string" && link.startsWith(`${appUrl()}/printables/`);
+  return ours(brochure) && ours(poster) ? { brochure, poster } : null;
 }
 
 export function joinFromAccount(host: ExtensionHost, input: { termsVersion: string; locale: string }) {

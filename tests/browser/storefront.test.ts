@@ -14,6 +14,7 @@ import { seedInstalledShop } from "../../fake-shopify/seed";
 import { useTestShopify } from "../helpers/admin";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer } from "../helpers/storefront";
+import { decodeQr, readPdf } from "../helpers/pdf";
 import { startStorefrontServer, type StorefrontServer } from "../helpers/storefront-server";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
 
@@ -122,6 +123,28 @@ describe.skipIf(NO_BROWSER)("storefront in Chromium", () => {
     expect((await events("SHARE")).sort()).toEqual(["copy", "native", "whatsapp"]);
 
     await page.screenshot({ path: path.join(RESULTS, "storefront-referrer-block.png"), fullPage: false });
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it("a logged-in referrer downloads their brochure and QR poster from the block: PDFs whose QR code reads as their link", async () => {
+    server.state.customerId = 501;
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/`);
+    await page.locator("[data-referral-block]").scrollIntoViewIfNeeded();
+    await poll(() => page.locator("[data-rfl-link]").inputValue()).toContain(`?ref=${code}`);
+    const t = translator("en");
+    for (const [label, kind] of [[t("print.brochure_link"), "brochure"], [t("print.poster_link"), "poster"]] as const) {
+      const link = page.getByRole("link", { name: label });
+      await expect.poll(() => link.isVisible()).toBe(true);
+      const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+      expect(download.suggestedFilename()).toBe(`referral-${kind}-letter-${code.toLowerCase()}.pdf`);
+      const pdf = await readPdf(fs.readFileSync((await download.path())!));
+      expect(decodeQr(pdf)?.text).toBe(`${server.origin}/?ref=${code}`);
+      expect(pdf.text).toContain(code);
+    }
+    await page.locator("[data-referral-block]").screenshot({ path: path.join(RESULTS, "storefront-referrer-block-print-links.png") });
     expect(await axeViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);

@@ -18,6 +18,7 @@ import db from "~/db.server";
 import { PROJECT_ROOT } from "~/db-url";
 import { startDemoStack, type DemoStack } from "../../devstore/stack";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
+import { decodeQr, readPdf } from "../helpers/pdf";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const OUT = path.join(PROJECT_ROOT, "test-results/e2e");
@@ -224,6 +225,17 @@ describe.skipIf(NO_BROWSER)("the UI extensions in the dev store", () => {
     expect(await home.getByRole("region", { name: "Your reward codes" }).innerText()).toMatch(/^[A-Z0-9-]+: 15%$/);
     await expectAccessible(maya, home);
     await shot(maya, "ext-6-account-referral-home");
+
+    // Her brochure and QR poster to print: the page's signed links to the app open as PDFs of her link.
+    for (const label of ["Brochure (PDF)", "QR poster (PDF)"]) {
+      const href = await home.getByRole("link", { name: label }).getAttribute("href");
+      expect(href).toMatch(/\/printables\/[\w-]+\.[\w-]+\?kind=(brochure|poster)$/);
+      const answer = await maya.context().request.get(href!);
+      expect(answer.status()).toBe(200);
+      expect(answer.headers()["content-type"]).toBe("application/pdf");
+      const printed = await readPdf(await answer.body());
+      expect(decodeQr(printed)?.text).toMatch(new RegExp(`/\\?ref=${mayaCode}$`));
+    }
 
     // Back on her first order's status page: the order-status target of the same bundle shows her link and stats.
     await maya.goto(`${stack.urls.storefront}/account${mayaOrder}`);

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import renderPage from "../../extensions/referral-account/src/ReferralPage";
 import renderProfileBlock from "../../extensions/referral-account-profile/src/ProfileBlock";
-import { SESSION_TOKEN, all, button, fakeBackend, installShopify, settle, text, unmount, type Route } from "../helpers/ui-extensions";
+import { APP_URL, SESSION_TOKEN, all, button, fakeBackend, installShopify, settle, text, unmount, type Route } from "../helpers/ui-extensions";
 
 const PAGE = "customer-account.page.render";
 const PROFILE = "customer-account.profile.block.render";
@@ -118,6 +118,21 @@ describe("referral home (full page)", () => {
     // None ahead: nothing said.
     await show(PAGE, { "GET /api/extensions/account": answer(home({ nextMilestone: null })) });
     expect(text()).not.toMatch(/more friends? to unlock/);
+  });
+
+  it("offers the brochure and QR poster to print by the signed links the API gives, in the buyer's language, and nothing else as a link", async () => {
+    const printables = { brochure: `${APP_URL}/printables/abc.def?kind=brochure`, poster: `${APP_URL}/printables/abc.def?kind=poster`, expiresAt: "2026-12-01T10:00:00Z" };
+    await show(PAGE, { "GET /api/extensions/account": answer(home({ printables })) }, "fr");
+    expect(all("s-section").map((section) => section.getAttribute("heading"))).toContain("Imprimer et distribuer");
+    expect(button("Dépliant (PDF)").getAttribute("href")).toBe(printables.brochure);
+    expect(button("Affiche QR (PDF)").getAttribute("href")).toBe(printables.poster);
+    unmount();
+    // Links anywhere but the app's own /printables/ are not shown.
+    for (const brochure of ["javascript:alert(1)", "https://evil.example/printables/abc.def", `${APP_URL}/other/abc`]) {
+      await show(PAGE, { "GET /api/extensions/account": answer(home({ printables: { ...printables, brochure } })) });
+      expect(all("s-section").map((section) => section.getAttribute("heading"))).not.toContain("Print and hand out");
+      unmount();
+    }
   });
 
   it("shows terms given as a link as a link", async () => {

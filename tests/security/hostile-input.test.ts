@@ -478,7 +478,8 @@ describe.each(proxyRoutes.map((r) => [r.pattern, r] as const))("app proxy: %s", 
       const keys = (await db.rateLimit.findMany({ where: { key: { contains: `:${shop}` } }, select: { key: true } })).map((r) => r.key);
       const byForged = keys.filter((k) => k.includes(forged));
       const byShopper = keys.filter((k) => k.endsWith(`:${shop}:${i.ip}`));
-      const limited = /\/(enrol|join|click|share)$/.test(pattern) && method === "POST";
+      // The form posts, and the printable PDFs (CPU per request) on GET.
+      const limited = (/\/(enrol|join|click|share)$/.test(pattern) && method === "POST") || (/\/print$/.test(pattern) && method === "GET");
       check(
         { surface: "proxy", target: `${method} ${pattern}`, case: "forged X-Forwarded-For ahead of Shopify's entry", expected: limited ? "counted under the shop and Shopify's entry" : "no per-IP window" },
         `${answer.status}, keys: ${keys.join(" ") || "none"}`,

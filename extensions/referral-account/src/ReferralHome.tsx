@@ -2,7 +2,8 @@
 // The logged-in customer's referral home (customer-account.page.render): link,
 // code and share actions, how far the next milestone is, friends who ordered,
 // pending rewards with their release dates, unused reward codes, store credit
-// (and until when it is valid) and cash fees, the terms.
+// (and until when it is valid) and cash fees, the terms, and the brochure and
+// QR poster to print.
 import { useState } from "preact/hooks";
 import {
   joinFromAccount,
@@ -42,7 +43,7 @@ export function ReferralHome({ host }: { host: ExtensionHost }) {
     if (joined.state === "referrer") {
       // The join answer has the link; the lists come with the account view.
       const reloaded = await loadAccount(host, locale);
-      setView(reloaded.state === "referrer" ? reloaded : { friends: [], pendingRewards: [], unusedCodes: [], storeCredit: null, expiringCredit: [], nextMilestone: null, cashFees: null, terms: "", ...joined });
+      setView(reloaded.state === "referrer" ? reloaded : { friends: [], pendingRewards: [], unusedCodes: [], storeCredit: null, expiringCredit: [], nextMilestone: null, cashFees: null, terms: "", printables: null, ...joined });
     }
     setResult(joined);
     setJoining(false);
@@ -99,6 +100,18 @@ function Home({ host, view }: { host: ExtensionHost; view: AccountReferrerView }
             ) : null}
           </s-stack>
         </s-section>
+
+        {view.printables ? (
+          <s-section heading={t("print.heading")}>
+            <s-stack gap="small-200">
+              <s-paragraph>{t("print.intro")}</s-paragraph>
+              <s-stack direction="inline" gap="small-200">
+                <s-button variant="secondary" href={view.printables.brochure} target="_blank">{t("print.brochure")}</s-button>
+                <s-button variant="secondary" href={view.printables.poster} target="_blank">{t("print.poster")}</s-button>
+              </s-stack>
+            </s-stack>
+          </s-section>
+        ) : null}
 
         <s-section heading={t("home.friends")}>
           {view.friends.length === 0 ? (
