@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, IndexTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { startTransition, useEffect, useState } from "react";
 import db from "~/db.server";
 import { formatMoney, personName } from "~/i18n/format";
 import { useI18n } from "~/i18n/context";
@@ -92,7 +92,11 @@ export default function ReferrerDetail() {
   const submit = useSubmit();
   const shopify = useAppBridge();
   const busy = useNavigation().state !== "idle";
-  const [dialog, setDialog] = useState<Dialog>(null);
+  const [dialog, setDialogNow] = useState<Dialog>(null);
+  // Opening a dialog renders Polaris's modal (its portal, focus trap and
+  // transition): as a transition, the press is painted at once and the modal
+  // in the frames after, instead of the press waiting for the whole modal.
+  const setDialog = (next: Dialog) => (next ? startTransition(() => setDialogNow(next)) : setDialogNow(null));
   const d = t.referrer;
   useEffect(() => {
     if (!result) return;

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
-import { useEffect, useMemo, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useState } from "react";
 import db from "~/db.server";
 import { useI18n } from "~/i18n/context";
 import { checkoutChecks } from "~/admin/checkout-checks";
@@ -92,6 +92,8 @@ export default function Settings() {
   const saving = navigation.state === "submitting";
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(saved), [values, saved]);
   const errors: Errors = result?.errors ?? {};
+  // The preview follows the typing at a lower priority: a keystroke is painted before the preview re-renders.
+  const previewValues = useDeferredValue(values);
 
   // After a save the loader revalidates: adopt what was stored (e.g. the
   // normalised prefix). Keyed on the content, so a refused save, after which
@@ -408,7 +410,7 @@ export default function Settings() {
           </form>
           <div>
             <div style={{ position: "sticky", top: "1rem", maxHeight: "calc(100vh - 2rem)", overflowY: "auto" }}>
-              <SettingsPreview values={values} initialLanguage={previewLanguage} labels={labels} />
+              <SettingsPreview values={previewValues} initialLanguage={previewLanguage} labels={labels} />
             </div>
           </div>
         </InlineGrid>
