@@ -24,6 +24,7 @@ import { findReward, type RevocationOutcome, type RewardWithReferrer } from "./r
 import { creditStore, debitStore } from "./store-credit.server";
 import { emailRewardIssued, emailRewardRevoked } from "~/email/events.server";
 import { kickOutbox } from "~/email/outbox.server";
+import { variantIncentive, withIncentive } from "~/experiments/incentive.server";
 
 // The reward jobs, each named here with its handler; the domain asks for them
 // through the request functions, never by writing a job kind itself.
@@ -66,7 +67,9 @@ export async function releaseReferral(ctx: JobContext) {
   const program = await db.program.findUnique({ where: { shop } });
   if (!program) throw new PermanentError("The shop has no program any more");
 
-  const reward = rewardFor(program, referral.currencyCode, now);
+  // The reward of the experiment variant the referral was made in, if any (the referrer's promise).
+  const variant = await variantIncentive(db, shop, referral.variantId);
+  const reward = { ...rewardFor(withIncentive(program, variant), referral.currencyCode, now), variantId: variant?.id ?? null };
   const rewardId = await db.$transaction(async (tx) => {
     const approved = await tx.referral.updateMany({
       // Not held for review meanwhile (a rule that fired while this job ran).
