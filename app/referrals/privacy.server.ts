@@ -537,6 +537,9 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.friendCode.deleteMany({ where: { shop } }),
       db.referrer.deleteMany({ where: { shop } }),
       db.program.deleteMany({ where: { shop } }),
+      // Incentive experiments (their variants first: they name the experiment).
+      db.experimentVariant.deleteMany({ where: { shop } }),
+      db.experiment.deleteMany({ where: { shop } }),
       db.auditEvent.deleteMany({ where: { shop } }),
       db.job.deleteMany({ where: { shop } }),
       db.webhookDelivery.deleteMany({ where: { shop, ...keepCurrent } }),
