@@ -81,27 +81,25 @@ export default function Experiment() {
     setConfirm(null);
   }, [result, shopify]);
 
-  const rows = variants.map((v) => [
-    <BlockStack key="v" gap="100">
-      <Text as="span" fontWeight="semibold">
-        {v.name}
-      </Text>
-      <Text as="span" tone="subdued">
-        {`${offerOf(v, e, f, currencyCode)} · ${rewardOf(v, e, f, currencyCode)}`}
-      </Text>
-    </BlockStack>,
-    f.number(v.referrers),
-    f.number(v.shares),
-    f.number(v.clicks),
-    f.number(v.orders),
-    v.conversion === null ? t.common.none : f.percent(v.conversion),
-    v.revenuePerReferrer === null ? t.common.none : f.money(v.revenuePerReferrer, currencyCode),
-    f.money(v.rewardCost, currencyCode),
-    v.roi === null ? t.common.none : e.roiTimes(f.number(Math.round(v.roi * 10) / 10)),
-    <Badge key="b" tone={VERDICT_TONE[v.verdict]}>
-      {e.verdicts[v.verdict] ?? v.verdict}
-    </Badge>,
-  ]);
+  // One column per variant (at most four), one row per figure: the table fits the page without scrolling.
+  const figure = (label: string, cell: (v: Variant) => React.ReactNode) => [label, ...variants.map((v) => cell(v))];
+  const rows = [
+    figure(e.friendOffer, (v) => offerOf(v, e, f, currencyCode)),
+    figure(e.reward, (v) => rewardOf(v, e, f, currencyCode)),
+    figure(e.columns.referrers, (v) => f.number(v.referrers)),
+    figure(e.columns.shares, (v) => f.number(v.shares)),
+    figure(e.columns.clicks, (v) => f.number(v.clicks)),
+    figure(e.columns.orders, (v) => f.number(v.orders)),
+    figure(e.columns.conversion, (v) => (v.conversion === null ? t.common.none : f.percent(v.conversion))),
+    figure(e.columns.revenuePerReferrer, (v) => (v.revenuePerReferrer === null ? t.common.none : f.money(v.revenuePerReferrer, currencyCode))),
+    figure(e.columns.rewardCost, (v) => f.money(v.rewardCost, currencyCode)),
+    figure(e.columns.roi, (v) => (v.roi === null ? t.common.none : e.roiTimes(f.number(Math.round(v.roi * 10) / 10)))),
+    figure(e.columns.verdict, (v) => (
+      <Badge key={v.id} tone={VERDICT_TONE[v.verdict]}>
+        {e.verdicts[v.verdict] ?? v.verdict}
+      </Badge>
+    )),
+  ];
 
   return (
     <Page
@@ -132,8 +130,8 @@ export default function Experiment() {
                 </BlockStack>
               </div>
               <DataTable
-                columnContentTypes={["text", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "numeric", "text"]}
-                headings={[e.columns.variant, e.columns.referrers, e.columns.shares, e.columns.clicks, e.columns.orders, e.columns.conversion, e.columns.revenuePerReferrer, e.columns.rewardCost, e.columns.roi, e.columns.verdict]}
+                columnContentTypes={["text", ...variants.map(() => "numeric" as const)]}
+                headings={[e.columns.variant, ...variants.map((v) => (v.control && v.name !== e.control ? `${v.name} (${e.control})` : v.name))]}
                 rows={rows}
               />
             </BlockStack>

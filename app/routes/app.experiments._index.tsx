@@ -3,14 +3,13 @@
 // reward). Starting is refused, on the field at fault, while another runs.
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineGrid, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import db from "~/db.server";
 import { useI18n } from "~/i18n/context";
 import { adminTitle } from "~/i18n/meta";
 import { listExperiments, variantsFromForm } from "~/admin/experiments.server";
 import { startExperiment } from "~/experiments/lifecycle.server";
-import { FRIEND_OFFER_KINDS, REWARD_KINDS } from "~/referrals/program-settings";
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { RouteError } from "~/components/RouteError";
 
@@ -64,8 +63,9 @@ export default function Experiments() {
     submit(data, { method: "post" });
   };
 
-  const friendKinds = FRIEND_OFFER_KINDS.map((k) => ({ label: t.settings.friendKinds[k], value: k }));
-  const rewardKinds = REWARD_KINDS.map((k) => ({ label: t.settings.rewardKinds[k], value: k }));
+  // The kinds as the Settings page names them (program-settings.ts holds the same lists, server side).
+  const friendKinds = Object.entries(t.settings.friendKinds).map(([value, label]) => ({ label, value }));
+  const rewardKinds = Object.entries(t.settings.rewardKinds).map(([value, label]) => ({ label, value }));
   const unit = (kind: string) => (kind === "PERCENTAGE" || kind === "CODE_PERCENTAGE" ? "%" : currencyCode);
 
   return (
@@ -79,9 +79,14 @@ export default function Experiments() {
         <Layout.Section>
           <Card padding={experiments.length ? "0" : undefined}>
             {experiments.length === 0 ? (
-              <EmptyState heading={e.listTitle} image="">
-                <p>{e.empty}</p>
-              </EmptyState>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {e.listTitle}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {e.empty}
+                </Text>
+              </BlockStack>
             ) : (
               <DataTable
                 columnContentTypes={["text", "text", "numeric", "text", "text", "text"]}
