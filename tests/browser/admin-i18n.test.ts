@@ -149,7 +149,8 @@ describe.skipIf(NO_BROWSER)("embedded admin in Hindi and Maltese, in Chromium", 
       input: {
         name: "Bigger offer",
         variants: [
-          { name: "Control", friendOfferKind: "PERCENTAGE", friendOfferValue: "10", rewardKind: "CODE_PERCENTAGE", rewardValue: "10" },
+          // Names the merchant typed (no English word for the page's language check to find).
+          { name: "A", friendOfferKind: "PERCENTAGE", friendOfferValue: "10", rewardKind: "CODE_PERCENTAGE", rewardValue: "10" },
           { name: "B", friendOfferKind: "FIXED_AMOUNT", friendOfferValue: "15", rewardKind: "STORE_CREDIT", rewardValue: "5" },
         ],
       },
