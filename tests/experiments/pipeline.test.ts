@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { countedTransaction } from "~/referrals/daily-stats.server";
 import { enrolReferrer, enrolReferrers } from "~/referrals/referrers.server";
+import { rotateReferrerCode } from "~/referrals/code-rotation.server";
 import { enqueueJob } from "~/queue/queue.server";
 import { EXPERIMENT_END_JOB } from "~/experiments/lifecycle.server";
 import { VARIANT_DISCOUNTS_JOB } from "~/experiments/variant-discounts.server";
@@ -293,6 +294,29 @@ describe("an incentive experiment through the pipeline", () => {
     throw new Error("no referrer was assigned to the second variant in 199 enrolments");
   }, 120_000);
 
+  it("a variant referrer's rotated code goes on their variant's discount, and the old one leaves it after its grace period", async () => {
+    const p = await setupShop({ holdDays: 0 });
+    const experiment = await start(p, VARIANTS.slice(0, 2));
+    await p.drain();
+    const twenty = await db.experimentVariant.findUniqueOrThrow({ where: { id: experiment.variants[1].id } });
+    const sharer = (await enrolCustomers(p, 0, 30)).find((r) => r.variantId === twenty.id)!;
+    await p.drain();
+    const rotated = await rotateReferrerCode({ db, shop: p.shop, referrerId: sharer.id, expectedCode: sharer.code, graceDays: 3, cause: "test", reason: "leaked", now: new Date(testClock.now()) });
+    expect(rotated.kind).toBe("rotated");
+    catchUp();
+    await p.drain();
+    const fresh = await db.referrer.findUniqueOrThrow({ where: { id: sharer.id } });
+    expect(holderOf(p, fresh.code)?.id).toBe(twenty.discountId);
+    expect(holderOf(p, sharer.code)?.id).toBe(twenty.discountId);
+    const { orderId } = await friendOrder(p, sharer.code);
+    expect(await p.referral(orderGid(orderId))).toMatchObject({ referrerId: sharer.id, variantId: twenty.id });
+
+    p.advance(4 * DAY);
+    await p.drain();
+    expect(holderOf(p, sharer.code)).toBeNull();
+    expect(holderOf(p, fresh.code)?.id).toBe(twenty.discountId);
+  }, 120_000);
+
   it("a crash after a variant's discount was created: the retried job finds it, no second discount", async () => {
     const p = await setupShop();
     // The create runs, its answer is lost, and so is the look-up that would have found it: the job fails.
@@ -314,6 +338,5 @@ describe("an incentive experiment through the pipeline", () => {
     expect(after.every((v) => v.discountId)).toBe(true);
     expect(shopify.fake.discounts(p.shop)).toHaveLength(4);
     expect(shopify.fake.callsTo("FriendOfferCreate").length + shopify.fake.callsTo("FreeShippingOfferCreate").length).toBe(1 + 3);
-    void DAY;
   }, 120_000);
 });
