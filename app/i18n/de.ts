@@ -834,8 +834,6 @@ export const de: Messages = {
     controlHelp: "Die Kontrolle: Angebot und Prämie Ihres Programms, wie sie jetzt sind.",
     variantHeading: (n: number) => `Variante ${n}`,
     start: "Experiment starten",
-    started: "Experiment gestartet",
-    invalid: "Einige Felder brauchen Ihre Aufmerksamkeit",
     errors: {
       name_required: "Geben Sie dem Experiment einen Namen",
       name_too_long: "Der Name ist auf 80 Zeichen begrenzt",

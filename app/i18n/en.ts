@@ -826,8 +826,6 @@ export const en = {
     controlHelp: "The control: your program's offer and reward as they are now.",
     variantHeading: (n: number) => `Variant ${n}`,
     start: "Start experiment",
-    started: "Experiment started",
-    invalid: "Some fields need your attention",
     errors: {
       name_required: "Give the experiment a name",
       name_too_long: "The name is limited to 80 characters",

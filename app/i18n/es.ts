@@ -842,8 +842,6 @@ export const es: Messages = {
     controlHelp: "El control: la oferta y la recompensa actuales de tu programa.",
     variantHeading: (n: number) => `Variante ${n}`,
     start: "Iniciar experimento",
-    started: "Experimento iniciado",
-    invalid: "Algunos campos necesitan tu atención",
     errors: {
       name_required: "Ponle un nombre al experimento",
       name_too_long: "El nombre tiene un máximo de 80 caracteres",

@@ -847,8 +847,6 @@ export const fr: Messages = {
     controlHelp: "Le témoin : l'offre et la récompense actuelles de votre programme.",
     variantHeading: (n: number) => `Variante ${n}`,
     start: "Lancer l'expérience",
-    started: "Expérience lancée",
-    invalid: "Certains champs demandent votre attention",
     errors: {
       name_required: "Donnez un nom à l'expérience",
       name_too_long: "Le nom est limité à 80 caractères",

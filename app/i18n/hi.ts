@@ -833,8 +833,6 @@ export const hi: Messages = {
     controlHelp: "नियंत्रण: आपके प्रोग्राम का अभी का ऑफ़र और इनाम।",
     variantHeading: (n: number) => `वैरिएंट ${n}`,
     start: "प्रयोग शुरू करें",
-    started: "प्रयोग शुरू हुआ",
-    invalid: "कुछ फ़ील्ड पर ध्यान देना ज़रूरी है",
     errors: {
       name_required: "प्रयोग को एक नाम दें",
       name_too_long: "नाम अधिकतम 80 अक्षरों का हो सकता है",

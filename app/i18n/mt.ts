@@ -872,8 +872,6 @@ export const mt: Messages = {
     controlHelp: "Il-kontroll: l-offerta u l-premju tal-programm tiegħek kif inhuma issa.",
     variantHeading: (n: number) => `Varjant ${n}`,
     start: "Ibda l-esperiment",
-    started: "L-esperiment beda",
-    invalid: "Xi oqsma jeħtieġu l-attenzjoni tiegħek",
     errors: {
       name_required: "Agħti isem lill-esperiment",
       name_too_long: "L-isem huwa limitat għal 80 karattru",
