@@ -35,7 +35,6 @@ export const MAX_VARIANTS = 4;
 /** The safety request's delay: long enough for the change to commit first. */
 const SAFETY_DELAY_MS = 60_000;
 
-
 export interface VariantInput {
   name: string;
   friendOfferKind: string;
