@@ -528,7 +528,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, experimentVariants, experiments, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -537,9 +537,6 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.friendCode.deleteMany({ where: { shop } }),
       db.referrer.deleteMany({ where: { shop } }),
       db.program.deleteMany({ where: { shop } }),
-      // Incentive experiments (their variants first: they name the experiment).
-      db.experimentVariant.deleteMany({ where: { shop } }),
-      db.experiment.deleteMany({ where: { shop } }),
       db.auditEvent.deleteMany({ where: { shop } }),
       db.job.deleteMany({ where: { shop } }),
       db.webhookDelivery.deleteMany({ where: { shop, ...keepCurrent } }),
@@ -557,6 +554,9 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.webhookEndpoint.deleteMany({ where: { shop } }),
       // Read API keys (their rate-limit rows go with rateLimitKeysOf).
       db.apiKey.deleteMany({ where: { shop } }),
+      // Incentive experiments (their variants first: they name the experiment).
+      db.experimentVariant.deleteMany({ where: { shop } }),
+      db.experiment.deleteMany({ where: { shop } }),
       db.emailMessage.deleteMany({ where: { shop } }),
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
@@ -585,6 +585,8 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     klaviyoConnections: klaviyoConnections.count,
     webhookEndpoints: webhookEndpoints.count,
     apiKeys: apiKeys.count,
+    experiments: experiments.count,
+    experimentVariants: experimentVariants.count,
     emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }
