@@ -2,6 +2,7 @@
 // which parts) and the recipient's values, read from the program, the referrer,
 // the referral and the reward as they are when the email is sent (so a reward
 // used or taken back meanwhile is not announced, and an erased person is not mailed).
+import { activeVariantId, withIncentive, type Incentive } from "~/experiments/incentive.server";
 import type { Db } from "~/db.server";
 import type { EmailMessage, Milestone, Program } from "~/generated/sqlite/client";
 import { milestoneOfKey, nextMilestone, type MilestoneTerms } from "~/referrals/milestone-settings";
@@ -33,6 +34,8 @@ export interface ShopMailContext {
   referrers: Map<string, Referrer>;
   rewards: Map<string, Reward>;
   referrals: Map<string, Referral>;
+  /** The experiment variants the batch's referrers and referrals are in (their offer and reward). */
+  variants?: Map<string, Incentive>;
 }
 
 export type ShopMailSettings = Pick<ShopMailContext, "shop" | "program" | "switches" | "klaviyoSendsShopperEmails" | "texts" | "milestones">;
@@ -75,8 +78,11 @@ export async function loadBatchRows(db: Db, shop: string, messages: EmailMessage
     referralIds.length ? db.referral.findMany({ where: { shop, id: { in: referralIds } } }) : none,
     progressReferrerIds.length ? successfulByReferrer(db, shop, progressReferrerIds) : new Map<string, number>(),
   ]);
+  const variantIds = [...new Set([...referrers.map(activeVariantId), ...referrals.map((r) => r.variantId)].filter((id): id is string => Boolean(id)))];
+  const variants = variantIds.length ? await db.experimentVariant.findMany({ where: { shop, id: { in: variantIds } } }) : [];
   return {
     successful,
+    variants: new Map(variants.map((v) => [v.id, v] as const)),
     suppressions: new Map(suppressions.map((s) => [s.emailKey, s.reason])),
     referrers: new Map(referrers.map((r) => [r.id, r] as const)),
     rewards: new Map(rewards.map((r) => [r.id, r] as const)),
@@ -292,7 +298,10 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
     return { ok: true, shape, values, unsubscribeUrl: unsubscribeHref };
   }
 
-  const base: EmailValues = { shop_name: shopDisplayName(program), friend_offer: friendOfferPhrase(program, common, f) };
+  // The offer and reward the referrer was promised: their incentive experiment variant's, if any.
+  const variantOf = (id: string | null | undefined) => (id ? (ctx.variants?.get(id) ?? null) : null);
+  const terms = withIncentive(program, variantOf(referrer ? activeVariantId(referrer) : null));
+  const base: EmailValues = { shop_name: shopDisplayName(program), friend_offer: friendOfferPhrase(terms, common, f) };
   if (unsubscribeHref) base.unsubscribe_href = unsubscribeHref;
 
   if (kind === "MERCHANT_DIGEST") {
@@ -314,7 +323,7 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
     referrer_first_name: referrer.firstName?.trim() || common.name_fallback,
     link,
     code: linkOnly ? link : referrer.code,
-    reward: rewardPhrase(programReward(program), common, f),
+    reward: rewardPhrase(programReward(terms), common, f),
     button_href: link,
   };
   let hasCode = !linkOnly && (kind === "INVITATION" || kind === "YOUR_LINK");
@@ -335,6 +344,8 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
       const reward = milestonePhrase(next.milestone, common, mt, f, program.currencyCode);
       notes.push(next.remaining === 1 ? fill(mt.progress_pending_unlock, { reward }) : pluralText(mt.progress_pending, locale, next.remaining - 1, { reward }));
     }
+    // The reward this friend's order will earn: that of the variant it was made in.
+    values.reward = rewardPhrase(programReward(withIncentive(program, variantOf(referral.variantId))), common, f);
   }
   if (kind === "CODE_CHANGED") {
     const change = codeChangePayload(message.payload);

@@ -26,6 +26,8 @@ import { EMAIL_DIGEST_EVERY_MS, EMAIL_DIGEST_JOB, queueDigest } from "~/email/di
 import { EVENT_OUTBOX_JOB } from "~/events/record.server";
 import { kickDueEvents, runEventOutbox } from "~/events/outbox.server";
 import "~/events/integrations.server";
+import { VARIANT_DISCOUNTS_JOB, placeVariantDiscounts } from "~/experiments/variant-discounts.server";
+import { EXPERIMENT_END_JOB, applyWinner } from "~/experiments/lifecycle.server";
 import { ISSUE_JOB, issueReward, RELEASE_JOB, releaseReferral, REVOKE_JOB, revokeRewardJob } from "~/referrals/rewards.server";
 
 /** Topic as Shopify writes it in X-Shopify-Topic ("orders/paid") -> handler. */
@@ -55,6 +57,9 @@ export const jobHandlers = new Map<string, JobHandler>([
   [EMAIL_OUTBOX_JOB, async (ctx) => void (await runOutbox(ctx))],
   [EMAIL_DIGEST_JOB, async (ctx) => void (await queueDigest(ctx))],
   [EVENT_OUTBOX_JOB, async (ctx) => void (await runEventOutbox(ctx))],
+  // Incentive experiments (app/experiments): the variants' discounts, and the winner made the program.
+  [VARIANT_DISCOUNTS_JOB, placeVariantDiscounts],
+  [EXPERIMENT_END_JOB, applyWinner],
 ]);
 
 /** Per-shop work the worker keeps scheduled for every active shop (see schedule.server.ts). */

@@ -23,6 +23,7 @@ import { holdForReview, reviewNewReferral } from "./review.server";
 import { referrerOfFormerCode } from "./code-rotation.server";
 import { referrerOfFriendCode } from "./friend-codes.server";
 import { checkForLeak, leakFactsOf, leakSuspects } from "./leaks.server";
+import { activeVariantId } from "~/experiments/incentive.server";
 
 
 export type AttributionOutcome =
@@ -111,6 +112,8 @@ export async function attributeOrder(ctx: WorkContext, order: OrderFacts, { canc
           referringSite: leak.referringSite,
           couponSite: leak.couponSite,
           typedWithoutLink: leak.typedWithoutLink,
+          // The variant whose offer the friend got and whose reward the referrer is promised.
+          variantId: activeVariantId(found.referrer),
         },
       });
       if (status === ReferralStatus.PENDING) changes.liveReferral(created, 1);

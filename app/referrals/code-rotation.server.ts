@@ -13,6 +13,7 @@ import { emailCodeChanged } from "~/email/events.server";
 import { kickOutbox } from "~/email/outbox.server";
 import { recordAudit } from "./audit.server";
 import { generateReferralCode } from "./codes";
+import { activeVariantId } from "~/experiments/incentive.server";
 import { redeemCodeId, requestCodeSync, waitForJob, type Polling } from "./code-sync.server";
 
 export const RETIRE_CODE_JOB = "retire-code";
@@ -74,8 +75,11 @@ export async function rotateReferrerCode(input: RotateInput): Promise<RotationOu
           data: { code, codeSyncedAt: null, leakFlaggedAt: null, leakSince: now },
         });
         if (moved.count !== 1) return null;
-        // On the discount already when the referrer's code was; else the code sync adds it.
-        const onDiscount = referrer.codeSyncedAt ? program.discountId : null;
+        // On the discount already when the referrer's code was (their experiment
+        // variant's, if they are in one); else the code sync adds it.
+        const variantId = activeVariantId(referrer);
+        const holder = variantId ? ((await tx.experimentVariant.findFirst({ where: { id: variantId, shop }, select: { discountId: true } }))?.discountId ?? null) : program.discountId;
+        const onDiscount = referrer.codeSyncedAt ? holder : null;
         const history = await tx.referrerCode.create({ data: { shop, referrerId, code: oldCode, retireAt, discountId: onDiscount, createdAt: now } });
         await recordAudit(tx, {
           shop,
@@ -138,11 +142,13 @@ export async function retireCode(ctx: JobContext, { sleep = (ms) => new Promise(
     return;
   }
   const program = await db.program.findUnique({ where: { shop }, select: { discountId: true } });
-  if (program?.discountId) {
+  // The discount the code sync put it on (an experiment variant's for a variant's referrer), else the program's.
+  const discountId = row.discountId ?? program?.discountId;
+  if (discountId) {
     const admin = await ctx.admin();
-    const id = await redeemCodeId(admin, program.discountId, row.code);
+    const id = await redeemCodeId(admin, discountId, row.code);
     if (id) {
-      const deleted = await admin.mutate(REDEEM_CODES_DELETE, { discountId: program.discountId, ids: [id] }, { verify: async () => null });
+      const deleted = await admin.mutate(REDEEM_CODES_DELETE, { discountId, ids: [id] }, { verify: async () => null });
       const job = deleted.discountCodeRedeemCodeBulkDelete?.job;
       if (!job) throw new Error("discountCodeRedeemCodeBulkDelete returned no job");
       await waitForJob(admin, job.id, { sleep, maxPolls });

@@ -19,6 +19,7 @@ import { isUniqueViolation } from "~/db-errors";
 import { canonicalCode, generateReferralCode } from "./codes";
 import { createFriendDiscount, deleteFriendDiscount, discountIdOfCode, type FriendDiscountMode } from "./friend-discount.server";
 import { settingsOf, type ProgramRow } from "./programs.server";
+import { programFor } from "~/experiments/incentive.server";
 
 export const EXPIRE_FRIEND_CODES_JOB = "expire-friend-codes";
 export const EXPIRE_FRIEND_CODES_EVERY_MS = 60 * 60_000;
@@ -53,7 +54,10 @@ export async function friendCodeFor(db: Db, req: FriendCodeRequest): Promise<Fri
   if (row.discountId) return { code: row.code };
 
   try {
-    const discountId = await createFriendDiscount(await req.admin(), friendDiscountProgram(program), row.code, now, {
+    // The offer of the referrer's experiment variant, if they are in one (their shared code's would give it).
+    const link = await db.referrer.findFirst({ where: { id: referrer.id, shop }, select: { variantId: true, variantMovedAt: true } });
+    const offered = link ? await programFor(db, shop, program, link) : program;
+    const discountId = await createFriendDiscount(await req.admin(), friendDiscountProgram(offered), row.code, now, {
       endsAt: row.expiresAt,
       referrerCode: referrer.code,
       // A row found again may have had its create land without an answer: looked up first.

@@ -528,7 +528,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, milestones, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, milestones, experimentVariants, experiments, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -556,6 +556,9 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       db.apiKey.deleteMany({ where: { shop } }),
       // The program's milestone rewards (their product's title is the shop's data).
       db.milestone.deleteMany({ where: { shop } }),
+      // Incentive experiments (their variants first: they name the experiment).
+      db.experimentVariant.deleteMany({ where: { shop } }),
+      db.experiment.deleteMany({ where: { shop } }),
       db.emailMessage.deleteMany({ where: { shop } }),
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
@@ -585,6 +588,8 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     webhookEndpoints: webhookEndpoints.count,
     apiKeys: apiKeys.count,
     milestones: milestones.count,
+    experiments: experiments.count,
+    experimentVariants: experimentVariants.count,
     emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }

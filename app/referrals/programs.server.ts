@@ -12,7 +12,8 @@ import { friendDiscountModeFor, type ModeDecision } from "./friend-discount-mode
 import { abandonSwitch, createReplacementDiscount, retirePreviousDiscount } from "./friend-offer-switch.server";
 import { ensureReferralCheck, removeReferralCheck } from "./referral-check.server";
 import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettings } from "./program-settings";
-import { requestCodeSync } from "./code-sync.server";
+import { referrersOf, requestCodeSync } from "./code-sync.server";
+import { requestVariantDiscounts } from "~/experiments/variant-discounts.server";
 
 export type ProgramRow = NonNullable<Awaited<ReturnType<Db["program"]["findUnique"]>>>;
 
@@ -119,9 +120,10 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
     ? (
         await db.$transaction([
           write,
-          db.referrer.updateMany({ where: { shop }, data: { codeSyncedAt: null } }),
+          // (An experiment variant's referrers keep their codes on its own discount.)
+          db.referrer.updateMany({ where: { shop, ...referrersOf(null) }, data: { codeSyncedAt: null } }),
           // Former codes in their grace period move too (code-sync.server.ts).
-          db.referrerCode.updateMany({ where: { shop, removedAt: null }, data: { discountId: null } }),
+          db.referrerCode.updateMany({ where: { shop, removedAt: null, referrer: referrersOf(null) }, data: { discountId: null } }),
         ])
       )[0]
     : await write;
@@ -134,6 +136,8 @@ export async function saveProgram({ db, admin, shop, settings, cause, now = new 
     // The old offer stays live until the sync deletes its discount: an in-process worker starts on it now.
     if (switched) nudgeWorker();
   }
+  // The experiment variants' discounts copy the program's minimum, combinations and pause.
+  if (existing) await requestVariantDiscounts(db, shop, now);
   await recordAudit(db, {
     shop,
     action: existing ? "program.updated" : "program.created",

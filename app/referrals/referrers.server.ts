@@ -9,6 +9,7 @@ import { canonicalCode, generateReferralCode } from "./codes";
 import { countedTransaction, type StatChanges } from "./daily-stats.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";
+import { drawVariant, runningVariantIds } from "~/experiments/assignment.server";
 
 export const REFERRER_SOURCES = ["STOREFRONT", "GUEST", "PROGRAM_PAGE", "THANK_YOU", "ACCOUNT", "INVITE", "ADMIN"] as const;
 export type ReferrerSource = (typeof REFERRER_SOURCES)[number];
@@ -56,6 +57,8 @@ export async function enrolReferrer(db: Db, input: EnrolInput) {
     let deliveries = 0;
     try {
       const referrer = await countedTransaction(db, shop, async (tx, changes) => {
+        // A new referrer joins the running incentive experiment, if any (app/experiments).
+        const variantId = drawVariant(await runningVariantIds(tx, shop));
         const created = await tx.referrer.create({
           data: {
             shop,
@@ -68,6 +71,7 @@ export async function enrolReferrer(db: Db, input: EnrolInput) {
             locale: input.locale?.trim().slice(0, 20) || null,
             code: generateReferralCode(program.codePrefix),
             source: input.source,
+            variantId,
           },
         });
         changes.add({ at: created.createdAt, referrers: 1 });
@@ -187,7 +191,12 @@ export async function enrolReferrers(
 
   const fresh = steps.flatMap((s) => ("new" in s ? [s.new] : []));
   const codes = await freeCodes(tx, shop, program?.codePrefix ?? "", fresh.length);
-  fresh.forEach((n, i) => (n.data.code = codes[i]));
+  // Each new referrer joins the running incentive experiment, if any, drawn one by one (app/experiments).
+  const variantIds = fresh.length ? await runningVariantIds(tx, shop) : [];
+  fresh.forEach((n, i) => {
+    n.data.code = codes[i];
+    n.data.variantId = drawVariant(variantIds);
+  });
   if (fresh.length) {
     const created = await tx.referrer.createManyAndReturn({ data: fresh.map((n) => n.data), select: BATCH_FIELDS });
     // Matched back by code (unique in the shop), not by position.

@@ -27,6 +27,7 @@ import { emailRewardIssued, emailRewardRevoked } from "~/email/events.server";
 import { kickOutbox } from "~/email/outbox.server";
 import { rewardTerms } from "./reward-terms";
 import { cancelMilestoneReward, decideMilestone, MILESTONE_SOURCE } from "./milestones.server";
+import { variantIncentive, withIncentive } from "~/experiments/incentive.server";
 
 // The reward jobs, each named here with its handler; the domain asks for them
 // through the request functions, never by writing a job kind itself.
@@ -72,7 +73,9 @@ export async function releaseReferral(ctx: JobContext) {
   const program = await db.program.findUnique({ where: { shop } });
   if (!program) throw new PermanentError("The shop has no program any more");
 
-  const reward = rewardFor(program, referral.currencyCode, now);
+  // The reward of the experiment variant the referral was made in, if any (the referrer's promise).
+  const variant = await variantIncentive(db, shop, referral.variantId);
+  const reward = { ...rewardFor(withIncentive(program, variant), referral.currencyCode, now), variantId: variant?.id ?? null };
   const rewardIds = await db.$transaction(async (tx) => {
     const approved = await tx.referral.updateMany({
       // Not held for review meanwhile (a rule that fired while this job ran).

@@ -56,6 +56,7 @@ export default function App() {
           <Link to="/app/emails">{t.nav.emails}</Link>
           <Link to="/app/integrations">{t.nav.integrations}</Link>
           <Link to="/app/leaks">{t.nav.leaks}</Link>
+          <Link to="/app/experiments">{t.experiments.nav}</Link>
           <Link to="/app/settings">{t.nav.settings}</Link>
           <Link to="/app/delivery-problems">{t.nav.problems}</Link>
         </NavMenu>

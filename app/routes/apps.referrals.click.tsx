@@ -8,7 +8,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import db from "~/db.server";
 import { normaliseChannel, recordClick } from "~/storefront/link-events.server";
-import { liveProgram } from "~/storefront/referrer-view.server";
+import { liveForReferrer, liveProgram } from "~/storefront/referrer-view.server";
 import { friendCodeFor } from "~/referrals/friend-codes.server";
 import { adminForShop } from "~/shopify/admin-for-shop.server";
 import { methodNotAllowed, privateJson, rateLimited, readBody, verifyProxy } from "~/storefront/proxy-http.server";
@@ -33,6 +33,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     live && click?.referrer
       ? await friendCodeFor(db, { shop: ctx.shop, program: live.program, referrer: click.referrer, visitor: click.visitor, admin: () => adminForShop(ctx.shop, SHOPPER_WAITS), now: new Date() })
       : null;
+  // The offer of the referrer's incentive experiment variant, when they are in one.
+  const offer = live && click?.referrer ? (await liveForReferrer(db, ctx, live, click.referrer)).offer : (live?.offer ?? null);
   // The referrer's first name for the welcome banner, only when they allowed it.
-  return privateJson({ offer: live?.offer ?? null, referrer: (live && click?.firstName) || null, code: friend?.code ?? null });
+  return privateJson({ offer, referrer: (live && click?.firstName) || null, code: friend?.code ?? null });
 };

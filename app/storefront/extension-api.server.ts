@@ -26,6 +26,7 @@ import { translator, type Translate } from "./i18n";
 import { formatPercent, giveGetText, offerText, termsVersionInput } from "./offer";
 import { expiringCredit, milestoneProgress } from "./milestone-progress";
 import { listMilestones, successfulReferrals } from "~/referrals/milestones.server";
+import { programFor, variantIncentive, withIncentive } from "~/experiments/incentive.server";
 import { shareOrigin } from "./proxy-context";
 import { shareTexts } from "./share-text";
 
@@ -49,6 +50,8 @@ const REFERRER_FIELDS = {
   showFirstName: true,
   clickCount: true,
   referralCount: true,
+  variantId: true,
+  variantMovedAt: true,
 } as const;
 type ReferrerRow = Pick<Awaited<ReturnType<Db["referrer"]["create"]>>, keyof typeof REFERRER_FIELDS>;
 
@@ -210,7 +213,9 @@ function guestMayView(caller: ExtensionCaller, order: OrderFacts, now: Date): bo
 async function referrerState(db: Db, live: Live, referrer: ReferrerRow, localeTag: string): Promise<ReferrerState> {
   // Single-use friend codes (friend-codes.server.ts): friends get their own code by the link, so the referrer is shown the link alone.
   const linkOnly = live.program.friendCodeMode === "SINGLE_USE";
-  const share = shareTexts({ template: live.program.shareMessage, offer: offerText(live.program, live.t, localeTag), code: referrer.code, linkOnly, origin: live.origin, t: live.t });
+  // The offer their code gives: their incentive experiment variant's, if any.
+  const program = await programFor(db, referrer.shop, live.program, referrer);
+  const share = shareTexts({ template: live.program.shareMessage, offer: offerText(program, live.t, localeTag), code: referrer.code, linkOnly, origin: live.origin, t: live.t });
   const rewards = await db.reward.count({ where: { shop: referrer.shop, referrerId: referrer.id, status: { in: [RewardStatus.ISSUED, RewardStatus.PAID] } } });
   return {
     state: "referrer",
@@ -350,9 +355,9 @@ export function maskEmail(email: string | null): string {
   return `${[...email.slice(0, at)][0]}***${email.slice(at)}`;
 }
 
-function rewardValue(program: Pick<ProgramRow, "rewardKind" | "currencyCode">, value: Decimal | string, currencyCode: string | null, localeTag: string): string {
+function rewardValue(program: Pick<ProgramRow, "rewardKind" | "currencyCode">, value: Decimal | string | { toString(): string }, currencyCode: string | null, localeTag: string): string {
   if (program.rewardKind === "CODE_PERCENTAGE" || !currencyCode) return formatPercent(value.toString(), localeTag);
-  return formatMoney(money(value, currencyCode).amount, currencyCode, localeTag);
+  return formatMoney(money(value.toString(), currencyCode).amount, currencyCode, localeTag);
 }
 
 /**
@@ -405,7 +410,7 @@ export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminF
       where: { shop, referrerId: referrer.id, status: { in: LIVE_REFERRAL_STATUSES }, test: false },
       orderBy: { createdAt: "desc" },
       take: 50,
-      select: { friendEmail: true, status: true, orderCreatedAt: true, createdAt: true, holdUntil: true, currencyCode: true },
+      select: { friendEmail: true, status: true, orderCreatedAt: true, createdAt: true, holdUntil: true, currencyCode: true, variantId: true },
     }),
     db.reward.findMany({
       where: { shop, referrerId: referrer.id, status: { in: [RewardStatus.ISSUED, RewardStatus.PAID] } },
@@ -418,6 +423,11 @@ export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminF
   // How far the next milestone is: the extension says it with its own plural forms ("2 more friends to unlock ...").
   const successful = milestones.length ? await successfulReferrals(db, shop, referrer.id) : 0;
   const progress = milestoneProgress({ t: live.t, language: caller.locale.language, localeTag: tag, currencyCode: live.program.currencyCode, milestones, successful });
+  // A pending referral's reward is its experiment variant's when it was made in one (rewards.server.ts).
+  const promised = new Map<string | null, Pick<ProgramRow, "rewardKind" | "rewardValue" | "currencyCode">>([[null, live.program]]);
+  for (const r of referrals) {
+    if (r.variantId && !promised.has(r.variantId)) promised.set(r.variantId, withIncentive(live.program, await variantIncentive(db, shop, r.variantId)));
+  }
   const sums = (kind: string) => {
     const totals = new Map<string, Decimal>();
     for (const r of rewards) if (r.kind === kind && r.currencyCode) totals.set(r.currencyCode, (totals.get(r.currencyCode) ?? toDecimal(0)).plus(r.value));
@@ -431,7 +441,10 @@ export async function accountData(db: Db, caller: ExtensionCaller, admin: AdminF
       friends: referrals.map((r) => ({ name: maskEmail(r.friendEmail), status: r.status, orderedAt: (r.orderCreatedAt ?? r.createdAt).toISOString() })),
       pendingRewards: referrals
         .filter((r) => r.status === ReferralStatus.PENDING && r.holdUntil)
-        .map((r) => ({ value: rewardValue(live.program, live.program.rewardValue, r.currencyCode, tag), releaseOn: (r.holdUntil as Date).toISOString() })),
+        .map((r) => {
+          const terms = promised.get(r.variantId) ?? live.program;
+          return { value: rewardValue(terms, terms.rewardValue, r.currencyCode, tag), releaseOn: (r.holdUntil as Date).toISOString() };
+        }),
       unusedCodes: rewards
         .filter((r) => r.kind === "CODE" && r.status === RewardStatus.ISSUED && r.code && (!r.expiresAt || r.expiresAt > now))
         .map((r) => ({

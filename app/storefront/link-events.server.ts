@@ -28,13 +28,13 @@ async function activeReferrer(db: Db, shop: string, code: string) {
 export async function recordClick(
   db: Db,
   { shop, code, channel, visitor }: { shop: string; code: string; channel: string; visitor?: { ip: string | null; userAgent: string | null } },
-): Promise<{ firstName: string | null; referrer: { id: string; code: string } | null; visitor: { ipHash: string | null; uaHash: string | null } }> {
+): Promise<{ firstName: string | null; referrer: { id: string; code: string; variantId: string | null; variantMovedAt: Date | null } | null; visitor: { ipHash: string | null; uaHash: string | null } }> {
   // The visitor's browser, hashed (device.ts): whether an order's browser came by this link.
   const hashes = visitor ? deviceHashes(shop, visitor) : { ipHash: null, uaHash: null };
   const referrer = await activeReferrer(db, shop, code);
   if (!referrer) return { firstName: null, referrer: null, visitor: hashes };
   await recordEvent(db, { shop, referrerId: referrer.id, type: "CLICK", channel, ...hashes });
-  return { firstName: shownFirstName(referrer), referrer: { id: referrer.id, code: referrer.code }, visitor: hashes };
+  return { firstName: shownFirstName(referrer), referrer: { id: referrer.id, code: referrer.code, variantId: referrer.variantId, variantMovedAt: referrer.variantMovedAt }, visitor: hashes };
 }
 
 /** The referrer's first name when they allowed it to be shown, trimmed (40 characters at most), else null. */

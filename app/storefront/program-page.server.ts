@@ -160,9 +160,10 @@ export async function programPageFor(
   if (!live) return programPageLiquid({ t, language, state: "unavailable" });
   const secondTier = secondTierText(live.program, live.t, ctx.locale.tag);
   const base = { t: live.t, language, offer: live.offer, terms: live.program.terms, secondTier, ...extra };
-  if (extra.view) return programPageLiquid({ ...base, state: "referrer" });
+  if (extra.view) return programPageLiquid({ ...base, offer: extra.view.offer, state: "referrer" });
   if (!ctx.customerId) return programPageLiquid({ ...base, state: "guest" });
   const data = await blockData(db, ctx);
-  if (data.state === "referrer") return programPageLiquid({ ...base, state: "referrer", view: data });
+  // The referrer's own variant's offer (blockData's), when they are in an incentive experiment.
+  if (data.state === "referrer") return programPageLiquid({ ...base, offer: data.offer, state: "referrer", view: data });
   return programPageLiquid({ ...base, state: data.state === "unavailable" ? "unavailable" : "customer" });
 }

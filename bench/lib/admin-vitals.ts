@@ -81,10 +81,10 @@ export const BASELINE: AdminPage = { name: "bare Polaris page", path: "/vitals-b
 
 /**
  * Every admin page (the list tests/browser/admin-i18n.test.ts opens), with the
- * demo shop's ids for the two detail pages. Throws on an app.*.tsx route this
+ * demo shop's ids for the detail pages. Throws on an app.*.tsx route this
  * list does not know, so a new page is measured from its first day.
  */
-export function adminPages(ids: { referral: string; referrer: string }): AdminPage[] {
+export function adminPages(ids: { referral: string; referrer: string; experiment: string }): AdminPage[] {
   const pages: (AdminPage & { route: string })[] = [
     { name: "home", path: "", route: "app._index.tsx" },
     { name: "dashboard", path: "/dashboard", route: "app.dashboard.tsx" },
@@ -104,6 +104,8 @@ export function adminPages(ids: { referral: string; referrer: string }): AdminPa
     { name: "webhooks", path: "/integrations/webhooks", route: "app.integrations.webhooks.tsx" },
     { name: "api-keys", path: "/integrations/api-keys", route: "app.integrations.api-keys.tsx" },
     { name: "second-tier", path: "/second-tier", route: "app.second-tier.tsx" },
+    { name: "experiments", path: "/experiments", route: "app.experiments._index.tsx" },
+    { name: "experiment", path: `/experiments/${ids.experiment}`, route: "app.experiments.$id.tsx" },
   ];
   const known = new Set([...NOT_PAGES, ...pages.map((p) => p.route)]);
   const unknown = fs.readdirSync(path.join(PROJECT_ROOT, "app/routes")).filter((f) => /^app\..*\.tsx$/.test(f) && !known.has(f));
@@ -130,7 +132,22 @@ export async function startVitalsStack(options: { chromium: string; logDir: stri
   try {
     const { default: db } = await import("~/db.server");
     const referral = (await db.referral.findFirst({ where: { shop: stack.shop, status: "REWARDED" } })) ?? (await db.referral.findFirstOrThrow({ where: { shop: stack.shop } }));
-    const pages = adminPages({ referral: referral.id, referrer: referral.referrerId });
+    // The demo shop runs no experiment: one is started for the experiment page, as the merchant would.
+    const { startExperiment } = await import("~/experiments/lifecycle.server");
+    const started = await startExperiment({
+      db,
+      shop: stack.shop,
+      by: "merchant:vitals",
+      input: {
+        name: "Bigger friend offer",
+        variants: [
+          { name: "Control", friendOfferKind: "PERCENTAGE", friendOfferValue: "10", rewardKind: "CODE_PERCENTAGE", rewardValue: "10" },
+          { name: "B", friendOfferKind: "PERCENTAGE", friendOfferValue: "20", rewardKind: "CODE_PERCENTAGE", rewardValue: "10" },
+        ],
+      },
+    });
+    if (!started.ok) throw new Error(`could not start the demo experiment: ${JSON.stringify(started.errors)}`);
+    const pages = adminPages({ referral: referral.id, referrer: referral.referrerId, experiment: started.experiment.id });
     browser = await chromium.launch({ executablePath: options.chromium, args: ARGS });
     // Headless Chromium says "HeadlessChrome": shopify-app-remix answers bots 410 Gone.
     const probe = await browser.newPage();

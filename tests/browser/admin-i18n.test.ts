@@ -19,6 +19,7 @@ import type { FakeShopify } from "../../fake-shopify";
 import { hostParam } from "../../fake-shopify/sign";
 import { sessionToken } from "../helpers/admin-request";
 import { seedShopActivity } from "../helpers/admin-seed";
+import { startExperiment } from "~/experiments/lifecycle.server";
 import { usePipeline } from "../helpers/pipeline";
 import { startAdminServer } from "./admin-server";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
@@ -34,7 +35,7 @@ let browser: Browser;
 let page: Page;
 let shop: string;
 let fake: FakeShopify;
-const ids = { referral: "", referrer: "" };
+const ids = { referral: "", referrer: "", experiment: "" };
 const errors: string[] = [];
 
 /** Every text leaf of a catalogue, by its path ("referrals.title", "csv.payouts[2]"). */
@@ -128,6 +129,8 @@ const PAGES: [name: string, path: () => string][] = [
   ["webhooks", () => "/app/integrations/webhooks"],
   ["api-keys", () => "/app/integrations/api-keys"],
   ["second-tier", () => "/app/second-tier"],
+  ["experiments", () => "/app/experiments"],
+  ["experiment", () => `/app/experiments/${ids.experiment}`],
   // The Web Vitals benchmark's baseline (bench/admin-vitals.ts): in no menu, still in the language.
   ["vitals-baseline", () => "/app/vitals-baseline"],
 ];
@@ -140,6 +143,21 @@ describe.skipIf(NO_BROWSER)("embedded admin in Hindi and Maltese, in Chromium", 
     shop = p.shop;
     ids.referrer = p.sam.id;
     ids.referral = (await db.referral.findFirstOrThrow({ where: { shop, status: "REWARDED" } })).id;
+    const started = await startExperiment({
+      db,
+      shop,
+      by: "test",
+      input: {
+        name: "Bigger offer",
+        variants: [
+          // Names the merchant typed (no English word for the page's language check to find).
+          { name: "A", friendOfferKind: "PERCENTAGE", friendOfferValue: "10", rewardKind: "CODE_PERCENTAGE", rewardValue: "10" },
+          { name: "B", friendOfferKind: "FIXED_AMOUNT", friendOfferValue: "15", rewardKind: "STORE_CREDIT", rewardValue: "5" },
+        ],
+      },
+    });
+    if (!started.ok) throw new Error(JSON.stringify(started.errors));
+    ids.experiment = started.experiment.id;
     const fee = { shop, kind: "CASH", valueType: "FIXED_AMOUNT", value: "5", currencyCode: "USD" };
     await db.reward.createMany({
       data: [

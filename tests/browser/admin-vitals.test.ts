@@ -31,9 +31,9 @@ describe.skipIf(NO_BROWSER)("the admin Web Vitals benchmark", () => {
     await vitals?.stop();
   });
 
-  it("lists every admin page, the two detail pages with the demo shop's ids", () => {
+  it("lists every admin page, the detail pages with the demo shop's ids", () => {
     const names = vitals.pages.map((p) => p.name);
-    expect(names).toEqual(["home", "dashboard", "referrals", "referral", "review", "referrers", "referrer", "payouts", "invite", "emails", "leaks", "settings", "delivery-problems", "integrations", "klaviyo", "webhooks", "api-keys", "second-tier"]);
+    expect(names).toEqual(["home", "dashboard", "referrals", "referral", "review", "referrers", "referrer", "payouts", "invite", "emails", "leaks", "settings", "delivery-problems", "integrations", "klaviyo", "webhooks", "api-keys", "second-tier", "experiments", "experiment"]);
     expect(vitals.pages.find((p) => p.name === "referral")!.path).toMatch(/^\/referrals\/\w+$/);
   });
 

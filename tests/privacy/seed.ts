@@ -62,6 +62,25 @@ export async function seedShop(db: Db, shop: string) {
     data: { shop, customerId: BOB.gid, email: BOB.email, emailKey: BOB.email, firstName: "Bob", lastName: "Builder", code: BOB.code, source: "ADMIN" },
   });
 
+  // An incentive experiment Alice was assigned to on enrolment (shop/redact removes it).
+  const experiment = await db.experiment.create({
+    data: {
+      shop,
+      name: "Bigger friend offer",
+      runningShop: shop,
+      startedAt: T0,
+      createdBy: "merchant:98",
+      variants: {
+        create: [
+          { shop, position: 0, name: "Control", friendOfferKind: "PERCENTAGE", friendOfferValue: "10", rewardKind: "CODE_PERCENTAGE", rewardValue: "10", discountCode: "FRIEND-PROGRAM-CONTROL0000000A" },
+          { shop, position: 1, name: "B", friendOfferKind: "PERCENTAGE", friendOfferValue: "20", rewardKind: "CASH", rewardValue: "5", discountCode: "FRIEND-PROGRAM-VARIANTB0000000A" },
+        ],
+      },
+    },
+    include: { variants: { orderBy: { position: "asc" } } },
+  });
+  await db.referrer.update({ where: { id: alice.id }, data: { variantId: experiment.variants[1].id } });
+
   // Alice referred Carol, and was paid for it.
   const aliceReferral = await db.referral.create({
     data: {

@@ -15,6 +15,7 @@ import { MAX_WEBHOOK_BODY_BYTES } from "~/webhooks/verify-webhook.server";
 import { startInvite } from "~/referrals/invites.server";
 import { numericCustomerId } from "~/referrals/personal-data";
 import { enrolReferrer } from "~/referrals/referrers.server";
+import { startExperiment } from "~/experiments/lifecycle.server";
 import type { FakeShopify } from "../../fake-shopify";
 import { env } from "~/env.server";
 import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "~/webhooks/inbox-admission";
@@ -550,8 +551,8 @@ describe("another shop's ids on every admin route and proxy endpoint", () => {
   let A: Awaited<ReturnType<typeof seedShopActivity>>;
   let B: Awaited<ReturnType<typeof seedShopActivity>>;
   /** Shop B's ids by kind, real rows made through the domain and the order pipeline. */
-  const bIds: Record<"referrer" | "referral" | "reward" | "invite" | "audit", string[]> = { referrer: [], referral: [], reward: [], invite: [], audit: [] };
-  const aIds: Record<"referrer" | "referral" | "reward" | "invite" | "audit", string[]> = { referrer: [], referral: [], reward: [], invite: [], audit: [] };
+  const bIds: Record<"referrer" | "referral" | "reward" | "invite" | "audit" | "experiment" | "variant", string[]> = { referrer: [], referral: [], reward: [], invite: [], audit: [], experiment: [], variant: [] };
+  const aIds: Record<"referrer" | "referral" | "reward" | "invite" | "audit" | "experiment" | "variant", string[]> = { referrer: [], referral: [], reward: [], invite: [], audit: [], experiment: [], variant: [] };
   let bMarkers: string[] = [];
   let bertha: { id: string; code: string; email: string };
 
@@ -562,6 +563,8 @@ describe("another shop's ids on every admin route and proxy endpoint", () => {
       reward: (await db.reward.findMany({ where: { shop }, orderBy: { createdAt: "asc" } })).map((r) => r.id),
       invite: (await db.inviteRun.findMany({ where: { shop } })).map((r) => r.id),
       audit: (await db.auditEvent.findMany({ where: { shop }, take: 3 })).map((r) => r.id),
+      experiment: (await db.experiment.findMany({ where: { shop } })).map((r) => r.id),
+      variant: (await db.experimentVariant.findMany({ where: { shop }, orderBy: { position: "asc" } })).map((r) => r.id),
     };
   }
 
@@ -576,6 +579,14 @@ describe("another shop's ids on every admin route and proxy endpoint", () => {
     await B.drain();
     await startInvite(db, { shop: B.shop, tag: "b-secret-tag", cause: "test" });
     await startInvite(db, { shop: A.shop, tag: "a-tag", cause: "test" });
+    for (const shop of [A.shop, B.shop]) {
+      const variants = [
+        { name: "Control", friendOfferKind: "PERCENTAGE", friendOfferValue: "10", rewardKind: "CODE_PERCENTAGE", rewardValue: "10" },
+        { name: "B", friendOfferKind: "PERCENTAGE", friendOfferValue: "20", rewardKind: "CASH", rewardValue: "5" },
+      ];
+      const started = await startExperiment({ db, shop, by: "test", input: { name: `${shop === B.shop ? "b-secret" : "a"} experiment`, variants } });
+      expect(started.ok).toBe(true);
+    }
     Object.assign(bIds, await idsOf(B.shop));
     Object.assign(aIds, await idsOf(A.shop));
     const codes = [...(await db.referrer.findMany({ where: { shop: B.shop } })).map((r) => r.code), ...(await db.reward.findMany({ where: { shop: B.shop, code: { not: null } } })).map((r) => r.code!)];
@@ -593,6 +604,7 @@ describe("another shop's ids on every admin route and proxy endpoint", () => {
   /** Fills a form field or query parameter named `name` with shop B's id of the matching kind. */
   function foreignValue(name: string, pathKind: keyof typeof bIds): string | string[] {
     if (name === "ids") return bIds.referral.slice(0, 3);
+    if (/variant/i.test(name)) return bIds.variant[0];
     if (/referrer/i.test(name)) return bertha.id;
     if (/reward/i.test(name)) return bIds.reward[0];
     if (/referral/i.test(name)) return bIds.referral[0];
@@ -605,7 +617,7 @@ describe("another shop's ids on every admin route and proxy endpoint", () => {
 
   const paramRoutes = adminRoutes.filter((r) => r.params.length > 0);
   const plainRoutes = adminRoutes.filter((r) => r.params.length === 0);
-  const KINDS = ["referrer", "referral", "reward", "invite", "audit"] as const;
+  const KINDS = ["referrer", "referral", "reward", "invite", "audit", "experiment"] as const;
 
   async function adminCall(route: DiscoveredRoute, method: "GET" | "POST", shop: string, url: string, form?: Record<string, string | string[]>, params: Record<string, string> = {}) {
     const handler = handlerFor(route.module, method)!;
@@ -901,12 +913,21 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
   let fake: FakeShopify;
   let shop = "";
   const enrolled: { label: string; id: string; referralOrder: string; given: (typeof HOSTILE_NAMES)[number] }[] = [];
+  /** Experiments named (and their variants) with the hostile names, ended ones too: their pages render them. */
+  const experimentIds: string[] = [];
 
   beforeAll(async () => {
     fake = pipeline.shopify.reset();
     const p = await pipeline.setupShop({ holdDays: 30, rewardKind: "CASH", rewardValue: "5" });
     shop = p.shop;
     await installShop(shop);
+    for (const given of HOSTILE_NAMES) {
+      const variants = [given.firstName, given.lastName].map((name, i) => ({ name: name.slice(0, 40), friendOfferKind: "PERCENTAGE", friendOfferValue: String(10 + i * 5), rewardKind: "CASH", rewardValue: "5" }));
+      const started = await startExperiment({ db, shop, by: "test", input: { name: `${given.firstName} ${given.lastName}`.slice(0, 80), variants } });
+      if (!started.ok) continue; // A name that trims to nothing is refused, as it should be.
+      experimentIds.push(started.experiment.id);
+      await db.experiment.updateMany({ where: { id: started.experiment.id, shop }, data: { status: "ENDED", runningShop: null, endedAt: new Date(), winnerVariantId: started.experiment.variants[1].id } });
+    }
     for (const [i, given] of HOSTILE_NAMES.entries()) {
       const { referrer } = await enrolReferrer(db, { shop, customerId: `gid://shopify/Customer/${880_000 + i}`, email: given.email, firstName: given.firstName, lastName: given.lastName, source: "ADMIN", cause: "test", now: new Date(testClock.now()) });
       await p.drain();
@@ -959,6 +980,7 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
           const referral = await db.referral.findFirst({ where: { shop, referrerId: e.id } });
           for (const id of [e.id, referral?.id]) if (id) targets.push(urlFor(route, Object.fromEntries(route.params.map((p) => [p, id]))));
         }
+        for (const id of experimentIds) targets.push(urlFor(route, Object.fromEntries(route.params.map((p) => [p, id]))));
       }
       const outcomes: string[] = [];
       let ok = true;
