@@ -961,6 +961,7 @@ export const de: Messages = {
       NOT_ENOUGH_DATA: "Noch nicht genug Daten",
     } as Record<string, string>,
     roiTimes: (x: string) => `${x}×`,
+    powerNote: (clicks: string, lift: string, power: string) => `Geplanter Umfang: ${clicks} Klicks pro Variante, bei denen das Urteil eine Steigerung der Conversion um ${lift} in ${power} der Fälle erkennt.`,
     alphaNote: (pct: string) => `Die Urteile halten die Gefahr, einen falschen Gewinner zu nennen, unter ${pct}, egal wie oft Sie nachsehen.`,
     clicksToGo: (n: number) => plural("de", { one: "Für ein Urteil braucht es noch etwa # Klick pro Variante.", other: "Für ein Urteil braucht es noch etwa # Klicks pro Variante." })(n),
     daysToGo: (n: number) => plural("de", { one: "Beim aktuellen Tempo: etwa # Tag.", other: "Beim aktuellen Tempo: etwa # Tage." })(n),

@@ -953,6 +953,7 @@ export const en = {
       NOT_ENOUGH_DATA: "Not enough data yet",
     } as Record<string, string>,
     roiTimes: (x: string) => `${x}×`,
+    powerNote: (clicks: string, lift: string, power: string) => `Planned size: ${clicks} clicks per variant, at which the verdict finds a ${lift} lift in conversion ${power} of the time.`,
     alphaNote: (pct: string) => `Verdicts keep the chance of naming a false winner below ${pct}, however often you look.`,
     clicksToGo: (n: number) => plural("en", { one: "About # more click per variant is needed for a verdict.", other: "About # more clicks per variant are needed for a verdict." })(n),
     daysToGo: (n: number) => plural("en", { one: "At the current pace: about # day.", other: "At the current pace: about # days." })(n),

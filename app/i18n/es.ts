@@ -969,6 +969,7 @@ export const es: Messages = {
       NOT_ENOUGH_DATA: "Aún no hay datos suficientes",
     } as Record<string, string>,
     roiTimes: (x: string) => `${x}×`,
+    powerNote: (clicks: string, lift: string, power: string) => `Tamaño previsto: ${clicks} clics por variante, con los que el veredicto detecta un aumento del ${lift} en la conversión el ${power} de las veces.`,
     alphaNote: (pct: string) => `Los veredictos mantienen el riesgo de nombrar una ganadora falsa por debajo del ${pct}, por mucho que mires.`,
     clicksToGo: (n: number) => plural("es", { one: "Falta aproximadamente # clic por variante para un veredicto.", many: "Faltan aproximadamente # de clics por variante para un veredicto.", other: "Faltan aproximadamente # clics por variante para un veredicto." })(n),
     daysToGo: (n: number) => plural("es", { one: "Al ritmo actual: unos # día.", many: "Al ritmo actual: unos # de días.", other: "Al ritmo actual: unos # días." })(n),

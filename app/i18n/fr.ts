@@ -974,6 +974,7 @@ export const fr: Messages = {
       NOT_ENOUGH_DATA: "Pas encore assez de données",
     } as Record<string, string>,
     roiTimes: (x: string) => `${x} ×`,
+    powerNote: (clicks: string, lift: string, power: string) => `Taille prévue : ${clicks} clics par variante, avec lesquels le verdict détecte une hausse de ${lift} de la conversion dans ${power} des cas.`,
     alphaNote: (pct: string) => `Les verdicts maintiennent le risque de désigner une fausse gagnante sous ${pct}, aussi souvent que vous regardiez.`,
     clicksToGo: (n: number) => plural("fr", { one: "Il faut encore environ # clic par variante pour un verdict.", many: "Il faut encore environ # de clics par variante pour un verdict.", other: "Il faut encore environ # clics par variante pour un verdict." })(n),
     daysToGo: (n: number) => plural("fr", { one: "Au rythme actuel : environ # jour.", many: "Au rythme actuel : environ # de jours.", other: "Au rythme actuel : environ # jours." })(n),

@@ -960,6 +960,7 @@ export const hi: Messages = {
       NOT_ENOUGH_DATA: "अभी पर्याप्त डेटा नहीं",
     } as Record<string, string>,
     roiTimes: (x: string) => `${x} गुना`,
+    powerNote: (clicks: string, lift: string, power: string) => `नियोजित आकार: हर वैरिएंट के लिए ${clicks} क्लिक, जिन पर निर्णय कन्वर्ज़न में ${lift} की बढ़त को ${power} बार पकड़ लेता है।`,
     alphaNote: (pct: string) => `आप कितनी भी बार देखें, निर्णय गलत विजेता बताने की संभावना ${pct} से कम रखते हैं।`,
     clicksToGo: (n: number) => plural("hi", { one: "निर्णय के लिए हर वैरिएंट को लगभग # और क्लिक चाहिए।", other: "निर्णय के लिए हर वैरिएंट को लगभग # और क्लिक चाहिए।" })(n),
     daysToGo: (n: number) => plural("hi", { one: "अभी की रफ़्तार से: लगभग # दिन।", other: "अभी की रफ़्तार से: लगभग # दिन।" })(n),

@@ -999,6 +999,7 @@ export const mt: Messages = {
       NOT_ENOUGH_DATA: "Għad m'hemmx biżżejjed data",
     } as Record<string, string>,
     roiTimes: (x: string) => `${x}×`,
+    powerNote: (clicks: string, lift: string, power: string) => `Daqs ippjanat: ${clicks} klikk għal kull varjant, li bihom il-verdett isib żieda ta' ${lift} fil-konverżjoni ${power} tal-każijiet.`,
     alphaNote: (pct: string) => `Il-verdetti jżommu ċ-ċans li jissemma rebbieħ falz taħt ${pct}, ikun kemm ikun spiss li tħares.`,
     clicksToGo: (n: number) =>
       plural("mt", {

@@ -125,7 +125,10 @@ export default function Experiment() {
                     {e.resultsTitle}
                   </Text>
                   <Text as="p" tone="subdued">
-                    {[e.alphaNote(f.percent(experiment.alpha)), progress.clicksToGo ? e.clicksToGo(progress.clicksToGo) : "", progress.daysToGo ? e.daysToGo(progress.daysToGo) : ""].filter(Boolean).join(" ")}
+                    {[
+                      e.alphaNote(f.percent(experiment.alpha)),
+                      progress.clicksPerVariant ? e.powerNote(f.number(progress.clicksPerVariant), f.percent(progress.relativeLift), f.percent(progress.power)) : "",
+                      progress.clicksToGo ? e.clicksToGo(progress.clicksToGo) : "", progress.daysToGo ? e.daysToGo(progress.daysToGo) : ""].filter(Boolean).join(" ")}
                   </Text>
                 </BlockStack>
               </div>
