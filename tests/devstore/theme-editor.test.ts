@@ -78,7 +78,7 @@ describe("theme access and the theme editor in the dev store", () => {
     const refused = await fetch(`${admin.origin}/scopes/grant`, { method: "POST", body: JSON.stringify({ scopes: ["write_orders"] }) });
     expect(refused.status).toBe(400);
     const granted = await fetch(`${admin.origin}/scopes/grant`, { method: "POST", body: JSON.stringify({ scopes: ["read_themes"] }) });
-    expect(await granted.json()).toMatchObject({ result: "granted-all", detail: { granted: expect.arrayContaining(["read_themes"]), optional: ["read_themes"] } });
+    expect(await granted.json()).toMatchObject({ result: "granted-all", detail: { granted: expect.arrayContaining(["read_themes"]), optional: ["read_themes", "read_products"] } });
     expect(shopify.fake.shop(shop).hasScope("read_themes")).toBe(true);
     expect(await workOff()).toMatchObject({ done: 1 });
     expect((await db.session.findUniqueOrThrow({ where: { id: `offline_${shop}` } })).scope).toContain("read_themes");
