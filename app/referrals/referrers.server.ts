@@ -53,12 +53,18 @@ export async function enrolReferrer(db: Db, input: EnrolInput) {
   const { match: existing, emailOwnedByOther } = await findExisting(db, shop, customerId, emailKey);
   if (existing) return { referrer: await attachCustomer(db, existing, customerId), created: false };
 
+  // A new referrer joins the running incentive experiment, if any (app/experiments).
+  // Read before the transaction: on SQLite with several processes, a
+  // transaction that reads before its first write fails (SQLITE_BUSY_SNAPSHOT)
+  // when another process wrote in between; one that starts by writing waits
+  // for the lock instead. An experiment started or ended in the instant between
+  // is harmless: the referrer keeps whatever variant they got.
+  const variantIds = await runningVariantIds(db, shop);
   for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
     let deliveries = 0;
     try {
       const referrer = await countedTransaction(db, shop, async (tx, changes) => {
-        // A new referrer joins the running incentive experiment, if any (app/experiments).
-        const variantId = drawVariant(await runningVariantIds(tx, shop));
+        const variantId = drawVariant(variantIds);
         const created = await tx.referrer.create({
           data: {
             shop,
