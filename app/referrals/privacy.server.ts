@@ -528,7 +528,7 @@ function rateLimitKeysOf(shop: string) {
  */
 export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: string; currentWebhookId?: string }) {
   const keepCurrent = currentWebhookId ? { webhookId: { not: currentWebhookId } } : {};
-  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, milestones, experimentVariants, experiments, ...emails] =
+  const [rewards, linkEvents, referrals, formerCodes, friendCodes, referrers, programs, auditEvents, jobs, deliveries, , sessions, rateLimits, shops, inviteRuns, dailyStats, erasures, referralEvents, flowTriggerUses, klaviyoConnections, webhookEndpoints, apiKeys, milestones, experimentVariants, experiments, partnerSignIns, agreementAcceptances, partners, agreementVersions, partnerGroups, payoutBatches, ...emails] =
     await db.$transaction([
       db.reward.deleteMany({ where: { shop } }),
       db.linkEvent.deleteMany({ where: { shop } }),
@@ -559,6 +559,14 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
       // Incentive experiments (their variants first: they name the experiment).
       db.experimentVariant.deleteMany({ where: { shop } }),
       db.experiment.deleteMany({ where: { shop } }),
+      // Partners: their sign-in links and acceptances first (they name the
+      // partner and the agreement version), then groups and payout batches.
+      db.partnerSignIn.deleteMany({ where: { shop } }),
+      db.agreementAcceptance.deleteMany({ where: { shop } }),
+      db.partner.deleteMany({ where: { shop } }),
+      db.agreementVersion.deleteMany({ where: { shop } }),
+      db.partnerGroup.deleteMany({ where: { shop } }),
+      db.payoutBatch.deleteMany({ where: { shop } }),
       db.emailMessage.deleteMany({ where: { shop } }),
       db.emailSuppression.deleteMany({ where: { shop } }),
       db.emailSwitch.deleteMany({ where: { shop } }),
@@ -590,6 +598,12 @@ export async function redactShop(db: Db, { shop, currentWebhookId }: { shop: str
     milestones: milestones.count,
     experiments: experiments.count,
     experimentVariants: experimentVariants.count,
+    partners: partners.count,
+    partnerSignIns: partnerSignIns.count,
+    agreementAcceptances: agreementAcceptances.count,
+    agreementVersions: agreementVersions.count,
+    partnerGroups: partnerGroups.count,
+    payoutBatches: payoutBatches.count,
     emails: emails.reduce((n, r) => n + r.count, 0),
   };
 }
