@@ -358,6 +358,7 @@ export const de: Messages = {
       ACCOUNT: "Kundenkonto",
       INVITE: "Einladung",
       ADMIN: "Verwaltung",
+      PARTNER: "Partner",
     },
   },
   referrer: {

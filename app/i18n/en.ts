@@ -351,7 +351,7 @@ export const en = {
     emptyFiltered: "No referrers match these filters.",
     emptyBody: "Shoppers join from the referral block on your store, or you can invite your existing customers.",
     resourceName: { singular: "referrer", plural: "referrers" },
-    sources: { STOREFRONT: "Store", GUEST: "Store (guest)", PROGRAM_PAGE: "Program page", THANK_YOU: "Thank-you page", ACCOUNT: "Customer account", INVITE: "Invitation", ADMIN: "Admin" } as Record<
+    sources: { STOREFRONT: "Store", GUEST: "Store (guest)", PROGRAM_PAGE: "Program page", THANK_YOU: "Thank-you page", ACCOUNT: "Customer account", INVITE: "Invitation", ADMIN: "Admin", PARTNER: "Partner" } as Record<
       string,
       string
     >,

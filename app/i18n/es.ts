@@ -365,6 +365,7 @@ export const es: Messages = {
       ACCOUNT: "Cuenta de cliente",
       INVITE: "Invitación",
       ADMIN: "Administración",
+      PARTNER: "Socio",
     },
   },
   referrer: {

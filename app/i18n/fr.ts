@@ -366,6 +366,7 @@ export const fr: Messages = {
       ACCOUNT: "Compte client",
       INVITE: "Invitation",
       ADMIN: "Administration",
+      PARTNER: "Partenaire",
     },
   },
   referrer: {

@@ -359,6 +359,7 @@ export const hi: Messages = {
       ACCOUNT: "ग्राहक अकाउंट",
       INVITE: "आमंत्रण",
       ADMIN: "एडमिन",
+      PARTNER: "पार्टनर",
     },
   },
   referrer: {

@@ -371,6 +371,7 @@ export const mt: Messages = {
       ACCOUNT: "Kont tal-klijent",
       INVITE: "Stedina",
       ADMIN: "Amministrazzjoni",
+      PARTNER: "Sieħeb",
     },
   },
   referrer: {

@@ -11,7 +11,7 @@ import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";
 import { drawVariant, runningVariantIds } from "~/experiments/assignment.server";
 
-export const REFERRER_SOURCES = ["STOREFRONT", "GUEST", "PROGRAM_PAGE", "THANK_YOU", "ACCOUNT", "INVITE", "ADMIN"] as const;
+export const REFERRER_SOURCES = ["STOREFRONT", "GUEST", "PROGRAM_PAGE", "THANK_YOU", "ACCOUNT", "INVITE", "ADMIN", "PARTNER"] as const;
 export type ReferrerSource = (typeof REFERRER_SOURCES)[number];
 
 export interface EnrolInput {
@@ -272,8 +272,9 @@ export interface MerchantAction {
 
 /** A disabled referrer's new referrals are rejected at attribution and their code leaves the friend discount; what was issued stays. */
 export async function setReferrerStatus({ db, shop, referrerId, cause, reason, now = new Date() }: MerchantAction, status: "ACTIVE" | "DISABLED") {
-  const before = await db.referrer.findFirst({ where: { id: referrerId, shop }, select: { status: true } });
-  if (!before) return null;
+  const before = await db.referrer.findFirst({ where: { id: referrerId, shop }, select: { status: true, kind: true } });
+  // A partner's link follows their agreement (app/partners): it is ended or resumed from the Partners page.
+  if (!before || before.kind === "PARTNER") return null;
   await db.referrer.updateMany({ where: { id: referrerId, shop }, data: { status, disabledReason: status === "DISABLED" ? reason : null } });
   await recordAudit(db, { shop, referrerId, action: status === "DISABLED" ? "referrer.disabled" : "referrer.enabled", fromStatus: before.status, toStatus: status, cause, detail: reason || null });
   // Disabling takes the code off the friend discount (a leaked code stops working);
