@@ -77,6 +77,8 @@ export async function referrerPrintout(db: Db, input: ReferrerPrintInput): Promi
       ? db.referrer.findUnique({ where: { shop_customerId: { shop, customerId: input.referrer.customerId } } })
       : db.referrer.findFirst({ where: { id: input.referrer.id, shop } }),
   ]);
+  // A partner hands it out under their business's name.
+  const partner = referrer?.kind === "PARTNER" ? await db.partner.findFirst({ where: { shop, referrerId: referrer.id }, select: { businessName: true } }) : null;
   if (!program?.enabled || !referrer || !canShare(referrer)) return null;
   const t = translator(input.locale.language);
   const tag = input.locale.tag;
@@ -90,8 +92,8 @@ export async function referrerPrintout(db: Db, input: ReferrerPrintInput): Promi
     shopName: shopDisplayName(program),
     logo: await fetchLogo(program.emailLogoUrl),
     accentColor: program.emailAccentColor,
-    // The name the referrer allowed friends to see, and only that.
-    name: referrer.showFirstName && referrer.firstName ? referrer.firstName : null,
+    // The name the referrer allowed friends to see, and only that; a partner's business.
+    name: partner ? partner.businessName : referrer.showFirstName && referrer.firstName ? referrer.firstName : null,
     link: referralLink(origin, referrer.code),
     code,
     offer: offerText(program, t, tag),

@@ -11,6 +11,7 @@ import { reviewCount } from "~/admin/review-queue.server";
 import { emailOffReason } from "~/email/config.server";
 import { endpointsSwitchedOff } from "~/integrations/webhooks/endpoints.server";
 import { ensureProgram } from "~/referrals/programs.server";
+import { PartnerStatus } from "~/partners/status";
 import { requireAdmin } from "~/shopify/admin-request.server";
 import { ShopifyApiError, ShopifyUserError } from "~/shopify/errors";
 import { RouteError } from "~/components/RouteError";
@@ -31,7 +32,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const theme = await themeSetup({ admin, shop, scope, inferred: { embedOn: embedEnabled, blockPlaced: blockAdded } });
   const editor = themeEditorLinks(shop, env().SHOPIFY_API_KEY);
   const links = { addBlock: editor.addBlock, enableEmbed: editor.enableEmbed, blockTemplate: theme.editorTemplate ? editor.template(theme.editorTemplate) : null };
-  return { shop, enabled, setupError, emailOff: emailOffReason() !== null, links, theme, themeScope: THEME_SCOPE, toReview: await reviewCount(db, shop), webhooksOff: await endpointsSwitchedOff(db, shop), ...counts };
+  return { shop, enabled, setupError, emailOff: emailOffReason() !== null, links, theme, themeScope: THEME_SCOPE, toReview: await reviewCount(db, shop), partnerApplications: await db.partner.count({ where: { shop, status: PartnerStatus.APPLIED } }), webhooksOff: await endpointsSwitchedOff(db, shop), ...counts };
 };
 
 export default function Index() {
@@ -71,6 +72,13 @@ export default function Index() {
           <Layout.Section>
             <Banner tone="warning" title={t.home.toReview(data.toReview)} action={{ content: t.home.openReview, url: "/app/review" }}>
               <p>{t.home.toReviewWhy}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {data.partnerApplications > 0 ? (
+          <Layout.Section>
+            <Banner tone="info" title={t.partners.home.toReview(data.partnerApplications)} action={{ content: t.partners.home.open, url: "/app/partners?status=APPLIED" }}>
+              <p>{t.partners.home.toReviewWhy}</p>
             </Banner>
           </Layout.Section>
         ) : null}

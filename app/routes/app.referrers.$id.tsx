@@ -23,6 +23,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const found = await getReferrer(db, shop, params.id ?? "");
   if (!found) notFound();
   const { referrer, byStatus, rewards, referrals, formerCodes, currencyCode } = found;
+  // A partner's link follows their agreement: it is managed on their partner page.
+  const partner = referrer.kind === "PARTNER" ? await db.partner.findFirst({ where: { shop, referrerId: referrer.id }, select: { id: true } }) : null;
   const live = byStatus.filter((s) => LIVE_REFERRAL_STATUSES.includes(s.status));
   return {
     referrer: {
@@ -36,6 +38,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       createdAt: referrer.createdAt.toISOString(),
       link: `https://${shop}/?ref=${encodeURIComponent(referrer.code)}`,
       leakFlaggedAt: referrer.leakFlaggedAt?.toISOString() ?? null,
+      partnerId: partner?.id ?? null,
     },
     formerCodes: formerCodes.map((c) => ({ code: c.code, until: (c.removedAt ?? c.retireAt).toISOString(), removed: c.removedAt !== null })),
     stats: {
@@ -67,7 +70,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const args = { db, shop, referrerId: params.id ?? "", cause, reason };
   if (!reason && intent !== "enable") return json({ ok: false, message: t.referrer.reasonRequired }, { status: 400 });
   if (intent === "disable" || intent === "enable") {
-    if (!(await setReferrerStatus(args, intent === "disable" ? "DISABLED" : "ACTIVE"))) notFound();
+    if (!(await setReferrerStatus(args, intent === "disable" ? "DISABLED" : "ACTIVE"))) {
+      const partner = await db.referrer.findFirst({ where: { id: args.referrerId, shop, kind: "PARTNER" }, select: { id: true } });
+      if (!partner) notFound();
+      return json({ ok: false, message: t.partners.referrer.managed }, { status: 409 });
+    }
     return json({ ok: true, message: intent === "disable" ? t.referrer.disabled : t.referrer.enabled });
   }
   if (intent === "issue") {
@@ -119,13 +126,22 @@ export default function ReferrerDetail() {
       backAction={{ content: t.referrers.title, url: "/app/referrers" }}
       primaryAction={{ content: d.issue, onAction: () => setDialog({ intent: "issue" }), disabled: !active }}
       secondaryActions={[
-        active
-          ? { content: d.disable, destructive: true, onAction: () => setDialog({ intent: "disable" }) }
-          : { content: d.enable, onAction: () => submit({ intent: "enable" }, { method: "post" }) },
+        referrer.partnerId
+          ? { content: t.partners.referrer.open, url: `/app/partners/${referrer.partnerId}` }
+          : active
+            ? { content: d.disable, destructive: true, onAction: () => setDialog({ intent: "disable" }) }
+            : { content: d.enable, onAction: () => submit({ intent: "enable" }, { method: "post" }) },
         { content: t.referrals.title, url: `/app/referrals?referrerId=${referrer.id}` },
       ]}
     >
       <Layout>
+        {referrer.partnerId ? (
+          <Layout.Section>
+            <Banner tone="info" action={{ content: t.partners.referrer.open, url: `/app/partners/${referrer.partnerId}` }}>
+              <p>{t.partners.referrer.isPartner}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         {referrer.leakFlaggedAt ? (
           <Layout.Section>
             <Banner tone="warning" title={d.leakTitle} action={{ content: t.nav.leaks, url: "/app/leaks" }}>
@@ -236,7 +252,7 @@ export default function ReferrerDetail() {
               ) : null}
               {referrer.disabledReason ? (
                 <Text as="p" tone="critical">
-                  {referrer.disabledReason}
+                  {referrer.disabledReason.startsWith("PARTNER_") ? (t.partners.detail.pause[referrer.disabledReason] ?? referrer.disabledReason) : referrer.disabledReason}
                 </Text>
               ) : null}
             </BlockStack>

@@ -51,6 +51,7 @@ export default function App() {
           <Link to="/app/referrals">{t.nav.referrals}</Link>
           <Link to="/app/review">{t.nav.review}</Link>
           <Link to="/app/referrers">{t.nav.referrers}</Link>
+          <Link to="/app/partners">{t.partners.nav}</Link>
           <Link to="/app/payouts">{t.nav.payouts}</Link>
           <Link to="/app/invite">{t.nav.invite}</Link>
           <Link to="/app/emails">{t.nav.emails}</Link>
