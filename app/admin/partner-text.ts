@@ -2,7 +2,7 @@
 // refusal (app/partners/status.ts FieldError) and a fee. Client-safe.
 import { formatMoney, numberFormat } from "~/i18n/format";
 import type { Messages } from "~/i18n/messages";
-import { PARTNER_FIELD_LIMITS, type FieldError } from "~/partners/status";
+import { PARTNER_FIELD_LIMITS, PartnerStatus, type FieldError } from "~/partners/status";
 
 /**
  * The longest text each field takes: the partner fields' limits, a group's
@@ -48,4 +48,12 @@ export function fieldErrorTexts(t: Messages, errors: Record<string, string> | un
 export function feeText(fee: { kind: string; value: string }, currencyCode: string, locale: string): string {
   if (fee.kind === "FIXED") return formatMoney(fee.value, currencyCode, locale);
   return numberFormat(locale, { style: "percent", maximumFractionDigits: 2 }).format(Number(fee.value) / 100);
+}
+
+/** The Partners list's tabs, applications to review first. */
+export type PartnerTab = PartnerStatus | "ALL";
+export const PARTNER_TABS: PartnerTab[] = [PartnerStatus.APPLIED, PartnerStatus.APPROVED, PartnerStatus.INVITED, PartnerStatus.DECLINED, PartnerStatus.ENDED, "ALL"];
+
+export function partnerTab(value: string | null): PartnerTab {
+  return PARTNER_TABS.includes(value as PartnerTab) ? (value as PartnerTab) : "ALL";
 }

@@ -11,6 +11,7 @@ import { LIVE_REFERRAL_STATUSES, RewardStatus } from "~/referrals/statuses";
 import { referralLink } from "~/storefront/share-text";
 import { PARTNER_STATUSES, PartnerStatus, type FeeKind } from "~/partners/status";
 import { currentAgreement } from "~/partners/partners.server";
+import type { PartnerTab } from "./partner-text";
 
 /** Reward.source of a partner's referral fee. */
 const PARTNER_FEE = "PARTNER_FEE";
@@ -88,12 +89,6 @@ function acceptedOf(acceptedVersionId: string | null, versions: Map<string, numb
   return { version: versions.get(acceptedVersionId) ?? null, current: acceptedVersionId === current?.id };
 }
 
-export type PartnerTab = PartnerStatus | "ALL";
-export const PARTNER_TABS: PartnerTab[] = [PartnerStatus.APPLIED, PartnerStatus.APPROVED, PartnerStatus.INVITED, PartnerStatus.DECLINED, PartnerStatus.ENDED, "ALL"];
-
-export function partnerTab(value: string | null): PartnerTab {
-  return PARTNER_TABS.includes(value as PartnerTab) ? (value as PartnerTab) : "ALL";
-}
 
 /** The Partners list: one tab's partners with their figures and the totals, the count of each tab, and what the invite form needs. */
 export async function listPartners(db: Db, shop: string, tab: PartnerTab) {

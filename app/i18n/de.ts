@@ -1028,7 +1028,7 @@ export const de: Messages = {
     inviteBody: "Der Partner erhält eine E-Mail mit einem Link, um Ihre Vereinbarung zu lesen und zu akzeptieren. Sein Empfehlungslink funktioniert, sobald er sie akzeptiert.",
     send: "Einladung senden",
     invited: (email: string) => `Einladung an ${email} gesendet`,
-    invitedNotEmailed: "Partner hinzugefügt, aber die Einladungs-E-Mail konnte nicht eingereiht werden: siehe Zustellprobleme.",
+    invitedNotEmailed: "Partner hinzugefügt, aber keine Einladungs-E-Mail wurde versendet: siehe die Seite E-Mails.",
     fields: {
       name: "Name der Kontaktperson",
       businessName: "Name des Unternehmens",

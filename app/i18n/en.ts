@@ -1019,7 +1019,7 @@ export const en = {
     inviteBody: "They get an email with a link to read and accept your agreement. Their referral link works once they accept it.",
     send: "Send invitation",
     invited: (email: string) => `Invitation sent to ${email}`,
-    invitedNotEmailed: "Partner added, but the invitation email could not be queued: see Delivery problems.",
+    invitedNotEmailed: "Partner added, but no invitation email went out: see the Emails page.",
     fields: {
       name: "Contact name",
       businessName: "Business name",

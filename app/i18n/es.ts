@@ -1037,7 +1037,7 @@ export const es: Messages = {
     inviteBody: "Recibirá un correo con un enlace para leer y aceptar tu acuerdo. Su enlace de referido funciona en cuanto lo acepte.",
     send: "Enviar invitación",
     invited: (email: string) => `Invitación enviada a ${email}`,
-    invitedNotEmailed: "Socio añadido, pero no se pudo poner en cola el correo de invitación: consulta Problemas de entrega.",
+    invitedNotEmailed: "Socio añadido, pero no se envió ningún correo de invitación: consulta la página Correos.",
     fields: {
       name: "Nombre de contacto",
       businessName: "Nombre del negocio",

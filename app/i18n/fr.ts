@@ -1042,7 +1042,7 @@ export const fr: Messages = {
     inviteBody: "Il reçoit un e-mail avec un lien pour lire et accepter votre accord. Son lien de parrainage fonctionne dès qu'il l'accepte.",
     send: "Envoyer l'invitation",
     invited: (email: string) => `Invitation envoyée à ${email}`,
-    invitedNotEmailed: "Partenaire ajouté, mais l'e-mail d'invitation n'a pas pu être mis en file : voir Problèmes de livraison.",
+    invitedNotEmailed: "Partenaire ajouté, mais aucun e-mail d'invitation n'est parti : voir la page E-mails.",
     fields: {
       name: "Nom du contact",
       businessName: "Nom de l'entreprise",

@@ -1077,7 +1077,7 @@ export const mt: Messages = {
     inviteBody: "Jirċievi email b'link biex jaqra u jaċċetta l-ftehim tiegħek. Il-link tar-riferiment tiegħu jaħdem hekk kif jaċċettah.",
     send: "Ibgħat l-istedina",
     invited: (email: string) => `Stedina mibgħuta lil ${email}`,
-    invitedNotEmailed: "Is-sieħeb ġie miżjud, iżda l-email tal-istedina ma setgħetx titqiegħed fil-kju: ara Problemi fil-kunsinna.",
+    invitedNotEmailed: "Is-sieħeb ġie miżjud, iżda ma ntbagħtet l-ebda email ta' stedina: ara l-paġna Emails.",
     fields: {
       name: "Isem il-persuna ta' kuntatt",
       businessName: "Isem in-negozju",
@@ -1195,7 +1195,7 @@ export const mt: Messages = {
       published: (n: number) => `Il-verżjoni ${n} ġiet ippubblikata`,
       unchanged: "It-test huwa l-istess bħall-verżjoni kurrenti: ma ġie ppubblikat xejn",
       versionsTitle: "Verżjonijiet",
-      versionColumns: ["Verżjoni", "Ippubblikata", "Minn", "Aċċettazzjonijiet", "Test"],
+      versionColumns: ["Verżjoni", "Ippubblikata", "Minn", "Aċċettazzjonijiet", "It-test"],
       noVersions: "Għad ma ġie ppubblikat xejn.",
       current: "kurrenti",
       view: "Aqra",

@@ -75,7 +75,7 @@ export interface AdminPage {
 }
 
 /** Admin routes that are not pages (downloads, the email preview's bare HTML) and the baseline itself. */
-const NOT_PAGES = new Set(["app.tsx", "app.payouts.export.tsx", "app.referrals.export.tsx", "app.referrers.export.tsx", "app.emails.preview.tsx", "app.settings.preview.tsx", "app.vitals-baseline.tsx"]);
+const NOT_PAGES = new Set(["app.tsx", "app.payouts.export.tsx", "app.referrals.export.tsx", "app.referrers.export.tsx", "app.emails.preview.tsx", "app.settings.preview.tsx", "app.vitals-baseline.tsx", "app.partners.$id.agreement.tsx", "app.partners.$id.printable.tsx"]);
 
 export const BASELINE: AdminPage = { name: "bare Polaris page", path: "/vitals-baseline" };
 
@@ -84,7 +84,7 @@ export const BASELINE: AdminPage = { name: "bare Polaris page", path: "/vitals-b
  * demo shop's ids for the detail pages. Throws on an app.*.tsx route this
  * list does not know, so a new page is measured from its first day.
  */
-export function adminPages(ids: { referral: string; referrer: string; experiment: string }): AdminPage[] {
+export function adminPages(ids: { referral: string; referrer: string; experiment: string; partner: string }): AdminPage[] {
   const pages: (AdminPage & { route: string })[] = [
     { name: "home", path: "", route: "app._index.tsx" },
     { name: "dashboard", path: "/dashboard", route: "app.dashboard.tsx" },
@@ -106,6 +106,10 @@ export function adminPages(ids: { referral: string; referrer: string; experiment
     { name: "second-tier", path: "/second-tier", route: "app.second-tier.tsx" },
     { name: "experiments", path: "/experiments", route: "app.experiments._index.tsx" },
     { name: "experiment", path: `/experiments/${ids.experiment}`, route: "app.experiments.$id.tsx" },
+    { name: "partners", path: "/partners", route: "app.partners._index.tsx" },
+    { name: "partner", path: `/partners/${ids.partner}`, route: "app.partners.$id.tsx" },
+    { name: "partner-agreement", path: "/partners/agreement", route: "app.partners.agreement.tsx" },
+    { name: "partner-settings", path: "/partners/settings", route: "app.partners.settings.tsx" },
   ];
   const known = new Set([...NOT_PAGES, ...pages.map((p) => p.route)]);
   const unknown = fs.readdirSync(path.join(PROJECT_ROOT, "app/routes")).filter((f) => /^app\..*\.tsx$/.test(f) && !known.has(f));
@@ -147,7 +151,9 @@ export async function startVitalsStack(options: { chromium: string; logDir: stri
       },
     });
     if (!started.ok) throw new Error(`could not start the demo experiment: ${JSON.stringify(started.errors)}`);
-    const pages = adminPages({ referral: referral.id, referrer: referral.referrerId, experiment: started.experiment.id });
+    // The demo shop's partner with referred orders (devstore/seed.ts).
+    const partner = await db.partner.findFirstOrThrow({ where: { shop: stack.shop, status: "APPROVED" }, orderBy: { createdAt: "asc" } });
+    const pages = adminPages({ referral: referral.id, referrer: referral.referrerId, experiment: started.experiment.id, partner: partner.id });
     browser = await chromium.launch({ executablePath: options.chromium, args: ARGS });
     // Headless Chromium says "HeadlessChrome": shopify-app-remix answers bots 410 Gone.
     const probe = await browser.newPage();

@@ -20,6 +20,8 @@ import { hostParam } from "../../fake-shopify/sign";
 import { sessionToken } from "../helpers/admin-request";
 import { seedShopActivity } from "../helpers/admin-seed";
 import { startExperiment } from "~/experiments/lifecycle.server";
+import { publishAgreement } from "~/partners/agreement.server";
+import { applyAsPartner, approvePartner } from "~/partners/partners.server";
 import { usePipeline } from "../helpers/pipeline";
 import { startAdminServer } from "./admin-server";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
@@ -35,7 +37,7 @@ let browser: Browser;
 let page: Page;
 let shop: string;
 let fake: FakeShopify;
-const ids = { referral: "", referrer: "", experiment: "" };
+const ids = { referral: "", referrer: "", experiment: "", partner: "" };
 const errors: string[] = [];
 
 /** Every text leaf of a catalogue, by its path ("referrals.title", "csv.payouts[2]"). */
@@ -131,6 +133,10 @@ const PAGES: [name: string, path: () => string][] = [
   ["second-tier", () => "/app/second-tier"],
   ["experiments", () => "/app/experiments"],
   ["experiment", () => `/app/experiments/${ids.experiment}`],
+  ["partners", () => "/app/partners"],
+  ["partner", () => `/app/partners/${ids.partner}`],
+  ["partner-agreement", () => "/app/partners/agreement"],
+  ["partner-settings", () => "/app/partners/settings"],
   // The Web Vitals benchmark's baseline (bench/admin-vitals.ts): in no menu, still in the language.
   ["vitals-baseline", () => "/app/vitals-baseline"],
 ];
@@ -158,6 +164,14 @@ describe.skipIf(NO_BROWSER)("embedded admin in Hindi and Maltese, in Chromium", 
     });
     if (!started.ok) throw new Error(JSON.stringify(started.errors));
     ids.experiment = started.experiment.id;
+    // Partners: the agreement published, an application waiting and an approved partner (names the merchant's and the businesses' own).
+    await publishAgreement({ db, shop, cause: "merchant:42" }, { body: "Acme 1.0", basedOn: 0 });
+    for (const [email, businessName] of [["mia@trailguides.example", "Trail Guides Co"], ["leo@campleo.example", "Camp Leo"]]) {
+      const applied = await applyAsPartner(db, { shop, input: { name: "Leo Park", businessName, email, signature: "Leo Park", accepted: "on", agreementVersion: "1" }, ipHash: "5f2c9a01d3e4", locale: "en" });
+      if (!applied.ok) throw new Error(JSON.stringify(applied.errors));
+    }
+    ids.partner = (await db.partner.findFirstOrThrow({ where: { shop, email: "leo@campleo.example" } })).id;
+    await approvePartner({ db, shop, cause: "merchant:42" }, ids.partner);
     const fee = { shop, kind: "CASH", valueType: "FIXED_AMOUNT", value: "5", currencyCode: "USD" };
     await db.reward.createMany({
       data: [

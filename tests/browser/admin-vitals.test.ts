@@ -33,7 +33,7 @@ describe.skipIf(NO_BROWSER)("the admin Web Vitals benchmark", () => {
 
   it("lists every admin page, the detail pages with the demo shop's ids", () => {
     const names = vitals.pages.map((p) => p.name);
-    expect(names).toEqual(["home", "dashboard", "referrals", "referral", "review", "referrers", "referrer", "payouts", "invite", "emails", "leaks", "settings", "delivery-problems", "integrations", "klaviyo", "webhooks", "api-keys", "second-tier", "experiments", "experiment"]);
+    expect(names).toEqual(["home", "dashboard", "referrals", "referral", "review", "referrers", "referrer", "payouts", "invite", "emails", "leaks", "settings", "delivery-problems", "integrations", "klaviyo", "webhooks", "api-keys", "second-tier", "experiments", "experiment", "partners", "partner", "partner-agreement", "partner-settings"]);
     expect(vitals.pages.find((p) => p.name === "referral")!.path).toMatch(/^\/referrals\/\w+$/);
   });
 
