@@ -22,6 +22,9 @@ import type { DevCommerce } from "./checkout";
 import { DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
 import { moveHolds } from "./holds";
 import { recountLinkEvents } from "~/storefront/link-events.server";
+import { agreementStarter } from "~/admin/partner-agreement.server";
+import { publishAgreement } from "~/partners/agreement.server";
+import { applyAsPartner, approvePartner, invitePartner } from "~/partners/partners.server";
 
 export const DAY = 86_400_000;
 
@@ -31,6 +34,15 @@ const REFERRERS = [
   { firstName: "Priya", lastName: "Shah", email: "priya@example.com", source: "STOREFRONT" },
   { firstName: "Tom", lastName: "Becker", email: "tom@example.com", source: "ADMIN" },
 ] as const;
+
+/** Partners of each kind: one approved (with referred orders below), an application waiting, an invitation not yet accepted. */
+const PARTNERS = {
+  approved: { name: "Leo Park", businessName: "Camp Leo Outdoor School", email: "leo@campleo.example", website: "campleo.example", pitch: "We run weekend hiking courses and recommend the gear our students need." },
+  applied: { name: "Mia Hart", businessName: "Trail Guides Co", email: "mia@trailguides.example", website: "trailguides.example", pitch: "Guided hikes every weekend; our newsletter reaches 4,000 hikers." },
+  invited: { name: "Bo Berg", businessName: "Bo's Bike Repair", email: "bo@bikerepair.example", website: "bikerepair.example" },
+};
+/** The approved partner's place in the referrers list (HISTORY's index). */
+const PARTNER = REFERRERS.length;
 
 // [days ago, referrer (index, or null for an order nobody referred), friend, products, by link (cart attribute) or typed code]
 const HISTORY: [number, number | null, string, string[], "link" | "code"][] = [
@@ -48,6 +60,10 @@ const HISTORY: [number, number | null, string, string[], "link" | "code"][] = [
   [5, 1, "lena@example.com", ["alpine-jacket"], "link"],
   [3, 0, "milo@example.com", ["summit-backpack"], "link"],
   [1, 2, "nora@example.com", ["alpine-jacket", "summit-backpack"], "code"],
+  [23, PARTNER, "olga@example.com", ["alpine-jacket", "trail-socks"], "link"],
+  [16, PARTNER, "paul@example.com", ["summit-backpack"], "link"],
+  [9, PARTNER, "quinn@example.com", ["alpine-jacket"], "code"],
+  [2, PARTNER, "rosa@example.com", ["summit-backpack", "trail-socks"], "link"],
 ];
 const CANCELLED = "cleo@example.com";
 const CHANNELS = ["whatsapp", "email", "copy", "x", "facebook", "native"];
@@ -80,7 +96,8 @@ export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() 
     await db.referrer.update({ where: { id: referrer.id }, data: { createdAt: new Date(now.getTime() - (34 - i * 3) * DAY) } });
     referrers.push(referrer);
   }
-  await drain(); // the referrers' codes go onto the friend discount
+  referrers.push(await seedPartners(db, shop, cause, now));
+  await drain(); // the referrers' and the partner's codes go onto the friend discount
 
   // Friends' orders at the checkout, weeks ago.
   for (const [daysAgo, who, email, handles, via] of HISTORY) {
@@ -125,4 +142,29 @@ export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() 
   await recountLinkEvents(db, shop);
   await rebuildDailyStats(db, shop);
   return { referrers, orders: commerce.orders() };
+}
+
+/**
+ * The partner agreement (the template, as the merchant would publish it first)
+ * and a partner of each kind, through the domain: applications accepted on the
+ * partner page, one approved, one invitation. Dated weeks back like the orders.
+ * Returns the approved partner's referrer row.
+ */
+async function seedPartners(db: Db, shop: string, cause: string, now: Date) {
+  const ago = (days: number) => new Date(now.getTime() - days * DAY);
+  const published = await publishAgreement({ db, shop, cause, now: ago(36) }, { body: await agreementStarter(db, shop, "en"), basedOn: 0 });
+  if (!published.ok) throw new Error(`seed agreement: ${JSON.stringify(published.errors)}`);
+  for (const [key, daysAgo] of [["approved", 34], ["applied", 2]] as const) {
+    const applied = await applyAsPartner(db, { shop, input: { ...PARTNERS[key], signature: PARTNERS[key].name, accepted: "on", agreementVersion: "1" }, ipHash: null, locale: "en", now: ago(daysAgo) });
+    if (!applied.ok) throw new Error(`seed partner ${key}: ${JSON.stringify(applied.errors)}`);
+  }
+  const approved = await db.partner.findFirstOrThrow({ where: { shop, email: PARTNERS.approved.email } });
+  const decision = await approvePartner({ db, shop, cause, now: ago(33) }, approved.id);
+  if (!decision.ok) throw new Error(`seed partner approval: ${decision.reason}`);
+  const invited = await invitePartner({ db, shop, cause, now: ago(1) }, { ...PARTNERS.invited, feeKind: "FIXED", feeValue: "12" });
+  if (!invited.ok) throw new Error(`seed partner invitation: ${JSON.stringify(invited.errors)}`);
+  const { referrerId } = await db.partner.findUniqueOrThrow({ where: { id: approved.id } });
+  const referrer = await db.referrer.update({ where: { id: referrerId! }, data: { createdAt: ago(33) } });
+  if (referrer.status !== "ACTIVE") throw new Error(`the demo partner's link is ${referrer.status}`);
+  return referrer;
 }
