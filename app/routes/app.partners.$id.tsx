@@ -105,8 +105,8 @@ export default function PartnerDetail() {
 
   return (
     <Page
-      title={partner.businessName}
-      subtitle={`${partner.name} · ${partner.email}`}
+      title={partner.businessName || p.erased}
+      subtitle={partner.redacted ? undefined : `${partner.name} · ${partner.email}`}
       titleMetadata={<PartnerStatusBadge status={partner.status} />}
       backAction={{ content: p.title, url: "/app/partners" }}
       primaryAction={canDecide ? { content: d.approve, loading: busy, onAction: () => submit({ intent: "approve" }, { method: "post" }) } : undefined}
@@ -248,7 +248,17 @@ export default function PartnerDetail() {
               <DataTable
                 columnContentTypes={["text", "text", "text", "text"]}
                 headings={d.acceptanceColumns}
-                rows={data.acceptances.map((a) => [p.version(a.version), f.dateTime(a.acceptedAt, timezone), a.signature, a.addressHash ?? t.common.none])}
+                rows={data.acceptances.map((a) => [
+                  <InlineStack key="v" gap="200" blockAlign="center">
+                    <Text as="span">{p.version(a.version)}</Text>
+                    <Button variant="plain" accessibilityLabel={`${d.agreementPdf}: ${p.version(a.version)}`} onClick={() => get(`/app/partners/${partner.id}/agreement?version=${a.version}`, "agreement.pdf")}>
+                      {d.pdf}
+                    </Button>
+                  </InlineStack>,
+                  f.dateTime(a.acceptedAt, timezone),
+                  a.signature || t.common.none,
+                  a.addressHash ?? t.common.none,
+                ])}
               />
             </SectionCard>
             <SectionCard title={d.ordersTitle} emptyText={data.referrals.length === 0 ? d.noOrders : null}>

@@ -104,11 +104,11 @@ export default function Partners() {
                   <BlockStack key="b" gap="050">
                     <Link to={`/app/partners/${item.id}`}>
                       <Text as="span" fontWeight="semibold">
-                        {item.businessName}
+                        {item.businessName || p.erased}
                       </Text>
                     </Link>
                     <Text as="span" variant="bodySm" tone="subdued">
-                      {`${item.name} · ${item.email}`}
+                      {item.email ? `${item.name} · ${item.email}` : t.common.none}
                     </Text>
                   </BlockStack>,
                   <PartnerStatusBadge key="s" status={item.status} />,

@@ -14,6 +14,7 @@ import * as settings from "~/routes/app.partners.settings";
 import * as referrerDetail from "~/routes/app.referrers.$id";
 import { publishAgreement } from "~/partners/agreement.server";
 import { applyAsPartner } from "~/partners/partners.server";
+import { redactCustomer } from "~/referrals/privacy.server";
 import { act, installShop, load, thrownStatus } from "../helpers/admin-request";
 import { readPdf } from "../helpers/pdf";
 import { usePipeline } from "../helpers/pipeline";
@@ -264,6 +265,23 @@ describe("partners: the list's figures", () => {
       ["#2", "5.01", "ISSUED"],
       [null, "3.33", "CANCELLED"],
     ]);
+  });
+});
+
+describe("partners: erased at their request", () => {
+  it("keeps an erased partner's figures and acceptances, without their personal data", async () => {
+    const { shop } = await shopWithProgram();
+    await publishAgreement({ db, shop, cause: "test" }, { body: "Agreement v1", basedOn: 0 });
+    const partner = await approved(shop, "mia@trailguides.example");
+    await db.referral.create({ data: { shop, referrerId: partner.referrerId!, orderId: "gid://shopify/Order/77", attributedBy: "CODE", subtotalAmount: "40", totalAmount: "40", currencyCode: "USD", status: "REWARDED" } });
+    // customers/redact of their email, as the privacy webhook runs it.
+    await redactCustomer(db, { shop, email: "mia@trailguides.example", cause: "test", now: new Date() });
+    const item = (await load(list.loader, shop, LIST)).items[0];
+    expect(item).toMatchObject({ id: partner.id, businessName: "", email: "", orders: 1, revenue: "40.00", linkLive: false });
+    const page = await load(detail.loader, shop, `${LIST}/${partner.id}`, { id: partner.id });
+    expect(page.partner).toMatchObject({ redacted: true, name: "", pitch: null });
+    expect(page.acceptances).toEqual([expect.objectContaining({ version: 1, signature: "", addressHash: null })]);
+    expect(page.referrer).toMatchObject({ status: "DISABLED" });
   });
 });
 
