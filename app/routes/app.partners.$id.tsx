@@ -251,7 +251,7 @@ export default function PartnerDetail() {
                 rows={data.acceptances.map((a) => [
                   <InlineStack key="v" gap="200" blockAlign="center">
                     <Text as="span">{p.version(a.version)}</Text>
-                    <Button variant="plain" accessibilityLabel={`${d.agreementPdf}: ${p.version(a.version)}`} onClick={() => get(`/app/partners/${partner.id}/agreement?version=${a.version}`, "agreement.pdf")}>
+                    <Button variant="plain" accessibilityLabel={`${d.pdf}: ${p.version(a.version)}`} onClick={() => get(`/app/partners/${partner.id}/agreement?version=${a.version}`, "agreement.pdf")}>
                       {d.pdf}
                     </Button>
                   </InlineStack>,

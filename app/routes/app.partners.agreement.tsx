@@ -100,7 +100,6 @@ export default function Agreement() {
                   maxLength={FIELD_LIMITS.body}
                   error={stale ? undefined : errors.body}
                   autoComplete="off"
-                  monospaced
                 />
                 <InlineStack>
                   <Button variant="primary" onClick={() => setConfirming(true)} loading={busy}>
@@ -160,6 +159,7 @@ export default function Agreement() {
         </Modal.Section>
       </Modal>
       <Modal
+        size="large"
         open={Boolean(data.viewing)}
         onClose={() => navigate("/app/partners/agreement", { preventScrollReset: true })}
         title={data.viewing ? a.viewTitle(data.viewing.version) : ""}
@@ -167,14 +167,17 @@ export default function Agreement() {
       >
         {data.viewing ? (
           <Modal.Section>
-            <BlockStack gap="300">
-              <Text as="p" tone="subdued">
-                {a.publishedOn(f.dateTime(data.viewing.publishedAt, data.timezone))}
-              </Text>
-              <Text as="p" breakWord>
-                <span style={{ whiteSpace: "pre-wrap" }}>{data.viewing.body}</span>
-              </Text>
-            </BlockStack>
+            {/* Focusable: a long text scrolls, and the keyboard must be able to scroll it. */}
+            <div role="region" aria-label={a.viewTitle(data.viewing.version)} tabIndex={0}>
+              <BlockStack gap="300">
+                <Text as="p" tone="subdued">
+                  {a.publishedOn(f.dateTime(data.viewing.publishedAt, data.timezone))}
+                </Text>
+                <Text as="p" breakWord>
+                  <span style={{ whiteSpace: "pre-wrap" }}>{data.viewing.body}</span>
+                </Text>
+              </BlockStack>
+            </div>
           </Modal.Section>
         ) : null}
       </Modal>

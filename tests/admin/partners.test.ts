@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import db from "~/db.server";
 import * as detail from "~/routes/app.partners.$id";
+import * as agreementPdf from "~/routes/app.partners.$id.agreement";
 import * as printable from "~/routes/app.partners.$id.printable";
 import * as agreement from "~/routes/app.partners.agreement";
 import * as list from "~/routes/app.partners._index";
@@ -16,7 +17,7 @@ import { publishAgreement } from "~/partners/agreement.server";
 import { applyAsPartner } from "~/partners/partners.server";
 import { redactCustomer } from "~/referrals/privacy.server";
 import { act, installShop, load, thrownStatus } from "../helpers/admin-request";
-import { readPdf } from "../helpers/pdf";
+import { readPdf, readPdfPages } from "../helpers/pdf";
 import { usePipeline } from "../helpers/pipeline";
 import { uniqueShop } from "../helpers/shops";
 
@@ -149,6 +150,10 @@ describe("partners: the agreement", () => {
     const first = await load(agreement.loader, shop, AGREEMENT);
     expect(first.current).toBeNull();
     expect(first.versions).toEqual([]);
+    // Nothing published yet: the template, filled in with the program's facts (its name, the default fee, the 14-day hold).
+    expect(first.starter).toContain(shop.replace(".myshopify.com", ""));
+    expect(first.starter).toContain("10% of the order subtotal after refunds");
+    expect(first.starter).toMatch(/14-day/);
     expect((await publish(shop, "   ", 0)).data.errors).toEqual({ body: "required" });
     expect((await publish(shop, "Agreement v1", 0)).data).toEqual({ ok: true, version: 1, paused: 0, unchanged: false });
     expect((await publish(shop, "Someone else's v1", 0)).status).toBe(409);
@@ -301,6 +306,36 @@ describe("partners: printables", () => {
   });
 });
 
+describe("partners: the accepted agreement as PDF", () => {
+  it("gives the version a partner accepted with their acceptance, in the merchant's language; none for a version they did not accept", async () => {
+    const { shop } = await shopWithProgram();
+    await db.program.update({ where: { shop }, data: { timezone: "Europe/Berlin" } });
+    await publishAgreement({ db, shop, cause: "test" }, { body: "1. Fees\n\nTen percent of every referred order.", basedOn: 0 });
+    const partner = await approved(shop, "mia@trailguides.example", "Trail Guides Co");
+    const acceptedAt = (await db.agreementAcceptance.findFirstOrThrow({ where: { partnerId: partner.id } })).acceptedAt;
+    const path = `${LIST}/${partner.id}/agreement`;
+    const response = (await load(agreementPdf.loader, shop, path, { id: partner.id })) as unknown as Response;
+    expect(response.headers.get("Content-Type")).toBe("application/pdf");
+    expect(response.headers.get("Content-Disposition")).toBe('attachment; filename="partner-agreement-v1-trail-guides-co.pdf"');
+    const text = (await readPdfPages(Buffer.from(await response.arrayBuffer()))).join("\n").replace(/\s+/g, " ");
+    expect(text).toContain("Partner agreement — version 1");
+    expect(text).toContain("Ten percent of every referred order.");
+    expect(text).toContain("Partner: Trail Guides Co (Mia Hart)");
+    // The acceptance's time in the shop's zone.
+    const berlin = new Intl.DateTimeFormat("en", { timeZone: "Europe/Berlin", hour: "numeric", minute: "2-digit" }).format(acceptedAt);
+    expect(text).toMatch(new RegExp(`Accepted by Mia Hart for Trail Guides Co on .*${berlin.replace(/\s/g, "\\s?")}`));
+
+    // Version 2 not accepted yet: the download is still version 1; version 2 asked for is none.
+    await publishAgreement({ db, shop, cause: "test" }, { body: "1. Fees\n\nTwelve percent.", basedOn: 1 });
+    const again = (await load(agreementPdf.loader, shop, path, { id: partner.id })) as unknown as Response;
+    expect((await readPdf(Buffer.from(await again.arrayBuffer()))).text).toContain("version 1");
+    expect(await thrownStatus(() => load(agreementPdf.loader, shop, `${path}?version=2`, { id: partner.id }))).toBe(404);
+    // An invited partner has accepted nothing yet.
+    const invited = await act(list.action, shop, LIST, { intent: "invite", name: "Bo", businessName: "Bo's Bikes", email: "bo@bikes.example" });
+    expect(await thrownStatus(() => load(agreementPdf.loader, shop, `${LIST}/${invited.data.partnerId}/agreement`, { id: invited.data.partnerId }))).toBe(404);
+  });
+});
+
 describe("partners: another shop", () => {
   it("answers 404 for another shop's partner and group on every route, and changes nothing", async () => {
     const { shop } = await shopWithProgram();
@@ -319,6 +354,7 @@ describe("partners: another shop", () => {
       expect(await thrownStatus(() => act(detail.action, other, `${LIST}/${applicant.id}`, form, { id: applicant.id }))).toBe(404);
     }
     expect(await thrownStatus(() => load(printable.loader, other, `${path}/printable?kind=brochure`, params))).toBe(404);
+    expect(await thrownStatus(() => load(agreementPdf.loader, other, `${path}/agreement`, params))).toBe(404);
     expect(await thrownStatus(() => act(settings.action, other, SETTINGS, { intent: "deleteGroup", groupId: group.id }))).toBe(404);
     const rename = await act(settings.action, other, SETTINGS, { intent: "group", groupId: group.id, groupName: "Mine now", feeKind: "FIXED", feeValue: "1" });
     expect(rename.data.errors).toEqual({ groupId: "unknown" });

@@ -15,6 +15,7 @@ import { applyAsPartner, approvePartner } from "~/partners/partners.server";
 import type { FakeShopify } from "../../fake-shopify";
 import { hostParam } from "../../fake-shopify/sign";
 import { installShop, sessionToken } from "../helpers/admin-request";
+import { readPdfPages } from "../helpers/pdf";
 import { usePipeline } from "../helpers/pipeline";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
 import { startAdminServer } from "./admin-server";
@@ -188,6 +189,11 @@ describe.skipIf(NO_BROWSER)("the Partners pages in Chromium", () => {
     await page.getByText("PAYPAL-7781").waitFor();
     await page.getByText("Working", { exact: true }).waitFor();
     await snapshot("partner");
+    // The accepted agreement downloads through the authenticated fetch, as a PDF with their acceptance.
+    const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Accepted agreement (PDF)" }).click()]);
+    expect(file.suggestedFilename()).toBe("partner-agreement-v1-camp-leo.pdf");
+    const text = (await readPdfPages(fs.readFileSync((await file.path())!))).join("\n").replace(/\s+/g, " ");
+    expect(text).toContain("Accepted by Leo Park for Camp Leo on");
 
     const applicant = await db.partner.findFirstOrThrow({ where: { shop, email: "mia@trailguides.example" } });
     await open(`/app/partners/${applicant.id}`);
