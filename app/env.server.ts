@@ -67,6 +67,7 @@ export const envSchema = z.object({
   RETENTION_EMAIL_DAYS: days(DEFAULT_RETENTION.emailDays),
   RETENTION_EVENT_DAYS: days(DEFAULT_RETENTION.eventDays),
   RETENTION_LEAK_EVIDENCE_DAYS: days(DEFAULT_RETENTION.leakEvidenceDays),
+  RETENTION_DECLINED_PARTNER_DAYS: days(DEFAULT_RETENTION.declinedPartnerDays),
   // How many proxies of the app's own hosting (load balancer, TLS terminator, CDN)
   // append to X-Forwarded-For in front of the app. The storefront's per-IP rate
   // limits take the shopper's address Shopify's app proxy wrote, which is that
@@ -220,6 +221,7 @@ export function retentionPolicy(config: Env): RetentionPolicy {
     emailDays: config.RETENTION_EMAIL_DAYS,
     eventDays: config.RETENTION_EVENT_DAYS,
     leakEvidenceDays: config.RETENTION_LEAK_EVIDENCE_DAYS,
+    declinedPartnerDays: config.RETENTION_DECLINED_PARTNER_DAYS,
   };
 }
 

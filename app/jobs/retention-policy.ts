@@ -12,6 +12,8 @@ export interface RetentionPolicy {
   eventDays: number;
   /** The landing and referring sites kept on referrals as leak evidence. */
   leakEvidenceDays: number;
+  /** Declined partner applications (a business's contact details and pitch), counted from the decision. */
+  declinedPartnerDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730, emailDays: 90, eventDays: 30, leakEvidenceDays: 180 };
+export const DEFAULT_RETENTION: RetentionPolicy = { processedDays: 30, problemDays: 90, linkEventDays: 90, auditDays: 730, emailDays: 90, eventDays: 30, leakEvidenceDays: 180, declinedPartnerDays: 90 };

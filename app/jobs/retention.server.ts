@@ -37,6 +37,10 @@ export interface RetentionCounts {
   deviceSignals: number;
   /** Single-use friend codes whose discount was deleted (or used) more than linkEventDays ago. */
   friendCodes: number;
+  /** Partner sign-in links past their expiry (used or not). */
+  partnerSignIns: number;
+  /** Declined partner applications, declinedPartnerDays after the decision (their acceptance goes with them). */
+  declinedPartners: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -91,6 +95,8 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     leakEvidence: 0,
     deviceSignals: 0,
     friendCodes: 0,
+    partnerSignIns: (await db.partnerSignIn.deleteMany({ where: { expiresAt: { lt: now } } })).count,
+    declinedPartners: 0,
   };
 
   // Per shop, so each delete walks the (shop, createdAt) index.
@@ -130,6 +136,12 @@ export async function applyRetention(db: Db, now: Date, policy: RetentionPolicy 
     counts.friendCodes += await inBatches(
       () => db.friendCode.findMany({ where: spentCodes, ...ids }),
       (id) => db.friendCode.deleteMany({ where: { ...spentCodes, id: { in: id } } }),
+    );
+    // An application the merchant declined never gave the business a referrer row: nothing else refers to it.
+    const declined = { shop, status: "DECLINED", referrerId: null, decidedAt: { lt: daysBefore(now, policy.declinedPartnerDays) } };
+    counts.declinedPartners += await inBatches(
+      () => db.partner.findMany({ where: declined, ...ids }),
+      (id) => db.partner.deleteMany({ where: { ...declined, id: { in: id } } }),
     );
   }
   return counts;

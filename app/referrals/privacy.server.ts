@@ -6,6 +6,7 @@ import type { Db, Prisma } from "~/db.server";
 import { isUniqueViolation } from "~/db-errors";
 import { DEAD, INVALID, PENDING } from "~/queue/queue.server";
 import { recordAudit } from "./audit.server";
+import { erasePartners, partnerReport, partnersOf } from "~/partners/privacy.server";
 import { requestCodeSync } from "./code-sync.server";
 import { normaliseEmail } from "./email";
 import { addMark, customerGid, emptyMarks, mentions, scrubText, type CustomerMarks } from "./personal-data";
@@ -81,12 +82,13 @@ export async function customerDataReport(db: Db | Tx, request: CustomerRequest &
   const { gid, emailKey, referrers, friendReferrals } = await findCustomer(db, request);
   const ids = referrers.map((r) => r.id);
   const emailKeys = [...new Set([emailKey, ...referrers.map((r) => r.emailKey)].filter((k): k is string => Boolean(k)))];
-  const [made, rewards, emails, suppressions, formerCodes] = await Promise.all([
+  const [made, rewards, emails, suppressions, formerCodes, partners] = await Promise.all([
     db.referral.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
     db.reward.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
     db.emailMessage.findMany({ where: { shop, OR: [{ emailKey: { in: emailKeys } }, { referrerId: { in: ids } }] }, orderBy: { createdAt: "asc" } }),
     db.emailSuppression.findMany({ where: { shop, emailKey: { in: emailKeys } } }),
     db.referrerCode.findMany({ where: { shop, referrerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
+    partnersOf(db, shop, { emailKeys, referrerIds: ids }),
   ]);
 
   return {
@@ -139,6 +141,8 @@ export async function customerDataReport(db: Db | Tx, request: CustomerRequest &
         })),
       linkEvents: { clicks: r.clickCount, shares: r.shareCount },
     })),
+    // As the contact of a partner business (app/partners): the application and the agreements signed.
+    asPartner: partners.map(partnerReport),
     // The emails the app sent them or meant to (its outbox and send log), and any opt-out.
     emails: emails.map((e) => ({
       kind: e.kind,
@@ -207,9 +211,11 @@ export interface RedactionSummary {
   jobs: number;
   sessions: number;
   otherRows: number;
+  /** Partners whose contact was them (app/partners/privacy.server.ts). */
+  partners: number;
 }
 
-const NO_ROWS: RedactionSummary = { referrers: 0, friendReferrals: 0, emails: 0, auditEvents: 0, deliveries: 0, jobs: 0, sessions: 0, otherRows: 0 };
+const NO_ROWS: RedactionSummary = { referrers: 0, friendReferrals: 0, emails: 0, auditEvents: 0, deliveries: 0, jobs: 0, sessions: 0, otherRows: 0, partners: 0 };
 
 // Rows read per page of the free-text scan; each page's changes and the
 // erasure's progress are written in one short transaction.
@@ -331,6 +337,9 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
         // Their emails (queued, sent or not) and their opt-outs hold their address: deleted.
         const emailKeys = [...marks.emailKeys];
         const referrerIds = referrers.map((r) => r.id);
+        // The partner business they are the contact of: its personal data goes, the fees stay.
+        const partners = (await partnersOf(tx, shop, { emailKeys, referrerIds })).filter((p) => !p.redactedAt);
+        const erasedPartners = await erasePartners(tx, shop, partners.map((p) => p.id), request.now);
         const emails = await tx.emailMessage.deleteMany({ where: { shop, OR: [{ emailKey: { in: emailKeys } }, { referrerId: { in: referrerIds } }] } });
         const optOuts = await tx.emailSuppression.deleteMany({ where: { shop, emailKey: { in: emailKeys } } });
         // Their referral events (and the deliveries of them not yet made): nothing more goes out about them.
@@ -342,6 +351,7 @@ async function startErasure(db: Db, request: RedactRequest): Promise<ErasureRow>
           referrers: before.referrers + referrers.length,
           friendReferrals: before.friendReferrals + friendReferrals.length,
           emails: before.emails + emails.count + optOuts.count,
+          partners: before.partners + erasedPartners,
         });
         const data = { marks: JSON.stringify({ ids: [...marks.ids], emailKeys: [...marks.emailKeys] }), counts };
         return existing

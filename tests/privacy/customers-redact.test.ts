@@ -26,7 +26,7 @@ describe("customers/redact", () => {
   it("the seed really puts the customer in many tables (the search below can find her)", async () => {
     const hits = await mentionsOf(db, shop, ALICE_NEEDLES);
     const tables = new Set(hits.map((h) => h.split(".")[0]));
-    expect([...tables].sort()).toEqual(["AuditEvent", "EmailMessage", "EmailSuppression", "Job", "Referral", "Referrer", "Reward", "Session", "WebhookDelivery"]);
+    expect([...tables].sort()).toEqual(["AgreementAcceptance", "AuditEvent", "EmailMessage", "EmailSuppression", "Job", "Partner", "Referral", "Referrer", "Reward", "Session", "WebhookDelivery"]);
   });
 
   it("leaves no trace of the customer's email, id or name in any table of the shop", async () => {
@@ -58,6 +58,15 @@ describe("customers/redact", () => {
       redactedAt: new Date("2026-11-01T00:00:00.000Z"),
     });
     expect(await db.linkEvent.count({ where: { shop, referrerId: referrer.id } })).toBe(4);
+  });
+
+  it("erases her partner business's contact, signatures and sign-in links, keeping the shell and Bob's", async () => {
+    await redact();
+    const partner = await db.partner.findFirstOrThrow({ where: { shop, id: seeded.alicePartner.id } });
+    expect(partner).toMatchObject({ name: "", businessName: "", email: "", website: null, pitch: null, payoutEmail: null, redactedAt: new Date("2026-11-01T00:00:00.000Z") });
+    expect(await db.agreementAcceptance.findFirstOrThrow({ where: { shop, partnerId: partner.id } })).toMatchObject({ signature: "", ipHash: null, version: 1 });
+    expect(await db.partnerSignIn.count({ where: { shop, partnerId: partner.id } })).toBe(0);
+    expect(await db.partner.findFirstOrThrow({ where: { shop, id: seeded.bobPartner.id } })).toMatchObject({ name: "Bob Builder", businessName: "Bob's Bricks", redactedAt: null });
   });
 
   it("clears the friend details of the referral where she was the friend", async () => {

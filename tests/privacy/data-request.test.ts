@@ -51,6 +51,22 @@ describe("customers/data_request", () => {
     });
   });
 
+  it("holds her partner business: the application and the agreements she signed", async () => {
+    const report = await customerDataReport(db, { shop, customerId: ALICE.id, email: ALICE.requestEmail });
+    expect(report.asPartner).toEqual([
+      expect.objectContaining({
+        partnerId: seeded.alicePartner.id,
+        name: "Alice Liddell",
+        businessName: "Liddell Looking-Glass Repairs",
+        email: ALICE.referrerEmail,
+        payoutEmail: "alice.payouts@example.com",
+        acceptances: [{ version: 1, signedName: "Alice Liddell", acceptedAt: "2026-10-01T12:00:00.000Z", addressHashHeld: true }],
+      }),
+    ]);
+    // Bob's business is not hers.
+    expect(JSON.stringify(report)).not.toContain("Bob's Bricks");
+  });
+
   it("holds the emails the app sent her or meant to, and her opt-out", async () => {
     const report = await customerDataReport(db, { shop, customerId: ALICE.id, email: ALICE.requestEmail });
     expect(report.emails.map((e) => [e.kind, e.status, e.to]).sort()).toEqual([

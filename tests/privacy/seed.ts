@@ -245,7 +245,33 @@ export async function seedShop(db: Db, shop: string) {
     data: { shop, referrerId: bob.id, source: "MILESTONE", sourceKey: `milestone:${bob.id}:1`, triggerReferralId: bobReferral.id, kind: "STORE_CREDIT", valueType: "FIXED_AMOUNT", value: 20, currencyCode: "USD", status: "ISSUED" },
   });
 
-  return { alice, bob, aliceReferral, bobReferral };
+  // Alice is also the contact of a partner business (app/partners), which signed the agreement and has a sign-in link;
+  // Bob's business is another partner (kept when Alice is erased).
+  const agreement = await db.agreementVersion.create({ data: { shop, version: 1, body: "Partner agreement", publishedBy: "merchant:1" } });
+  const alicePartner = await db.partner.create({
+    data: {
+      shop,
+      referrerId: alice.id,
+      status: "APPROVED",
+      name: "Alice Liddell",
+      businessName: "Liddell Looking-Glass Repairs",
+      email: ALICE.referrerEmail,
+      emailKey: ALICE.emailKey,
+      website: "https://liddell-glass.example",
+      pitch: "Alice tells her clients",
+      payoutEmail: "alice.payouts@example.com",
+      acceptedVersionId: agreement.id,
+      acceptedAt: T0,
+    },
+  });
+  await db.agreementAcceptance.create({ data: { shop, partnerId: alicePartner.id, versionId: agreement.id, version: 1, signature: "Alice Liddell", ipHash: "keyed-hash-of-alice-ip", acceptedAt: T0 } });
+  await db.partnerSignIn.create({ data: { shop, partnerId: alicePartner.id, tokenHash: `seed-token-hash:${shop}`, expiresAt: new Date("2027-01-01T00:00:00.000Z") } });
+  const bobPartner = await db.partner.create({ data: { shop, referrerId: bob.id, status: "APPROVED", name: "Bob Builder", businessName: "Bob's Bricks", email: BOB.email, emailKey: BOB.email, acceptedVersionId: agreement.id } });
+  await db.agreementAcceptance.create({ data: { shop, partnerId: bobPartner.id, versionId: agreement.id, version: 1, signature: "Bob Builder", acceptedAt: T0 } });
+  await db.partnerGroup.create({ data: { shop, name: "Stylists", feeKind: "PERCENT", feeValue: 12 } });
+  await db.payoutBatch.create({ data: { shop, number: 1, currencyCode: "USD", createdBy: "merchant:1" } });
+
+  return { alice, bob, aliceReferral, bobReferral, alicePartner, bobPartner };
 }
 
 /** What the worker would hand a handler, without the worker. */
