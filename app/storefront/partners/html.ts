@@ -149,7 +149,6 @@ const STYLE = `<style>
 .rfl-partners .rfl-errors{border:2px solid currentColor;padding:.75rem 1rem;margin:1rem 0}
 .rfl-partners .rfl-agreement{max-height:22rem;overflow:auto;border:1px solid currentColor;padding:0 1rem;margin:.5rem 0 1rem}
 .rfl-partners table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
-.rfl-partners caption{text-align:left;font-weight:600;padding:.25rem 0}
 .rfl-partners th,.rfl-partners td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid currentColor;vertical-align:top}
 .rfl-partners .rfl-num{text-align:right;white-space:nowrap}
 .rfl-partners .rfl-totals{display:flex;flex-wrap:wrap;gap:2rem}

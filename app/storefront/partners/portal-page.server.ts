@@ -109,10 +109,11 @@ function linkSection({ t }: Formats, data: PortalData, link: string | null, form
   ].join("\n");
 }
 
-function table(caption: string, headings: string[], rows: string[][], numeric: number[]): string {
+/** A table named by the heading above it (`labelledBy`: the heading's id). */
+function table(labelledBy: string, headings: string[], rows: string[][], numeric: number[]): string {
   const cell = (tag: "th" | "td", i: number, text: string) => `<${tag}${numeric.includes(i) ? ' class="rfl-num"' : ""}${tag === "th" ? ' scope="col"' : ""}>${text}</${tag}>`;
   return (
-    `<table><caption>${esc(caption)}</caption><thead><tr>${headings.map((h, i) => cell("th", i, esc(h))).join("")}</tr></thead>` +
+    `<table aria-labelledby="${labelledBy}"><thead><tr>${headings.map((h, i) => cell("th", i, esc(h))).join("")}</tr></thead>` +
     `<tbody>${rows.map((row) => `<tr>${row.map((text, i) => cell("td", i, esc(text))).join("")}</tr>`).join("")}</tbody></table>`
   );
 }
@@ -126,17 +127,19 @@ function feesSection(f: Formats, data: PortalData): string {
     return fee.estimated ? t("partners.portal.estimate", { amount: text }) : text;
   };
   const order = (fee: PortalFee) => fee.orderName ?? "—";
-  const list = (heading: string, rows: PortalFee[], headings: string[], row: (fee: PortalFee) => string[], note = "") =>
-    rows.length
-      ? `${note ? `<p>${esc(note)}</p>` : ""}${table(heading, headings, rows.map(row), [1])}`
-      : `<h3>${esc(heading)}</h3><p>${esc(t("partners.portal.none"))}</p>`;
+  const list = (id: string, rows: PortalFee[], headings: string[], row: (fee: PortalFee) => string[], note = "") =>
+    [
+      `<h3 id="rfl-p-${id}-heading">${esc(t(`partners.portal.${id}_heading`))}</h3>`,
+      rows.length && note ? `<p>${esc(note)}</p>` : "",
+      rows.length ? table(`rfl-p-${id}-heading`, headings, rows.map(row), [1]) : `<p>${esc(t("partners.portal.none"))}</p>`,
+    ].join("");
   const col = (key: string) => t(`partners.portal.col_${key}`);
   return [
     `<section aria-labelledby="rfl-p-fees-heading"><h2 id="rfl-p-fees-heading">${esc(t("partners.portal.fees_heading"))}</h2>`,
     `<dl class="rfl-totals">${total("total_pending", fees.totals.pending)}${total("total_approved", fees.totals.approved)}${total("total_paid", fees.totals.paid)}</dl>`,
-    list(t("partners.portal.pending_heading"), fees.pending, [col("order"), col("fee"), col("release")], (fee) => [order(fee), amount(fee), f.date(fee.releaseAt)], t("partners.portal.pending_note")),
-    list(t("partners.portal.approved_heading"), fees.approved, [col("order"), col("fee"), col("approved")], (fee) => [order(fee), amount(fee), f.date(fee.approvedAt)]),
-    list(t("partners.portal.paid_heading"), fees.paid, [col("order"), col("fee"), col("paid_on"), col("reference")], (fee) => [order(fee), amount(fee), f.date(fee.paidAt), fee.reference ?? "—"]),
+    list("pending", fees.pending, [col("order"), col("fee"), col("release")], (fee) => [order(fee), amount(fee), f.date(fee.releaseAt)], t("partners.portal.pending_note")),
+    list("approved", fees.approved, [col("order"), col("fee"), col("approved")], (fee) => [order(fee), amount(fee), f.date(fee.approvedAt)]),
+    list("paid", fees.paid, [col("order"), col("fee"), col("paid_on"), col("reference")], (fee) => [order(fee), amount(fee), f.date(fee.paidAt), fee.reference ?? "—"]),
     `</section>`,
   ].join("\n");
 }
@@ -149,7 +152,7 @@ function ordersSection(f: Formats, data: PortalData): string {
     `<section aria-labelledby="rfl-p-orders-heading"><h2 id="rfl-p-orders-heading">${esc(heading)}</h2>`,
     data.orders.length
       ? table(
-          heading,
+          "rfl-p-orders-heading",
           [col("order"), col("date"), col("subtotal"), col("status")],
           data.orders.map((o) => [o.orderName ?? "—", f.date(o.placedAt), f.money(o.subtotal, o.currencyCode), t(`partners.portal.status.${o.status}`)]),
           [2],
