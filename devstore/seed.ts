@@ -19,7 +19,9 @@ import { rebuildDailyStats } from "~/referrals/daily-stats.server";
 import type { FakeShopify } from "../fake-shopify/fake-shopify";
 import { seedInstalledShop } from "../fake-shopify/seed";
 import type { DevCommerce } from "./checkout";
-import { DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
+import { publishAgreement } from "~/partners/agreement.server";
+import { applyAsPartner, approvePartner } from "~/partners/partners.server";
+import { DEMO_AGREEMENT, DEMO_PARTNER, DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
 import { moveHolds } from "./holds";
 import { recountLinkEvents } from "~/storefront/link-events.server";
 
@@ -121,8 +123,28 @@ export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() 
       createdAt: new Date(now.getTime() - ((i * 11) % 28) * DAY - (i % 12) * 3_600_000),
     })),
   });
+  await seedDemoPartner(db, shop, cause, now);
+  await drain(); // the partner's code goes onto the friend discount
+
   // The dashboard's per-day totals were counted on today's date: count them again from the rows.
   await recountLinkEvents(db, shop);
   await rebuildDailyStats(db, shop);
   return { referrers, orders: commerce.orders() };
+}
+
+/**
+ * The partner program as a merchant leaves it after a week: the agreement
+ * published, one business that applied on the partner page (signing version
+ * 1) and was approved, so its link and code work. Through the domain, as the
+ * partner page and the admin would.
+ */
+async function seedDemoPartner(db: Db, shop: string, cause: string, now: Date) {
+  const published = await publishAgreement({ db, shop, cause, now: new Date(now.getTime() - 7 * DAY) }, { body: DEMO_AGREEMENT, basedOn: 0 });
+  if (!published.ok) throw new Error(`seed agreement: ${JSON.stringify(published.errors)}`);
+  const input = { ...DEMO_PARTNER, signature: DEMO_PARTNER.name, accepted: true, agreementVersion: String(published.version) };
+  const applied = await applyAsPartner(db, { shop, input, ipHash: null, locale: "en", now: new Date(now.getTime() - 6 * DAY) });
+  if (!applied.ok) throw new Error(`seed partner application: ${JSON.stringify(applied.errors)}`);
+  const partner = await db.partner.findFirstOrThrow({ where: { shop, email: DEMO_PARTNER.email } });
+  const approved = await approvePartner({ db, shop, cause, now: new Date(now.getTime() - 5 * DAY) }, partner.id);
+  if (!approved.ok) throw new Error(`seed partner approval: ${approved.reason}`);
 }
