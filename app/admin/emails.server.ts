@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "~/db.server";
 import { emailConfig, emailOffReason } from "~/email/config.server";
 import { en, type Messages } from "~/i18n/en";
-import { allowedValues, sampleValues, shapeFor } from "~/email/compose.server";
+import { allowedValues, sampleValuesFor, shapeFor } from "~/email/compose.server";
 import { EMAIL_KINDS, ESSENTIAL, KIND_PLACEHOLDERS, ON_BY_DEFAULT, TEST_KIND, unknownPlaceholders, type EmailKind, type EmailLocale } from "~/email/kinds";
 import { queueEmail } from "~/email/outbox.server";
 import { renderEmail } from "~/email/render.server";
@@ -130,8 +130,7 @@ export async function previewEmail(program: ProgramRow, kind: EmailKind, locale:
   const config = emailConfig();
   const unsubscribe = !ESSENTIAL.has(kind);
   const values = {
-    ...allowedValues(kind, sampleValues(program, locale, common, now)),
-    button_href: program.storefrontUrl ?? `https://${program.shop}`,
+    ...allowedValues(kind, sampleValuesFor(kind, program, locale, now)),
     ...(unsubscribe ? { unsubscribe_href: unsubscribeUrl(config?.appUrl ?? "https://example.com", "preview", program.shop, "preview@example.com", locale) } : {}),
   };
   const table =

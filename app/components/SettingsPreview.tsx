@@ -74,7 +74,7 @@ export function SettingsPreview({ values, initialLanguage, labels }: SettingsPre
         {view === "email" ? (
           <Select
             label={p.email}
-            options={EMAIL_KINDS.map((k) => ({ label: t.emails.kinds[k]?.[0] ?? k, value: k }))}
+            options={EMAIL_KINDS.map((k) => ({ label: (t.emails.kinds[k] ?? t.partnerEmails.kinds[k])?.[0] ?? k, value: k }))}
             value={kind}
             onChange={setKind}
           />

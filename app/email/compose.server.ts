@@ -8,7 +8,8 @@ import type { EmailMessage, Milestone, Program } from "~/generated/sqlite/client
 import { milestoneOfKey, nextMilestone, type MilestoneTerms } from "~/referrals/milestone-settings";
 import { ReferralStatus } from "~/referrals/statuses";
 import { referralLink } from "~/storefront/share-text";
-import { ESSENTIAL, isEmailKind, KIND_PLACEHOLDERS, pickLocale, PLACEHOLDERS, TEST_KIND, type EmailKind, type EmailLocale } from "./kinds";
+import { ESSENTIAL, isEmailKind, isPartnerEmailKind, KIND_PLACEHOLDERS, NOT_SHOPPER_MAIL, pickLocale, PLACEHOLDERS, TEST_KIND, type EmailKind, type EmailLocale } from "./kinds";
+import { dateTimeFormatter, partnerLinkProblem, partnerPayload, partnerValues, samplePartnerValues, signInIds, type SignInState } from "./partner-compose.server";
 import type { EmailShape, EmailValues } from "./render.server";
 import { DEFAULT_TEXTS, type CommonText, type KindText, type MilestoneText, type PluralText } from "./texts";
 import { unsubscribeUrl } from "./unsubscribe.server";
@@ -36,6 +37,8 @@ export interface ShopMailContext {
   referrals: Map<string, Referral>;
   /** The experiment variants the batch's referrers and referrals are in (their offer and reward). */
   variants?: Map<string, Incentive>;
+  /** The sign-in links the batch's partner emails carry, as they are now. */
+  partnerSignIns?: Map<string, SignInState>;
 }
 
 export type ShopMailSettings = Pick<ShopMailContext, "shop" | "program" | "switches" | "klaviyoSendsShopperEmails" | "texts" | "milestones">;
@@ -71,12 +74,16 @@ export async function loadBatchRows(db: Db, shop: string, messages: EmailMessage
   const referralIds = ids((m) => m.referralId);
   // The emails that say how far the next milestone is, and whose referrers they go to.
   const progressReferrerIds = [...new Set(messages.filter((m) => m.kind === "FRIEND_ORDERED" || m.kind === "REWARD_ISSUED").flatMap((m) => (m.referrerId ? [m.referrerId] : [])))];
-  const [suppressions, referrers, rewards, referrals, successful] = await Promise.all([
+  const linkIds = signInIds(messages, isPartnerEmailKind);
+  const [suppressions, referrers, rewards, referrals, successful, signIns] = await Promise.all([
     db.emailSuppression.findMany({ where: { shop, emailKey: { in: ids((m) => m.emailKey) } } }),
     referrerIds.length ? db.referrer.findMany({ where: { shop, id: { in: referrerIds } } }) : none,
     rewardIds.length ? db.reward.findMany({ where: { shop, id: { in: rewardIds } } }) : none,
     referralIds.length ? db.referral.findMany({ where: { shop, id: { in: referralIds } } }) : none,
     progressReferrerIds.length ? successfulByReferrer(db, shop, progressReferrerIds) : new Map<string, number>(),
+    linkIds.length
+      ? db.partnerSignIn.findMany({ where: { shop, id: { in: linkIds } }, select: { id: true, usedAt: true, expiresAt: true, partner: { select: { redactedAt: true } } } })
+      : Promise.resolve([]),
   ]);
   const variantIds = [...new Set([...referrers.map(activeVariantId), ...referrals.map((r) => r.variantId)].filter((id): id is string => Boolean(id)))];
   const variants = variantIds.length ? await db.experimentVariant.findMany({ where: { shop, id: { in: variantIds } } }) : [];
@@ -87,6 +94,7 @@ export async function loadBatchRows(db: Db, shop: string, messages: EmailMessage
     referrers: new Map(referrers.map((r) => [r.id, r] as const)),
     rewards: new Map(rewards.map((r) => [r.id, r] as const)),
     referrals: new Map(referrals.map((r) => [r.id, r] as const)),
+    partnerSignIns: new Map(signIns.map((s) => [s.id, s] as const)),
   };
 }
 
@@ -139,6 +147,8 @@ export type Composed =
 interface Formatters {
   money: (amount: string, currency: string) => string;
   date: (at: Date) => string;
+  /** Date, time and zone (a sign-in link's expiry). */
+  dateTime: (at: Date) => string;
 }
 
 function formatters(locale: string, timeZone: string | null): Formatters {
@@ -151,6 +161,7 @@ function formatters(locale: string, timeZone: string | null): Formatters {
       }
     },
     date: (at) => new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: timeZone ?? "UTC" }).format(at),
+    dateTime: dateTimeFormatter(locale, timeZone),
   };
 }
 
@@ -217,6 +228,17 @@ export function sampleValues(program: Program, locale: EmailLocale, common: Comm
   };
 }
 
+/**
+ * Sample values of one email for a test send or the admin's preview, with
+ * where its button goes: the storefront, or for a partner email a made-up
+ * sign-in link.
+ */
+export function sampleValuesFor(kind: EmailKind, program: Program, locale: EmailLocale, now: Date): EmailValues {
+  const origin = storefrontOrigin(program);
+  const values = { ...sampleValues(program, locale, DEFAULT_TEXTS[locale].common, now), button_href: origin };
+  return isPartnerEmailKind(kind) ? { ...values, ...samplePartnerValues(origin, formatters(locale, program.timezone).dateTime, now) } : values;
+}
+
 export interface ShapeInput {
   kind: EmailKind;
   locale: EmailLocale;
@@ -234,6 +256,8 @@ export interface ShapeInput {
 export function shapeFor(input: ShapeInput): EmailShape {
   const { kind, locale, program } = input;
   const common = DEFAULT_TEXTS[locale].common;
+  const partners = DEFAULT_TEXTS[locale].partners;
+  const partner = isPartnerEmailKind(kind);
   const after =
     kind === "REWARD_ISSUED" && input.rewardKind
       ? input.rewardKind === "STORE_CREDIT"
@@ -253,6 +277,7 @@ export function shapeFor(input: ShapeInput): EmailShape {
     },
     text: input.text,
     common,
+    ...(partner ? { partners } : {}),
     parts: {
       button: true,
       code: input.hasCode,
@@ -261,7 +286,9 @@ export function shapeFor(input: ShapeInput): EmailShape {
       // Braces would read as placeholders in the rendered layout (a product title is the merchant's).
       notes: (input.notes ?? []).map((note) => note.replace(/[{}]/g, "")),
       unsubscribe: input.unsubscribe,
-      footer: kind === "MERCHANT_DIGEST" ? "merchant" : "referrer",
+      // A partner's sign-in link says until when it works ({expires_at}, filled per recipient).
+      buttonNote: partner ? partners.link_valid : null,
+      footer: kind === "MERCHANT_DIGEST" ? "merchant" : partner ? "partner" : "referrer",
       table: input.table ?? null,
     },
   };
@@ -275,7 +302,7 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   const kind = test ? payload?.kind : message.kind;
   if (!isEmailKind(kind)) return { ok: false, reason: `Unknown email ${String(kind)}` };
   if (!test && (ctx.switches.get(kind) ?? kind !== "MERCHANT_DIGEST") === false) return { ok: false, reason: "Switched off on the Emails page" };
-  if (!test && kind !== "MERCHANT_DIGEST" && ctx.klaviyoSendsShopperEmails) return { ok: false, reason: "Sent from Klaviyo instead (Integrations > Klaviyo)" };
+  if (!test && !NOT_SHOPPER_MAIL.has(kind) && ctx.klaviyoSendsShopperEmails) return { ok: false, reason: "Sent from Klaviyo instead (Integrations > Klaviyo)" };
   // A guest's link is asked for by whoever typed the address: it honours an
   // unsubscribe and carries the link, like the non-essential emails.
   const essential = ESSENTIAL.has(kind) && !message.key.startsWith("guest:");
@@ -283,7 +310,9 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   if (suppressed === "UNDELIVERABLE") return { ok: false, reason: "Undeliverable: the mail server refused this address before" };
   if (suppressed === "UNSUBSCRIBED" && !essential && !test) return { ok: false, reason: "Unsubscribed" };
 
-  const referrer = message.referrerId ? ctx.referrers.get(message.referrerId) : undefined;
+  const partner = isPartnerEmailKind(kind);
+  // A partner email's language is the partner's, else the shop's: not that of a referrer row it may have.
+  const referrer = message.referrerId && !partner ? ctx.referrers.get(message.referrerId) : undefined;
   const locale = pickLocale(test ? payload?.locale : message.locale, referrer?.locale, program.primaryLocale);
   const common = DEFAULT_TEXTS[locale].common;
   const f = formatters(locale, program.timezone);
@@ -293,8 +322,20 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   const text = kindText(ctx.texts, kind, locale);
 
   if (test) {
-    const values = allowedValues(kind, { ...sampleValues(program, locale, common, now), button_href: origin, ...(unsubscribeHref ? { unsubscribe_href: unsubscribeHref } : {}) });
-    const shape = shapeFor({ kind, locale, program, text, hasCode: kind !== "MERCHANT_DIGEST" && kind !== "FRIEND_ORDERED" && kind !== "REWARD_REVOKED", hasExpiry: kind === "REWARD_REMINDER", rewardKind: programReward(program).kind, unsubscribe });
+    const values = allowedValues(kind, { ...sampleValuesFor(kind, program, locale, now), ...(unsubscribeHref ? { unsubscribe_href: unsubscribeHref } : {}) });
+    const hasCode = !partner && kind !== "MERCHANT_DIGEST" && kind !== "FRIEND_ORDERED" && kind !== "REWARD_REVOKED";
+    const shape = shapeFor({ kind, locale, program, text, hasCode, hasExpiry: kind === "REWARD_REMINDER", rewardKind: programReward(program).kind, unsubscribe });
+    return { ok: true, shape, values, unsubscribeUrl: unsubscribeHref };
+  }
+
+  if (partner) {
+    // Everything but the shop comes from the payload and the link's row: the partner may have no referrer.
+    const stored = partnerPayload(message.payload);
+    if (!stored) return { ok: false, reason: "The sign-in link is unreadable" };
+    const problem = partnerLinkProblem(ctx.partnerSignIns?.get(stored.signInId), now);
+    if (problem) return { ok: false, ...problem };
+    const values = allowedValues(kind, { shop_name: shopDisplayName(program), ...partnerValues(stored, f.dateTime), ...(unsubscribeHref ? { unsubscribe_href: unsubscribeHref } : {}) });
+    const shape = shapeFor({ kind, locale, program, text, hasCode: false, hasExpiry: false, rewardKind: null, unsubscribe });
     return { ok: true, shape, values, unsubscribeUrl: unsubscribeHref };
   }
 

@@ -10,8 +10,32 @@ export const EMAIL_KINDS = [
   "REWARD_REVOKED",
   "CODE_CHANGED",
   "MERCHANT_DIGEST",
+  "PARTNER_INVITED",
+  "PARTNER_APPROVED",
+  "PARTNER_SIGN_IN",
+  "PARTNER_AGREEMENT_CHANGED",
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
+
+/**
+ * The emails to the businesses of the partner program (app/email/partner-events.server.ts):
+ * each carries a one-time sign-in link to the partner portal, read from its
+ * payload, and needs no referrer.
+ */
+export const PARTNER_EMAIL_KINDS = ["PARTNER_INVITED", "PARTNER_APPROVED", "PARTNER_SIGN_IN", "PARTNER_AGREEMENT_CHANGED"] as const satisfies readonly EmailKind[];
+export type PartnerEmailKind = (typeof PARTNER_EMAIL_KINDS)[number];
+
+export function isPartnerEmailKind(kind: string): kind is PartnerEmailKind {
+  return (PARTNER_EMAIL_KINDS as readonly string[]).includes(kind);
+}
+
+/**
+ * Mail that is not to shoppers, so it goes from the app even when the
+ * merchant's Klaviyo flows send the shopper emails: the merchant's digest,
+ * and the partner emails (a business's sign-in link and agreement, which no
+ * Klaviyo flow receives).
+ */
+export const NOT_SHOPPER_MAIL: ReadonlySet<EmailKind> = new Set(["MERCHANT_DIGEST", ...PARTNER_EMAIL_KINDS]);
 /** A test send from the Emails page: rendered as the kind it tests, with sample values. */
 export const TEST_KIND = "TEST";
 
@@ -23,9 +47,21 @@ export function isEmailKind(value: unknown): value is EmailKind {
  * Essential mail goes even to someone who unsubscribed: it tells them about
  * their own money (a reward, a reward taken back) or answers what they just
  * asked for (their link), or replaces the code they share (a code changed
- * after a leak: without it their friends' old code stops working unannounced). Everything else carries a one-click unsubscribe.
+ * after a leak: without it their friends' old code stops working unannounced).
+ * A partner's sign-in link they asked for, their approval, and a new
+ * agreement version (their link is paused until they accept it) are
+ * essential too; the merchant's invitation to become a partner is not.
+ * Everything else carries a one-click unsubscribe.
  */
-export const ESSENTIAL: ReadonlySet<EmailKind> = new Set(["YOUR_LINK", "REWARD_ISSUED", "REWARD_REVOKED", "CODE_CHANGED"]);
+export const ESSENTIAL: ReadonlySet<EmailKind> = new Set([
+  "YOUR_LINK",
+  "REWARD_ISSUED",
+  "REWARD_REVOKED",
+  "CODE_CHANGED",
+  "PARTNER_APPROVED",
+  "PARTNER_SIGN_IN",
+  "PARTNER_AGREEMENT_CHANGED",
+]);
 
 /** On unless the merchant switched them off; the digest only when switched on. */
 export const ON_BY_DEFAULT: ReadonlySet<EmailKind> = new Set(EMAIL_KINDS.filter((k) => k !== "MERCHANT_DIGEST"));
@@ -40,6 +76,10 @@ export const PLACEHOLDERS = [
   "reward_date",
   "shop_name",
   "old_code",
+  "partner_name",
+  "business_name",
+  "expires_at",
+  "agreement_version",
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
@@ -47,6 +87,7 @@ export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
 
 const REFERRER: Placeholder[] = ["referrer_first_name", "friend_offer", "reward", "link", "code", "shop_name"];
+const PARTNER: Placeholder[] = ["partner_name", "business_name", "link", "expires_at", "shop_name"];
 /** What each email can fill in (a reward's {code} is the reward code, when the reward is one). */
 export const KIND_PLACEHOLDERS: Record<EmailKind, readonly Placeholder[]> = {
   INVITATION: REFERRER,
@@ -58,6 +99,11 @@ export const KIND_PLACEHOLDERS: Record<EmailKind, readonly Placeholder[]> = {
   // {code} and {link} are the new ones; {expires_on} is the last day of the old code.
   CODE_CHANGED: [...REFERRER, "old_code", "expires_on"],
   MERCHANT_DIGEST: ["shop_name"],
+  // {link} is the partner's one-time sign-in link; {expires_at} when it stops working (date and time).
+  PARTNER_INVITED: PARTNER,
+  PARTNER_APPROVED: PARTNER,
+  PARTNER_SIGN_IN: PARTNER,
+  PARTNER_AGREEMENT_CHANGED: [...PARTNER, "agreement_version"],
 };
 
 /** The placeholders a text uses that the app does not know (a typo the merchant must fix), or that this email cannot fill in. */

@@ -12,7 +12,8 @@ export interface LayoutProps {
   accentColor: string;
   heading: string;
   paragraphs: string[];
-  button: { label: string; href: string } | null;
+  /** The button, and a line under it (until when its link works). */
+  button: { label: string; href: string; note?: string | null } | null;
   /** A code box (label, the code) with an optional line under it. */
   code: { label: string; value: string; note: string | null } | null;
   /** A paragraph after the code: how to use the reward. */
@@ -107,6 +108,7 @@ export function EmailLayout(props: LayoutProps) {
               >
                 {props.button.label}
               </Button>
+              {props.button.note ? <Text style={{ ...small, margin: "12px 0 0" }}>{props.button.note}</Text> : null}
             </Section>
           ) : null}
           <Hr style={{ borderColor: "#e4e4e7", margin: "24px 0 16px" }} />

@@ -21,7 +21,7 @@ import type { JobContext } from "~/queue/types";
 import { normaliseEmail } from "~/referrals/email";
 import { emailConfig, type EmailConfig } from "./config.server";
 import { composeMessage, loadBatchRows, loadShopMailSettings, shopDisplayName, type Composed, type ShopMailSettings } from "./compose.server";
-import type { EmailKind } from "./kinds";
+import { isPartnerEmailKind, type EmailKind } from "./kinds";
 import { renderEmail } from "./render.server";
 import { classifySendError, smtpSender, type Sender } from "./transport.server";
 import { suppress, UNDELIVERABLE } from "./unsubscribe.server";
@@ -271,6 +271,13 @@ function windowedWriter<T>(write: (items: T[]) => Promise<void>) {
 
 type Message = NonNullable<Awaited<ReturnType<Db["emailMessage"]["findFirst"]>>>;
 
+/**
+ * What a finished message (sent, failed for good, not sent) forgets: a partner
+ * email's payload holds a one-time sign-in link, which nobody needs once the
+ * email went or never will (a retry keeps it). The row stays for the send log.
+ */
+const finishedData = (m: Pick<Message, "kind">) => (isPartnerEmailKind(m.kind) ? { payload: null } : {});
+
 type ShopSettings = { ok: true; context: ShopMailSettings } | { ok: false; reason: string };
 
 /** What every message of the run needs: nothing goes out for a shop that uninstalled the app or has no program. */
@@ -317,12 +324,17 @@ async function sendBatch(ctx: JobContext, { batch, token, settings, config, send
   // Messages the server accepted are recorded SENT together, at most
   // SENT_WINDOW_MS after the first of them (one UPDATE per language instead
   // of one per message): a crash can only resend what was accepted in that window.
-  const recordSent = windowedWriter<{ id: string; locale: string }>(async (items) => {
-    for (const locale of new Set(items.map((i) => i.locale))) {
+  const recordSent = windowedWriter<{ id: string; locale: string; kind: string }>(async (items) => {
+    const groups = new Map<string, typeof items>();
+    for (const item of items) {
+      const group = `${item.locale}|${isPartnerEmailKind(item.kind)}`;
+      groups.set(group, [...(groups.get(group) ?? []), item]);
+    }
+    for (const group of groups.values()) {
       await db.emailMessage.updateMany({
-        where: { id: { in: items.filter((i) => i.locale === locale).map((i) => i.id) }, shop, lockedBy: token },
+        where: { id: { in: group.map((i) => i.id) }, shop, lockedBy: token },
         // The language it was written in (the recipient's, the shop's or English).
-        data: { status: EmailStatus.SENT, sentAt: now, reason: null, locale, ...release },
+        data: { status: EmailStatus.SENT, sentAt: now, reason: null, locale: group[0].locale, ...release, ...finishedData(group[0]) },
       });
     }
   });
@@ -331,7 +343,7 @@ async function sendBatch(ctx: JobContext, { batch, token, settings, config, send
       if (message.attempts > MAX_SEND_ATTEMPTS) {
         // Claimed this often without an answer (a worker killed mid-send each time): stop.
         run.failed++;
-        await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: message.reason ?? `Gave up after ${message.attempts - 1} attempts`, ...release } });
+        await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: message.reason ?? `Gave up after ${message.attempts - 1} attempts`, ...release, ...finishedData(message) } });
         return;
       }
       let composed: Composed;
@@ -344,7 +356,7 @@ async function sendBatch(ctx: JobContext, { batch, token, settings, config, send
       if (!composed.ok) {
         run.suppressed++;
         if (composed.erase) await db.emailMessage.deleteMany({ where: mine(message) });
-        else await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.SUPPRESSED, reason: composed.reason, ...release } });
+        else await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.SUPPRESSED, reason: composed.reason, ...release, ...finishedData(message) } });
         return;
       }
       try {
@@ -362,16 +374,16 @@ async function sendBatch(ctx: JobContext, { batch, token, settings, config, send
           headers: { "X-Referral-Email": message.kind },
         });
         run.sent++;
-        recordSent.add({ id: message.id, locale: composed.shape.locale });
+        recordSent.add({ id: message.id, locale: composed.shape.locale, kind: message.kind });
       } catch (error) {
         const failure = classifySendError(error);
         if (failure.kind === "undeliverable") {
           run.failed++;
           await suppress(db, { shop, emailKey: message.emailKey, reason: UNDELIVERABLE, detail: failure.answer });
-          await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: failure.answer, ...release } });
+          await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: failure.answer, ...release, ...finishedData(message) } });
         } else if (message.attempts >= MAX_SEND_ATTEMPTS) {
           run.failed++;
-          await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: `Gave up after ${message.attempts} attempts: ${failure.answer}`, ...release } });
+          await db.emailMessage.updateMany({ where: mine(message), data: { status: EmailStatus.FAILED, reason: `Gave up after ${message.attempts} attempts: ${failure.answer}`, ...release, ...finishedData(message) } });
         } else {
           run.retrying++;
           const at = new Date(now.getTime() + backoffMs(message.attempts));

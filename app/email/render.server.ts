@@ -9,7 +9,7 @@ import { createElement } from "react";
 import { render, toPlainText } from "@react-email/render";
 import { fill, type EmailKind, type PlaceholderValues } from "./kinds";
 import { EmailLayout, type LayoutProps } from "./layout";
-import type { CommonText, KindText } from "./texts";
+import type { CommonText, KindText, PartnerText } from "./texts";
 
 export interface Brand {
   shopName: string;
@@ -24,6 +24,8 @@ export interface EmailShape {
   brand: Brand;
   text: KindText;
   common: CommonText;
+  /** The partner emails' fixed parts (footer "partner"). */
+  partners?: PartnerText;
   /** Which optional parts this email has. */
   parts: {
     button: boolean;
@@ -35,7 +37,9 @@ export interface EmailShape {
     /** Lines the app adds after it (milestone progress, store credit expiry), already filled, braces removed. */
     notes?: string[];
     unsubscribe: boolean;
-    footer: "referrer" | "merchant";
+    /** A line under the button, {placeholders} filled per recipient (a sign-in link's expiry). */
+    buttonNote?: string | null;
+    footer: "referrer" | "merchant" | "partner";
     /** The digest's rows, already formatted (not cached: one per shop a week). */
     table: LayoutProps["table"];
   };
@@ -104,12 +108,12 @@ async function buildTemplate(shape: EmailShape): Promise<Template> {
       .split(/\n\s*\n/)
       .map((p) => p.trim())
       .filter(Boolean),
-    button: parts.button ? { label: text.button, href: "{button_href}" } : null,
+    button: parts.button ? { label: text.button, href: "{button_href}", note: parts.buttonNote ?? null } : null,
     code: parts.code ? { label: common.code_label, value: "{code}", note: parts.expiry ? common.expires_line : null } : null,
     after: parts.after,
     notes: parts.notes ?? [],
     table: parts.table,
-    footer: fill(parts.footer === "merchant" ? common.footer_merchant : common.footer_reason, { shop_name: brand.shopName }),
+    footer: fill(footerText(shape), { shop_name: brand.shopName }),
     unsubscribe: parts.unsubscribe ? { label: common.unsubscribe, href: "{unsubscribe_href}" } : null,
   };
   const html = await render(createElement(EmailLayout, props));
@@ -121,6 +125,12 @@ async function buildTemplate(shape: EmailShape): Promise<Template> {
     wordwrap: false,
   });
   return { subject: text.subject, html, text: plain };
+}
+
+function footerText({ parts, common, partners }: EmailShape): string {
+  if (parts.footer === "merchant") return common.footer_merchant;
+  if (parts.footer === "partner" && partners) return partners.footer;
+  return common.footer_reason;
 }
 
 /** For tests and the benchmark: forget every cached layout. */

@@ -991,4 +991,16 @@ export const de: Messages = {
     notEnded: "Beenden Sie das Experiment, bevor Sie seine Codes verschieben.",
     chooseWinner: "Wählen Sie den Gewinner",
   },
+  // The partner program's emails on the Emails page (#18).
+  partnerEmails: {
+    listTitle: "E-Mails an Partner",
+    listNote: "An die Unternehmen in deinem Partnerprogramm, jeweils mit einem einmaligen Anmeldelink zu ihrem Partnerportal. Sie gehen von der App aus, auch wenn deine Klaviyo-Flows die E-Mails an Kunden senden.",
+    kinds: {
+      PARTNER_INVITED: ["Partnereinladung", "Wenn du ein Unternehmen einlädst, Partner zu werden: was das Programm ist, und ein Link, um die Vereinbarung zu lesen und anzunehmen."],
+      PARTNER_APPROVED: ["Partner angenommen", "Wenn du die Bewerbung eines Unternehmens annimmst: ein Link zu seinem Partnerlink, Code und Material."],
+      PARTNER_SIGN_IN: ["Anmeldelink für Partner", "Wenn ein Partner auf der Partnerseite einen Anmeldelink anfordert."],
+      PARTNER_AGREEMENT_CHANGED: ["Neue Partnervereinbarung", "Wenn du eine neue Version der Vereinbarung veröffentlichst: Der Link des Partners ist pausiert, bis er sie akzeptiert."],
+    },
+    placeholders: "Platzhalter: {partner_name}, {business_name}, {link}, {expires_at}, {shop_name}, {agreement_version} (nur neue Vereinbarung)",
+  },
 };

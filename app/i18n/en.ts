@@ -982,6 +982,18 @@ export const en = {
     notEnded: "End the experiment before moving its codes.",
     chooseWinner: "Choose the winner",
   },
+  // The partner program's emails on the Emails page (#18).
+  partnerEmails: {
+    listTitle: "Partner emails",
+    listNote: "To the businesses in your partner program, each with a one-time sign-in link to their partner portal. They go from the app even when your Klaviyo flows send the shopper emails.",
+    kinds: {
+      PARTNER_INVITED: ["Partner invitation", "When you invite a business to become a partner: what the program is, and a link to read and accept the agreement."],
+      PARTNER_APPROVED: ["Partner approved", "When you approve a business's application: a link to their partner link, code and material."],
+      PARTNER_SIGN_IN: ["Partner sign-in link", "When a partner asks for a sign-in link on the partner page."],
+      PARTNER_AGREEMENT_CHANGED: ["New partner agreement", "When you publish a new version of the agreement: the partner's link is paused until they accept it."],
+    } as Record<string, [string, string]>,
+    placeholders: "Placeholders: {partner_name}, {business_name}, {link}, {expires_at}, {shop_name}, {agreement_version} (new agreement only)",
+  },
 };
 
 export type Messages = typeof en;

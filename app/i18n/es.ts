@@ -1000,4 +1000,16 @@ export const es: Messages = {
     notEnded: "Termina el experimento antes de mover sus códigos.",
     chooseWinner: "Elige la ganadora",
   },
+  // The partner program's emails on the Emails page (#18).
+  partnerEmails: {
+    listTitle: "Correos a socios",
+    listNote: "A los negocios de tu programa de socios, cada uno con un enlace de un solo uso para entrar en su portal de socios. Salen de la app aunque tus flujos de Klaviyo envíen los correos a clientes.",
+    kinds: {
+      PARTNER_INVITED: ["Invitación a socios", "Cuando invitas a un negocio a ser socio: qué es el programa y un enlace para leer y aceptar el acuerdo."],
+      PARTNER_APPROVED: ["Socio aprobado", "Cuando apruebas la solicitud de un negocio: un enlace para ver su enlace de socio, su código y su material."],
+      PARTNER_SIGN_IN: ["Enlace de acceso para socios", "Cuando un socio pide un enlace de acceso en la página de socios."],
+      PARTNER_AGREEMENT_CHANGED: ["Nuevo acuerdo de socios", "Cuando publicas una nueva versión del acuerdo: el enlace del socio queda en pausa hasta que la acepte."],
+    },
+    placeholders: "Marcadores: {partner_name}, {business_name}, {link}, {expires_at}, {shop_name}, {agreement_version} (solo en el nuevo acuerdo)",
+  },
 };

@@ -1005,4 +1005,16 @@ export const fr: Messages = {
     notEnded: "Terminez l'expérience avant de déplacer ses codes.",
     chooseWinner: "Choisissez la gagnante",
   },
+  // The partner program's emails on the Emails page (#18).
+  partnerEmails: {
+    listTitle: "E-mails aux partenaires",
+    listNote: "Aux entreprises de votre programme partenaires, chacun avec un lien de connexion à usage unique vers leur espace partenaire. Ils partent de l’app même quand vos flows Klaviyo envoient les e-mails aux clients.",
+    kinds: {
+      PARTNER_INVITED: ["Invitation partenaire", "Quand vous invitez une entreprise à devenir partenaire : ce qu’est le programme, et un lien pour lire et accepter l’accord."],
+      PARTNER_APPROVED: ["Partenaire accepté", "Quand vous acceptez la candidature d’une entreprise : un lien vers son lien partenaire, son code et ses supports."],
+      PARTNER_SIGN_IN: ["Lien de connexion partenaire", "Quand un partenaire demande un lien de connexion sur la page partenaires."],
+      PARTNER_AGREEMENT_CHANGED: ["Nouvel accord partenaire", "Quand vous publiez une nouvelle version de l’accord : le lien du partenaire est suspendu jusqu’à ce qu’il l’accepte."],
+    },
+    placeholders: "Variables : {partner_name}, {business_name}, {link}, {expires_at}, {shop_name}, {agreement_version} (nouvel accord uniquement)",
+  },
 };

@@ -1040,4 +1040,16 @@ export const mt: Messages = {
     notEnded: "Temm l-esperiment qabel tmexxi l-kodiċijiet tiegħu.",
     chooseWinner: "Agħżel ir-rebbieħ",
   },
+  // The partner program's emails on the Emails page (#18).
+  partnerEmails: {
+    listTitle: "Emails lis-sħab",
+    listNote: "Lin-negozji fil-programm tas-sħab tiegħek, kull waħda b’link li jaħdem darba biex jidħlu fil-portal tas-sħab tagħhom. Jintbagħtu mill-app anki meta l-flows ta’ Klaviyo tiegħek jibagħtu l-emails lill-klijenti.",
+    kinds: {
+      PARTNER_INVITED: ["Stedina lil sieħeb", "Meta tistieden negozju biex isir sieħeb: x’inhu l-programm, u link biex jaqra u jaċċetta l-ftehim."],
+      PARTNER_APPROVED: ["Sieħeb approvat", "Meta tapprova l-applikazzjoni ta’ negozju: link biex isib il-link, il-kodiċi u l-materjal tiegħu ta’ sieħeb."],
+      PARTNER_SIGN_IN: ["Link biex sieħeb jidħol", "Meta sieħeb jitlob link biex jidħol mill-paġna tas-sħab."],
+      PARTNER_AGREEMENT_CHANGED: ["Ftehim ġdid mas-sħab", "Meta tippubblika verżjoni ġdida tal-ftehim: il-link tas-sieħeb jibqa’ sospiż sakemm jaċċettaha."],
+    },
+    placeholders: "Postijiet għall-valuri: {partner_name}, {business_name}, {link}, {expires_at}, {shop_name}, {agreement_version} (ftehim ġdid biss)",
+  },
 };

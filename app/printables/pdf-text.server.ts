@@ -111,8 +111,13 @@ interface GlyphPosition {
   [key: string]: number;
 }
 /** What this module uses of pdfkit's EmbeddedFont (see the file's header). */
+interface FontkitFont {
+  hasGlyphForCodePoint(codePoint: number): boolean;
+  glyphForCodePoint(codePoint: number): { id: number };
+  getGlyph(id: number, codePoints?: number[]): Glyph;
+}
 interface EmbeddedFont {
-  font: { hasGlyphForCodePoint(codePoint: number): boolean; glyphForCodePoint(codePoint: number): { id: number } };
+  font: FontkitFont;
   layout(text: string, features?: unknown): { glyphs: Glyph[]; positions: GlyphPosition[] };
   encode(text: string, features?: unknown): [string[], GlyphPosition[]];
   subset: { includeGlyph(id: number): number; glyphs: number[] };
@@ -208,6 +213,7 @@ const isMark = (cp: number) => /\p{Mn}|\p{Cf}/u.test(String.fromCodePoint(cp));
 function logicalText(font: EmbeddedFont & { logical?: true }): void {
   if (font.logical) return;
   font.logical = true;
+  ownCodePoints(font.font);
   const slots = new Map<string, number>();
   const included = new Set<number>();
   const slot = (glyphId: number, text: number[], width: number): string => {
@@ -261,6 +267,27 @@ function logicalText(font: EmbeddedFont & { logical?: true }): void {
 }
 
 // ---------------------------------------------------------------- documents and runs
+
+/**
+ * Makes each glyph of a layout carry the code points it stands for in that
+ * layout. fontkit keeps one Glyph object per glyph id and gives it the code
+ * points of the layout that first asked for it, so a glyph shaped differently
+ * later (Noto's blank glyph, first the reph of र्ट, later an empty filler
+ * after ई) would claim characters that are not its own, and `clusters` would
+ * hand a neighbour's text to the wrong glyph (कोई ग्राहक read back as कोई ्र ाहक).
+ * A glyph asked for with other code points is now a view of the shared one
+ * (same id, metrics and outline) with its own code points.
+ */
+function ownCodePoints(font: FontkitFont & { ownCodePoints?: true }): void {
+  if (font.ownCodePoints) return;
+  font.ownCodePoints = true;
+  const shared = font.getGlyph.bind(font);
+  font.getGlyph = (id, codePoints = []) => {
+    const glyph = shared(id, codePoints);
+    const same = glyph.codePoints.length === codePoints.length && glyph.codePoints.every((cp, i) => cp === codePoints[i]);
+    return same ? glyph : (Object.create(glyph, { codePoints: { value: [...codePoints], enumerable: true } }) as Glyph);
+  };
+}
 
 const FALLBACK_SPACE: Record<number, number> = { 0x202f: 0x00a0, 0x2009: 0x0020, 0x2007: 0x00a0 };
 

@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import db from "~/db.server";
 
 import { useI18n } from "~/i18n/context";
-import { EMAIL_KINDS, EMAIL_LOCALES, isEmailKind, type EmailKind, type EmailLocale } from "~/email/kinds";
+import { EMAIL_KINDS, EMAIL_LOCALES, isEmailKind, isPartnerEmailKind, PARTNER_EMAIL_KINDS, type EmailKind, type EmailLocale } from "~/email/kinds";
 import { editorTexts, emailsPage, resetTexts, saveTexts, sendTest, setEmailEnabled, type TextErrors } from "~/admin/emails.server";
 import { ensureProgram } from "~/referrals/programs.server";
 import { requireAdmin } from "~/shopify/admin-request.server";
@@ -93,7 +93,36 @@ export default function Emails() {
 
   const choose = (kind: string, language: string) => setParams({ kind, language }, { preventScrollReset: true });
   const current = data.kinds.find((k) => k.kind === data.kind)!;
-  const name = (kind: string) => e.kinds[kind]?.[0] ?? kind;
+  // The partner emails' names and descriptions are in their own block of the catalogues.
+  const about = (kind: string) => e.kinds[kind] ?? t.partnerEmails.kinds[kind];
+  const name = (kind: string) => about(kind)?.[0] ?? kind;
+  const shopperKinds = EMAIL_KINDS.filter((kind) => !isPartnerEmailKind(kind));
+  const row = (kind: EmailKind) => {
+    const k = data.kinds.find((x) => x.kind === kind)!;
+    return (
+      <InlineStack key={kind} align="space-between" blockAlign="center" wrap={false} gap="400">
+        <BlockStack gap="050">
+          <Text as="h3" variant="headingSm">
+            {name(kind)}
+          </Text>
+          <Text as="p" tone="subdued">
+            {about(kind)?.[1]} {k.essential ? e.essential : e.optional}.
+          </Text>
+          {k.editedLocales.length ? (
+            <Text as="p" tone="subdued">
+              {e.edited(k.editedLocales)}
+            </Text>
+          ) : null}
+        </BlockStack>
+        <InlineStack gap="300" blockAlign="center" wrap={false}>
+          <EmailSwitch kind={kind} label={`${e.enabled}: ${name(kind)}`} enabled={k.enabled} />
+          <Button onClick={() => choose(kind, data.locale)} pressed={kind === data.kind} accessibilityLabel={`${e.edit}: ${name(kind)}`}>
+            {e.edit}
+          </Button>
+        </InlineStack>
+      </InlineStack>
+    );
+  };
 
   return (
     <Page title={e.title} backAction={{ content: t.nav.home, url: "/app" }}>
@@ -119,32 +148,20 @@ export default function Emails() {
                 {e.listTitle}
               </Text>
               {!data.emailOff ? <Text as="p" tone="subdued">{e.onNote}</Text> : null}
-              {EMAIL_KINDS.map((kind) => {
-                const k = data.kinds.find((x) => x.kind === kind)!;
-                return (
-                  <InlineStack key={kind} align="space-between" blockAlign="center" wrap={false} gap="400">
-                    <BlockStack gap="050">
-                      <Text as="h3" variant="headingSm">
-                        {name(kind)}
-                      </Text>
-                      <Text as="p" tone="subdued">
-                        {e.kinds[kind]?.[1]} {k.essential ? e.essential : e.optional}.
-                      </Text>
-                      {k.editedLocales.length ? (
-                        <Text as="p" tone="subdued">
-                          {e.edited(k.editedLocales)}
-                        </Text>
-                      ) : null}
-                    </BlockStack>
-                    <InlineStack gap="300" blockAlign="center" wrap={false}>
-                      <EmailSwitch kind={kind} label={`${e.enabled}: ${name(kind)}`} enabled={k.enabled} />
-                      <Button onClick={() => choose(kind, data.locale)} pressed={kind === data.kind} accessibilityLabel={`${e.edit}: ${name(kind)}`}>
-                        {e.edit}
-                      </Button>
-                    </InlineStack>
-                  </InlineStack>
-                );
-              })}
+              {shopperKinds.map(row)}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                {t.partnerEmails.listTitle}
+              </Text>
+              <Text as="p" tone="subdued">
+                {t.partnerEmails.listNote}
+              </Text>
+              {PARTNER_EMAIL_KINDS.map(row)}
             </BlockStack>
           </Card>
         </Layout.Section>
@@ -173,7 +190,7 @@ export default function Emails() {
                   onChange={(v) => setTexts((x) => ({ ...x, body: v }))}
                   error={errors.body}
                   multiline={8}
-                  helpText={`${e.bodyHelp} ${e.placeholders}`}
+                  helpText={`${e.bodyHelp} ${isPartnerEmailKind(data.kind) ? t.partnerEmails.placeholders : e.placeholders}`}
                   autoComplete="off"
                 />
                 <InlineStack gap="200">

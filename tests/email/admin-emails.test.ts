@@ -52,6 +52,10 @@ describe("Emails page", () => {
       ["REWARD_REVOKED", true],
       ["CODE_CHANGED", true],
       ["MERCHANT_DIGEST", false],
+      ["PARTNER_INVITED", true],
+      ["PARTNER_APPROVED", true],
+      ["PARTNER_SIGN_IN", true],
+      ["PARTNER_AGREEMENT_CHANGED", true],
     ]);
     expect(await act(emails.action, shop, "/app/emails", { intent: "toggle", kind: "INVITATION", enabled: "false" })).toMatchObject({ status: 200 });
     const after = await load(emails.loader, shop, "/app/emails");

@@ -45,6 +45,21 @@ export async function readPdf(bytes: Uint8Array | Buffer): Promise<PdfPage> {
   }
 }
 
+/** Every page's text (as PdfPage.text gives the first page's), in page order. */
+export async function readPdfPages(bytes: Uint8Array | Buffer): Promise<string[]> {
+  const document = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false }).promise;
+  try {
+    const texts: string[] = [];
+    for (let n = 1; n <= document.numPages; n++) {
+      const content = await (await document.getPage(n)).getTextContent();
+      texts.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join(""));
+    }
+    return texts;
+  } finally {
+    await document.destroy();
+  }
+}
+
 /** Whitespace of any kind (pdf.js turns no-break spaces into spaces) as one space. */
 export const squash = (text: string) => text.replace(/\s+/gu, " ").trim();
 

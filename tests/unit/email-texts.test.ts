@@ -25,6 +25,11 @@ describe("default email texts", () => {
         expect(texts.common[key].trim(), `${locale} common.${key}`).not.toBe("");
         expect(placeholders(texts.common[key]), `${locale} common.${key}`).toEqual(placeholders(en.common[key]));
       }
+      for (const key of Object.keys(en.partners) as (keyof typeof en.partners)[]) {
+        expect(texts.partners[key].trim(), `${locale} partners.${key}`).not.toBe("");
+        expect(placeholders(texts.partners[key]), `${locale} partners.${key}`).toEqual(placeholders(en.partners[key]));
+        if (locale !== "en") expect(texts.partners[key], `${locale} partners.${key}`).not.toBe(en.partners[key]);
+      }
     });
   }
 

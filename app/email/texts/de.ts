@@ -50,6 +50,30 @@ export const de: EmailTexts = {
       body: "So lief dein Empfehlungsprogramm in den letzten sieben Tagen.",
       button: "Dashboard öffnen",
     },
+    PARTNER_INVITED: {
+      subject: "{shop_name} lädt {business_name} in sein Partnerprogramm ein",
+      heading: "Werden Sie Partner von {shop_name}",
+      body: "Hallo {partner_name},\n\n{shop_name} möchte {business_name} in sein Partnerprogramm aufnehmen. Partner schicken Kundschaft mit ihrem eigenen Link oder Code zu {shop_name} und erhalten für die erste Bestellung jeder neuen Kundin und jedes neuen Kunden eine Vermittlungsprovision, auf Grundlage einer schriftlichen Vereinbarung.\n\nMelden Sie sich an, um die Vereinbarung zu lesen und anzunehmen: Ihr Partnerlink, Ihr Code und Ihr Material stehen bereit, sobald Sie das getan haben.\n\nFalls die Schaltfläche nicht funktioniert, öffnen Sie diesen Link: {link}",
+      button: "Vereinbarung lesen",
+    },
+    PARTNER_APPROVED: {
+      subject: "Willkommen im Partnerprogramm von {shop_name}",
+      heading: "Ihre Bewerbung wurde angenommen",
+      body: "Hallo {partner_name},\n\ngute Nachrichten: {shop_name} hat die Bewerbung von {business_name} für sein Partnerprogramm angenommen.\n\nMelden Sie sich an, um Ihren Partnerlink, Ihren Code und Material zum Teilen zu finden.\n\nFalls die Schaltfläche nicht funktioniert, öffnen Sie diesen Link: {link}",
+      button: "Anmelden",
+    },
+    PARTNER_SIGN_IN: {
+      subject: "Ihr Anmeldelink für das Partnerportal von {shop_name}",
+      heading: "Melden Sie sich in Ihrem Partnerportal an",
+      body: "Hallo {partner_name},\n\nhier ist der angeforderte Link, mit dem Sie sich für {business_name} im Partnerportal von {shop_name} anmelden.\n\nFalls Sie ihn nicht angefordert haben, können Sie diese E-Mail ignorieren: Ohne den Link kann sich niemand anmelden.\n\nFalls die Schaltfläche nicht funktioniert, öffnen Sie diesen Link: {link}",
+      button: "Anmelden",
+    },
+    PARTNER_AGREEMENT_CHANGED: {
+      subject: "{shop_name} hat eine neue Partnervereinbarung (Version {agreement_version})",
+      heading: "Bitte lesen und akzeptieren Sie die neue Vereinbarung",
+      body: "Hallo {partner_name},\n\n{shop_name} hat Version {agreement_version} seiner Partnervereinbarung veröffentlicht. Der Partnerlink von {business_name} ist pausiert, bis Sie sie akzeptieren; bereits verdiente Provisionen sind davon nicht betroffen.\n\nMelden Sie sich an, um zu lesen, was sich geändert hat, und die Vereinbarung zu akzeptieren.\n\nFalls die Schaltfläche nicht funktioniert, öffnen Sie diesen Link: {link}",
+      button: "Neue Vereinbarung lesen",
+    },
   },
   common: {
     name_fallback: "du",
@@ -94,5 +118,10 @@ export const de: EmailTexts = {
     how_free_product: "Der Code zieht den vollen Preis von {product} ab: Lege es in den Warenkorb und gib den Code an der Kasse ein.",
     credit_expires: "Dein Shop-Guthaben ist bis {expires_on} gültig: Löse es vorher ein.",
     second_tier: "Das ist eine Provision der zweiten Ebene: Ein von dir geworbener Freund ist dem Programm beigetreten, und ein von ihm geworbener Freund hat seine Bestellung abgeschlossen.",
+  },
+  // The partner program's emails (#18).
+  partners: {
+    link_valid: "Dieser Link funktioniert nur einmal, bis {expires_at}.",
+    footer: "Sie erhalten diese E-Mail zum Partnerprogramm von {shop_name}.",
   },
 };

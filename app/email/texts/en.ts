@@ -50,6 +50,30 @@ export const en: EmailTexts = {
       body: "Here is how your referral program did in the last seven days.",
       button: "Open the dashboard",
     },
+    PARTNER_INVITED: {
+      subject: "{shop_name} invites {business_name} to its partner program",
+      heading: "Become a partner of {shop_name}",
+      body: "Hi {partner_name},\n\n{shop_name} would like {business_name} to join its partner program. Partners send customers to {shop_name} with their own link or code and earn a referral fee on every new customer's first order, under a written agreement.\n\nSign in to read the agreement and accept it: your partner link, code and material are ready as soon as you do.\n\nIf the button does not work, open this link: {link}",
+      button: "Read the agreement",
+    },
+    PARTNER_APPROVED: {
+      subject: "Welcome to the {shop_name} partner program",
+      heading: "Your application is approved",
+      body: "Hi {partner_name},\n\nGood news: {shop_name} has approved the application of {business_name} to its partner program.\n\nSign in to find your partner link, your code and material to share.\n\nIf the button does not work, open this link: {link}",
+      button: "Sign in",
+    },
+    PARTNER_SIGN_IN: {
+      subject: "Your sign-in link for the {shop_name} partner portal",
+      heading: "Sign in to your partner portal",
+      body: "Hi {partner_name},\n\nHere is the link you asked for to sign in to the {shop_name} partner portal for {business_name}.\n\nIf you did not ask for it, you can ignore this email: nobody can sign in without the link.\n\nIf the button does not work, open this link: {link}",
+      button: "Sign in",
+    },
+    PARTNER_AGREEMENT_CHANGED: {
+      subject: "{shop_name} has a new partner agreement (version {agreement_version})",
+      heading: "Please read and accept the new agreement",
+      body: "Hi {partner_name},\n\n{shop_name} has published version {agreement_version} of its partner agreement. The partner link of {business_name} is paused until you accept it; fees you have already earned are not affected.\n\nSign in to read what changed and accept it.\n\nIf the button does not work, open this link: {link}",
+      button: "Read the new agreement",
+    },
   },
   common: {
     name_fallback: "there",
@@ -94,5 +118,10 @@ export const en: EmailTexts = {
     how_free_product: "The code takes the full price of {product} off: add it to your cart, then enter the code at checkout.",
     credit_expires: "Your store credit is valid until {expires_on}: spend it before then.",
     second_tier: "This is a second-tier fee: a friend you referred joined the program, and a friend they referred has completed their order.",
+  },
+  // The partner program's emails (#18).
+  partners: {
+    link_valid: "This link works once, until {expires_at}.",
+    footer: "You're receiving this email about the {shop_name} partner program.",
   },
 };

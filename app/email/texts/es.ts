@@ -50,6 +50,30 @@ export const es: EmailTexts = {
       body: "Así le ha ido a tu programa de recomendaciones en los últimos siete días.",
       button: "Abrir el panel",
     },
+    PARTNER_INVITED: {
+      subject: "{shop_name} invita a {business_name} a su programa de socios",
+      heading: "Hazte socio de {shop_name}",
+      body: "¡Hola {partner_name}!\n\n{shop_name} quiere que {business_name} se una a su programa de socios. Los socios envían clientes a {shop_name} con su propio enlace o código y ganan una comisión por el primer pedido de cada cliente nuevo, según un acuerdo por escrito.\n\nInicia sesión para leer el acuerdo y aceptarlo: tu enlace de socio, tu código y tu material estarán listos en cuanto lo hagas.\n\nSi el botón no funciona, abre este enlace: {link}",
+      button: "Leer el acuerdo",
+    },
+    PARTNER_APPROVED: {
+      subject: "Te damos la bienvenida al programa de socios de {shop_name}",
+      heading: "Tu solicitud ha sido aprobada",
+      body: "¡Hola {partner_name}!\n\nBuenas noticias: {shop_name} ha aprobado la solicitud de {business_name} para su programa de socios.\n\nInicia sesión para ver tu enlace de socio, tu código y el material para compartir.\n\nSi el botón no funciona, abre este enlace: {link}",
+      button: "Iniciar sesión",
+    },
+    PARTNER_SIGN_IN: {
+      subject: "Tu enlace para entrar en el portal de socios de {shop_name}",
+      heading: "Entra en tu portal de socios",
+      body: "¡Hola {partner_name}!\n\nAquí tienes el enlace que pediste para entrar en el portal de socios de {shop_name} como {business_name}.\n\nSi no lo pediste, puedes ignorar este correo: nadie puede entrar sin el enlace.\n\nSi el botón no funciona, abre este enlace: {link}",
+      button: "Iniciar sesión",
+    },
+    PARTNER_AGREEMENT_CHANGED: {
+      subject: "{shop_name} tiene un nuevo acuerdo de socios (versión {agreement_version})",
+      heading: "Lee y acepta el nuevo acuerdo",
+      body: "¡Hola {partner_name}!\n\n{shop_name} ha publicado la versión {agreement_version} de su acuerdo de socios. El enlace de socio de {business_name} queda en pausa hasta que lo aceptes; las comisiones que ya has ganado no se ven afectadas.\n\nInicia sesión para leer qué ha cambiado y aceptarlo.\n\nSi el botón no funciona, abre este enlace: {link}",
+      button: "Leer el nuevo acuerdo",
+    },
   },
   common: {
     name_fallback: "de nuevo",
@@ -103,5 +127,10 @@ export const es: EmailTexts = {
     how_free_product: "El código descuenta el precio completo de {product}: añádelo al carrito e introduce el código al pagar.",
     credit_expires: "Tu saldo en la tienda es válido hasta el {expires_on}: úsalo antes.",
     second_tier: "Es una comisión de segundo nivel: un amigo al que referiste se unió al programa y un amigo al que él refirió ha completado su pedido.",
+  },
+  // The partner program's emails (#18).
+  partners: {
+    link_valid: "Este enlace funciona una sola vez, hasta el {expires_at}.",
+    footer: "Recibes este correo por el programa de socios de {shop_name}.",
   },
 };

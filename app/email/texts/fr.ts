@@ -50,6 +50,30 @@ export const fr: EmailTexts = {
       body: "Voici le bilan de votre programme de parrainage sur les sept derniers jours.",
       button: "Ouvrir le tableau de bord",
     },
+    PARTNER_INVITED: {
+      subject: "{shop_name} invite {business_name} à rejoindre son programme partenaires",
+      heading: "Devenez partenaire de {shop_name}",
+      body: "Bonjour {partner_name},\n\n{shop_name} aimerait que {business_name} rejoigne son programme partenaires. Les partenaires envoient des clients à {shop_name} avec leur propre lien ou code et touchent une commission sur la première commande de chaque nouveau client, selon un accord écrit.\n\nConnectez-vous pour lire l'accord et l'accepter : votre lien partenaire, votre code et vos supports seront prêts dès que ce sera fait.\n\nSi le bouton ne fonctionne pas, ouvrez ce lien : {link}",
+      button: "Lire l'accord",
+    },
+    PARTNER_APPROVED: {
+      subject: "Bienvenue dans le programme partenaires de {shop_name}",
+      heading: "Votre candidature est acceptée",
+      body: "Bonjour {partner_name},\n\nBonne nouvelle : {shop_name} a accepté la candidature de {business_name} à son programme partenaires.\n\nConnectez-vous pour retrouver votre lien partenaire, votre code et les supports à partager.\n\nSi le bouton ne fonctionne pas, ouvrez ce lien : {link}",
+      button: "Se connecter",
+    },
+    PARTNER_SIGN_IN: {
+      subject: "Votre lien de connexion à l'espace partenaires de {shop_name}",
+      heading: "Connectez-vous à votre espace partenaire",
+      body: "Bonjour {partner_name},\n\nVoici le lien que vous avez demandé pour vous connecter à l'espace partenaires de {shop_name} au nom de {business_name}.\n\nSi vous ne l'avez pas demandé, ignorez cet e-mail : personne ne peut se connecter sans ce lien.\n\nSi le bouton ne fonctionne pas, ouvrez ce lien : {link}",
+      button: "Se connecter",
+    },
+    PARTNER_AGREEMENT_CHANGED: {
+      subject: "{shop_name} publie un nouvel accord partenaire (version {agreement_version})",
+      heading: "Merci de lire et d'accepter le nouvel accord",
+      body: "Bonjour {partner_name},\n\n{shop_name} a publié la version {agreement_version} de son accord partenaire. Le lien partenaire de {business_name} est suspendu jusqu'à ce que vous l'acceptiez ; les commissions déjà gagnées ne sont pas concernées.\n\nConnectez-vous pour lire ce qui a changé et l'accepter.\n\nSi le bouton ne fonctionne pas, ouvrez ce lien : {link}",
+      button: "Lire le nouvel accord",
+    },
   },
   common: {
     name_fallback: "à vous",
@@ -103,5 +127,10 @@ export const fr: EmailTexts = {
     how_free_product: "Le code déduit le prix complet de {product} : ajoutez-le à votre panier, puis saisissez le code au moment du paiement.",
     credit_expires: "Votre avoir en boutique est valable jusqu'au {expires_on} : utilisez-le avant.",
     second_tier: "Il s'agit d'une commission de second niveau : un ami que vous avez parrainé a rejoint le programme, et un ami qu'il a parrainé a finalisé sa commande.",
+  },
+  // The partner program's emails (#18).
+  partners: {
+    link_valid: "Ce lien ne fonctionne qu'une seule fois, jusqu'au {expires_at}.",
+    footer: "Vous recevez cet e-mail au sujet du programme partenaires de {shop_name}.",
   },
 };

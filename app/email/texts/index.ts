@@ -8,4 +8,4 @@ import { fr } from "./fr";
 import { de } from "./de";
 
 export const DEFAULT_TEXTS: Record<EmailLocale, EmailTexts> = { en, hi, mt, es, fr, de };
-export type { EmailTexts, KindText, CommonText, MilestoneText, PluralText } from "./types";
+export type { EmailTexts, KindText, CommonText, MilestoneText, PartnerText, PluralText } from "./types";

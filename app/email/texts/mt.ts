@@ -50,6 +50,30 @@ export const mt: EmailTexts = {
       body: "Hawn kif mar il-programm tar-riferimenti tiegħek f'dawn l-aħħar sebat ijiem.",
       button: "Iftaħ id-dashboard",
     },
+    PARTNER_INVITED: {
+      subject: "{shop_name} jistieden lil {business_name} fil-programm tas-sħab tiegħu",
+      heading: "Sir sieħeb ta' {shop_name}",
+      body: "Bonġu {partner_name},\n\n{shop_name} jixtieq li {business_name} jingħaqad mal-programm tas-sħab tiegħu. Is-sħab jibagħtu klijenti lil {shop_name} bil-link jew bil-kodiċi tagħhom u jaqilgħu tariffa ta' riferiment fuq l-ewwel ordni ta' kull klijent ġdid, skont ftehim bil-miktub.\n\nIdħol biex taqra l-ftehim u taċċettah: il-link, il-kodiċi u l-materjal tiegħek ikunu lesti hekk kif taċċettah.\n\nJekk il-buttuna ma taħdimx, iftaħ dan il-link: {link}",
+      button: "Aqra l-ftehim",
+    },
+    PARTNER_APPROVED: {
+      subject: "Merħba fil-programm tas-sħab ta' {shop_name}",
+      heading: "L-applikazzjoni tiegħek ġiet approvata",
+      body: "Bonġu {partner_name},\n\nAħbar tajba: {shop_name} approva l-applikazzjoni ta' {business_name} għall-programm tas-sħab tiegħu.\n\nIdħol biex issib il-link tiegħek ta' sieħeb, il-kodiċi tiegħek u materjal biex taqsam.\n\nJekk il-buttuna ma taħdimx, iftaħ dan il-link: {link}",
+      button: "Idħol",
+    },
+    PARTNER_SIGN_IN: {
+      subject: "Il-link tiegħek biex tidħol fil-portal tas-sħab ta' {shop_name}",
+      heading: "Idħol fil-portal tas-sħab tiegħek",
+      body: "Bonġu {partner_name},\n\nHawn il-link li tlabt biex tidħol fil-portal tas-sħab ta' {shop_name} għal {business_name}.\n\nJekk ma tlabtux int, tista' ma tagħtix kas din l-email: ħadd ma jista' jidħol mingħajr il-link.\n\nJekk il-buttuna ma taħdimx, iftaħ dan il-link: {link}",
+      button: "Idħol",
+    },
+    PARTNER_AGREEMENT_CHANGED: {
+      subject: "{shop_name} għandu ftehim ġdid għas-sħab (verżjoni {agreement_version})",
+      heading: "Jekk jogħġbok aqra u aċċetta l-ftehim il-ġdid",
+      body: "Bonġu {partner_name},\n\n{shop_name} ippubblika l-verżjoni {agreement_version} tal-ftehim tas-sħab tiegħu. Il-link ta' sieħeb ta' {business_name} jibqa' sospiż sakemm taċċettah; it-tariffi li diġà qlajt ma jintlaqtux.\n\nIdħol biex taqra x'inbidel u taċċettah.\n\nJekk il-buttuna ma taħdimx, iftaħ dan il-link: {link}",
+      button: "Aqra l-ftehim il-ġdid",
+    },
   },
   common: {
     name_fallback: "lilek",
@@ -109,5 +133,10 @@ export const mt: EmailTexts = {
     how_free_product: "Il-kodiċi jnaqqas il-prezz kollu ta' {product}: żidu fil-karrettun, imbagħad daħħal il-kodiċi fil-checkout.",
     credit_expires: "Il-kreditu tiegħek fil-ħanut huwa validu sa {expires_on}: onfqu qabel.",
     second_tier: "Din hija tariffa tat-tieni livell: ħabib li rreferejt ingħaqad mal-programm, u ħabib li huwa rrefera temm l-ordni tiegħu.",
+  },
+  // The partner program's emails (#18).
+  partners: {
+    link_valid: "Dan il-link jaħdem darba biss, sa {expires_at}.",
+    footer: "Qed tirċievi din l-email dwar il-programm tas-sħab ta' {shop_name}.",
   },
 };

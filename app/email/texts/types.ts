@@ -85,8 +85,17 @@ export interface MilestoneText {
   second_tier: string;
 }
 
+/** Fixed parts of the partner emails (app/email/partner-events.server.ts), not editable. */
+export interface PartnerText {
+  /** Under the sign-in button: {expires_at} is the link's expiry, date and time. */
+  link_valid: string;
+  /** The footer of every partner email: {shop_name}. */
+  footer: string;
+}
+
 export interface EmailTexts {
   kinds: Record<EmailKind, KindText>;
   common: CommonText;
   milestones: MilestoneText;
+  partners: PartnerText;
 }

@@ -5,7 +5,7 @@
 // off through the Emails page's switches (EmailSwitch), so the email outbox
 // suppresses them like any email the merchant switched off there.
 import type { Db } from "~/db.server";
-import { EMAIL_KINDS } from "~/email/kinds";
+import { EMAIL_KINDS, NOT_SHOPPER_MAIL } from "~/email/kinds";
 import { en, type Messages } from "~/i18n/en";
 import { recordAudit } from "~/referrals/audit.server";
 import { hitRateLimit } from "~/storefront/rate-limit.server";
@@ -14,8 +14,8 @@ import { encryptionKey, open, seal } from "./secret-box.server";
 
 export const KlaviyoStatus = { ACTIVE: "ACTIVE", BROKEN: "BROKEN" } as const;
 
-/** The emails to shoppers: all but the merchant's own digest. */
-export const SHOPPER_EMAILS = EMAIL_KINDS.filter((kind) => kind !== "MERCHANT_DIGEST");
+/** The emails to shoppers: all but the merchant's own digest and the partner emails. */
+export const SHOPPER_EMAILS = EMAIL_KINDS.filter((kind) => !NOT_SHOPPER_MAIL.has(kind));
 
 /** Key checks per shop per minute, at most: Klaviyo's Get Accounts allows 15 a minute per account. */
 export const CONNECT_ATTEMPTS_PER_MINUTE = 10;
