@@ -19,7 +19,7 @@ import { createSignInLink } from "~/partners/sign-in.server";
 import { translator } from "~/storefront/i18n";
 import { seedInstalledShop } from "../../fake-shopify/seed";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
-import { decodeQr, readPdf } from "../helpers/pdf";
+import { decodeQr, readPdf, readPdfPages, squash } from "../helpers/pdf";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram } from "../helpers/storefront";
 import { startStorefrontServer, type StorefrontServer } from "../helpers/storefront-server";
@@ -178,6 +178,9 @@ describe.skipIf(NO_BROWSER)("partner pages in Chromium", () => {
     const pdf = await readPdf(fs.readFileSync((await download.path())!));
     expect(decodeQr(pdf)?.text).toBe(`${server.origin}/?ref=${code}`);
     expect(pdf.text).toContain("Borg Cycling Club");
+    const [agreement] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: t("partners.portal.agreement_pdf") }).click()]);
+    expect(agreement.suggestedFilename()).toBe("partner-agreement-v1-letter.pdf");
+    expect(squash((await readPdfPages(fs.readFileSync((await agreement.path())!))).join(" "))).toContain("Accepted by Maria Borg for Borg Cycling Club");
     // The page stays; its forms still work with the same session.
     await page.getByRole("button", { name: t("partners.portal.refresh") }).click();
     await page.getByRole("heading", { level: 1, name: t("partners.portal.title", { business: "Borg Cycling Club" }) }).waitFor();

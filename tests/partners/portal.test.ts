@@ -9,6 +9,7 @@ import db from "~/db.server";
 import { publishAgreement } from "~/partners/agreement.server";
 import { approvePartner, declinePartner, endPartner, invitePartner } from "~/partners/partners.server";
 import { PARTNER_FEE_SOURCE } from "~/partners/portal.server";
+import { agreementTitle } from "~/printables/agreement.server";
 import { createSignInLink, hashToken, portalSessionToken, PORTAL_SESSION_MS, SIGN_IN_LINK_MS } from "~/partners/sign-in.server";
 import { PartnerLinkPause } from "~/partners/status";
 import { deviceHashes } from "~/referrals/device";
@@ -18,7 +19,7 @@ import { STOREFRONT_LIMITS } from "~/storefront/rate-limit.server";
 import { seedInstalledShop } from "../../fake-shopify/seed";
 import { sendProxy, type ProxyRequestInput } from "../helpers/app-proxy";
 import { renderProxyLiquid } from "../helpers/liquid";
-import { decodeQr, decodeSvgQr, readPdf, squash } from "../helpers/pdf";
+import { decodeQr, decodeSvgQr, readPdf, readPdfPages, squash } from "../helpers/pdf";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, uniqueIp } from "../helpers/storefront";
 
@@ -586,5 +587,33 @@ describe("the portal", () => {
     expect(posterPage.width).toBe(612);
     expect(decodeQr(posterPage)?.text).toBe(`https://boutique.example/?ref=${code}`);
     expect((await portal(session, { intent: "flyer" })).status).toBe(400);
+  });
+
+  it("hands out the agreement they accepted as a PDF: the version, its text, their business, the name they typed and when", async () => {
+    const partner = await approvedPartner({ signature: "Maria A. Borg" });
+    // A newer version they have not accepted: the PDF is still the one they signed.
+    expect((await publishAgreement(merchant(shop), { body: AGREEMENT_V2, basedOn: 1 })).ok).toBe(true);
+    const { session } = await signIn(partner.id);
+    const response = await portal(session, { intent: "agreement-pdf" }, { query: { locale: "de-DE" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("application/pdf");
+    expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(response.headers.get("Content-Disposition")).toBe('attachment; filename="partner-agreement-v1-a4.pdf"');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = squash((await readPdfPages(bytes)).join(" "));
+    expect(text).toContain(agreementTitle("de", 1));
+    expect(text).toContain("The partner refers customers honestly. No spam, no coupon sites.");
+    expect(text).toContain("Fees are paid monthly.");
+    expect(text).not.toContain("every two weeks");
+    expect(text).toContain("Borg Cycling Club");
+    expect(text).toContain("Maria A. Borg");
+    expect((await readPdf(bytes)).language).toBe("de");
+    // Nobody else's: another partner's session gets their own, one who never accepted gets none.
+    const invited = await invitePartner(merchant(shop), { name: "Jo Vella", businessName: "Vella Yoga", email: "jo@vella.example" });
+    const other = await signIn((invited as { partnerId: string }).partnerId);
+    const none = await portal(other.session, { intent: "agreement-pdf" });
+    expect(none.status).toBe(404);
+    expect(none.headers.get("Content-Type")).toBe("application/liquid");
+    expect(await pageOf(none)).not.toContain("Maria A. Borg");
   });
 });

@@ -9,6 +9,7 @@ import { env } from "~/env.server";
 import { acceptAgreement } from "~/partners/agreement.server";
 import { partnerPortal, type PortalData } from "~/partners/portal.server";
 import { portalSessionToken, readPortalSession } from "~/partners/sign-in.server";
+import { acceptedAgreementPrintout } from "~/printables/partner-agreement.server";
 import { printChoiceOf, referrerPrintout, pdfResponse } from "~/printables/referrer-printables.server";
 import { deviceHashes } from "~/referrals/device";
 import { PRIVATE_HEADERS, rateLimited } from "../proxy-http.server";
@@ -69,6 +70,12 @@ export async function portalAction(db: Db, ctx: ProxyContext, liquid: Liquid, bo
           ? await referrerPrintout(db, { ...choice, shop: ctx.shop, referrer: { id: data.referrer.id }, locale: ctx.locale, requestedOrigin: ctx.requestedOrigin, now, name: data.partner.businessName })
           : null;
       return printout ? pdfResponse(printout) : page({ notLive: true }, 409, data);
+    }
+    case "agreement-pdf": {
+      // The paper as for the brochure: asked for, else by the shopper's region.
+      const paper = printChoiceOf(new URLSearchParams({ paper: text(body.paper) }), ctx.locale.tag, acceptLanguage)!.paper;
+      const printout = await acceptedAgreementPrintout(db, { shop: ctx.shop, partnerId, language: ctx.locale.language, paper });
+      return printout ? pdfResponse(printout) : page({}, 404, data);
     }
     default:
       return page({}, 400, data);
