@@ -27,18 +27,9 @@ export const DEMO_PROGRAM: ProgramSettingsInput = {
 /** A shopper with an account who has not joined yet: the end-to-end test logs in as her. */
 export const DEMO_SHOPPER = { firstName: "Ana", lastName: "Lopez", email: "ana@example.com" };
 
-
 /**
- * The demo's partner agreement (version 1, published by the seed) and one
- * approved partner who signed it: ask for a sign-in link with her email on
- * the storefront's /apps/referrals/partners, open it from the mailbox.
+ * One approved partner, who signed version 1 of the agreement the seed
+ * publishes (the admin's starting template): ask for a sign-in link with her
+ * email on the storefront's /apps/referrals/partners, open it from the mailbox.
  */
-export const DEMO_AGREEMENT = [
-  "Partner agreement between Demo Outfitters and the partner named in the application.",
-  "1. Referrals. The partner tells their own customers and members about Demo Outfitters honestly, with their own link, code, brochure or poster. They do not post the code on coupon or deal sites, send unsolicited email, or bid on the shop's name in search ads.",
-  "2. Fee. For each order placed with the partner's link or code by a customer who has not bought from the shop before, the shop pays the partner's fee once the order's return window has passed. Refunded or cancelled orders earn no fee; a partial refund lowers a percentage fee.",
-  "3. Payment. Fees are paid monthly by PayPal to the payout email, with a reference the partner sees on their partner page.",
-  "4. Changes and ending. The shop may publish a new version of this agreement; the partner's link pauses until they accept it. Either side may end the agreement by email; fees already earned are still paid.",
-].join("\n\n");
-
 export const DEMO_PARTNER = { name: "Lina Camilleri", businessName: "Harbour Hiking Club", email: "lina@harbourhiking.example", website: "harbourhiking.example", pitch: "Our club walks every weekend; members ask us where to buy boots and jackets." };

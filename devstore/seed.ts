@@ -21,7 +21,8 @@ import { seedInstalledShop } from "../fake-shopify/seed";
 import type { DevCommerce } from "./checkout";
 import { publishAgreement } from "~/partners/agreement.server";
 import { applyAsPartner, approvePartner } from "~/partners/partners.server";
-import { DEMO_AGREEMENT, DEMO_PARTNER, DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
+import { agreementTemplate, partnerFeePhrase } from "~/partners/agreement-template";
+import { DEMO_PARTNER, DEMO_PROGRAM, DEMO_SHOP_NAME, DEMO_SHOPPER } from "./demo-shop";
 import { moveHolds } from "./holds";
 import { recountLinkEvents } from "~/storefront/link-events.server";
 
@@ -134,12 +135,16 @@ export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() 
 
 /**
  * The partner program as a merchant leaves it after a week: the agreement
- * published, one business that applied on the partner page (signing version
- * 1) and was approved, so its link and code work. Through the domain, as the
- * partner page and the admin would.
+ * published (the admin's starting template, with the program's partner fee),
+ * one business that applied on the partner page (signing version 1) and was
+ * approved, so its link and code work. Through the domain, as the partner
+ * page and the admin would.
  */
 async function seedDemoPartner(db: Db, shop: string, cause: string, now: Date) {
-  const published = await publishAgreement({ db, shop, cause, now: new Date(now.getTime() - 7 * DAY) }, { body: DEMO_AGREEMENT, basedOn: 0 });
+  const program = await db.program.findUniqueOrThrow({ where: { shop } });
+  const fee = partnerFeePhrase("en", { kind: program.partnerFeeKind === "FIXED" ? "FIXED" : "PERCENT", value: program.partnerFeeValue.toString(), currencyCode: program.currencyCode });
+  const body = agreementTemplate("en", { shopName: DEMO_SHOP_NAME, fee, holdDays: program.holdDays });
+  const published = await publishAgreement({ db, shop, cause, now: new Date(now.getTime() - 7 * DAY) }, { body, basedOn: 0 });
   if (!published.ok) throw new Error(`seed agreement: ${JSON.stringify(published.errors)}`);
   const input = { ...DEMO_PARTNER, signature: DEMO_PARTNER.name, accepted: true, agreementVersion: String(published.version) };
   const applied = await applyAsPartner(db, { shop, input, ipHash: null, locale: "en", now: new Date(now.getTime() - 6 * DAY) });
