@@ -10,7 +10,8 @@ import { useI18n } from "~/i18n/context";
 import { payoutLedger } from "~/admin/payout-ledger.server";
 import { listBatches } from "~/admin/payout-batches.server";
 import { markPaid } from "~/referrals/payouts.server";
-import { createBatch, markBatchPaid, voidBatch } from "~/referrals/payout-batches.server";
+import { createBatch, markBatchPaid, voidBatch, type MarkBatchPaidOutcome } from "~/referrals/payout-batches.server";
+import type { Messages } from "~/i18n/messages";
 import { BATCH_RECIPIENTS, BatchStatus } from "~/referrals/payout-batch";
 import { formatMoney } from "~/i18n/format";
 import { notFound, requireAdmin } from "~/shopify/admin-request.server";
@@ -23,55 +24,67 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { ...ledger, batches };
 };
 
-type Intent = "mark-paid" | "create-batch" | "pay-batch" | "void-batch";
-type Result = { ok: boolean; intent: Intent; message: string; field?: "reference" };
+type Result = { ok: boolean; message: string; field?: "reference" };
 
 const reply = (result: Result, status = 200) => json(result, { status });
-const whoSchema = z.enum(BATCH_RECIPIENTS).catch("all");
+const whoSchema = z.enum(BATCH_RECIPIENTS);
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, cause, t, locale } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const reference = String(form.get("reference") ?? "").trim();
-  switch (intent) {
-    case "mark-paid": {
-      if (!reference) return reply({ ok: false, intent, message: t.payouts.referenceRequired, field: "reference" }, 400);
-      // The fees shown on the page and their total: exactly what the merchant confirmed paying.
-      const rewardIds = String(form.get("rewardIds") ?? "").split(",").filter(Boolean);
-      const amount = String(form.get("amount") ?? "");
-      const outcome = await markPaid({ db, shop, referrerId: String(form.get("referrerId") ?? ""), rewardIds, amount, reference, cause });
-      if (outcome === null) notFound();
-      if (outcome.kind === "changed") return reply({ ok: false, intent, message: t.payouts.owedChanged }, 409);
-      return reply({ ok: true, intent, message: t.payouts.markedPaid(outcome.count) });
-    }
-    case "create-batch": {
-      const who = whoSchema.parse(form.get("who"));
-      const outcome = await createBatch({ db, shop, cause, who });
-      if (outcome.kind === "nothing-owed") return reply({ ok: false, intent, message: t.payoutBatches.nothingOwed[who] }, 409);
-      return reply({ ok: true, intent, message: t.payoutBatches.created(outcome.batch.number, outcome.fees, formatMoney(outcome.total, outcome.currencyCode, locale)) });
-    }
-    case "pay-batch": {
-      if (!reference) return reply({ ok: false, intent, message: t.payouts.referenceRequired, field: "reference" }, 400);
-      // The total the merchant was shown, and paid: the batch is paid only if it still adds up to it.
-      const outcome = await markBatchPaid({ db, shop, batchId: String(form.get("batchId") ?? ""), reference, amount: String(form.get("amount") ?? ""), cause });
-      if (outcome === null) notFound();
-      if (outcome.kind === "paid") return reply({ ok: true, intent, message: t.payoutBatches.paid(outcome.number, outcome.count) });
-      // A second submit of the same payment: done already, nothing more to do.
-      if (outcome.kind === "already-paid") return reply({ ok: outcome.reference === reference, intent, message: t.payoutBatches.alreadyPaid(outcome.number, outcome.reference ?? "") }, outcome.reference === reference ? 200 : 409);
-      if (outcome.kind === "void") return reply({ ok: false, intent, message: t.payoutBatches.wasVoided(outcome.number) }, 409);
-      return reply({ ok: false, intent, message: t.payoutBatches.changed(outcome.number) }, 409);
-    }
-    case "void-batch": {
-      const outcome = await voidBatch({ db, shop, batchId: String(form.get("batchId") ?? ""), cause });
-      if (outcome === null) notFound();
-      if (outcome.kind === "not-open") return reply({ ok: false, intent, message: t.payoutBatches.notOpen(outcome.number) }, 409);
-      return reply({ ok: true, intent, message: t.payoutBatches.voided(outcome.number) });
-    }
-    default:
-      throw new Response("Unknown intent", { status: 400 });
+  const referenceMissing = () => reply({ ok: false, message: t.payouts.referenceRequired, field: "reference" }, 400);
+
+  if (intent === "mark-paid") {
+    if (!reference) return referenceMissing();
+    // The fees shown on the page and their total: exactly what the merchant confirmed paying.
+    const rewardIds = String(form.get("rewardIds") ?? "").split(",").filter(Boolean);
+    const amount = String(form.get("amount") ?? "");
+    const outcome = await markPaid({ db, shop, referrerId: String(form.get("referrerId") ?? ""), rewardIds, amount, reference, cause });
+    if (outcome === null) notFound();
+    if (outcome.kind === "changed") return reply({ ok: false, message: t.payouts.owedChanged }, 409);
+    return reply({ ok: true, message: t.payouts.markedPaid(outcome.count) });
   }
+  if (intent === "create") {
+    const who = whoSchema.safeParse(form.get("who"));
+    if (!who.success) throw new Response("Unknown recipients", { status: 400 });
+    const outcome = await createBatch({ db, shop, cause, who: who.data });
+    if (outcome.kind === "nothing-owed") return reply({ ok: false, message: t.payoutBatches.nothingOwed[who.data] }, 409);
+    return reply({ ok: true, message: t.payoutBatches.created(outcome.batch.number, outcome.fees, formatMoney(outcome.total, outcome.currencyCode, locale)) });
+  }
+  if (intent === "pay-batch") {
+    if (!reference) return referenceMissing();
+    // The total the merchant was shown, and paid: the batch is paid only if it still adds up to it.
+    const outcome = await markBatchPaid({ db, shop, batchId: String(form.get("batchId") ?? ""), reference, amount: String(form.get("amount") ?? ""), cause });
+    if (outcome === null) notFound();
+    return replyToPayment(t, outcome, reference);
+  }
+  if (intent === "void-batch") {
+    const outcome = await voidBatch({ db, shop, batchId: String(form.get("batchId") ?? ""), cause });
+    if (outcome === null) notFound();
+    if (outcome.kind === "not-open") return reply({ ok: false, message: t.payoutBatches.notOpen(outcome.number) }, 409);
+    return reply({ ok: true, message: t.payoutBatches.voided(outcome.number) });
+  }
+  throw new Response("Unknown intent", { status: 400 });
 };
+
+function replyToPayment(t: Messages, outcome: MarkBatchPaidOutcome, reference: string) {
+  const b = t.payoutBatches;
+  switch (outcome.kind) {
+    case "paid":
+      return reply({ ok: true, message: b.paid(outcome.number, outcome.count) });
+    case "already-paid": {
+      // A second submit of the same payment: done already. Another reference: the first payment stands.
+      const same = outcome.reference === reference;
+      return reply({ ok: same, message: b.alreadyPaid(outcome.number, outcome.reference ?? "") }, same ? 200 : 409);
+    }
+    case "void":
+      return reply({ ok: false, message: b.wasVoided(outcome.number) }, 409);
+    default:
+      return reply({ ok: false, message: b.changed(outcome.number) }, 409);
+  }
+}
 
 type Paying = { kind: "referrer"; id: string; title: string; rewardIds: string[]; amount: string } | { kind: "batch"; id: string; title: string; amount: string };
 
@@ -173,7 +186,7 @@ export default function Payouts() {
             </Text>
             <InlineStack gap="200" blockAlign="end">
               <Select label={b.who} options={BATCH_RECIPIENTS.map((value) => ({ value, label: b.whoOptions[value] }))} value={who} onChange={setWho} />
-              <Button variant="primary" loading={busy && busyIntent === "create-batch"} onClick={() => submit({ intent: "create-batch", who }, { method: "post" })}>
+              <Button variant="primary" loading={busy && busyIntent === "create"} onClick={() => submit({ intent: "create", who }, { method: "post" })}>
                 {b.create}
               </Button>
             </InlineStack>

@@ -53,7 +53,7 @@ async function shopWithFees() {
 }
 
 const page = (shop: string) => load(payouts.loader, shop, "/app/payouts");
-const create = (shop: string, who: string) => act(payouts.action, shop, "/app/payouts", { intent: "create-batch", who });
+const create = (shop: string, who: string) => act(payouts.action, shop, "/app/payouts", { intent: "create", who });
 const pay = (shop: string, batchId: string, amount: string, reference: string) => act(payouts.action, shop, "/app/payouts", { intent: "pay-batch", batchId, amount, reference });
 const voidIt = (shop: string, batchId: string) => act(payouts.action, shop, "/app/payouts", { intent: "void-batch", batchId });
 
@@ -107,9 +107,10 @@ const idsIn = async (batchId: string) => (await db.reward.findMany({ where: { pa
 describe("payout batches", () => {
   it("are created from the page for partners, then customers; nothing owed makes none; the page lists them, with what PayPal cannot pay", async () => {
     const { p, fees } = await shopWithFees();
-    expect(await create(p.shop, "partners")).toEqual({ status: 200, data: { ok: true, intent: "create-batch", message: b.created(1, 2, "$25.00") } });
-    expect(await create(p.shop, "customers")).toEqual({ status: 200, data: { ok: true, intent: "create-batch", message: b.created(2, 3, "$15.00") } });
-    expect(await create(p.shop, "all")).toEqual({ status: 409, data: { ok: false, intent: "create-batch", message: b.nothingOwed.all } });
+    expect(await thrownStatus(() => create(p.shop, "friends"))).toBe(400);
+    expect(await create(p.shop, "partners")).toEqual({ status: 200, data: { ok: true, message: b.created(1, 2, "$25.00") } });
+    expect(await create(p.shop, "customers")).toEqual({ status: 200, data: { ok: true, message: b.created(2, 3, "$15.00") } });
+    expect(await create(p.shop, "all")).toEqual({ status: 409, data: { ok: false, message: b.nothingOwed.all } });
     expect(await db.payoutBatch.count({ where: { shop: p.shop } })).toBe(2);
 
     const [one, two] = [await batchOf(p.shop, 1), await batchOf(p.shop, 2)];
@@ -185,8 +186,8 @@ describe("payout batches", () => {
     const one = await batchOf(p.shop, 1);
     const mine = [fees.pat[0].reward.id, fees.lou[0].reward.id];
 
-    expect(await pay(p.shop, one.id, "24.00", "PP-1")).toEqual({ status: 409, data: { ok: false, intent: "pay-batch", message: b.changed(1) } });
-    expect(await pay(p.shop, one.id, "25.00", " ")).toEqual({ status: 400, data: { ok: false, intent: "pay-batch", message: en.payouts.referenceRequired, field: "reference" } });
+    expect(await pay(p.shop, one.id, "24.00", "PP-1")).toEqual({ status: 409, data: { ok: false, message: b.changed(1) } });
+    expect(await pay(p.shop, one.id, "25.00", " ")).toEqual({ status: 400, data: { ok: false, message: en.payouts.referenceRequired, field: "reference" } });
     expect(await db.reward.count({ where: { id: { in: mine }, status: "ISSUED" } })).toBe(2);
     expect((await batchOf(p.shop, 1)).status).toBe("OPEN");
 
@@ -200,7 +201,7 @@ describe("payout batches", () => {
     expect(await db.auditEvent.count({ where: { shop: p.shop, action: "payout-batch.paid" } })).toBe(1);
 
     // Another reference afterwards: refused, the first payment stands.
-    expect(await pay(p.shop, one.id, "25.00", "PP-2")).toEqual({ status: 409, data: { ok: false, intent: "pay-batch", message: b.alreadyPaid(1, "PP-1") } });
+    expect(await pay(p.shop, one.id, "25.00", "PP-2")).toEqual({ status: 409, data: { ok: false, message: b.alreadyPaid(1, "PP-1") } });
     // A paid batch has no PayPal file any more (uploading it again would pay twice); its CSV stays.
     const again = (await file(batchPaypal.loader, p.shop, one.id, "paypal")) as Response;
     expect({ status: again.status, text: await again.text() }).toEqual({ status: 409, text: b.paypalNotOpen });
@@ -214,11 +215,11 @@ describe("payout batches", () => {
     const { p, fees } = await shopWithFees();
     await create(p.shop, "customers");
     const one = await batchOf(p.shop, 1);
-    expect(await voidIt(p.shop, one.id)).toEqual({ status: 200, data: { ok: true, intent: "void-batch", message: b.voided(1) } });
+    expect(await voidIt(p.shop, one.id)).toEqual({ status: 200, data: { ok: true, message: b.voided(1) } });
     expect(await batchOf(p.shop, 1)).toMatchObject({ status: "VOID" });
     expect(await idsIn(one.id)).toEqual([]);
-    expect(await voidIt(p.shop, one.id)).toEqual({ status: 409, data: { ok: false, intent: "void-batch", message: b.notOpen(1) } });
-    expect(await pay(p.shop, one.id, "15.00", "PP-9")).toEqual({ status: 409, data: { ok: false, intent: "pay-batch", message: b.wasVoided(1) } });
+    expect(await voidIt(p.shop, one.id)).toEqual({ status: 409, data: { ok: false, message: b.notOpen(1) } });
+    expect(await pay(p.shop, one.id, "15.00", "PP-9")).toEqual({ status: 409, data: { ok: false, message: b.wasVoided(1) } });
     expect(((await file(batchPaypal.loader, p.shop, one.id, "paypal")) as Response).status).toBe(409);
 
     expect((await create(p.shop, "customers")).data.message).toBe(b.created(2, 3, "$15.00"));
@@ -251,9 +252,9 @@ describe("payout batches", () => {
 
     const batched = fees.rita[0].reward.id;
     const refused = await act(payouts.action, p.shop, "/app/payouts", { intent: "mark-paid", referrerId: p.referrer.id, rewardIds: [batched, extra.reward.id].join(","), amount: "10.00", reference: "BANK-7" });
-    expect(refused).toEqual({ status: 409, data: { ok: false, intent: "mark-paid", message: en.payouts.owedChanged } });
+    expect(refused).toEqual({ status: 409, data: { ok: false, message: en.payouts.owedChanged } });
     const paid = await act(payouts.action, p.shop, "/app/payouts", { intent: "mark-paid", referrerId: p.referrer.id, rewardIds: rita.owedRewardIds.join(","), amount: rita.payable, reference: "BANK-7" });
-    expect(paid).toEqual({ status: 200, data: { ok: true, intent: "mark-paid", message: en.payouts.markedPaid(1) } });
+    expect(paid).toEqual({ status: 200, data: { ok: true, message: en.payouts.markedPaid(1) } });
     expect(await db.reward.findUniqueOrThrow({ where: { id: batched } })).toMatchObject({ status: "ISSUED", payoutBatchId: (await batchOf(p.shop, 1)).id });
     expect(await db.reward.findUniqueOrThrow({ where: { id: extra.reward.id } })).toMatchObject({ status: "PAID", payoutBatchId: null, payoutReference: "BANK-7" });
   });
