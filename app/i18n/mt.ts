@@ -1070,7 +1070,7 @@ export const mt: Messages = {
       numbered: (number: number) => `#${number}`,
       createdAt: "Maħluq",
       fees: "Tariffi",
-      total: "Totali",
+      total: "Total",
       status: "Stat",
       reference: "Referenza",
       actions: "Azzjonijiet",
