@@ -29,7 +29,7 @@ const DECIMAL_COMMA = new Set(["EUR", "BRL"]);
  */
 export function paypalRecipient(email: string | null): string | null {
   const value = email?.trim() ?? "";
-  return /^[^\s@=+\-"',][^\s@"',]*@[^\s@"',]+\.[^\s@"',]+$/.test(value) && value.length <= 127 ? value : null;
+  return /^[^\s@=+\-"',][^\s@",]*@[^\s@"',]+\.[^\s@"',]+$/.test(value) && value.length <= 127 ? value : null;
 }
 
 /** RFC 4180 quoting only: the file is read by PayPal, and its cells are our own or checked above. */
