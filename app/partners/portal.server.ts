@@ -9,10 +9,8 @@ import { currencyDigits, Decimal, toDecimal } from "~/referrals/money";
 import { ReferralStatus, RewardStatus } from "~/referrals/statuses";
 import { currentAgreement } from "./partners.server";
 import { CAN_SIGN_IN } from "./sign-in.server";
-import { FEE_KINDS, type FeeKind } from "./status";
-
-/** A partner's fee is a cash reward of this source on their referrer (app/partners fees). */
-export const PARTNER_FEE_SOURCE = "PARTNER_FEE";
+import { effectiveFee, feeAmount, type FeeTerms } from "./fees.server";
+import { PARTNER_FEE_SOURCE } from "./kinds";
 /** The portal lists this many of the latest referred orders and paid fees; the totals count them all. */
 export const PORTAL_LIST_LIMIT = 100;
 
@@ -73,7 +71,7 @@ export async function partnerPortal(db: Db, { shop, partnerId }: { shop: string;
   if (!program) return null;
   const currencyCode = program.currencyCode;
   const referrer = partner.referrer && !partner.referrer.redactedAt ? partner.referrer : null;
-  const activity = referrer ? await referrerActivity(db, shop, referrer.id, currencyCode, feeTerms(partner, program)) : null;
+  const activity = referrer ? await referrerActivity(db, shop, referrer.id, currencyCode, effectiveFee(partner, program)) : null;
   return {
     partner: { id: partner.id, businessName: partner.businessName, status: partner.status, locale: partner.locale },
     program: {
@@ -101,34 +99,6 @@ export async function acceptedAgreement(db: Db, { shop, partnerId }: { shop: str
   if (!acceptance) return null;
   const version = await db.agreementVersion.findFirst({ where: { id: acceptance.versionId, shop } });
   return version ? { version, acceptance } : null;
-}
-
-interface FeeTerms {
-  kind: FeeKind;
-  value: Decimal;
-}
-
-type Setting = { feeKind: string | null; feeValue: Decimal | null } | null;
-
-/**
- * The fee that applies to the partner now, for estimating what a referral
- * still in its return window will earn: their own, else their group's, else
- * the program's (the fee itself is decided when the window ends).
- */
-function feeTerms(partner: NonNullable<Setting> & { group: Setting }, program: { partnerFeeKind: string; partnerFeeValue: Decimal }): FeeTerms {
-  for (const setting of [partner, partner.group]) {
-    if (setting?.feeKind && setting.feeValue !== null && (FEE_KINDS as readonly string[]).includes(setting.feeKind)) {
-      return { kind: setting.feeKind as FeeKind, value: toDecimal(setting.feeValue) };
-    }
-  }
-  return { kind: program.partnerFeeKind === "FIXED" ? "FIXED" : "PERCENT", value: toDecimal(program.partnerFeeValue) };
-}
-
-function estimate(terms: FeeTerms, referral: { subtotalAmount: Decimal; refundedAmount: Decimal }, currencyCode: string): Decimal {
-  const digits = currencyDigits(currencyCode);
-  if (terms.kind === "FIXED") return terms.value.toDecimalPlaces(digits, Decimal.ROUND_HALF_UP);
-  const base = Decimal.max(0, toDecimal(referral.subtotalAmount).minus(toDecimal(referral.refundedAmount)));
-  return base.times(terms.value).dividedBy(100).toDecimalPlaces(digits, Decimal.ROUND_HALF_UP);
 }
 
 const zero = (currencyCode: string) => new Decimal(0).toFixed(currencyDigits(currencyCode));
@@ -173,7 +143,7 @@ async function referrerActivity(db: Db, shop: string, referrerId: string, curren
   const pending: PortalFee[] = [
     ...waiting.map((r) => ({
       orderName: r.orderName,
-      amount: estimate(terms, r, currencyCode).toFixed(digits),
+      amount: feeAmount(terms, r, currencyCode).value.toFixed(digits),
       currencyCode,
       releaseAt: r.holdUntil,
       estimated: true,

@@ -14,7 +14,7 @@ import db from "~/db.server";
 import { PROJECT_ROOT } from "~/db-url";
 import { publishAgreement } from "~/partners/agreement.server";
 import { approvePartner, invitePartner } from "~/partners/partners.server";
-import { PARTNER_FEE_SOURCE } from "~/partners/portal.server";
+import { PARTNER_FEE_SOURCE } from "~/partners/kinds";
 import { createSignInLink } from "~/partners/sign-in.server";
 import { translator } from "~/storefront/i18n";
 import { seedInstalledShop } from "../../fake-shopify/seed";

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import db from "~/db.server";
 import { publishAgreement } from "~/partners/agreement.server";
 import { approvePartner, declinePartner, endPartner, invitePartner } from "~/partners/partners.server";
-import { PARTNER_FEE_SOURCE } from "~/partners/portal.server";
+import { PARTNER_FEE_SOURCE } from "~/partners/kinds";
 import { agreementTitle } from "~/printables/agreement.server";
 import { createSignInLink, hashToken, portalSessionToken, PORTAL_SESSION_MS, SIGN_IN_LINK_MS } from "~/partners/sign-in.server";
 import { PartnerLinkPause } from "~/partners/status";
