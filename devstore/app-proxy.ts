@@ -88,6 +88,16 @@ async function routeFor(pathname: string): Promise<RouteModule | null> {
       return import("~/routes/apps.referrals.join");
     case "/print":
       return import("~/routes/apps.referrals.print");
+    case "/partners":
+      return import("~/routes/apps.referrals.partners._index");
+    case "/partners/apply":
+      return import("~/routes/apps.referrals.partners.apply");
+    case "/partners/link":
+      return import("~/routes/apps.referrals.partners.link");
+    case "/partners/sign-in":
+      return import("~/routes/apps.referrals.partners.sign-in");
+    case "/partners/portal":
+      return import("~/routes/apps.referrals.partners.portal");
     default:
       return null;
   }

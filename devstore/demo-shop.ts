@@ -27,3 +27,9 @@ export const DEMO_PROGRAM: ProgramSettingsInput = {
 /** A shopper with an account who has not joined yet: the end-to-end test logs in as her. */
 export const DEMO_SHOPPER = { firstName: "Ana", lastName: "Lopez", email: "ana@example.com" };
 
+/**
+ * One approved partner, who signed version 1 of the agreement the seed
+ * publishes (the admin's starting template): ask for a sign-in link with her
+ * email on the storefront's /apps/referrals/partners, open it from the mailbox.
+ */
+export const DEMO_PARTNER = { name: "Lina Camilleri", businessName: "Harbour Hiking Club", email: "lina@harbourhiking.example", website: "harbourhiking.example", pitch: "Our club walks every weekend; members ask us where to buy boots and jackets." };

@@ -19,12 +19,12 @@ import { rebuildDailyStats } from "~/referrals/daily-stats.server";
 import type { FakeShopify } from "../fake-shopify/fake-shopify";
 import { seedInstalledShop } from "../fake-shopify/seed";
 import type { DevCommerce } from "./checkout";
-import { DEMO_PROGRAM, DEMO_SHOPPER } from "./demo-shop";
-import { moveHolds } from "./holds";
-import { recountLinkEvents } from "~/storefront/link-events.server";
-import { agreementStarter } from "~/admin/partner-agreement.server";
 import { publishAgreement } from "~/partners/agreement.server";
 import { applyAsPartner, approvePartner, invitePartner } from "~/partners/partners.server";
+import { agreementTemplate, partnerFeePhrase } from "~/partners/agreement-template";
+import { DEMO_PARTNER, DEMO_PROGRAM, DEMO_SHOP_NAME, DEMO_SHOPPER } from "./demo-shop";
+import { moveHolds } from "./holds";
+import { recountLinkEvents } from "~/storefront/link-events.server";
 
 export const DAY = 86_400_000;
 
@@ -35,13 +35,12 @@ const REFERRERS = [
   { firstName: "Tom", lastName: "Becker", email: "tom@example.com", source: "ADMIN" },
 ] as const;
 
-/** Partners of each kind: one approved (with referred orders below), an application waiting, an invitation not yet accepted. */
-const PARTNERS = {
-  approved: { name: "Leo Park", businessName: "Camp Leo Outdoor School", email: "leo@campleo.example", website: "campleo.example", pitch: "We run weekend hiking courses and recommend the gear our students need." },
+/** Besides the demo partner (DEMO_PARTNER, approved, with referred orders below): an application waiting and an invitation not yet accepted. */
+const OTHER_PARTNERS = {
   applied: { name: "Mia Hart", businessName: "Trail Guides Co", email: "mia@trailguides.example", website: "trailguides.example", pitch: "Guided hikes every weekend; our newsletter reaches 4,000 hikers." },
   invited: { name: "Bo Berg", businessName: "Bo's Bike Repair", email: "bo@bikerepair.example", website: "bikerepair.example" },
 };
-/** The approved partner's place in the referrers list (HISTORY's index). */
+/** The demo partner's place in the referrers list (HISTORY's index). */
 const PARTNER = REFERRERS.length;
 
 // [days ago, referrer (index, or null for an order nobody referred), friend, products, by link (cart attribute) or typed code]
@@ -97,7 +96,7 @@ export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() 
     referrers.push(referrer);
   }
   referrers.push(await seedPartners(db, shop, cause, now));
-  await drain(); // the referrers' and the partner's codes go onto the friend discount
+  await drain(); // the referrers' and the demo partner's codes go onto the friend discount
 
   // Friends' orders at the checkout, weeks ago.
   for (const [daysAgo, who, email, handles, via] of HISTORY) {
@@ -138,6 +137,7 @@ export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() 
       createdAt: new Date(now.getTime() - ((i * 11) % 28) * DAY - (i % 12) * 3_600_000),
     })),
   });
+
   // The dashboard's per-day totals were counted on today's date: count them again from the rows.
   await recountLinkEvents(db, shop);
   await rebuildDailyStats(db, shop);
@@ -145,25 +145,31 @@ export async function seedDemoShop({ db, fake, shop, commerce, now = new Date() 
 }
 
 /**
- * The partner agreement (the template, as the merchant would publish it first)
- * and a partner of each kind, through the domain: applications accepted on the
- * partner page, one approved, one invitation. Dated weeks back like the orders.
- * Returns the approved partner's referrer row.
+ * The partner program as a merchant leaves it after a few weeks: the agreement
+ * published (the admin's starting template, with the program's partner fee),
+ * the demo partner that applied on the partner page (signing version 1) and
+ * was approved, so its link and code work (the history above has its referred
+ * orders), another business's application waiting, and an invitation not yet
+ * accepted. Through the domain, as the partner page and the admin would.
+ * Returns the demo partner's referrer row.
  */
 async function seedPartners(db: Db, shop: string, cause: string, now: Date) {
   const ago = (days: number) => new Date(now.getTime() - days * DAY);
-  const published = await publishAgreement({ db, shop, cause, now: ago(36) }, { body: await agreementStarter(db, shop, "en"), basedOn: 0 });
+  const program = await db.program.findUniqueOrThrow({ where: { shop } });
+  const fee = partnerFeePhrase("en", { kind: program.partnerFeeKind === "FIXED" ? "FIXED" : "PERCENT", value: program.partnerFeeValue.toString(), currencyCode: program.currencyCode });
+  const body = agreementTemplate("en", { shopName: DEMO_SHOP_NAME, fee, holdDays: program.holdDays });
+  const published = await publishAgreement({ db, shop, cause, now: ago(36) }, { body, basedOn: 0 });
   if (!published.ok) throw new Error(`seed agreement: ${JSON.stringify(published.errors)}`);
-  for (const [key, daysAgo] of [["approved", 34], ["applied", 2]] as const) {
-    const applied = await applyAsPartner(db, { shop, input: { ...PARTNERS[key], signature: PARTNERS[key].name, accepted: "on", agreementVersion: "1" }, ipHash: null, locale: "en", now: ago(daysAgo) });
-    if (!applied.ok) throw new Error(`seed partner ${key}: ${JSON.stringify(applied.errors)}`);
+  for (const [input, daysAgo] of [[DEMO_PARTNER, 34], [OTHER_PARTNERS.applied, 2]] as const) {
+    const applied = await applyAsPartner(db, { shop, input: { ...input, signature: input.name, accepted: true, agreementVersion: String(published.version) }, ipHash: null, locale: "en", now: ago(daysAgo) });
+    if (!applied.ok) throw new Error(`seed partner application: ${JSON.stringify(applied.errors)}`);
   }
-  const approved = await db.partner.findFirstOrThrow({ where: { shop, email: PARTNERS.approved.email } });
-  const decision = await approvePartner({ db, shop, cause, now: ago(33) }, approved.id);
-  if (!decision.ok) throw new Error(`seed partner approval: ${decision.reason}`);
-  const invited = await invitePartner({ db, shop, cause, now: ago(1) }, { ...PARTNERS.invited, feeKind: "FIXED", feeValue: "12" });
+  const partner = await db.partner.findFirstOrThrow({ where: { shop, email: DEMO_PARTNER.email } });
+  const approved = await approvePartner({ db, shop, cause, now: ago(33) }, partner.id);
+  if (!approved.ok) throw new Error(`seed partner approval: ${approved.reason}`);
+  const invited = await invitePartner({ db, shop, cause, now: ago(1) }, { ...OTHER_PARTNERS.invited, feeKind: "FIXED", feeValue: "12" });
   if (!invited.ok) throw new Error(`seed partner invitation: ${JSON.stringify(invited.errors)}`);
-  const { referrerId } = await db.partner.findUniqueOrThrow({ where: { id: approved.id } });
+  const { referrerId } = await db.partner.findUniqueOrThrow({ where: { id: partner.id } });
   const referrer = await db.referrer.update({ where: { id: referrerId! }, data: { createdAt: ago(33) } });
   if (referrer.status !== "ACTIVE") throw new Error(`the demo partner's link is ${referrer.status}`);
   return referrer;

@@ -419,7 +419,8 @@ ${block ? `<section aria-label="Referral program">${block}</section>` : ""}`;
   /**
    * The theme's layout around a page: the shop's header with cart, account and
    * a language picker (each language is a subfolder of the same path, as
-   * Shopify serves a shop's languages), and the app embed on every page.
+   * Shopify serves a shop's languages), the footer's link to the partner page
+   * (a merchant adds one to their theme's menu), and the app embed on every page.
    */
   async function themeLayout({ req, url, language, title, main }: { req: http.IncomingMessage; url: URL; language: string; title: string; main: string }) {
     const customer = await themeCustomer(req);
@@ -446,7 +447,7 @@ header{display:flex;justify-content:space-between;gap:1rem;flex-wrap:wrap}nav a,
 .products{display:flex;gap:1rem;list-style:none;padding:0}.products li{border:1px solid #ddd;border-radius:8px;padding:1rem}.hero{min-height:${url.searchParams.has("short") ? 0 : 130}vh}</style></head>
 <body><header><a href="${language === "en" ? "/" : `/${language}`}">${shopName}</a><nav aria-label="Shop">${nav}</nav><nav class="languages" aria-label="Language">${languages}</nav></header>
 <main>${main}</main>
-<footer><p>© ${shopName}</p></footer>${embed}</body></html>`;
+<footer><p>© ${shopName}${options.withoutApp ? "" : ` · <a href="/apps/referrals/partners">Become a partner</a>`}</p></footer>${embed}</body></html>`;
   }
 
   const listening = await listenOnLoopback(server, options.port);

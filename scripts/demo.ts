@@ -14,6 +14,7 @@ import { ensureAdminSchema } from "./fetch-admin-schema";
 import { generatePrismaClients } from "./prisma-clients";
 import { migrate, startDemoStack } from "../devstore/stack";
 import { DEMO_KLAVIYO_KEY } from "../devstore/klaviyo";
+import { DEMO_PARTNER } from "../devstore/demo-shop";
 
 const base = Number(process.env.DEMO_PORT ?? 3200);
 if (!Number.isInteger(base) || base < 1024 || base > 65530) {
@@ -58,6 +59,10 @@ Demo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${stack.sh
                    the theme's referral block and link embed; log in at /account/login (ana@example.com
                    has not joined yet), share your link, open it in a private window as the friend,
                    add to cart and check out: orders/paid goes to the app as Shopify would send it
+  Partners         ${urls.storefront}/apps/referrals/partners  (the footer's "Become a partner")
+                   the public partner page: apply and sign the agreement (approve on the admin's Partners page);
+                   the demo partner ${DEMO_PARTNER.email} asks for a sign-in link there, opens it from
+                   the Mailbox and presses Sign in: her portal with link, QR code, brochure, poster and fees
   Control API      ${urls.controlApi}
                    curl -X POST ${urls.controlApi}/orders -d '{"email":"friend@example.com","code":"<a referrer code>"}'
                    curl -X POST ${urls.controlApi}/orders/<number>/refund

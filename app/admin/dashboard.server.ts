@@ -5,7 +5,8 @@
 import type { Db } from "~/db.server";
 import { NO_CHANNEL } from "~/referrals/daily-stats.server";
 import { currencyDigits, Decimal, toDecimal } from "~/referrals/money";
-import { LIVE_REFERRAL_STATUSES } from "~/referrals/statuses";
+import { LIVE_REFERRAL_STATUSES, RewardStatus } from "~/referrals/statuses";
+import { PARTNER_FEE_SOURCE, ReferrerKind } from "~/partners/kinds";
 import { daysOf, type DateRange } from "./date-range";
 
 export interface ChannelFigures {
@@ -45,8 +46,21 @@ export interface DashboardData {
    * the live referrals those new referrers brought.
    */
   loop: { referrers: number; referrals: number };
-  /** All time, by live referrals. */
+  /** All time, by live referrals; customer referrers only (partners have their own figures). */
   topReferrers: { id: string; name: string; code: string; orders: number; revenue: string }[];
+  /** Partners apart (null: the shop has none): their live referred orders in the range, and the fees decided in it. */
+  partners: PartnerFigures | null;
+}
+
+export interface PartnerFigures {
+  /** Partners under an approved agreement now. */
+  approved: number;
+  /** Partners with a live referred order in the range. */
+  active: number;
+  orders: number;
+  revenue: string;
+  /** Partner fees decided in the range, owed or paid. */
+  fees: string;
 }
 
 /** Below this many loop referrers, their referrals are counted by their ids (an index range each). */
@@ -67,20 +81,51 @@ async function loopReferralCount(db: Db, shop: string, inRange: { gte: Date; lt:
   return db.referral.count({ where: { ...live, referrerId: { in: loopReferrers.map((r) => r.id) } } });
 }
 
+const EARNED_FEE_STATUSES = [RewardStatus.PENDING, RewardStatus.ISSUING, RewardStatus.ISSUED, RewardStatus.PAID];
+
+/**
+ * The partners' figures. Partners are few: their referrer rows are read by
+ * Referrer's (shop, kind) index, and their referrals in the range by
+ * (shop, referrerId, createdAt), one index range each.
+ */
+async function partnerFigures(db: Db, shop: string, inRange: { gte: Date; lt: Date }) {
+  const partners = await db.referrer.findMany({ where: { shop, kind: ReferrerKind.PARTNER }, select: { id: true, partner: { select: { status: true } } } });
+  if (partners.length === 0) return null;
+  const [referred, fees] = await Promise.all([
+    db.referral.groupBy({
+      by: ["referrerId"],
+      where: { shop, referrerId: { in: partners.map((p) => p.id) }, test: false, status: { in: LIVE_REFERRAL_STATUSES }, createdAt: inRange },
+      _count: { _all: true },
+      _sum: { totalAmount: true, refundedAmount: true },
+    }),
+    db.reward.aggregate({ where: { shop, source: PARTNER_FEE_SOURCE, status: { in: EARNED_FEE_STATUSES }, createdAt: inRange }, _sum: { value: true } }),
+  ]);
+  const revenue = referred.reduce((sum, r) => sum.plus(toDecimal(r._sum.totalAmount).minus(toDecimal(r._sum.refundedAmount))), new Decimal(0));
+  return {
+    approved: partners.filter((p) => p.partner?.status === "APPROVED").length,
+    active: referred.length,
+    orders: referred.reduce((n, r) => n + r._count._all, 0),
+    revenue,
+    fees: toDecimal(fees._sum.value),
+  };
+}
+
 export async function dashboardData(db: Db, shop: string, range: DateRange): Promise<DashboardData> {
   const inRange = { gte: range.from, lt: range.to };
   const fromFriends = { referredByOrderId: { not: null } };
-  const [program, stats, top, loopReferrers, loopReferrals] = await Promise.all([
+  const [program, stats, top, loopReferrers, loopReferrals, partners] = await Promise.all([
     db.program.findUnique({ where: { shop }, select: { currencyCode: true } }),
     db.dailyStat.findMany({ where: { shop, day: { gte: range.fromDay, lte: range.toDay } } }),
     db.referrer.findMany({
-      where: { shop, referralCount: { gt: 0 } },
+      // Partners bring many orders each: among customers they would fill the list.
+      where: { shop, referralCount: { gt: 0 }, kind: { not: ReferrerKind.PARTNER } },
       orderBy: [{ referralCount: "desc" }, { referredRevenue: "desc" }, { id: "asc" }],
       take: 5,
       select: { id: true, firstName: true, lastName: true, email: true, code: true, referralCount: true, referredRevenue: true },
     }),
     db.referrer.count({ where: { shop, ...fromFriends, createdAt: inRange } }),
     loopReferralCount(db, shop, inRange),
+    partnerFigures(db, shop, inRange),
   ]);
   const currencyCode = program?.currencyCode ?? "USD";
   const digits = currencyDigits(currencyCode);
@@ -150,5 +195,6 @@ export async function dashboardData(db: Db, shop: string, range: DateRange): Pro
       orders: r.referralCount,
       revenue: toDecimal(r.referredRevenue).toFixed(digits),
     })),
+    partners: partners && { ...partners, revenue: partners.revenue.toFixed(digits), fees: partners.fees.toFixed(digits) },
   };
 }

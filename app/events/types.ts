@@ -44,7 +44,8 @@ export interface RewardFacts {
   id: string;
   /**
    * What earned it: REFERRAL (a friend's order), MILESTONE (the referrer's
-   * Nth successful referral: `milestone` is N), SECOND_TIER or MANUAL.
+   * Nth successful referral: `milestone` is N), SECOND_TIER, PARTNER_FEE (a
+   * partner's fee for an order they referred) or MANUAL.
    */
   source: string;
   /** For a milestone reward, the number of successful referrals that reached it; else null. */

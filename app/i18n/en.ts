@@ -1193,6 +1193,73 @@ export const en = {
     } as Record<string, [string, string]>,
     placeholders: "Placeholders: {partner_name}, {business_name}, {link}, {expires_at}, {shop_name}, {agreement_version} (new agreement only)",
   },
+  // The counts are plural messages made once; a batch number goes beside
+  // them, never in a form (a "#" in a form is the count).
+  payoutBatches: (() => {
+    const feeCount = plural("en", { one: "# fee", other: "# fees" });
+    const missing = plural("en", {
+      one: "# recipient has no email address PayPal can pay. They are in the CSV but not in the PayPal file: pay them another way.",
+      other: "# recipients have no email address PayPal can pay. They are in the CSV but not in the PayPal file: pay them another way.",
+    });
+    return {
+      partner: "Partner",
+      inBatch: "In a batch",
+      inBatchHelp: "Fees in an open batch are paid with the batch: Mark paid pays a referrer's other fees.",
+      title: "Payout batches",
+      intro: "A batch gathers the approved unpaid cash fees to pay them at once: download its PayPal file (or its CSV), pay, then mark the batch paid with the payment's reference.",
+      who: "Fees of",
+      whoOptions: { all: "Everyone", partners: "Partners only", customers: "Customer referrers only" } as Record<string, string>,
+      create: "Create batch",
+      created: (number: number, fees: number, total: string) => `Batch #${number} created: ${feeCount(fees)}, ${total}`,
+      nothingOwed: {
+        all: "Nothing to put in a batch: no approved cash fee is waiting to be paid.",
+        partners: "Nothing to put in a batch: no approved fee is waiting to be paid to a partner.",
+        customers: "Nothing to put in a batch: no approved fee is waiting to be paid to a customer referrer.",
+      } as Record<string, string>,
+      empty: "No batches yet.",
+      number: "Batch",
+      numbered: (number: number) => `#${number}`,
+      createdAt: "Created",
+      fees: "Fees",
+      total: "Total",
+      status: "Status",
+      reference: "Reference",
+      actions: "Actions",
+      statuses: { OPEN: "Open", PAID: "Paid", VOID: "Voided" } as Record<string, string>,
+      csv: "CSV",
+      paypal: "PayPal file",
+      markPaid: "Mark paid",
+      actionLabel: (action: string, number: number) => `${action}: batch #${number}`,
+      markPaidTitle: (number: number, total: string) => `Mark batch #${number} of ${total} as paid`,
+      markPaidBody: "Every fee still in the batch is recorded as paid, with this reference.",
+      paid: (number: number, fees: number) => `Batch #${number} marked paid: ${feeCount(fees)}`,
+      changed: (number: number) =>
+        `The total of batch #${number} changed since the page was loaded (a fee was taken back or lowered by a refund). Nothing was marked paid: check the new total and try again.`,
+      alreadyPaid: (number: number, reference: string) => `Batch #${number} is already marked paid (reference ${reference}).`,
+      wasVoided: (number: number) => `Batch #${number} was voided: nothing was paid.`,
+      void: "Void",
+      voidTitle: (number: number) => `Void batch #${number}?`,
+      voidBody: "Its fees are owed again: they go in the next batch, or you can mark them paid one referrer at a time. Do not use files already downloaded from this batch.",
+      voided: (number: number) => `Batch #${number} voided`,
+      notOpen: (number: number) => `Batch #${number} is no longer open.`,
+      withoutEmail: (number: number, n: number) => `Batch #${number}: ${missing(n)}`,
+      paypalNote: (shop: string, number: number) => `Referral fees from ${shop} (payout batch #${number})`,
+      paypalNotOpen: "Only an open batch has a PayPal file: a paid or voided batch must not be paid again.",
+      paypalTooMany: (max: number) => `PayPal takes at most ${max} payments per file: void this batch and create smaller ones (partners and customers apart).`,
+      csvHeadings: ["Payout ID", "Referrer ID", "Name", "Partner", "Payout email", "Code", "Fees", "Amount", "Currency"],
+      dashboard: {
+        title: "Partners",
+        help: "Orders referred by partners in the period. They are counted in the figures above too.",
+        active: "Active partners",
+        activeHelp: plural("en", { one: "With a referred order in the period, of # partner", other: "With a referred order in the period, of # partners" }),
+        orders: "Referred orders",
+        revenue: "Referred revenue",
+        fees: "Fees earned",
+        feesHelp: "Partner fees decided in the period (paid or owed).",
+        topReferrersNote: "Partners are not in this list: they have their own card.",
+      },
+    };
+  })(),
 };
 
 export type Messages = typeof en;

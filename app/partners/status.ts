@@ -22,8 +22,7 @@ export const PartnerLinkPause = {
   ENDED: "PARTNER_ENDED",
 } as const;
 
-export const FEE_KINDS = ["PERCENT", "FIXED"] as const;
-export type FeeKind = (typeof FEE_KINDS)[number];
+export { FEE_KINDS, type FeeKind } from "./kinds";
 
 /** The fields of the application and invitation forms, and their limits. */
 export const PARTNER_FIELD_LIMITS = {

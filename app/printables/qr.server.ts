@@ -44,3 +44,26 @@ export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: numb
   doc.restore();
   return module;
 }
+
+/**
+ * The symbol for a web page (inline SVG, app/storefront/partners): its side in
+ * modules with the quiet zone, and one path of the dark runs, row by row,
+ * offset by the quiet zone ("M x y h run v 1 h -run z" per run).
+ */
+export function qrPath(text: string): { side: number; d: string } {
+  const qr = qrModules(text);
+  const parts: string[] = [];
+  for (let row = 0; row < qr.size; row++) {
+    let col = 0;
+    while (col < qr.size) {
+      if (!qr.dark(row, col)) {
+        col++;
+        continue;
+      }
+      const start = col;
+      while (col < qr.size && qr.dark(row, col)) col++;
+      parts.push(`M${start + QUIET_MODULES} ${row + QUIET_MODULES}h${col - start}v1h-${col - start}z`);
+    }
+  }
+  return { side: qr.size + 2 * QUIET_MODULES, d: parts.join("") };
+}

@@ -39,9 +39,14 @@ function regionOf(tag: string): { language: string; region: string } | null {
  * entries in its language. Null for a kind that does not exist.
  */
 export function printChoice(url: URL, localeTag: string, acceptLanguage: string | null = null): PrintChoice | null {
-  const kind = (url.searchParams.get("kind") || "brochure").toLowerCase();
+  return printChoiceOf(url.searchParams, localeTag, acceptLanguage);
+}
+
+/** The same from a form's fields (the partner portal posts `kind` and `paper`). */
+export function printChoiceOf(params: URLSearchParams, localeTag: string, acceptLanguage: string | null = null): PrintChoice | null {
+  const kind = (params.get("kind") || "brochure").toLowerCase();
   if (!PRINTABLE_KINDS.includes(kind as PrintableKind)) return null;
-  const asked = (url.searchParams.get("paper") ?? "").toUpperCase();
+  const asked = (params.get("paper") ?? "").toUpperCase();
   if (PAPER_SIZES.includes(asked as PaperSize)) return { kind: kind as PrintableKind, paper: asked as PaperSize };
   const own = regionOf(localeTag);
   const browser = (acceptLanguage ?? "")
@@ -61,6 +66,8 @@ export interface ReferrerPrintInput extends PrintChoice {
   /** The storefront URL the page asked its links to use (checked by shareOrigin). */
   requestedOrigin: string | null;
   now: Date;
+  /** Who hands it out, when not the referrer's first name: a partner's business. */
+  name?: string | null;
 }
 
 export interface Printout {
@@ -77,8 +84,6 @@ export async function referrerPrintout(db: Db, input: ReferrerPrintInput): Promi
       ? db.referrer.findUnique({ where: { shop_customerId: { shop, customerId: input.referrer.customerId } } })
       : db.referrer.findFirst({ where: { id: input.referrer.id, shop } }),
   ]);
-  // A partner hands it out under their business's name.
-  const partner = referrer?.kind === "PARTNER" ? await db.partner.findFirst({ where: { shop, referrerId: referrer.id }, select: { businessName: true } }) : null;
   if (!program?.enabled || !referrer || !canShare(referrer)) return null;
   const t = translator(input.locale.language);
   const tag = input.locale.tag;
@@ -92,8 +97,8 @@ export async function referrerPrintout(db: Db, input: ReferrerPrintInput): Promi
     shopName: shopDisplayName(program),
     logo: await fetchLogo(program.emailLogoUrl),
     accentColor: program.emailAccentColor,
-    // The name the referrer allowed friends to see, and only that; a partner's business.
-    name: partner ? partner.businessName : referrer.showFirstName && referrer.firstName ? referrer.firstName : null,
+    // A partner's business, or the name the referrer allowed friends to see, and only that.
+    name: input.name !== undefined ? input.name : referrer.showFirstName && referrer.firstName ? referrer.firstName : null,
     link: referralLink(origin, referrer.code),
     code,
     offer: offerText(program, t, tag),

@@ -17,6 +17,7 @@ import { recordAudit } from "./audit.server";
 import { milestoneField, milestoneKey, type MilestoneDraft, type MilestoneErrors, type MilestoneKind } from "./milestone-settings";
 import { rewardTerms } from "./reward-terms";
 import { ReferralStatus, RewardStatus } from "./statuses";
+import { ReferrerKind } from "~/partners/kinds";
 
 type Tx = Prisma.TransactionClient;
 
@@ -141,6 +142,9 @@ export async function decideMilestone(
 ): Promise<string | null> {
   const milestones = await tx.milestone.count({ where: { shop } });
   if (milestones === 0) return null;
+  // Partners are paid a fee per order under their agreement: milestones are for customers.
+  const referrer = await tx.referrer.findFirst({ where: { id: referrerId, shop }, select: { kind: true } });
+  if (!referrer || referrer.kind === ReferrerKind.PARTNER) return null;
   await tx.referrer.updateMany({ where: { id: referrerId, shop }, data: { referralCount: { increment: 0 } } });
   const count = await successfulReferrals(tx, shop, referrerId);
   const milestone = await tx.milestone.findUnique({ where: { shop_referrals: { shop, referrals: count } } });

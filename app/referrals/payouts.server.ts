@@ -1,5 +1,6 @@
 // Paying cash referral fees: the merchant records a payment for exactly the
-// fees they were shown, all or none.
+// fees they were shown, all or none. Fees in an open payout batch are paid
+// with their batch (payout-batches.server.ts), never one referrer at a time.
 import type { Db } from "~/db.server";
 import { recordAudit } from "./audit.server";
 import { Decimal, toDecimal } from "./money";
@@ -12,9 +13,10 @@ export type MarkPaidOutcome =
 
 /**
  * Marks paid exactly the fees the merchant was shown (`rewardIds`, adding up to
- * `amount`), all or none: if any of them is no longer approved and unpaid, or
- * they no longer add up to `amount`, nothing is paid. A fee approved since the
- * page was loaded is left owed. Null when the referrer is not the shop's.
+ * `amount`), all or none: if any of them is no longer approved and unpaid, was
+ * put in a payout batch, or they no longer add up to `amount`, nothing is
+ * paid. A fee approved since the page was loaded is left owed. Null when the
+ * referrer is not the shop's.
  */
 export async function markPaid({
   db,
@@ -43,13 +45,13 @@ export async function markPaid({
   const shown = toDecimal(amount);
   return db.$transaction(async (tx) => {
     const owed = await tx.reward.findMany({
-      where: { shop, referrerId, kind: "CASH", status: RewardStatus.ISSUED, id: { in: ids } },
+      where: { shop, referrerId, kind: "CASH", status: RewardStatus.ISSUED, payoutBatchId: null, id: { in: ids } },
       select: { id: true, referralId: true, value: true },
     });
     const total = owed.reduce((sum, r) => sum.plus(r.value), new Decimal(0));
     if (owed.length !== ids.length || !total.equals(shown)) return { kind: "changed" as const };
     const changed = await tx.reward.updateMany({
-      where: { shop, referrerId, kind: "CASH", status: RewardStatus.ISSUED, id: { in: ids } },
+      where: { shop, referrerId, kind: "CASH", status: RewardStatus.ISSUED, payoutBatchId: null, id: { in: ids } },
       data: { status: RewardStatus.PAID, paidAt: now, payoutReference: reference },
     });
     // One of them was revoked or paid between the read and the update: pay none of them.

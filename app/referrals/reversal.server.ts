@@ -15,6 +15,7 @@ import { settleMilestonesOf } from "./milestones.server";
 import { countedTransaction, LIVE_REFERRAL_FIELDS } from "./daily-stats.server";
 import { Decimal, toDecimal } from "./money";
 import { isUniqueViolation } from "~/db-errors";
+import { lowerPartnerFee } from "~/partners/fees.server";
 import { LIVE_REFERRAL_STATUSES, ReferralStatus, RewardStatus } from "./statuses";
 
 
@@ -84,6 +85,10 @@ export async function applyRefunds(ctx: WorkContext, referralId: string): Promis
   const refunds = await db.orderRefund.findMany({ where: { shop, orderId: referral.orderId }, select: { amount: true } });
   if (refunds.length === 0) return referral.status;
   const refunded = refunds.reduce((sum, r) => sum.plus(r.amount), new Decimal(0));
+  const remaining = referral.subtotalAmount.minus(refunded);
+  const program = await db.program.findUnique({ where: { shop }, select: { minimumOrderAmount: true } });
+  const minimum = program?.minimumOrderAmount;
+  const stands = remaining.greaterThan(0) && !(minimum && remaining.lessThan(minimum));
   if (!refunded.equals(referral.refundedAmount)) {
     await countedTransaction(db, shop, async (tx, changes) => {
       // Conditional on the amount read: a concurrent run that already wrote it counts it, this one does not.
@@ -93,14 +98,14 @@ export async function applyRefunds(ctx: WorkContext, referralId: string): Promis
         const less = referral.refundedAmount.minus(refunded);
         changes.add({ at: referral.createdAt, channel: referral.channel, revenue: less });
         changes.referrer({ referrerId: referral.referrerId, referrals: 0, revenue: less });
+        // A partner's percentage fee follows what is left of the order, with the amount it is worked out on.
+        // (A referral this refund reverses has its fee taken back by the reversal below instead.)
+        if (stands) await lowerPartnerFee(tx, changes, { shop, referralId: referral.id, subtotal: referral.subtotalAmount, refunded, cause: ctx.cause });
       } else {
         await tx.referral.updateMany({ where: { ...where, status: { notIn: LIVE_REFERRAL_STATUSES } }, data: { refundedAmount: refunded } });
       }
     });
   }
-  const remaining = referral.subtotalAmount.minus(refunded);
-  const program = await db.program.findUnique({ where: { shop }, select: { minimumOrderAmount: true } });
-  const minimum = program?.minimumOrderAmount;
   if (remaining.lessThanOrEqualTo(0)) {
     return (await reverseReferral(ctx, referral.id, "The order was refunded in full")) ?? referral.status;
   }

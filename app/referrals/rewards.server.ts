@@ -2,7 +2,7 @@
 // decided; the reward is then issued in Shopify by a durable job, exactly once
 // across retries and crashes (the reward row is unique per referral, its code is
 // chosen before the call, and an uncertain call is checked before it is repeated).
-import type { Db } from "~/db.server";
+import type { Db, Prisma } from "~/db.server";
 import type { JobContext, WorkContext } from "~/queue/types";
 import { PermanentError } from "~/queue/types";
 import { enqueueJob } from "~/queue/queue.server";
@@ -28,6 +28,9 @@ import { kickOutbox } from "~/email/outbox.server";
 import { rewardTerms } from "./reward-terms";
 import { cancelMilestoneReward, decideMilestone, MILESTONE_SOURCE } from "./milestones.server";
 import { variantIncentive, withIncentive } from "~/experiments/incentive.server";
+import { feeAmount, partnerFeeReward, partnerFeeTerms } from "~/partners/fees.server";
+import { ReferrerKind } from "~/partners/kinds";
+import type { Referral } from "~/generated/sqlite/client";
 
 // The reward jobs, each named here with its handler; the domain asks for them
 // through the request functions, never by writing a job kind itself.
@@ -73,25 +76,59 @@ export async function releaseReferral(ctx: JobContext) {
   const program = await db.program.findUnique({ where: { shop } });
   if (!program) throw new PermanentError("The shop has no program any more");
 
-  // The reward of the experiment variant the referral was made in, if any (the referrer's promise).
-  const variant = await variantIncentive(db, shop, referral.variantId);
-  const reward = { ...rewardFor(withIncentive(program, variant), referral.currencyCode, now), variantId: variant?.id ?? null };
+  const decided = await decideReward(db, { shop, referral, program, now });
   const rewardIds = await db.$transaction(async (tx) => {
     const approved = await tx.referral.updateMany({
-      // Not held for review meanwhile (a rule that fired while this job ran).
-      where: { id: referral.id, shop, status: ReferralStatus.PENDING, OR: [{ reviewStatus: null }, { reviewStatus: { not: ReviewStatus.WAITING } }] },
+      where: {
+        id: referral.id,
+        shop,
+        status: ReferralStatus.PENDING,
+        // Not held for review meanwhile (a rule that fired while this job ran).
+        OR: [{ reviewStatus: null }, { reviewStatus: { not: ReviewStatus.WAITING } }],
+        // A partner's fee is worked out on the refunds read: none recorded meanwhile.
+        ...(decided.partner ? { refundedAmount: referral.refundedAmount } : {}),
+      },
       data: { status: ReferralStatus.APPROVED, approvedAt: now },
     });
-    if (approved.count === 0) return []; // Reversed or approved meanwhile.
+    if (approved.count === 0) return null; // Reversed, approved or refunded meanwhile.
+    await recordAudit(tx, { shop, referralId: referral.id, referrerId: referral.referrerId, action: "referral.approved", fromStatus: ReferralStatus.PENDING, toStatus: ReferralStatus.APPROVED, cause: ctx.cause, detail: `Hold of ${program.holdDays} days over` });
+    // A partner's fee of nothing (the order refunded in full) is not recorded: the refund reverses the referral.
+    if (decided.partner && !decided.reward.value.greaterThan(0)) return [];
+    const { reward, detail } = decided;
     const created = await tx.reward.create({
       data: { shop, referrerId: referral.referrerId, referralId: referral.id, ...reward, status: RewardStatus.PENDING },
     });
-    await recordAudit(tx, { shop, referralId: referral.id, referrerId: referral.referrerId, action: "referral.approved", fromStatus: ReferralStatus.PENDING, toStatus: ReferralStatus.APPROVED, cause: ctx.cause, detail: `Hold of ${program.holdDays} days over` });
-    await recordAudit(tx, { shop, referralId: referral.id, rewardId: created.id, referrerId: referral.referrerId, action: "reward.created", toStatus: RewardStatus.PENDING, cause: ctx.cause, detail: `${reward.kind} ${reward.value.toString()}${reward.valueType === "PERCENTAGE" ? "%" : ` ${reward.currencyCode}`}` });
+    await recordAudit(tx, { shop, referralId: referral.id, rewardId: created.id, referrerId: referral.referrerId, action: "reward.created", toStatus: RewardStatus.PENDING, cause: ctx.cause, detail });
     const feeId = await decideSecondTierFee(tx, { program, referral, cause: ctx.cause });
     return feeId ? [created.id, feeId] : [created.id];
   });
+  if (rewardIds === null) {
+    // A refund recorded while this ran changed a partner's fee: decide it again from the refunds as they are.
+    const current = await db.referral.findFirst({ where: { id: referral.id, shop }, select: { status: true } });
+    if (decided.partner && current?.status === ReferralStatus.PENDING) await enqueueJob(db, { shop, kind: ctx.kind, key: ctx.key, availableAt: now });
+    return;
+  }
   for (const rewardId of rewardIds) await enqueueJob(db, { shop, kind: ISSUE_JOB, key: rewardId, availableAt: now });
+}
+
+/**
+ * The reward a referral earns: a partner's fee for a partner's referral (in
+ * place of the program's reward: app/partners/fees.server.ts), else the reward
+ * of the experiment variant the referral was made in, if any (the referrer's
+ * promise), else the program's.
+ */
+async function decideReward(
+  db: Db,
+  { shop, referral, program, now }: { shop: string; referral: Referral & { referrer: { kind: string } }; program: ProgramRow; now: Date },
+) {
+  if (referral.referrer.kind === ReferrerKind.PARTNER) {
+    const terms = await partnerFeeTerms(db, { shop, referrerId: referral.referrerId, program });
+    const amount = feeAmount(terms, referral, program.currencyCode);
+    return { partner: true, reward: partnerFeeReward(amount, program.currencyCode), detail: amount.detail };
+  }
+  const variant = await variantIncentive(db, shop, referral.variantId);
+  const reward = { ...rewardFor(withIncentive(program, variant), referral.currencyCode, now), variantId: variant?.id ?? null };
+  return { partner: false, reward, detail: `${reward.kind} ${reward.value.toString()}${reward.valueType === "PERCENTAGE" ? "%" : ` ${reward.currencyCode}`}` };
 }
 
 
@@ -159,7 +196,9 @@ export async function issueReward(ctx: JobContext) {
       throw error;
     });
     if (issued.count) {
-      changes.issuedReward(reward, 1);
+      // A partner's percentage fee may have been lowered by a refund since it was read.
+      const value = reward.feeRate ? (await tx.reward.findFirstOrThrow({ where: { id: reward.id, shop }, select: { value: true } })).value : reward.value;
+      changes.issuedReward({ ...reward, value }, 1);
       const program = await tx.program.findUnique({ where: { shop }, select: { rewardReminderDays: true } });
       await emailRewardIssued(tx, reward, program?.rewardReminderDays ?? 0, now);
       const source = reward.referral ?? trigger;
@@ -167,7 +206,7 @@ export async function issueReward(ctx: JobContext) {
       deliveries = await recordEvent(
         tx,
         shop,
-        { type: "referral.rewarded", key: `rewarded:${reward.id}`, referrerId: reward.referrerId, referralId: referral?.id ?? null, rewardId: reward.id, occurredAt: now, data: { reward: rewardFacts(reward), referral } },
+        { type: "referral.rewarded", key: `rewarded:${reward.id}`, referrerId: reward.referrerId, referralId: referral?.id ?? null, rewardId: reward.id, occurredAt: now, data: { reward: rewardFacts({ ...reward, value }), referral } },
         now,
       );
     }
@@ -272,9 +311,14 @@ export async function revokeRewardJob(ctx: JobContext) {
   await countedTransaction(db, shop, async (tx, changes) => {
     // The debit is claimed with the outcome, so no later run takes it for its own or debits again.
     if (outcome.debitId) await tx.reward.updateMany({ where: { id: reward.id, shop }, data: { revokeShopifyId: outcome.debitId } });
+    let keptAs = reward.status;
     if (outcome.revoked) {
-      const revoked = await tx.reward.updateMany({ where: { id: reward.id, shop, status: { in: ISSUED_REWARD_STATUSES } }, data: { status: RewardStatus.REVOKED, revokedAt: now, reason: outcome.note } });
-      if (revoked.count) {
+      const marked = await markRevoked(tx, reward, outcome.note, now);
+      if (marked === "paid") {
+        outcome = { revoked: false, note: "The cash fee was paid out while it was being taken back" };
+        keptAs = RewardStatus.PAID;
+      }
+      if (marked === "revoked") {
         changes.issuedReward(reward, -1);
         await emailRewardRevoked(tx, reward, now);
         deliveries = await recordEvent(
@@ -284,7 +328,8 @@ export async function revokeRewardJob(ctx: JobContext) {
           now,
         );
       }
-    } else if (reward.referralId) {
+    }
+    if (!outcome.revoked && reward.referralId) {
       await tx.referral.updateMany({ where: { id: reward.referralId, shop }, data: { needsReview: true } });
     }
     await recordAudit(tx, {
@@ -294,13 +339,30 @@ export async function revokeRewardJob(ctx: JobContext) {
       referrerId: reward.referrerId,
       action: outcome.revoked ? "reward.revoked" : "reward.kept",
       fromStatus: reward.status,
-      toStatus: outcome.revoked ? RewardStatus.REVOKED : reward.status,
+      toStatus: outcome.revoked ? RewardStatus.REVOKED : keptAs,
       cause: ctx.cause,
       detail: outcome.note,
     });
   });
   if (outcome.revoked) await kickOutbox(db, shop, now, now);
   if (deliveries > 0) await kickEvents(db, shop, now, now);
+}
+
+/**
+ * Marks a reward taken back, if it is still issued ("gone": a concurrent run
+ * took it back first). A cash fee is taken back only while unpaid: a payout
+ * that paid it meanwhile wins ("paid"); taken back, it leaves its open payout
+ * batch (whose total counts the fees still owed).
+ */
+async function markRevoked(tx: Prisma.TransactionClient, reward: RewardWithReferrer, reason: string, now: Date): Promise<"revoked" | "paid" | "gone"> {
+  const cash = reward.kind === "CASH";
+  const revoked = await tx.reward.updateMany({
+    where: { id: reward.id, shop: reward.shop, status: cash ? RewardStatus.ISSUED : { in: ISSUED_REWARD_STATUSES } },
+    data: { status: RewardStatus.REVOKED, revokedAt: now, reason, ...(cash ? { payoutBatchId: null } : {}) },
+  });
+  if (revoked.count) return "revoked";
+  const current = cash ? await tx.reward.findFirst({ where: { id: reward.id, shop: reward.shop }, select: { status: true } }) : null;
+  return current?.status === RewardStatus.PAID ? "paid" : "gone";
 }
 
 async function revokeCode(admin: AdminClient, reward: RewardWithReferrer) {

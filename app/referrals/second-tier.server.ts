@@ -21,6 +21,7 @@ import { recordAudit } from "./audit.server";
 import { toDecimal } from "./money";
 import { LIVE_REFERRAL_STATUSES, RewardStatus } from "./statuses";
 import { SECOND_TIER_KINDS, type SecondTierField } from "./second-tier";
+import { ReferrerKind } from "~/partners/kinds";
 
 type Tx = Prisma.TransactionClient;
 
@@ -144,6 +145,7 @@ interface QualifiedReferral {
   friendEmailKey: string | null;
   referrer: {
     id: string;
+    kind: string;
     customerId: string | null;
     emailKey: string | null;
     referredByReferrerId: string | null;
@@ -183,9 +185,10 @@ export async function upstreamReferrer(tx: Tx, referral: QualifiedReferral) {
       status: "ACTIVE",
       redactedAt: null,
     },
-    select: { id: true, customerId: true, emailKey: true },
+    select: { id: true, kind: true, customerId: true, emailKey: true },
   });
-  if (!upstream) return null;
+  // A partner is paid for the orders they refer, not for their referred friends' referrals.
+  if (!upstream || upstream.kind === ReferrerKind.PARTNER) return null;
   // The friend who ordered is the upstream referrer themselves: no fee for buying.
   const isBuyer = (upstream.customerId && upstream.customerId === referral.friendCustomerId) || (upstream.emailKey && upstream.emailKey === referral.friendEmailKey);
   return isBuyer ? null : upstream;
@@ -211,6 +214,8 @@ export async function decideSecondTierFee(
   }
 ): Promise<string | null> {
   if (!program.secondTierEnabled || toDecimal(program.secondTierValue).lessThanOrEqualTo(0)) return null;
+  // A partner's order earns the partner's fee and nothing up the chain: partners stand outside the referral loop.
+  if (referral.referrer.kind === ReferrerKind.PARTNER) return null;
   const upstream = await upstreamReferrer(tx, referral);
   if (!upstream) return null;
   const kind = program.secondTierKind === "STORE_CREDIT" ? "STORE_CREDIT" : "CASH";

@@ -79,6 +79,7 @@ export default function Dashboard() {
     now === before ? d.noChange(range.days) : before === 0 ? d.newSince(range.days) : d.change(changeText(f, now, before), range.days);
   const loading = useNavigation().state === "loading";
   const d = t.dashboard;
+  const pd = t.payoutBatches.dashboard;
   const money = (amount: string) => f.money(amount, data.currencyCode);
   // Each step a share of the one before it, so every rate is at most 100%:
   // shares seen -> clicks on links -> orders that came by a link; and of all
@@ -213,10 +214,26 @@ export default function Dashboard() {
                 </Text>
               </SectionCard>
             </Layout.Section>
+            {data.partners ? (
+              <Layout.Section>
+                <SectionCard title={pd.title}>
+                  <Text as="p" variant="bodySm" tone="subdued">
+                    {pd.help}
+                  </Text>
+                  <InlineGrid columns={{ xs: 2, md: 4 }} gap="300">
+                    <FigureCard label={pd.active} value={f.number(data.partners.active)} help={pd.activeHelp(data.partners.approved)} />
+                    <FigureCard label={pd.orders} value={f.number(data.partners.orders)} />
+                    <FigureCard label={pd.revenue} value={money(data.partners.revenue)} />
+                    <FigureCard label={pd.fees} value={money(data.partners.fees)} help={pd.feesHelp} />
+                  </InlineGrid>
+                </SectionCard>
+              </Layout.Section>
+            ) : null}
             <Layout.Section>
               <SectionCard title={d.topReferrers}>
                 <Text as="p" variant="bodySm" tone="subdued">
                   {d.topReferrersHelp}
+                  {data.partners ? ` ${pd.topReferrersNote}` : ""}
                 </Text>
                 <DataTable
                   columnContentTypes={["text", "text", "numeric", "numeric"]}

@@ -10,13 +10,13 @@ import { notFound, requireAdmin } from "~/shopify/admin-request.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const partner = await db.partner.findFirst({ where: { id: params.id ?? "", shop }, select: { referrerId: true, locale: true } });
+  const partner = await db.partner.findFirst({ where: { id: params.id ?? "", shop }, select: { referrerId: true, locale: true, businessName: true } });
   if (!partner?.referrerId) notFound();
   const program = await db.program.findUnique({ where: { shop }, select: { primaryLocale: true } });
   const locale = pickLocale(partner.locale ?? program?.primaryLocale);
   const choice = printChoice(new URL(request.url), locale.tag);
   if (!choice) notFound();
-  const printout = await referrerPrintout(db, { ...choice, shop, referrer: { id: partner.referrerId }, locale, requestedOrigin: null, now: new Date() });
+  const printout = await referrerPrintout(db, { ...choice, shop, referrer: { id: partner.referrerId }, locale, requestedOrigin: null, now: new Date(), name: partner.businessName });
   if (!printout) notFound();
   return pdfResponse(printout);
 };

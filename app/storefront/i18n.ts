@@ -9,9 +9,25 @@ import fr from "../../extensions/referral/locales/fr.json";
 import hi from "../../extensions/referral/locales/hi.json";
 import mt from "../../extensions/referral/locales/mt.json";
 import { numberFormat } from "~/i18n/format";
+import partnersDe from "./partner-locales/de.json";
+import partnersEn from "./partner-locales/en.json";
+import partnersEs from "./partner-locales/es.json";
+import partnersFr from "./partner-locales/fr.json";
+import partnersHi from "./partner-locales/hi.json";
+import partnersMt from "./partner-locales/mt.json";
 
-type Messages = typeof en;
-const MESSAGES: Record<string, Messages> = { en, de, es, fr, hi, mt };
+// The partner pages' text ("partners.*") is the app's own, not the theme's: the
+// theme extension's locale files are limited to 15 KB each by Shopify, and the
+// partner page and portal are rendered by the app alone (no theme Liquid reads them).
+type Messages = typeof en & { partners: Record<string, unknown> };
+const MESSAGES: Record<string, Messages> = {
+  en: { ...en, partners: partnersEn },
+  de: { ...de, partners: partnersDe },
+  es: { ...es, partners: partnersEs },
+  fr: { ...fr, partners: partnersFr },
+  hi: { ...hi, partners: partnersHi },
+  mt: { ...mt, partners: partnersMt },
+};
 export const STOREFRONT_LOCALES = Object.keys(MESSAGES);
 export const DEFAULT_LOCALE = "en";
 
@@ -45,9 +61,9 @@ export type Translate = (key: string, vars?: Record<string, string>) => string;
 
 /** `t("page.title")`; `{name}` placeholders are filled from vars. Falls back to English per key. */
 export function translator(language: string): Translate {
-  const messages = MESSAGES[language] ?? en;
+  const messages = MESSAGES[language] ?? MESSAGES.en;
   return (key, vars = {}) => {
-    const text = lookup(messages, key) ?? lookup(en, key) ?? key;
+    const text = lookup(messages, key) ?? lookup(MESSAGES.en, key) ?? key;
     return fillPlaceholders(text, vars);
   };
 }

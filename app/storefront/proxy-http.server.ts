@@ -48,12 +48,16 @@ export async function rateLimited(db: Db, action: LimitedAction, ctx: ProxyConte
   return privateJson({ error: "rate_limited" }, 429, { "Retry-After": String(result.retryAfterSeconds) });
 }
 
-/** A JSON or form body as a plain object; 413 when too large, 400 when unreadable. */
-export async function readBody(request: Request): Promise<Record<string, unknown>> {
+/**
+ * A JSON or form body as a plain object; 413 when larger than `maxBytes`
+ * (the partner application's form is larger: its free text, percent-encoded,
+ * takes up to nine bytes a character in Devanagari), 400 when unreadable.
+ */
+export async function readBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new Response(null, { status: 413, headers: PRIVATE_HEADERS });
+  if (declared > maxBytes) throw new Response(null, { status: 413, headers: PRIVATE_HEADERS });
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new Response(null, { status: 413, headers: PRIVATE_HEADERS });
+  if (Buffer.byteLength(text) > maxBytes) throw new Response(null, { status: 413, headers: PRIVATE_HEADERS });
   if (!text.trim()) return {};
   const type = request.headers.get("content-type") ?? "";
   if (type.includes("application/json") || text.trimStart().startsWith("{")) {

@@ -80,6 +80,14 @@ export const STOREFRONT_LIMITS = {
   // A referrer's printable PDF (app/printables): a few tens of milliseconds of
   // CPU each, so a handful per shopper and a ceiling per shop.
   print: { perIp: { limit: 20, windowMs: 10 * MINUTE }, perShop: { limit: 120, windowMs: MINUTE } },
+  // The partner pages (app/routes/apps.referrals.partners.*): an application; a
+  // sign-in link by email (each one an email: few per shopper, a ceiling per
+  // shop against mail bombing); redeeming a link; the portal's forms (its PDFs
+  // count as `print`).
+  partner_apply: { perIp: { limit: 10, windowMs: 10 * MINUTE }, perShop: { limit: 120, windowMs: MINUTE } },
+  partner_link: { perIp: { limit: 5, windowMs: 10 * MINUTE }, perShop: { limit: 60, windowMs: MINUTE } },
+  partner_sign_in: { perIp: { limit: 20, windowMs: 10 * MINUTE }, perShop: { limit: 300, windowMs: MINUTE } },
+  partner_portal: { perIp: { limit: 120, windowMs: 10 * MINUTE }, perShop: { limit: 1200, windowMs: MINUTE } },
 } as const;
 
 export type LimitedAction = keyof typeof STOREFRONT_LIMITS;

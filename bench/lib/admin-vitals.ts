@@ -75,7 +75,7 @@ export interface AdminPage {
 }
 
 /** Admin routes that are not pages (downloads, the email preview's bare HTML) and the baseline itself. */
-const NOT_PAGES = new Set(["app.tsx", "app.payouts.export.tsx", "app.referrals.export.tsx", "app.referrers.export.tsx", "app.emails.preview.tsx", "app.settings.preview.tsx", "app.vitals-baseline.tsx", "app.partners.$id.agreement.tsx", "app.partners.$id.printable.tsx"]);
+const NOT_PAGES = new Set(["app.tsx", "app.payouts.export.tsx", "app.referrals.export.tsx", "app.referrers.export.tsx", "app.emails.preview.tsx", "app.settings.preview.tsx", "app.vitals-baseline.tsx", "app.partners.$id.agreement.tsx", "app.partners.$id.printable.tsx", "app.payouts.batches.$id.csv.tsx", "app.payouts.batches.$id.paypal.tsx"]);
 
 export const BASELINE: AdminPage = { name: "bare Polaris page", path: "/vitals-baseline" };
 

@@ -162,6 +162,29 @@ export function decodeQr(page: PdfPage): FoundQr | null {
     const cols = Math.round(r.width / moduleSize);
     for (let row = row0; row < row0 + rows; row++) for (let col = col0; col < col0 + cols; col++) grid[row][col] = true;
   }
+  const text = decodeGrid(grid);
+  return text === null ? null : { text, modules, moduleSize, box: { x: left, y: top, width: right - left, height: bottom - top } };
+}
+
+/**
+ * A QR code drawn as inline SVG on a web page (the partner portal): its path
+ * of runs ("M x y h w v 1 h -w z", in modules, offset by the quiet zone in
+ * the viewBox) rebuilt into the grid and decoded the same way.
+ */
+export function decodeSvgQr(svg: string): string | null {
+  const side = Number(svg.match(/viewBox="0 0 (\d+) \1"/)?.[1]);
+  const d = svg.match(/<path[^>]* d="([^"]+)"/)?.[1];
+  if (!side || !d) return null;
+  const grid = Array.from({ length: side }, () => new Array<boolean>(side).fill(false));
+  for (const [, x, y, w] of d.matchAll(/M(\d+) (\d+)h(\d+)v1h-\3z/g)) {
+    for (let col = Number(x); col < Number(x) + Number(w); col++) grid[Number(y)][col] = true;
+  }
+  return decodeGrid(grid);
+}
+
+/** Draws the module grid at 6 pixels a module inside a white quiet zone of 4 modules, and reads it as a camera would. */
+function decodeGrid(grid: boolean[][]): string | null {
+  const modules = grid.length;
   const scale = 6;
   const quiet = 4;
   const side = (modules + 2 * quiet) * scale;
@@ -177,6 +200,5 @@ export function decodeQr(page: PdfPage): FoundQr | null {
       }
     }
   }
-  const found = jsQR(rgba, side, side, { inversionAttempts: "dontInvert" });
-  return found ? { text: found.data, modules, moduleSize, box: { x: left, y: top, width: right - left, height: bottom - top } } : null;
+  return jsQR(rgba, side, side, { inversionAttempts: "dontInvert" })?.data ?? null;
 }

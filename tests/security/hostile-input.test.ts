@@ -16,6 +16,9 @@ import { startInvite } from "~/referrals/invites.server";
 import { numericCustomerId } from "~/referrals/personal-data";
 import { enrolReferrer } from "~/referrals/referrers.server";
 import { startExperiment } from "~/experiments/lifecycle.server";
+import { publishAgreement } from "~/partners/agreement.server";
+import { applyAsPartner, approvePartner } from "~/partners/partners.server";
+import { createSignInLink, portalSessionToken } from "~/partners/sign-in.server";
 import type { FakeShopify } from "../../fake-shopify";
 import { env } from "~/env.server";
 import { deliveryCounterKey, windowStartOf, WINDOW_MS } from "~/webhooks/inbox-admission";
@@ -26,6 +29,7 @@ import { adminRequest, installShop, sessionToken } from "../helpers/admin-reques
 import { seedShopActivity, sendOrder } from "../helpers/admin-seed";
 import { PROXY_PREFIX, appProxySignature, callProxy, proxyUrl, type ProxyRequestInput } from "../helpers/app-proxy";
 import { renderProxyLiquid } from "../helpers/liquid";
+import { escapeLiquidHtml } from "~/storefront/liquid-escape";
 import { DAY, usePipeline } from "../helpers/pipeline";
 import { uniqueShop } from "../helpers/shops";
 import { seedProgram, seedReferrer, uniqueIp } from "../helpers/storefront";
@@ -398,20 +402,38 @@ describe.each(proxyRoutes.map((r) => [r.pattern, r] as const))("app proxy: %s", 
   const methods = METHODS.filter((m) => handlerFor(route.module, m));
   let shop = "";
   let code = "";
+  // The partner pages' control requests: a signed application, one fresh sign-in link each, a portal session.
+  let signInTokens: string[] = [];
+  let portalSession = "";
   beforeEach(async () => {
     shop = uniqueShop("proxy");
     await seedProgram(shop);
     code = (await seedReferrer(shop, { customerId: "gid://shopify/Customer/501" })).code;
+    if (!subPath.startsWith("/partners")) return;
+    await publishAgreement({ db, shop, cause: "test" }, { body: "Partner agreement.", basedOn: 0 });
+    const applied = { name: "Pat", businessName: "Pat's Shop", email: `partner-${randomUUID()}@example.com`, signature: "Pat", accepted: true, agreementVersion: "1" };
+    expect((await applyAsPartner(db, { shop, input: applied, ipHash: null, locale: null })).ok).toBe(true);
+    const partner = await db.partner.findFirstOrThrow({ where: { shop } });
+    expect((await approvePartner({ db, shop, cause: "test" }, partner.id)).ok).toBe(true);
+    const now = new Date();
+    signInTokens = [];
+    for (let i = 0; i < 3; i++) signInTokens.push((await createSignInLink(db, { shop, partnerId: partner.id, storefrontOrigin: `https://${shop}`, ttlMs: 60_000, now })).token);
+    portalSession = portalSessionToken(process.env.SHOPIFY_API_SECRET!, { shop, partnerId: partner.id, now });
   });
 
-  const input = (method: string): ProxyRequestInput => ({
-    shop,
-    path: subPath,
-    method,
-    customerId: 501,
-    ip: uniqueIp(),
-    body: method === "GET" ? undefined : { email: `p-${randomUUID()}@example.com`, terms: true, code, channel: "x" },
-  });
+  const input = (method: string): ProxyRequestInput => {
+    const token = signInTokens.shift() ?? "";
+    const partnerFields = { name: "Pat", businessName: "Pat's Shop", signature: "Pat", accepted: true, agreementVersion: "1", token, session: portalSession };
+    return {
+      shop,
+      path: subPath,
+      method,
+      customerId: 501,
+      ip: uniqueIp(),
+      ...(subPath === "/partners/sign-in" && method === "GET" ? { query: { token } } : {}),
+      body: method === "GET" ? undefined : { email: `p-${randomUUID()}@example.com`, terms: true, code, channel: "x", ...(subPath.startsWith("/partners") ? partnerFields : {}) },
+    };
+  };
   const send = (i: ProxyRequestInput, url = proxyUrl(i)) => {
     const headers = new Headers({ "X-Forwarded-For": i.ip ?? uniqueIp() });
     if (i.body) headers.set("Content-Type", "application/json");
@@ -480,7 +502,7 @@ describe.each(proxyRoutes.map((r) => [r.pattern, r] as const))("app proxy: %s", 
       const byForged = keys.filter((k) => k.includes(forged));
       const byShopper = keys.filter((k) => k.endsWith(`:${shop}:${i.ip}`));
       // The form posts, and the printable PDFs (CPU per request) on GET.
-      const limited = (/\/(enrol|join|click|share)$/.test(pattern) && method === "POST") || (/\/print$/.test(pattern) && method === "GET");
+      const limited = (/\/(enrol|join|click|share|partners\/(apply|link|sign-in|portal))$/.test(pattern) && method === "POST") || (/\/print$/.test(pattern) && method === "GET");
       check(
         { surface: "proxy", target: `${method} ${pattern}`, case: "forged X-Forwarded-For ahead of Shopify's entry", expected: limited ? "counted under the shop and Shopify's entry" : "no per-IP window" },
         `${answer.status}, keys: ${keys.join(" ") || "none"}`,
@@ -1046,6 +1068,33 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
     beforeAll(async () => {
       proxyShop = uniqueShop("hostile-proxy");
       await seedProgram(proxyShop);
+      await publishAgreement({ db, shop: proxyShop, cause: "test" }, { body: "Partner agreement {{ shop.name }} <b>bold</b>", basedOn: 0 });
+    });
+
+    it.each(HOSTILE_NAMES.map((n) => [n.label, n] as const))("a partner application from %s is stored as given or refused, and every partner page shows it inertly", async (label, given) => {
+      const sent = { name: given.firstName.slice(0, 600), businessName: given.lastName.slice(0, 600), email: given.email, signature: given.firstName.slice(0, 600), accepted: "on", agreementVersion: "1" };
+      const apply = await callProxy(new Request(proxyUrl({ shop: proxyShop, path: "/partners/apply" }), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": uniqueIp() }, body: new URLSearchParams(sent).toString() }));
+      const liquid = [await apply.text()];
+      const stored = await db.partner.findFirst({ where: { shop: proxyShop, email: given.email } });
+      if (stored) {
+        // Approved and signed in: the portal shows the business as given, escaped.
+        expect((await approvePartner({ db, shop: proxyShop, cause: "test" }, stored.id)).ok).toBe(true);
+        const { token } = await createSignInLink(db, { shop: proxyShop, partnerId: stored.id, storefrontOrigin: `https://${proxyShop}`, ttlMs: 60_000, now: new Date() });
+        const portal = await callProxy(new Request(proxyUrl({ shop: proxyShop, path: "/partners/sign-in" }), { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": uniqueIp() }, body: new URLSearchParams({ token }).toString() }));
+        liquid.push(await portal.text());
+        expect(liquid[1]).toContain(escapeLiquidHtml(sent.businessName.trim()));
+      }
+      const rendered = await Promise.all(liquid.map((l) => renderProxyLiquid(l)));
+      const raw = rawMarkupIn(liquid.join("") + rendered.join(""));
+      const liquidRan = rendered.some((html) => html.includes("Example Shop"));
+      // As given, less the surrounding white space the form's fields are trimmed of.
+      const asGiven = stored ? stored.name === sent.name.trim() && stored.businessName === sent.businessName.trim() : true;
+      const ok = (stored ? apply.status === 200 && asGiven : apply.status === 422) && raw.length === 0 && !liquidRan;
+      check(
+        { surface: "proxy", target: "POST /apps/referrals/partners/apply + portal", case: `partner ${label}`, expected: "200 stored as given, or 422 nothing stored; echoed inert" },
+        `${apply.status}${stored ? (asGiven ? " stored as given, portal escaped" : " STORED DIFFERENTLY") : ", nothing stored"}${raw.length ? `, RAW ${raw[0]}` : ""}${liquidRan ? ", LIQUID RAN" : ""}`,
+        ok,
+      );
     });
 
     it.each(HOSTILE_PROXY_EMAILS.map((e) => [e.length > 60 ? `${e.slice(0, 20)}… (${e.length} chars)` : e, e] as const))("enrols %s or refuses it, inertly", async (label, email) => {
