@@ -11,10 +11,10 @@ import { LIVE_REFERRAL_STATUSES, RewardStatus } from "~/referrals/statuses";
 import { referralLink } from "~/storefront/share-text";
 import { PARTNER_STATUSES, PartnerStatus, type FeeKind } from "~/partners/status";
 import { currentAgreement } from "~/partners/partners.server";
+import { effectiveFee, type FeeSetting, type FeeTerms } from "~/partners/fees.server";
+import { PARTNER_FEE_SOURCE } from "~/partners/kinds";
 import type { PartnerTab } from "./partner-text";
 
-/** Reward.source of a partner's referral fee. */
-const PARTNER_FEE = "PARTNER_FEE";
 /** Fees that count as earned: decided, being approved, payable or paid (not cancelled or taken back). */
 const EARNED = [RewardStatus.PENDING, RewardStatus.ISSUING, RewardStatus.ISSUED, RewardStatus.PAID];
 /** More partners than a shop has; past it the list says it shows the newest. */
@@ -29,15 +29,15 @@ export interface FeeView {
   source: FeeSource;
 }
 
-type FeeFields = { feeKind: string | null; feeValue: { toString(): string } | null };
-
 const feeKind = (kind: string): FeeKind => (kind === "FIXED" ? "FIXED" : "PERCENT");
+const SOURCE: Record<FeeTerms["from"], FeeSource> = { partner: "OWN", group: "GROUP", program: "PROGRAM" };
+/** A shop without a program yet: the schema's default partner fee. */
+const DEFAULT_PROGRAM = { partnerFeeKind: "PERCENT", partnerFeeValue: "10" };
 
-/** The fee a partner earns: their own, else their group's, else the program's. */
-export function feeOf(partner: FeeFields & { group: FeeFields | null }, program: { partnerFeeKind: string; partnerFeeValue: { toString(): string } } | null): FeeView {
-  if (partner.feeKind && partner.feeValue !== null) return { kind: feeKind(partner.feeKind), value: toDecimal(partner.feeValue.toString()).toString(), source: "OWN" };
-  if (partner.group?.feeKind && partner.group.feeValue !== null) return { kind: feeKind(partner.group.feeKind), value: toDecimal(partner.group.feeValue.toString()).toString(), source: "GROUP" };
-  return { kind: feeKind(program?.partnerFeeKind ?? "PERCENT"), value: toDecimal(program?.partnerFeeValue.toString() ?? "10").toString(), source: "PROGRAM" };
+/** The fee a partner earns (the fee module's rule: their own, else their group's, else the program's), for the page. */
+export function feeOf(partner: FeeSetting & { group: FeeSetting | null }, program: { partnerFeeKind: string; partnerFeeValue: Decimal | string } | null): FeeView {
+  const fee = effectiveFee(partner, program ?? DEFAULT_PROGRAM);
+  return { kind: fee.kind, value: fee.value.toString(), source: SOURCE[fee.from] };
 }
 
 export interface PartnerFigures {
@@ -61,7 +61,7 @@ export async function partnerFigures(db: Db, shop: string, referrerIds: string[]
       }),
       db.reward.groupBy({
         by: ["referrerId", "status"],
-        where: { shop, referrerId: { in: referrerIds }, kind: "CASH", source: PARTNER_FEE, status: { in: EARNED } },
+        where: { shop, referrerId: { in: referrerIds }, kind: "CASH", source: PARTNER_FEE_SOURCE, status: { in: EARNED } },
         _sum: { value: true },
       }),
     ]);
@@ -164,7 +164,7 @@ export async function getPartner(db: Db, shop: string, id: string) {
       : [],
     referrerId
       ? db.reward.findMany({
-          where: { shop, referrerId, kind: "CASH", source: PARTNER_FEE },
+          where: { shop, referrerId, kind: "CASH", source: PARTNER_FEE_SOURCE },
           orderBy: { createdAt: "desc" },
           take: SHOWN,
           include: { referral: { select: { orderName: true, holdUntil: true } } },
