@@ -740,6 +740,7 @@ export const de: Messages = {
       "reward.revoked": "Prämie zurückgenommen",
       "reward.kept": "Prämie konnte nicht zurückgenommen werden",
       "reward.paid": "Provision in bar bezahlt",
+      "reward.fee-lowered": "Partnerprovision durch eine Erstattung gesenkt",
       "referrer.enrolled": "Dem Programm beigetreten",
       "referrer.disabled": "Empfehlungsgeber deaktiviert",
       "referrer.enabled": "Empfehlungsgeber aktiviert",

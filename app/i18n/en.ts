@@ -730,6 +730,7 @@ export const en = {
       "reward.revoked": "Reward taken back",
       "reward.kept": "Reward could not be taken back",
       "reward.paid": "Cash fee paid",
+      "reward.fee-lowered": "Partner fee lowered by a refund",
       "referrer.enrolled": "Joined the program",
       "referrer.disabled": "Referrer disabled",
       "referrer.enabled": "Referrer enabled",

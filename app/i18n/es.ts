@@ -748,6 +748,7 @@ export const es: Messages = {
       "reward.revoked": "Recompensa retirada",
       "reward.kept": "No se pudo retirar la recompensa",
       "reward.paid": "Comisión en efectivo pagada",
+      "reward.fee-lowered": "Comisión del socio reducida por un reembolso",
       "referrer.enrolled": "Se unió al programa",
       "referrer.disabled": "Recomendador desactivado",
       "referrer.enabled": "Recomendador activado",

@@ -753,6 +753,7 @@ export const fr: Messages = {
       "reward.revoked": "Récompense reprise",
       "reward.kept": "La récompense n'a pas pu être reprise",
       "reward.paid": "Commission en espèces payée",
+      "reward.fee-lowered": "Commission du partenaire réduite par un remboursement",
       "referrer.enrolled": "A rejoint le programme",
       "referrer.disabled": "Parrain désactivé",
       "referrer.enabled": "Parrain activé",

@@ -739,6 +739,7 @@ export const hi: Messages = {
       "reward.revoked": "इनाम वापस लिया गया",
       "reward.kept": "इनाम वापस नहीं लिया जा सका",
       "reward.paid": "नकद शुल्क का भुगतान हुआ",
+      "reward.fee-lowered": "रिफ़ंड से पार्टनर शुल्क कम हुआ",
       "referrer.enrolled": "प्रोग्राम से जुड़े",
       "referrer.disabled": "रेफ़रर निष्क्रिय किया गया",
       "referrer.enabled": "रेफ़रर सक्रिय किया गया",

@@ -778,6 +778,7 @@ export const mt: Messages = {
       "reward.revoked": "Premju meħud lura",
       "reward.kept": "Il-premju ma setax jittieħed lura",
       "reward.paid": "Tariffa fi flus imħallsa",
+      "reward.fee-lowered": "Tariffa tas-sieħeb imnaqqsa minħabba rifużjoni",
       "referrer.enrolled": "Ingħaqad mal-programm",
       "referrer.disabled": "Ir-riferent ġie diżattivat",
       "referrer.enabled": "Ir-riferent ġie attivat",
