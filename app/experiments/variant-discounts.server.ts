@@ -20,7 +20,7 @@ import { DISCOUNT_BY_CODE, DISCOUNT_BY_ID } from "~/shopify/documents";
 import { ShopifyUserError } from "~/shopify/errors";
 import { referrersOf, requestCodeSync } from "~/referrals/code-sync.server";
 import { createFriendDiscount, updateFriendDiscount, type FriendDiscountMode, type FriendDiscountProgram } from "~/referrals/friend-discount.server";
-import { settingsOf, type ProgramRow } from "~/referrals/programs.server";
+import { settingsOf, type ProgramRow } from "~/referrals/program-row";
 import type { ProgramSettings } from "~/referrals/program-settings";
 import { withIncentive, type Incentive } from "./incentive.server";
 

@@ -15,44 +15,12 @@ import { DEFAULT_PROGRAM_SETTINGS, type ProgramSettings } from "./program-settin
 import { referrersOf, requestCodeSync } from "./code-sync.server";
 import { requestVariantDiscounts } from "~/experiments/variant-discounts.server";
 
-export type ProgramRow = NonNullable<Awaited<ReturnType<Db["program"]["findUnique"]>>>;
+import { settingsOf, type ProgramRow } from "./program-row";
+
+export { settingsOf, type ProgramRow };
 
 export async function getProgram(db: Db, shop: string) {
   return db.program.findUnique({ where: { shop } });
-}
-
-/** The settings of a stored program, in the form the settings schema produces. */
-export function settingsOf(program: ProgramRow): ProgramSettings {
-  return {
-    enabled: program.enabled,
-    friendOfferKind: program.friendOfferKind as ProgramSettings["friendOfferKind"],
-    friendOfferValue: program.friendOfferValue.toString(),
-    rewardKind: program.rewardKind as ProgramSettings["rewardKind"],
-    rewardValue: program.rewardValue.toString(),
-    rewardExpiryDays: program.rewardExpiryDays,
-    minimumOrderAmount: program.minimumOrderAmount?.toString() ?? null,
-    holdDays: program.holdDays,
-    maxRewardsPerReferrer: program.maxRewardsPerReferrer,
-    firstOrderOnly: program.firstOrderOnly,
-    codePrefix: program.codePrefix,
-    combinesWithProduct: program.combinesWithProduct,
-    combinesWithOrder: program.combinesWithOrder,
-    combinesWithShipping: program.combinesWithShipping,
-    terms: program.terms,
-    shareMessage: program.shareMessage,
-    emailSenderName: program.emailSenderName,
-    emailReplyTo: program.emailReplyTo,
-    emailLogoUrl: program.emailLogoUrl,
-    emailAccentColor: program.emailAccentColor,
-    rewardReminderDays: program.rewardReminderDays,
-    leakMinOrders: program.leakMinOrders,
-    leakThresholdPercent: program.leakThresholdPercent,
-    leakGraceDays: program.leakGraceDays,
-    leakAutoRotate: program.leakAutoRotate,
-    friendCodeMode: program.friendCodeMode as ProgramSettings["friendCodeMode"],
-    friendCodesPerDay: program.friendCodesPerDay,
-    friendCodeDays: program.friendCodeDays,
-  };
 }
 
 interface SaveArgs {
