@@ -993,6 +993,8 @@ export const de: Messages = {
     chooseWinner: "Wählen Sie den Gewinner",
   },
   partners: {
+    inviteLanguage: "Sprache der E-Mails",
+    inviteLanguageDefault: "Die Sprache des Shops",
     nav: "Partner",
     title: "Partner",
     intro: "Unternehmen, die Ihnen gegen eine Empfehlungsprovision Kunden schicken, nach Ihrer schriftlichen Partnervereinbarung.",

@@ -984,6 +984,8 @@ export const en = {
     chooseWinner: "Choose the winner",
   },
   partners: {
+    inviteLanguage: "Language of their emails",
+    inviteLanguageDefault: "The shop's language",
     nav: "Partners",
     title: "Partners",
     intro: "Businesses that send you customers for a referral fee, under your written partner agreement.",

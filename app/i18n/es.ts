@@ -1002,6 +1002,8 @@ export const es: Messages = {
     chooseWinner: "Elige la ganadora",
   },
   partners: {
+    inviteLanguage: "Idioma de sus correos",
+    inviteLanguageDefault: "El idioma de la tienda",
     nav: "Socios",
     title: "Socios",
     intro: "Negocios que te envían clientes a cambio de una comisión por referido, según tu acuerdo de socios por escrito.",

@@ -1007,6 +1007,8 @@ export const fr: Messages = {
     chooseWinner: "Choisissez la gagnante",
   },
   partners: {
+    inviteLanguage: "Langue de ses e-mails",
+    inviteLanguageDefault: "La langue de la boutique",
     nav: "Partenaires",
     title: "Partenaires",
     intro: "Des entreprises qui vous envoient des clients contre une commission de parrainage, selon votre accord de partenariat écrit.",

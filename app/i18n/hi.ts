@@ -992,6 +992,8 @@ export const hi: Messages = {
     chooseWinner: "विजेता चुनें",
   },
   partners: {
+    inviteLanguage: "उनके ईमेल की भाषा",
+    inviteLanguageDefault: "दुकान की भाषा",
     nav: "पार्टनर",
     title: "पार्टनर",
     intro: "वे व्यवसाय जो आपके लिखित पार्टनर समझौते के तहत, रेफ़रल शुल्क के बदले आपको ग्राहक भेजते हैं।",

@@ -1042,6 +1042,8 @@ export const mt: Messages = {
     chooseWinner: "Agħżel ir-rebbieħ",
   },
   partners: {
+    inviteLanguage: "Il-lingwa tal-emails tagħhom",
+    inviteLanguageDefault: "Il-lingwa tal-ħanut",
     nav: "Sħab",
     title: "Sħab",
     intro: "Negozji li jibagħtulek klijenti bi tpattija għal tariffa ta' riferiment, skont il-ftehim bil-miktub tiegħek mas-sħab.",

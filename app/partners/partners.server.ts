@@ -8,6 +8,7 @@
 import type { Db, Prisma } from "~/db.server";
 import { emailPartnerApproved, emailPartnerInvited, emailPartnerSignIn, type PartnerContact } from "~/email/partner-events.server";
 import { kickOutbox } from "~/email/outbox.server";
+import { EMAIL_LOCALES } from "~/email/kinds";
 import { storefrontOrigin } from "~/email/compose.server";
 import { recordAudit } from "~/referrals/audit.server";
 import { requestCodeSync } from "~/referrals/code-sync.server";
@@ -210,7 +211,8 @@ export async function invitePartner(action: PartnerAction, input: Record<string,
   const emailKey = normaliseEmail(parsed.fields.email)!;
   if (await db.partner.findFirst({ where: { shop, emailKey }, select: { id: true } })) return { ok: false, errors: { email: "taken" } };
   const origin = await originOf(db, shop);
-  const locale = text(input.locale).slice(0, 20) || null;
+  // The language of their emails, as the merchant chose it; none: the shop's.
+  const locale = (EMAIL_LOCALES as readonly string[]).includes(text(input.locale)) ? text(input.locale) : null;
   try {
     const { partnerId, emailed } = await withCodeRetry(db, () =>
       db.$transaction(async (tx) => {

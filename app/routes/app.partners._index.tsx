@@ -8,6 +8,7 @@ import { Banner, BlockStack, Card, DataTable, FormLayout, Modal, Page, Select, T
 import { useEffect, useState } from "react";
 import db from "~/db.server";
 import { useI18n } from "~/i18n/context";
+import { ADMIN_LOCALES } from "~/i18n/locales";
 import { adminTitle } from "~/i18n/meta";
 import { feeText, fieldErrorTexts, PARTNER_TABS, partnerTab } from "~/admin/partner-text";
 import { listPartners } from "~/admin/partners.server";
@@ -35,7 +36,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return json<ActionResult>({ ok: true, partnerId: outcome.partnerId, email: String(form.email ?? "").trim(), emailed: outcome.emailed });
 };
 
-const EMPTY = { name: "", businessName: "", email: "", website: "", groupId: "", feeKind: "", feeValue: "" };
+const EMPTY = { name: "", businessName: "", email: "", website: "", locale: "", groupId: "", feeKind: "", feeValue: "" };
 
 export default function Partners() {
   const { t, f, locale } = useI18n();
@@ -164,6 +165,12 @@ export default function Partners() {
                 <TextField label={p.fields.email} type="email" value={values.email} onChange={set("email")} error={errors.email} maxLength={PARTNER_FIELD_LIMITS.email} autoComplete="email" />
                 <TextField label={p.fields.website} value={values.website} onChange={set("website")} error={errors.website} maxLength={PARTNER_FIELD_LIMITS.website} helpText={p.fields.optional} autoComplete="url" />
               </FormLayout.Group>
+              <Select
+                label={p.inviteLanguage}
+                options={[{ label: p.inviteLanguageDefault, value: "" }, ...ADMIN_LOCALES.map((l) => ({ label: t.emails.languages[l], value: l }))]}
+                value={values.locale}
+                onChange={set("locale")}
+              />
               <Select
                 label={p.fields.group}
                 options={[{ label: p.noGroup, value: "" }, ...data.groups.map((g) => ({ label: `${g.name} (${fee(g.fee)})`, value: g.id }))]}

@@ -73,10 +73,10 @@ describe("partners: invite", () => {
   it("invites a partner: INVITED, with a paused link and code of their own; the same email again is taken", async () => {
     const { shop } = await shopWithProgram();
     expect((await publish(shop, "Partner agreement v1", 0)).data).toMatchObject({ ok: true, version: 1 });
-    const sent = await act(list.action, shop, LIST, { intent: "invite", name: "Bo Berg", businessName: "Bo's Bikes", email: "Bo@Bikes.example", website: "bikes.example", feeKind: "FIXED", feeValue: "15" });
+    const sent = await act(list.action, shop, LIST, { intent: "invite", name: "Bo Berg", businessName: "Bo's Bikes", email: "Bo@Bikes.example", website: "bikes.example", locale: "mt", feeKind: "FIXED", feeValue: "15" });
     expect(sent.data).toMatchObject({ ok: true, email: "Bo@Bikes.example" });
     const partner = await db.partner.findUniqueOrThrow({ where: { id: sent.data.partnerId }, include: { referrer: true } });
-    expect(partner).toMatchObject({ status: "INVITED", businessName: "Bo's Bikes", website: "https://bikes.example/", feeKind: "FIXED" });
+    expect(partner).toMatchObject({ status: "INVITED", businessName: "Bo's Bikes", website: "https://bikes.example/", feeKind: "FIXED", locale: "mt" });
     expect(partner.feeValue?.toString()).toBe("15");
     expect(partner.referrer).toMatchObject({ kind: "PARTNER", status: "DISABLED", disabledReason: "PARTNER_AGREEMENT" });
     const again = await act(list.action, shop, LIST, { intent: "invite", name: "Bo", businessName: "Bo again", email: "bo@bikes.example" });
