@@ -7,7 +7,8 @@ import { BLOCK_HANDLE, EMBED_HANDLE } from "./theme-files";
 
 export async function checklist(db: Db, shop: string) {
   const [referrers, referrals, joinedFromStore, clicked] = await Promise.all([
-    db.referrer.count({ where: { shop } }),
+    // Customers who joined; partner businesses are counted on the Partners page.
+    db.referrer.count({ where: { shop, kind: "CUSTOMER" } }),
     db.referral.count({ where: { shop } }),
     db.referrer.findFirst({ where: { shop, source: { in: ["STOREFRONT", "GUEST", "PROGRAM_PAGE"] } }, select: { id: true } }),
     // The referrers' click counters outlive the raw link events (retention).

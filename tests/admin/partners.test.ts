@@ -12,6 +12,7 @@ import * as printable from "~/routes/app.partners.$id.printable";
 import * as agreement from "~/routes/app.partners.agreement";
 import * as list from "~/routes/app.partners._index";
 import * as settings from "~/routes/app.partners.settings";
+import * as home from "~/routes/app._index";
 import * as referrerDetail from "~/routes/app.referrers.$id";
 import { publishAgreement } from "~/partners/agreement.server";
 import { applyAsPartner } from "~/partners/partners.server";
@@ -77,6 +78,8 @@ describe("partners: invite", () => {
     expect(sent.data).toMatchObject({ ok: true, email: "Bo@Bikes.example" });
     const partner = await db.partner.findUniqueOrThrow({ where: { id: sent.data.partnerId }, include: { referrer: true } });
     expect(partner).toMatchObject({ status: "INVITED", businessName: "Bo's Bikes", website: "https://bikes.example/", feeKind: "FIXED", locale: "mt" });
+    // The home's count of referrers is of customers: the partner is counted on the Partners page.
+    expect(await load(home.loader, shop, "/app")).toMatchObject({ referrers: 1 });
     expect(partner.feeValue?.toString()).toBe("15");
     expect(partner.referrer).toMatchObject({ kind: "PARTNER", status: "DISABLED", disabledReason: "PARTNER_AGREEMENT" });
     const again = await act(list.action, shop, LIST, { intent: "invite", name: "Bo", businessName: "Bo again", email: "bo@bikes.example" });
