@@ -937,6 +937,8 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
   const enrolled: { label: string; id: string; referralOrder: string; given: (typeof HOSTILE_NAMES)[number] }[] = [];
   /** Experiments named (and their variants) with the hostile names, ended ones too: their pages render them. */
   const experimentIds: string[] = [];
+  /** Partner businesses with the hostile names (applied; every other one approved): the Partners pages render them. */
+  const partners: { id: string; given: (typeof HOSTILE_NAMES)[number] }[] = [];
 
   beforeAll(async () => {
     fake = pipeline.shopify.reset();
@@ -949,6 +951,14 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
       if (!started.ok) continue; // A name that trims to nothing is refused, as it should be.
       experimentIds.push(started.experiment.id);
       await db.experiment.updateMany({ where: { id: started.experiment.id, shop }, data: { status: "ENDED", runningShop: null, endedAt: new Date(), winnerVariantId: started.experiment.variants[1].id } });
+    }
+    await publishAgreement({ db, shop, cause: "test" }, { body: "Partner agreement <b>{{ shop.name }}</b>", basedOn: 0 });
+    for (const [i, given] of HOSTILE_NAMES.entries()) {
+      const input = { name: given.firstName.slice(0, 120), businessName: given.lastName.slice(0, 160), email: `partner.${given.email}`, signature: given.firstName.slice(0, 120), accepted: "on", agreementVersion: "1" };
+      if (!(await applyAsPartner(db, { shop, input, ipHash: null, locale: "en" })).ok) continue; // refused on a field (an email too long): as it should be
+      const partner = await db.partner.findFirstOrThrow({ where: { shop, email: input.email } });
+      if (i % 2 === 0) await approvePartner({ db, shop, cause: "test" }, partner.id);
+      partners.push({ id: partner.id, given: { ...given, firstName: input.name, lastName: input.businessName } });
     }
     for (const [i, given] of HOSTILE_NAMES.entries()) {
       const { referrer } = await enrolReferrer(db, { shop, customerId: `gid://shopify/Customer/${880_000 + i}`, email: given.email, firstName: given.firstName, lastName: given.lastName, source: "ADMIN", cause: "test", now: new Date(testClock.now()) });
@@ -1002,7 +1012,7 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
           const referral = await db.referral.findFirst({ where: { shop, referrerId: e.id } });
           for (const id of [e.id, referral?.id]) if (id) targets.push(urlFor(route, Object.fromEntries(route.params.map((p) => [p, id]))));
         }
-        for (const id of experimentIds) targets.push(urlFor(route, Object.fromEntries(route.params.map((p) => [p, id]))));
+        for (const id of [...experimentIds, ...partners.map((x) => x.id)]) targets.push(urlFor(route, Object.fromEntries(route.params.map((p) => [p, id]))));
       }
       const outcomes: string[] = [];
       let ok = true;
@@ -1033,6 +1043,13 @@ describe("Unicode, script, Liquid, SQL and long names and emails", () => {
             outcomes.push(`${e.label}: name not shown escaped`);
           }
           const referral = route.pattern.startsWith("/app/referrals/") ? await db.referral.findFirst({ where: { shop, referrerId: e.id } }) : null;
+          // A partner business's name on the partner list (every tab: "All") and on its own page.
+          const partner = partners.find((x) => x.given.label === e.label);
+          const partnerShown = partner && partner.given.lastName.trim() && (route.pattern === "/app/partners" || (route.pattern === "/app/partners/:id" && target.includes(partner.id)));
+          if (partnerShown && !html.includes(reactEscaped(partner.given.lastName.trim()))) {
+            ok = false;
+            outcomes.push(`${e.label}: partner business name not shown escaped`);
+          }
           if (referral && target.includes(referral.id) && !html.includes(reactEscaped(`friend.${e.given.email}`))) {
             ok = false;
             outcomes.push(`${e.label}: friend email not shown escaped`);
