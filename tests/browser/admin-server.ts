@@ -45,3 +45,12 @@ export async function startAdminServer() {
     },
   };
 }
+
+/**
+ * A page error only the test server's Vite dev client raises: it still tries
+ * its HMR WebSocket (hmr is off above) and, when the socket cannot open on a
+ * loaded machine, throws this. A production build has no Vite client.
+ */
+export function devClientNoise(message: string): boolean {
+  return message === "WebSocket closed without opened.";
+}

@@ -21,7 +21,7 @@ import { installShop, sessionToken } from "../helpers/admin-request";
 import { orderPaidPayload } from "../../fake-shopify/payloads";
 import { seedShopActivity, sendOrder } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";
-import { startAdminServer } from "./admin-server";
+import { startAdminServer, devClientNoise } from "./admin-server";
 import { startTestSmtp, useSmtpEnv, type TestSmtp } from "../helpers/smtp";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
 
@@ -112,7 +112,7 @@ describe.skipIf(NO_BROWSER)("embedded admin in Chromium", () => {
       return route.fulfill({ status: 204, body: "" });
     });
     page = await context.newPage();
-    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    page.on("pageerror", (e) => devClientNoise(e.message) || errors.push(`pageerror: ${e.message}`));
     page.on("response", (r) => {
       if (r.status() >= 500) errors.push(`http ${r.status()}: ${r.url()}`);
     });

@@ -18,7 +18,7 @@ import { installShop, sessionToken } from "../helpers/admin-request";
 import { seedShopActivity } from "../helpers/admin-seed";
 import { usePipeline } from "../helpers/pipeline";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
-import { startAdminServer } from "./admin-server";
+import { startAdminServer, devClientNoise } from "./admin-server";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const OUT = path.join(PROJECT_ROOT, "test-results");
@@ -87,7 +87,7 @@ describe.skipIf(NO_BROWSER)("incentive experiments in Chromium", () => {
       return route.fulfill({ status: 204, body: "" });
     });
     page = await context.newPage();
-    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    page.on("pageerror", (e) => devClientNoise(e.message) || errors.push(`pageerror: ${e.message}`));
     page.on("response", (r) => {
       if (r.status() >= 500) errors.push(`http ${r.status()}: ${r.url()}`);
     });

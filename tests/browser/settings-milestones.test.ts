@@ -15,7 +15,7 @@ import { useTestShopify } from "../helpers/admin";
 import { installShop, sessionToken } from "../helpers/admin-request";
 import { CHROMIUM, NO_BROWSER, requireChromium } from "../helpers/chromium";
 import { uniqueShop } from "../helpers/shops";
-import { startAdminServer } from "./admin-server";
+import { startAdminServer, devClientNoise } from "./admin-server";
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const OUT = path.join(PROJECT_ROOT, "test-results");
@@ -68,7 +68,7 @@ describe.skipIf(NO_BROWSER)("milestone rewards on the Settings page in Chromium"
       return route.fulfill({ status: 204, body: "" });
     });
     page = await context.newPage();
-    page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    page.on("pageerror", (e) => devClientNoise(e.message) || errors.push(`pageerror: ${e.message}`));
     page.on("response", (r) => {
       if (r.status() >= 500) errors.push(`http ${r.status()}: ${r.url()}`);
     });
