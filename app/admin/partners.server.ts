@@ -47,7 +47,7 @@ export interface PartnerFigures {
   feesPaid: string;
 }
 
-/** Live referred orders, their revenue, and fees earned and paid, per referrer, in two grouped queries. */
+/** Live referred orders, their revenue after refunds, and fees earned and paid, per referrer, in two grouped queries. */
 export async function partnerFigures(db: Db, shop: string, referrerIds: string[], currencyCode: string): Promise<Map<string, PartnerFigures>> {
   const digits = currencyDigits(currencyCode);
   const sums = new Map(referrerIds.map((id) => [id, { orders: 0, revenue: new Decimal(0), earned: new Decimal(0), paid: new Decimal(0) }]));
@@ -55,9 +55,10 @@ export async function partnerFigures(db: Db, shop: string, referrerIds: string[]
     const [referrals, fees] = await Promise.all([
       db.referral.groupBy({
         by: ["referrerId"],
-        where: { shop, referrerId: { in: referrerIds }, status: { in: LIVE_REFERRAL_STATUSES } },
+        // As the dashboard counts them: live orders, not test orders, revenue after refunds.
+        where: { shop, referrerId: { in: referrerIds }, test: false, status: { in: LIVE_REFERRAL_STATUSES } },
         _count: { _all: true },
-        _sum: { totalAmount: true },
+        _sum: { totalAmount: true, refundedAmount: true },
       }),
       db.reward.groupBy({
         by: ["referrerId", "status"],
@@ -68,7 +69,7 @@ export async function partnerFigures(db: Db, shop: string, referrerIds: string[]
     for (const r of referrals) {
       const s = sums.get(r.referrerId)!;
       s.orders = r._count._all;
-      s.revenue = toDecimal(r._sum.totalAmount);
+      s.revenue = toDecimal(r._sum.totalAmount).minus(toDecimal(r._sum.refundedAmount));
     }
     for (const f of fees) {
       const s = sums.get(f.referrerId)!;

@@ -357,7 +357,11 @@ export function composeMessage(message: EmailMessage, ctx: ShopMailContext, conf
   if (!referrer) return { ok: false, reason: "The referrer is no longer enrolled" };
   // A partner business follows its orders and fees in the partner portal, under its agreement:
   // the customer program's emails ("a friend ordered", "your reward"...) would speak to it as a shopper.
-  if (referrer.kind === "PARTNER") return { ok: false, reason: "A partner: their orders and fees are in the partner portal" };
+  // (A reward a customer earned before becoming a partner is still theirs to be told about.)
+  const customerReward = message.rewardId ? ctx.rewards.get(message.rewardId) : undefined;
+  if (referrer.kind === "PARTNER" && !(customerReward && customerReward.source !== "PARTNER_FEE")) {
+    return { ok: false, reason: "A partner: their orders and fees are in the partner portal" };
+  }
   if (referrer.status !== "ACTIVE" && kind !== "REWARD_ISSUED" && kind !== "REWARD_REVOKED") return { ok: false, reason: "The referrer is disabled" };
   const link = referralLink(origin, referrer.code, "email");
   // With single-use friend codes the referrer's code gives friends nothing: they share the link.

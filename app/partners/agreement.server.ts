@@ -86,10 +86,12 @@ export async function acceptAgreement(
   try {
     await db.$transaction(async (tx) => {
       await tx.agreementAcceptance.create({ data: { shop, partnerId, versionId: current.id, version: current.version, signature: name, ipHash, acceptedAt: now } });
-      await tx.partner.updateMany({
-        where: { id: partnerId, shop },
+      // Conditional on what was read: ended or erased meanwhile, nothing is accepted (the whole transaction is undone).
+      const changed = await tx.partner.updateMany({
+        where: { id: partnerId, shop, status: partner.status, redactedAt: null },
         data: { acceptedVersionId: current.id, acceptedAt: now, ...(partner.status === PartnerStatus.INVITED ? { status: PartnerStatus.APPROVED } : {}) },
       });
+      if (changed.count === 0) throw new PartnerChanged();
       if (partner.status === PartnerStatus.INVITED) {
         await recordAudit(tx, { shop, referrerId: partner.referrerId, action: "partner.approved", fromStatus: PartnerStatus.INVITED, toStatus: PartnerStatus.APPROVED, cause, detail: "Invitation accepted" });
       }
@@ -97,9 +99,15 @@ export async function acceptAgreement(
       await refreshPartnerLink(tx, shop, partnerId, cause);
     });
   } catch (error) {
+    if (error instanceof PartnerChanged) return { ok: false, errors: { agreement: "none" } };
     // Accepted already (a double submit): nothing more to record.
     if (!isUniqueViolation(error)) throw error;
   }
   await requestCodeSync(db, shop, now);
   return { ok: true, version: current.version };
+}
+
+/** The partner was ended or erased between the read and the acceptance. */
+class PartnerChanged extends Error {
+  name = "PartnerChanged";
 }

@@ -129,6 +129,10 @@ async function originOf(db: Db | Tx, shop: string) {
 export async function refreshPartnerLink(tx: Db | Tx, shop: string, partnerId: string, cause: string): Promise<boolean> {
   const partner = await tx.partner.findFirst({ where: { id: partnerId, shop }, include: { referrer: { select: { id: true, status: true, disabledReason: true } } } });
   if (!partner?.referrer) return false;
+  // Disabled for a reason of the merchant's (a fraud block before they became a partner) or an
+  // erasure: the agreement does not lift it.
+  const { status: was, disabledReason } = partner.referrer;
+  if (was === "DISABLED" && disabledReason && !disabledReason.startsWith("PARTNER_")) return false;
   const current = await currentAgreement(tx, shop);
   const live = partner.status === PartnerStatus.APPROVED && !partner.redactedAt && current !== null && partner.acceptedVersionId === current.id;
   const ended = partner.status === PartnerStatus.ENDED || partner.status === PartnerStatus.DECLINED || partner.redactedAt !== null;
@@ -144,16 +148,25 @@ const MAX_CODE_ATTEMPTS = 5;
 
 /**
  * Gives a partner their referrer row (link and code): a new one (kind PARTNER,
- * paused until the agreement is accepted), or the shop's referrer with the same
- * email, who becomes a partner (a customer referrer who is also a business keeps
- * their code and history; from now on they earn the partner fee). Inside the
- * caller's transaction.
+ * paused until the agreement is accepted), or, for an invitation, the shop's
+ * referrer with the same email, who becomes a partner (a customer referrer who
+ * is also a business keeps their code and history; referrals made before keep
+ * the customer reward, later ones earn the partner fee). An application never
+ * takes over a referrer: nobody has shown the address is the applicant's until
+ * they sign in with the link sent to it, so an applicant using a customer's
+ * address gets a new code of their own. Inside the caller's transaction.
  */
-async function giveReferrer(tx: Tx, shop: string, partner: { id: string; email: string; emailKey: string; name: string; locale: string | null; referrerId: string | null }, cause: string) {
+async function giveReferrer(
+  tx: Tx,
+  shop: string,
+  partner: { id: string; email: string; emailKey: string; name: string; locale: string | null; referrerId: string | null },
+  cause: string,
+  { mayTakeOver }: { mayTakeOver: boolean },
+) {
   if (partner.referrerId) return partner.referrerId;
-  const existing = await tx.referrer.findFirst({ where: { shop, emailKey: partner.emailKey, redactedAt: null }, select: { id: true, kind: true, partner: { select: { id: true } } } });
+  const existing = await tx.referrer.findFirst({ where: { shop, emailKey: partner.emailKey }, select: { id: true, kind: true, redactedAt: true, partner: { select: { id: true } } } });
   let referrerId: string;
-  if (existing && !existing.partner) {
+  if (existing && !existing.partner && !existing.redactedAt && mayTakeOver) {
     await tx.referrer.updateMany({ where: { id: existing.id, shop }, data: { kind: "PARTNER" } });
     await recordAudit(tx, { shop, referrerId: existing.id, action: "referrer.became-partner", cause, detail: `partner ${partner.id}` });
     referrerId = existing.id;
@@ -219,7 +232,7 @@ export async function invitePartner(action: PartnerAction, input: Record<string,
         const partner = await tx.partner.create({
           data: { shop, status: PartnerStatus.INVITED, ...parsed.fields, emailKey, locale, groupId, feeKind: fee.fee.feeKind, feeValue: fee.fee.feeValue, decidedAt: now, decidedBy: cause, createdAt: now },
         });
-        const referrerId = await giveReferrer(tx, shop, partner, cause);
+        const referrerId = await giveReferrer(tx, shop, partner, cause, { mayTakeOver: true });
         await refreshPartnerLink(tx, shop, partner.id, cause);
         await recordAudit(tx, { shop, referrerId, action: "partner.invited", toStatus: PartnerStatus.INVITED, cause, detail: partner.id });
         const link = await createSignInLink(tx, { shop, partnerId: partner.id, storefrontOrigin: origin, ttlMs: WELCOME_LINK_MS, now });
@@ -289,16 +302,16 @@ export async function approvePartner(action: PartnerAction, partnerId: string): 
   const { db, shop, cause, now = new Date() } = action;
   const partner = await db.partner.findFirst({ where: { id: partnerId, shop } });
   if (!partner) return { ok: false, reason: "not-found" };
-  if (partner.status !== PartnerStatus.APPLIED && partner.status !== PartnerStatus.DECLINED) return { ok: false, reason: "not-waiting" };
+  if ((partner.status !== PartnerStatus.APPLIED && partner.status !== PartnerStatus.DECLINED) || partner.redactedAt) return { ok: false, reason: "not-waiting" };
   const origin = await originOf(db, shop);
   const approved = await withCodeRetry(db, () =>
     db.$transaction(async (tx) => {
       const changed = await tx.partner.updateMany({
-        where: { id: partnerId, shop, status: partner.status },
+        where: { id: partnerId, shop, status: partner.status, redactedAt: null },
         data: { status: PartnerStatus.APPROVED, decidedAt: now, decidedBy: cause },
       });
       if (changed.count === 0) return false; // Decided by another request meanwhile.
-      const referrerId = await giveReferrer(tx, shop, partner, cause);
+      const referrerId = await giveReferrer(tx, shop, partner, cause, { mayTakeOver: false });
       await refreshPartnerLink(tx, shop, partnerId, cause);
       await recordAudit(tx, { shop, referrerId, action: "partner.approved", fromStatus: partner.status, toStatus: PartnerStatus.APPROVED, cause, detail: partnerId });
       const link = await createSignInLink(tx, { shop, partnerId, storefrontOrigin: origin, ttlMs: WELCOME_LINK_MS, now });
@@ -329,16 +342,26 @@ export async function declinePartner(action: PartnerAction, partnerId: string, n
  */
 export async function endPartner(action: PartnerAction, partnerId: string, note: string): Promise<DecisionOutcome> {
   const { db, shop, cause, now = new Date() } = action;
-  const partner = await db.partner.findFirst({ where: { id: partnerId, shop }, select: { status: true } });
-  if (!partner) return { ok: false, reason: "not-found" };
-  if (partner.status !== PartnerStatus.APPROVED && partner.status !== PartnerStatus.INVITED) return { ok: false, reason: "not-waiting" };
-  await db.$transaction(async (tx) => {
-    await tx.partner.updateMany({ where: { id: partnerId, shop }, data: { status: PartnerStatus.ENDED, decidedAt: now, decidedBy: cause, decisionNote: note.trim().slice(0, 500) || null } });
-    await refreshPartnerLink(tx, shop, partnerId, cause);
-    await recordAudit(tx, { shop, action: "partner.ended", fromStatus: partner.status, toStatus: PartnerStatus.ENDED, cause, detail: partnerId });
-  });
-  await requestCodeSync(db, shop, now);
-  return { ok: true, status: PartnerStatus.ENDED };
+  // Conditional on the status read, again if it changed meanwhile (an invited partner accepting at that instant).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const partner = await db.partner.findFirst({ where: { id: partnerId, shop }, select: { status: true } });
+    if (!partner) return { ok: false, reason: "not-found" };
+    if (partner.status !== PartnerStatus.APPROVED && partner.status !== PartnerStatus.INVITED) return { ok: false, reason: "not-waiting" };
+    const ended = await db.$transaction(async (tx) => {
+      const changed = await tx.partner.updateMany({
+        where: { id: partnerId, shop, status: partner.status },
+        data: { status: PartnerStatus.ENDED, decidedAt: now, decidedBy: cause, decisionNote: note.trim().slice(0, 500) || null },
+      });
+      if (changed.count === 0) return false;
+      await refreshPartnerLink(tx, shop, partnerId, cause);
+      await recordAudit(tx, { shop, action: "partner.ended", fromStatus: partner.status, toStatus: PartnerStatus.ENDED, cause, detail: partnerId });
+      return true;
+    });
+    if (!ended) continue;
+    await requestCodeSync(db, shop, now);
+    return { ok: true, status: PartnerStatus.ENDED };
+  }
+  return { ok: false, reason: "not-waiting" };
 }
 
 export type SettingsOutcome = { ok: true } | { ok: false; errors: FieldErrors } | { ok: false; reason: "not-found" };
@@ -346,7 +369,8 @@ export type SettingsOutcome = { ok: true } | { ok: false; errors: FieldErrors } 
 /** The merchant sets a partner's own fee (or none: the group's applies), group and payout email. */
 export async function savePartnerTerms(action: PartnerAction, partnerId: string, input: Record<string, unknown>): Promise<SettingsOutcome> {
   const { db, shop, cause } = action;
-  const partner = await db.partner.findFirst({ where: { id: partnerId, shop }, select: { id: true, referrerId: true } });
+  // An erased partner's shell takes no new data.
+  const partner = await db.partner.findFirst({ where: { id: partnerId, shop, redactedAt: null }, select: { id: true, referrerId: true } });
   if (!partner) return { ok: false, reason: "not-found" };
   const fee = parseFee(input);
   const errors: FieldErrors = fee.ok ? {} : { ...fee.errors };

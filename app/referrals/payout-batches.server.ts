@@ -135,6 +135,9 @@ export async function markBatchPaid({
       const paid = await tx.reward.updateMany({ where: { shop, payoutBatchId: batch.id, status: RewardStatus.ISSUED, id: { in: ids } }, data: { status: RewardStatus.PAID, paidAt: now, payoutReference: reference } });
       // One was taken back between the read and the update: pay none of them.
       if (paid.count !== ids.length) throw new BatchMoved("changed");
+      // Or lowered by a refund committed in between (PostgreSQL re-reads a row changed
+      // under the update, and pays it at its new value): what is paid must be what was shown.
+      if (!(await sumOf(tx, shop, ids)).equals(shown)) throw new BatchMoved("changed");
       for (const fee of fees) {
         await recordAudit(tx, { shop, referrerId: fee.referrerId, rewardId: fee.id, referralId: fee.referralId, action: "reward.paid", fromStatus: RewardStatus.ISSUED, toStatus: RewardStatus.PAID, cause, detail: `Payout batch #${number}: ${reference}` });
       }
@@ -161,4 +164,10 @@ export async function voidBatch({ db, shop, batchId, cause }: { db: Db; shop: st
     await recordAudit(tx, { shop, action: "payout-batch.voided", fromStatus: BatchStatus.OPEN, toStatus: BatchStatus.VOID, cause, detail: `Payout batch #${batch.number}: ${released.count} fees owed again` });
     return { kind: "voided" as const, number: batch.number, released: released.count };
   });
+}
+
+/** The fees' values as they are now, inside the transaction (read after its own update). */
+async function sumOf(tx: Pick<Db, "reward">, shop: string, ids: string[]) {
+  const rows = await tx.reward.findMany({ where: { shop, id: { in: ids } }, select: { value: true } });
+  return rows.reduce((sum, r) => sum.plus(r.value), new Decimal(0));
 }

@@ -56,6 +56,10 @@ export async function markPaid({
     });
     // One of them was revoked or paid between the read and the update: pay none of them.
     if (changed.count !== ids.length) throw new PayoutChanged();
+    // Or lowered by a refund committed in between (PostgreSQL re-reads a row changed
+    // under the update, and pays it at its new value): what is paid must be what was shown.
+    const paid = await tx.reward.findMany({ where: { shop, id: { in: ids } }, select: { value: true } });
+    if (!paid.reduce((sum, r) => sum.plus(r.value), new Decimal(0)).equals(shown)) throw new PayoutChanged();
     for (const reward of owed) {
       await recordAudit(tx, { shop, referrerId, rewardId: reward.id, referralId: reward.referralId, action: "reward.paid", fromStatus: RewardStatus.ISSUED, toStatus: RewardStatus.PAID, cause, detail: reference });
     }

@@ -121,7 +121,10 @@ async function decideReward(
   db: Db,
   { shop, referral, program, now }: { shop: string; referral: Referral & { referrer: { kind: string } }; program: ProgramRow; now: Date },
 ) {
-  if (referral.referrer.kind === ReferrerKind.PARTNER) {
+  // A customer referrer who became a partner: orders placed before keep the customer reward they were promised.
+  const becamePartner = referral.referrer.kind === ReferrerKind.PARTNER ? await db.partner.findFirst({ where: { shop, referrerId: referral.referrerId }, select: { createdAt: true } }) : null;
+  const orderedAt = referral.orderCreatedAt ?? referral.createdAt;
+  if (referral.referrer.kind === ReferrerKind.PARTNER && !(becamePartner && orderedAt < becamePartner.createdAt)) {
     const terms = await partnerFeeTerms(db, { shop, referrerId: referral.referrerId, program });
     const amount = feeAmount(terms, referral, program.currencyCode);
     return { partner: true, reward: partnerFeeReward(amount, program.currencyCode), detail: amount.detail };

@@ -8,15 +8,39 @@ import type { ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/express";
 import { createRequestHandler as createFetchHandler } from "@remix-run/node";
 import express from "express";
+import net from "node:net";
 import { createServer } from "vite";
 import { PROJECT_ROOT } from "~/db-url";
+
+/** A port nothing listens on now (the OS's choice), for the dev server's WebSocket. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function ownSocket() {
+  const port = await freePort();
+  return { protocol: "ws", host: "127.0.0.1", port, clientPort: port };
+}
 
 export async function startAdminServer() {
   const vite = await createServer({
     root: PROJECT_ROOT,
     configFile: `${PROJECT_ROOT}/vite.config.ts`,
-    // No HMR socket: it would take the port a developer's `npm run dev` uses.
-    server: { middlewareMode: true, hmr: false },
+    // Its own WebSocket port: Vite opens one even with `hmr: false` (on its
+    // default 24678, which the browser test files running in parallel, and a
+    // developer's `npm run dev`, then fight over: "Port 24678 is already in
+    // use", and pages whose client reaches another server's socket), and the
+    // client Remix puts in every page connects to it (with `ws: false` it logs
+    // a failed connection on every page instead).
+    // (vite.config.ts's own hmr, for the Shopify CLI's tunnel, is replaced field by field.)
+    server: { middlewareMode: true, hmr: await ownSocket() },
     // Its own optimised-deps cache, apart from a developer's `npm run dev`.
     cacheDir: `${PROJECT_ROOT}/node_modules/.vite-browser-test`,
     // Scan every route for its client dependencies up front: on a cold cache

@@ -3,6 +3,7 @@
 import db from "~/db.server";
 import { randomCodePart } from "~/referrals/codes";
 import { normaliseEmail } from "~/referrals/email";
+import { testClock } from "./admin";
 
 export interface PartnerOptions {
   name?: string;
@@ -33,6 +34,8 @@ export async function addPartner(shop: string, options: PartnerOptions = {}) {
       feeKind: options.feeKind ?? null,
       feeValue: options.feeValue ?? null,
       groupId: options.groupId ?? null,
+      // A partner since now on the pipeline's clock: their orders (placed on that clock) earn the fee.
+      createdAt: new Date(testClock.now()),
     },
   });
   return { referrer, partner };

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import db from "~/db.server";
 import { acceptAgreement, publishAgreement } from "~/partners/agreement.server";
-import { approvePartner, applyAsPartner, declinePartner, endPartner, invitePartner } from "~/partners/partners.server";
+import { approvePartner, applyAsPartner, declinePartner, endPartner, invitePartner, savePartnerTerms } from "~/partners/partners.server";
 import { createSignInLink, portalSessionToken, readPortalSession, redeemSignIn, PORTAL_SESSION_MS } from "~/partners/sign-in.server";
 import { applyRetention } from "~/jobs/retention.server";
 import { orderPaidPayload } from "../../fake-shopify/payloads";
@@ -137,6 +137,69 @@ describe("the partner agreement and the partner's link", () => {
     expect(referrer.id).toBe(p.referrer.id);
     expect(referrer).toMatchObject({ code: p.referrer.code, kind: "PARTNER", status: "DISABLED" });
     expect(partner.referrerId).toBe(p.referrer.id);
+  });
+
+  it("an application never takes over a customer referrer with the same email; an invitation does, keeping a merchant's block and the customer reward of earlier referrals", async () => {
+    const p = await setupShop({ holdDays: 14 });
+    await publishAgreement(merchant(p), { body: "Version one", basedOn: 0 });
+    // Someone applies with Rita's address (nobody has shown it is theirs) and is approved: a new code of their own.
+    expect(await applyAsPartner(db, { shop: p.shop, input: { name: "Not Rita", businessName: "Impostor Ltd", email: "rita@example.com", payoutEmail: "impostor@example.com", signature: "Not Rita", accepted: "on", agreementVersion: "1" }, ipHash: null, locale: null, now: now() })).toEqual({ ok: true });
+    const applicant = await db.partner.findFirstOrThrow({ where: { shop: p.shop, emailKey: "rita@example.com" } });
+    expect(await approvePartner(merchant(p), applicant.id)).toEqual({ ok: true, status: "APPROVED" });
+    const approved = await db.partner.findUniqueOrThrow({ where: { id: applicant.id }, include: { referrer: true } });
+    expect(approved.referrerId).not.toBe(p.referrer.id);
+    expect(approved.referrer).toMatchObject({ kind: "PARTNER", emailKey: null });
+    expect(await referrerOf(p.referrer.id)).toMatchObject({ kind: "CUSTOMER", status: "ACTIVE", code: p.referrer.code });
+
+    // An invitation of a customer referrer the merchant blocked: they become the partner, still blocked after accepting.
+    const other = await setupShop({ holdDays: 14 });
+    await publishAgreement(merchant(other), { body: "Version one", basedOn: 0 });
+    // A referral Rita made as a customer, still in its hold when she becomes a partner.
+    const before = await orderWith(other, other.referrer.code);
+    expect(before).toMatchObject({ status: "PENDING" });
+    await db.referrer.updateMany({ where: { id: other.referrer.id }, data: { status: "DISABLED", disabledReason: "Fraud: self-referrals" } });
+    other.advance(60_000);
+    const { partner } = await invited(other, "rita@example.com");
+    expect(partner.referrerId).toBe(other.referrer.id);
+    await acceptAgreement(db, { shop: other.shop, partnerId: partner.id, version: "1", signature: "Rita", accepted: true, ipHash: null, now: now() });
+    expect(await referrerOf(other.referrer.id)).toMatchObject({ kind: "PARTNER", status: "DISABLED", disabledReason: "Fraud: self-referrals" });
+    // Unblocked by the merchant (through the database here: the referrer page refuses partners), her later orders earn the fee.
+    await db.referrer.updateMany({ where: { id: other.referrer.id }, data: { status: "ACTIVE", disabledReason: null } });
+    await other.drain();
+    const after = await orderWith(other, other.referrer.code);
+    other.advance(15 * DAY);
+    await other.drain();
+    // The referral from before she was a partner keeps the customer reward; the one after earns the partner fee.
+    expect(await db.reward.findFirstOrThrow({ where: { shop: other.shop, referralId: before!.id } })).toMatchObject({ source: "REFERRAL", kind: "CODE" });
+    expect(await db.reward.findFirstOrThrow({ where: { shop: other.shop, referralId: after!.id } })).toMatchObject({ source: "PARTNER_FEE", kind: "CASH" });
+  });
+
+  it("an acceptance racing the end of the agreement never leaves an ended partner's link working", async () => {
+    const p = await setupShop();
+    await publishAgreement(merchant(p), { body: "Version one", basedOn: 0 });
+    for (let round = 0; round < 8; round++) {
+      const { partner, referrer } = await invited(p);
+      const [accepted, ended] = await Promise.all([
+        acceptAgreement(db, { shop: p.shop, partnerId: partner.id, version: "1", signature: "Sam", accepted: true, ipHash: null, now: now() }),
+        endPartner(merchant(p), partner.id, "race"),
+      ]);
+      const after = await db.partner.findUniqueOrThrow({ where: { id: partner.id } });
+      expect(ended).toEqual({ ok: true, status: "ENDED" });
+      expect(after.status).toBe("ENDED");
+      expect(await referrerOf(referrer.id)).toMatchObject({ status: "DISABLED", disabledReason: "PARTNER_ENDED" });
+      expect(typeof accepted.ok).toBe("boolean");
+    }
+  });
+
+  it("an erased partner's shell is not approved or given new data", async () => {
+    const p = await setupShop();
+    await publishAgreement(merchant(p), { body: "Version one", basedOn: 0 });
+    await applyAsPartner(db, { shop: p.shop, input: { name: "Eve", businessName: "Eve's", email: "eve@example.com", signature: "Eve", accepted: "on", agreementVersion: "1" }, ipHash: null, locale: null, now: now() });
+    const eve = await db.partner.findFirstOrThrow({ where: { shop: p.shop, emailKey: "eve@example.com" } });
+    await db.partner.updateMany({ where: { id: eve.id }, data: { redactedAt: now(), name: "", email: "", emailKey: `erased:${eve.id}` } });
+    expect(await approvePartner(merchant(p), eve.id)).toEqual({ ok: false, reason: "not-waiting" });
+    expect(await savePartnerTerms(merchant(p), eve.id, { payoutEmail: "eve@example.com" })).toEqual({ ok: false, reason: "not-found" });
+    expect(await db.partner.findUniqueOrThrow({ where: { id: eve.id } })).toMatchObject({ status: "APPLIED", referrerId: null, payoutEmail: null });
   });
 
   it("signs a partner in with a link once, before it expires, on its own shop", async () => {
