@@ -43,27 +43,24 @@ export async function markPaid({
   // A form that does not name fees and their total cannot match what is owed.
   if (!ids.length || !/^\d+(\.\d+)?$/.test(amount)) return { kind: "changed" };
   const shown = toDecimal(amount);
+  // The update first, then what it paid read back: a transaction that starts by
+  // reading fails on SQLite shared by several processes when another one writes
+  // in between (SQLITE_BUSY_SNAPSHOT); one that starts by writing waits its turn.
   return db.$transaction(async (tx) => {
-    const owed = await tx.reward.findMany({
-      where: { shop, referrerId, kind: "CASH", status: RewardStatus.ISSUED, payoutBatchId: null, id: { in: ids } },
-      select: { id: true, referralId: true, value: true },
-    });
-    const total = owed.reduce((sum, r) => sum.plus(r.value), new Decimal(0));
-    if (owed.length !== ids.length || !total.equals(shown)) return { kind: "changed" as const };
     const changed = await tx.reward.updateMany({
       where: { shop, referrerId, kind: "CASH", status: RewardStatus.ISSUED, payoutBatchId: null, id: { in: ids } },
       data: { status: RewardStatus.PAID, paidAt: now, payoutReference: reference },
     });
-    // One of them was revoked or paid between the read and the update: pay none of them.
+    // One of them was revoked, paid or batched meanwhile: pay none of them.
     if (changed.count !== ids.length) throw new PayoutChanged();
-    // Or lowered by a refund committed in between (PostgreSQL re-reads a row changed
-    // under the update, and pays it at its new value): what is paid must be what was shown.
-    const paid = await tx.reward.findMany({ where: { shop, id: { in: ids } }, select: { value: true } });
+    // Or its value is not what was shown (lowered by a refund since the page was loaded,
+    // or committed under the update on PostgreSQL): what is paid must be what was shown.
+    const paid = await tx.reward.findMany({ where: { shop, referrerId, id: { in: ids } }, select: { id: true, referralId: true, value: true } });
     if (!paid.reduce((sum, r) => sum.plus(r.value), new Decimal(0)).equals(shown)) throw new PayoutChanged();
-    for (const reward of owed) {
+    for (const reward of paid) {
       await recordAudit(tx, { shop, referrerId, rewardId: reward.id, referralId: reward.referralId, action: "reward.paid", fromStatus: RewardStatus.ISSUED, toStatus: RewardStatus.PAID, cause, detail: reference });
     }
-    return { kind: "paid" as const, count: owed.length };
+    return { kind: "paid" as const, count: paid.length };
   }).catch((error: unknown) => {
     if (error instanceof PayoutChanged) return { kind: "changed" as const };
     throw error;
