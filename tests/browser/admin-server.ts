@@ -8,39 +8,20 @@ import type { ServerBuild } from "@remix-run/node";
 import { createRequestHandler } from "@remix-run/express";
 import { createRequestHandler as createFetchHandler } from "@remix-run/node";
 import express from "express";
-import net from "node:net";
 import { createServer } from "vite";
 import { PROJECT_ROOT } from "~/db-url";
-
-/** A port nothing listens on now (the OS's choice), for the dev server's WebSocket. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function ownSocket() {
-  const port = await freePort();
-  return { protocol: "ws", host: "127.0.0.1", port, clientPort: port };
-}
 
 export async function startAdminServer() {
   const vite = await createServer({
     root: PROJECT_ROOT,
     configFile: `${PROJECT_ROOT}/vite.config.ts`,
-    // Its own WebSocket port: Vite opens one even with `hmr: false` (on its
-    // default 24678, which the browser test files running in parallel, and a
-    // developer's `npm run dev`, then fight over: "Port 24678 is already in
-    // use", and pages whose client reaches another server's socket), and the
-    // client Remix puts in every page connects to it (with `ws: false` it logs
-    // a failed connection on every page instead).
-    // (vite.config.ts's own hmr, for the Shopify CLI's tunnel, is replaced field by field.)
-    server: { middlewareMode: true, hmr: await ownSocket() },
+    // No HMR and no WebSocket server: `hmr: false` alone still opens one on
+    // Vite's default port (24678), which the browser test files running in
+    // parallel then fight over ("Port 24678 is already in use"); and a socket
+    // that works would let Vite reload a page under a test when it re-optimises
+    // a dependency. The client Remix puts in every page then fails to connect,
+    // which devClientNoise below tells apart from the app's own errors.
+    server: { middlewareMode: true, hmr: false, ws: false },
     // Its own optimised-deps cache, apart from a developer's `npm run dev`.
     cacheDir: `${PROJECT_ROOT}/node_modules/.vite-browser-test`,
     // Scan every route for its client dependencies up front: on a cold cache
@@ -71,10 +52,14 @@ export async function startAdminServer() {
 }
 
 /**
- * A page error only the test server's Vite dev client raises: it still tries
- * its HMR WebSocket (hmr is off above) and, when the socket cannot open on a
- * loaded machine, throws this. A production build has no Vite client.
+ * What only the test server's Vite dev client logs, never the app (a
+ * production build has no Vite client): with no WebSocket server (above), its
+ * failed connection, as a console error and as the page error it throws.
  */
 export function devClientNoise(message: string): boolean {
-  return message === "WebSocket closed without opened.";
+  return (
+    message === "WebSocket closed without opened." ||
+    /^WebSocket connection to 'wss?:\/\/127\.0\.0\.1(:\d+)?\/\?token=[^']*' failed/.test(message) ||
+    message.startsWith("[vite] failed to connect to websocket")
+  );
 }
