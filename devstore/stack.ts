@@ -323,15 +323,27 @@ async function waitForHttp(child: Child, url: string, timeoutMs = 60_000): Promi
   throw new Error(`the app did not answer ${url} within ${timeoutMs} ms:\n${child.output()}`);
 }
 
+/**
+ * The given port, or a free one below the kernel's ephemeral range (Linux:
+ * 32768 and up). A port the kernel handed out for listen(0) comes from that
+ * range, where the outgoing connections of every other process (the
+ * database's clients, Chromium, parallel tests) also take theirs: one took a
+ * port found free here before the stack bound it (EADDRINUSE).
+ */
 async function portOrFree(port: number | undefined): Promise<number> {
   if (port) return port;
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(candidate)) return candidate;
+  }
+  throw new Error("no free port between 20000 and 32000");
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port: free } = server.address() as net.AddressInfo;
-      server.close(() => resolve(free));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
